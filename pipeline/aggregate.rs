@@ -1,0 +1,313 @@
+//! Aggregate: all facts → the province × period × metric × status table, and anomalies.
+//!
+//! The one barrier of the pipeline: it needs every document's facts. Polars (lazy) orders the
+//! facts by the choice rule and groups them; the derived columns (population, per-100 values,
+//! implied population, growth vs the previous period) and the anomaly checks are computed on
+//! the grouped rows.
+//!
+//! Choice rule, within one province × period × metric × status × basis:
+//! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
+//! 2. a later publication beats an earlier one (a revised figure replaces the first report);
+//! 3. then document name and position, so the choice is deterministic.
+//! Actual, estimate and target are separate rows (status is part of the key) and stocks and
+//! flows are separate rows (basis is part of the key): a stock is never summed, and flows of
+//! sub-periods are never mixed with the year's (period is part of the key).
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::records::{Anomaly, Fact, Period, PeriodPart, ProvinceMetric, UnitKind};
+use crate::reference::{NATIONAL, Provinces};
+use crate::{Error, Result};
+
+/// What aggregate did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AggregateReport {
+    pub groups: usize,
+    pub conflicts: usize,
+    pub anomalies: usize,
+}
+
+/// Relative (or, for rates, absolute) disagreement above which sources conflict.
+fn tolerance(unit: UnitKind) -> (f64, bool) {
+    match unit {
+        UnitKind::Percent | UnitKind::Per100 => (0.5, true),
+        UnitKind::Rank => (0.0, true),
+        UnitKind::Count => (0.0, false),
+        _ => (0.01, false),
+    }
+}
+
+fn s(v: Option<&str>) -> String {
+    v.unwrap_or("").to_string()
+}
+
+fn previous(p: Period) -> Period {
+    Period { year: p.year - 1, part: p.part }
+}
+
+/// Population of a province (or the whole country) in a year.
+fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool)> {
+    if name == NATIONAL {
+        let total: f64 = provinces.rows.iter().filter_map(|p| provinces.population(&p.name, year)).map(|p| p.value).sum();
+        return (total > 0.0).then(|| (total, !(2009..=2019).contains(&year)));
+    }
+    provinces.population(name, year).map(|p| (p.value, p.extrapolated))
+}
+
+/// Aggregate facts into province metrics and anomalies. `date_flags` lists documents whose
+/// dates clean had to repair: (doc, description).
+pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+    let mut report = AggregateReport::default();
+    let usable: Vec<(usize, &Fact)> = facts.iter().enumerate().filter(|(_, f)| f.province.is_some() && f.period.is_some()).collect();
+    let mut anomalies = Vec::new();
+    for f in facts.iter().filter(|f| f.flag.is_some()) {
+        anomalies.push(Anomaly {
+            kind: f.flag.map(|x| x.as_str().to_string()).unwrap_or_default(),
+            metric: Some(f.metric.clone()),
+            province: f.province.as_ref().map(|p| p.name.clone()),
+            period: f.period.map(|p| p.to_string()),
+            doc: f.doc.clone(),
+            char_start: Some(f.char_start as i64),
+            char_end: Some(f.char_end as i64),
+            value: Some(f.value),
+            other_value: None,
+            other_doc: None,
+            reason: f.flag_reason.clone().unwrap_or_default(),
+        });
+    }
+    for (doc, flag) in date_flags {
+        anomalies.push(Anomaly {
+            kind: "date_repaired".into(),
+            metric: None,
+            province: None,
+            period: None,
+            doc: doc.clone(),
+            char_start: None,
+            char_end: None,
+            value: None,
+            other_value: None,
+            other_doc: None,
+            reason: format!("impossible date in the document, {flag}"),
+        });
+    }
+    if usable.is_empty() {
+        report.anomalies = anomalies.len();
+        return Ok((Vec::new(), anomalies, report));
+    }
+    let col_u32 = |name: &str, v: Vec<u32>| Column::new(name.into(), v);
+    let col_str = |name: &str, v: Vec<String>| Column::new(name.into(), v);
+    let n = usable.len();
+    let df = DataFrame::new(
+        n,
+        vec![
+            col_u32("idx", usable.iter().map(|(i, _)| *i as u32).collect()),
+            col_str("province", usable.iter().map(|(_, f)| f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default()).collect()),
+            col_str("period", usable.iter().map(|(_, f)| f.period.map(|p| p.to_string()).unwrap_or_default()).collect()),
+            col_str("metric", usable.iter().map(|(_, f)| f.metric.clone()).collect()),
+            col_str("status", usable.iter().map(|(_, f)| f.status.as_str().to_string()).collect()),
+            col_str("basis", usable.iter().map(|(_, f)| s(f.basis.map(|b| b.as_str()))).collect()),
+            Column::new("flagged".into(), usable.iter().map(|(_, f)| f.flag.is_some()).collect::<Vec<bool>>()),
+            Column::new(
+                "published".into(),
+                usable.iter().map(|(_, f)| f.published.map(|d| d.to_string()).unwrap_or_default()).collect::<Vec<String>>(),
+            ),
+            col_str("doc", usable.iter().map(|(_, f)| f.doc.clone()).collect()),
+            Column::new("char_start".into(), usable.iter().map(|(_, f)| f.char_start as u64).collect::<Vec<u64>>()),
+            Column::new("value".into(), usable.iter().map(|(_, f)| f.value).collect::<Vec<f64>>()),
+        ],
+    )?;
+    let keys = ["province", "period", "metric", "status", "basis"];
+    let grouped = df
+        .lazy()
+        .sort_by_exprs(
+            [
+                col("province"),
+                col("period"),
+                col("metric"),
+                col("status"),
+                col("basis"),
+                col("flagged"),
+                col("published"),
+                col("doc"),
+                col("char_start"),
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, false, false, false, false, true, false, false])
+                .with_maintain_order(true),
+        )
+        .group_by_stable(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+        .agg([
+            col("idx").first().alias("chosen"),
+            col("value").min().alias("value_min"),
+            col("value").max().alias("value_max"),
+            col("doc").n_unique().alias("n_docs"),
+            col("idx").count().alias("n_facts"),
+        ])
+        .collect()?;
+    let chosen = grouped.column("chosen")?.u32()?.clone();
+    let vmin = grouped.column("value_min")?.f64()?.clone();
+    let vmax = grouped.column("value_max")?.f64()?.clone();
+    let n_docs = grouped.column("n_docs")?.cast(&DataType::UInt32)?.u32()?.clone();
+    let n_facts = grouped.column("n_facts")?.cast(&DataType::UInt32)?.u32()?.clone();
+    let mut rows = Vec::with_capacity(grouped.height());
+    for r in 0..grouped.height() {
+        let Some(ci) = chosen.get(r) else { continue };
+        let f = &facts[ci as usize];
+        let Some(metric) = catalog.get(&f.metric) else {
+            return Err(Error::Aggregate(format!("fact with unknown metric {}", f.metric)));
+        };
+        let prov = f.province.as_ref().expect("filtered");
+        let period = f.period.expect("filtered");
+        let pref = provinces.by_name(&prov.name);
+        let (lo, hi) = (vmin.get(r).unwrap_or(f.value), vmax.get(r).unwrap_or(f.value));
+        let (tol, absolute) = tolerance(metric.unit_kind);
+        let spread = hi - lo;
+        let conflict = if absolute { spread > tol } else { spread > tol * f.value.abs().max(1e-9) };
+        let pop = population(provinces, &prov.name, period.year);
+        let per100 = match (metric.unit_kind, pop) {
+            (UnitKind::Subscribers, Some((p, _))) => Some(f.value * 100.0 / p),
+            _ => None,
+        };
+        rows.push(ProvinceMetric {
+            province: prov.name.clone(),
+            province_code: (!prov.code.is_empty()).then(|| prov.code.clone()),
+            region: pref.map(|p| p.region.clone()),
+            province_2025: pref.map(|p| p.merged_2025_into.clone()),
+            period: period.to_string(),
+            year: period.year,
+            metric: f.metric.clone(),
+            tier: f.tier.clone(),
+            unit: f.unit.clone(),
+            status: f.status.as_str().to_string(),
+            basis: f.basis.map(|b| b.as_str().to_string()),
+            value: f.value,
+            value_high: f.value_high,
+            value_min: lo,
+            value_max: hi,
+            n_facts: n_facts.get(r).unwrap_or(1),
+            n_docs: n_docs.get(r).unwrap_or(1),
+            doc: f.doc.clone(),
+            char_start: f.char_start as i64,
+            char_end: f.char_end as i64,
+            conflict,
+            flag: f.flag.map(|x| x.as_str().to_string()),
+            population: pop.map(|p| p.0.round()),
+            population_extrapolated: pop.map(|p| p.1),
+            per_100_inhabitants: per100,
+            implied_population: None,
+            growth_vs_prev_pct: None,
+        });
+        if conflict {
+            report.conflicts += 1;
+            // the fact furthest from the chosen one names the other source
+            let other = usable
+                .iter()
+                .map(|(_, g)| *g)
+                .filter(|g| g.metric == f.metric && g.period == f.period && g.status == f.status && g.basis == f.basis && g.province.as_ref().map(|p| &p.name) == Some(&prov.name))
+                .max_by(|a, b| (a.value - f.value).abs().total_cmp(&(b.value - f.value).abs()));
+            if let Some(o) = other {
+                anomalies.push(Anomaly {
+                    kind: "conflict".into(),
+                    metric: Some(f.metric.clone()),
+                    province: Some(prov.name.clone()),
+                    period: Some(period.to_string()),
+                    doc: f.doc.clone(),
+                    char_start: Some(f.char_start as i64),
+                    char_end: Some(f.char_end as i64),
+                    value: Some(f.value),
+                    other_value: Some(o.value),
+                    other_doc: Some(o.doc.clone()),
+                    reason: format!(
+                        "sources disagree on {} {} {} ({}): {} in {} vs {} in {}",
+                        prov.name, f.metric, period, f.status.as_str(), f.value, f.doc, o.value, o.doc
+                    ),
+                });
+            }
+        }
+    }
+    derive(&mut rows, catalog);
+    outliers(&rows, catalog, &mut anomalies);
+    report.groups = rows.len();
+    report.anomalies = anomalies.len();
+    Ok((rows, anomalies, report))
+}
+
+/// Implied population from a count and its density; growth versus the previous period.
+fn derive(rows: &mut [ProvinceMetric], catalog: &Catalog) {
+    let index: HashMap<(String, String, String, String, Option<String>), f64> = rows
+        .iter()
+        .map(|r| ((r.province.clone(), r.period.clone(), r.metric.clone(), r.status.clone(), r.basis.clone()), r.value))
+        .collect();
+    for r in rows.iter_mut() {
+        if let Some(d) = catalog.get(&r.metric).and_then(|m| m.density_of.clone()) {
+            if let Some(density) = index.get(&(r.province.clone(), r.period.clone(), d, r.status.clone(), None)) {
+                if *density > 0.0 {
+                    r.implied_population = Some((r.value * 100.0 / density).round());
+                }
+            }
+        }
+        if let Some(p) = Period::parse(&r.period) {
+            let prev = previous(p).to_string();
+            if let Some(v) = index.get(&(r.province.clone(), prev, r.metric.clone(), r.status.clone(), r.basis.clone())) {
+                if *v != 0.0 {
+                    r.growth_vs_prev_pct = Some((r.value - v) / v * 100.0);
+                }
+            }
+        }
+    }
+}
+
+/// Values far outside their peers: robust z-score (median absolute deviation) of per-capita
+/// counts, or of rates, across provinces for the same metric, period and status.
+fn outliers(rows: &[ProvinceMetric], catalog: &Catalog, anomalies: &mut Vec<Anomaly>) {
+    let mut groups: BTreeMap<(String, String, String), Vec<(usize, f64)>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.province == NATIONAL || r.flag.is_some() {
+            continue;
+        }
+        let Some(m) = catalog.get(&r.metric) else { continue };
+        let x = match m.unit_kind {
+            UnitKind::Subscribers => r.per_100_inhabitants,
+            UnitKind::Per100 | UnitKind::Percent => Some(r.value),
+            _ => None,
+        };
+        if let Some(x) = x {
+            if Period::parse(&r.period).is_some_and(|p| p.part == PeriodPart::Year || matches!(p.part, PeriodPart::Quarter(_) | PeriodPart::Half(_) | PeriodPart::Months(_))) {
+                groups.entry((r.metric.clone(), r.period.clone(), r.status.clone())).or_default().push((i, x));
+            }
+        }
+    }
+    for ((metric, period, _), xs) in groups {
+        if xs.len() < 5 {
+            continue;
+        }
+        let mut v: Vec<f64> = xs.iter().map(|x| x.1).collect();
+        v.sort_by(f64::total_cmp);
+        let med = v[v.len() / 2];
+        let mut dev: Vec<f64> = v.iter().map(|x| (x - med).abs()).collect();
+        dev.sort_by(f64::total_cmp);
+        let mad = dev[dev.len() / 2].max(1e-9);
+        for (i, x) in xs {
+            let z = 0.6745 * (x - med) / mad;
+            if z.abs() > 6.0 {
+                let r = &rows[i];
+                anomalies.push(Anomaly {
+                    kind: "outlier".into(),
+                    metric: Some(metric.clone()),
+                    province: Some(r.province.clone()),
+                    period: Some(period.clone()),
+                    doc: r.doc.clone(),
+                    char_start: Some(r.char_start),
+                    char_end: Some(r.char_end),
+                    value: Some(r.value),
+                    other_value: Some(med),
+                    other_doc: None,
+                    reason: format!("{x:.1} is far from the median {med:.1} of other provinces (robust z = {z:.1})"),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The metric catalog: ids, units, tiers and the rules that classify a figure.
+//!
+//! Input: `schemas/metrics.toml`; its feature names are resolved against the [`Lexicon`].
+//! Output: [`Catalog`]. Invariant: every rule names only features the lexicon defines, and
+//! every metric's unit is one the pipeline knows how to normalize.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::lexicon::Lexicon;
+use crate::records::{Basis, UnitKind};
+use crate::{Error, Result};
+
+#[derive(Debug, Deserialize)]
+struct CatalogFile {
+    schema_version: String,
+    metric: Vec<MetricDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MetricDef {
+    id: String,
+    tier: String,
+    unit: String,
+    meaning: String,
+    #[serde(default)]
+    wording: String,
+    #[serde(default)]
+    basis: Option<String>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    per_capita_max: Option<f64>,
+    #[serde(default)]
+    density_of: Option<String>,
+    rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleDef {
+    all: Vec<String>,
+    #[serde(default)]
+    none: Vec<String>,
+    #[serde(default = "one")]
+    weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A classification rule over feature ids.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub all: Vec<usize>,
+    pub none: Vec<usize>,
+    pub weight: f64,
+}
+
+/// One metric of the catalog.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub tier: String,
+    pub unit: String,
+    pub unit_kind: UnitKind,
+    pub meaning: String,
+    pub wording: String,
+    pub default_basis: Option<Basis>,
+    pub max: Option<f64>,
+    pub per_capita_max: Option<f64>,
+    pub density_of: Option<String>,
+    pub rules: Vec<Rule>,
+}
+
+/// The catalog, in file order.
+#[derive(Debug)]
+pub struct Catalog {
+    pub version: String,
+    pub metrics: Vec<Metric>,
+}
+
+impl Catalog {
+    pub fn parse(toml_text: &str, lexicon: &Lexicon, origin: &Path) -> Result<Self> {
+        let path = origin.join("metrics.toml");
+        let file: CatalogFile = toml::from_str(toml_text).map_err(|e| Error::config("metric catalog", &path, e))?;
+        let mut metrics = Vec::new();
+        for m in file.metric {
+            let bad = |reason: String| Error::config("metric catalog", &path, format!("metric {}: {reason}", m.id));
+            let unit_kind = UnitKind::parse(&m.unit).ok_or_else(|| bad(format!("unknown unit {:?}", m.unit)))?;
+            let default_basis = match m.basis.as_deref() {
+                None => None,
+                Some(b) => Some(Basis::parse(b).ok_or_else(|| bad(format!("unknown basis {b:?}")))?),
+            };
+            if !matches!(m.tier.as_str(), "core" | "extended") {
+                return Err(bad(format!("tier must be core or extended, not {:?}", m.tier)));
+            }
+            let resolve = |names: &[String]| -> Result<Vec<usize>> {
+                names
+                    .iter()
+                    .map(|n| lexicon.feature(n).ok_or_else(|| bad(format!("rule names unknown feature {n:?}"))))
+                    .collect()
+            };
+            let mut rules = Vec::new();
+            for r in &m.rules {
+                rules.push(Rule {
+                    all: resolve(&r.all)?,
+                    none: resolve(&r.none)?,
+                    weight: r.weight,
+                });
+            }
+            if rules.is_empty() {
+                return Err(bad("has no rules".into()));
+            }
+            metrics.push(Metric {
+                id: m.id,
+                tier: m.tier,
+                unit: m.unit,
+                unit_kind,
+                meaning: m.meaning,
+                wording: m.wording,
+                default_basis,
+                max: m.max,
+                per_capita_max: m.per_capita_max,
+                density_of: m.density_of,
+                rules,
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in &metrics {
+            if !seen.insert(m.id.as_str()) {
+                return Err(Error::config("metric catalog", &path, format!("metric {} is defined twice", m.id)));
+            }
+        }
+        for m in &metrics {
+            if let Some(d) = &m.density_of {
+                if !seen.contains(d.as_str()) {
+                    return Err(Error::config("metric catalog", &path, format!("metric {}: density_of names unknown metric {d}", m.id)));
+                }
+            }
+        }
+        Ok(Catalog {
+            version: file.schema_version,
+            metrics,
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+}

@@ -1,0 +1,168 @@
+//! Run configuration and the data files every stage reads.
+//!
+//! [`Config`] is the validated, immutable form of the command line: how a run executes.
+//! [`Resources`] holds what analysts tune (catalog, lexicon, units, table schemas, provinces),
+//! loaded once from `schemas/` and `data/reference/`, or from the copies compiled into the
+//! binary when those folders are absent, so `ictstat` runs from any directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::Catalog;
+use crate::clean::CleanRules;
+use crate::lexicon::Lexicon;
+use crate::output::schema::TableSchema;
+use crate::reference::Provinces;
+use crate::{Error, Result};
+
+/// Validated settings of one `run`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Files or folders to read (folders recursively).
+    pub inputs: Vec<PathBuf>,
+    /// Output folder; written atomically.
+    pub out: PathBuf,
+    /// Folder with metrics.toml, lexicon.toml, units.toml and tables/; None = built-in copies.
+    pub schemas_dir: Option<PathBuf>,
+    /// Province table; None = built-in copy.
+    pub provinces: Option<PathBuf>,
+    /// Worker threads; None = one per core.
+    pub threads: Option<usize>,
+    /// Documents per batch sent from the reader to the workers and on to the writers.
+    pub batch_docs: usize,
+    /// Inputs larger than this are rejected as `too_large`.
+    pub max_doc_bytes: u64,
+    /// Draw a progress bar (only on a terminal).
+    pub progress: bool,
+}
+
+impl Config {
+    /// Check the settings that can be checked before reading anything.
+    pub fn validate(self) -> Result<Self> {
+        if self.inputs.is_empty() {
+            return Err(Error::Usage("no input given".into()));
+        }
+        if self.batch_docs == 0 {
+            return Err(Error::Usage("--batch-docs must be at least 1".into()));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::Usage("--threads must be at least 1".into()));
+        }
+        if self.out.as_os_str().is_empty() || self.out == Path::new("/") {
+            return Err(Error::Usage(format!("refusing to write output to {:?}", self.out)));
+        }
+        for i in &self.inputs {
+            if self.out.starts_with(i) && i.is_dir() && self.out != *i {
+                // writing inside an input folder would feed the output back as input next run
+                return Err(Error::Usage(format!(
+                    "output {} lies inside input {}; choose another --out",
+                    self.out.display(),
+                    i.display()
+                )));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Built-in copies of the data files, used when no folder is given and `schemas/` is absent.
+mod builtin {
+    pub const METRICS: &str = include_str!("../schemas/metrics.toml");
+    pub const LEXICON: &str = include_str!("../schemas/lexicon.toml");
+    pub const UNITS: &str = include_str!("../schemas/units.toml");
+    pub const CLEAN: &str = include_str!("../schemas/clean.toml");
+    pub const PROVINCES: &str = include_str!("../data/reference/provinces.csv");
+    pub const TABLES: [(&str, &str); 6] = [
+        ("documents", include_str!("../schemas/tables/documents.toml")),
+        ("mentions", include_str!("../schemas/tables/mentions.toml")),
+        ("facts", include_str!("../schemas/tables/facts.toml")),
+        ("province_metrics", include_str!("../schemas/tables/province_metrics.toml")),
+        ("anomalies", include_str!("../schemas/tables/anomalies.toml")),
+        ("rejects", include_str!("../schemas/tables/rejects.toml")),
+    ];
+}
+
+/// Names of the output tables, in the order they are written.
+pub const TABLES: [&str; 6] = ["documents", "mentions", "facts", "province_metrics", "anomalies", "rejects"];
+
+/// Everything the stages read besides the documents.
+#[derive(Debug)]
+pub struct Resources {
+    pub lexicon: Lexicon,
+    pub catalog: Catalog,
+    pub clean: CleanRules,
+    pub provinces: Provinces,
+    pub tables: Vec<TableSchema>,
+    /// Where the schema files came from (a folder, or "built-in").
+    pub schemas_origin: String,
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))
+}
+
+impl Resources {
+    /// Load from the given folders, or from `./schemas` and `./data/reference/provinces.csv`
+    /// when they exist, or from the built-in copies.
+    pub fn load(schemas_dir: Option<&Path>, provinces: Option<&Path>) -> Result<Self> {
+        let local = Path::new("schemas");
+        let dir = schemas_dir.map(Path::to_path_buf).or_else(|| local.join("metrics.toml").exists().then(|| local.to_path_buf()));
+        let (metrics, lexicon, units, clean, tables, origin) = match &dir {
+            Some(d) => {
+                let mut tables = Vec::new();
+                for name in TABLES {
+                    let p = d.join("tables").join(format!("{name}.toml"));
+                    tables.push((name, read(&p)?, p));
+                }
+                (
+                    read(&d.join("metrics.toml"))?,
+                    read(&d.join("lexicon.toml"))?,
+                    read(&d.join("units.toml"))?,
+                    read(&d.join("clean.toml"))?,
+                    tables,
+                    d.display().to_string(),
+                )
+            }
+            None => (
+                builtin::METRICS.to_string(),
+                builtin::LEXICON.to_string(),
+                builtin::UNITS.to_string(),
+                builtin::CLEAN.to_string(),
+                builtin::TABLES
+                    .iter()
+                    .map(|(n, t)| (*n, t.to_string(), PathBuf::from(format!("built-in:tables/{n}.toml"))))
+                    .collect(),
+                "built-in".to_string(),
+            ),
+        };
+        let origin_path = PathBuf::from(&origin);
+        let lexicon = Lexicon::parse(&lexicon, &units, &origin_path)?;
+        if lexicon.feature_names.len() > 128 {
+            return Err(Error::config("lexicon", origin_path.join("lexicon.toml"), "more than 128 features"));
+        }
+        let catalog = Catalog::parse(&metrics, &lexicon, &origin_path)?;
+        let clean = CleanRules::parse(&clean, &origin_path)?;
+        let tables = tables
+            .into_iter()
+            .map(|(name, text, path)| TableSchema::parse(&text, &path).and_then(|t| t.expect_name(name, &path)))
+            .collect::<Result<Vec<_>>>()?;
+        let local_prov = Path::new("data/reference/provinces.csv");
+        let prov_path = provinces.map(Path::to_path_buf).or_else(|| local_prov.exists().then(|| local_prov.to_path_buf()));
+        let provinces = match &prov_path {
+            Some(p) => Provinces::parse(&read(p)?, p)?,
+            None => Provinces::parse(builtin::PROVINCES, Path::new("built-in:provinces.csv"))?,
+        };
+        Ok(Resources {
+            lexicon,
+            catalog,
+            clean,
+            provinces,
+            tables,
+            schemas_origin: origin,
+        })
+    }
+
+    /// The schema of a table by name.
+    pub fn table(&self, name: &str) -> &TableSchema {
+        self.tables.iter().find(|t| t.name == name).expect("every table has a schema")
+    }
+}

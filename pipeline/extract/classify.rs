@@ -1,0 +1,573 @@
+//! Classify quantities: metric (by the catalog's feature rules), qualifiers, comparisons.
+//!
+//! A quantity's *own clause* is the text from the end of the previous figure's clause to the
+//! end of its own (L0). When that clause does not name what is counted (`mật độ 29,98 thuê
+//! bao/100 dân`), features are inherited, with falling weight, from the previous figure's
+//! clause (L1), the rest of the sentence before it (L2) and, for paragraph-reach features such
+//! as `BC-VT`, the paragraph before the sentence (L3). Each rule of each metric whose unit fits
+//! is scored; the best wins. Status, basis, bound, period and province come from cue words in
+//! the lexicon. Invariant: a figure is a metric only if a rule matched; everything else stays
+//! an unclassified mention with the features it had, so the catalog can be extended from them.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::traps::Trap;
+use super::{DocCtx, Quantity};
+use crate::catalog::Metric;
+use crate::lexicon::{BasisCue, CompareCue, Lexicon, Reach, StatusCue};
+use crate::records::{Basis, Claim, Mention, MentionKind, Period, PeriodPart, ProvinceRef, Status, UnitKind};
+use crate::reference::NATIONAL;
+use crate::text::floor_char_boundary;
+
+/// A set of feature ids (the lexicon has fewer than 128 features; checked at load).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeatSet(u128);
+
+impl FeatSet {
+    pub fn has(self, f: usize) -> bool {
+        f < 128 && self.0 & (1u128 << f) != 0
+    }
+    fn add(&mut self, f: usize) {
+        if f < 128 {
+            self.0 |= 1u128 << f;
+        }
+    }
+    fn union(self, o: FeatSet) -> FeatSet {
+        FeatSet(self.0 | o.0)
+    }
+    fn mask(self, m: FeatSet) -> FeatSet {
+        FeatSet(self.0 & m.0)
+    }
+    pub fn names(self, lex: &Lexicon) -> Vec<&str> {
+        (0..lex.feature_names.len()).filter(|&f| self.has(f)).map(|f| lex.feature_names[f].as_str()).collect()
+    }
+}
+
+/// Feature occurrences of one document, longest-match shadowed.
+#[derive(Debug, Default)]
+pub struct FeatureIndex {
+    /// (start, end, feature), sorted by start.
+    hits: Vec<(usize, usize, usize)>,
+}
+
+impl FeatureIndex {
+    pub fn new(lex: &Lexicon, hay: &str) -> Self {
+        let all: Vec<(usize, usize, usize)> = lex.features.find_all(hay).into_iter().map(|h| (h.start, h.end, *h.tag)).collect();
+        // `điện thoại di động` is mobile, not also telephone: drop a hit that lies inside a
+        // longer hit of another feature
+        let mut hits = Vec::with_capacity(all.len());
+        for (i, &(s, e, f)) in all.iter().enumerate() {
+            let lo = all.partition_point(|h| h.0 + 96 < s);
+            let shadowed = all[lo..].iter().take_while(|h| h.0 <= s).enumerate().any(|(k, &(os, oe, of))| {
+                lo + k != i && of != f && os <= s && e <= oe && (oe - os) > (e - s)
+            });
+            if !shadowed {
+                hits.push((s, e, f));
+            }
+        }
+        FeatureIndex { hits }
+    }
+
+    /// Features with an occurrence inside `[s, e)`.
+    pub fn set(&self, s: usize, e: usize) -> FeatSet {
+        let mut out = FeatSet::default();
+        if s >= e {
+            return out;
+        }
+        let lo = self.hits.partition_point(|h| h.0 < s);
+        for &(hs, he, f) in &self.hits[lo..] {
+            if hs >= e {
+                break;
+            }
+            if he <= e {
+                out.add(f);
+            }
+        }
+        out
+    }
+}
+
+const LEVEL_WEIGHTS: [f64; 4] = [1.0, 0.6, 0.4, 0.25];
+
+/// Feature sets of the four levels around one quantity.
+#[derive(Debug, Clone, Copy, Default)]
+struct Levels {
+    l: [FeatSet; 4],
+    /// Own clause, left of the number only (subject side).
+    left: FeatSet,
+}
+
+impl Levels {
+    fn weight(&self, f: usize) -> Option<f64> {
+        (0..4).find(|&k| self.l[k].has(f)).map(|k| LEVEL_WEIGHTS[k])
+    }
+}
+
+/// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
+fn specific(u: UnitKind) -> bool {
+    matches!(
+        u,
+        UnitKind::Per100 | UnitKind::Subscribers | UnitKind::Stations | UnitKind::Copies | UnitKind::CopiesPerYear | UnitKind::Rank | UnitKind::Vnd
+    )
+}
+
+/// Whether a quantity's unit can be a metric's canonical unit.
+fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
+    let f = |name: &str| lex.feature(name).is_some_and(|id| lv.l[0].has(id));
+    match (m.unit_kind, q.unit_kind) {
+        (a, b) if a == b => true,
+        (UnitKind::Vnd, UnitKind::Bare) => q.scale >= 1e6 && (f("revenue") || f("investment") || f("budget") || f("fine")),
+        (UnitKind::Subscribers, UnitKind::Bare) => lex.feature("subscriber").is_some_and(|id| lv.left.has(id)),
+        // `426.545 máy điện thoại` counts telephone sets
+        (UnitKind::Subscribers, UnitKind::Count) => f("telephone"),
+        (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
+        (UnitKind::Count, UnitKind::Bare) => true,
+        _ => false,
+    }
+}
+
+/// The best metric for a quantity: (metric index, score, rule index).
+fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f64, usize)> {
+    let lex = &ctx.res.lexicon;
+    let mut best: Option<(usize, f64, usize)> = None;
+    for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
+        if !unit_fits(lex, m, q, lv) {
+            continue;
+        }
+        for (ri, r) in m.rules.iter().enumerate() {
+            if r.none.iter().any(|&f| lv.l[0].has(f)) {
+                continue;
+            }
+            let mut sum = 0.0;
+            let mut anchored = specific(q.unit_kind) && q.unit_kind == m.unit_kind;
+            let mut ok = true;
+            for &f in &r.all {
+                let w = match lv.weight(f) {
+                    Some(w) if w < LEVEL_WEIGHTS[3] + 1e-9 && lex.feature_reach[f] != Reach::Paragraph => None,
+                    other => other,
+                };
+                match w {
+                    Some(w) => {
+                        sum += w;
+                        anchored |= w >= 1.0;
+                    }
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok || !anchored {
+                continue;
+            }
+            let score = r.weight * (0.5 + sum);
+            if best.is_none_or(|(_, b, _)| score > b + 1e-12) {
+                best = Some((mi, score, ri));
+            }
+        }
+    }
+    best
+}
+
+/// The comparison a quantity makes, if it is one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Compare {
+    Growth { pct: f64, verb: bool },
+    PlanShare(f64),
+    Difference,
+}
+
+fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usize) -> Option<Compare> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let before = hay[left_start..q.start].trim_end();
+    let verb = lex
+        .compare
+        .longest_ending_at(hay, left_start + before.len())
+        .filter(|h| *h.tag == CompareCue::GrowthVerb)
+        .map(|h| &hay[h.start..h.end]);
+    let right = &hay[q.end..right_end.max(q.end)];
+    let right_trim = right.trim_start();
+    let first_words: String = right_trim.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+    let versus = lex.compare.find_all(&first_words).iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
+        || first_words.starts_with("so ")
+        || first_words.starts_with("cùng kỳ");
+    let plan = lex.compare.find_all(&first_words).iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
+    if q.unit_kind != UnitKind::Percent {
+        return (versus && verb.is_some() || right_trim.starts_with("so với")).then_some(Compare::Difference);
+    }
+    let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
+    let falling = verb.is_some_and(|v| v.starts_with("giảm"));
+    if plan {
+        return Some(Compare::PlanShare(if rising { 100.0 + q.value } else { q.value }));
+    }
+    if rising || falling {
+        let pct = if falling { -q.value } else { q.value };
+        return Some(Compare::Growth { pct, verb: true });
+    }
+    if versus {
+        // `bằng 109% cùng kỳ`, `đạt 102,8% so với cùng kỳ`: an index, 100 = no change
+        return Some(Compare::Growth {
+            pct: q.value - 100.0,
+            verb: false,
+        });
+    }
+    None
+}
+
+fn district_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}").expect("district pattern"))
+}
+
+fn target_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)\b").expect("target-year pattern"))
+}
+
+/// Classify the quantities of sentence `si`.
+pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let doc = ctx.doc;
+    let s = doc.sentences[si];
+    let para_start = doc.sentences.iter().find(|x| x.paragraph == s.paragraph).map_or(s.start, |x| x.start);
+    let n = qs.len();
+    // clause windows
+    let mut right_end = vec![0; n];
+    for (i, q) in qs.iter().enumerate() {
+        let limit = if i + 1 < n { qs[i + 1].start } else { s.end };
+        let limit = limit.max(q.end);
+        let mut end = q.end;
+        let mut words = 0;
+        for (off, c) in hay[q.end..limit].char_indices() {
+            if matches!(c, ',' | ';' | ':' | '(' | ')' | '.' | '!' | '?' | '\n') {
+                break;
+            }
+            if c.is_whitespace() {
+                words += 1;
+                if hay[q.end + off..].starts_with(" và ") || words > 9 {
+                    break;
+                }
+            }
+            end = q.end + off + c.len_utf8();
+        }
+        right_end[i] = end;
+    }
+    let left_start: Vec<usize> = (0..n).map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) }).collect();
+    let paragraph_mask = {
+        let mut m = FeatSet::default();
+        for (f, r) in lex.feature_reach.iter().enumerate() {
+            if *r == Reach::Paragraph {
+                m.add(f);
+            }
+        }
+        m
+    };
+    let levels: Vec<Levels> = (0..n)
+        .map(|i| {
+            let l0 = ctx.features.set(left_start[i], right_end[i]);
+            let l1 = if i > 0 { ctx.features.set(left_start[i - 1], left_start[i]) } else { FeatSet::default() };
+            let l2 = if i > 1 { ctx.features.set(s.start, left_start[i - 1]) } else { FeatSet::default() };
+            let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
+            let left = ctx.features.set(left_start[i], qs[i].start).union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
+            Levels { l: [l0, l1, l2, l3], left }
+        })
+        .collect();
+
+    let mut out: Vec<Mention> = Vec::with_capacity(n);
+    // index in `out` of the last metric claim of this sentence, for attaching comparisons
+    let mut last_metric: Option<usize> = None;
+    let mut last_basis_cue: Option<Basis> = None;
+    for (i, q) in qs.iter().enumerate() {
+        let lv = levels[i];
+        let base = Mention {
+            sentence: si,
+            start: q.start,
+            end: q.end,
+            kind: MentionKind::Unclassified,
+            reason: String::new(),
+            value: Some(q.value),
+            value_high: q.value_high,
+            of: q.of,
+            unit_raw: (q.unit_end > q.unit_start).then(|| doc.text[q.unit_start..q.unit_end].to_string()),
+            unit_kind: Some(q.unit_kind),
+            malformed: q.malformed,
+            claim: None,
+        };
+        // a comparison belongs to the figure before it
+        if let Some(c) = comparison(ctx, q, left_start[i], right_end[i]) {
+            let mut m = base.clone();
+            m.kind = MentionKind::Comparison;
+            match (c, last_metric) {
+                (Compare::Difference, _) => m.reason = "difference versus another period (so với ...), not a level".into(),
+                (Compare::PlanShare(p), Some(j)) => {
+                    if let Some(cl) = out[j].claim.as_mut() {
+                        cl.plan_share_pct = Some(p);
+                    }
+                    m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
+                }
+                (Compare::Growth { pct, verb }, Some(j)) => {
+                    let mut revenue_growth = None;
+                    if let Some(cl) = out[j].claim.as_mut() {
+                        cl.growth_pct = Some(pct);
+                        if verb && cl.metric.ends_with("_revenue") {
+                            revenue_growth = Some(cl.clone());
+                        }
+                    }
+                    m.reason = format!("growth {pct}% of the figure at {}", out[j].start);
+                    if let (Some(parent), Some(_)) = (revenue_growth, ctx.res.catalog.get("revenue_growth_pct")) {
+                        // a stated revenue growth rate is also a fact of its own
+                        m.kind = MentionKind::Metric;
+                        m.value = Some(pct);
+                        m.reason = format!("revenue growth rate stated with {} at {}", parent.metric, out[j].start);
+                        m.claim = Some(Claim {
+                            metric: "revenue_growth_pct".into(),
+                            growth_pct: None,
+                            plan_share_pct: None,
+                            basis: None,
+                            bound: None,
+                            converted: false,
+                            words_mismatch: None,
+                            ..parent
+                        });
+                    }
+                }
+                (_, None) => {
+                    if let (Compare::Growth { pct, verb: true }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct")) {
+                        let revenue = lex.feature("revenue").is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+                        if revenue {
+                            m.kind = MentionKind::Metric;
+                            m.value = Some(pct);
+                            m.reason = "revenue growth rate (tăng X% ...)".into();
+                            m.claim = Some(make_claim(ctx, si, traps, q, &lv, left_start[i], rg, &mut None));
+                        } else {
+                            m.reason = "comparison with no figure to attach to".into();
+                        }
+                    } else {
+                        m.reason = "comparison with no figure to attach to".into();
+                    }
+                }
+            }
+            out.push(m);
+            continue;
+        }
+        // district and company figures are not province facts
+        let left_text = &doc.text[left_start[i]..q.start];
+        if district_re().is_match(left_text) && !match_contains(left_text, "các huyện") {
+            let mut m = base.clone();
+            m.kind = MentionKind::District;
+            m.reason = "figure about a district or city, not the province".into();
+            out.push(m);
+            continue;
+        }
+        match best_metric(ctx, q, &lv) {
+            Some((mi, score, ri)) => {
+                let metric = &ctx.res.catalog.metrics[mi];
+                let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
+                let mut m = base.clone();
+                m.kind = MentionKind::Metric;
+                let feats: Vec<&str> = metric.rules[ri].all.iter().map(|&f| lex.feature_names[f].as_str()).collect();
+                m.reason = format!("rule {} of {} [{}] scored {score:.2}", ri + 1, metric.id, feats.join(", "));
+                if q.malformed {
+                    m.reason.push_str("; digits do not group in threes, best reading kept");
+                }
+                let mut claim = claim;
+                if let Some(w) = q.words_value {
+                    if (w - q.value).abs() > 0.005 * q.value.abs().max(1.0) {
+                        claim.words_mismatch = Some(w);
+                    }
+                }
+                m.claim = Some(claim);
+                last_metric = Some(out.len());
+                out.push(m);
+            }
+            None => {
+                let mut m = base.clone();
+                let names = lv.l[0].names(lex);
+                m.reason = if names.is_empty() {
+                    "no metric rule matched; no feature words in its clause".into()
+                } else {
+                    format!("no metric rule matched; clause features: {}", names.join(", "))
+                };
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+fn match_contains(text: &str, needle: &str) -> bool {
+    text.to_lowercase().contains(needle)
+}
+
+/// Status, basis, bound, converted, period and province of a metric figure.
+#[allow(clippy::too_many_arguments)]
+fn make_claim(
+    ctx: &DocCtx<'_>,
+    si: usize,
+    traps: &[Trap],
+    q: &Quantity,
+    lv: &Levels,
+    left_start: usize,
+    metric: &Metric,
+    last_basis_cue: &mut Option<Basis>,
+) -> Claim {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let doc = ctx.doc;
+    let s = doc.sentences[si];
+    let doc_period = doc.meta.period;
+    let doc_year = doc_period.map(|p| p.year);
+
+    // status: the nearest cue to the left in the sentence
+    let mut status = Status::Actual;
+    let mut status_at = 0usize;
+    for h in lex.status.find_all(&hay[s.start..q.start]) {
+        if h.end >= status_at {
+            status_at = h.end;
+            status = match h.tag {
+                StatusCue::Estimate => Status::Estimate,
+                StatusCue::Target => Status::Target,
+            };
+        }
+    }
+    let mut target_year = None;
+    for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
+        let y: i32 = c[1].parse().unwrap_or(0);
+        let future = doc_year.is_none_or(|dy| y > dy);
+        let m = c.get(0).expect("match");
+        if future && m.end() >= status_at {
+            status_at = m.end();
+            status = Status::Target;
+        }
+        if future {
+            target_year = Some(y);
+        }
+    }
+
+    // period: the document's, unless the figure's own clause names another
+    let mut period = doc_period;
+    if status == Status::Target {
+        let y = target_year.or_else(|| {
+            traps
+                .iter()
+                .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
+                .filter_map(|t| t.year)
+                .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
+                .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
+        });
+        if let Some(y) = y {
+            period = Some(Period::year(y));
+        }
+    } else {
+        let own: Vec<&Trap> = traps
+            .iter()
+            .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= left_start.min(s.start + 12).max(s.start) && t.end <= q.start)
+            .filter(|t| t.start >= left_start || t.start <= s.start + 12)
+            .filter(|t| {
+                let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
+                !before.contains("so với")
+            })
+            .collect();
+        let year = own.iter().rev().find_map(|t| t.year);
+        let part = own.iter().rev().find(|t| t.kind == MentionKind::Period).and_then(|t| {
+            let text = &hay[t.start..t.end];
+            let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
+            if text.starts_with("quý") || full.contains("quý") {
+                let q = if text.contains("iv") || text.contains('4') {
+                    4
+                } else if text.contains("iii") || text.contains('3') {
+                    3
+                } else if text.contains("ii") || text.contains('2') {
+                    2
+                } else {
+                    1
+                };
+                Some(PeriodPart::Quarter(q))
+            } else {
+                let n: u8 = text.trim().parse().ok()?;
+                match n {
+                    3 => Some(PeriodPart::Quarter(1)),
+                    6 => Some(PeriodPart::Half(1)),
+                    9 => Some(PeriodPart::Months(9)),
+                    12 => Some(PeriodPart::Year),
+                    _ => None,
+                }
+            }
+        });
+        match (year, part, doc_period) {
+            (Some(y), p, Some(dp)) if y != dp.year => {
+                let same_span = hay[floor_char_boundary(hay, left_start.saturating_sub(0))..q.start].contains("cùng kỳ");
+                period = Some(Period {
+                    year: y,
+                    part: p.unwrap_or(if same_span { dp.part } else { PeriodPart::Year }),
+                });
+            }
+            (Some(y), p, None) => period = Some(Period { year: y, part: p.unwrap_or(PeriodPart::Year) }),
+            (_, Some(p), Some(dp)) => period = Some(Period { year: year.unwrap_or(dp.year), part: p }),
+            _ => {}
+        }
+    }
+
+    // basis, for counts
+    let basis = metric.default_basis.map(|default| {
+        let mut strong: Option<(usize, Basis)> = None;
+        let mut weak: Option<(usize, Basis)> = None;
+        for h in lex.basis.find_all(&hay[left_start..q.start]) {
+            let (slot, b) = match h.tag {
+                BasisCue::StockStrong => (&mut strong, Basis::Stock),
+                BasisCue::FlowStrong => (&mut strong, Basis::Flow),
+                BasisCue::FlowWeak => (&mut weak, Basis::Flow),
+            };
+            if slot.is_none_or(|(e, _)| h.end >= e) {
+                *slot = Some((h.end, b));
+            }
+        }
+        let cue = strong.or(weak).map(|(_, b)| b);
+        if let Some(b) = cue {
+            *last_basis_cue = Some(b);
+        }
+        cue.or(*last_basis_cue).unwrap_or(default)
+    });
+
+    // bound: a cue right before the number
+    let before = hay[..q.start].trim_end();
+    let bound = lex.bound.longest_ending_at(hay, before.len()).map(|h| *h.tag);
+
+    let converted = matches!(metric.unit_kind, UnitKind::Subscribers | UnitKind::Per100)
+        && lex.feature("converted").is_some_and(|f| lv.left.has(f));
+
+    // province: the document's, unless the figure's subject names the country or another one
+    let mut province = doc.meta.province.clone();
+    if lex.feature("national").is_some_and(|f| lv.left.has(f)) && metric.unit_kind != UnitKind::Rank {
+        province = Some(ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        });
+    } else {
+        let own = &hay[left_start..q.start];
+        let named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
+        if let Some(&p) = named.last() {
+            let r = ctx.res.provinces.reference(p);
+            if province.as_ref().is_none_or(|d| d.name != r.name) {
+                province = Some(r);
+            }
+        }
+    }
+
+    Claim {
+        metric: metric.id.clone(),
+        status,
+        basis,
+        bound,
+        converted,
+        period,
+        province,
+        growth_pct: None,
+        plan_share_pct: None,
+        words_mismatch: None,
+    }
+}

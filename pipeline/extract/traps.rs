@@ -1,0 +1,231 @@
+//! Numbers that are not statistics: document numbers, dates, times, years, periods,
+//! standards, technology generations, levels, phone numbers, ordinals, names with numbers.
+//!
+//! Input: one sentence (text and its byte offset in the document). Output: [`Trap`] spans with
+//! their kind and a reason. The extractor records them as mentions and never reads a figure
+//! inside them. Patterns are ordered most specific first; a span already claimed is not
+//! claimed again.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::records::MentionKind;
+
+/// A recognised non-statistic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub start: usize,
+    pub end: usize,
+    pub kind: MentionKind,
+    pub reason: &'static str,
+    /// For years and periods: the year named.
+    pub year: Option<i32>,
+}
+
+struct Pattern {
+    re: Regex,
+    kind: MentionKind,
+    reason: &'static str,
+    /// capture group that holds the span to record (0 = whole match)
+    group: usize,
+}
+
+fn patterns() -> &'static [Pattern] {
+    static P: OnceLock<Vec<Pattern>> = OnceLock::new();
+    P.get_or_init(|| {
+        let p = |re: &str, kind, reason, group| Pattern {
+            re: Regex::new(re).expect("trap pattern"),
+            kind,
+            reason,
+            group,
+        };
+        use MentionKind::*;
+        vec![
+            // 1355/QĐ-UBND, 11/2009/QĐ-UBND, 289-QĐ/TU, 119/QĐ-TTg, 15/QĐ - UBND, 64/2007/NĐ-CP
+            p(r"\b\d+(?:\s?[/.\-–]\s?\d+)*\s?[/\-–]\s?[A-ZĐ][A-Za-zĐđ]*[A-ZĐ][A-Za-zĐđ]*(?:\s?[\-–/&]\s?[A-ZĐ][A-Za-zĐđ0-9]*)*", DocNumber, "document number (decision, dispatch, resolution)", 0),
+            // Quyết định số 1355, Nghị quyết số 116, Công văn số 25
+            p(r"(?i)\b(?:quyết định|nghị quyết|nghị định|công văn|kế hoạch|chỉ thị|thông tư|văn bản|báo cáo|tờ trình|thông báo|quy định|luật|đề án|chương trình|hướng dẫn)\s+(?:số\s+)?(\d+(?:/\d+)*)\b", DocNumber, "number of a legal or administrative document", 1),
+            p(r"(?i)\bsố\s+(\d+(?:/\d+)+)\b", DocNumber, "number of a document", 1),
+            // 15:16:24, 10:50, 8h30
+            p(r"\b\d{1,2}:\d{2}(?::\d{2})?\b", Time, "time of day", 0),
+            p(r"\b\d{1,2}h\d{2}\b|\b\d{1,2}\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?", Time, "time of day", 0),
+            // 7/2/2012, 14-9-2018, 04/2/210, 27.3.2014
+            p(r"\b\d{1,2}\s?[/\-]\s?\d{1,2}\s?[/\-]\s?\d{2,4}\b", Date, "date", 0),
+            p(r"\b\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}\b", Date, "date", 0),
+            // ngày 30/6, ngày 2-9, Quốc khánh 2/9, đến 30/6
+            p(r"(?i)\b(?:ngày|hôm|đến|từ|tới|trước|sau|khánh|lễ|dịp|tết)\s+(\d{1,2}\s?[/\-]\s?\d{1,2})\b", Date, "day and month", 1),
+            // tháng 3/2014, tháng 12 năm 2014, tháng 3
+            p(r"(?i)\btháng\s+(\d{1,2}(?:\s?/\s?\d{4}|\s+năm\s+\d{4})?)\b", Date, "month", 1),
+            p(r"(?i)\bngày\s+(\d{1,2})\b", Date, "day of month", 1),
+            // quý II/2014, quý 1 năm 2014, 6 tháng đầu năm, 9 tháng
+            p(r"(?i)\bquý\s+(?:[1-4]|I{1,3}|IV)\s?(?:/\s?(\d{4})|năm\s+(\d{4}))", Period, "quarter", 0),
+            p(r"(?i)\bquý\s+([1-4])\b", Period, "quarter", 1),
+            p(r"(?i)\b(\d{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?\b", Period, "months of the year (a period)", 1),
+            // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
+            p(r"(?i)\b(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[\d.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
+            // 3G, 4G, 5G, 2G and 4.0 (công nghiệp 4.0), IPv6, Web 2.0
+            p(r"\b[2-6]G\b|\b[2-6]\s?G\b(?:/[2-6]G)*", Name, "mobile technology generation", 0),
+            p(r"\b[1-5]\.0\b", Name, "version name (4.0)", 0),
+            p(r"(?i)\bIPv\d\b|\bWeb\s?\d\.\d\b", Name, "technology name", 0),
+            // mức độ 3, 4; cấp độ 2
+            p(r"(?i)\b(?:mức độ|mức|cấp độ|level)\s+(\d(?:\s?(?:,|và|-)\s?(?:mức độ\s+)?\d)*)\b", Level, "service level, not a count", 1),
+            // phone numbers: 0912.345.678, 0236 3822 123, 1900 1234, 18001091
+            p(r"(?:\+84|\b0)\d{2,3}[\s.\-]?\d{3}[\s.\-]?\d{3,4}\b", Phone, "phone number", 0),
+            p(r"\b(?:1900|1800)[\s.]?\d{4}\b|\b1800\d{4}\b", Phone, "hotline number", 0),
+            // xếp thứ 15/64 is a rank (handled by the extractor); lần thứ 3, số thứ 1 are ordinals
+            p(r"(?i)\b(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản)\s+thứ\s+(\d+)\b", Ordinal, "ordinal", 1),
+            p(r"(?i)\b(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+(\d+)\b", Ordinal, "article or session number", 1),
+            // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
+            p(r"(?i)\b(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?(\d+[A-Z]?)\b", Name, "name containing a number", 1),
+            p(r"\b\d+[A-Za-z]{1,3}\d*\b", Name, "alphanumeric code", 0),
+            // year ranges and years
+            p(r"\b((?:19[5-9]\d|20[0-4]\d)\s?[-–]\s?(?:19[5-9]\d|20[0-4]\d))\b", Year, "range of years", 1),
+            p(r"(?i)\b(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9]\d|20[0-4]\d))\b", Year, "year", 1),
+        ]
+    })
+}
+
+fn bare_year() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("year pattern"))
+}
+
+fn list_marker() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^\s*(\d{1,2})\s?[.)/]\s").expect("list pattern"))
+}
+
+/// Find the traps of one sentence. `base` is the sentence's byte offset in the document;
+/// `unit_follows(end)` tells whether a unit word follows a bare 4-digit number (then it is a
+/// quantity, not a year).
+pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap> {
+    let mut out: Vec<Trap> = Vec::new();
+    let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
+    for pat in patterns() {
+        for c in pat.re.captures_iter(sentence) {
+            let Some(m) = c.get(pat.group) else { continue };
+            let (s, e) = (base + m.start(), base + m.end());
+            if overlaps(&out, s, e) {
+                continue;
+            }
+            if pat.kind == MentionKind::Year && unit_follows(e) {
+                continue;
+            }
+            let year = match pat.kind {
+                MentionKind::Year | MentionKind::Period => c
+                    .iter()
+                    .skip(1)
+                    .flatten()
+                    .chain(std::iter::once(m))
+                    .find_map(|g| g.as_str().trim().get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| (1950..=2049).contains(y))),
+                _ => None,
+            };
+            out.push(Trap {
+                start: s,
+                end: e,
+                kind: pat.kind,
+                reason: pat.reason,
+                year,
+            });
+        }
+    }
+    for m in bare_year().find_iter(sentence) {
+        let (s, e) = (base + m.start(), base + m.end());
+        // a year written with no cue: only when no unit follows (2015 thuê bao is a count)
+        let glued = sentence[..m.start()].ends_with(['.', ',']) || sentence[m.end()..].starts_with(['.', ',']) && sentence[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if overlaps(&out, s, e) || glued || unit_follows(e) {
+            continue;
+        }
+        out.push(Trap {
+            start: s,
+            end: e,
+            kind: MentionKind::Year,
+            reason: "year",
+            year: m.as_str().parse().ok(),
+        });
+    }
+    if let Some(c) = list_marker().captures(sentence) {
+        let m = c.get(1).expect("group");
+        if !overlaps(&out, base + m.start(), base + m.end()) {
+            out.push(Trap {
+                start: base + m.start(),
+                end: base + m.end(),
+                kind: MentionKind::ListMarker,
+                reason: "list item number",
+                year: None,
+            });
+        }
+    }
+    out.sort_by_key(|t| t.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<(String, MentionKind)> {
+        find(s, 0, &|_| false).into_iter().map(|t| (s[t.start..t.end].to_string(), t.kind)).collect()
+    }
+
+    #[test]
+    fn trap_table() {
+        use MentionKind::*;
+        let cases: &[(&str, &[(&str, MentionKind)])] = &[
+            ("Quyết định số 1355/QĐ–UBND ngày 7/9/2009 của UBND tỉnh", &[("1355/QĐ–UBND", DocNumber), ("7/9/2009", Date)]),
+            ("Quyết định số 11/2009/QĐ-UBND ngày 9/6/2009", &[("11/2009/QĐ-UBND", DocNumber), ("9/6/2009", Date)]),
+            ("theo Quyết định số 289-QĐ/TU của Tỉnh ủy", &[("289-QĐ/TU", DocNumber)]),
+            ("Quyết định số 15/QĐ - UBND ngày 2/9/2009", &[("15/QĐ - UBND", DocNumber), ("2/9/2009", Date)]),
+            ("Công văn số 11248/UBND-THKH ngày 14-9-2018", &[("11248/UBND-THKH", DocNumber), ("14-9-2018", Date)]),
+            ("Nghị quyết số 116 của HĐND tỉnh", &[("116", DocNumber)]),
+            ("Quyết định 81/2014/QĐ-TTg của Thủ tướng", &[("81/2014/QĐ-TTg", DocNumber)]),
+            ("15:16:24 | 7/2/2012", &[("15:16:24", Time), ("7/2/2012", Date)]),
+            ("Thứ năm, 27/03/2014 10:50", &[("27/03/2014", Date), ("10:50", Time)]),
+            ("Sáng ngày 04/2/210, Sở tổ chức", &[("04/2/210", Date)]),
+            ("hệ thống quản lý chất lượng TCVN ISO 9001:2008", &[("ISO 9001:2008", Standard)]),
+            ("lắp đặt thiết bị 3G, 4G", &[("3G", Name), ("4G", Name)]),
+            ("cách mạng công nghiệp 4.0", &[("4.0", Name)]),
+            ("dịch vụ công trực tuyến mức độ 3, 4", &[("3, 4", Level)]),
+            ("giai đoạn 2011 - 2015 và đến năm 2020", &[("2011 - 2015", Year), ("2020", Year)]),
+            ("giai đoạn 2016-2020", &[("2016-2020", Year)]),
+            ("Phòng PA 25 - Công an tỉnh", &[("25", Name)]),
+            ("đường dây nóng 0912.345.678", &[("0912.345.678", Phone)]),
+            ("tổng đài 1900 1234", &[("1900 1234", Phone)]),
+            ("quý II/2014", &[("quý II/2014", Period)]),
+            ("tăng trưởng 3 tháng đầu năm", &[("3", Period)]),
+            ("luỹ kế đến cuối tháng 3 ước đạt", &[("3", Date)]),
+            ("trước ngày 30/10/2014", &[("30/10/2014", Date)]),
+            ("dịp lễ Quốc khánh 2-9", &[("2-9", Date)]),
+            ("tập san số thứ 1 chào mừng", &[("1", Ordinal)]),
+        ];
+        for (s, want) in cases {
+            let got = kinds(s);
+            let want: Vec<(String, MentionKind)> = want.iter().map(|(a, k)| (a.to_string(), *k)).collect();
+            assert_eq!(got, want, "{s}");
+        }
+    }
+
+    #[test]
+    fn statistics_are_not_traps() {
+        for s in [
+            "đạt 2.003.300 thuê bao",
+            "971,8 tỷ đồng",
+            "xếp thứ 15/64 tỉnh",
+            "33/44 cơ quan",
+            "5% - 7%",
+            "tổng số 7.271 trạm BTS",
+            "6.200.000đồng",
+        ] {
+            assert_eq!(kinds(s), vec![], "{s}");
+        }
+    }
+
+    #[test]
+    fn a_four_digit_number_with_a_unit_is_not_a_year() {
+        let s = "phát triển 2015 thuê bao";
+        let at = s.find("2015").unwrap() + 4;
+        assert!(find(s, 0, &|e| e == at).is_empty());
+        assert_eq!(find(s, 0, &|_| false).len(), 1);
+    }
+}

@@ -1,0 +1,241 @@
+//! The compiled lexicon: features, qualifier cues, scale words, number words and units.
+//!
+//! Input: `schemas/lexicon.toml` and `schemas/units.toml` (or the copies built into the binary).
+//! Output: [`Lexicon`], immutable and shared by every worker. Phrases are compiled into
+//! Aho-Corasick automata over the match form (see [`crate::text`]).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::records::{Bound, UnitKind};
+use crate::text::PhraseSet;
+use crate::{Error, Result};
+
+#[derive(Debug, Deserialize)]
+struct LexiconFile {
+    schema_version: String,
+    features: BTreeMap<String, FeatureDef>,
+    status: StatusDef,
+    basis: BasisDef,
+    bound: BoundDef,
+    comparison: ComparisonDef,
+    scale: BTreeMap<String, f64>,
+    words: WordsDef,
+}
+
+#[derive(Debug, Deserialize)]
+struct FeatureDef {
+    phrases: Vec<String>,
+    #[serde(default)]
+    reach: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusDef {
+    estimate: Vec<String>,
+    target: Vec<String>,
+    target_year_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BasisDef {
+    stock_strong: Vec<String>,
+    flow_strong: Vec<String>,
+    flow_weak: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BoundDef {
+    max_gap_words: usize,
+    approx: Vec<String>,
+    lower: Vec<String>,
+    upper: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ComparisonDef {
+    growth_verbs: Vec<String>,
+    versus: Vec<String>,
+    plan_share: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WordsDef {
+    units: BTreeMap<String, u32>,
+    ten: Vec<String>,
+    tens_marker: Vec<String>,
+    hundred: Vec<String>,
+    zero_filler: Vec<String>,
+    half: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnitsFile {
+    schema_version: String,
+    per_100: Per100Def,
+    unit: Vec<UnitDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Per100Def {
+    nouns: Vec<String>,
+    denominators: Vec<String>,
+    max_gap_words: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnitDef {
+    kind: String,
+    phrases: Vec<String>,
+}
+
+/// How far back a feature may be inherited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Sentence,
+    Paragraph,
+}
+
+/// Stock/flow cue strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasisCue {
+    StockStrong,
+    FlowStrong,
+    FlowWeak,
+}
+
+/// A word of a spelled-out number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumWord {
+    Digit(u32),
+    Ten,
+    TensMarker,
+    Hundred,
+    ZeroFiller,
+    Half,
+    Scale(f64),
+}
+
+/// Qualifier cue for status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusCue {
+    Estimate,
+    Target,
+}
+
+/// Comparison cue kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareCue {
+    GrowthVerb,
+    Versus,
+    PlanShare,
+}
+
+/// Everything the extractor reads from `lexicon.toml` and `units.toml`, compiled.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub version: String,
+    pub units_version: String,
+    /// Feature names, index = feature id.
+    pub feature_names: Vec<String>,
+    pub feature_reach: Vec<Reach>,
+    pub features: PhraseSet<usize>,
+    pub status: PhraseSet<StatusCue>,
+    pub target_year_prefixes: PhraseSet<()>,
+    pub basis: PhraseSet<BasisCue>,
+    pub bound: PhraseSet<Bound>,
+    pub bound_max_gap_words: usize,
+    pub compare: PhraseSet<CompareCue>,
+    pub scale: PhraseSet<f64>,
+    pub num_words: PhraseSet<NumWord>,
+    pub units: PhraseSet<UnitKind>,
+    pub per100_nouns: PhraseSet<()>,
+    pub per100_denominators: PhraseSet<()>,
+    pub per100_max_gap_words: usize,
+}
+
+fn tagged<T: Clone + 'static>(phrases: &[String], tag: T) -> impl Iterator<Item = (String, T)> + '_ {
+    phrases.iter().map(move |p| (p.clone(), tag.clone()))
+}
+
+impl Lexicon {
+    /// Parse the two files' contents. `origin` names them in errors.
+    pub fn parse(lexicon_toml: &str, units_toml: &str, origin: &Path) -> Result<Self> {
+        let lex: LexiconFile = toml::from_str(lexicon_toml).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        let units: UnitsFile = toml::from_str(units_toml).map_err(|e| Error::config("unit table", origin.join("units.toml"), e))?;
+
+        let mut feature_names = Vec::new();
+        let mut feature_reach = Vec::new();
+        let mut feature_phrases = Vec::new();
+        for (i, (name, def)) in lex.features.iter().enumerate() {
+            feature_names.push(name.clone());
+            feature_reach.push(match def.reach.as_deref() {
+                None | Some("sentence") => Reach::Sentence,
+                Some("paragraph") => Reach::Paragraph,
+                Some(other) => {
+                    return Err(Error::config(
+                        "lexicon",
+                        origin.join("lexicon.toml"),
+                        format!("feature {name}: unknown reach {other:?} (sentence or paragraph)"),
+                    ));
+                }
+            });
+            feature_phrases.extend(tagged(&def.phrases, i));
+        }
+
+        let mut unit_items = Vec::new();
+        for u in &units.unit {
+            let kind = UnitKind::parse(&u.kind)
+                .ok_or_else(|| Error::config("unit table", origin.join("units.toml"), format!("unknown unit kind {:?}", u.kind)))?;
+            unit_items.extend(tagged(&u.phrases, kind));
+        }
+
+        let w = &lex.words;
+        let mut word_items: Vec<(String, NumWord)> = w.units.iter().map(|(k, v)| (k.clone(), NumWord::Digit(*v))).collect();
+        word_items.extend(tagged(&w.ten, NumWord::Ten));
+        word_items.extend(tagged(&w.tens_marker, NumWord::TensMarker));
+        word_items.extend(tagged(&w.hundred, NumWord::Hundred));
+        word_items.extend(tagged(&w.zero_filler, NumWord::ZeroFiller));
+        word_items.extend(tagged(&w.half, NumWord::Half));
+        word_items.extend(lex.scale.iter().filter(|(k, _)| k.as_str() != "trăm").map(|(k, v)| (k.clone(), NumWord::Scale(*v))));
+
+        Ok(Lexicon {
+            version: lex.schema_version,
+            units_version: units.schema_version,
+            feature_names,
+            feature_reach,
+            features: PhraseSet::new(feature_phrases),
+            status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
+            target_year_prefixes: PhraseSet::new(tagged(&lex.status.target_year_prefixes, ())),
+            basis: PhraseSet::new(
+                tagged(&lex.basis.stock_strong, BasisCue::StockStrong)
+                    .chain(tagged(&lex.basis.flow_strong, BasisCue::FlowStrong))
+                    .chain(tagged(&lex.basis.flow_weak, BasisCue::FlowWeak)),
+            ),
+            bound: PhraseSet::new(
+                tagged(&lex.bound.approx, Bound::Approx)
+                    .chain(tagged(&lex.bound.lower, Bound::Lower))
+                    .chain(tagged(&lex.bound.upper, Bound::Upper)),
+            ),
+            bound_max_gap_words: lex.bound.max_gap_words,
+            compare: PhraseSet::new(
+                tagged(&lex.comparison.growth_verbs, CompareCue::GrowthVerb)
+                    .chain(tagged(&lex.comparison.versus, CompareCue::Versus))
+                    .chain(tagged(&lex.comparison.plan_share, CompareCue::PlanShare)),
+            ),
+            scale: PhraseSet::new(lex.scale.iter().filter(|(k, _)| k.as_str() != "trăm").map(|(k, v)| (k.clone(), *v))),
+            num_words: PhraseSet::new(word_items),
+            units: PhraseSet::new(unit_items),
+            per100_nouns: PhraseSet::new(tagged(&units.per_100.nouns, ())),
+            per100_denominators: PhraseSet::new(tagged(&units.per_100.denominators, ())),
+            per100_max_gap_words: units.per_100.max_gap_words,
+        })
+    }
+
+    /// Feature id by name.
+    pub fn feature(&self, name: &str) -> Option<usize> {
+        self.feature_names.iter().position(|n| n == name)
+    }
+}

@@ -1,0 +1,29 @@
+//! ictstat: Vietnamese provincial ICT reports in, analysis-ready Parquet out.
+//!
+//! Stages, each a module with a pure function from typed records to typed records:
+//! [`ingest`] (files → [`records::RawDoc`]), [`clean`] (→ [`records::CleanDoc`]),
+//! [`extract`] (→ [`records::Mention`]), [`normalize`] (→ [`records::Fact`]) and
+//! [`aggregate`] (facts → province metrics and anomalies, the one barrier).
+//! [`run`] owns ordering, parallelism and the writers; [`eval`] scores facts against gold.
+//!
+//! Invariants: the same input gives the same rows in the same order, whatever the thread
+//! count; every input document is either in `documents` or in `rejects`.
+
+pub mod aggregate;
+pub mod catalog;
+pub mod clean;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod extract;
+pub mod ingest;
+pub mod lexicon;
+pub mod normalize;
+pub mod output;
+pub mod records;
+pub mod reference;
+pub mod run;
+pub mod text;
+
+pub use config::Config;
+pub use error::{Error, Result};

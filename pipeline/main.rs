@@ -1,0 +1,166 @@
+//! `ictstat`: the command line. Parses arguments, builds a validated [`Config`], calls the
+//! library, maps the outcome to an exit code: 0 clean, 1 partial (some inputs rejected, or
+//! eval below `--min-f1`), 2 fatal.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use ictstat::config::Resources;
+use ictstat::{Config, eval, run};
+
+#[derive(Parser, Debug)]
+#[command(name = "ictstat", version, about = "Vietnamese provincial ICT reports → analysis-ready Parquet")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the pipeline (the default): ingest, clean, extract, normalize, aggregate.
+    Run(RunArgs),
+    /// Score a facts table against a gold file.
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct Common {
+    /// Folder with metrics.toml, lexicon.toml, units.toml, clean.toml and tables/
+    /// [default: ./schemas, else the copy built into the binary]
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+    /// Province reference table [default: ./data/reference/provinces.csv, else built in]
+    #[arg(long, value_name = "FILE")]
+    provinces: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Input files or folders (.txt, .html, .htm, .jsonl, .jsonl.gz), read recursively
+    #[arg(value_name = "INPUT", default_values_os_t = vec![PathBuf::from("data/raw")])]
+    inputs: Vec<PathBuf>,
+    /// Output folder, replaced atomically
+    #[arg(long, short, value_name = "DIR", default_value = "data/out")]
+    out: PathBuf,
+    /// Worker threads [default: one per core]
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Documents per batch between the reader, the workers and the writers
+    #[arg(long, default_value_t = 512)]
+    batch_docs: usize,
+    /// Reject inputs (or JSONL lines) larger than this many bytes
+    #[arg(long, default_value_t = 32 << 20)]
+    max_doc_bytes: u64,
+    /// Never draw a progress bar
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            inputs: vec![PathBuf::from("data/raw")],
+            out: PathBuf::from("data/out"),
+            threads: None,
+            batch_docs: 512,
+            max_doc_bytes: 32 << 20,
+            quiet: false,
+            common: Common::default(),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// Gold facts (JSON Lines, see the gold format)
+    #[arg(long, value_name = "FILE")]
+    gold: PathBuf,
+    /// Output folder of a run (reads DIR/facts.parquet)
+    #[arg(long, short, value_name = "DIR", default_value = "data/out")]
+    out: PathBuf,
+    /// Extra scored documents without gold lines, one name a line (negatives)
+    #[arg(long, value_name = "FILE")]
+    docs: Option<PathBuf>,
+    /// Exit with status 1 when overall F1 is below this
+    #[arg(long, value_name = "X")]
+    min_f1: Option<f64>,
+    /// Print the scores as JSON
+    #[arg(long)]
+    json: bool,
+    /// Print only the summary lines
+    #[arg(long)]
+    brief: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ictstat: error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
+            let cfg = Config {
+                inputs: a.inputs,
+                out: a.out,
+                schemas_dir: a.common.schemas,
+                provinces: a.common.provinces,
+                threads: a.threads,
+                batch_docs: a.batch_docs,
+                max_doc_bytes: a.max_doc_bytes,
+                progress: !a.quiet,
+            }
+            .validate()?;
+            let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;
+            print!("{}", summary.render());
+            Ok(if summary.rejects > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Eval(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
+            let gold = eval::read_gold(&a.gold)?;
+            let facts_path = a.out.join("facts.parquet");
+            let preds = eval::read_facts(&facts_path).with_context(|| format!("reading {}; run `ictstat run --out {}` first", facts_path.display(), a.out.display()))?;
+            let extra: Vec<String> = match &a.docs {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect(),
+                None => Vec::new(),
+            };
+            let score = eval::score(&gold, &preds, &res.catalog, &extra);
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&score)?);
+            } else if a.brief {
+                print!("{}", score.summary());
+            } else {
+                print!("{}", score.report());
+            }
+            if let Some(min) = a.min_f1 {
+                if score.f1() < min {
+                    eprintln!("ictstat: F1 {:.3} is below --min-f1 {min}", score.f1());
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

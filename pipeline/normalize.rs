@@ -1,0 +1,159 @@
+//! Normalize: metric mentions → [`Fact`]s in the catalog's canonical units, checked.
+//!
+//! Input: one document's mentions, its cleaned text and metadata, the catalog and the province
+//! table. Output: one fact per distinct figure (metric, value, range, period, status), with
+//! code-point spans, and flags where the document itself is suspect: `malformed_number`
+//! (digits that follow no grouping), `implausible` (a count that its province's population or
+//! the document's own density cannot allow, or a value above the metric's plausible maximum),
+//! `words_mismatch` (digits and words disagree). Flagged figures are kept, never "fixed".
+
+use std::collections::HashSet;
+
+use crate::catalog::Catalog;
+use crate::records::{CleanDoc, Fact, Flag, Mention, MentionKind, UnitKind};
+use crate::reference::Provinces;
+use crate::text::CharIndex;
+
+/// What normalize did to one document.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NormalizeReport {
+    pub facts: usize,
+    pub duplicates: usize,
+    pub flagged: usize,
+}
+
+fn fmt_vn(v: f64) -> String {
+    let dec = if v.fract().abs() > 1e-9 { 1 } else { 0 };
+    crate::extract::number::format_digits(v, dec)
+}
+
+/// Turn one document's metric mentions into facts.
+pub fn normalize(doc: &CleanDoc, mentions: &[Mention], catalog: &Catalog, provinces: &Provinces, idx: &CharIndex) -> (Vec<Fact>, NormalizeReport) {
+    let mut report = NormalizeReport::default();
+    let mut facts: Vec<Fact> = Vec::new();
+    let mut seen = HashSet::new();
+    for m in mentions.iter().filter(|m| m.kind == MentionKind::Metric) {
+        let (Some(claim), Some(value)) = (&m.claim, m.value) else { continue };
+        let Some(metric) = catalog.get(&claim.metric) else { continue };
+        let key = (
+            claim.metric.clone(),
+            value.to_bits(),
+            m.value_high.map(f64::to_bits),
+            m.of.map(f64::to_bits),
+            claim.period,
+            claim.status,
+        );
+        if !seen.insert(key) {
+            report.duplicates += 1;
+            continue;
+        }
+        let s = doc.sentences[m.sentence];
+        let mut fact = Fact {
+            doc: doc.doc.clone(),
+            metric: metric.id.clone(),
+            tier: metric.tier.clone(),
+            value,
+            value_high: m.value_high,
+            of: m.of,
+            unit: metric.unit.clone(),
+            province: claim.province.clone(),
+            period: claim.period,
+            basis: claim.basis,
+            status: claim.status,
+            bound: claim.bound,
+            converted: claim.converted,
+            flag: None,
+            flag_reason: None,
+            growth_pct: claim.growth_pct,
+            plan_share_pct: claim.plan_share_pct,
+            raw: doc.text[m.start..m.end].to_string(),
+            sentence_index: m.sentence,
+            sentence: doc.text[s.start..s.end].to_string(),
+            char_start: idx.char_of(m.start),
+            char_end: idx.char_of(m.end),
+            published: doc.meta.published.or(doc.meta.event_date),
+        };
+        if m.malformed {
+            fact.flag = Some(Flag::MalformedNumber);
+            fact.flag_reason = Some(format!("`{}` does not group its digits in threes; best reading {}", fact.raw, fmt_vn(value)));
+        } else if let Some(w) = claim.words_mismatch {
+            fact.flag = Some(Flag::WordsMismatch);
+            fact.flag_reason = Some(format!("written {} in digits but {} in words", fmt_vn(value), fmt_vn(w)));
+        } else if let Some(max) = metric.max {
+            if value > max && !(metric.unit_kind == UnitKind::Percent && metric.id.ends_with("growth_pct")) {
+                fact.flag = Some(Flag::Implausible);
+                fact.flag_reason = Some(format!("{} is above the plausible maximum {} for {}", fmt_vn(value), fmt_vn(max), metric.id));
+            }
+        }
+        facts.push(fact);
+    }
+    check_per_capita(&mut facts, catalog, provinces);
+    report.facts = facts.len();
+    report.flagged = facts.iter().filter(|f| f.flag.is_some()).count();
+    (facts, report)
+}
+
+/// A count of subscribers cannot exceed what the province's people (and the document's own
+/// density) allow: flag it `implausible`, naming the figure it contradicts.
+fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) {
+    for i in 0..facts.len() {
+        if facts[i].flag.is_some() {
+            continue;
+        }
+        let Some(metric) = catalog.get(&facts[i].metric) else { continue };
+        let Some(pc_max) = metric.per_capita_max else { continue };
+        let (Some(prov), Some(period)) = (&facts[i].province, facts[i].period) else { continue };
+        let Some(pop) = provinces.population(&prov.name, period.year) else { continue };
+        let count = facts[i].value;
+        let per100 = count * 100.0 / pop.value;
+        let density = metric.density_of.as_ref().and_then(|d| {
+            facts
+                .iter()
+                .find(|f| &f.metric == d && f.period == facts[i].period && f.province.as_ref().map(|p| &p.name) == Some(&prov.name))
+                .map(|f| f.value)
+        });
+        let mut reason = None;
+        if per100 > pc_max {
+            let mut r = format!(
+                "{} {} is {:.0} per 100 inhabitants of {} (population about {} in {}), above the plausible {}",
+                fmt_vn(count),
+                metric.unit,
+                per100,
+                prov.name,
+                fmt_vn((pop.value / 1000.0).round() * 1000.0),
+                period.year,
+                pc_max
+            );
+            if let Some(d) = density {
+                let implied = d * pop.value / 100.0;
+                r.push_str(&format!(
+                    "; the document's own density of {} per 100 implies about {} {}, so the count is off by a factor of {:.1}",
+                    fmt_vn(d),
+                    fmt_vn((implied / 1000.0).round() * 1000.0),
+                    metric.unit,
+                    count / implied
+                ));
+            }
+            reason = Some(r);
+        } else if let Some(d) = density {
+            let implied_pop = count * 100.0 / d;
+            let ratio = implied_pop / pop.value;
+            if !(1.0 / 3.0..=3.0).contains(&ratio) {
+                reason = Some(format!(
+                    "{} {} with a stated density of {} per 100 implies a population of {}, but {} had about {} in {}",
+                    fmt_vn(count),
+                    metric.unit,
+                    fmt_vn(d),
+                    fmt_vn(implied_pop.round()),
+                    prov.name,
+                    fmt_vn((pop.value / 1000.0).round() * 1000.0),
+                    period.year
+                ));
+            }
+        }
+        if let Some(r) = reason {
+            facts[i].flag = Some(Flag::Implausible);
+            facts[i].flag_reason = Some(r);
+        }
+    }
+}

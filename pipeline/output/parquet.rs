@@ -1,0 +1,106 @@
+//! Parquet writing and reading through arrow-rs.
+//!
+//! [`TableWriter`] buffers nothing itself: callers hand it batches of bounded size, it checks
+//! each against the table contract and appends it as a row group. Files are zstd-compressed and
+//! carry `ictstat.*` key-value metadata.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use super::schema::TableSchema;
+use crate::{Error, Result};
+
+/// Identity of the run, stored in every file.
+#[derive(Debug, Clone)]
+pub struct RunStamp {
+    pub run_id: String,
+    pub version: String,
+}
+
+/// An open Parquet file for one table.
+pub struct TableWriter {
+    table: TableSchema,
+    path: PathBuf,
+    writer: ArrowWriter<File>,
+    rows: usize,
+}
+
+fn pq_err(path: &Path, e: impl ToString) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+impl TableWriter {
+    pub fn create(path: &Path, table: &TableSchema, stamp: &RunStamp) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create folder", parent, e))?;
+        }
+        let file = File::create(path).map_err(|e| Error::io("cannot create", path, e))?;
+        let kv = vec![
+            KeyValue::new("ictstat.schema".into(), table.name.clone()),
+            KeyValue::new("ictstat.schema_version".into(), table.version.clone()),
+            KeyValue::new("ictstat.version".into(), stamp.version.clone()),
+            KeyValue::new("ictstat.run_id".into(), stamp.run_id.clone()),
+        ];
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(|e| pq_err(path, e))?))
+            .set_key_value_metadata(Some(kv))
+            .set_max_row_group_row_count(Some(128 * 1024))
+            .build();
+        let writer = ArrowWriter::try_new(file, table.arrow_schema(), Some(props)).map_err(|e| pq_err(path, e))?;
+        Ok(TableWriter {
+            table: table.clone(),
+            path: path.to_path_buf(),
+            writer,
+            rows: 0,
+        })
+    }
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.table.check(batch)?;
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        self.rows += batch.num_rows();
+        self.writer.write(batch).map_err(|e| pq_err(&self.path, e))?;
+        // a row group per batch at most, so memory stays bounded by the batch size
+        self.writer.flush().map_err(|e| pq_err(&self.path, e))
+    }
+
+    /// Close the file; returns the number of rows written.
+    pub fn finish(self) -> Result<usize> {
+        let path = self.path.clone();
+        self.writer.close().map_err(|e| pq_err(&path, e))?;
+        Ok(self.rows)
+    }
+}
+
+/// Read a whole Parquet file (tests, eval, incremental runs).
+pub fn read_all(path: &Path) -> Result<Vec<RecordBatch>> {
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| pq_err(path, e))?
+        .build()
+        .map_err(|e| pq_err(path, e))?;
+    reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| pq_err(path, e))
+}
+
+/// The key-value metadata of a Parquet file.
+pub fn read_metadata(path: &Path) -> Result<Vec<(String, String)>> {
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
+    Ok(b.metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| kv.iter().map(|k| (k.key.clone(), k.value.clone().unwrap_or_default())).collect())
+        .unwrap_or_default())
+}

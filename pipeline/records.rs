@@ -1,0 +1,559 @@
+//! Typed records that flow between the stages.
+//!
+//! `RawInput` (bytes read from disk) → `RawDoc` (decoded text, ingest) → `CleanDoc` (clean) →
+//! `Mention` (extract) → `Fact` (normalize) → `ProvinceMetric` / `Anomaly` (aggregate).
+//! Spans inside a document are byte offsets into `CleanDoc::text` until the writers turn them
+//! into Unicode code-point offsets (what Python's `text[a:b]` expects).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Input format of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Txt,
+    Html,
+    Jsonl,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Html => "html",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// What the sequential reader hands to the parallel stages: one document's bytes or line.
+#[derive(Debug, Clone)]
+pub struct RawInput {
+    /// Document name (path relative to the input root, or JSONL id once parsed).
+    pub doc: String,
+    /// File it came from.
+    pub source: String,
+    /// 1-based line for JSONL inputs.
+    pub line: Option<u64>,
+    pub format: Format,
+    pub payload: Payload,
+}
+
+/// The undecoded content of one input document.
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Bytes(Vec<u8>),
+    /// One JSONL line, still to be parsed.
+    JsonLine(Vec<u8>),
+    /// Reading failed before any content was had.
+    Failed(Reject),
+}
+
+/// A decoded document, before cleaning.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    pub doc: String,
+    pub source: String,
+    pub line: Option<u64>,
+    pub format: Format,
+    pub encoding: String,
+    pub content_hash: String,
+    /// Text as decoded (NFC); for HTML, the main text extracted from the page.
+    pub text: String,
+    /// Metadata the container gave (JSONL fields, HTML head).
+    pub given: GivenMeta,
+    pub warnings: Vec<String>,
+}
+
+/// Metadata that came with the input rather than from the text.
+#[derive(Debug, Clone, Default)]
+pub struct GivenMeta {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub outlet: Option<String>,
+}
+
+/// Why an input could not be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub source: String,
+    pub doc: Option<String>,
+    pub line: Option<u64>,
+    pub kind: RejectKind,
+    pub reason: String,
+}
+
+/// Reject kinds an operator can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectKind {
+    Empty,
+    Binary,
+    Encoding,
+    Truncated,
+    MalformedJson,
+    TooLarge,
+    NotVietnamese,
+    Unreadable,
+    Unsupported,
+}
+
+impl RejectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectKind::Empty => "empty",
+            RejectKind::Binary => "binary",
+            RejectKind::Encoding => "encoding",
+            RejectKind::Truncated => "truncated",
+            RejectKind::MalformedJson => "malformed_json",
+            RejectKind::TooLarge => "too_large",
+            RejectKind::NotVietnamese => "not_vietnamese",
+            RejectKind::Unreadable => "unreadable",
+            RejectKind::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// A reporting period: a year, or a part of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub part: PeriodPart,
+}
+
+/// The part of the year a period covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PeriodPart {
+    Year,
+    Quarter(u8),
+    Half(u8),
+    /// First N months (`9 tháng` = M09), or month N.
+    Months(u8),
+}
+
+impl Period {
+    pub fn year(year: i32) -> Self {
+        Period {
+            year,
+            part: PeriodPart::Year,
+        }
+    }
+
+    /// Parse the `2014`, `2014-Q1`, `2014-H1`, `2014-M09` forms.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, rest) = match s.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (s, None),
+        };
+        let year: i32 = y.parse().ok()?;
+        let part = match rest {
+            None => PeriodPart::Year,
+            Some(r) => {
+                let (k, n) = r.split_at(1);
+                let n: u8 = n.parse().ok()?;
+                match k {
+                    "Q" if (1..=4).contains(&n) => PeriodPart::Quarter(n),
+                    "H" if (1..=2).contains(&n) => PeriodPart::Half(n),
+                    "M" if (1..=12).contains(&n) => PeriodPart::Months(n),
+                    _ => return None,
+                }
+            }
+        };
+        Some(Period { year, part })
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.part {
+            PeriodPart::Year => write!(f, "{}", self.year),
+            PeriodPart::Quarter(q) => write!(f, "{}-Q{}", self.year, q),
+            PeriodPart::Half(h) => write!(f, "{}-H{}", self.year, h),
+            PeriodPart::Months(m) => write!(f, "{}-M{:02}", self.year, m),
+        }
+    }
+}
+
+/// A province as the reference table names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvinceRef {
+    pub name: String,
+    pub code: String,
+}
+
+/// Metadata recovered from a document.
+#[derive(Debug, Clone, Default)]
+pub struct DocMeta {
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub event_date: Option<NaiveDate>,
+    pub date_flag: Option<String>,
+    pub province: Option<ProvinceRef>,
+    pub period: Option<Period>,
+}
+
+/// A sentence of a cleaned document: byte span into `CleanDoc::text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+}
+
+/// A cleaned document: what extraction reads and what spans point into.
+#[derive(Debug, Clone)]
+pub struct CleanDoc {
+    pub doc: String,
+    pub source: String,
+    pub line: Option<u64>,
+    pub format: Format,
+    pub encoding: String,
+    pub content_hash: String,
+    /// NFC text with web debris and repeated paragraphs removed.
+    pub text: String,
+    pub sentences: Vec<Sentence>,
+    pub meta: DocMeta,
+    pub warnings: Vec<String>,
+}
+
+/// Status of a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Actual,
+    Estimate,
+    Target,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Actual => "actual",
+            Status::Estimate => "estimate",
+            Status::Target => "target",
+        }
+    }
+}
+
+/// Stock (a level) or flow (added during the period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Basis {
+    Stock,
+    Flow,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Stock => "stock",
+            Basis::Flow => "flow",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "stock" => Some(Basis::Stock),
+            "flow" => Some(Basis::Flow),
+            _ => None,
+        }
+    }
+}
+
+/// A bound the text puts on a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Approx,
+    Lower,
+    Upper,
+}
+
+impl Bound {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Approx => "approx",
+            Bound::Lower => "lower",
+            Bound::Upper => "upper",
+        }
+    }
+}
+
+/// What a number was judged to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MentionKind {
+    Metric,
+    Comparison,
+    Unclassified,
+    Date,
+    Time,
+    Year,
+    Period,
+    DocNumber,
+    Standard,
+    Name,
+    Level,
+    Phone,
+    Ordinal,
+    ListMarker,
+    District,
+    Company,
+}
+
+impl MentionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionKind::Metric => "metric",
+            MentionKind::Comparison => "comparison",
+            MentionKind::Unclassified => "unclassified",
+            MentionKind::Date => "date",
+            MentionKind::Time => "time",
+            MentionKind::Year => "year",
+            MentionKind::Period => "period",
+            MentionKind::DocNumber => "doc_number",
+            MentionKind::Standard => "standard",
+            MentionKind::Name => "name",
+            MentionKind::Level => "level",
+            MentionKind::Phone => "phone",
+            MentionKind::Ordinal => "ordinal",
+            MentionKind::ListMarker => "list_marker",
+            MentionKind::District => "district",
+            MentionKind::Company => "company",
+        }
+    }
+}
+
+/// Unit kinds the unit table assigns (see schemas/units.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitKind {
+    Vnd,
+    Subscribers,
+    Per100,
+    Percent,
+    Stations,
+    Copies,
+    CopiesPerYear,
+    Count,
+    Rank,
+    Usd,
+    Length,
+    Duration,
+    Other,
+    /// No unit word follows the number.
+    Bare,
+}
+
+impl UnitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Vnd => "vnd",
+            UnitKind::Subscribers => "subscribers",
+            UnitKind::Per100 => "per_100_inhabitants",
+            UnitKind::Percent => "percent",
+            UnitKind::Stations => "stations",
+            UnitKind::Copies => "copies",
+            UnitKind::CopiesPerYear => "copies_per_year",
+            UnitKind::Count => "count",
+            UnitKind::Rank => "rank",
+            UnitKind::Usd => "usd",
+            UnitKind::Length => "length",
+            UnitKind::Duration => "duration",
+            UnitKind::Other => "other",
+            UnitKind::Bare => "bare",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "vnd" | "VND" => UnitKind::Vnd,
+            "subscribers" => UnitKind::Subscribers,
+            "per_100_inhabitants" | "per_100" => UnitKind::Per100,
+            "percent" => UnitKind::Percent,
+            "stations" => UnitKind::Stations,
+            "copies" => UnitKind::Copies,
+            "copies_per_year" => UnitKind::CopiesPerYear,
+            "count" => UnitKind::Count,
+            "rank" => UnitKind::Rank,
+            "usd" => UnitKind::Usd,
+            "length" => UnitKind::Length,
+            "duration" => UnitKind::Duration,
+            "other" => UnitKind::Other,
+            "bare" => UnitKind::Bare,
+            _ => return None,
+        })
+    }
+}
+
+/// A number found in a document, with what it was judged to be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub sentence: usize,
+    /// Byte span of the figure (number, scale words and unit) in `CleanDoc::text`.
+    pub start: usize,
+    pub end: usize,
+    pub kind: MentionKind,
+    pub reason: String,
+    pub value: Option<f64>,
+    pub value_high: Option<f64>,
+    pub of: Option<f64>,
+    pub unit_raw: Option<String>,
+    pub unit_kind: Option<UnitKind>,
+    pub malformed: bool,
+    /// Set when kind = Metric.
+    pub claim: Option<Claim>,
+}
+
+/// What extraction claims about a statistic: metric and qualifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub metric: String,
+    pub status: Status,
+    pub basis: Option<Basis>,
+    pub bound: Option<Bound>,
+    pub converted: bool,
+    pub period: Option<Period>,
+    pub province: Option<ProvinceRef>,
+    pub growth_pct: Option<f64>,
+    pub plan_share_pct: Option<f64>,
+    /// Spelled-out words that restate the figure and disagree with it.
+    pub words_mismatch: Option<f64>,
+}
+
+/// Flags a fact can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    MalformedNumber,
+    Implausible,
+    WordsMismatch,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::MalformedNumber => "malformed_number",
+            Flag::Implausible => "implausible",
+            Flag::WordsMismatch => "words_mismatch",
+        }
+    }
+}
+
+/// One catalog figure a document states, in the canonical unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub doc: String,
+    pub metric: String,
+    pub tier: String,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub of: Option<f64>,
+    pub unit: String,
+    pub province: Option<ProvinceRef>,
+    pub period: Option<Period>,
+    pub basis: Option<Basis>,
+    pub status: Status,
+    pub bound: Option<Bound>,
+    pub converted: bool,
+    pub flag: Option<Flag>,
+    pub flag_reason: Option<String>,
+    pub growth_pct: Option<f64>,
+    pub plan_share_pct: Option<f64>,
+    pub raw: String,
+    pub sentence_index: usize,
+    pub sentence: String,
+    /// Code-point span into the document's cleaned text.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// Publication (or event) date of the document, for choosing among sources.
+    pub published: Option<NaiveDate>,
+}
+
+/// The `documents` row of one document.
+#[derive(Debug, Clone)]
+pub struct DocumentRow {
+    pub clean: CleanDoc,
+    pub n_chars: usize,
+    pub n_mentions: usize,
+    pub n_facts: usize,
+}
+
+/// A mention with its document and code-point span, as written to `mentions`.
+#[derive(Debug, Clone)]
+pub struct MentionRow {
+    pub doc: String,
+    pub raw: String,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub mention: Mention,
+}
+
+/// Everything the per-document stages produce for one input.
+#[derive(Debug, Clone)]
+pub enum DocOutput {
+    Done {
+        document: Box<DocumentRow>,
+        mentions: Vec<MentionRow>,
+        facts: Vec<Fact>,
+    },
+    Rejected(Reject),
+}
+
+/// The aggregate row: one province × period × metric × status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvinceMetric {
+    pub province: String,
+    pub province_code: Option<String>,
+    pub region: Option<String>,
+    pub province_2025: Option<String>,
+    pub period: String,
+    pub year: i32,
+    pub metric: String,
+    pub tier: String,
+    pub unit: String,
+    pub status: String,
+    pub basis: Option<String>,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub value_min: f64,
+    pub value_max: f64,
+    pub n_facts: u32,
+    pub n_docs: u32,
+    pub doc: String,
+    pub char_start: i64,
+    pub char_end: i64,
+    pub conflict: bool,
+    pub flag: Option<String>,
+    pub population: Option<f64>,
+    pub population_extrapolated: Option<bool>,
+    pub per_100_inhabitants: Option<f64>,
+    pub implied_population: Option<f64>,
+    pub growth_vs_prev_pct: Option<f64>,
+}
+
+/// A suspect figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anomaly {
+    pub kind: String,
+    pub metric: Option<String>,
+    pub province: Option<String>,
+    pub period: Option<String>,
+    pub doc: String,
+    pub char_start: Option<i64>,
+    pub char_end: Option<i64>,
+    pub value: Option<f64>,
+    pub other_value: Option<f64>,
+    pub other_doc: Option<String>,
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_round_trips_through_its_text_form() {
+        for s in ["2011", "2014-Q1", "2014-H1", "2014-M09", "2014-M03"] {
+            assert_eq!(Period::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(Period::parse("2014-Q5"), None);
+        assert_eq!(Period::parse("abc"), None);
+    }
+}

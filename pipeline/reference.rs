@@ -1,0 +1,156 @@
+//! Reference tables: the 63 provinces with codes, aliases, regions, census populations and
+//! the 2025 merger mapping.
+//!
+//! Input: `data/reference/provinces.csv` (or the copy built into the binary).
+//! Output: [`Provinces`], which finds provinces named in text and estimates populations.
+
+use std::path::Path;
+
+use crate::records::ProvinceRef;
+use crate::text::{Hit, PhraseSet};
+use crate::{Error, Result};
+
+/// The name used for national figures.
+pub const NATIONAL: &str = "Việt Nam";
+
+/// One province of the reference table.
+#[derive(Debug, Clone)]
+pub struct Province {
+    pub code: String,
+    pub name: String,
+    pub region: String,
+    pub population_2009: f64,
+    pub population_2019: f64,
+    pub merged_2025_into: String,
+}
+
+/// A population estimate for a year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Population {
+    pub value: f64,
+    /// The year lies outside the two censuses (2009, 2019).
+    pub extrapolated: bool,
+}
+
+/// All provinces, with an alias matcher.
+#[derive(Debug)]
+pub struct Provinces {
+    pub rows: Vec<Province>,
+    aliases: PhraseSet<usize>,
+}
+
+impl Provinces {
+    pub fn parse(csv_text: &str, origin: &Path) -> Result<Self> {
+        let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut rows = Vec::new();
+        let mut alias_items = Vec::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| Error::config("province table", origin, e))?;
+            let get = |k: usize| rec.get(k).unwrap_or("").trim().to_string();
+            let num = |k: usize| -> Result<f64> {
+                get(k)
+                    .parse::<f64>()
+                    .map_err(|e| Error::config("province table", origin, format!("row {}: column {k}: {e}", i + 2)))
+            };
+            let p = Province {
+                code: get(0),
+                name: get(1),
+                region: get(5),
+                population_2009: num(6)?,
+                population_2019: num(7)?,
+                merged_2025_into: get(8),
+            };
+            let idx = rows.len();
+            alias_items.push((p.name.clone(), idx));
+            alias_items.push((get(2), idx));
+            for a in get(4).split('|').filter(|a| !a.trim().is_empty()) {
+                alias_items.push((a.trim().to_string(), idx));
+            }
+            rows.push(p);
+        }
+        if rows.is_empty() {
+            return Err(Error::config("province table", origin, "no rows"));
+        }
+        Ok(Provinces {
+            rows,
+            aliases: PhraseSet::new(alias_items),
+        })
+    }
+
+    /// Every province name or alias found in `hay` (match form), longest first at each place.
+    pub fn find_all<'a>(&'a self, hay: &str) -> Vec<Hit<'a, usize>> {
+        let mut hits = self.aliases.find_all(hay);
+        // keep only the longest alias at each start, and drop hits inside a longer one
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut out: Vec<Hit<usize>> = Vec::new();
+        for h in hits {
+            if out.last().is_some_and(|l| h.start < l.end) {
+                continue;
+            }
+            out.push(h);
+        }
+        out
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Province> {
+        self.rows.iter().find(|p| p.name == name)
+    }
+
+    pub fn reference(&self, idx: usize) -> ProvinceRef {
+        let p = &self.rows[idx];
+        ProvinceRef {
+            name: p.name.clone(),
+            code: p.code.clone(),
+        }
+    }
+
+    /// Population of a province in a year: linear between the 2009 and 2019 censuses,
+    /// extrapolated with the same slope outside them (and marked so).
+    pub fn population(&self, name: &str, year: i32) -> Option<Population> {
+        let p = self.by_name(name)?;
+        let slope = (p.population_2019 - p.population_2009) / 10.0;
+        let value = p.population_2009 + slope * f64::from(year - 2009);
+        Some(Population {
+            value: value.max(1.0),
+            extrapolated: !(2009..=2019).contains(&year),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::match_form;
+
+    fn provinces() -> Provinces {
+        Provinces::parse(include_str!("../data/reference/provinces.csv"), Path::new("provinces.csv")).unwrap()
+    }
+
+    #[test]
+    fn finds_provinces_under_their_aliases() {
+        let p = provinces();
+        for (text, want) in [
+            ("Sở TT&TT tỉnh Đak Nông", "Đắk Nông"),
+            ("tỉnh Thanh Hoá", "Thanh Hóa"),
+            ("QUẢNG NINH", "Quảng Ninh"),
+            ("tại TP.HCM", "TP Hồ Chí Minh"),
+        ] {
+            let hay = match_form(text);
+            let hits = p.find_all(&hay);
+            assert_eq!(hits.len(), 1, "{text}");
+            assert_eq!(p.rows[*hits[0].tag].name, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn population_interpolates_between_censuses_and_marks_extrapolation() {
+        let p = provinces();
+        let na = p.by_name("Nghệ An").unwrap().clone();
+        assert_eq!(p.population("Nghệ An", 2009).unwrap().value, na.population_2009);
+        assert_eq!(p.population("Nghệ An", 2019).unwrap().value, na.population_2019);
+        let mid = p.population("Nghệ An", 2014).unwrap();
+        assert!(mid.value > na.population_2009 && mid.value < na.population_2019);
+        assert!(!mid.extrapolated);
+        assert!(p.population("Nghệ An", 2022).unwrap().extrapolated);
+    }
+}
