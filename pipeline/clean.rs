@@ -124,6 +124,26 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces) -> (CleanDo
     (doc, report)
 }
 
+/// A cleaned document made from a piece of text with the metadata given, not recovered:
+/// for `ictstat explain`, tests and synthetic corpora.
+pub fn doc_from_text(doc: &str, text: &str, province: Option<ProvinceRef>, period: Option<Period>, rules: &CleanRules, provinces: &Provinces) -> CleanDoc {
+    let raw = RawDoc {
+        doc: doc.to_string(),
+        source: doc.to_string(),
+        line: None,
+        format: crate::records::Format::Txt,
+        encoding: "utf-8".into(),
+        content_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+        text: text.to_string(),
+        given: crate::records::GivenMeta::default(),
+        warnings: Vec::new(),
+    };
+    let (mut d, _) = clean(raw, rules, provinces);
+    d.meta.province = province;
+    d.meta.period = period;
+    d
+}
+
 /// Sentence spans (byte offsets) of one paragraph.
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();

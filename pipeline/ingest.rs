@@ -293,6 +293,19 @@ pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
     }
 }
 
+/// Encode NFC text as Windows-1258, which writes tones as combining marks after precomposed
+/// base letters (â, ă, ê, ô, ơ, ư, đ). For tests and synthetic corpora.
+pub fn encode_windows_1258(text: &str) -> Vec<u8> {
+    let mut staged = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        let d: String = std::iter::once(c).nfd().collect();
+        let (tones, rest): (String, String) = d.chars().partition(|m| matches!(*m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
+        staged.extend(rest.nfc());
+        staged.push_str(&tones);
+    }
+    encoding_rs::WINDOWS_1258.encode(&staged).0.into_owned()
+}
+
 /// A date from `2014-03-27`, `2014-03-27T10:50:00+07:00` and similar.
 pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     let head: String = s.trim().chars().take(10).collect();
@@ -508,8 +521,8 @@ mod tests {
 
     #[test]
     fn decodes_windows_1258_to_nfc() {
-        let (bytes, _, bad) = encoding_rs::WINDOWS_1258.encode(VI);
-        assert!(!bad);
+        let bytes = encode_windows_1258(VI);
+        assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8 any more");
         let doc = decode(bytes_input(&bytes, Format::Txt)).unwrap();
         assert_eq!(doc.text, VI);
         assert_eq!(doc.encoding, "windows-1258");

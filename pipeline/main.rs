@@ -23,6 +23,22 @@ enum Command {
     Run(RunArgs),
     /// Score a facts table against a gold file.
     Eval(EvalArgs),
+    /// Show every number of a text and what it was judged to be, and why.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// The text (one or more sentences); `-` reads standard input
+    text: String,
+    /// Province the text is about
+    #[arg(long)]
+    province: Option<String>,
+    /// Report period (2018, 2014-Q1, 2014-H1, 2014-M09)
+    #[arg(long)]
+    period: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Args, Debug, Default)]
@@ -130,6 +146,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;
             print!("{}", summary.render());
             Ok(if summary.rejects > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Explain(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
+            let text = if a.text == "-" { std::io::read_to_string(std::io::stdin())? } else { a.text };
+            let province = match a.province.as_deref() {
+                None => None,
+                Some(p) => Some(
+                    res.provinces
+                        .rows
+                        .iter()
+                        .position(|r| r.name == p)
+                        .map(|i| res.provinces.reference(i))
+                        .with_context(|| format!("unknown province {p:?}"))?,
+                ),
+            };
+            let period = match a.period.as_deref() {
+                None => None,
+                Some(p) => Some(ictstat::records::Period::parse(p).with_context(|| format!("bad period {p:?}"))?),
+            };
+            print!("{}", ictstat::extract::explain(&text, province, period, &res));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Eval(a) => {
             let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;

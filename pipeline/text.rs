@@ -45,32 +45,52 @@ fn lower_same_len(c: char) -> char {
     }
 }
 
-/// The match form of `s`: lower case, old-style tone placement (`oá`, `oè`, `uỷ` at the end of
-/// a syllable) moved to the new style (`óa`, `òe`, `ủy`). Same byte length as `s`.
+/// The match form of `s`: lower case, same byte length. Tone placement (`hoá`/`hóa`) is not
+/// changed here, since moving a tone can change byte lengths (`luỹ` → `lũy`); instead every
+/// phrase is searched in both placements (see [`tone_variants`]).
 pub fn match_form(s: &str) -> String {
-    let mut chars: Vec<char> = s.chars().map(lower_same_len).collect();
+    let out: String = s.chars().map(lower_same_len).collect();
+    debug_assert_eq!(out.len(), s.len());
+    out
+}
+
+/// The spellings of a lower-case phrase under old and new tone placement: `hóa` and `hoá`,
+/// `thủy` and `thuỷ`, `lũy` and `luỹ`. The phrase itself comes first.
+pub fn tone_variants(phrase: &str) -> Vec<String> {
+    let chars: Vec<char> = phrase.chars().collect();
     let n = chars.len();
-    let mut i = 0;
-    while i + 1 < n {
-        let (a, b) = (chars[i], chars[i + 1]);
+    // positions of syllable-final vowel pairs whose tone can move
+    let mut sites = Vec::new();
+    for i in 0..n.saturating_sub(1) {
         let end_of_syllable = i + 2 >= n || !chars[i + 2].is_alphabetic();
-        let after_q = i > 0 && chars[i - 1] == 'q';
-        if end_of_syllable && !after_q {
-            if let (Some((ra, 0)), Some((rb, tb))) = (split_tone(a), split_tone(b)) {
-                // o + toned a/e, u + toned y: the tone belongs on the first vowel in the new style
-                let pair_ok = (ra == 6 && (rb == 0 || rb == 3)) || (ra == 9 && rb == 11);
-                let (na, nb) = (with_tone(ra, tb), with_tone(rb, 0));
-                // only when the bytes stay the same (`oẽ` → `õe` would not): offsets must hold
-                if pair_ok && tb != 0 && na.len_utf8() + nb.len_utf8() == a.len_utf8() + b.len_utf8() {
-                    chars[i] = na;
-                    chars[i + 1] = nb;
+        let start_ok = i == 0 || chars[i - 1] != 'q';
+        if !end_of_syllable || !start_ok {
+            continue;
+        }
+        let (Some((ra, ta)), Some((rb, tb))) = (split_tone(chars[i]), split_tone(chars[i + 1])) else { continue };
+        let pair_ok = (ra == 6 && (rb == 0 || rb == 3)) || (ra == 9 && rb == 11);
+        if pair_ok && (ta == 0) != (tb == 0) {
+            sites.push((i, ra, rb, ta.max(tb)));
+        }
+    }
+    let mut out = vec![phrase.to_string()];
+    for mask in 1..(1u32 << sites.len().min(6)) {
+        let mut c = chars.clone();
+        for (k, &(i, ra, rb, tone)) in sites.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                // put the tone on the other vowel of the pair
+                let on_first = split_tone(chars[i]).is_some_and(|(_, t)| t != 0);
+                if on_first {
+                    c[i] = with_tone(ra, 0);
+                    c[i + 1] = with_tone(rb, tone);
+                } else {
+                    c[i] = with_tone(ra, tone);
+                    c[i + 1] = with_tone(rb, 0);
                 }
             }
         }
-        i += 1;
+        out.push(c.into_iter().collect());
     }
-    let out: String = chars.into_iter().collect();
-    debug_assert_eq!(out.len(), s.len());
     out
 }
 
@@ -116,14 +136,21 @@ pub struct Hit<'a, T> {
     pub tag: &'a T,
 }
 
-impl<T> PhraseSet<T> {
+impl<T: Clone> PhraseSet<T> {
     /// Build from (phrase, tag) pairs. Phrases are put in match form first.
     pub fn new(items: impl IntoIterator<Item = (String, T)>) -> Self {
-        let (phrases, tags): (Vec<String>, Vec<T>) = items
-            .into_iter()
-            .map(|(p, t)| (match_form(p.trim()), t))
-            .filter(|(p, _)| !p.is_empty())
-            .unzip();
+        let mut phrases = Vec::new();
+        let mut tags = Vec::new();
+        for (p, t) in items {
+            let p = match_form(p.trim());
+            if p.is_empty() {
+                continue;
+            }
+            for v in tone_variants(&p) {
+                phrases.push(v);
+                tags.push(t.clone());
+            }
+        }
         let ac = if phrases.is_empty() {
             None
         } else {
@@ -247,24 +274,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn match_form_moves_old_tone_placement_and_keeps_length() {
-        let cases = [
-            ("Thanh Hoá", "thanh hóa"),
-            ("Thanh Hóa", "thanh hóa"),
-            ("uỷ ban", "ủy ban"),
-            ("luỹ kế", "lũy kế"),
-            ("hoà bình", "hòa bình"),
-            ("khoẻ", "khỏe"),
-            ("QUÝ I", "quý i"),
-            ("hoàng", "hoàng"),
-            ("toán", "toán"),
-            ("ĐẮK NÔNG", "đắk nông"),
-        ];
-        for (input, want) in cases {
+    fn match_form_lowercases_and_keeps_length() {
+        for (input, want) in [("Thanh Hoá", "thanh hoá"), ("QUÝ I", "quý i"), ("ĐẮK NÔNG", "đắk nông"), ("Luỹ Kế", "luỹ kế")] {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
         }
+    }
+
+    #[test]
+    fn phrases_match_under_either_tone_placement() {
+        let set = PhraseSet::new([("lũy kế".to_string(), 1), ("thanh hóa".to_string(), 2), ("ủy ban".to_string(), 3), ("quý".to_string(), 4)]);
+        for (text, tag) in [("Luỹ kế", 1), ("lũy kế", 1), ("Thanh Hoá", 2), ("thanh hóa", 2), ("Uỷ ban", 3), ("quý", 4)] {
+            let hits = set.find_all(&match_form(text));
+            assert_eq!(hits.len(), 1, "{text}");
+            assert_eq!(*hits[0].tag, tag, "{text}");
+        }
+        assert_eq!(tone_variants("hoàng"), vec!["hoàng".to_string()], "closed syllables keep their tone");
+        assert_eq!(tone_variants("quý"), vec!["quý".to_string()], "qu + y is not a movable pair");
     }
 
     #[test]

@@ -70,6 +70,12 @@ impl FeatureIndex {
         FeatureIndex { hits }
     }
 
+    /// End of a feature occurrence that spans byte `pos` (starts before it, ends after it).
+    pub fn covering(&self, pos: usize) -> Option<usize> {
+        let lo = self.hits.partition_point(|h| h.0 + 96 < pos);
+        self.hits[lo..].iter().take_while(|h| h.0 < pos).filter(|h| h.1 > pos).map(|h| h.1).max()
+    }
+
     /// Features with an occurrence inside `[s, e)`.
     pub fn set(&self, s: usize, e: usize) -> FeatSet {
         let mut out = FeatSet::default();
@@ -89,19 +95,28 @@ impl FeatureIndex {
     }
 }
 
-const LEVEL_WEIGHTS: [f64; 4] = [1.0, 0.6, 0.4, 0.25];
+/// Weights of the levels: own clause, previous figure's clause, rest of the sentence before,
+/// paragraph before (paragraph-reach features only), and the tail of the sentence after the
+/// last figure.
+const LEVEL_WEIGHTS: [f64; 5] = [1.0, 0.6, 0.4, 0.25, 0.5];
+const PARAGRAPH: usize = 3;
+const TAIL: usize = 4;
 
-/// Feature sets of the four levels around one quantity.
+/// Feature sets of the levels around one quantity.
 #[derive(Debug, Clone, Copy, Default)]
 struct Levels {
-    l: [FeatSet; 4],
-    /// Own clause, left of the number only (subject side).
+    l: [FeatSet; 5],
+    /// Own clause, left of the number only (subject side), with the unit.
     left: FeatSet,
 }
 
 impl Levels {
-    fn weight(&self, f: usize) -> Option<f64> {
-        (0..4).find(|&k| self.l[k].has(f)).map(|k| LEVEL_WEIGHTS[k])
+    /// Best level at which a feature occurs: (level, weight).
+    fn find(&self, f: usize) -> Option<(usize, f64)> {
+        (0..5)
+            .filter(|&k| self.l[k].has(f))
+            .map(|k| (k, LEVEL_WEIGHTS[k]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 }
 
@@ -129,46 +144,57 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
 }
 
 /// The best metric for a quantity: (metric index, score, rule index).
+///
+/// Two passes. First, rules (of full weight) whose every feature is in the figure's own
+/// clause: when the clause says what it counts, context does not override it. Only when no
+/// such rule fits are features inherited from earlier clauses, the paragraph and the tail.
 fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f64, usize)> {
     let lex = &ctx.res.lexicon;
-    let mut best: Option<(usize, f64, usize)> = None;
-    for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
-        if !unit_fits(lex, m, q, lv) {
-            continue;
-        }
-        for (ri, r) in m.rules.iter().enumerate() {
-            if r.none.iter().any(|&f| lv.l[0].has(f)) {
+    for own_clause_only in [true, false] {
+        let mut best: Option<(usize, f64, usize)> = None;
+        for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
+            if !unit_fits(lex, m, q, lv) {
                 continue;
             }
-            let mut sum = 0.0;
-            let mut anchored = specific(q.unit_kind) && q.unit_kind == m.unit_kind;
-            let mut ok = true;
-            for &f in &r.all {
-                let w = match lv.weight(f) {
-                    Some(w) if w < LEVEL_WEIGHTS[3] + 1e-9 && lex.feature_reach[f] != Reach::Paragraph => None,
-                    other => other,
-                };
-                match w {
-                    Some(w) => {
-                        sum += w;
-                        anchored |= w >= 1.0;
-                    }
-                    None => {
-                        ok = false;
-                        break;
+            for (ri, r) in m.rules.iter().enumerate() {
+                if own_clause_only && (r.weight < 1.0 || r.all.is_empty()) {
+                    continue;
+                }
+                let mut sum = 0.0;
+                let mut anchored = specific(q.unit_kind) && q.unit_kind == m.unit_kind;
+                let mut deepest = 0;
+                let mut ok = true;
+                for &f in &r.all {
+                    let found = lv.find(f).filter(|&(k, _)| k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph);
+                    match found {
+                        Some((k, w)) if !own_clause_only || k == 0 => {
+                            sum += w;
+                            anchored |= k == 0;
+                            if k != TAIL {
+                                deepest = deepest.max(k);
+                            }
+                        }
+                        _ => {
+                            ok = false;
+                            break;
+                        }
                     }
                 }
-            }
-            if !ok || !anchored {
-                continue;
-            }
-            let score = r.weight * (0.5 + sum);
-            if best.is_none_or(|(_, b, _)| score > b + 1e-12) {
-                best = Some((mi, score, ri));
+                // exclusions apply to every level the rule drew context from
+                if !ok || !anchored || r.none.iter().any(|&f| (0..=deepest).any(|k| lv.l[k].has(f))) {
+                    continue;
+                }
+                let score = r.weight * (0.5 + sum);
+                if best.is_none_or(|(_, b, _)| score > b + 1e-12) {
+                    best = Some((mi, score, ri));
+                }
             }
         }
+        if best.is_some() {
+            return best;
+        }
     }
-    best
+    None
 }
 
 /// The comparison a quantity makes, if it is one.
@@ -242,17 +268,31 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         let limit = limit.max(q.end);
         let mut end = q.end;
         let mut words = 0;
+        let mut skip_to = 0;
         for (off, c) in hay[q.end..limit].char_indices() {
+            let at = q.end + off;
+            if at < skip_to {
+                end = at + c.len_utf8();
+                continue;
+            }
+            if c == ',' {
+                // a comma inside a listed phrase (`cán bộ, công chức`) does not end the clause
+                if let Some(e) = ctx.features.covering(at) {
+                    skip_to = e;
+                    end = at + c.len_utf8();
+                    continue;
+                }
+            }
             if matches!(c, ',' | ';' | ':' | '(' | ')' | '.' | '!' | '?' | '\n') {
                 break;
             }
             if c.is_whitespace() {
                 words += 1;
-                if hay[q.end + off..].starts_with(" và ") || words > 9 {
+                if hay[at..].starts_with(" và ") || words > 14 {
                     break;
                 }
             }
-            end = q.end + off + c.len_utf8();
+            end = at + c.len_utf8();
         }
         right_end[i] = end;
     }
@@ -266,14 +306,34 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         m
     };
+    // unit nouns (`u_*` features) count only inside the figure's own unit
+    let unit_mask = {
+        let mut m = FeatSet::default();
+        for (f, name) in lex.feature_names.iter().enumerate() {
+            if name.starts_with("u_") {
+                m.add(f);
+            }
+        }
+        m
+    };
+    let no_units = FeatSet(!unit_mask.0);
     let levels: Vec<Levels> = (0..n)
         .map(|i| {
-            let l0 = ctx.features.set(left_start[i], right_end[i]);
-            let l1 = if i > 0 { ctx.features.set(left_start[i - 1], left_start[i]) } else { FeatSet::default() };
-            let l2 = if i > 1 { ctx.features.set(s.start, left_start[i - 1]) } else { FeatSet::default() };
+            // matched on the unit's own words, so a longer phrase around it cannot shadow it
+            let unit = {
+                let mut u = FeatSet::default();
+                for h in lex.features.find_all(&hay[qs[i].unit_start..qs[i].unit_end]) {
+                    u.add(*h.tag);
+                }
+                u.mask(unit_mask)
+            };
+            let l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
+            let l1 = if i > 0 { ctx.features.set(left_start[i - 1], left_start[i]).mask(no_units) } else { FeatSet::default() };
+            let l2 = if i > 1 { ctx.features.set(s.start, left_start[i - 1]).mask(no_units) } else { FeatSet::default() };
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
-            let left = ctx.features.set(left_start[i], qs[i].start).union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
-            Levels { l: [l0, l1, l2, l3], left }
+            let tail = if i + 1 == n { ctx.features.set(right_end[i], s.end).mask(no_units) } else { FeatSet::default() };
+            let left = ctx.features.set(left_start[i], qs[i].start).mask(no_units).union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
+            Levels { l: [l0, l1, l2, l3, tail], left }
         })
         .collect();
 

@@ -396,5 +396,33 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
     }
 }
 
+/// Human-readable account of every mention of a text: for `ictstat explain` and tests.
+pub fn explain(text: &str, province: Option<crate::records::ProvinceRef>, period: Option<crate::records::Period>, res: &Resources) -> String {
+    let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces);
+    let (mentions, _) = extract(&doc, res);
+    let mut out = String::new();
+    for m in &mentions {
+        out.push_str(&format!("{:<14} {:<22}", m.kind.as_str(), format!("`{}`", &doc.text[m.start..m.end])));
+        if let Some(c) = &m.claim {
+            out.push_str(&format!(
+                " {} = {} {}{}{} status={} basis={} bound={} converted={} period={} province={}",
+                c.metric,
+                m.value.map(|v| v.to_string()).unwrap_or_default(),
+                m.value_high.map(|v| format!("..{v} ")).unwrap_or_default(),
+                m.of.map(|v| format!("of {v} ")).unwrap_or_default(),
+                if m.malformed { "(malformed) " } else { "" },
+                c.status.as_str(),
+                c.basis.map_or("-", |b| b.as_str()),
+                c.bound.map_or("-", |b| b.as_str()),
+                c.converted,
+                c.period.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                c.province.as_ref().map_or("-", |p| p.name.as_str()),
+            ));
+        }
+        out.push_str(&format!("\n{:<14} {}\n", "", m.reason));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -185,20 +185,26 @@ pub fn parse_words(words: &[NumWord]) -> Option<f64> {
     }
     let mut total = 0.0; // completed groups above the current scale
     let mut group = 0.0; // value below 1000 being built
-    let mut pending: Option<f64> = None; // a digit word not yet placed
+    // a digit word not yet placed, and whether it came right after `trăm`
+    // (`hai trăm năm` is 250 colloquially, `hai trăm năm mươi` is 250 too, `hai trăm lẻ năm` 205)
+    let mut pending: Option<(f64, bool)> = None;
     let mut prev: Option<NumWord> = None;
     let mut last_scale = f64::INFINITY;
     let mut saw_any = false;
+    let flush = |pending: &mut Option<(f64, bool)>| match pending.take() {
+        Some((d, true)) => d * 10.0,
+        Some((d, false)) => d,
+        None => 0.0,
+    };
     for &w in words {
         match w {
             NumWord::Digit(d) => {
                 let d = f64::from(d);
                 match prev {
                     Some(NumWord::TensMarker) | Some(NumWord::Ten) | Some(NumWord::ZeroFiller) => group += d,
-                    // `hai trăm năm` is 250 colloquially, `hai trăm lẻ năm` is 205
-                    Some(NumWord::Hundred) => group += d * 10.0,
+                    Some(NumWord::Hundred) => pending = Some((d, true)),
                     Some(NumWord::Digit(_)) => return None,
-                    _ => pending = Some(d),
+                    _ => pending = Some((d, false)),
                 }
             }
             NumWord::Ten => {
@@ -208,11 +214,11 @@ pub fn parse_words(words: &[NumWord]) -> Option<f64> {
                 group += 10.0;
             }
             NumWord::TensMarker => {
-                let d = pending.take()?;
+                let (d, _) = pending.take()?;
                 group += d * 10.0;
             }
             NumWord::Hundred => {
-                let d = pending.take().unwrap_or(1.0);
+                let d = pending.take().map_or(1.0, |p| p.0);
                 if group >= 100.0 {
                     return None;
                 }
@@ -224,7 +230,7 @@ pub fn parse_words(words: &[NumWord]) -> Option<f64> {
                 }
             }
             NumWord::Scale(s) => {
-                let g = group + pending.take().unwrap_or(0.0);
+                let g = group + flush(&mut pending);
                 let g = if g == 0.0 && !saw_any { 1.0 } else { g };
                 if s >= last_scale {
                     // `nghìn tỷ` written as two words multiplies the group just closed
@@ -248,7 +254,7 @@ pub fn parse_words(words: &[NumWord]) -> Option<f64> {
         saw_any = true;
         prev = Some(w);
     }
-    Some(total + group + pending.unwrap_or(0.0))
+    Some(total + group + flush(&mut pending))
 }
 
 /// Write a number the Vietnamese way: `.` between thousands, `,` before decimals.
