@@ -30,6 +30,8 @@ struct FeatureDef {
     phrases: Vec<String>,
     #[serde(default)]
     reach: Option<String>,
+    #[serde(default)]
+    slot: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +60,8 @@ struct BoundDef {
 struct ComparisonDef {
     growth_verbs: Vec<String>,
     versus: Vec<String>,
+    difference: Vec<String>,
+    breakdown: Vec<String>,
     plan_share: Vec<String>,
 }
 
@@ -81,6 +85,7 @@ struct UnitsFile {
 #[derive(Debug, Deserialize)]
 struct Per100Def {
     nouns: Vec<String>,
+    prefixes: Vec<String>,
     denominators: Vec<String>,
     max_gap_words: usize,
 }
@@ -141,6 +146,11 @@ pub struct Lexicon {
     /// Feature names, index = feature id.
     pub feature_names: Vec<String>,
     pub feature_reach: Vec<Reach>,
+    /// Slot of each feature (rival features share one), or None.
+    pub feature_slot: Vec<Option<String>>,
+    pub difference: PhraseSet<()>,
+    pub breakdown: PhraseSet<()>,
+    pub per100_prefixes: PhraseSet<()>,
     pub features: PhraseSet<usize>,
     pub status: PhraseSet<StatusCue>,
     pub target_year_prefixes: PhraseSet<()>,
@@ -168,6 +178,7 @@ impl Lexicon {
 
         let mut feature_names = Vec::new();
         let mut feature_reach = Vec::new();
+        let mut feature_slot = Vec::new();
         let mut feature_phrases = Vec::new();
         for (i, (name, def)) in lex.features.iter().enumerate() {
             feature_names.push(name.clone());
@@ -182,6 +193,7 @@ impl Lexicon {
                     ));
                 }
             });
+            feature_slot.push(def.slot.clone());
             feature_phrases.extend(tagged(&def.phrases, i));
         }
 
@@ -206,6 +218,10 @@ impl Lexicon {
             units_version: units.schema_version,
             feature_names,
             feature_reach,
+            feature_slot,
+            difference: PhraseSet::new(tagged(&lex.comparison.difference, ())),
+            breakdown: PhraseSet::new(tagged(&lex.comparison.breakdown, ())),
+            per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             features: PhraseSet::new(feature_phrases),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             target_year_prefixes: PhraseSet::new(tagged(&lex.status.target_year_prefixes, ())),

@@ -297,6 +297,8 @@ pub enum MentionKind {
     ListMarker,
     District,
     Company,
+    /// The 100 of a per-100-inhabitants expression written before the figure.
+    Denominator,
 }
 
 impl MentionKind {
@@ -318,6 +320,7 @@ impl MentionKind {
             MentionKind::ListMarker => "list_marker",
             MentionKind::District => "district",
             MentionKind::Company => "company",
+            MentionKind::Denominator => "denominator",
         }
     }
 }

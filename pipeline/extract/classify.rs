@@ -222,7 +222,11 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usiz
         || first_words.starts_with("cùng kỳ");
     let plan = lex.compare.find_all(&first_words).iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
     if q.unit_kind != UnitKind::Percent {
-        return (versus && verb.is_some() || right_trim.starts_with("so với")).then_some(Compare::Difference);
+        let own_left = &hay[left_start..q.start];
+        let difference_cue = !lex.difference.find_all(own_left).is_empty();
+        let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
+        let versus_after = right_trim.starts_with("so với") || right_trim.starts_with("so cùng kỳ") || first_words.contains("so với") || first_words.contains("cùng kỳ");
+        return (difference_cue || falling || verb.is_some() && versus_after).then_some(Compare::Difference);
     }
     let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
     let falling = verb.is_some_and(|v| v.starts_with("giảm"));
@@ -235,10 +239,8 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usiz
     }
     if versus {
         // `bằng 109% cùng kỳ`, `đạt 102,8% so với cùng kỳ`: an index, 100 = no change
-        return Some(Compare::Growth {
-            pct: q.value - 100.0,
-            verb: false,
-        });
+        let pct = if q.value > 50.0 { q.value - 100.0 } else { q.value };
+        return Some(Compare::Growth { pct, verb: false });
     }
     None
 }
@@ -333,7 +335,24 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
             let tail = if i + 1 == n { ctx.features.set(right_end[i], s.end).mask(no_units) } else { FeatSet::default() };
             let left = ctx.features.set(left_start[i], qs[i].start).mask(no_units).union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
-            Levels { l: [l0, l1, l2, l3, tail], left }
+            // a slot the own clause fills is not inherited
+            let mut occupied = FeatSet::default();
+            for (f, slot) in lex.feature_slot.iter().enumerate() {
+                if let Some(slot) = slot {
+                    if l0.has(f) {
+                        for (g, other) in lex.feature_slot.iter().enumerate() {
+                            if other.as_ref() == Some(slot) {
+                                occupied.add(g);
+                            }
+                        }
+                    }
+                }
+            }
+            let keep = FeatSet(!occupied.0);
+            Levels {
+                l: [l0, l1.mask(keep), l2.mask(keep), l3.mask(keep), tail.mask(keep)],
+                left,
+            }
         })
         .collect();
 
@@ -427,6 +446,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
                 let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
+                // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
+                let whole = out.iter().find(|w| {
+                    w.claim.as_ref().is_some_and(|c| c.metric == claim.metric && c.basis == claim.basis && c.status == claim.status && c.period == claim.period)
+                        && lex.breakdown.find_all(&hay[w.end..q.start]).first().is_some()
+                });
+                if let Some(w) = whole {
+                    let mut m = base.clone();
+                    m.reason = format!("part of a breakdown of the {} figure at byte {}", claim.metric, w.start);
+                    out.push(m);
+                    continue;
+                }
                 let mut m = base.clone();
                 m.kind = MentionKind::Metric;
                 let feats: Vec<&str> = metric.rules[ri].all.iter().map(|&f| lex.feature_names[f].as_str()).collect();
@@ -602,7 +632,8 @@ fn make_claim(
 
     // province: the document's, unless the figure's subject names the country or another one
     let mut province = doc.meta.province.clone();
-    if lex.feature("national").is_some_and(|f| lv.left.has(f)) && metric.unit_kind != UnitKind::Rank {
+    let national_here = lex.feature("national").is_some_and(|f| lv.left.has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+    if national_here && metric.unit_kind != UnitKind::Rank {
         province = Some(ProvinceRef {
             name: NATIONAL.into(),
             code: String::new(),

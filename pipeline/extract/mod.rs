@@ -370,6 +370,17 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
             }
         }
     }
+    // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
+    let density_before = {
+        let from = floor_char_boundary(hay, ts.saturating_sub(90));
+        let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
+        !lex.per100_prefixes.find_all(&hay[clause_start..ts]).is_empty()
+    };
+    let unit = match unit {
+        Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),
+        None if density_before => Some((UnitKind::Per100, end, end)),
+        other => other,
+    };
     let (unit_kind, us, ue) = match unit {
         Some((k, s, e)) if !is_rank => (k, s, e),
         Some((_, s, e)) => (UnitKind::Rank, s, e),

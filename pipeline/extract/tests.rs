@@ -17,6 +17,12 @@ fn res() -> &'static Resources {
 
 fn province(name: &str) -> Option<ProvinceRef> {
     let r = res();
+    if name == crate::reference::NATIONAL {
+        return Some(ProvinceRef {
+            name: name.into(),
+            code: String::new(),
+        });
+    }
     r.provinces.rows.iter().position(|p| p.name == name).map(|i| r.provinces.reference(i))
 }
 

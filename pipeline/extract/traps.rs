@@ -79,6 +79,8 @@ fn patterns() -> &'static [Pattern] {
             // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
             p(r"(?i)\b(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?(\d+[A-Z]?)\b", Name, "name containing a number", 1),
             p(r"\b\d+[A-Za-z]{1,3}\d*\b", Name, "alphanumeric code", 0),
+            // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân`
+            p(r"(?i)(?:/|\bcứ|\bbình quân|\btrên|\bmỗi)\s?(100)\s+(?:người\s+)?dân\b", Denominator, "the 100 of a per-100-inhabitants expression", 1),
             // year ranges and years
             p(r"\b((?:19[5-9]\d|20[0-4]\d)\s?[-–]\s?(?:19[5-9]\d|20[0-4]\d))\b", Year, "range of years", 1),
             p(r"(?i)\b(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9]\d|20[0-4]\d))\b", Year, "year", 1),
