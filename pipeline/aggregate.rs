@@ -9,6 +9,7 @@
 //! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
 //! 2. a later publication beats an earlier one (a revised figure replaces the first report);
 //! 3. then document name and position, so the choice is deterministic.
+//!
 //! Actual, estimate and target are separate rows (status is part of the key) and stocks and
 //! flows are separate rows (basis is part of the key): a stock is never summed, and flows of
 //! sub-periods are never mixed with the year's (period is part of the key).
@@ -21,6 +22,9 @@ use crate::catalog::Catalog;
 use crate::records::{Anomaly, Fact, Period, PeriodPart, ProvinceMetric, UnitKind};
 use crate::reference::{NATIONAL, Provinces};
 use crate::{Error, Result};
+
+/// province, period, metric, status, basis
+type GroupKey = (String, String, String, String, String);
 
 /// What aggregate did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -45,13 +49,21 @@ fn s(v: Option<&str>) -> String {
 }
 
 fn previous(p: Period) -> Period {
-    Period { year: p.year - 1, part: p.part }
+    Period {
+        year: p.year - 1,
+        part: p.part,
+    }
 }
 
 /// Population of a province (or the whole country) in a year.
 fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool)> {
     if name == NATIONAL {
-        let total: f64 = provinces.rows.iter().filter_map(|p| provinces.population(&p.name, year)).map(|p| p.value).sum();
+        let total: f64 = provinces
+            .rows
+            .iter()
+            .filter_map(|p| provinces.population(&p.name, year))
+            .map(|p| p.value)
+            .sum();
         return (total > 0.0).then(|| (total, !(2009..=2019).contains(&year)));
     }
     provinces.population(name, year).map(|p| (p.value, p.extrapolated))
@@ -59,9 +71,18 @@ fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool
 
 /// Aggregate facts into province metrics and anomalies. `date_flags` lists documents whose
 /// dates clean had to repair: (doc, description).
-pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+pub fn aggregate(
+    facts: &[Fact],
+    date_flags: &[(String, String)],
+    catalog: &Catalog,
+    provinces: &Provinces,
+) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
     let mut report = AggregateReport::default();
-    let usable: Vec<(usize, &Fact)> = facts.iter().enumerate().filter(|(_, f)| f.province.is_some() && f.period.is_some()).collect();
+    let usable: Vec<(usize, &Fact)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.province.is_some() && f.period.is_some())
+        .collect();
     let mut anomalies = Vec::new();
     for f in facts.iter().filter(|f| f.flag.is_some()) {
         anomalies.push(Anomaly {
@@ -104,18 +125,39 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
         n,
         vec![
             col_u32("idx", usable.iter().map(|(i, _)| *i as u32).collect()),
-            col_str("province", usable.iter().map(|(_, f)| f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default()).collect()),
-            col_str("period", usable.iter().map(|(_, f)| f.period.map(|p| p.to_string()).unwrap_or_default()).collect()),
+            col_str(
+                "province",
+                usable
+                    .iter()
+                    .map(|(_, f)| f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default())
+                    .collect(),
+            ),
+            col_str(
+                "period",
+                usable
+                    .iter()
+                    .map(|(_, f)| f.period.map(|p| p.to_string()).unwrap_or_default())
+                    .collect(),
+            ),
             col_str("metric", usable.iter().map(|(_, f)| f.metric.clone()).collect()),
             col_str("status", usable.iter().map(|(_, f)| f.status.as_str().to_string()).collect()),
             col_str("basis", usable.iter().map(|(_, f)| s(f.basis.map(|b| b.as_str()))).collect()),
-            Column::new("flagged".into(), usable.iter().map(|(_, f)| f.flag.is_some()).collect::<Vec<bool>>()),
+            Column::new(
+                "flagged".into(),
+                usable.iter().map(|(_, f)| f.flag.is_some()).collect::<Vec<bool>>(),
+            ),
             Column::new(
                 "published".into(),
-                usable.iter().map(|(_, f)| f.published.map(|d| d.to_string()).unwrap_or_default()).collect::<Vec<String>>(),
+                usable
+                    .iter()
+                    .map(|(_, f)| f.published.map(|d| d.to_string()).unwrap_or_default())
+                    .collect::<Vec<String>>(),
             ),
             col_str("doc", usable.iter().map(|(_, f)| f.doc.clone()).collect()),
-            Column::new("char_start".into(), usable.iter().map(|(_, f)| f.char_start as u64).collect::<Vec<u64>>()),
+            Column::new(
+                "char_start".into(),
+                usable.iter().map(|(_, f)| f.char_start as u64).collect::<Vec<u64>>(),
+            ),
             Column::new("value".into(), usable.iter().map(|(_, f)| f.value).collect::<Vec<f64>>()),
         ],
     )?;
@@ -152,6 +194,22 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
     let vmax = grouped.column("value_max")?.f64()?.clone();
     let n_docs = grouped.column("n_docs")?.cast(&DataType::UInt32)?.u32()?.clone();
     let n_facts = grouped.column("n_facts")?.cast(&DataType::UInt32)?.u32()?.clone();
+    // each document's first figure per key: conflicts are between documents, not within one
+    // (one report may give the same metric for several outlets or sub-periods)
+    let mut per_doc: HashMap<GroupKey, Vec<(String, f64)>> = HashMap::new();
+    for (_, f) in &usable {
+        let key = (
+            f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            f.period.map(|p| p.to_string()).unwrap_or_default(),
+            f.metric.clone(),
+            f.status.as_str().to_string(),
+            s(f.basis.map(|b| b.as_str())),
+        );
+        let e = per_doc.entry(key).or_default();
+        if !e.iter().any(|(d, _)| d == &f.doc) && f.flag.is_none() {
+            e.push((f.doc.clone(), f.value));
+        }
+    }
     let mut rows = Vec::with_capacity(grouped.height());
     for r in 0..grouped.height() {
         let Some(ci) = chosen.get(r) else { continue };
@@ -164,8 +222,27 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
         let pref = provinces.by_name(&prov.name);
         let (lo, hi) = (vmin.get(r).unwrap_or(f.value), vmax.get(r).unwrap_or(f.value));
         let (tol, absolute) = tolerance(metric.unit_kind);
-        let spread = hi - lo;
-        let conflict = if absolute { spread > tol } else { spread > tol * f.value.abs().max(1e-9) };
+        let key = (
+            prov.name.clone(),
+            period.to_string(),
+            f.metric.clone(),
+            f.status.as_str().to_string(),
+            s(f.basis.map(|b| b.as_str())),
+        );
+        let docs_values = per_doc.get(&key).cloned().unwrap_or_default();
+        let other = docs_values
+            .iter()
+            .filter(|(d, _)| d != &f.doc)
+            .max_by(|a, b| (a.1 - f.value).abs().total_cmp(&(b.1 - f.value).abs()))
+            .cloned();
+        let conflict = other.as_ref().is_some_and(|(_, v)| {
+            let spread = (v - f.value).abs();
+            if absolute {
+                spread > tol
+            } else {
+                spread > tol * f.value.abs().max(1e-9)
+            }
+        });
         let pop = population(provinces, &prov.name, period.year);
         let per100 = match (metric.unit_kind, pop) {
             (UnitKind::Subscribers, Some((p, _))) => Some(f.value * 100.0 / p),
@@ -202,13 +279,7 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
         });
         if conflict {
             report.conflicts += 1;
-            // the fact furthest from the chosen one names the other source
-            let other = usable
-                .iter()
-                .map(|(_, g)| *g)
-                .filter(|g| g.metric == f.metric && g.period == f.period && g.status == f.status && g.basis == f.basis && g.province.as_ref().map(|p| &p.name) == Some(&prov.name))
-                .max_by(|a, b| (a.value - f.value).abs().total_cmp(&(b.value - f.value).abs()));
-            if let Some(o) = other {
+            if let Some((od, ov)) = other {
                 anomalies.push(Anomaly {
                     kind: "conflict".into(),
                     metric: Some(f.metric.clone()),
@@ -218,11 +289,18 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
                     char_start: Some(f.char_start as i64),
                     char_end: Some(f.char_end as i64),
                     value: Some(f.value),
-                    other_value: Some(o.value),
-                    other_doc: Some(o.doc.clone()),
+                    other_value: Some(ov),
+                    other_doc: Some(od.clone()),
                     reason: format!(
                         "sources disagree on {} {} {} ({}): {} in {} vs {} in {}",
-                        prov.name, f.metric, period, f.status.as_str(), f.value, f.doc, o.value, o.doc
+                        prov.name,
+                        f.metric,
+                        period,
+                        f.status.as_str(),
+                        f.value,
+                        f.doc,
+                        ov,
+                        od
                     ),
                 });
             }
@@ -239,22 +317,32 @@ pub fn aggregate(facts: &[Fact], date_flags: &[(String, String)], catalog: &Cata
 fn derive(rows: &mut [ProvinceMetric], catalog: &Catalog) {
     let index: HashMap<(String, String, String, String, Option<String>), f64> = rows
         .iter()
-        .map(|r| ((r.province.clone(), r.period.clone(), r.metric.clone(), r.status.clone(), r.basis.clone()), r.value))
+        .map(|r| {
+            (
+                (
+                    r.province.clone(),
+                    r.period.clone(),
+                    r.metric.clone(),
+                    r.status.clone(),
+                    r.basis.clone(),
+                ),
+                r.value,
+            )
+        })
         .collect();
     for r in rows.iter_mut() {
-        if let Some(d) = catalog.get(&r.metric).and_then(|m| m.density_of.clone()) {
-            if let Some(density) = index.get(&(r.province.clone(), r.period.clone(), d, r.status.clone(), None)) {
-                if *density > 0.0 {
-                    r.implied_population = Some((r.value * 100.0 / density).round());
-                }
-            }
+        if let Some(d) = catalog.get(&r.metric).and_then(|m| m.density_of.clone())
+            && let Some(density) = index.get(&(r.province.clone(), r.period.clone(), d, r.status.clone(), None))
+            && *density > 0.0
+        {
+            r.implied_population = Some((r.value * 100.0 / density).round());
         }
         if let Some(p) = Period::parse(&r.period) {
             let prev = previous(p).to_string();
-            if let Some(v) = index.get(&(r.province.clone(), prev, r.metric.clone(), r.status.clone(), r.basis.clone())) {
-                if *v != 0.0 {
-                    r.growth_vs_prev_pct = Some((r.value - v) / v * 100.0);
-                }
+            if let Some(v) = index.get(&(r.province.clone(), prev, r.metric.clone(), r.status.clone(), r.basis.clone()))
+                && *v != 0.0
+            {
+                r.growth_vs_prev_pct = Some((r.value - v) / v * 100.0);
             }
         }
     }
@@ -274,10 +362,15 @@ fn outliers(rows: &[ProvinceMetric], catalog: &Catalog, anomalies: &mut Vec<Anom
             UnitKind::Per100 | UnitKind::Percent => Some(r.value),
             _ => None,
         };
-        if let Some(x) = x {
-            if Period::parse(&r.period).is_some_and(|p| p.part == PeriodPart::Year || matches!(p.part, PeriodPart::Quarter(_) | PeriodPart::Half(_) | PeriodPart::Months(_))) {
-                groups.entry((r.metric.clone(), r.period.clone(), r.status.clone())).or_default().push((i, x));
-            }
+        if let Some(x) = x
+            && Period::parse(&r.period).is_some_and(|p| {
+                p.part == PeriodPart::Year || matches!(p.part, PeriodPart::Quarter(_) | PeriodPart::Half(_) | PeriodPart::Months(_))
+            })
+        {
+            groups
+                .entry((r.metric.clone(), r.period.clone(), r.status.clone()))
+                .or_default()
+                .push((i, x));
         }
     }
     for ((metric, period, _), xs) in groups {

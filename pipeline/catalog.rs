@@ -134,10 +134,14 @@ impl Catalog {
             }
         }
         for m in &metrics {
-            if let Some(d) = &m.density_of {
-                if !seen.contains(d.as_str()) {
-                    return Err(Error::config("metric catalog", &path, format!("metric {}: density_of names unknown metric {d}", m.id)));
-                }
+            if let Some(d) = &m.density_of
+                && !seen.contains(d.as_str())
+            {
+                return Err(Error::config(
+                    "metric catalog",
+                    &path,
+                    format!("metric {}: density_of names unknown metric {d}", m.id),
+                ));
             }
         }
         Ok(Catalog {

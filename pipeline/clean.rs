@@ -126,7 +126,14 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces) -> (CleanDo
 
 /// A cleaned document made from a piece of text with the metadata given, not recovered:
 /// for `ictstat explain`, tests and synthetic corpora.
-pub fn doc_from_text(doc: &str, text: &str, province: Option<ProvinceRef>, period: Option<Period>, rules: &CleanRules, provinces: &Provinces) -> CleanDoc {
+pub fn doc_from_text(
+    doc: &str,
+    text: &str,
+    province: Option<ProvinceRef>,
+    period: Option<Period>,
+    rules: &CleanRules,
+    provinces: &Provinces,
+) -> CleanDoc {
     let raw = RawDoc {
         doc: doc.to_string(),
         source: doc.to_string(),
@@ -158,7 +165,9 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
         if !next.is_whitespace() {
             continue;
         }
-        let Some(&(_, after)) = chars[k + 1..].iter().find(|(_, ch)| !ch.is_whitespace()) else { continue };
+        let Some(&(_, after)) = chars[k + 1..].iter().find(|(_, ch)| !ch.is_whitespace()) else {
+            continue;
+        };
         if !(after.is_uppercase() || after.is_ascii_digit() || matches!(after, '"' | '“' | '(' | '-' | '–' | '‘')) {
             continue;
         }
@@ -182,7 +191,12 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
             continue;
         }
         out.push((start, end));
-        start = end + chars[k + 1..].iter().take_while(|(_, ch)| ch.is_whitespace()).map(|(_, ch)| ch.len_utf8()).sum::<usize>();
+        start = end
+            + chars[k + 1..]
+                .iter()
+                .take_while(|(_, ch)| ch.is_whitespace())
+                .map(|(_, ch)| ch.len_utf8())
+                .sum::<usize>();
     }
     if start < p.len() && !p[start..].trim().is_empty() {
         out.push((start, p.len()));
@@ -217,10 +231,10 @@ fn repair_year(written: &str, years: &BTreeMap<i32, usize>) -> Option<i32> {
         for d in '0'..='9' {
             let mut c = digits.clone();
             c.insert(pos, d);
-            if let Ok(y) = c.iter().collect::<String>().parse::<i32>() {
-                if (1990..=2040).contains(&y) {
-                    candidates.push(y);
-                }
+            if let Ok(y) = c.iter().collect::<String>().parse::<i32>()
+                && (1990..=2040).contains(&y)
+            {
+                candidates.push(y);
             }
         }
     }
@@ -258,7 +272,10 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces) -> DocMe
     // publication stamps: `15:16:24 | 7/2/2012`, `Thứ năm, 27/03/2014 10:50`, `27/03/2014 10:50`
     if meta.published.is_none() {
         let stamp = re(&STAMP, r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})\b");
-        let weekday = re(&WEEKDAY, r"(?i)^\s*(?:thứ\s+\S+|chủ nhật)\s*,\s*(\d{1,2})/(\d{1,2})/(\d{4})\b|^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*[-|,]?\s*\d{1,2}:\d{2}\s*$");
+        let weekday = re(
+            &WEEKDAY,
+            r"(?i)^\s*(?:thứ\s+\S+|chủ nhật)\s*,\s*(\d{1,2})/(\d{1,2})/(\d{4})\b|^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*[-|,]?\s*\d{1,2}:\d{2}\s*$",
+        );
         for p in &head {
             let caps = stamp.captures(p).or_else(|| weekday.captures(p));
             if let Some(c) = caps {
@@ -271,7 +288,10 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces) -> DocMe
         }
     }
     // event dates: `Ngày 16/1/2009, ...`, `Sáng 26/03/2014, ...`, `Sáng ngày 04/2/210`
-    let event = re(&EVENT, r"(?i)(?:^|[-–,.)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b");
+    let event = re(
+        &EVENT,
+        r"(?i)(?:^|[-–,.)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b",
+    );
     for p in &head {
         if let Some(c) = event.captures(p) {
             let (d, m): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
@@ -291,10 +311,12 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces) -> DocMe
     if meta.event_date.is_none() {
         let dashed = re(&DASHED, r"(?i)(?:^|\s)(?:ngày\s+)?(\d{1,2})-(\d{1,2})-(\d{4})\b");
         if let Some(c) = head.iter().take(3).find_map(|p| dashed.captures(p)) {
-            meta.published = meta.published.or_else(|| ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0)));
+            meta.published = meta
+                .published
+                .or_else(|| ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0)));
         }
     }
-    meta.title = raw.given.title.clone().or_else(|| title(paragraphs, &outlet_re, provinces));
+    meta.title = raw.given.title.clone().or_else(|| title(paragraphs, outlet_re, provinces));
     meta.province = province(&meta.title, paragraphs, provinces);
     let reference_date = meta.published.or(meta.event_date);
     meta.period = period(&meta.title, paragraphs, reference_date, &years);
@@ -333,7 +355,11 @@ fn province(title: &Option<String>, paragraphs: &[String], provinces: &Provinces
         for h in provinces.find_all(&hay) {
             // `tỉnh X`, `Sở ... X` name the document's own province most often
             let before = &hay[..h.start];
-            let bonus = if before.ends_with("tỉnh ") || before.ends_with("tp ") || before.ends_with("thành phố ") { 1.5 } else { 1.0 };
+            let bonus = if before.ends_with("tỉnh ") || before.ends_with("tp ") || before.ends_with("thành phố ") {
+                1.5
+            } else {
+                1.0
+            };
             *score.entry(*h.tag).or_insert(0.0) += w * bonus;
         }
     };
@@ -399,18 +425,46 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
 fn period(title: &Option<String>, paragraphs: &[String], reference: Option<NaiveDate>, years: &BTreeMap<i32, usize>) -> Option<Period> {
     let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
     let lead: Vec<String> = title.iter().cloned().chain(paragraphs.iter().take(6).cloned()).collect();
-    let default_year = reference.map(|d| d.year()).or_else(|| years.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y));
+    let default_year = reference
+        .map(|d| d.year())
+        .or_else(|| years.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y));
     for (li, text) in lead.iter().enumerate() {
         let hay = match_form(text);
         for (at, part, year) in period_phrases(&hay) {
             let before = &hay[..at];
             let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
             // what the document reviews scores; what it plans for counts against
-            let review = ["tổng kết", "đánh giá", "kết quả", "sơ kết", "thực hiện", "trong", "năm qua", "báo cáo"].iter().any(|w| tail.contains(w));
-            let plan = ["triển khai", "nhiệm vụ", "phương hướng", "kế hoạch", "chương trình công tác", "phấn đấu"].iter().any(|w| tail.contains(w));
+            let review = [
+                "tổng kết",
+                "đánh giá",
+                "kết quả",
+                "sơ kết",
+                "thực hiện",
+                "trong",
+                "năm qua",
+                "báo cáo",
+            ]
+            .iter()
+            .any(|w| tail.contains(w));
+            let plan = [
+                "triển khai",
+                "nhiệm vụ",
+                "phương hướng",
+                "kế hoạch",
+                "chương trình công tác",
+                "phấn đấu",
+            ]
+            .iter()
+            .any(|w| tail.contains(w));
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             let Some(y) = year.or(default_year) else { continue };
-            let mut w = if review && !plan { 3.0 } else if plan && !review { -1.0 } else { 1.0 };
+            let mut w = if review && !plan {
+                3.0
+            } else if plan && !review {
+                -1.0
+            } else {
+                1.0
+            };
             if sentence_start && part == PeriodPart::Year {
                 w += 1.5;
             }
@@ -422,16 +476,18 @@ fn period(title: &Option<String>, paragraphs: &[String], reference: Option<Naive
             // a quarter without its year takes the year of the nearest `quý N/YYYY`
         }
     }
-    let best = scores.into_iter().filter(|(_, s)| *s > 0.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    let best = scores
+        .into_iter()
+        .filter(|(_, s)| *s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     match best {
         Some((mut p, _)) => {
             // a January-February review of "năm qua" without a year describes the year before
-            if p.part == PeriodPart::Year {
-                if let Some(r) = reference {
-                    if p.year > r.year() {
-                        p.year = r.year();
-                    }
-                }
+            if p.part == PeriodPart::Year
+                && let Some(r) = reference
+                && p.year > r.year()
+            {
+                p.year = r.year();
             }
             Some(p)
         }

@@ -105,7 +105,9 @@ impl Resources {
     /// when they exist, or from the built-in copies.
     pub fn load(schemas_dir: Option<&Path>, provinces: Option<&Path>) -> Result<Self> {
         let local = Path::new("schemas");
-        let dir = schemas_dir.map(Path::to_path_buf).or_else(|| local.join("metrics.toml").exists().then(|| local.to_path_buf()));
+        let dir = schemas_dir
+            .map(Path::to_path_buf)
+            .or_else(|| local.join("metrics.toml").exists().then(|| local.to_path_buf()));
         let (metrics, lexicon, units, clean, tables, origin) = match &dir {
             Some(d) => {
                 let mut tables = Vec::new();
@@ -146,7 +148,9 @@ impl Resources {
             .map(|(name, text, path)| TableSchema::parse(&text, &path).and_then(|t| t.expect_name(name, &path)))
             .collect::<Result<Vec<_>>>()?;
         let local_prov = Path::new("data/reference/provinces.csv");
-        let prov_path = provinces.map(Path::to_path_buf).or_else(|| local_prov.exists().then(|| local_prov.to_path_buf()));
+        let prov_path = provinces
+            .map(Path::to_path_buf)
+            .or_else(|| local_prov.exists().then(|| local_prov.to_path_buf()));
         let provinces = match &prov_path {
             Some(p) => Provinces::parse(&read(p)?, p)?,
             None => Provinces::parse(builtin::PROVINCES, Path::new("built-in:provinces.csv"))?,

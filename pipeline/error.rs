@@ -22,11 +22,7 @@ pub enum Error {
     },
     /// A data file under `schemas/` or `data/reference/` is invalid: fix the file.
     #[error("invalid {what} in {path}: {reason}")]
-    Config {
-        what: &'static str,
-        path: PathBuf,
-        reason: String,
-    },
+    Config { what: &'static str, path: PathBuf, reason: String },
     /// The command line asks for something impossible: fix the invocation.
     #[error("invalid argument: {0}")]
     Usage(String),
@@ -44,11 +40,7 @@ pub enum Error {
     Aggregate(String),
     /// A gold file is malformed: fix the gold file.
     #[error("gold file {path}, line {line}: {reason}")]
-    Gold {
-        path: PathBuf,
-        line: usize,
-        reason: String,
-    },
+    Gold { path: PathBuf, line: usize, reason: String },
 }
 
 impl Error {

@@ -45,9 +45,19 @@ pub struct Prf {
 
 impl Prf {
     fn new(tp: usize, npred: usize, ngold: usize) -> Self {
-        let precision = if npred > 0 { tp as f64 / npred as f64 } else if ngold == 0 { 1.0 } else { 0.0 };
+        let precision = if npred > 0 {
+            tp as f64 / npred as f64
+        } else if ngold == 0 {
+            1.0
+        } else {
+            0.0
+        };
         let recall = if ngold > 0 { tp as f64 / ngold as f64 } else { 1.0 };
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
         Prf {
             precision,
             recall,
@@ -129,17 +139,41 @@ pub fn read_facts(path: &Path) -> Result<Vec<Pred>> {
     let mut out = Vec::new();
     for b in batches {
         let schema = b.schema();
-        let str_col = |name: &str| schema.index_of(name).ok().and_then(|i| b.column(i).as_any().downcast_ref::<StringArray>().cloned());
-        let f64_col = |name: &str| schema.index_of(name).ok().and_then(|i| b.column(i).as_any().downcast_ref::<Float64Array>().cloned());
-        let bool_col = |name: &str| schema.index_of(name).ok().and_then(|i| b.column(i).as_any().downcast_ref::<BooleanArray>().cloned());
+        let str_col = |name: &str| {
+            schema
+                .index_of(name)
+                .ok()
+                .and_then(|i| b.column(i).as_any().downcast_ref::<StringArray>().cloned())
+        };
+        let f64_col = |name: &str| {
+            schema
+                .index_of(name)
+                .ok()
+                .and_then(|i| b.column(i).as_any().downcast_ref::<Float64Array>().cloned())
+        };
+        let bool_col = |name: &str| {
+            schema
+                .index_of(name)
+                .ok()
+                .and_then(|i| b.column(i).as_any().downcast_ref::<BooleanArray>().cloned())
+        };
         let doc = str_col("doc").ok_or_else(|| Error::Parquet {
             path: path.to_path_buf(),
             reason: "facts table has no 'doc' column".into(),
         })?;
         let get_s = |c: &Option<StringArray>, i: usize| c.as_ref().filter(|c| !c.is_null(i)).map(|c| c.value(i).to_string());
         let get_f = |c: &Option<Float64Array>, i: usize| c.as_ref().filter(|c| !c.is_null(i)).map(|c| c.value(i));
-        let (metric, value, vh, of, flag) = (str_col("metric"), f64_col("value"), f64_col("value_high"), f64_col("of"), str_col("flag"));
-        let attr_cols: Vec<(&'static str, Option<StringArray>)> = ["province", "period", "basis", "status", "bound"].iter().map(|a| (*a, str_col(a))).collect();
+        let (metric, value, vh, of, flag) = (
+            str_col("metric"),
+            f64_col("value"),
+            f64_col("value_high"),
+            f64_col("of"),
+            str_col("flag"),
+        );
+        let attr_cols: Vec<(&'static str, Option<StringArray>)> = ["province", "period", "basis", "status", "bound"]
+            .iter()
+            .map(|a| (*a, str_col(a)))
+            .collect();
         let converted = bool_col("converted");
         for i in 0..b.num_rows() {
             let mut attrs = HashMap::new();
@@ -148,10 +182,14 @@ pub fn read_facts(path: &Path) -> Result<Vec<Pred>> {
             }
             attrs.insert(
                 "converted",
-                converted.as_ref().filter(|c| !c.is_null(i)).map(|c| Value::Bool(c.value(i))).unwrap_or(Value::Null),
+                converted
+                    .as_ref()
+                    .filter(|c| !c.is_null(i))
+                    .map(|c| Value::Bool(c.value(i)))
+                    .unwrap_or(Value::Null),
             );
             out.push(Pred {
-                doc: basename(&doc.value(i).to_string()),
+                doc: basename(doc.value(i)),
                 metric: get_s(&metric, i).unwrap_or_default(),
                 value: get_f(&value, i),
                 value_high: get_f(&vh, i),
@@ -223,7 +261,9 @@ pub fn score(gold: &[serde_json::Map<String, Value>], preds: &[Pred], catalog: &
     let mut used = HashSet::new();
     let mut matches: Vec<(usize, usize)> = Vec::new();
     for (gi, g) in gold.iter().enumerate() {
-        let Some(cands) = by_key.get(&(gold_doc(g), gold_metric(g))) else { continue };
+        let Some(cands) = by_key.get(&(gold_doc(g), gold_metric(g))) else {
+            continue;
+        };
         for &pi in cands {
             if used.contains(&pi) {
                 continue;
@@ -271,7 +311,11 @@ pub fn score(gold: &[serde_json::Map<String, Value>], preds: &[Pred], catalog: &
         for &(gi, pi) in &matches {
             let gv = gold[gi].get(a).cloned().unwrap_or(Value::Null);
             let pv = p[pi].attrs.get(a).cloned().unwrap_or(Value::Null);
-            let same = if a == "converted" { truthy(&gv) == truthy(&pv) } else { norm(&pv) == norm(&gv) };
+            let same = if a == "converted" {
+                truthy(&gv) == truthy(&pv)
+            } else {
+                norm(&pv) == norm(&gv)
+            };
             n += 1;
             ok += usize::from(same);
         }
@@ -351,11 +395,21 @@ impl Score {
         }
         out.push_str(&format!("\nmissed ({}):\n", self.missed.len()));
         for i in &self.missed {
-            out.push_str(&format!("  {} {} {}\n", i.doc, i.metric, i.value.map(|v| v.to_string()).unwrap_or_default()));
+            out.push_str(&format!(
+                "  {} {} {}\n",
+                i.doc,
+                i.metric,
+                i.value.map(|v| v.to_string()).unwrap_or_default()
+            ));
         }
         out.push_str(&format!("\nfalse positives ({}):\n", self.false_positives.len()));
         for i in &self.false_positives {
-            out.push_str(&format!("  {} {} {}\n", i.doc, i.metric, i.value.map(|v| v.to_string()).unwrap_or_default()));
+            out.push_str(&format!(
+                "  {} {} {}\n",
+                i.doc,
+                i.metric,
+                i.value.map(|v| v.to_string()).unwrap_or_default()
+            ));
         }
         out
     }

@@ -55,7 +55,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> Result<()> {
             walk(root, &path, out)?;
         } else {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let doc = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let doc = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             let (format, gzip) = format_of(&path);
             out.push(InputFile { path, doc, format, gzip });
         }
@@ -82,7 +86,11 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
                 gzip,
             });
         } else {
-            return Err(Error::io("cannot read input", input, std::io::Error::from(std::io::ErrorKind::NotFound)));
+            return Err(Error::io(
+                "cannot read input",
+                input,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
         }
     }
     if out.is_empty() {
@@ -112,13 +120,23 @@ fn reject(file: &InputFile, line: Option<u64>, kind: RejectKind, reason: impl In
 pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput)) {
     let source = file.path.display().to_string();
     let Some(format) = file.format else {
-        emit(reject(file, None, RejectKind::Unsupported, format!("{source}: not a .txt, .html, .jsonl or .jsonl.gz file")));
+        emit(reject(
+            file,
+            None,
+            RejectKind::Unsupported,
+            format!("{source}: not a .txt, .html, .jsonl or .jsonl.gz file"),
+        ));
         return;
     };
     if format != Format::Jsonl {
         match std::fs::metadata(&file.path) {
             Ok(m) if m.len() > max_bytes => {
-                emit(reject(file, None, RejectKind::TooLarge, format!("{source}: {} bytes, over the limit of {max_bytes}", m.len())));
+                emit(reject(
+                    file,
+                    None,
+                    RejectKind::TooLarge,
+                    format!("{source}: {} bytes, over the limit of {max_bytes}", m.len()),
+                ));
                 return;
             }
             Err(e) => {
@@ -164,11 +182,21 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
             Ok(_) => {
                 line_no += 1;
                 if buf.len() as u64 > max_bytes && !buf.ends_with(b"\n") {
-                    emit(reject(file, Some(line_no), RejectKind::TooLarge, format!("{source}:{line_no}: line longer than {max_bytes} bytes")));
+                    emit(reject(
+                        file,
+                        Some(line_no),
+                        RejectKind::TooLarge,
+                        format!("{source}:{line_no}: line longer than {max_bytes} bytes"),
+                    ));
                     // skip the rest of the line
                     let mut rest = Vec::new();
                     if reader.read_until(b'\n', &mut rest).is_err() {
-                        emit(reject(file, Some(line_no), RejectKind::Truncated, format!("{source}: unreadable after line {line_no}")));
+                        emit(reject(
+                            file,
+                            Some(line_no),
+                            RejectKind::Truncated,
+                            format!("{source}: unreadable after line {line_no}"),
+                        ));
                         return;
                     }
                     continue;
@@ -188,7 +216,12 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
             }
             Err(e) => {
                 let kind = if file.gzip { RejectKind::Truncated } else { RejectKind::Unreadable };
-                emit(reject(file, Some(line_no + 1), kind, format!("{source}: cannot read past line {line_no}: {e}")));
+                emit(reject(
+                    file,
+                    Some(line_no + 1),
+                    kind,
+                    format!("{source}: cannot read past line {line_no}: {e}"),
+                ));
                 return;
             }
         }
@@ -250,7 +283,8 @@ pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
         }
         Payload::JsonLine(bytes) => {
             let line = std::str::from_utf8(bytes).map_err(|e| fail(&input, RejectKind::Encoding, format!("line is not UTF-8: {e}")))?;
-            let j: JsonDoc = serde_json::from_str(line).map_err(|e| fail(&input, RejectKind::MalformedJson, format!("malformed JSON: {e}")))?;
+            let j: JsonDoc =
+                serde_json::from_str(line).map_err(|e| fail(&input, RejectKind::MalformedJson, format!("malformed JSON: {e}")))?;
             let id = match &j.id {
                 Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
                 Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -299,7 +333,9 @@ pub fn encode_windows_1258(text: &str) -> Vec<u8> {
     let mut staged = String::with_capacity(text.len() + text.len() / 4);
     for c in text.chars() {
         let d: String = std::iter::once(c).nfd().collect();
-        let (tones, rest): (String, String) = d.chars().partition(|m| matches!(*m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
+        let (tones, rest): (String, String) = d
+            .chars()
+            .partition(|m| matches!(*m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
         staged.extend(rest.nfc());
         staged.push_str(&tones);
     }
@@ -323,7 +359,10 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
     let (text, enc) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (t, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err((RejectKind::Encoding, format!("invalid {} bytes after the byte-order mark", enc.name())));
+            return Err((
+                RejectKind::Encoding,
+                format!("invalid {} bytes after the byte-order mark", enc.name()),
+            ));
         }
         (t.into_owned(), enc.name().to_lowercase())
     } else {
@@ -338,7 +377,22 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
                 let enc = det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow);
                 let (t, had_errors) = enc.decode_without_bom_handling(bytes);
                 if had_errors {
-                    return Err((RejectKind::Encoding, format!("invalid bytes: not UTF-8, and not valid {} either", enc.name())));
+                    return Err((
+                        RejectKind::Encoding,
+                        format!("invalid bytes: not UTF-8, and not valid {} either", enc.name()),
+                    ));
+                }
+                // a legacy encoding is believed only when it yields Vietnamese text
+                let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+                let viet = t.chars().filter(|&c| is_vietnamese_letter(c)).count();
+                if letters < 20 || (viet as f64) < 0.03 * letters as f64 {
+                    return Err((
+                        RejectKind::Encoding,
+                        format!(
+                            "invalid bytes: not UTF-8, and as {} not Vietnamese text ({viet} Vietnamese letters among {letters})",
+                            enc.name()
+                        ),
+                    ));
                 }
                 if enc != encoding_rs::WINDOWS_1258 {
                     warnings.push(format!("decoded as {} (not UTF-8)", enc.name()));
@@ -359,20 +413,84 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let ctrl = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
     ctrl * 20 > head.len()
 }
 
 /// Letters that only Vietnamese (among Latin scripts) writes.
 fn is_vietnamese_letter(c: char) -> bool {
-    matches!(c.to_lowercase().next().unwrap_or(c),
-        'ă' | 'â' | 'đ' | 'ê' | 'ô' | 'ơ' | 'ư'
-        | 'á' | 'à' | 'ả' | 'ã' | 'ạ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ'
-        | 'é' | 'è' | 'ẻ' | 'ẽ' | 'ẹ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ'
-        | 'í' | 'ì' | 'ỉ' | 'ĩ' | 'ị'
-        | 'ó' | 'ò' | 'ỏ' | 'õ' | 'ọ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ'
-        | 'ú' | 'ù' | 'ủ' | 'ũ' | 'ụ' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự'
-        | 'ý' | 'ỳ' | 'ỷ' | 'ỹ' | 'ỵ')
+    matches!(
+        c.to_lowercase().next().unwrap_or(c),
+        'ă' | 'â'
+            | 'đ'
+            | 'ê'
+            | 'ô'
+            | 'ơ'
+            | 'ư'
+            | 'á'
+            | 'à'
+            | 'ả'
+            | 'ã'
+            | 'ạ'
+            | 'ắ'
+            | 'ằ'
+            | 'ẳ'
+            | 'ẵ'
+            | 'ặ'
+            | 'ấ'
+            | 'ầ'
+            | 'ẩ'
+            | 'ẫ'
+            | 'ậ'
+            | 'é'
+            | 'è'
+            | 'ẻ'
+            | 'ẽ'
+            | 'ẹ'
+            | 'ế'
+            | 'ề'
+            | 'ể'
+            | 'ễ'
+            | 'ệ'
+            | 'í'
+            | 'ì'
+            | 'ỉ'
+            | 'ĩ'
+            | 'ị'
+            | 'ó'
+            | 'ò'
+            | 'ỏ'
+            | 'õ'
+            | 'ọ'
+            | 'ố'
+            | 'ồ'
+            | 'ổ'
+            | 'ỗ'
+            | 'ộ'
+            | 'ớ'
+            | 'ờ'
+            | 'ở'
+            | 'ỡ'
+            | 'ợ'
+            | 'ú'
+            | 'ù'
+            | 'ủ'
+            | 'ũ'
+            | 'ụ'
+            | 'ứ'
+            | 'ừ'
+            | 'ử'
+            | 'ữ'
+            | 'ự'
+            | 'ý'
+            | 'ỳ'
+            | 'ỷ'
+            | 'ỹ'
+            | 'ỵ'
+    )
 }
 
 /// Legacy-font mojibake (TCVN3/VNI text shown as Latin-1/Windows-1252 letters).
@@ -381,7 +499,37 @@ fn mojibake_score(text: &str) -> f64 {
     // TCVN3 and VNI render Vietnamese letters as these Latin-1 symbols and letters
     let odd = text
         .chars()
-        .filter(|c| matches!(c, '×' | '¸' | '¬' | 'µ' | '¶' | '·' | '¹' | '®' | '©' | 'ª' | '«' | '¨' | 'Ñ' | 'Ø' | 'Ï' | 'Ò' | 'Ö' | 'ø' | 'ï' | 'õ' | 'ä' | 'ö' | 'ü' | 'Ä' | 'Ü' | 'ÿ' | 'ë'))
+        .filter(|c| {
+            matches!(
+                c,
+                '×' | '¸'
+                    | '¬'
+                    | 'µ'
+                    | '¶'
+                    | '·'
+                    | '¹'
+                    | '®'
+                    | '©'
+                    | 'ª'
+                    | '«'
+                    | '¨'
+                    | 'Ñ'
+                    | 'Ø'
+                    | 'Ï'
+                    | 'Ò'
+                    | 'Ö'
+                    | 'ø'
+                    | 'ï'
+                    | 'õ'
+                    | 'ä'
+                    | 'ö'
+                    | 'ü'
+                    | 'Ä'
+                    | 'Ü'
+                    | 'ÿ'
+                    | 'ë'
+            )
+        })
         .count();
     odd as f64 / letters as f64
 }
@@ -394,7 +542,10 @@ fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result
     let viet = text.chars().filter(|&c| is_vietnamese_letter(c)).count();
     let moji = mojibake_score(text);
     if moji > 0.02 {
-        warnings.push(format!("legacy-font mojibake suspected (TCVN3/VNI): {:.1}% odd letters", moji * 100.0));
+        warnings.push(format!(
+            "legacy-font mojibake suspected (TCVN3/VNI): {:.1}% odd letters",
+            moji * 100.0
+        ));
         return Ok(());
     }
     if letters >= 40 && (viet as f64) < 0.03 * letters as f64 {
@@ -455,7 +606,7 @@ fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        let end = rest[..crate::text::floor_char_boundary(rest, rest.len().min(12))].find(';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let ch = match name {
@@ -534,7 +685,10 @@ mod tests {
             (b"", RejectKind::Empty),
             (b"  \n ", RejectKind::Empty),
             (b"\x00\x01\x02binary\x00", RejectKind::Binary),
-            (b"The quick brown fox jumps over the lazy dog again and again and again.", RejectKind::NotVietnamese),
+            (
+                b"The quick brown fox jumps over the lazy dog again and again and again.",
+                RejectKind::NotVietnamese,
+            ),
         ];
         for (bytes, kind) in cases {
             let r = decode(bytes_input(bytes, Format::Txt)).unwrap_err();
@@ -552,7 +706,10 @@ mod tests {
             format: Format::Jsonl,
             payload: Payload::JsonLine(s.as_bytes().to_vec()),
         };
-        let ok = decode(line(&format!(r#"{{"id":"a1","text":"{VI}","source":"Baothanhhoa.vn","published":"2019-01-02"}}"#))).unwrap();
+        let ok = decode(line(&format!(
+            r#"{{"id":"a1","text":"{VI}","source":"Baothanhhoa.vn","published":"2019-01-02"}}"#
+        )))
+        .unwrap();
         assert_eq!(ok.doc, "a1");
         assert_eq!(ok.given.outlet.as_deref(), Some("baothanhhoa.vn"));
         assert_eq!(ok.given.published, NaiveDate::from_ymd_opt(2019, 1, 2));

@@ -211,7 +211,12 @@ impl Lexicon {
         word_items.extend(tagged(&w.hundred, NumWord::Hundred));
         word_items.extend(tagged(&w.zero_filler, NumWord::ZeroFiller));
         word_items.extend(tagged(&w.half, NumWord::Half));
-        word_items.extend(lex.scale.iter().filter(|(k, _)| k.as_str() != "trăm").map(|(k, v)| (k.clone(), NumWord::Scale(*v))));
+        word_items.extend(
+            lex.scale
+                .iter()
+                .filter(|(k, _)| k.as_str() != "trăm")
+                .map(|(k, v)| (k.clone(), NumWord::Scale(*v))),
+        );
 
         Ok(Lexicon {
             version: lex.schema_version,

@@ -131,7 +131,8 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
             let cfg = Config {
                 inputs: a.inputs,
                 out: a.out,
@@ -145,11 +146,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             .validate()?;
             let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;
             print!("{}", summary.render());
-            Ok(if summary.rejects > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if summary.rejects > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Explain(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
-            let text = if a.text == "-" { std::io::read_to_string(std::io::stdin())? } else { a.text };
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
+            let text = if a.text == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                a.text
+            };
             let province = match a.province.as_deref() {
                 None => None,
                 Some(p) => Some(
@@ -169,10 +179,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref()).context("loading schemas and reference data")?;
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
             let gold = eval::read_gold(&a.gold)?;
             let facts_path = a.out.join("facts.parquet");
-            let preds = eval::read_facts(&facts_path).with_context(|| format!("reading {}; run `ictstat run --out {}` first", facts_path.display(), a.out.display()))?;
+            let preds = eval::read_facts(&facts_path).with_context(|| {
+                format!(
+                    "reading {}; run `ictstat run --out {}` first",
+                    facts_path.display(),
+                    a.out.display()
+                )
+            })?;
             let extra: Vec<String> = match &a.docs {
                 Some(p) => std::fs::read_to_string(p)
                     .with_context(|| format!("reading {}", p.display()))?
@@ -191,11 +208,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{}", score.report());
             }
-            if let Some(min) = a.min_f1 {
-                if score.f1() < min {
-                    eprintln!("ictstat: F1 {:.3} is below --min-f1 {min}", score.f1());
-                    return Ok(ExitCode::from(1));
-                }
+            if let Some(min) = a.min_f1
+                && score.f1() < min
+            {
+                eprintln!("ictstat: F1 {:.3} is below --min-f1 {min}", score.f1());
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -28,12 +28,20 @@ fn fmt_vn(v: f64) -> String {
 }
 
 /// Turn one document's metric mentions into facts.
-pub fn normalize(doc: &CleanDoc, mentions: &[Mention], catalog: &Catalog, provinces: &Provinces, idx: &CharIndex) -> (Vec<Fact>, NormalizeReport) {
+pub fn normalize(
+    doc: &CleanDoc,
+    mentions: &[Mention],
+    catalog: &Catalog,
+    provinces: &Provinces,
+    idx: &CharIndex,
+) -> (Vec<Fact>, NormalizeReport) {
     let mut report = NormalizeReport::default();
     let mut facts: Vec<Fact> = Vec::new();
     let mut seen = HashSet::new();
     for m in mentions.iter().filter(|m| m.kind == MentionKind::Metric) {
-        let (Some(claim), Some(value)) = (&m.claim, m.value) else { continue };
+        let (Some(claim), Some(value)) = (&m.claim, m.value) else {
+            continue;
+        };
         let Some(metric) = catalog.get(&claim.metric) else { continue };
         let key = (
             claim.metric.clone(),
@@ -75,15 +83,25 @@ pub fn normalize(doc: &CleanDoc, mentions: &[Mention], catalog: &Catalog, provin
         };
         if m.malformed {
             fact.flag = Some(Flag::MalformedNumber);
-            fact.flag_reason = Some(format!("`{}` does not group its digits in threes; best reading {}", fact.raw, fmt_vn(value)));
+            fact.flag_reason = Some(format!(
+                "`{}` does not group its digits in threes; best reading {}",
+                fact.raw,
+                fmt_vn(value)
+            ));
         } else if let Some(w) = claim.words_mismatch {
             fact.flag = Some(Flag::WordsMismatch);
             fact.flag_reason = Some(format!("written {} in digits but {} in words", fmt_vn(value), fmt_vn(w)));
-        } else if let Some(max) = metric.max {
-            if value > max && !(metric.unit_kind == UnitKind::Percent && metric.id.ends_with("growth_pct")) {
-                fact.flag = Some(Flag::Implausible);
-                fact.flag_reason = Some(format!("{} is above the plausible maximum {} for {}", fmt_vn(value), fmt_vn(max), metric.id));
-            }
+        } else if let Some(max) = metric.max
+            && value > max
+            && !(metric.unit_kind == UnitKind::Percent && metric.id.ends_with("growth_pct"))
+        {
+            fact.flag = Some(Flag::Implausible);
+            fact.flag_reason = Some(format!(
+                "{} is above the plausible maximum {} for {}",
+                fmt_vn(value),
+                fmt_vn(max),
+                metric.id
+            ));
         }
         facts.push(fact);
     }
@@ -102,8 +120,16 @@ fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces
         }
         let Some(metric) = catalog.get(&facts[i].metric) else { continue };
         let Some(pc_max) = metric.per_capita_max else { continue };
-        let (Some(prov), Some(period)) = (&facts[i].province, facts[i].period) else { continue };
-        let Some(pop) = provinces.population(&prov.name, period.year) else { continue };
+        // a flow (added during the period) is no level: it cannot be compared with a density
+        if facts[i].basis == Some(crate::records::Basis::Flow) {
+            continue;
+        }
+        let (Some(prov), Some(period)) = (&facts[i].province, facts[i].period) else {
+            continue;
+        };
+        let Some(pop) = provinces.population(&prov.name, period.year) else {
+            continue;
+        };
         let count = facts[i].value;
         let per100 = count * 100.0 / pop.value;
         let density = metric.density_of.as_ref().and_then(|d| {

@@ -174,7 +174,10 @@ fn flush(w: &mut (TableWriter, BatchBuilder), force: bool) -> Result<()> {
 
 fn open(dir: &Path, name: &str, res: &Resources, stamp: &RunStamp) -> Result<(TableWriter, BatchBuilder)> {
     let t = res.table(name);
-    Ok((TableWriter::create(&dir.join(format!("{name}.parquet")), t, stamp)?, BatchBuilder::new(t)))
+    Ok((
+        TableWriter::create(&dir.join(format!("{name}.parquet")), t, stamp)?,
+        BatchBuilder::new(t),
+    ))
 }
 
 /// A fresh run id: UTC time and process id.
@@ -254,7 +257,12 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                             date_flags.push((document.clean.doc.clone(), f.clone()));
                         }
                         let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
-                        rows::push_document(&mut w.documents.1, &document, pref.map(|p| p.region.as_str()), pref.map(|p| p.merged_2025_into.as_str()));
+                        rows::push_document(
+                            &mut w.documents.1,
+                            &document,
+                            pref.map(|p| p.region.as_str()),
+                            pref.map(|p| p.merged_2025_into.as_str()),
+                        );
                         for m in &mentions {
                             rows::push_mention(&mut w.mentions.1, m);
                         }
@@ -283,7 +291,12 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         p.finish_and_clear();
     }
     let mut counts = std::collections::BTreeMap::new();
-    for (name, mut wr) in [("documents", w.documents), ("mentions", w.mentions), ("facts", w.facts), ("rejects", w.rejects)] {
+    for (name, mut wr) in [
+        ("documents", w.documents),
+        ("mentions", w.mentions),
+        ("facts", w.facts),
+        ("rejects", w.rejects),
+    ] {
         flush(&mut wr, true)?;
         counts.insert(name, wr.0.finish()?);
     }

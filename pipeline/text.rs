@@ -67,7 +67,9 @@ pub fn tone_variants(phrase: &str) -> Vec<String> {
         if !end_of_syllable || !start_ok {
             continue;
         }
-        let (Some((ra, ta)), Some((rb, tb))) = (split_tone(chars[i]), split_tone(chars[i + 1])) else { continue };
+        let (Some((ra, ta)), Some((rb, tb))) = (split_tone(chars[i]), split_tone(chars[i + 1])) else {
+            continue;
+        };
         let pair_ok = (ra == 6 && (rb == 0 || rb == 3)) || (ra == 9 && rb == 11);
         if pair_ok && (ta == 0) != (tb == 0) {
             sites.push((i, ra, rb, ta.max(tb)));
@@ -275,7 +277,12 @@ mod tests {
 
     #[test]
     fn match_form_lowercases_and_keeps_length() {
-        for (input, want) in [("Thanh Hoá", "thanh hoá"), ("QUÝ I", "quý i"), ("ĐẮK NÔNG", "đắk nông"), ("Luỹ Kế", "luỹ kế")] {
+        for (input, want) in [
+            ("Thanh Hoá", "thanh hoá"),
+            ("QUÝ I", "quý i"),
+            ("ĐẮK NÔNG", "đắk nông"),
+            ("Luỹ Kế", "luỹ kế"),
+        ] {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
@@ -284,13 +291,29 @@ mod tests {
 
     #[test]
     fn phrases_match_under_either_tone_placement() {
-        let set = PhraseSet::new([("lũy kế".to_string(), 1), ("thanh hóa".to_string(), 2), ("ủy ban".to_string(), 3), ("quý".to_string(), 4)]);
-        for (text, tag) in [("Luỹ kế", 1), ("lũy kế", 1), ("Thanh Hoá", 2), ("thanh hóa", 2), ("Uỷ ban", 3), ("quý", 4)] {
+        let set = PhraseSet::new([
+            ("lũy kế".to_string(), 1),
+            ("thanh hóa".to_string(), 2),
+            ("ủy ban".to_string(), 3),
+            ("quý".to_string(), 4),
+        ]);
+        for (text, tag) in [
+            ("Luỹ kế", 1),
+            ("lũy kế", 1),
+            ("Thanh Hoá", 2),
+            ("thanh hóa", 2),
+            ("Uỷ ban", 3),
+            ("quý", 4),
+        ] {
             let hits = set.find_all(&match_form(text));
             assert_eq!(hits.len(), 1, "{text}");
             assert_eq!(*hits[0].tag, tag, "{text}");
         }
-        assert_eq!(tone_variants("hoàng"), vec!["hoàng".to_string()], "closed syllables keep their tone");
+        assert_eq!(
+            tone_variants("hoàng"),
+            vec!["hoàng".to_string()],
+            "closed syllables keep their tone"
+        );
         assert_eq!(tone_variants("quý"), vec!["quý".to_string()], "qu + y is not a movable pair");
     }
 

@@ -1,0 +1,511 @@
+//! End-to-end tests of the `ictstat` binary, each in its own temporary folder.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{Float64Type, Int64Type};
+use ictstat::output::parquet::{read_all, read_metadata};
+use ictstat::output::schema::TableSchema;
+
+const TABLES: [&str; 6] = ["documents", "mentions", "facts", "province_metrics", "anomalies", "rejects"];
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the binary from the repository root.
+fn ictstat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ictstat"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("ictstat runs")
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = ictstat(args);
+    assert!(
+        out.status.success(),
+        "ictstat {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+fn table(out: &Path, name: &str) -> Vec<RecordBatch> {
+    read_all(&out.join(format!("{name}.parquet"))).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn strings(batches: &[RecordBatch], col: &str) -> Vec<Option<String>> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let c = b.column(b.schema().index_of(col).expect("column")).as_string::<i32>().clone();
+            (0..c.len()).map(move |i| (!c.is_null(i)).then(|| c.value(i).to_string()))
+        })
+        .collect()
+}
+
+fn floats(batches: &[RecordBatch], col: &str) -> Vec<Option<f64>> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let c = b
+                .column(b.schema().index_of(col).expect("column"))
+                .as_primitive::<Float64Type>()
+                .clone();
+            (0..c.len()).map(move |i| (!c.is_null(i)).then(|| c.value(i)))
+        })
+        .collect()
+}
+
+fn ints(batches: &[RecordBatch], col: &str) -> Vec<i64> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let c = b
+                .column(b.schema().index_of(col).expect("column"))
+                .as_primitive::<Int64Type>()
+                .clone();
+            (0..c.len()).map(move |i| c.value(i))
+        })
+        .collect()
+}
+
+/// (metric, value, status, basis, period, province) of every fact, in order.
+fn fact_keys(out: &Path) -> Vec<String> {
+    let f = table(out, "facts");
+    let (m, v, s, b, pe, pr) = (
+        strings(&f, "metric"),
+        floats(&f, "value"),
+        strings(&f, "status"),
+        strings(&f, "basis"),
+        strings(&f, "period"),
+        strings(&f, "province"),
+    );
+    (0..m.len())
+        .map(|i| format!("{:?} {:?} {:?} {:?} {:?} {:?}", m[i], v[i], s[i], b[i], pe[i], pr[i]))
+        .collect()
+}
+
+#[test]
+fn end_to_end_over_the_seeds_writes_every_table_to_its_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("documents         5"), "{stdout}");
+    for name in TABLES {
+        let schema = TableSchema::parse(
+            &std::fs::read_to_string(repo().join(format!("schemas/tables/{name}.toml"))).unwrap(),
+            Path::new(name),
+        )
+        .unwrap();
+        let path = out.join(format!("{name}.parquet"));
+        let batches = read_all(&path).unwrap();
+        for b in &batches {
+            schema.matches(&b.schema()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let md: BTreeMap<String, String> = read_metadata(&path).unwrap().into_iter().collect();
+        assert_eq!(md.get("ictstat.schema"), Some(&name.to_string()));
+        assert_eq!(md.get("ictstat.schema_version"), Some(&schema.version));
+        assert!(md.get("ictstat.run_id").is_some_and(|r| !r.is_empty()));
+    }
+    // Hive partitions hold the same rows as the flat file
+    let flat: usize = table(&out, "province_metrics").iter().map(RecordBatch::num_rows).sum();
+    let mut parts = 0;
+    for e in std::fs::read_dir(out.join("province_metrics")).unwrap() {
+        let e = e.unwrap();
+        assert!(e.file_name().to_string_lossy().starts_with("year="));
+        parts += read_all(&e.path().join("part-0.parquet"))
+            .unwrap()
+            .iter()
+            .map(RecordBatch::num_rows)
+            .sum::<usize>();
+    }
+    assert!(flat > 0);
+    assert_eq!(parts, flat);
+    // provenance: text[char_start:char_end] of the document is the figure as written
+    let docs = table(&out, "documents");
+    let texts: BTreeMap<String, Vec<char>> = strings(&docs, "doc")
+        .into_iter()
+        .zip(strings(&docs, "text"))
+        .map(|(d, t)| (d.unwrap(), t.unwrap().chars().collect()))
+        .collect();
+    let facts = table(&out, "facts");
+    let (fd, raw, cs, ce) = (
+        strings(&facts, "doc"),
+        strings(&facts, "raw"),
+        ints(&facts, "char_start"),
+        ints(&facts, "char_end"),
+    );
+    assert!(fd.len() >= 40, "{} facts", fd.len());
+    for i in 0..fd.len() {
+        let t = &texts[fd[i].as_ref().unwrap()];
+        let span: String = t[cs[i] as usize..ce[i] as usize].iter().collect();
+        assert_eq!(Some(span), raw[i], "fact {i} span");
+    }
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["tables"]["facts"]["rows"].as_u64(), Some(fd.len() as u64));
+    assert!(manifest["stage_seconds"]["extract"].as_f64().is_some());
+    // both suspect figures of the seeds are flagged in facts and listed in anomalies
+    let flags = strings(&facts, "flag");
+    let values = floats(&facts, "value");
+    for (v, want) in [(73000.0, "malformed_number"), (40532154.0, "implausible")] {
+        let i = values.iter().position(|x| *x == Some(v)).unwrap_or_else(|| panic!("{v} missing"));
+        assert_eq!(flags[i].as_deref(), Some(want));
+    }
+    let an = table(&out, "anomalies");
+    let reasons = strings(&an, "reason");
+    let an_values = floats(&an, "value");
+    let i = an_values
+        .iter()
+        .position(|x| *x == Some(40532154.0))
+        .expect("implausible count is an anomaly");
+    assert!(
+        reasons[i].as_ref().unwrap().contains("154,5"),
+        "reason names the density: {:?}",
+        reasons[i]
+    );
+    assert!(an_values.contains(&Some(73000.0)));
+    // no sound figure is an anomaly, apart from the repaired date of seed 003
+    let kinds = strings(&an, "kind");
+    assert_eq!(kinds.iter().filter(|k| k.as_deref() == Some("date_repaired")).count(), 1);
+    assert_eq!(kinds.len(), 3, "{kinds:?} {reasons:?}");
+}
+
+#[test]
+fn eval_meets_the_seed_floor_and_fails_under_min_f1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    let o = run_ok(&["eval", "--gold", "data/gold/seeds.jsonl", "--out", p(&out), "--json"]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f1 = |t: &str| score["tiers"][t]["f1"].as_f64().unwrap();
+    assert!(f1("core") >= 0.97, "core F1 {}", f1("core"));
+    assert!(f1("extended") >= 0.93, "extended F1 {}", f1("extended"));
+    for (a, v) in score["attributes"].as_object().unwrap() {
+        assert!(v.as_f64().unwrap() >= 0.95, "attribute {a} accuracy {v}");
+    }
+    assert_eq!(score["flags_matched_and_flagged"], 2);
+    let strict = ictstat(&[
+        "eval",
+        "--gold",
+        "data/gold/seeds.jsonl",
+        "--out",
+        p(&out),
+        "--min-f1",
+        "1.01",
+        "--brief",
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+/// The reference scorer lives beside the repository (`../shared/tools/score.py`).
+fn reference_scorer() -> Option<PathBuf> {
+    let s = repo().join("../shared/tools/score.py");
+    let has_pyarrow = Command::new("python3")
+        .args(["-c", "import pyarrow"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    (s.exists() && has_pyarrow).then_some(s)
+}
+
+#[test]
+fn eval_agrees_with_the_reference_scorer() {
+    let Some(scorer) = reference_scorer() else {
+        eprintln!("skipped: ../shared/tools/score.py or pyarrow not available");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    // score a deliberately imperfect prediction set too: drop some facts, keep the rest
+    {
+        let gold = "data/gold/seeds.jsonl";
+        let ours = run_ok(&["eval", "--gold", gold, "--out", p(&out), "--brief"]);
+        let theirs = Command::new("python3")
+            .arg(&scorer)
+            .arg(repo().join(gold))
+            .arg(out.join("facts.parquet"))
+            .output()
+            .unwrap();
+        assert!(theirs.status.success(), "{}", String::from_utf8_lossy(&theirs.stderr));
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+    }
+    // a gold file with figures the seeds do not state, to compare misses and precision
+    let gold2 = tmp.path().join("gold2.jsonl");
+    let mut g = std::fs::File::create(&gold2).unwrap();
+    for line in std::fs::read_to_string(repo().join("data/gold/seeds.jsonl"))
+        .unwrap()
+        .lines()
+        .step_by(2)
+    {
+        writeln!(g, "{line}").unwrap();
+    }
+    writeln!(g, r#"{{"doc": "000_fcdb85da6d2188fb.txt", "metric": "mobile_subscribers", "value": 1, "unit": "subscribers", "province": "Quảng Ninh", "period": "2011", "status": "actual"}}"#).unwrap();
+    drop(g);
+    let ours = run_ok(&["eval", "--gold", p(&gold2), "--out", p(&out), "--brief"]);
+    let theirs = Command::new("python3")
+        .arg(&scorer)
+        .arg(&gold2)
+        .arg(out.join("facts.parquet"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+}
+
+#[test]
+fn outputs_are_deterministic_across_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_ok(&["run", "data/raw", "--out", p(&a), "--quiet", "-j", "1", "--batch-docs", "1"]);
+    run_ok(&["run", "data/raw", "--out", p(&b), "--quiet", "-j", "2"]);
+    for name in TABLES {
+        assert_eq!(table(&a, name), table(&b, name), "{name} differs");
+    }
+}
+
+#[test]
+fn a_run_that_fails_midway_leaves_the_previous_output_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    let before = std::fs::read(out.join("facts.parquet")).unwrap();
+    // a schema folder whose province_metrics contract the writer cannot meet: the run writes
+    // documents, mentions and facts, then fails at the aggregate
+    let schemas = tmp.path().join("schemas");
+    std::fs::create_dir_all(schemas.join("tables")).unwrap();
+    for f in ["metrics.toml", "lexicon.toml", "units.toml", "clean.toml"] {
+        std::fs::copy(repo().join("schemas").join(f), schemas.join(f)).unwrap();
+    }
+    for name in TABLES {
+        let mut text = std::fs::read_to_string(repo().join(format!("schemas/tables/{name}.toml"))).unwrap();
+        if name == "province_metrics" {
+            text = text.replacen("name = \"year\"\ntype = \"int32\"", "name = \"year\"\ntype = \"utf8\"", 1);
+        }
+        std::fs::write(schemas.join("tables").join(format!("{name}.toml")), text).unwrap();
+    }
+    let failed = ictstat(&["run", "data/raw", "--out", p(&out), "--quiet", "--schemas", p(&schemas)]);
+    assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("province_metrics"), "the error names the table: {stderr}");
+    assert_eq!(std::fs::read(out.join("facts.parquet")).unwrap(), before, "previous output changed");
+    let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !leftovers.iter().any(|n| n.contains(".tmp-")),
+        "staging folder left behind: {leftovers:?}"
+    );
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn bad_inputs_are_rejected_with_reasons_and_the_rest_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inp = tmp.path().join("in");
+    std::fs::create_dir_all(inp.join("sub")).unwrap();
+    let seed = std::fs::read_to_string(repo().join("data/raw/004_c3d1031f18d21800.txt")).unwrap();
+    std::fs::write(inp.join("good.txt"), &seed).unwrap();
+    std::fs::write(inp.join("empty.txt"), "").unwrap();
+    std::fs::write(inp.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    std::fs::write(
+        inp.join("english.txt"),
+        "This is an English press release about a shipping company and its annual results for the year.",
+    )
+    .unwrap();
+    std::fs::write(inp.join("notes.md"), "# notes").unwrap();
+    std::fs::write(
+        inp.join("invalid.txt"),
+        [0x54u8, 0x68, 0xff, 0xfe, 0xfd, 0x20, 0x81, 0x8d, 0x8f, 0x90, 0x9d],
+    )
+    .unwrap();
+    let good_line = serde_json::json!({"id": "j1", "text": seed, "source": "baothanhhoa.vn"}).to_string();
+    std::fs::write(
+        inp.join("sub/docs.jsonl"),
+        format!("{good_line}\n{{\"id\": \"j2\", \"text\": \n{{\"text\": \"không có id\"}}\n"),
+    )
+    .unwrap();
+    let gz = gzip(format!("{good_line}\n{good_line}\n").as_bytes());
+    std::fs::write(inp.join("sub/cut.jsonl.gz"), &gz[..gz.len() / 2]).unwrap();
+    let huge = format!("{{\"id\": \"big\", \"text\": \"{}\"}}\n", "a".repeat(300_000));
+    let j3 = serde_json::json!({"id": "j3", "text": seed}).to_string();
+    std::fs::write(inp.join("sub/huge.jsonl"), format!("{huge}{j3}\n")).unwrap();
+    let out = tmp.path().join("out");
+    let o = ictstat(&["run", p(&inp), "--out", p(&out), "--quiet", "--max-doc-bytes", "200000"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "partial run exits 1: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rej = table(&out, "rejects");
+    let rows: Vec<(String, String, String)> = strings(&rej, "source")
+        .into_iter()
+        .zip(strings(&rej, "kind"))
+        .zip(strings(&rej, "reason"))
+        .map(|((s, k), r)| (s.unwrap(), k.unwrap(), r.unwrap()))
+        .collect();
+    let kind_of = |file: &str| -> Vec<String> { rows.iter().filter(|r| r.0.ends_with(file)).map(|r| r.1.clone()).collect() };
+    assert_eq!(kind_of("empty.txt"), vec!["empty"]);
+    assert_eq!(kind_of("binary.txt"), vec!["binary"]);
+    assert_eq!(kind_of("english.txt"), vec!["not_vietnamese"]);
+    assert_eq!(kind_of("notes.md"), vec!["unsupported"]);
+    assert_eq!(kind_of("invalid.txt").len(), 1);
+    assert_eq!(kind_of("docs.jsonl"), vec!["malformed_json", "malformed_json"]);
+    assert!(kind_of("cut.jsonl.gz").contains(&"truncated".to_string()), "{rows:?}");
+    assert_eq!(kind_of("huge.jsonl"), vec!["too_large"]);
+    for (source, _, reason) in &rows {
+        let name = Path::new(source).file_name().unwrap().to_string_lossy().to_string();
+        assert!(reason.contains(&name), "reason names the file: {reason}");
+    }
+    // every good document got through, with its facts
+    let docs = strings(&table(&out, "documents"), "doc");
+    for d in ["good.txt", "j1", "j3"] {
+        assert!(docs.contains(&Some(d.to_string())), "{d} missing from {docs:?}");
+    }
+    let fdocs = strings(&table(&out, "facts"), "doc");
+    for d in ["good.txt", "j1", "j3"] {
+        assert!(fdocs.iter().filter(|x| x.as_deref() == Some(d)).count() >= 15, "{d} lost facts");
+    }
+}
+
+#[test]
+fn the_same_article_in_every_format_gives_the_same_facts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(repo().join("data/raw/004_c3d1031f18d21800.txt")).unwrap();
+    let formats: Vec<(&str, Vec<u8>)> = vec![
+        ("a.txt", seed.as_bytes().to_vec()),
+        ("b.txt", ictstat::ingest::encode_windows_1258(&seed)),
+        (
+            "c.html",
+            format!(
+                "<!doctype html><html><head><title>x</title><script>var a = 1;</script></head><body><nav>Trang chủ | Tin tức</nav><article>{}</article><footer>© 2019</footer></body></html>",
+                seed.lines().map(|l| format!("<p>{}</p>", l.replace('&', "&amp;"))).collect::<String>()
+            )
+            .into_bytes(),
+        ),
+        ("d.jsonl.gz", gzip(format!("{}\n", serde_json::json!({"id": "d", "text": seed})).as_bytes())),
+    ];
+    let mut keys = Vec::new();
+    for (name, bytes) in formats {
+        let dir = tmp.path().join(name.replace('.', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+        let out = tmp.path().join(format!("out_{}", name.replace('.', "_")));
+        run_ok(&["run", p(&dir), "--out", p(&out), "--quiet"]);
+        keys.push((name, fact_keys(&out)));
+    }
+    assert!(keys[0].1.len() >= 15);
+    for (name, k) in &keys[1..] {
+        assert_eq!(k, &keys[0].1, "{name} gives other facts than the .txt");
+    }
+}
+
+#[test]
+fn python_readers_load_every_table_with_the_documented_types() {
+    let ok = Command::new("python3")
+        .args(["-c", "import pyarrow, duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: python3 with pyarrow and duckdb not available");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    let script = r#"
+import sys, tomllib, pyarrow.parquet as pq, pyarrow.dataset as ds, duckdb
+out, schemas = sys.argv[1], sys.argv[2]
+types = {"utf8": "string", "float64": "double", "int64": "int64", "int32": "int32", "bool": "bool", "date32": "date32[day]"}
+for name in ["documents", "mentions", "facts", "province_metrics", "anomalies", "rejects"]:
+    spec = tomllib.load(open(f"{schemas}/tables/{name}.toml", "rb"))
+    t = pq.read_table(f"{out}/{name}.parquet")
+    got = [(f.name, str(f.type)) for f in t.schema]
+    want = [(c["name"], types[c["type"]]) for c in spec["columns"]]
+    assert got == want, (name, got, want)
+    n = duckdb.sql(f"select count(*) from read_parquet('{out}/{name}.parquet')").fetchall()[0][0]
+    assert n == t.num_rows, (name, n, t.num_rows)
+parts = ds.dataset(f"{out}/province_metrics", format="parquet", partitioning="hive").to_table()
+flat = pq.read_table(f"{out}/province_metrics.parquet")
+assert parts.num_rows == flat.num_rows
+n = duckdb.sql(f"select count(*) from read_parquet('{out}/province_metrics/*/*.parquet', hive_partitioning=true) where year = 2018").fetchall()[0][0]
+import pyarrow.compute as pc
+assert n == flat.filter(pc.equal(flat['year'], 2018)).num_rows
+print("ok")
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&out)
+        .arg(repo().join("schemas"))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn explain_output_snapshot() {
+    let o = run_ok(&[
+        "explain",
+        "--province",
+        "Thanh Hóa",
+        "--period",
+        "2018",
+        "Thuê bao Internet ước đạt 1.070.000 thuê bao, tăng 14,96% so với năm 2017; mật độ 29,98 thuê bao/100 dân. Theo Quyết định số 289-QĐ/TU ngày 14-9-2018, có 3G, 4G.",
+    ]);
+    insta::assert_snapshot!(String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
+fn seed_facts_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw/001_72caf5ddb3ed80dc.txt", "--out", p(&out), "--quiet"]);
+    let f = table(&out, "facts");
+    let cols = ["metric", "unit", "status", "basis", "bound", "period", "province", "raw"];
+    let s: Vec<Vec<Option<String>>> = cols.iter().map(|c| strings(&f, c)).collect();
+    let (v, of) = (floats(&f, "value"), floats(&f, "of"));
+    let mut text = String::new();
+    for i in 0..v.len() {
+        let cells: Vec<String> = s.iter().map(|c| c[i].clone().unwrap_or_else(|| "-".into())).collect();
+        text.push_str(&format!(
+            "{} {} of={:?} {}\n",
+            cells[0],
+            v[i].unwrap(),
+            of[i],
+            cells[1..].join(" | ")
+        ));
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn bad_command_lines_exit_2_with_a_message() {
+    let o = ictstat(&["run", "no/such/folder", "--out", "/tmp/ictstat-never"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/folder"));
+    let o = ictstat(&["eval", "--gold", "no/such/gold.jsonl", "--out", "data/raw"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -41,7 +41,10 @@ impl FeatSet {
         FeatSet(self.0 & m.0)
     }
     pub fn names(self, lex: &Lexicon) -> Vec<&str> {
-        (0..lex.feature_names.len()).filter(|&f| self.has(f)).map(|f| lex.feature_names[f].as_str()).collect()
+        (0..lex.feature_names.len())
+            .filter(|&f| self.has(f))
+            .map(|f| lex.feature_names[f].as_str())
+            .collect()
     }
 }
 
@@ -60,9 +63,11 @@ impl FeatureIndex {
         let mut hits = Vec::with_capacity(all.len());
         for (i, &(s, e, f)) in all.iter().enumerate() {
             let lo = all.partition_point(|h| h.0 + 96 < s);
-            let shadowed = all[lo..].iter().take_while(|h| h.0 <= s).enumerate().any(|(k, &(os, oe, of))| {
-                lo + k != i && of != f && os <= s && e <= oe && (oe - os) > (e - s)
-            });
+            let shadowed = all[lo..]
+                .iter()
+                .take_while(|h| h.0 <= s)
+                .enumerate()
+                .any(|(k, &(os, oe, of))| lo + k != i && of != f && os <= s && e <= oe && (oe - os) > (e - s));
             if !shadowed {
                 hits.push((s, e, f));
             }
@@ -73,7 +78,12 @@ impl FeatureIndex {
     /// End of a feature occurrence that spans byte `pos` (starts before it, ends after it).
     pub fn covering(&self, pos: usize) -> Option<usize> {
         let lo = self.hits.partition_point(|h| h.0 + 96 < pos);
-        self.hits[lo..].iter().take_while(|h| h.0 < pos).filter(|h| h.1 > pos).map(|h| h.1).max()
+        self.hits[lo..]
+            .iter()
+            .take_while(|h| h.0 < pos)
+            .filter(|h| h.1 > pos)
+            .map(|h| h.1)
+            .max()
     }
 
     /// Features with an occurrence inside `[s, e)`.
@@ -124,7 +134,13 @@ impl Levels {
 fn specific(u: UnitKind) -> bool {
     matches!(
         u,
-        UnitKind::Per100 | UnitKind::Subscribers | UnitKind::Stations | UnitKind::Copies | UnitKind::CopiesPerYear | UnitKind::Rank | UnitKind::Vnd
+        UnitKind::Per100
+            | UnitKind::Subscribers
+            | UnitKind::Stations
+            | UnitKind::Copies
+            | UnitKind::CopiesPerYear
+            | UnitKind::Rank
+            | UnitKind::Vnd
     )
 }
 
@@ -165,7 +181,9 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                 let mut deepest = 0;
                 let mut ok = true;
                 for &f in &r.all {
-                    let found = lv.find(f).filter(|&(k, _)| k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph);
+                    let found = lv
+                        .find(f)
+                        .filter(|&(k, _)| k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph);
                     match found {
                         Some((k, w)) if !own_clause_only || k == 0 => {
                             sum += w;
@@ -217,15 +235,26 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usiz
     let right = &hay[q.end..right_end.max(q.end)];
     let right_trim = right.trim_start();
     let first_words: String = right_trim.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
-    let versus = lex.compare.find_all(&first_words).iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
+    let versus = lex
+        .compare
+        .find_all(&first_words)
+        .iter()
+        .any(|h| *h.tag == CompareCue::Versus && h.start == 0)
         || first_words.starts_with("so ")
         || first_words.starts_with("cùng kỳ");
-    let plan = lex.compare.find_all(&first_words).iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
+    let plan = lex
+        .compare
+        .find_all(&first_words)
+        .iter()
+        .any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
         let difference_cue = !lex.difference.find_all(own_left).is_empty();
         let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
-        let versus_after = right_trim.starts_with("so với") || right_trim.starts_with("so cùng kỳ") || first_words.contains("so với") || first_words.contains("cùng kỳ");
+        let versus_after = right_trim.starts_with("so với")
+            || right_trim.starts_with("so cùng kỳ")
+            || first_words.contains("so với")
+            || first_words.contains("cùng kỳ");
         return (difference_cue || falling || verb.is_some() && versus_after).then_some(Compare::Difference);
     }
     let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
@@ -247,12 +276,17 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usiz
 
 fn district_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}").expect("district pattern"))
+    R.get_or_init(|| {
+        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}").expect("district pattern")
+    })
 }
 
 fn target_year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)\b").expect("target-year pattern"))
+    R.get_or_init(|| {
+        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)\b")
+            .expect("target-year pattern")
+    })
 }
 
 /// Classify the quantities of sentence `si`.
@@ -261,7 +295,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let hay = &ctx.hay;
     let doc = ctx.doc;
     let s = doc.sentences[si];
-    let para_start = doc.sentences.iter().find(|x| x.paragraph == s.paragraph).map_or(s.start, |x| x.start);
+    let para_start = doc
+        .sentences
+        .iter()
+        .find(|x| x.paragraph == s.paragraph)
+        .map_or(s.start, |x| x.start);
     let n = qs.len();
     // clause windows
     let mut right_end = vec![0; n];
@@ -298,7 +336,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         right_end[i] = end;
     }
-    let left_start: Vec<usize> = (0..n).map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) }).collect();
+    let left_start: Vec<usize> = (0..n)
+        .map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) })
+        .collect();
     let paragraph_mask = {
         let mut m = FeatSet::default();
         for (f, r) in lex.feature_reach.iter().enumerate() {
@@ -330,20 +370,36 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 u.mask(unit_mask)
             };
             let l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
-            let l1 = if i > 0 { ctx.features.set(left_start[i - 1], left_start[i]).mask(no_units) } else { FeatSet::default() };
-            let l2 = if i > 1 { ctx.features.set(s.start, left_start[i - 1]).mask(no_units) } else { FeatSet::default() };
+            let l1 = if i > 0 {
+                ctx.features.set(left_start[i - 1], left_start[i]).mask(no_units)
+            } else {
+                FeatSet::default()
+            };
+            let l2 = if i > 1 {
+                ctx.features.set(s.start, left_start[i - 1]).mask(no_units)
+            } else {
+                FeatSet::default()
+            };
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
-            let tail = if i + 1 == n { ctx.features.set(right_end[i], s.end).mask(no_units) } else { FeatSet::default() };
-            let left = ctx.features.set(left_start[i], qs[i].start).mask(no_units).union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
+            let tail = if i + 1 == n {
+                ctx.features.set(right_end[i], s.end).mask(no_units)
+            } else {
+                FeatSet::default()
+            };
+            let left = ctx
+                .features
+                .set(left_start[i], qs[i].start)
+                .mask(no_units)
+                .union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
             // a slot the own clause fills is not inherited
             let mut occupied = FeatSet::default();
             for (f, slot) in lex.feature_slot.iter().enumerate() {
-                if let Some(slot) = slot {
-                    if l0.has(f) {
-                        for (g, other) in lex.feature_slot.iter().enumerate() {
-                            if other.as_ref() == Some(slot) {
-                                occupied.add(g);
-                            }
+                if let Some(slot) = slot
+                    && l0.has(f)
+                {
+                    for (g, other) in lex.feature_slot.iter().enumerate() {
+                        if other.as_ref() == Some(slot) {
+                            occupied.add(g);
                         }
                     }
                 }
@@ -416,7 +472,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 }
                 (_, None) => {
                     if let (Compare::Growth { pct, verb: true }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct")) {
-                        let revenue = lex.feature("revenue").is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+                        let revenue = lex
+                            .feature("revenue")
+                            .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
                         if revenue {
                             m.kind = MentionKind::Metric;
                             m.value = Some(pct);
@@ -448,8 +506,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 let whole = out.iter().find(|w| {
-                    w.claim.as_ref().is_some_and(|c| c.metric == claim.metric && c.basis == claim.basis && c.status == claim.status && c.period == claim.period)
-                        && lex.breakdown.find_all(&hay[w.end..q.start]).first().is_some()
+                    w.claim.as_ref().is_some_and(|c| {
+                        c.metric == claim.metric && c.basis == claim.basis && c.status == claim.status && c.period == claim.period
+                    }) && !lex.breakdown.find_all(&hay[w.end..q.start]).is_empty()
                 });
                 if let Some(w) = whole {
                     let mut m = base.clone();
@@ -465,10 +524,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     m.reason.push_str("; digits do not group in threes, best reading kept");
                 }
                 let mut claim = claim;
-                if let Some(w) = q.words_value {
-                    if (w - q.value).abs() > 0.005 * q.value.abs().max(1.0) {
-                        claim.words_mismatch = Some(w);
-                    }
+                if let Some(w) = q.words_value
+                    && (w - q.value).abs() > 0.005 * q.value.abs().max(1.0)
+                {
+                    claim.words_mismatch = Some(w);
                 }
                 m.claim = Some(claim);
                 last_metric = Some(out.len());
@@ -555,7 +614,11 @@ fn make_claim(
     } else {
         let own: Vec<&Trap> = traps
             .iter()
-            .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= left_start.min(s.start + 12).max(s.start) && t.end <= q.start)
+            .filter(|t| {
+                matches!(t.kind, MentionKind::Year | MentionKind::Period)
+                    && t.start >= left_start.min(s.start + 12).max(s.start)
+                    && t.end <= q.start
+            })
             .filter(|t| t.start >= left_start || t.start <= s.start + 12)
             .filter(|t| {
                 let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
@@ -596,8 +659,18 @@ fn make_claim(
                     part: p.unwrap_or(if same_span { dp.part } else { PeriodPart::Year }),
                 });
             }
-            (Some(y), p, None) => period = Some(Period { year: y, part: p.unwrap_or(PeriodPart::Year) }),
-            (_, Some(p), Some(dp)) => period = Some(Period { year: year.unwrap_or(dp.year), part: p }),
+            (Some(y), p, None) => {
+                period = Some(Period {
+                    year: y,
+                    part: p.unwrap_or(PeriodPart::Year),
+                })
+            }
+            (_, Some(p), Some(dp)) => {
+                period = Some(Period {
+                    year: year.unwrap_or(dp.year),
+                    part: p,
+                })
+            }
             _ => {}
         }
     }
@@ -627,12 +700,14 @@ fn make_claim(
     let before = hay[..q.start].trim_end();
     let bound = lex.bound.longest_ending_at(hay, before.len()).map(|h| *h.tag);
 
-    let converted = matches!(metric.unit_kind, UnitKind::Subscribers | UnitKind::Per100)
-        && lex.feature("converted").is_some_and(|f| lv.left.has(f));
+    let converted =
+        matches!(metric.unit_kind, UnitKind::Subscribers | UnitKind::Per100) && lex.feature("converted").is_some_and(|f| lv.left.has(f));
 
     // province: the document's, unless the figure's subject names the country or another one
     let mut province = doc.meta.province.clone();
-    let national_here = lex.feature("national").is_some_and(|f| lv.left.has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+    let national_here = lex
+        .feature("national")
+        .is_some_and(|f| lv.left.has(f) || lv.l[1].has(f) || lv.l[2].has(f));
     if national_here && metric.unit_kind != UnitKind::Rank {
         province = Some(ProvinceRef {
             name: NATIONAL.into(),

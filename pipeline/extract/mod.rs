@@ -58,7 +58,11 @@ fn digit_token() -> &'static Regex {
 
 /// Skip white space from `i`.
 fn skip_ws(hay: &str, i: usize) -> usize {
-    i + hay[i..].chars().take_while(|c| c.is_whitespace() && *c != '\n').map(char::len_utf8).sum::<usize>()
+    i + hay[i..]
+        .chars()
+        .take_while(|c| c.is_whitespace() && *c != '\n')
+        .map(char::len_utf8)
+        .sum::<usize>()
 }
 
 /// Digit token starting exactly at `i`, if any.
@@ -81,13 +85,12 @@ fn scales_at(lex: &Lexicon, hay: &str, mut pos: usize) -> (Vec<f64>, usize, bool
             pos = h.end;
             continue;
         }
-        if !scales.is_empty() {
-            if let Some(h) = lex.num_words.longest_at(hay, p) {
-                if *h.tag == NumWord::Half {
-                    half = true;
-                    pos = h.end;
-                }
-            }
+        if !scales.is_empty()
+            && let Some(h) = lex.num_words.longest_at(hay, p)
+            && *h.tag == NumWord::Half
+        {
+            half = true;
+            pos = h.end;
         }
         break;
     }
@@ -162,8 +165,10 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
         let quantities = scan(&ctx, s.start, s.end, &traps);
         report.traps += traps.len();
         report.numbers += quantities.len() + traps.len();
+        // a trap inside a figure (`/100 dân` of a density unit) is part of that figure
         let mut mentions: Vec<Mention> = traps
             .iter()
+            .filter(|t| !quantities.iter().any(|q| t.start < q.end && q.start < t.end))
             .map(|t| Mention {
                 sentence: si,
                 start: t.start,
@@ -219,15 +224,15 @@ pub fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> 
         // a parenthesised restatement in words belongs to this figure
         let mut q = q;
         let p = skip_ws(hay, q.end);
-        if hay[p..].starts_with('(') {
-            if let Some((v, _, we)) = words_at(lex, hay, p + 1) {
-                let after = unit_at(lex, hay, we).map_or(we, |(_, _, e)| e);
-                let close = skip_ws(hay, after);
-                if hay[close..].starts_with(')') {
-                    q.words_value = Some(v);
-                    consumed = close + 1;
-                    pos = consumed;
-                }
+        if hay[p..].starts_with('(')
+            && let Some((v, _, we)) = words_at(lex, hay, p + 1)
+        {
+            let after = unit_at(lex, hay, we).map_or(we, |(_, _, e)| e);
+            let close = skip_ws(hay, after);
+            if hay[close..].starts_with(')') {
+                q.words_value = Some(v);
+                consumed = close + 1;
+                pos = consumed;
             }
         }
         out.push(q);
@@ -319,18 +324,19 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
     let mut value_high = None;
     let mut unit = unit_at(lex, hay, end);
     // fraction `427/635 xã` or rank `xếp thứ 15/64`
-    if parts.len() == 1 && scales.is_empty() && hay[te..].starts_with('/') {
-        if let Some((fs, fe)) = token_at(hay, te + 1) {
-            if fe <= limit && !in_trap(fs, fe) {
-                if let Some(den) = number::parse_digits(&hay[fs..fe]) {
-                    if den.value >= reading.value && den.value > 0.0 {
-                        of = Some(den.value);
-                        end = fe;
-                        unit = unit_at(lex, hay, end);
-                    }
-                }
-            }
-        }
+    if parts.len() == 1
+        && scales.is_empty()
+        && hay[te..].starts_with('/')
+        && let Some((fs, fe)) = token_at(hay, te + 1)
+        && fe <= limit
+        && !in_trap(fs, fe)
+        && let Some(den) = number::parse_digits(&hay[fs..fe])
+        && den.value >= reading.value
+        && den.value > 0.0
+    {
+        of = Some(den.value);
+        end = fe;
+        unit = unit_at(lex, hay, end);
     }
     let left: String = {
         let from = floor_char_boundary(hay, ts.saturating_sub(40));
@@ -341,30 +347,34 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
     if of.is_none() && !is_rank {
         let after_unit = unit.map_or(end, |(_, _, e)| e);
         let p = skip_ws(hay, after_unit);
-        let sep_len = ["-", "–", "đến", "tới", "~"].iter().find(|s| hay[p..].starts_with(**s)).map(|s| s.len());
+        let sep_len = ["-", "–", "đến", "tới", "~"]
+            .iter()
+            .find(|s| hay[p..].starts_with(**s))
+            .map(|s| s.len());
         if let Some(l) = sep_len {
             let q = skip_ws(hay, p + l);
-            if let Some((s2, e2)) = token_at(hay, q) {
-                if e2 <= limit && !in_trap(s2, e2) {
-                    let r2 = number::parse_digits(&hay[s2..e2]).expect("digit token");
-                    let (sc2, end2, half2) = scales_at(lex, hay, e2);
-                    let unit2 = unit_at(lex, hay, end2);
-                    let same_unit = match (unit, unit2) {
-                        (Some(a), Some(b)) => a.0 == b.0,
-                        _ => true,
-                    };
-                    let scale2: f64 = sc2.iter().product();
-                    let high = number::combine_scaled(&[(r2.value, sc2.clone())], half2).unwrap_or(r2.value);
-                    if same_unit && high >= value * if scales.is_empty() { scale2 } else { 1.0 } {
-                        if scales.is_empty() && !sc2.is_empty() {
-                            value *= scale2;
-                        }
-                        value_high = Some(high);
-                        malformed |= r2.malformed;
-                        end = end2;
-                        if unit.is_none() || unit2.is_some() {
-                            unit = unit2;
-                        }
+            if let Some((s2, e2)) = token_at(hay, q)
+                && e2 <= limit
+                && !in_trap(s2, e2)
+            {
+                let r2 = number::parse_digits(&hay[s2..e2]).expect("digit token");
+                let (sc2, end2, half2) = scales_at(lex, hay, e2);
+                let unit2 = unit_at(lex, hay, end2);
+                let same_unit = match (unit, unit2) {
+                    (Some(a), Some(b)) => a.0 == b.0,
+                    _ => true,
+                };
+                let scale2: f64 = sc2.iter().product();
+                let high = number::combine_scaled(&[(r2.value, sc2.clone())], half2).unwrap_or(r2.value);
+                if same_unit && high >= value * if scales.is_empty() { scale2 } else { 1.0 } {
+                    if scales.is_empty() && !sc2.is_empty() {
+                        value *= scale2;
+                    }
+                    value_high = Some(high);
+                    malformed |= r2.malformed;
+                    end = end2;
+                    if unit.is_none() || unit2.is_some() {
+                        unit = unit2;
                     }
                 }
             }
@@ -408,12 +418,21 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
 }
 
 /// Human-readable account of every mention of a text: for `ictstat explain` and tests.
-pub fn explain(text: &str, province: Option<crate::records::ProvinceRef>, period: Option<crate::records::Period>, res: &Resources) -> String {
+pub fn explain(
+    text: &str,
+    province: Option<crate::records::ProvinceRef>,
+    period: Option<crate::records::Period>,
+    res: &Resources,
+) -> String {
     let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces);
     let (mentions, _) = extract(&doc, res);
     let mut out = String::new();
     for m in &mentions {
-        out.push_str(&format!("{:<14} {:<22}", m.kind.as_str(), format!("`{}`", &doc.text[m.start..m.end])));
+        out.push_str(&format!(
+            "{:<14} {:<22}",
+            m.kind.as_str(),
+            format!("`{}`", &doc.text[m.start..m.end])
+        ));
         if let Some(c) = &m.claim {
             out.push_str(&format!(
                 " {} = {} {}{}{} status={} basis={} bound={} converted={} period={} province={}",

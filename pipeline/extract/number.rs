@@ -447,7 +447,8 @@ mod tests {
 
     #[test]
     fn scale_words_table() {
-        let cases: &[(&[(f64, &[f64])], bool, Option<f64>)] = &[
+        type Parts<'a> = &'a [(f64, &'a [f64])];
+        let cases: &[(Parts, bool, Option<f64>)] = &[
             (&[(2910.0, &[1e9])], false, Some(2.91e12)),
             (&[(1.0, &[1e6]), (300.0, &[1e3])], false, Some(1_300_000.0)),
             (&[(95.7, &[1e12])], false, Some(95.7e12)),

@@ -23,7 +23,11 @@ fn province(name: &str) -> Option<ProvinceRef> {
             code: String::new(),
         });
     }
-    r.provinces.rows.iter().position(|p| p.name == name).map(|i| r.provinces.reference(i))
+    r.provinces
+        .rows
+        .iter()
+        .position(|p| p.name == name)
+        .map(|i| r.provinces.reference(i))
 }
 
 /// Facts of one piece of text, as the pipeline would produce them.
@@ -86,12 +90,28 @@ fn check(case: &Case, facts: &[Fact]) -> (bool, bool, String) {
                 let want_period = e.period.clone().unwrap_or_else(|| case.period.clone());
                 let want_prov = e.province.clone().unwrap_or_else(|| case.province.clone());
                 let checks = [
-                    ("status", e.status.clone().unwrap_or_else(|| "actual".into()), f.status.as_str().to_string()),
-                    ("basis", e.basis.clone().unwrap_or_default(), f.basis.map(|b| b.as_str().to_string()).unwrap_or_default()),
-                    ("bound", e.bound.clone().unwrap_or_default(), f.bound.map(|b| b.as_str().to_string()).unwrap_or_default()),
+                    (
+                        "status",
+                        e.status.clone().unwrap_or_else(|| "actual".into()),
+                        f.status.as_str().to_string(),
+                    ),
+                    (
+                        "basis",
+                        e.basis.clone().unwrap_or_default(),
+                        f.basis.map(|b| b.as_str().to_string()).unwrap_or_default(),
+                    ),
+                    (
+                        "bound",
+                        e.bound.clone().unwrap_or_default(),
+                        f.bound.map(|b| b.as_str().to_string()).unwrap_or_default(),
+                    ),
                     ("converted", e.converted.unwrap_or(false).to_string(), f.converted.to_string()),
                     ("period", want_period, f.period.map(|p| p.to_string()).unwrap_or_default()),
-                    ("province", want_prov, f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default()),
+                    (
+                        "province",
+                        want_prov,
+                        f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                    ),
                 ];
                 for (name, want, got) in checks {
                     if want != got {
@@ -114,7 +134,11 @@ fn check(case: &Case, facts: &[Fact]) -> (bool, bool, String) {
 #[test]
 fn sentence_corpus_meets_its_floor() {
     let text = std::fs::read_to_string("data/cases/sentences.jsonl").expect("case file");
-    let cases: Vec<Case> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("case parses")).collect();
+    let cases: Vec<Case> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("case parses"))
+        .collect();
     assert!(cases.len() >= 250, "the corpus has {} cases", cases.len());
     let (mut values, mut full) = (0, 0);
     let mut failures = Vec::new();
@@ -128,16 +152,27 @@ fn sentence_corpus_meets_its_floor() {
         }
     }
     let n = cases.len() as f64;
-    eprintln!("sentence corpus: {values}/{} with the right facts, {full} also with the right attributes", cases.len());
+    eprintln!(
+        "sentence corpus: {values}/{} with the right facts, {full} also with the right attributes",
+        cases.len()
+    );
     if std::env::var_os("ICTSTAT_SHOW_FAILURES").is_some() {
         for f in &failures {
             eprintln!("{f}");
         }
     }
     // a floor that only rises: the share of cases extracted exactly right
-    assert!(values as f64 / n >= FLOOR_VALUES, "{values}/{} cases with the right facts, below the floor {FLOOR_VALUES}", cases.len());
-    assert!(full as f64 / n >= FLOOR_FULL, "{full}/{} fully right, below the floor {FLOOR_FULL}", cases.len());
+    assert!(
+        values as f64 / n >= FLOOR_VALUES,
+        "{values}/{} cases with the right facts, below the floor {FLOOR_VALUES}",
+        cases.len()
+    );
+    assert!(
+        full as f64 / n >= FLOOR_FULL,
+        "{full}/{} fully right, below the floor {FLOOR_FULL}",
+        cases.len()
+    );
 }
 
-const FLOOR_VALUES: f64 = 0.0;
-const FLOOR_FULL: f64 = 0.0;
+const FLOOR_VALUES: f64 = 0.78;
+const FLOOR_FULL: f64 = 0.72;

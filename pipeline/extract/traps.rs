@@ -115,12 +115,13 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
                 continue;
             }
             let year = match pat.kind {
-                MentionKind::Year | MentionKind::Period => c
-                    .iter()
-                    .skip(1)
-                    .flatten()
-                    .chain(std::iter::once(m))
-                    .find_map(|g| g.as_str().trim().get(..4).and_then(|y| y.parse::<i32>().ok()).filter(|y| (1950..=2049).contains(y))),
+                MentionKind::Year | MentionKind::Period => c.iter().skip(1).flatten().chain(std::iter::once(m)).find_map(|g| {
+                    g.as_str()
+                        .trim()
+                        .get(..4)
+                        .and_then(|y| y.parse::<i32>().ok())
+                        .filter(|y| (1950..=2049).contains(y))
+                }),
                 _ => None,
             };
             out.push(Trap {
@@ -135,7 +136,8 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
     for m in bare_year().find_iter(sentence) {
         let (s, e) = (base + m.start(), base + m.end());
         // a year written with no cue: only when no unit follows (2015 thuê bao is a count)
-        let glued = sentence[..m.start()].ends_with(['.', ',']) || sentence[m.end()..].starts_with(['.', ',']) && sentence[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit());
+        let glued = sentence[..m.start()].ends_with(['.', ','])
+            || sentence[m.end()..].starts_with(['.', ',']) && sentence[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit());
         if overlaps(&out, s, e) || glued || unit_follows(e) {
             continue;
         }
@@ -168,18 +170,33 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str) -> Vec<(String, MentionKind)> {
-        find(s, 0, &|_| false).into_iter().map(|t| (s[t.start..t.end].to_string(), t.kind)).collect()
+        find(s, 0, &|_| false)
+            .into_iter()
+            .map(|t| (s[t.start..t.end].to_string(), t.kind))
+            .collect()
     }
 
     #[test]
     fn trap_table() {
         use MentionKind::*;
         let cases: &[(&str, &[(&str, MentionKind)])] = &[
-            ("Quyết định số 1355/QĐ–UBND ngày 7/9/2009 của UBND tỉnh", &[("1355/QĐ–UBND", DocNumber), ("7/9/2009", Date)]),
-            ("Quyết định số 11/2009/QĐ-UBND ngày 9/6/2009", &[("11/2009/QĐ-UBND", DocNumber), ("9/6/2009", Date)]),
+            (
+                "Quyết định số 1355/QĐ–UBND ngày 7/9/2009 của UBND tỉnh",
+                &[("1355/QĐ–UBND", DocNumber), ("7/9/2009", Date)],
+            ),
+            (
+                "Quyết định số 11/2009/QĐ-UBND ngày 9/6/2009",
+                &[("11/2009/QĐ-UBND", DocNumber), ("9/6/2009", Date)],
+            ),
             ("theo Quyết định số 289-QĐ/TU của Tỉnh ủy", &[("289-QĐ/TU", DocNumber)]),
-            ("Quyết định số 15/QĐ - UBND ngày 2/9/2009", &[("15/QĐ - UBND", DocNumber), ("2/9/2009", Date)]),
-            ("Công văn số 11248/UBND-THKH ngày 14-9-2018", &[("11248/UBND-THKH", DocNumber), ("14-9-2018", Date)]),
+            (
+                "Quyết định số 15/QĐ - UBND ngày 2/9/2009",
+                &[("15/QĐ - UBND", DocNumber), ("2/9/2009", Date)],
+            ),
+            (
+                "Công văn số 11248/UBND-THKH ngày 14-9-2018",
+                &[("11248/UBND-THKH", DocNumber), ("14-9-2018", Date)],
+            ),
             ("Nghị quyết số 116 của HĐND tỉnh", &[("116", DocNumber)]),
             ("Quyết định 81/2014/QĐ-TTg của Thủ tướng", &[("81/2014/QĐ-TTg", DocNumber)]),
             ("15:16:24 | 7/2/2012", &[("15:16:24", Time), ("7/2/2012", Date)]),

@@ -60,7 +60,8 @@ impl TableSchema {
         let f: TableFile = toml::from_str(text).map_err(|e| Error::config("table schema", path, e))?;
         let mut fields = Vec::new();
         for c in &f.columns {
-            let dt = arrow_type(&c.ty).ok_or_else(|| Error::config("table schema", path, format!("column {}: unknown type {:?}", c.name, c.ty)))?;
+            let dt = arrow_type(&c.ty)
+                .ok_or_else(|| Error::config("table schema", path, format!("column {}: unknown type {:?}", c.name, c.ty)))?;
             let md = HashMap::from([("description".to_string(), c.description.clone())]);
             fields.push(Field::new(&c.name, dt, c.nullable).with_metadata(md));
         }
@@ -77,7 +78,11 @@ impl TableSchema {
         if self.name == name {
             Ok(self)
         } else {
-            Err(Error::config("table schema", path, format!("declares table {:?}, expected {name:?}", self.name)))
+            Err(Error::config(
+                "table schema",
+                path,
+                format!("declares table {:?}, expected {name:?}", self.name),
+            ))
         }
     }
 
@@ -88,7 +93,13 @@ impl TableSchema {
     /// The same schema without some columns (Hive partition columns live in folder names).
     pub fn without(&self, drop: &[&str]) -> TableSchema {
         let columns: Vec<ColumnDef> = self.columns.iter().filter(|c| !drop.contains(&c.name.as_str())).cloned().collect();
-        let fields: Vec<Field> = self.arrow.fields().iter().filter(|f| !drop.contains(&f.name().as_str())).map(|f| f.as_ref().clone()).collect();
+        let fields: Vec<Field> = self
+            .arrow
+            .fields()
+            .iter()
+            .filter(|f| !drop.contains(&f.name().as_str()))
+            .map(|f| f.as_ref().clone())
+            .collect();
         TableSchema {
             name: self.name.clone(),
             version: self.version.clone(),
@@ -117,7 +128,11 @@ impl TableSchema {
                 return Err(fail(format!("column {} has type {}, expected {}", c.name, f.data_type(), want)));
             }
             if !c.nullable && batch.column(i).null_count() > 0 {
-                return Err(fail(format!("column {} is not nullable but has {} nulls", c.name, batch.column(i).null_count())));
+                return Err(fail(format!(
+                    "column {} is not nullable but has {} nulls",
+                    c.name,
+                    batch.column(i).null_count()
+                )));
             }
         }
         Ok(())
@@ -125,7 +140,11 @@ impl TableSchema {
 
     /// Compare an Arrow schema read back from a file with the contract (names, types, nullability).
     pub fn matches(&self, schema: &Schema) -> std::result::Result<(), String> {
-        let got: Vec<(String, DataType, bool)> = schema.fields().iter().map(|f| (f.name().clone(), f.data_type().clone(), f.is_nullable())).collect();
+        let got: Vec<(String, DataType, bool)> = schema
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone(), f.is_nullable()))
+            .collect();
         let want: Vec<(String, DataType, bool)> = self
             .columns
             .iter()
