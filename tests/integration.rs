@@ -509,3 +509,27 @@ fn bad_command_lines_exit_2_with_a_message() {
     let o = ictstat(&["eval", "--gold", "no/such/gold.jsonl", "--out", "data/raw"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn readme_documents_every_column_of_every_table() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for name in TABLES {
+        let schema = TableSchema::parse(
+            &std::fs::read_to_string(repo().join(format!("schemas/tables/{name}.toml"))).unwrap(),
+            Path::new(name),
+        )
+        .unwrap();
+        let section = readme
+            .split(&format!("### `{name}`"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("README has no section for {name}"));
+        let section = section.split("\n### ").next().unwrap();
+        for c in &schema.columns {
+            assert!(
+                section.contains(&format!("| `{}` | {} |", c.name, c.ty)),
+                "README does not document {name}.{}",
+                c.name
+            );
+        }
+    }
+}
