@@ -150,10 +150,17 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
     match (m.unit_kind, q.unit_kind) {
         (a, b) if a == b => true,
         (UnitKind::Vnd, UnitKind::Bare) => q.scale >= 1e6 && (f("revenue") || f("investment") || f("budget") || f("fine")),
-        (UnitKind::Subscribers, UnitKind::Bare) => lex.feature("subscriber").is_some_and(|id| lv.left.has(id)),
+        // `đưa tổng số lên 123 triệu` after a subscriber figure of the same sentence
+        (UnitKind::Subscribers, UnitKind::Bare) => lex
+            .feature("subscriber")
+            .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && lv.l[1].has(id))),
         // `426.545 máy điện thoại` counts telephone sets
         (UnitKind::Subscribers, UnitKind::Count) => f("telephone"),
         (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
+        // `64 hồ sơ thiết kế trạm BTS`
+        (UnitKind::Stations, UnitKind::Count) => f("bts"),
+        // `mỗi kỳ 6.500 bản`, `1,8 triệu bản` in a year: the rules ask for the per-issue or year words
+        (UnitKind::Copies | UnitKind::CopiesPerYear, UnitKind::Count) => true,
         (UnitKind::Count, UnitKind::Bare) => true,
         _ => false,
     }
@@ -687,6 +694,27 @@ fn make_claim(
             };
             if slot.is_none_or(|(e, _)| h.end >= e) {
                 *slot = Some((h.end, b));
+            }
+        }
+        // `có thêm 14.500 thuê bao phát triển trong năm`: a strong cue right after the figure
+        if strong.is_none() {
+            let right_end = floor_char_boundary(hay, (q.end + 60).min(s.end));
+            let after = &hay[q.end..right_end];
+            let clause_end = after.find([',', ';', '(', '.']).unwrap_or(after.len());
+            if let Some(h) = lex
+                .basis
+                .find_all(&after[..clause_end])
+                .into_iter()
+                .find(|h| *h.tag != BasisCue::FlowWeak)
+            {
+                strong = Some((
+                    0,
+                    if *h.tag == BasisCue::StockStrong {
+                        Basis::Stock
+                    } else {
+                        Basis::Flow
+                    },
+                ));
             }
         }
         let cue = strong.or(weak).map(|(_, b)| b);

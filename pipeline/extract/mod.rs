@@ -343,6 +343,25 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
         hay[from..ts].trim_end().to_string()
     };
     let is_rank = left.ends_with("thứ") || left.ends_with("xếp hạng") || left.ends_with("hạng");
+    // `xếp hạng 27 trên 63 tỉnh`, `xếp thứ 9 trong 63 tỉnh, thành`
+    if is_rank && of.is_none() {
+        let p = skip_ws(hay, end);
+        for w in ["trên tổng số", "trong tổng số", "trong số", "trên", "trong"] {
+            if hay[p..].starts_with(w) {
+                let q = skip_ws(hay, p + w.len());
+                if let Some((s2, e2)) = token_at(hay, q) {
+                    if let Some(den) = number::parse_digits(&hay[s2..e2]) {
+                        if den.value >= reading.value && e2 <= limit {
+                            of = Some(den.value);
+                            end = e2;
+                            unit = unit_at(lex, hay, end);
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
     // range `5% - 7%`, `70-75%`, `từ 5 đến 7 tỷ đồng`
     if of.is_none() && !is_rank {
         let after_unit = unit.map_or(end, |(_, _, e)| e);
