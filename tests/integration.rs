@@ -533,3 +533,48 @@ fn readme_documents_every_column_of_every_table() {
         }
     }
 }
+
+#[test]
+fn seed_documents_match_their_gold_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet"]);
+    let docs = table(&out, "documents");
+    let cols = ["doc", "province", "province_code", "period", "outlet", "title", "date_flag"];
+    let vals: Vec<Vec<Option<String>>> = cols.iter().map(|c| strings(&docs, c)).collect();
+    let dates = |col: &str| -> Vec<Option<String>> {
+        docs.iter()
+            .flat_map(|b| {
+                let c = b
+                    .column(b.schema().index_of(col).unwrap())
+                    .as_primitive::<arrow::datatypes::Date32Type>()
+                    .clone();
+                (0..c.len()).map(move |i| {
+                    (!c.is_null(i))
+                        .then(|| (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Days::new(c.value(i) as u64)).to_string())
+                })
+            })
+            .collect()
+    };
+    let (published, event) = (dates("published"), dates("event_date"));
+    let gold = std::fs::read_to_string(repo().join("data/gold/seeds-documents.jsonl")).unwrap();
+    let mut checked = 0;
+    for line in gold.lines() {
+        let g: serde_json::Value = serde_json::from_str(line).unwrap();
+        let i = vals[0]
+            .iter()
+            .position(|d| d.as_deref() == g["doc"].as_str())
+            .expect("document present");
+        let want = |k: &str| g[k].as_str().map(String::from);
+        assert_eq!(vals[1][i], want("province"), "{} province", g["doc"]);
+        assert_eq!(vals[2][i], want("gso_code"), "{} code", g["doc"]);
+        assert_eq!(vals[3][i], want("period"), "{} period", g["doc"]);
+        assert_eq!(vals[4][i], want("source"), "{} outlet", g["doc"]);
+        assert_eq!(vals[5][i], want("title"), "{} title", g["doc"]);
+        assert_eq!(vals[6][i], want("event_date_flag"), "{} date flag", g["doc"]);
+        assert_eq!(published[i], want("published"), "{} published", g["doc"]);
+        assert_eq!(event[i], want("event_date"), "{} event date", g["doc"]);
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
