@@ -349,14 +349,14 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
         for w in ["trên tổng số", "trong tổng số", "trong số", "trên", "trong"] {
             if hay[p..].starts_with(w) {
                 let q = skip_ws(hay, p + w.len());
-                if let Some((s2, e2)) = token_at(hay, q) {
-                    if let Some(den) = number::parse_digits(&hay[s2..e2]) {
-                        if den.value >= reading.value && e2 <= limit {
-                            of = Some(den.value);
-                            end = e2;
-                            unit = unit_at(lex, hay, end);
-                        }
-                    }
+                if let Some((s2, e2)) = token_at(hay, q)
+                    && let Some(den) = number::parse_digits(&hay[s2..e2])
+                    && den.value >= reading.value
+                    && e2 <= limit
+                {
+                    of = Some(den.value);
+                    end = e2;
+                    unit = unit_at(lex, hay, end);
                 }
                 break;
             }
