@@ -29,6 +29,8 @@ struct MetricDef {
     #[serde(default)]
     basis: Option<String>,
     #[serde(default)]
+    basis_fixed: bool,
+    #[serde(default)]
     max: Option<f64>,
     #[serde(default)]
     per_capita_max: Option<f64>,
@@ -68,6 +70,8 @@ pub struct Metric {
     pub meaning: String,
     pub wording: String,
     pub default_basis: Option<Basis>,
+    /// The basis is always the default (activities of the period).
+    pub basis_fixed: bool,
     pub max: Option<f64>,
     pub per_capita_max: Option<f64>,
     pub density_of: Option<String>,
@@ -121,6 +125,7 @@ impl Catalog {
                 meaning: m.meaning,
                 wording: m.wording,
                 default_basis,
+                basis_fixed: m.basis_fixed,
                 max: m.max,
                 per_capita_max: m.per_capita_max,
                 density_of: m.density_of,

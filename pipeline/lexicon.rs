@@ -43,6 +43,7 @@ struct StatusDef {
 
 #[derive(Debug, Deserialize)]
 struct BasisDef {
+    stock_decisive: Vec<String>,
     stock_strong: Vec<String>,
     flow_strong: Vec<String>,
     flow_weak: Vec<String>,
@@ -106,6 +107,7 @@ pub enum Reach {
 /// Stock/flow cue strength.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BasisCue {
+    StockDecisive,
     StockStrong,
     FlowStrong,
     FlowWeak,
@@ -231,7 +233,8 @@ impl Lexicon {
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             target_year_prefixes: PhraseSet::new(tagged(&lex.status.target_year_prefixes, ())),
             basis: PhraseSet::new(
-                tagged(&lex.basis.stock_strong, BasisCue::StockStrong)
+                tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)
+                    .chain(tagged(&lex.basis.stock_strong, BasisCue::StockStrong))
                     .chain(tagged(&lex.basis.flow_strong, BasisCue::FlowStrong))
                     .chain(tagged(&lex.basis.flow_weak, BasisCue::FlowWeak)),
             ),

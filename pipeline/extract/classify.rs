@@ -57,7 +57,14 @@ pub struct FeatureIndex {
 
 impl FeatureIndex {
     pub fn new(lex: &Lexicon, hay: &str) -> Self {
-        let all: Vec<(usize, usize, usize)> = lex.features.find_all(hay).into_iter().map(|h| (h.start, h.end, *h.tag)).collect();
+        // unit nouns (`u_*`) are read from each figure's unit, not from running text
+        let all: Vec<(usize, usize, usize)> = lex
+            .features
+            .find_all(hay)
+            .into_iter()
+            .filter(|h| !lex.feature_names[*h.tag].starts_with("u_"))
+            .map(|h| (h.start, h.end, *h.tag))
+            .collect();
         // `điện thoại di động` is mobile, not also telephone: drop a hit that lies inside a
         // longer hit of another feature
         let mut hits = Vec::with_capacity(all.len());
@@ -145,7 +152,7 @@ fn specific(u: UnitKind) -> bool {
 }
 
 /// Whether a quantity's unit can be a metric's canonical unit.
-fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
+fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv: &Levels) -> bool {
     let f = |name: &str| lex.feature(name).is_some_and(|id| lv.l[0].has(id));
     match (m.unit_kind, q.unit_kind) {
         (a, b) if a == b => true,
@@ -154,8 +161,17 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
         (UnitKind::Subscribers, UnitKind::Bare) => lex
             .feature("subscriber")
             .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && lv.l[1].has(id))),
-        // `426.545 máy điện thoại` counts telephone sets
-        (UnitKind::Subscribers, UnitKind::Count) => f("telephone"),
+        // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets
+        (UnitKind::Subscribers, UnitKind::Count) => {
+            unit.starts_with("máy")
+                && lex
+                    .feature_slot
+                    .iter()
+                    .enumerate()
+                    .any(|(id, s)| s.as_deref() == Some("family") && lv.l[0].has(id))
+        }
+        // `5,25 người/100 dân` is a share of the population
+        (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người"),
         (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
         // `64 hồ sơ thiết kế trạm BTS`
         (UnitKind::Stations, UnitKind::Count) => f("bts"),
@@ -173,10 +189,11 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, lv: &Levels) -> bool {
 /// such rule fits are features inherited from earlier clauses, the paragraph and the tail.
 fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f64, usize)> {
     let lex = &ctx.res.lexicon;
+    let unit = &ctx.hay[q.unit_start..q.unit_end];
     for own_clause_only in [true, false] {
         let mut best: Option<(usize, f64, usize)> = None;
         for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
-            if !unit_fits(lex, m, q, lv) {
+            if !unit_fits(lex, m, q, unit, lv) {
                 continue;
             }
             for (ri, r) in m.rules.iter().enumerate() {
@@ -371,8 +388,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
             let unit = {
                 let mut u = FeatSet::default();
+                // the head noun comes first in Vietnamese: `văn bản` is not a `bản`
                 for h in lex.features.find_all(&hay[qs[i].unit_start..qs[i].unit_end]) {
-                    u.add(*h.tag);
+                    if h.start == 0 {
+                        u.add(*h.tag);
+                    }
                 }
                 u.mask(unit_mask)
             };
@@ -636,15 +656,15 @@ fn make_claim(
         let part = own.iter().rev().find(|t| t.kind == MentionKind::Period).and_then(|t| {
             let text = &hay[t.start..t.end];
             let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
-            if text.starts_with("quý") || full.contains("quý") {
-                let q = if text.contains("iv") || text.contains('4') {
-                    4
-                } else if text.contains("iii") || text.contains('3') {
-                    3
-                } else if text.contains("ii") || text.contains('2') {
-                    2
-                } else {
-                    1
+            if text.starts_with("quý") || full.starts_with("quý") {
+                let after = text.trim_start_matches("quý").trim_start();
+                let token: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+                let q = match token.as_str() {
+                    "i" | "1" => 1,
+                    "ii" | "2" => 2,
+                    "iii" | "3" => 3,
+                    "iv" | "4" => 4,
+                    _ => return None,
                 };
                 Some(PeriodPart::Quarter(q))
             } else {
@@ -684,10 +704,18 @@ fn make_claim(
 
     // basis, for counts
     let basis = metric.default_basis.map(|default| {
+        if metric.basis_fixed {
+            return default;
+        }
         let mut strong: Option<(usize, Basis)> = None;
+        let mut decisive = false;
         let mut weak: Option<(usize, Basis)> = None;
         for h in lex.basis.find_all(&hay[left_start..q.start]) {
             let (slot, b) = match h.tag {
+                BasisCue::StockDecisive => {
+                    decisive = true;
+                    (&mut strong, Basis::Stock)
+                }
                 BasisCue::StockStrong => (&mut strong, Basis::Stock),
                 BasisCue::FlowStrong => (&mut strong, Basis::Flow),
                 BasisCue::FlowWeak => (&mut weak, Basis::Flow),
@@ -717,7 +745,11 @@ fn make_claim(
                 ));
             }
         }
-        let cue = strong.or(weak).map(|(_, b)| b);
+        let cue = if decisive {
+            Some(Basis::Stock)
+        } else {
+            strong.or(weak).map(|(_, b)| b)
+        };
         if let Some(b) = cue {
             *last_basis_cue = Some(b);
         }

@@ -61,6 +61,7 @@ fn patterns() -> &'static [Pattern] {
             // quý II/2014, quý 1 năm 2014, 6 tháng đầu năm, 9 tháng
             p(r"(?i)\bquý\s+(?:[1-4]|I{1,3}|IV)\s?(?:/\s?(\d{4})|năm\s+(\d{4}))", Period, "quarter", 0),
             p(r"(?i)\bquý\s+([1-4])\b", Period, "quarter", 1),
+            p(r"\b[Qq]uý\s+(?:IV|I{1,3})\b", Period, "quarter", 0),
             p(r"(?i)\b(\d{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?\b", Period, "months of the year (a period)", 1),
             // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
             p(r"(?i)\b(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[\d.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
