@@ -439,6 +439,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         })
         .collect();
 
+    let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
+    let qs = &qs[..];
     let mut out: Vec<Mention> = Vec::with_capacity(n);
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
     let mut last_metric: Option<usize> = None;
@@ -573,6 +575,68 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
     }
     out
+}
+
+/// `A và B lần lượt đạt X và Y`: the k-th figure after `lần lượt` takes the k-th rival
+/// feature named before it (and a bare figure takes the unit of the last one).
+fn respectively(ctx: &DocCtx<'_>, from: usize, to: usize, qs: &[Quantity], mut levels: Vec<Levels>) -> (Vec<Quantity>, Vec<Levels>) {
+    let mut qs = qs.to_vec();
+    let hay = &ctx.hay;
+    let lex = &ctx.res.lexicon;
+    let Some(at) = hay[from..to].find("lần lượt").map(|i| from + i) else {
+        return (qs, levels);
+    };
+    let clause_start = hay[from..at].rfind(';').map_or(from, |i| from + i + 1);
+    let clause_end = hay[at..to].find(';').map_or(to, |i| at + i);
+    let after: Vec<usize> = (0..qs.len()).filter(|&i| qs[i].start > at && qs[i].end <= clause_end).collect();
+    if after.len() < 2 {
+        return (qs, levels);
+    }
+    // rival features (one slot) named before `lần lượt`, in order of appearance
+    let mut named: Vec<(usize, usize)> = Vec::new();
+    for f in 0..lex.feature_names.len() {
+        if lex.feature_slot[f].is_none() {
+            continue;
+        }
+        if let Some(pos) =
+            (clause_start..at).find(|&p| hay.is_char_boundary(p) && ctx.features.set(p, at).has(f) && !ctx.features.set(p + 1, at).has(f))
+        {
+            named.push((pos, f));
+        }
+    }
+    named.sort();
+    let slot = named.first().and_then(|(_, f)| lex.feature_slot[*f].clone());
+    let named: Vec<usize> = named
+        .into_iter()
+        .filter(|(_, f)| lex.feature_slot[*f] == slot)
+        .map(|(_, f)| f)
+        .collect();
+    if named.len() != after.len() {
+        return (qs, levels);
+    }
+    let last_unit = (
+        qs[*after.last().expect("two or more")].unit_kind,
+        qs[*after.last().expect("two")].unit_start,
+        qs[*after.last().expect("two")].unit_end,
+    );
+    for (k, &i) in after.iter().enumerate() {
+        let mut keep = FeatSet(u128::MAX);
+        for &g in &named {
+            keep = FeatSet(keep.0 & !(1u128 << g));
+        }
+        let lv = &mut levels[i];
+        lv.l[0] = lv.l[0].mask(keep);
+        lv.l[0].add(named[k]);
+        lv.left = lv.left.mask(keep);
+        lv.left.add(named[k]);
+        for l in 1..lv.l.len() {
+            lv.l[l] = lv.l[l].mask(keep);
+        }
+        if qs[i].unit_kind == UnitKind::Bare && last_unit.0 != UnitKind::Bare {
+            qs[i].unit_kind = last_unit.0;
+        }
+    }
+    (qs, levels)
 }
 
 fn match_contains(text: &str, needle: &str) -> bool {
