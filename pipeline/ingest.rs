@@ -557,9 +557,37 @@ fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result
     Ok(())
 }
 
-/// Minimal HTML → text: drops scripts, styles, navigation and comments, keeps block breaks,
-/// decodes entities; returns the page title and publication date when the head has them.
+/// HTML → the article's main text, title, publication date and site name.
+///
+/// The main content is found by a Readability implementation (dom_smoothie), which scores the
+/// page's blocks and drops navigation, menus, related-news lists and comments; its HTML is then
+/// turned into text with paragraph breaks. Pages too small for Readability to judge fall back to
+/// the whole body without scripts, styles and navigation.
 pub fn html_to_text(html: &str) -> (String, GivenMeta) {
+    let (fallback_text, mut meta) = html_body_to_text(html);
+    let article = dom_smoothie::Readability::new(html, None, None)
+        .ok()
+        .and_then(|mut r| r.parse().ok());
+    let Some(a) = article else { return (fallback_text, meta) };
+    let (text, _) = html_body_to_text(&a.content);
+    if !a.title.trim().is_empty() && meta.title.is_none() {
+        meta.title = Some(crate::text::squash_ws(&a.title));
+    }
+    meta.published = meta.published.or_else(|| a.published_time.as_deref().and_then(parse_iso_date));
+    meta.outlet = meta
+        .outlet
+        .or(a.site_name.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
+    // Readability can be too strict on short pages: keep its choice only when it kept most of the text
+    if text.chars().count() * 2 >= fallback_text.chars().count().min(4000) {
+        (text, meta)
+    } else {
+        (fallback_text, meta)
+    }
+}
+
+/// Whole-body HTML → text: drops scripts, styles, navigation and comments, keeps block breaks,
+/// decodes entities; returns the page title and publication date when the head has them.
+fn html_body_to_text(html: &str) -> (String, GivenMeta) {
     use std::sync::OnceLock;
     static RE: OnceLock<[regex::Regex; 6]> = OnceLock::new();
     let [drop, comment, block, tag, title, published] = RE.get_or_init(|| {
