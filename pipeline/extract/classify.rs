@@ -128,13 +128,6 @@ struct Levels {
 }
 
 impl Levels {
-    /// Best level at which a feature occurs: (level, weight).
-    fn find(&self, f: usize) -> Option<(usize, f64)> {
-        (0..5)
-            .filter(|&k| self.l[k].has(f))
-            .map(|k| (k, LEVEL_WEIGHTS[k]))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-    }
 }
 
 /// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
@@ -190,14 +183,19 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv: &Levels) -
 fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f64, usize)> {
     let lex = &ctx.res.lexicon;
     let unit = &ctx.hay[q.unit_start..q.unit_end];
-    for own_clause_only in [true, false] {
+    // pass 1: the own clause alone; pass 2: the own clause plus one context level, since an
+    // inherited subject is named in one place (a rule may not gather its words from all over)
+    // generic rules (weight below 1) only after every specific rule had its chance
+    let levels: [&[usize]; 5] = [&[0], &[0, 1], &[0, 2], &[0, PARAGRAPH], &[0, TAIL]];
+    let passes = levels.iter().map(|l| (*l, true)).chain(levels.iter().map(|l| (*l, false)));
+    for (pass, (allowed, specific_only)) in passes.enumerate() {
         let mut best: Option<(usize, f64, usize)> = None;
         for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
             if !unit_fits(lex, m, q, unit, lv) {
                 continue;
             }
             for (ri, r) in m.rules.iter().enumerate() {
-                if own_clause_only && (r.weight < 1.0 || r.all.is_empty()) {
+                if (specific_only && r.weight < 1.0) || (pass == 0 && r.all.is_empty()) {
                     continue;
                 }
                 let mut sum = 0.0;
@@ -205,18 +203,20 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                 let mut deepest = 0;
                 let mut ok = true;
                 for &f in &r.all {
-                    let found = lv
-                        .find(f)
-                        .filter(|&(k, _)| k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph);
+                    let found = allowed
+                        .iter()
+                        .filter(|&&k| lv.l[k].has(f) && (k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph))
+                        .map(|&k| (k, LEVEL_WEIGHTS[k]))
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
                     match found {
-                        Some((k, w)) if !own_clause_only || k == 0 => {
+                        Some((k, w)) => {
                             sum += w;
                             anchored |= k == 0;
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }
                         }
-                        _ => {
+                        None => {
                             ok = false;
                             break;
                         }
