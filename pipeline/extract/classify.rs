@@ -127,8 +127,7 @@ struct Levels {
     left: FeatSet,
 }
 
-impl Levels {
-}
+impl Levels {}
 
 /// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
 fn specific(u: UnitKind) -> bool {
@@ -222,7 +221,11 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                         }
                     }
                 }
-                // exclusions apply to every level the rule drew context from
+                // exclusions apply to every level the rule drew context from; a generic rule's to
+                // the whole sentence before it (a pay-TV density is no telephone density)
+                if r.weight < 1.0 {
+                    deepest = deepest.max(2);
+                }
                 if !ok || !anchored || r.none.iter().any(|&f| (0..=deepest).any(|k| lv.l[k].has(f))) {
                     continue;
                 }
@@ -247,7 +250,7 @@ enum Compare {
     Difference,
 }
 
-fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usize) -> Option<Compare> {
+fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start: usize, right_end: usize) -> Option<Compare> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let before = hay[left_start..q.start].trim_end();
@@ -273,13 +276,18 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, left_start: usize, right_end: usiz
         .any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
-        let difference_cue = !lex.difference.find_all(own_left).is_empty();
+        // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
+        let clause = own_left.rfind([',', ';']).map_or(own_left, |i| &own_left[i + 1..]);
+        let difference_cue = !lex.difference.find_all(clause).is_empty();
         let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
-        let versus_after = right_trim.starts_with("so với")
-            || right_trim.starts_with("so cùng kỳ")
-            || first_words.contains("so với")
-            || first_words.contains("cùng kỳ");
-        return (difference_cue || falling || verb.is_some() && versus_after).then_some(Compare::Difference);
+        let six: String = right_trim.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
+        let growth_in_clause = lex.compare.find_all(clause).iter().any(|h| *h.tag == CompareCue::GrowthVerb);
+        // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
+        let sentence_versus = hay[sentence_start..q.start].contains("so với");
+        let difference =
+            difference_cue || falling || ((verb.is_some() || growth_in_clause) && versus_after) || (verb.is_some() && sentence_versus);
+        return difference.then_some(Compare::Difference);
     }
     let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
     let falling = verb.is_some_and(|v| v.starts_with("giảm"));
@@ -363,6 +371,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let left_start: Vec<usize> = (0..n)
         .map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) })
         .collect();
+    // the context figure of each figure: the previous one outside any parenthesis closed since
+    // (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` inherits from 950.000)
+    let depth = |at: usize| -> i32 { hay[s.start..at].chars().map(|c| i32::from(c == '(') - i32::from(c == ')')).sum() };
+    let context: Vec<Option<usize>> = (0..n)
+        .map(|i| {
+            let d = depth(qs[i].start);
+            (0..i).rev().find(|&j| depth(qs[j].start) <= d)
+        })
+        .collect();
     let paragraph_mask = {
         let mut m = FeatSet::default();
         for (f, r) in lex.feature_reach.iter().enumerate() {
@@ -397,45 +414,43 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 u.mask(unit_mask)
             };
             let l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
-            let l1 = if i > 0 {
-                ctx.features.set(left_start[i - 1], left_start[i]).mask(no_units)
-            } else {
-                FeatSet::default()
+            let l1 = match context[i] {
+                Some(j) => ctx.features.set(left_start[j], right_end[j].max(qs[j].end)).mask(no_units),
+                None => FeatSet::default(),
             };
-            let l2 = if i > 1 {
-                ctx.features.set(s.start, left_start[i - 1]).mask(no_units)
-            } else {
-                FeatSet::default()
+            let l2 = match context[i] {
+                Some(j) if j > 0 => ctx.features.set(s.start, left_start[j]).mask(no_units),
+                _ => FeatSet::default(),
             };
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
-            let tail = if i + 1 == n {
-                ctx.features.set(right_end[i], s.end).mask(no_units)
-            } else {
-                FeatSet::default()
-            };
+            // the predicate after the last figure (`A và B đã có mạng nội bộ`) speaks of all of them
+            let tail = ctx.features.set(right_end[n - 1], s.end).mask(no_units);
             let left = ctx
                 .features
                 .set(left_start[i], qs[i].start)
                 .mask(no_units)
                 .union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
-            // a slot the own clause fills is not inherited
-            let mut occupied = FeatSet::default();
-            for (f, slot) in lex.feature_slot.iter().enumerate() {
-                if let Some(slot) = slot
-                    && l0.has(f)
-                {
-                    for (g, other) in lex.feature_slot.iter().enumerate() {
-                        if other.as_ref() == Some(slot) {
-                            occupied.add(g);
-                        }
+            // a slot is inherited only from the nearest level that fills it (own clause first,
+            // then the previous figure's clause, the sentence, the paragraph, the tail)
+            let mut l = [l0, l1, l2, l3, tail];
+            let order = [0, 1, 2, PARAGRAPH, TAIL];
+            let mut slots: Vec<&str> = lex.feature_slot.iter().flatten().map(String::as_str).collect();
+            slots.sort_unstable();
+            slots.dedup();
+            for slot in slots {
+                let mut members = FeatSet::default();
+                for (g, other) in lex.feature_slot.iter().enumerate() {
+                    if other.as_deref() == Some(slot) {
+                        members.add(g);
+                    }
+                }
+                if let Some(pos) = order.iter().position(|&k| l[k].mask(members) != FeatSet::default()) {
+                    for &k in &order[pos + 1..] {
+                        l[k] = l[k].mask(FeatSet(!members.0));
                     }
                 }
             }
-            let keep = FeatSet(!occupied.0);
-            Levels {
-                l: [l0, l1.mask(keep), l2.mask(keep), l3.mask(keep), tail.mask(keep)],
-                left,
-            }
+            Levels { l, left }
         })
         .collect();
 
@@ -462,7 +477,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             claim: None,
         };
         // a comparison belongs to the figure before it
-        if let Some(c) = comparison(ctx, q, left_start[i], right_end[i]) {
+        if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]) {
             let mut m = base.clone();
             m.kind = MentionKind::Comparison;
             match (c, last_metric) {
@@ -705,11 +720,8 @@ fn make_claim(
     } else {
         let own: Vec<&Trap> = traps
             .iter()
-            .filter(|t| {
-                matches!(t.kind, MentionKind::Year | MentionKind::Period)
-                    && t.start >= left_start.min(s.start + 12).max(s.start)
-                    && t.end <= q.start
-            })
+            .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)
+            // the figure's own clause, or the sentence's opening (`Năm 2019, ...`)
             .filter(|t| t.start >= left_start || t.start <= s.start + 12)
             .filter(|t| {
                 let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
@@ -824,14 +836,23 @@ fn make_claim(
     let before = hay[..q.start].trim_end();
     let bound = lex.bound.longest_ending_at(hay, before.len()).map(|h| *h.tag);
 
-    let converted =
-        matches!(metric.unit_kind, UnitKind::Subscribers | UnitKind::Per100) && lex.feature("converted").is_some_and(|f| lv.left.has(f));
+    // `thuê bao quy đổi`, `212.000 thuê bao quy đổi`; a density after a converted count in the
+    // same sentence is converted too
+    let converted = match metric.unit_kind {
+        UnitKind::Subscribers => lex.feature("converted").is_some_and(|f| lv.l[0].has(f)),
+        UnitKind::Per100 => lex
+            .feature("converted")
+            .is_some_and(|f| (0..3).any(|k| lv.l[k].has(f)) || lv.l[TAIL].has(f)),
+        _ => false,
+    };
 
     // province: the document's, unless the figure's subject names the country or another one
     let mut province = doc.meta.province.clone();
+    // `cả nước ... 133 thuê bao/100 dân, trong khi tỉnh đạt 118`: the province speaks again
+    let provincial_here = lex.feature("provincial").is_some_and(|f| lv.left.has(f));
     let national_here = lex
         .feature("national")
-        .is_some_and(|f| lv.left.has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+        .is_some_and(|f| lv.left.has(f) || (!provincial_here && (lv.l[1].has(f) || lv.l[2].has(f))));
     if national_here && metric.unit_kind != UnitKind::Rank {
         province = Some(ProvinceRef {
             name: NATIONAL.into(),

@@ -42,6 +42,8 @@ fn patterns() -> &'static [Pattern] {
         };
         use MentionKind::*;
         vec![
+            // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
+            p(r"(?i)\b(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[\d.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
             // 1355/QĐ-UBND, 11/2009/QĐ-UBND, 289-QĐ/TU, 119/QĐ-TTg, 15/QĐ - UBND, 64/2007/NĐ-CP
             p(r"\b\d+(?:\s?[/.\-–]\s?\d+)*\s?[/\-–]\s?[A-ZĐ][A-Za-zĐđ]*[A-ZĐ][A-Za-zĐđ]*(?:\s?[\-–/&]\s?[A-ZĐ][A-Za-zĐđ0-9]*)*", DocNumber, "document number (decision, dispatch, resolution)", 0),
             // Quyết định số 1355, Nghị quyết số 116, Công văn số 25
@@ -63,8 +65,6 @@ fn patterns() -> &'static [Pattern] {
             p(r"(?i)\bquý\s+([1-4])\b", Period, "quarter", 1),
             p(r"\b[Qq]uý\s+(?:IV|I{1,3})\b", Period, "quarter", 0),
             p(r"(?i)\b(\d{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?\b", Period, "months of the year (a period)", 1),
-            // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
-            p(r"(?i)\b(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[\d.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
             // 3G, 4G, 5G, 2G and 4.0 (công nghiệp 4.0), IPv6, Web 2.0
             p(r"\b[2-6]G\b|\b[2-6]\s?G\b(?:/[2-6]G)*", Name, "mobile technology generation", 0),
             p(r"\b[1-5]\.0\b", Name, "version name (4.0)", 0),
