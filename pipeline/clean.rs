@@ -15,7 +15,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::records::{CleanDoc, DocMeta, Period, PeriodPart, ProvinceRef, RawDoc, Sentence};
-use crate::reference::{NATIONAL, Provinces};
+use crate::reference::{NATIONAL, Outlets, Provinces};
 use crate::text::{match_form, squash_ws};
 use crate::{Error, Result};
 
@@ -62,7 +62,7 @@ pub struct CleanReport {
 }
 
 /// Clean one document.
-pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces) -> (CleanDoc, CleanReport) {
+pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> (CleanDoc, CleanReport) {
     let mut report = CleanReport::default();
     let mut seen = HashSet::new();
     let mut paragraphs: Vec<String> = Vec::new();
@@ -98,7 +98,7 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces) -> (CleanDo
             });
         }
     }
-    let meta = metadata(&raw, &paragraphs, provinces);
+    let meta = metadata(&raw, &paragraphs, provinces, outlets);
     let mut warnings = raw.warnings;
     if let Some(f) = &meta.date_flag {
         warnings.push(format!("event date {f}"));
@@ -133,6 +133,7 @@ pub fn doc_from_text(
     period: Option<Period>,
     rules: &CleanRules,
     provinces: &Provinces,
+    outlets: &Outlets,
 ) -> CleanDoc {
     let raw = RawDoc {
         doc: doc.to_string(),
@@ -145,7 +146,7 @@ pub fn doc_from_text(
         given: crate::records::GivenMeta::default(),
         warnings: Vec::new(),
     };
-    let (mut d, _) = clean(raw, rules, provinces);
+    let (mut d, _) = clean(raw, rules, provinces, outlets);
     d.meta.province = province;
     d.meta.period = period;
     d
@@ -251,12 +252,10 @@ fn repair_year(written: &str, years: &BTreeMap<i32, usize>) -> Option<i32> {
         .map(|(_, y)| y)
 }
 
-fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces) -> DocMeta {
+fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets: &Outlets) -> DocMeta {
     static OUTLET: OnceLock<Regex> = OnceLock::new();
-    static STAMP: OnceLock<Regex> = OnceLock::new();
-    static WEEKDAY: OnceLock<Regex> = OnceLock::new();
+    static FULL_DATE: OnceLock<Regex> = OnceLock::new();
     static EVENT: OnceLock<Regex> = OnceLock::new();
-    static DASHED: OnceLock<Regex> = OnceLock::new();
     let head: Vec<&String> = paragraphs.iter().take(8).collect();
     let mut meta = DocMeta {
         url: raw.given.url.clone(),
@@ -264,56 +263,65 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces) -> DocMe
         outlet: raw.given.outlet.clone(),
         ..DocMeta::default()
     };
+    // outlets: `(Mic.gov.vn) -`, or a press abbreviation `(BDO) -`, `HGĐT-` from the outlet table
     let outlet_re = re(&OUTLET, r"\(\s*([A-Za-z0-9][A-Za-z0-9.-]*\.(?:vn|com|net|org|info))\s*\)");
     if meta.outlet.is_none() {
-        meta.outlet = head.iter().find_map(|p| outlet_re.captures(p).map(|c| c[1].to_lowercase()));
+        meta.outlet = head.iter().find_map(|p| {
+            outlet_re
+                .captures(p)
+                .map(|c| c[1].to_lowercase())
+                .or_else(|| outlets.at_line_start(p).map(String::from))
+        });
     }
     let years = year_counts(&paragraphs.join("\n"));
-    // publication stamps: `15:16:24 | 7/2/2012`, `Thứ năm, 27/03/2014 10:50`, `27/03/2014 10:50`
-    if meta.published.is_none() {
-        let stamp = re(&STAMP, r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})\b");
-        let weekday = re(
-            &WEEKDAY,
-            r"(?i)^\s*(?:thứ\s+\S+|chủ nhật)\s*,\s*(\d{1,2})/(\d{1,2})/(\d{4})\b|^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*[-|,]?\s*\d{1,2}:\d{2}\s*$",
-        );
-        for p in &head {
-            let caps = stamp.captures(p).or_else(|| weekday.captures(p));
-            if let Some(c) = caps {
-                let nums: Vec<u32> = c.iter().skip(1).flatten().filter_map(|m| m.as_str().parse().ok()).collect();
-                if let [d, m, y] = nums[..] {
-                    meta.published = ymd(y as i32, m, d);
-                }
-                break;
-            }
-        }
-    }
-    // event dates: `Ngày 16/1/2009, ...`, `Sáng 26/03/2014, ...`, `Sáng ngày 04/2/210`
+    // publication stamps: a short line with a full date (`15:16:24 | 7/2/2012`,
+    // `Thứ năm, 27/03/2014 10:50`, `Cập nhật: 10/01/2017 - 15:20`, `16:42, 30/12/2014`)
+    let full_date = re(&FULL_DATE, r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b");
     let event = re(
         &EVENT,
-        r"(?i)(?:^|[-–,.)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b",
+        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?\b",
     );
-    for p in &head {
-        if let Some(c) = event.captures(p) {
-            let (d, m): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
-            let written = &c[3];
-            let y: i32 = written.parse().unwrap_or(0);
-            if (1990..=2040).contains(&y) {
-                meta.event_date = ymd(y, m, d);
-            } else if let Some(fixed) = repair_year(written, &years) {
-                meta.event_date = ymd(fixed, m, d);
-                if meta.event_date.is_some() {
-                    meta.date_flag = Some(format!("repaired: written {d:02}/{m}/{written}"));
+    if meta.published.is_none() {
+        for p in &head {
+            // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
+            let short = p.chars().filter(|c| c.is_alphabetic()).count() <= 20;
+            let event_line = event.is_match(p);
+            if let Some(c) = full_date.captures(p).filter(|_| short && !event_line) {
+                meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
+                if meta.published.is_some() {
+                    break;
                 }
             }
-            break;
         }
     }
-    if meta.event_date.is_none() {
-        let dashed = re(&DASHED, r"(?i)(?:^|\s)(?:ngày\s+)?(\d{1,2})-(\d{1,2})-(\d{4})\b");
-        if let Some(c) = head.iter().take(3).find_map(|p| dashed.captures(p)) {
-            meta.published = meta
-                .published
-                .or_else(|| ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0)));
+    // event dates: `Ngày 16/1/2009, ...`, `Sáng 26/03/2014`, `Sáng ngày 04/2/210`, `Ngày 10-1,`,
+    // `Chiều 30.12,` (the year, when missing, from the publication date)
+    for p in &head {
+        let Some(c) = event.captures(p) else { continue };
+        let (d, m): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        match c.get(3).map(|y| y.as_str()) {
+            Some(written) => {
+                let y: i32 = written.parse().unwrap_or(0);
+                if (1990..=2040).contains(&y) {
+                    meta.event_date = ymd(y, m, d);
+                } else if let Some(fixed) = repair_year(written, &years) {
+                    meta.event_date = ymd(fixed, m, d);
+                    if meta.event_date.is_some() {
+                        meta.date_flag = Some(format!("repaired: written {d:02}/{m}/{written}"));
+                    }
+                }
+            }
+            None => {
+                // a conference a few days before the article: the publication's year, or the
+                // year before when the month is later (30/12 reported on 2/1)
+                if let Some(pubd) = meta.published {
+                    let y = if m > pubd.month() { pubd.year() - 1 } else { pubd.year() };
+                    meta.event_date = ymd(y, m, d);
+                }
+            }
+        }
+        if meta.event_date.is_some() {
+            break;
         }
     }
     meta.title = raw.given.title.clone().or_else(|| title(paragraphs, outlet_re, provinces));
@@ -368,6 +376,16 @@ fn province(title: &Option<String>, paragraphs: &[String], provinces: &Provinces
     }
     for (i, p) in paragraphs.iter().enumerate() {
         add(p, if i < 4 { 2.0 } else { 1.0 });
+    }
+    // a document whose title makes the Ministry (Bộ TT&TT) its subject, naming no province, is
+    // about the country
+    let headline = match_form(title.as_deref().or(paragraphs.first().map(String::as_str)).unwrap_or(""));
+    let ministry = headline.contains("bộ thông tin và truyền thông") || headline.contains("bộ tt&tt");
+    if ministry && provinces.find_all(&headline).is_empty() {
+        return Some(ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        });
     }
     let best = score.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     match best {
@@ -525,5 +543,121 @@ mod tests {
         assert_eq!(repair_year("210", &years), Some(2010));
         assert_eq!(repair_year("209", &years), Some(2009));
         assert_eq!(repair_year("999", &BTreeMap::new()), None);
+    }
+}
+
+#[cfg(test)]
+mod metadata_tests {
+    use super::*;
+    use std::path::Path;
+
+    fn meta_of(text: &str) -> DocMeta {
+        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let raw = RawDoc {
+            doc: "t".into(),
+            source: "t".into(),
+            line: None,
+            format: crate::records::Format::Txt,
+            encoding: "utf-8".into(),
+            content_hash: String::new(),
+            text: text.into(),
+            given: Default::default(),
+            warnings: Vec::new(),
+        };
+        clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
+    }
+
+    #[test]
+    fn date_and_outlet_forms_table() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        // (text, published, event, outlet)
+        let cases: &[(&str, Option<NaiveDate>, Option<NaiveDate>, Option<&str>)] = &[
+            (
+                "Tin Hà Tĩnh\n\n15:16:24 | 7/2/2012\n\nNăm 2011, ngành ...",
+                d(2012, 2, 7),
+                None,
+                None,
+            ),
+            (
+                "Tin\n\nThứ năm, 27/03/2014 10:50\n\nSáng 26/03/2014, Sở tổ chức hội nghị.",
+                d(2014, 3, 27),
+                d(2014, 3, 26),
+                None,
+            ),
+            (
+                "Tin\n\nCập nhật: 10/01/2017 - 15:20\n\n(BDO) Ngày 10-1, hội nghị tổng kết.",
+                d(2017, 1, 10),
+                d(2017, 1, 10),
+                Some("baobinhduong.vn"),
+            ),
+            (
+                "Tin\n\n16:42, 30/12/2014\n\nHGĐT- Chiều 30.12, Sở tổ chức hội nghị.",
+                d(2014, 12, 30),
+                d(2014, 12, 30),
+                Some("baohagiang.vn"),
+            ),
+            (
+                "Tin\n\nThứ Hai, 05/01/2015 - 10:12\n\n(BLC) - Sáng 30/12, Sở tổ chức.",
+                d(2015, 1, 5),
+                d(2014, 12, 30),
+                Some("baolaocai.vn"),
+            ),
+            (
+                "Tin\n\n(Mic.gov.vn) - Ngày 16/1/2009, Sở TT&TT Phú Thọ tổ chức hội nghị.",
+                None,
+                d(2009, 1, 16),
+                Some("mic.gov.vn"),
+            ),
+            ("Tin\n\nTheo Công văn số 12/UBND ngày 14-9-2018, Sở triển khai.", None, None, None),
+        ];
+        for (text, published, event, outlet) in cases {
+            let text = text.to_string();
+            let m = meta_of(&text);
+            assert_eq!(m.published, *published, "published: {text}");
+            assert_eq!(m.event_date, *event, "event: {text}");
+            assert_eq!(m.outlet.as_deref(), *outlet, "outlet: {text}");
+        }
+    }
+
+    #[test]
+    fn province_and_period_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "Sở TT&TT Phú Thọ triển khai công tác năm 2009\n\nNgày 16/1/2009, Sở tổ chức Hội nghị tổng kết công tác năm 2008 và triển khai nhiệm vụ năm 2009.",
+                "Phú Thọ",
+                "2008",
+            ),
+            (
+                "Nghệ An triển khai chương trình công tác quý II/2014\n\nSáng 26/03/2014, Sở TT&TT Nghệ An đánh giá công tác quý I và triển khai chương trình công tác quý II/2014.",
+                "Nghệ An",
+                "2014-Q1",
+            ),
+            (
+                "An Giang: Sơ kết công tác 6 tháng đầu năm 2021\n\nSáng 13/7/2021, Sở tổ chức sơ kết công tác 6 tháng đầu năm và triển khai nhiệm vụ 6 tháng cuối năm 2021.",
+                "An Giang",
+                "2021-H1",
+            ),
+            (
+                "Bộ Thông tin và Truyền thông triển khai nhiệm vụ năm 2013\n\nSáng 26/12/2012, tại Hà Nội, Bộ tổ chức Hội nghị tổng kết công tác năm 2012.",
+                "Việt Nam",
+                "2012",
+            ),
+            (
+                "Đắk Nông: Tổng kết ngành\n\nSở Thông tin và Truyền thông tỉnh Đak Nông tổ chức hội nghị tổng kết công tác năm 2009.",
+                "Đắk Nông",
+                "2009",
+            ),
+            (
+                "Thành phố Hồ Chí Minh: kết quả 9 tháng năm 2019\n\nSở TT&TT TP.HCM đánh giá kết quả 9 tháng năm 2019.",
+                "TP Hồ Chí Minh",
+                "2019-M09",
+            ),
+        ];
+        for (text, province, period) in cases {
+            let text = text.to_string();
+            let m = meta_of(&text);
+            assert_eq!(m.province.map(|p| p.name).as_deref(), Some(*province), "{text}");
+            assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some(*period), "{text}");
+        }
     }
 }

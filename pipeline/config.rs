@@ -71,6 +71,7 @@ mod builtin {
     pub const UNITS: &str = include_str!("../schemas/units.toml");
     pub const CLEAN: &str = include_str!("../schemas/clean.toml");
     pub const PROVINCES: &str = include_str!("../data/reference/provinces.csv");
+    pub const OUTLETS: &str = include_str!("../data/reference/outlets.csv");
     pub const TABLES: [(&str, &str); 6] = [
         ("documents", include_str!("../schemas/tables/documents.toml")),
         ("mentions", include_str!("../schemas/tables/mentions.toml")),
@@ -91,6 +92,7 @@ pub struct Resources {
     pub catalog: Catalog,
     pub clean: CleanRules,
     pub provinces: Provinces,
+    pub outlets: crate::reference::Outlets,
     pub tables: Vec<TableSchema>,
     /// Where the schema files came from (a folder, or "built-in").
     pub schemas_origin: String,
@@ -155,11 +157,17 @@ impl Resources {
             Some(p) => Provinces::parse(&read(p)?, p)?,
             None => Provinces::parse(builtin::PROVINCES, Path::new("built-in:provinces.csv"))?,
         };
+        let local_outlets = prov_path.as_ref().map(|p| p.with_file_name("outlets.csv")).filter(|p| p.exists());
+        let outlets = match &local_outlets {
+            Some(p) => crate::reference::Outlets::parse(&read(p)?, p)?,
+            None => crate::reference::Outlets::parse(builtin::OUTLETS, Path::new("built-in:outlets.csv"))?,
+        };
         Ok(Resources {
             lexicon,
             catalog,
             clean,
             provinces,
+            outlets,
             tables,
             schemas_origin: origin,
         })

@@ -24,6 +24,38 @@ pub struct Province {
     pub merged_2025_into: String,
 }
 
+/// Outlets known by the abbreviation that opens their articles (`(BDO) -`, `HGĐT-`).
+#[derive(Debug, Default)]
+pub struct Outlets {
+    /// (abbreviation as written, domain), longest first.
+    pub by_abbreviation: Vec<(String, String)>,
+}
+
+impl Outlets {
+    pub fn parse(csv_text: &str, origin: &Path) -> Result<Self> {
+        let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut by_abbreviation = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| Error::config("outlet table", origin, e))?;
+            let (a, d) = (rec.get(0).unwrap_or("").trim(), rec.get(1).unwrap_or("").trim());
+            if !a.is_empty() && !d.is_empty() {
+                by_abbreviation.push((a.to_string(), d.to_lowercase()));
+            }
+        }
+        by_abbreviation.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
+        Ok(Outlets { by_abbreviation })
+    }
+
+    /// The domain of an abbreviation written at the start of a line (`(BDO) - ...`, `HGĐT- ...`).
+    pub fn at_line_start(&self, line: &str) -> Option<&str> {
+        let t = line.trim_start().trim_start_matches('(').trim_start();
+        self.by_abbreviation.iter().find_map(|(a, d)| {
+            let rest = t.strip_prefix(a.as_str())?;
+            rest.trim_start().starts_with([')', '-', '–', ':']).then_some(d.as_str())
+        })
+    }
+}
+
 /// A population estimate for a year.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Population {

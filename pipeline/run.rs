@@ -55,7 +55,7 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutpu
         Err(rej) => return DocOutput::Rejected(rej),
     };
     let t = Instant::now();
-    let (doc, _) = clean::clean(raw, &res.clean, &res.provinces);
+    let (doc, _) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
     let (mentions, _) = extract::extract(&doc, res);

@@ -578,3 +578,31 @@ fn seed_documents_match_their_gold_metadata() {
     }
     assert_eq!(checked, 5);
 }
+
+#[test]
+fn held_out_articles_stay_above_their_floor() {
+    // data/holdout was written independently of the extractor; its first-contact score was
+    // F1 0.931. The floor guards against regressions on text the rules were not written from.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/holdout/raw", "--out", p(&out), "--quiet"]);
+    let o = run_ok(&["eval", "--gold", "data/holdout/gold.jsonl", "--out", p(&out), "--json"]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f1 = score["tiers"]["all"]["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.95, "held-out F1 {f1}");
+    assert_eq!(score["flags_matched_and_flagged"], 2);
+    // document metadata
+    let docs = table(&out, "documents");
+    let (names, provinces, periods) = (strings(&docs, "doc"), strings(&docs, "province"), strings(&docs, "period"));
+    let gold = std::fs::read_to_string(repo().join("data/holdout/documents.jsonl")).unwrap();
+    let mut right = 0;
+    let mut total = 0;
+    for line in gold.lines() {
+        let g: serde_json::Value = serde_json::from_str(line).unwrap();
+        let i = names.iter().position(|d| d.as_deref() == g["doc"].as_str()).unwrap();
+        total += 2;
+        right += usize::from(provinces[i].as_deref() == g["province"].as_str());
+        right += usize::from(periods[i].as_deref() == g["period"].as_str());
+    }
+    assert_eq!(right, total, "province and period of every held-out document");
+}

@@ -443,7 +443,7 @@ pub fn explain(
     period: Option<crate::records::Period>,
     res: &Resources,
 ) -> String {
-    let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces);
+    let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces, &res.outlets);
     let (mentions, _) = extract(&doc, res);
     let mut out = String::new();
     for m in &mentions {

@@ -33,7 +33,15 @@ fn province(name: &str) -> Option<ProvinceRef> {
 /// Facts of one piece of text, as the pipeline would produce them.
 pub(crate) fn facts_of(text: &str, prov: &str, period: &str) -> Vec<Fact> {
     let r = res();
-    let doc = crate::clean::doc_from_text("case", text, province(prov), Period::parse(period), &r.clean, &r.provinces);
+    let doc = crate::clean::doc_from_text(
+        "case",
+        text,
+        province(prov),
+        Period::parse(period),
+        &r.clean,
+        &r.provinces,
+        &r.outlets,
+    );
     let (mentions, _) = super::extract(&doc, r);
     let idx = CharIndex::new(&doc.text);
     crate::normalize::normalize(&doc, &mentions, &r.catalog, &r.provinces, &idx).0
