@@ -571,7 +571,8 @@ mod metadata_tests {
     fn date_and_outlet_forms_table() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
         // (text, published, event, outlet)
-        let cases: &[(&str, Option<NaiveDate>, Option<NaiveDate>, Option<&str>)] = &[
+        type Case<'a> = (&'a str, Option<NaiveDate>, Option<NaiveDate>, Option<&'a str>);
+        let cases: &[Case] = &[
             (
                 "Tin Hà Tĩnh\n\n15:16:24 | 7/2/2012\n\nNăm 2011, ngành ...",
                 d(2012, 2, 7),
