@@ -1,11 +1,14 @@
 //! Aggregate: all facts → the province × period × metric × status table, and anomalies.
 //!
-//! The one barrier of the pipeline: it needs every document's facts. Polars (lazy) orders the
-//! facts by the choice rule and groups them; the derived columns (population, per-100 values,
-//! implied population, growth vs the previous period) and the anomaly checks are computed on
-//! the grouped rows.
+//! The one barrier of the pipeline. It is a streaming fold: the orchestrator hands each
+//! document's facts to an [`Accumulator`] as they are written, and the accumulator keeps one
+//! small state per province × period × metric × status × basis group (the chosen fact, the
+//! spread, the support, the per-document extremes), so memory grows with the number of groups,
+//! not with the corpus. At the end, polars (lazy) orders the group table; the derived columns
+//! (population, per-100 values, implied population, growth vs the previous period) and the
+//! anomaly checks are computed on the groups.
 //!
-//! Choice rule, within one province × period × metric × status × basis:
+//! Choice rule, within one group:
 //! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
 //! 2. a later publication beats an earlier one (a revised figure replaces the first report);
 //! 3. then document name and position, so the choice is deterministic.
@@ -14,17 +17,16 @@
 //! flows are separate rows (basis is part of the key): a stock is never summed, and flows of
 //! sub-periods are never mixed with the year's (period is part of the key).
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::records::{Anomaly, Fact, Period, PeriodPart, ProvinceMetric, UnitKind};
 use crate::reference::{NATIONAL, Provinces};
 use crate::{Error, Result};
-
-/// province, period, metric, status, basis
-type GroupKey = (String, String, String, String, String);
 
 /// What aggregate did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -33,6 +35,9 @@ pub struct AggregateReport {
     pub conflicts: usize,
     pub anomalies: usize,
 }
+
+/// province, period, metric, status, basis
+type GroupKey = (String, String, String, String, String);
 
 /// Relative (or, for rates, absolute) disagreement above which sources conflict.
 fn tolerance(unit: UnitKind) -> (f64, bool) {
@@ -69,43 +74,149 @@ fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool
     provinces.population(name, year).map(|p| (p.value, p.extrapolated))
 }
 
-/// Aggregate facts into province metrics and anomalies. `date_flags` lists documents whose
-/// dates clean had to repair: (doc, description).
-pub fn aggregate(
-    facts: &[Fact],
-    date_flags: &[(String, String)],
-    catalog: &Catalog,
-    provinces: &Provinces,
-) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
-    let mut report = AggregateReport::default();
-    let usable: Vec<(usize, &Fact)> = facts
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.province.is_some() && f.period.is_some())
-        .collect();
-    let mut anomalies = Vec::new();
-    for f in facts.iter().filter(|f| f.flag.is_some()) {
-        anomalies.push(Anomaly {
-            kind: f.flag.map(|x| x.as_str().to_string()).unwrap_or_default(),
-            metric: Some(f.metric.clone()),
-            province: f.province.as_ref().map(|p| p.name.clone()),
-            period: f.period.map(|p| p.to_string()),
-            doc: f.doc.clone(),
-            char_start: Some(f.char_start as i64),
-            char_end: Some(f.char_end as i64),
-            value: Some(f.value),
-            other_value: None,
-            other_doc: None,
-            reason: f.flag_reason.clone().unwrap_or_default(),
-        });
+/// What the fold keeps of a fact: no text.
+#[derive(Debug, Clone)]
+struct Candidate {
+    doc: u32,
+    value: f64,
+    value_high: Option<f64>,
+    flag: Option<String>,
+    published: Option<NaiveDate>,
+    char_start: i64,
+    char_end: i64,
+    tier: String,
+    unit: String,
+    province_code: String,
+}
+
+/// The state of one group.
+#[derive(Debug, Clone)]
+struct Group {
+    chosen: Candidate,
+    value_min: f64,
+    value_max: f64,
+    n_facts: u32,
+    n_docs: u32,
+    last_doc: u32,
+    /// First unflagged value of each document: the lowest and highest, with their documents.
+    doc_low: Option<(f64, u32)>,
+    doc_high: Option<(f64, u32)>,
+}
+
+/// The streaming fold of all facts.
+#[derive(Debug, Default)]
+pub struct Accumulator {
+    docs: Vec<String>,
+    groups: HashMap<GroupKey, Group>,
+    anomalies: Vec<Anomaly>,
+}
+
+impl Accumulator {
+    pub fn new() -> Self {
+        Self::default()
     }
-    for (doc, flag) in date_flags {
-        anomalies.push(Anomaly {
+
+    /// Is `a` a better choice than `b` (choice rule of the module header)?
+    fn better(&self, a: &Candidate, b: &Candidate) -> bool {
+        let key = |c: &Candidate| {
+            (
+                c.flag.is_some(),
+                std::cmp::Reverse(c.published),
+                self.docs[c.doc as usize].clone(),
+                c.char_start,
+            )
+        };
+        key(a).cmp(&key(b)) == Ordering::Less
+    }
+
+    /// Fold one document's facts (call in input order).
+    pub fn add_document(&mut self, facts: &[Fact]) {
+        let Some(first) = facts.first() else { return };
+        let doc = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
+        self.docs.push(first.doc.clone());
+        let mut firsts: Vec<GroupKey> = Vec::new();
+        for f in facts {
+            if f.flag.is_some() {
+                self.anomalies.push(Anomaly {
+                    kind: f.flag.map(|x| x.as_str().to_string()).unwrap_or_default(),
+                    metric: Some(f.metric.clone()),
+                    province: f.province.as_ref().map(|p| p.name.clone()),
+                    period: f.period.map(|p| p.to_string()),
+                    doc: f.doc.clone(),
+                    char_start: Some(f.char_start as i64),
+                    char_end: Some(f.char_end as i64),
+                    value: Some(f.value),
+                    other_value: None,
+                    other_doc: None,
+                    reason: f.flag_reason.clone().unwrap_or_default(),
+                });
+            }
+            let (Some(prov), Some(period)) = (&f.province, f.period) else {
+                continue;
+            };
+            let key = (
+                prov.name.clone(),
+                period.to_string(),
+                f.metric.clone(),
+                f.status.as_str().to_string(),
+                s(f.basis.map(|b| b.as_str())),
+            );
+            let cand = Candidate {
+                doc,
+                value: f.value,
+                value_high: f.value_high,
+                flag: f.flag.map(|x| x.as_str().to_string()),
+                published: f.published,
+                char_start: f.char_start as i64,
+                char_end: f.char_end as i64,
+                tier: f.tier.clone(),
+                unit: f.unit.clone(),
+                province_code: prov.code.clone(),
+            };
+            let doc_first = f.flag.is_none() && !firsts.contains(&key);
+            if doc_first {
+                firsts.push(key.clone());
+            }
+            let better = self.groups.get(&key).map(|g| self.better(&cand, &g.chosen));
+            let g = self.groups.entry(key).or_insert_with(|| Group {
+                chosen: cand.clone(),
+                value_min: cand.value,
+                value_max: cand.value,
+                n_facts: 0,
+                n_docs: 0,
+                last_doc: u32::MAX,
+                doc_low: None,
+                doc_high: None,
+            });
+            g.n_facts += 1;
+            if g.last_doc != doc {
+                g.n_docs += 1;
+                g.last_doc = doc;
+            }
+            g.value_min = g.value_min.min(cand.value);
+            g.value_max = g.value_max.max(cand.value);
+            if doc_first {
+                if g.doc_low.is_none_or(|(v, _)| cand.value < v) {
+                    g.doc_low = Some((cand.value, doc));
+                }
+                if g.doc_high.is_none_or(|(v, _)| cand.value > v) {
+                    g.doc_high = Some((cand.value, doc));
+                }
+            }
+            if better == Some(true) {
+                g.chosen = cand;
+            }
+        }
+    }
+
+    /// A document whose dates clean had to repair.
+    pub fn add_date_flag(&mut self, doc: &str, flag: &str) {
+        self.anomalies.push(Anomaly {
             kind: "date_repaired".into(),
             metric: None,
             province: None,
             period: None,
-            doc: doc.clone(),
+            doc: doc.to_string(),
             char_start: None,
             char_end: None,
             value: None,
@@ -114,203 +225,158 @@ pub fn aggregate(
             reason: format!("impossible date in the document, {flag}"),
         });
     }
-    if usable.is_empty() {
-        report.anomalies = anomalies.len();
-        return Ok((Vec::new(), anomalies, report));
-    }
-    let col_u32 = |name: &str, v: Vec<u32>| Column::new(name.into(), v);
-    let col_str = |name: &str, v: Vec<String>| Column::new(name.into(), v);
-    let n = usable.len();
-    let df = DataFrame::new(
-        n,
-        vec![
-            col_u32("idx", usable.iter().map(|(i, _)| *i as u32).collect()),
-            col_str(
-                "province",
-                usable
-                    .iter()
-                    .map(|(_, f)| f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default())
-                    .collect(),
-            ),
-            col_str(
-                "period",
-                usable
-                    .iter()
-                    .map(|(_, f)| f.period.map(|p| p.to_string()).unwrap_or_default())
-                    .collect(),
-            ),
-            col_str("metric", usable.iter().map(|(_, f)| f.metric.clone()).collect()),
-            col_str("status", usable.iter().map(|(_, f)| f.status.as_str().to_string()).collect()),
-            col_str("basis", usable.iter().map(|(_, f)| s(f.basis.map(|b| b.as_str()))).collect()),
-            Column::new(
-                "flagged".into(),
-                usable.iter().map(|(_, f)| f.flag.is_some()).collect::<Vec<bool>>(),
-            ),
-            Column::new(
-                "published".into(),
-                usable
-                    .iter()
-                    .map(|(_, f)| f.published.map(|d| d.to_string()).unwrap_or_default())
-                    .collect::<Vec<String>>(),
-            ),
-            col_str("doc", usable.iter().map(|(_, f)| f.doc.clone()).collect()),
-            Column::new(
-                "char_start".into(),
-                usable.iter().map(|(_, f)| f.char_start as u64).collect::<Vec<u64>>(),
-            ),
-            Column::new("value".into(), usable.iter().map(|(_, f)| f.value).collect::<Vec<f64>>()),
-        ],
-    )?;
-    let keys = ["province", "period", "metric", "status", "basis"];
-    let grouped = df
-        .lazy()
-        .sort_by_exprs(
-            [
-                col("province"),
-                col("period"),
-                col("metric"),
-                col("status"),
-                col("basis"),
-                col("flagged"),
-                col("published"),
-                col("doc"),
-                col("char_start"),
-            ],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, false, false, false, true, false, false])
-                .with_maintain_order(true),
-        )
-        .group_by_stable(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-        .agg([
-            col("idx").first().alias("chosen"),
-            col("value").min().alias("value_min"),
-            col("value").max().alias("value_max"),
-            col("doc").n_unique().alias("n_docs"),
-            col("idx").count().alias("n_facts"),
-        ])
-        .collect()?;
-    let chosen = grouped.column("chosen")?.u32()?.clone();
-    let vmin = grouped.column("value_min")?.f64()?.clone();
-    let vmax = grouped.column("value_max")?.f64()?.clone();
-    let n_docs = grouped.column("n_docs")?.cast(&DataType::UInt32)?.u32()?.clone();
-    let n_facts = grouped.column("n_facts")?.cast(&DataType::UInt32)?.u32()?.clone();
-    // each document's first figure per key: conflicts are between documents, not within one
-    // (one report may give the same metric for several outlets or sub-periods)
-    let mut per_doc: HashMap<GroupKey, Vec<(String, f64)>> = HashMap::new();
-    for (_, f) in &usable {
-        let key = (
-            f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-            f.period.map(|p| p.to_string()).unwrap_or_default(),
-            f.metric.clone(),
-            f.status.as_str().to_string(),
-            s(f.basis.map(|b| b.as_str())),
-        );
-        let e = per_doc.entry(key).or_default();
-        if !e.iter().any(|(d, _)| d == &f.doc) && f.flag.is_none() {
-            e.push((f.doc.clone(), f.value));
-        }
-    }
-    let mut rows = Vec::with_capacity(grouped.height());
-    for r in 0..grouped.height() {
-        let Some(ci) = chosen.get(r) else { continue };
-        let f = &facts[ci as usize];
-        let Some(metric) = catalog.get(&f.metric) else {
-            return Err(Error::Aggregate(format!("fact with unknown metric {}", f.metric)));
+
+    /// The barrier: turn the groups into rows and anomalies.
+    pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+        let mut report = AggregateReport::default();
+        let mut anomalies = self.anomalies;
+        let mut keys: Vec<&GroupKey> = self.groups.keys().collect();
+        // polars orders the group table (lazy sort on the key columns)
+        keys.sort();
+        let order = if keys.is_empty() {
+            Vec::new()
+        } else {
+            let col_str = |i: usize| -> Column {
+                Column::new(
+                    ["province", "period", "metric", "status", "basis"][i].into(),
+                    keys.iter()
+                        .map(|k| match i {
+                            0 => k.0.clone(),
+                            1 => k.1.clone(),
+                            2 => k.2.clone(),
+                            3 => k.3.clone(),
+                            _ => k.4.clone(),
+                        })
+                        .collect::<Vec<String>>(),
+                )
+            };
+            let idx = Column::new("idx".into(), (0..keys.len() as u32).collect::<Vec<u32>>());
+            let df = DataFrame::new(keys.len(), vec![idx, col_str(0), col_str(2), col_str(1), col_str(3), col_str(4)])?;
+            let sorted = df
+                .lazy()
+                .sort_by_exprs(
+                    [col("province"), col("metric"), col("period"), col("status"), col("basis")],
+                    SortMultipleOptions::default().with_maintain_order(true),
+                )
+                .select([col("idx")])
+                .collect()?;
+            sorted
+                .column("idx")?
+                .u32()?
+                .into_no_null_iter()
+                .map(|i| i as usize)
+                .collect::<Vec<usize>>()
         };
-        let prov = f.province.as_ref().expect("filtered");
-        let period = f.period.expect("filtered");
-        let pref = provinces.by_name(&prov.name);
-        let (lo, hi) = (vmin.get(r).unwrap_or(f.value), vmax.get(r).unwrap_or(f.value));
-        let (tol, absolute) = tolerance(metric.unit_kind);
-        let key = (
-            prov.name.clone(),
-            period.to_string(),
-            f.metric.clone(),
-            f.status.as_str().to_string(),
-            s(f.basis.map(|b| b.as_str())),
-        );
-        let docs_values = per_doc.get(&key).cloned().unwrap_or_default();
-        let other = docs_values
-            .iter()
-            .filter(|(d, _)| d != &f.doc)
-            .max_by(|a, b| (a.1 - f.value).abs().total_cmp(&(b.1 - f.value).abs()))
-            .cloned();
-        let conflict = other.as_ref().is_some_and(|(_, v)| {
-            let spread = (v - f.value).abs();
-            if absolute {
-                spread > tol
-            } else {
-                spread > tol * f.value.abs().max(1e-9)
-            }
-        });
-        let pop = population(provinces, &prov.name, period.year);
-        let per100 = match (metric.unit_kind, pop) {
-            (UnitKind::Subscribers, Some((p, _))) => Some(f.value * 100.0 / p),
-            _ => None,
-        };
-        rows.push(ProvinceMetric {
-            province: prov.name.clone(),
-            province_code: (!prov.code.is_empty()).then(|| prov.code.clone()),
-            region: pref.map(|p| p.region.clone()),
-            province_2025: pref.map(|p| p.merged_2025_into.clone()),
-            period: period.to_string(),
-            year: period.year,
-            metric: f.metric.clone(),
-            tier: f.tier.clone(),
-            unit: f.unit.clone(),
-            status: f.status.as_str().to_string(),
-            basis: f.basis.map(|b| b.as_str().to_string()),
-            value: f.value,
-            value_high: f.value_high,
-            value_min: lo,
-            value_max: hi,
-            n_facts: n_facts.get(r).unwrap_or(1),
-            n_docs: n_docs.get(r).unwrap_or(1),
-            doc: f.doc.clone(),
-            char_start: f.char_start as i64,
-            char_end: f.char_end as i64,
-            conflict,
-            flag: f.flag.map(|x| x.as_str().to_string()),
-            population: pop.map(|p| p.0.round()),
-            population_extrapolated: pop.map(|p| p.1),
-            per_100_inhabitants: per100,
-            implied_population: None,
-            growth_vs_prev_pct: None,
-        });
-        if conflict {
-            report.conflicts += 1;
-            if let Some((od, ov)) = other {
+        let mut rows = Vec::with_capacity(order.len());
+        for i in order {
+            let key = keys[i];
+            let g = &self.groups[key];
+            let (prov, period_s, metric_id, status, basis) = key;
+            let Some(metric) = catalog.get(metric_id) else {
+                return Err(Error::Aggregate(format!("fact with unknown metric {metric_id}")));
+            };
+            let period = Period::parse(period_s).ok_or_else(|| Error::Aggregate(format!("bad period {period_s}")))?;
+            let c = &g.chosen;
+            let pref = provinces.by_name(prov);
+            // disagreement between documents: the other document's value farthest from the choice
+            let (tol, absolute) = tolerance(metric.unit_kind);
+            let other = [g.doc_low, g.doc_high]
+                .into_iter()
+                .flatten()
+                .filter(|(_, d)| *d != c.doc)
+                .max_by(|a, b| (a.0 - c.value).abs().total_cmp(&(b.0 - c.value).abs()));
+            let conflict = other.is_some_and(|(v, _)| {
+                let spread = (v - c.value).abs();
+                if absolute {
+                    spread > tol
+                } else {
+                    spread > tol * c.value.abs().max(1e-9)
+                }
+            });
+            let pop = population(provinces, prov, period.year);
+            let per100 = match (metric.unit_kind, pop) {
+                (UnitKind::Subscribers, Some((p, _))) => Some(c.value * 100.0 / p),
+                _ => None,
+            };
+            let doc = self.docs[c.doc as usize].clone();
+            if let (true, Some((ov, od))) = (conflict, other) {
+                report.conflicts += 1;
+                let od = self.docs[od as usize].clone();
                 anomalies.push(Anomaly {
                     kind: "conflict".into(),
-                    metric: Some(f.metric.clone()),
-                    province: Some(prov.name.clone()),
-                    period: Some(period.to_string()),
-                    doc: f.doc.clone(),
-                    char_start: Some(f.char_start as i64),
-                    char_end: Some(f.char_end as i64),
-                    value: Some(f.value),
+                    metric: Some(metric_id.clone()),
+                    province: Some(prov.clone()),
+                    period: Some(period_s.clone()),
+                    doc: doc.clone(),
+                    char_start: Some(c.char_start),
+                    char_end: Some(c.char_end),
+                    value: Some(c.value),
                     other_value: Some(ov),
                     other_doc: Some(od.clone()),
                     reason: format!(
-                        "sources disagree on {} {} {} ({}): {} in {} vs {} in {}",
-                        prov.name,
-                        f.metric,
-                        period,
-                        f.status.as_str(),
-                        f.value,
-                        f.doc,
-                        ov,
-                        od
+                        "sources disagree on {prov} {metric_id} {period_s} ({status}): {} in {doc} vs {ov} in {od}",
+                        c.value
                     ),
                 });
             }
+            rows.push(ProvinceMetric {
+                province: prov.clone(),
+                province_code: (!c.province_code.is_empty()).then(|| c.province_code.clone()),
+                region: pref.map(|p| p.region.clone()),
+                province_2025: pref.map(|p| p.merged_2025_into.clone()),
+                period: period_s.clone(),
+                year: period.year,
+                metric: metric_id.clone(),
+                tier: c.tier.clone(),
+                unit: c.unit.clone(),
+                status: status.clone(),
+                basis: (!basis.is_empty()).then(|| basis.clone()),
+                value: c.value,
+                value_high: c.value_high,
+                value_min: g.value_min,
+                value_max: g.value_max,
+                n_facts: g.n_facts,
+                n_docs: g.n_docs,
+                doc,
+                char_start: c.char_start,
+                char_end: c.char_end,
+                conflict,
+                flag: c.flag.clone(),
+                population: pop.map(|p| p.0.round()),
+                population_extrapolated: pop.map(|p| p.1),
+                per_100_inhabitants: per100,
+                implied_population: None,
+                growth_vs_prev_pct: None,
+            });
+        }
+        derive(&mut rows, catalog);
+        outliers(&rows, catalog, &mut anomalies);
+        report.groups = rows.len();
+        report.anomalies = anomalies.len();
+        Ok((rows, anomalies, report))
+    }
+}
+
+/// Aggregate a whole set of facts at once (tests, small inputs): the fold over them.
+/// `date_flags` lists documents whose dates clean had to repair: (doc, description).
+pub fn aggregate(
+    facts: &[Fact],
+    date_flags: &[(String, String)],
+    catalog: &Catalog,
+    provinces: &Provinces,
+) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+    let mut acc = Accumulator::new();
+    let mut start = 0;
+    for i in 1..=facts.len() {
+        if i == facts.len() || facts[i].doc != facts[start].doc {
+            acc.add_document(&facts[start..i]);
+            start = i;
         }
     }
-    derive(&mut rows, catalog);
-    outliers(&rows, catalog, &mut anomalies);
-    report.groups = rows.len();
-    report.anomalies = anomalies.len();
-    Ok((rows, anomalies, report))
+    for (doc, flag) in date_flags {
+        acc.add_date_flag(doc, flag);
+    }
+    acc.finish(catalog, provinces)
 }
 
 /// Implied population from a count and its density; growth versus the previous period.

@@ -5,7 +5,8 @@
 //! through a bounded channel; each batch is processed on the rayon pool (decode → clean →
 //! extract → normalize, one document per task) and its rows go to the Parquet writers in input
 //! order before the next batch is taken. Memory is bounded by the batch size and the channel
-//! depth, except the facts kept for the aggregate (a few dozen small rows per document).
+//! depth; the aggregate is a fold whose state grows with the number of province × period ×
+//! metric groups, not with the corpus.
 //! Invariant: rows come out in input order whatever the number of threads.
 
 use std::path::Path;
@@ -20,7 +21,7 @@ use crate::config::{Config, Resources};
 use crate::output::atomic::Staging;
 use crate::output::parquet::{RunStamp, TableWriter};
 use crate::output::rows::{self, BatchBuilder};
-use crate::records::{DocOutput, DocumentRow, Fact, MentionRow, RawInput, Reject};
+use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput, Reject};
 use crate::text::CharIndex;
 use crate::{Error, Result, aggregate, clean, extract, ingest, normalize};
 
@@ -211,8 +212,8 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     let threads = pool.current_num_threads();
     let progress = progress_bar(cfg.progress, bytes_in);
     let clock = StageClock::default();
-    let mut all_facts: Vec<Fact> = Vec::new();
-    let mut date_flags: Vec<(String, String)> = Vec::new();
+    let mut acc = aggregate::Accumulator::new();
+    let mut n_facts = 0usize;
     let (mut n_docs, mut n_rejects, mut n_mentions) = (0usize, 0usize, 0usize);
     let batch_docs = cfg.batch_docs;
     let max_bytes = cfg.max_doc_bytes;
@@ -254,7 +255,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                             p.inc(document.clean.text.len() as u64);
                         }
                         if let Some(f) = &document.clean.meta.date_flag {
-                            date_flags.push((document.clean.doc.clone(), f.clone()));
+                            acc.add_date_flag(&document.clean.doc, f);
                         }
                         let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
                         rows::push_document(
@@ -270,7 +271,8 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                         for f in &facts {
                             rows::push_fact(&mut w.facts.1, f);
                         }
-                        all_facts.extend(facts);
+                        n_facts += facts.len();
+                        acc.add_document(&facts);
                     }
                     DocOutput::Rejected(r) => {
                         n_rejects += 1;
@@ -303,7 +305,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
 
     // the barrier: every document's facts are in
     let t = Instant::now();
-    let (metrics, anomalies, _) = aggregate::aggregate(&all_facts, &date_flags, &res.catalog, &res.provinces)?;
+    let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
     let aggregate_s = t.elapsed().as_secs_f64();
     let pm_table = res.table("province_metrics");
     let (mut pm_w, mut pm_b) = open(&dir, "province_metrics", res, &stamp)?;
@@ -384,7 +386,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         documents: n_docs,
         rejects: n_rejects,
         mentions: n_mentions,
-        facts: all_facts.len(),
+        facts: n_facts,
         province_metrics: metrics.len(),
         anomalies: anomalies.len(),
         elapsed_s: elapsed,
