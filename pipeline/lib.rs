@@ -4,7 +4,8 @@
 //! [`ingest`] (files → [`records::RawDoc`]), [`clean`] (→ [`records::CleanDoc`]),
 //! [`extract`] (→ [`records::Mention`]), [`normalize`] (→ [`records::Fact`]) and
 //! [`aggregate`] (facts → province metrics and anomalies, the one barrier).
-//! [`run`] owns ordering, parallelism and the writers; [`eval`] scores facts against gold.
+//! [`run`] owns ordering, parallelism and the writers; [`eval`] scores facts against gold;
+//! [`synth`] writes synthetic corpora with their gold for scale and accuracy runs.
 //!
 //! Invariants: the same input gives the same rows in the same order, whatever the thread
 //! count; every input document is either in `documents` or in `rejects`.
@@ -23,6 +24,7 @@ pub mod output;
 pub mod records;
 pub mod reference;
 pub mod run;
+pub mod synth;
 pub mod text;
 
 pub use config::Config;

@@ -25,6 +25,22 @@ enum Command {
     Eval(EvalArgs),
     /// Show every number of a text and what it was judged to be, and why.
     Explain(ExplainArgs),
+    /// Write a deterministic synthetic corpus (OUT/corpus/*.jsonl) with its gold (OUT/gold.jsonl).
+    Synth(SynthArgs),
+}
+
+#[derive(Args, Debug)]
+struct SynthArgs {
+    /// Output folder
+    out: PathBuf,
+    /// Number of documents
+    #[arg(long, default_value_t = 1000)]
+    docs: usize,
+    /// Seed: the same seed gives the same corpus
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Args, Debug)]
@@ -151,6 +167,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Synth(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
+            let (docs, gold) = ictstat::synth::synth(&a.out, a.docs, a.seed, &res.provinces)?;
+            println!("wrote {docs} documents and {gold} gold facts to {}", a.out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain(a) => {
             let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())

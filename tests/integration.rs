@@ -606,3 +606,31 @@ fn held_out_articles_stay_above_their_floor() {
     }
     assert_eq!(right, total, "province and period of every held-out document");
 }
+
+#[test]
+fn a_synthetic_corpus_is_extracted_as_its_gold_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let syn = tmp.path().join("syn");
+    run_ok(&["synth", p(&syn), "--docs", "120", "--seed", "11"]);
+    let out = tmp.path().join("out");
+    run_ok(&["run", p(&syn.join("corpus")), "--out", p(&out), "--quiet"]);
+    let o = run_ok(&["eval", "--gold", p(&syn.join("gold.jsonl")), "--out", p(&out), "--json"]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f1 = score["tiers"]["all"]["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.99, "synthetic F1 {f1}");
+    // several reports of the same province and year agree: support without conflicts
+    let pm = table(&out, "province_metrics");
+    let n_docs: Vec<i32> = pm
+        .iter()
+        .flat_map(|b| {
+            let c = b
+                .column(b.schema().index_of("n_docs").unwrap())
+                .as_primitive::<arrow::datatypes::Int32Type>()
+                .clone();
+            (0..c.len()).map(move |i| c.value(i))
+        })
+        .collect();
+    assert!(n_docs.iter().any(|n| *n > 1));
+    let kinds = strings(&table(&out, "anomalies"), "kind");
+    assert!(!kinds.iter().any(|k| k.as_deref() == Some("conflict")), "{kinds:?}");
+}
