@@ -10,16 +10,27 @@ run *ARGS:
 test:
     cargo test
 
-# score the last run against the seed gold
+# score the last run against the seed gold, and the held-out set
 eval:
-    cargo run --release -- eval --gold data/gold/seeds.jsonl
+    cargo run --release -- eval --gold data/gold/seeds.jsonl --brief
+    cargo run --release -- run data/holdout/raw --out target/holdout-out --quiet
+    cargo run --release -- eval --gold data/holdout/gold.jsonl --out target/holdout-out --brief
 
 # formatting and lints, as CI checks them
 lint:
     cargo fmt --check
     cargo clippy --all-targets -- -D warnings
 
-# end-to-end throughput and peak memory of a release run over the bundled data
-bench:
+# micro-benchmarks (criterion) and end-to-end throughput and peak memory at 0.1 GB and 1 GB
+bench: bench-micro (bench-scale "50000") (bench-scale "500000")
+
+bench-micro:
+    cargo bench --bench grammar
+
+# synthesize DOCS reports (~2.2 kB each), run on them, report MB/s, docs/s, peak RSS and F1
+bench-scale DOCS:
     cargo build --release
-    /usr/bin/time -v target/release/ictstat run data/raw --out target/bench-out --quiet 2>&1 | grep -E "Elapsed|Maximum resident|MB/s|documents"
+    test -d target/bench/{{DOCS}} || target/release/ictstat synth target/bench/{{DOCS}} --docs {{DOCS}} --seed 1
+    /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet 2> target/bench/time-{{DOCS}}.txt
+    grep -E "Elapsed|Maximum resident" target/bench/time-{{DOCS}}.txt
+    target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -3
