@@ -89,6 +89,12 @@ fn patterns() -> &'static [Pattern] {
     })
 }
 
+/// All patterns as one set: a sentence is searched only with the patterns that match in it.
+fn pattern_set() -> &'static regex::RegexSet {
+    static S: OnceLock<regex::RegexSet> = OnceLock::new();
+    S.get_or_init(|| regex::RegexSet::new(patterns().iter().map(|p| p.re.as_str())).expect("trap pattern set"))
+}
+
 fn bare_year() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("year pattern"))
@@ -105,7 +111,11 @@ fn list_marker() -> &'static Regex {
 pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap> {
     let mut out: Vec<Trap> = Vec::new();
     let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
-    for pat in patterns() {
+    let present = pattern_set().matches(sentence);
+    for (pi, pat) in patterns().iter().enumerate() {
+        if !present.matched(pi) {
+            continue;
+        }
         for c in pat.re.captures_iter(sentence) {
             let Some(m) = c.get(pat.group) else { continue };
             let (s, e) = (base + m.start(), base + m.end());
