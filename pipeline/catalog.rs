@@ -31,6 +31,8 @@ struct MetricDef {
     #[serde(default)]
     basis_fixed: bool,
     #[serde(default)]
+    context: Option<String>,
+    #[serde(default)]
     max: Option<f64>,
     #[serde(default)]
     per_capita_max: Option<f64>,
@@ -72,6 +74,8 @@ pub struct Metric {
     pub default_basis: Option<Basis>,
     /// The basis is always the default (activities of the period).
     pub basis_fixed: bool,
+    /// The figure's paragraph must speak of ICT (generic activities).
+    pub needs_ict_context: bool,
     pub max: Option<f64>,
     pub per_capita_max: Option<f64>,
     pub density_of: Option<String>,
@@ -106,6 +110,11 @@ impl Catalog {
                     .map(|n| lexicon.feature(n).ok_or_else(|| bad(format!("rule names unknown feature {n:?}"))))
                     .collect()
             };
+            let needs_ict_context = match m.context.as_deref() {
+                None => false,
+                Some("ict") => true,
+                Some(other) => return Err(bad(format!("unknown context {other:?} (ict)"))),
+            };
             let mut rules = Vec::new();
             for r in &m.rules {
                 rules.push(Rule {
@@ -126,6 +135,7 @@ impl Catalog {
                 wording: m.wording,
                 default_basis,
                 basis_fixed: m.basis_fixed,
+                needs_ict_context,
                 max: m.max,
                 per_capita_max: m.per_capita_max,
                 density_of: m.density_of,

@@ -16,6 +16,7 @@ use crate::{Error, Result};
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     schema_version: String,
+    document: DocumentDef,
     features: BTreeMap<String, FeatureDef>,
     status: StatusDef,
     basis: BasisDef,
@@ -32,6 +33,16 @@ struct FeatureDef {
     reach: Option<String>,
     #[serde(default)]
     slot: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DocumentDef {
+    ict_cues: Vec<String>,
+    min_ict_cues: usize,
+    department_subject: Vec<String>,
+    company_titles: Vec<String>,
+    province_wide: Vec<String>,
+    multi_year: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,6 +162,12 @@ pub struct Lexicon {
     /// Slot of each feature (rival features share one), or None.
     pub feature_slot: Vec<Option<String>>,
     pub difference: PhraseSet<()>,
+    pub ict_cues: PhraseSet<()>,
+    pub min_ict_cues: usize,
+    pub department_subject: PhraseSet<()>,
+    pub company_titles: PhraseSet<()>,
+    pub province_wide: PhraseSet<()>,
+    pub multi_year: PhraseSet<()>,
     pub breakdown: PhraseSet<()>,
     pub per100_prefixes: PhraseSet<()>,
     pub features: PhraseSet<usize>,
@@ -227,6 +244,12 @@ impl Lexicon {
             feature_reach,
             feature_slot,
             difference: PhraseSet::new(tagged(&lex.comparison.difference, ())),
+            ict_cues: PhraseSet::new(tagged(&lex.document.ict_cues, ())),
+            min_ict_cues: lex.document.min_ict_cues,
+            department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
+            company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
+            province_wide: PhraseSet::new(tagged(&lex.document.province_wide, ())),
+            multi_year: PhraseSet::new(tagged(&lex.document.multi_year, ())),
             breakdown: PhraseSet::new(tagged(&lex.comparison.breakdown, ())),
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             features: PhraseSet::new(feature_phrases),

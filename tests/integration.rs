@@ -634,3 +634,34 @@ fn a_synthetic_corpus_is_extracted_as_its_gold_says() {
     let kinds = strings(&table(&out, "anomalies"), "kind");
     assert!(!kinds.iter().any(|k| k.as_deref() == Some("conflict")), "{kinds:?}");
 }
+
+#[test]
+fn documents_of_other_sectors_and_single_companies_yield_no_province_facts() {
+    // data/holdout2: five other-sector articles and two company articles with (almost) no gold,
+    // five ICT articles full of traps; first contact was P 0.544 / F1 0.695.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/holdout2/raw", "--out", p(&out), "--quiet"]);
+    let o = run_ok(&[
+        "eval",
+        "--gold",
+        "data/holdout2/gold.jsonl",
+        "--docs",
+        "data/holdout2/docs.txt",
+        "--out",
+        p(&out),
+        "--json",
+    ]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let all = &score["tiers"]["all"];
+    assert!(all["precision"].as_f64().unwrap() >= 0.9, "precision {}", all["precision"]);
+    assert!(all["f1"].as_f64().unwrap() >= 0.9, "F1 {}", all["f1"]);
+    let facts = strings(&table(&out, "facts"), "doc");
+    for negative in ["200_", "201_", "202_", "203_", "204_", "206_"] {
+        let n = facts
+            .iter()
+            .filter(|d| d.as_deref().is_some_and(|d| d.starts_with(negative)))
+            .count();
+        assert_eq!(n, 0, "{negative} is not an ICT report of the province, yet gave {n} facts");
+    }
+}

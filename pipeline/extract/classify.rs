@@ -497,7 +497,12 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         }
                     }
                     m.reason = format!("growth {pct}% of the figure at {}", out[j].start);
-                    if let (Some(parent), Some(_)) = (revenue_growth, ctx.res.catalog.get("revenue_growth_pct")) {
+                    let rg = ctx.res.catalog.get("revenue_growth_pct");
+                    let in_scope = match (&revenue_growth, rg) {
+                        (Some(parent), Some(metric)) => out_of_scope(ctx, s, q, metric, parent, traps).is_none(),
+                        _ => false,
+                    };
+                    if let (Some(parent), Some(_), true) = (revenue_growth, rg, in_scope) {
                         // a stated revenue growth rate is also a fact of its own
                         m.kind = MentionKind::Metric;
                         m.value = Some(pct);
@@ -519,11 +524,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         let revenue = lex
                             .feature("revenue")
                             .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
-                        if revenue {
+                        let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], rg, &mut None);
+                        let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
+                        if let (true, Some((kind, reason))) = (revenue, &scope) {
+                            m.kind = *kind;
+                            m.reason = reason.clone();
+                        } else if revenue {
                             m.kind = MentionKind::Metric;
                             m.value = Some(pct);
                             m.reason = "revenue growth rate (tăng X% ...)".into();
-                            m.claim = Some(make_claim(ctx, si, traps, q, &lv, left_start[i], rg, &mut None));
+                            m.claim = Some(claim);
                         } else {
                             m.reason = "comparison with no figure to attach to".into();
                         }
@@ -537,7 +547,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         // district and company figures are not province facts
         let left_text = &doc.text[left_start[i]..q.start];
-        if district_re().is_match(left_text) && !match_contains(left_text, "các huyện") {
+        if district_re().is_match(left_text) {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();
@@ -557,6 +567,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 if let Some(w) = whole {
                     let mut m = base.clone();
                     m.reason = format!("part of a breakdown of the {} figure at byte {}", claim.metric, w.start);
+                    out.push(m);
+                    continue;
+                }
+                if let Some((kind, reason)) = out_of_scope(ctx, s, q, metric, &claim, traps) {
+                    let mut m = base.clone();
+                    m.kind = kind;
+                    m.reason = reason;
                     out.push(m);
                     continue;
                 }
@@ -654,8 +671,59 @@ fn respectively(ctx: &DocCtx<'_>, from: usize, to: usize, qs: &[Quantity], mut l
     (qs, levels)
 }
 
-fn match_contains(text: &str, needle: &str) -> bool {
-    text.to_lowercase().contains(needle)
+/// Whether a classified figure falls outside what the document can state as a province fact:
+/// a non-ICT document, a generic activity outside an ICT paragraph, a company's own figure,
+/// a flow or amount over several years.
+fn out_of_scope(
+    ctx: &DocCtx<'_>,
+    s: crate::records::Sentence,
+    q: &Quantity,
+    metric: &Metric,
+    claim: &Claim,
+    traps: &[Trap],
+) -> Option<(MentionKind, String)> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    if !ctx.scope.gated {
+        return None;
+    }
+    if !ctx.scope.ict {
+        return Some((MentionKind::Unclassified, format!("{}: the document is not about ICT", metric.id)));
+    }
+    if metric.needs_ict_context {
+        let para = ctx.doc.sentences.iter().filter(|x| x.paragraph == s.paragraph);
+        let (ps, pe) = para.fold((usize::MAX, 0), |(a, b), x| (a.min(x.start), b.max(x.end)));
+        let department = !lex.department_subject.find_all(&hay[s.start..s.end]).is_empty();
+        if ps < pe && lex.ict_cues.find_all(&hay[ps..pe]).is_empty() && !department {
+            return Some((
+                MentionKind::Unclassified,
+                format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),
+            ));
+        }
+    }
+    let sentence = &hay[s.start..s.end];
+    let company_named = lex.feature("company").is_some_and(|f| ctx.features.set(s.start, s.end).has(f));
+    if ctx.scope.company && (lex.province_wide.find_all(sentence).is_empty() || company_named) {
+        return Some((
+            MentionKind::Company,
+            format!("{}: a figure of the company the article is about, not of the province", metric.id),
+        ));
+    }
+    if claim.status != Status::Target
+        && (claim.basis == Some(Basis::Flow) || metric.default_basis.is_none() && metric.unit_kind == UnitKind::Vnd)
+    {
+        let before = &hay[s.start..q.start];
+        let range = traps
+            .iter()
+            .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
+        if range || !lex.multi_year.find_all(before).is_empty() {
+            return Some((
+                MentionKind::Unclassified,
+                format!("{}: a figure over several years, not of the report period", metric.id),
+            ));
+        }
+    }
+    None
 }
 
 /// Status, basis, bound, converted, period and province of a metric figure.
@@ -850,9 +918,15 @@ fn make_claim(
     let mut province = doc.meta.province.clone();
     // `cả nước ... 133 thuê bao/100 dân, trong khi tỉnh đạt 118`: the province speaks again
     let provincial_here = lex.feature("provincial").is_some_and(|f| lv.left.has(f));
-    let national_here = lex
-        .feature("national")
-        .is_some_and(|f| lv.left.has(f) || (!provincial_here && (lv.l[1].has(f) || lv.l[2].has(f))));
+    // `thấp hơn tỷ lệ 35,6% của cả nước`: the country named right after the figure
+    let national_after = lex.feature("national").is_some_and(|f| {
+        let after_end = floor_char_boundary(hay, (q.end + 24).min(doc.sentences[si].end));
+        ctx.features.set(q.end, after_end).has(f) && hay[q.end..after_end].trim_start().starts_with("của")
+    });
+    let national_here = national_after
+        || lex
+            .feature("national")
+            .is_some_and(|f| lv.left.has(f) || (!provincial_here && (lv.l[1].has(f) || lv.l[2].has(f))));
     if national_here && metric.unit_kind != UnitKind::Rank {
         province = Some(ProvinceRef {
             name: NATIONAL.into(),

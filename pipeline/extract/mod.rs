@@ -146,13 +146,60 @@ pub struct DocCtx<'a> {
     /// Match form of the document text (same byte offsets).
     pub hay: String,
     pub features: classify::FeatureIndex,
+    /// Scope of the document (see [`Scope`]).
+    pub scope: Scope,
+}
+
+/// What the document as a whole is about, which bounds what its figures can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// The document speaks of ICT enough for its figures to be ICT facts.
+    pub ict: bool,
+    /// The title makes a company its subject: only province-wide figures count.
+    pub company: bool,
+    /// Apply the document gates at all (off for single sentences: `explain`, tests).
+    pub gated: bool,
+}
+
+impl Scope {
+    /// Read the scope of a document from its text and title.
+    pub fn of(doc: &CleanDoc, hay: &str, lex: &Lexicon) -> Scope {
+        let cues = lex.ict_cues.find_all(hay).len();
+        let title = doc.meta.title.as_deref().map(match_form).unwrap_or_default();
+        Scope {
+            ict: cues >= lex.min_ict_cues,
+            company: !lex.company_titles.find_all(&title).is_empty(),
+            gated: true,
+        }
+    }
+
+    /// No gates: the text is taken to be a provincial ICT report.
+    pub fn open() -> Scope {
+        Scope {
+            ict: true,
+            company: false,
+            gated: false,
+        }
+    }
 }
 
 /// Extract every mention of one document.
 pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport) {
+    extract_scoped(doc, res, None)
+}
+
+/// Extract with a given scope (None: read it from the document).
+pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
     let features = classify::FeatureIndex::new(&res.lexicon, &hay);
-    let ctx = DocCtx { doc, res, hay, features };
+    let scope = scope.unwrap_or_else(|| Scope::of(doc, &hay, &res.lexicon));
+    let ctx = DocCtx {
+        doc,
+        res,
+        hay,
+        features,
+        scope,
+    };
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -444,7 +491,7 @@ pub fn explain(
     res: &Resources,
 ) -> String {
     let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces, &res.outlets);
-    let (mentions, _) = extract(&doc, res);
+    let (mentions, _) = extract_scoped(&doc, res, Some(Scope::open()));
     let mut out = String::new();
     for m in &mentions {
         out.push_str(&format!(

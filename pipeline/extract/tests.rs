@@ -42,7 +42,7 @@ pub(crate) fn facts_of(text: &str, prov: &str, period: &str) -> Vec<Fact> {
         &r.provinces,
         &r.outlets,
     );
-    let (mentions, _) = super::extract(&doc, r);
+    let (mentions, _) = super::extract_scoped(&doc, r, Some(super::Scope::open()));
     let idx = CharIndex::new(&doc.text);
     crate::normalize::normalize(&doc, &mentions, &r.catalog, &r.provinces, &idx).0
 }
