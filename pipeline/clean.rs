@@ -71,7 +71,8 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
         if line.is_empty() {
             continue;
         }
-        if rules.debris.iter().any(|r| r.is_match(&line)) {
+        // debris lines are short; a paragraph is never checked against them
+        if line.len() <= 160 && rules.debris.iter().any(|r| r.is_match(&line)) {
             report.debris_lines += 1;
             continue;
         }
@@ -217,7 +218,7 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 fn year_counts(text: &str) -> BTreeMap<i32, usize> {
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let mut m = BTreeMap::new();
-    for c in re(&YEAR, r"\b(199\d|20[0-3]\d|2040)\b").captures_iter(text) {
+    for c in re(&YEAR, r"(?-u:\b)(199\d|20[0-3]\d|2040)(?-u:\b)").captures_iter(text) {
         *m.entry(c[1].parse().unwrap_or(0)).or_insert(0) += 1;
     }
     m

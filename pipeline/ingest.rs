@@ -502,8 +502,8 @@ fn is_vietnamese_letter(c: char) -> bool {
 }
 
 /// Legacy-font mojibake (TCVN3/VNI text shown as Latin-1/Windows-1252 letters).
-fn mojibake_score(text: &str) -> f64 {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count().max(1);
+fn mojibake_score(text: &str, letters: usize) -> f64 {
+    let letters = letters.max(1);
     // TCVN3 and VNI render Vietnamese letters as these Latin-1 symbols and letters
     let odd = text
         .chars()
@@ -543,12 +543,20 @@ fn mojibake_score(text: &str) -> f64 {
 }
 
 fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result<(), Bad> {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    // one pass: ASCII letters are counted without the Unicode tables
+    let (mut letters, mut viet) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+        } else if c.is_alphabetic() {
+            letters += 1;
+            viet += usize::from(is_vietnamese_letter(c));
+        }
+    }
     if letters == 0 {
         return Err((RejectKind::NotVietnamese, "no letters: nothing to read".into()));
     }
-    let viet = text.chars().filter(|&c| is_vietnamese_letter(c)).count();
-    let moji = mojibake_score(text);
+    let moji = mojibake_score(text, letters);
     if moji > 0.02 {
         warnings.push(format!(
             "legacy-font mojibake suspected (TCVN3/VNI): {:.1}% odd letters",

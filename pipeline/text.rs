@@ -38,6 +38,9 @@ fn with_tone(row: usize, tone: usize) -> char {
 
 /// Lower-case one char if that keeps its UTF-8 length (true for every Vietnamese letter).
 fn lower_same_len(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
         (Some(lc), None) if lc.len_utf8() == c.len_utf8() => lc,
@@ -110,6 +113,7 @@ pub fn is_boundary(s: &str, i: usize) -> bool {
 /// (`15.000bản/năm`, `6.200.000đồng`) are found.
 fn starts_word(s: &str, i: usize) -> bool {
     match s[..i].chars().next_back() {
+        Some(b) if b.is_ascii() => !b.is_ascii_alphabetic(),
         Some(b) => !b.is_alphabetic(),
         None => true,
     }
@@ -117,6 +121,7 @@ fn starts_word(s: &str, i: usize) -> bool {
 
 fn ends_word(s: &str, i: usize) -> bool {
     match s[i..].chars().next() {
+        Some(a) if a.is_ascii() => !a.is_ascii_alphanumeric(),
         Some(a) => !a.is_alphanumeric(),
         None => true,
     }

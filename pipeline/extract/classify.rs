@@ -373,13 +373,21 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .collect();
     // the context figure of each figure: the previous one outside any parenthesis closed since
     // (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` inherits from 950.000)
-    let depth = |at: usize| -> i32 { hay[s.start..at].chars().map(|c| i32::from(c == '(') - i32::from(c == ')')).sum() };
-    let context: Vec<Option<usize>> = (0..n)
-        .map(|i| {
-            let d = depth(qs[i].start);
-            (0..i).rev().find(|&j| depth(qs[j].start) <= d)
-        })
-        .collect();
+    let depths: Vec<i32> = {
+        let mut d = 0;
+        let mut at = s.start;
+        qs.iter()
+            .map(|q| {
+                d += hay[at..q.start]
+                    .bytes()
+                    .map(|b| i32::from(b == b'(') - i32::from(b == b')'))
+                    .sum::<i32>();
+                at = q.start.max(at);
+                d
+            })
+            .collect()
+    };
+    let context: Vec<Option<usize>> = (0..n).map(|i| (0..i).rev().find(|&j| depths[j] <= depths[i])).collect();
     let paragraph_mask = {
         let mut m = FeatSet::default();
         for (f, r) in lex.feature_reach.iter().enumerate() {
@@ -455,6 +463,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .collect();
 
     let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
+    let cues = SentenceCues::of(ctx, s);
     let qs = &qs[..];
     let mut out: Vec<Mention> = Vec::with_capacity(n);
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
@@ -524,7 +533,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         let revenue = lex
                             .feature("revenue")
                             .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
-                        let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], rg, &mut None);
+                        let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], rg, &mut None);
                         let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                         if let (true, Some((kind, reason))) = (revenue, &scope) {
                             m.kind = *kind;
@@ -557,7 +566,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
-                let claim = make_claim(ctx, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
+                let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 let whole = out.iter().find(|w| {
                     w.claim.as_ref().is_some_and(|c| {
@@ -726,10 +735,38 @@ fn out_of_scope(
     None
 }
 
+/// Qualifier cues of one sentence, found once (absolute byte spans) and filtered per figure.
+struct SentenceCues {
+    status: Vec<(usize, usize, StatusCue)>,
+    basis: Vec<(usize, usize, BasisCue)>,
+}
+
+impl SentenceCues {
+    fn of(ctx: &DocCtx<'_>, s: crate::records::Sentence) -> Self {
+        let lex = &ctx.res.lexicon;
+        let text = &ctx.hay[s.start..s.end];
+        SentenceCues {
+            status: lex
+                .status
+                .find_all(text)
+                .into_iter()
+                .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
+                .collect(),
+            basis: lex
+                .basis
+                .find_all(text)
+                .into_iter()
+                .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
+                .collect(),
+        }
+    }
+}
+
 /// Status, basis, bound, converted, period and province of a metric figure.
 #[allow(clippy::too_many_arguments)]
 fn make_claim(
     ctx: &DocCtx<'_>,
+    cues: &SentenceCues,
     si: usize,
     traps: &[Trap],
     q: &Quantity,
@@ -748,7 +785,12 @@ fn make_claim(
     // status: the nearest cue to the left in the sentence
     let mut status = Status::Actual;
     let mut status_at = 0usize;
-    for h in lex.status.find_all(&hay[s.start..q.start]) {
+    for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start) {
+        let h = crate::text::Hit {
+            start: hs,
+            end: he - s.start,
+            tag: &tag,
+        };
         if h.end >= status_at {
             status_at = h.end;
             status = match h.tag {
@@ -854,7 +896,12 @@ fn make_claim(
         let mut strong: Option<(usize, Basis)> = None;
         let mut decisive = false;
         let mut weak: Option<(usize, Basis)> = None;
-        for h in lex.basis.find_all(&hay[left_start..q.start]) {
+        for &(hs, he, tag) in cues.basis.iter().filter(|h| h.0 >= left_start && h.1 <= q.start) {
+            let h = crate::text::Hit {
+                start: hs,
+                end: he - left_start,
+                tag: &tag,
+            };
             let (slot, b) = match h.tag {
                 BasisCue::StockDecisive => {
                     decisive = true;
