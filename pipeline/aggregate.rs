@@ -19,6 +19,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -77,7 +78,8 @@ fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool
 /// What the fold keeps of a fact: no text.
 #[derive(Debug, Clone)]
 struct Candidate {
-    doc: u32,
+    /// Shared by the candidates of one document; dropped when no group refers to it.
+    doc: Rc<str>,
     value: f64,
     value_high: Option<f64>,
     flag: Option<String>,
@@ -97,16 +99,17 @@ struct Group {
     value_max: f64,
     n_facts: u32,
     n_docs: u32,
-    last_doc: u32,
+    last_doc: u64,
     /// First unflagged value of each document: the lowest and highest, with their documents.
-    doc_low: Option<(f64, u32)>,
-    doc_high: Option<(f64, u32)>,
+    doc_low: Option<(f64, Rc<str>)>,
+    doc_high: Option<(f64, Rc<str>)>,
 }
 
 /// The streaming fold of all facts.
 #[derive(Debug, Default)]
 pub struct Accumulator {
-    docs: Vec<String>,
+    /// Documents folded so far (a counter: names live in the groups that need them).
+    docs: u64,
     groups: HashMap<GroupKey, Group>,
     anomalies: Vec<Anomaly>,
 }
@@ -118,22 +121,16 @@ impl Accumulator {
 
     /// Is `a` a better choice than `b` (choice rule of the module header)?
     fn better(&self, a: &Candidate, b: &Candidate) -> bool {
-        let key = |c: &Candidate| {
-            (
-                c.flag.is_some(),
-                std::cmp::Reverse(c.published),
-                self.docs[c.doc as usize].clone(),
-                c.char_start,
-            )
-        };
+        let key = |c: &Candidate| (c.flag.is_some(), std::cmp::Reverse(c.published), c.doc.clone(), c.char_start);
         key(a).cmp(&key(b)) == Ordering::Less
     }
 
     /// Fold one document's facts (call in input order).
     pub fn add_document(&mut self, facts: &[Fact]) {
         let Some(first) = facts.first() else { return };
-        let doc = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
-        self.docs.push(first.doc.clone());
+        self.docs += 1;
+        let doc_no = self.docs;
+        let doc: Rc<str> = Rc::from(first.doc.as_str());
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
             if f.flag.is_some() {
@@ -162,7 +159,7 @@ impl Accumulator {
                 s(f.basis.map(|b| b.as_str())),
             );
             let cand = Candidate {
-                doc,
+                doc: doc.clone(),
                 value: f.value,
                 value_high: f.value_high,
                 flag: f.flag.map(|x| x.as_str().to_string()),
@@ -184,23 +181,23 @@ impl Accumulator {
                 value_max: cand.value,
                 n_facts: 0,
                 n_docs: 0,
-                last_doc: u32::MAX,
+                last_doc: 0,
                 doc_low: None,
                 doc_high: None,
             });
             g.n_facts += 1;
-            if g.last_doc != doc {
+            if g.last_doc != doc_no {
                 g.n_docs += 1;
-                g.last_doc = doc;
+                g.last_doc = doc_no;
             }
             g.value_min = g.value_min.min(cand.value);
             g.value_max = g.value_max.max(cand.value);
             if doc_first {
-                if g.doc_low.is_none_or(|(v, _)| cand.value < v) {
-                    g.doc_low = Some((cand.value, doc));
+                if g.doc_low.as_ref().is_none_or(|(v, _)| cand.value < *v) {
+                    g.doc_low = Some((cand.value, doc.clone()));
                 }
-                if g.doc_high.is_none_or(|(v, _)| cand.value > v) {
-                    g.doc_high = Some((cand.value, doc));
+                if g.doc_high.as_ref().is_none_or(|(v, _)| cand.value > *v) {
+                    g.doc_high = Some((cand.value, doc.clone()));
                 }
             }
             if better == Some(true) {
@@ -280,12 +277,12 @@ impl Accumulator {
             let pref = provinces.by_name(prov);
             // disagreement between documents: the other document's value farthest from the choice
             let (tol, absolute) = tolerance(metric.unit_kind);
-            let other = [g.doc_low, g.doc_high]
+            let other = [g.doc_low.clone(), g.doc_high.clone()]
                 .into_iter()
                 .flatten()
                 .filter(|(_, d)| *d != c.doc)
                 .max_by(|a, b| (a.0 - c.value).abs().total_cmp(&(b.0 - c.value).abs()));
-            let conflict = other.is_some_and(|(v, _)| {
+            let conflict = other.as_ref().is_some_and(|(v, _)| {
                 let spread = (v - c.value).abs();
                 if absolute {
                     spread > tol
@@ -298,10 +295,10 @@ impl Accumulator {
                 (UnitKind::Subscribers, Some((p, _))) => Some(c.value * 100.0 / p),
                 _ => None,
             };
-            let doc = self.docs[c.doc as usize].clone();
+            let doc = c.doc.to_string();
             if let (true, Some((ov, od))) = (conflict, other) {
                 report.conflicts += 1;
-                let od = self.docs[od as usize].clone();
+                let od = od.to_string();
                 anomalies.push(Anomaly {
                     kind: "conflict".into(),
                     metric: Some(metric_id.clone()),

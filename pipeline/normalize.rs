@@ -183,3 +183,97 @@ fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Resources;
+    use crate::records::{Flag, Period};
+    use crate::reference::Provinces;
+    use crate::text::CharIndex;
+
+    fn facts_of(text: &str, province: &str, period: &str) -> Vec<crate::records::Fact> {
+        let r = Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let p: &Provinces = &r.provinces;
+        let idx = p.rows.iter().position(|x| x.name == province).unwrap();
+        let doc = crate::clean::doc_from_text(
+            "t",
+            text,
+            Some(p.reference(idx)),
+            Period::parse(period),
+            &r.clean,
+            &r.provinces,
+            &r.outlets,
+        );
+        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()));
+        super::normalize(&doc, &mentions, &r.catalog, &r.provinces, &CharIndex::new(&doc.text)).0
+    }
+
+    #[test]
+    fn impossible_values_and_counts_their_province_cannot_hold_are_flagged_not_dropped() {
+        let cases: &[(&str, &str, f64, Option<Flag>, &str)] = &[
+            // a density no population has
+            (
+                "Mật độ điện thoại đạt 900 máy/100 dân.",
+                "telephone_density",
+                900.0,
+                Some(Flag::Implausible),
+                "plausible maximum",
+            ),
+            // a share above 100 %
+            (
+                "Tỷ lệ cán bộ, công chức có máy vi tính đạt 130%.",
+                "civil_servants_with_computers_pct",
+                130.0,
+                Some(Flag::Implausible),
+                "plausible maximum",
+            ),
+            // ten times what the density and the census allow
+            (
+                "Thuê bao điện thoại đạt 40.532.154 thuê bao, mật độ 154,5 thuê bao/100 dân.",
+                "telephone_subscribers",
+                40_532_154.0,
+                Some(Flag::Implausible),
+                "154,5",
+            ),
+            // consistent figures are not flagged
+            (
+                "Thuê bao điện thoại đạt 4.053.215 thuê bao, mật độ 130 thuê bao/100 dân.",
+                "telephone_subscribers",
+                4_053_215.0,
+                None,
+                "",
+            ),
+            // digits that group in no convention
+            (
+                "Tổng số thuê bao Internet băng rộng là 73.0000 thuê bao.",
+                "broadband_subscribers",
+                73_000.0,
+                Some(Flag::MalformedNumber),
+                "73.0000",
+            ),
+            // digits and words that disagree
+            (
+                "Tổng số tiền xử phạt vi phạm hành chính là 6.200.000 đồng (sáu triệu ba trăm nghìn đồng).",
+                "admin_fines",
+                6_200_000.0,
+                Some(Flag::WordsMismatch),
+                "6.300.000",
+            ),
+        ];
+        for (text, metric, value, flag, reason) in cases {
+            let facts = facts_of(text, "Nghệ An", "2014");
+            let f = facts
+                .iter()
+                .find(|f| f.metric == *metric && f.value == *value)
+                .unwrap_or_else(|| panic!("{text}: {facts:?}"));
+            assert_eq!(f.flag, *flag, "{text}");
+            assert!(
+                f.flag_reason.as_deref().unwrap_or("").contains(reason),
+                "{text}: {:?}",
+                f.flag_reason
+            );
+        }
+    }
+}
