@@ -31,6 +31,8 @@ struct MetricDef {
     #[serde(default)]
     basis_fixed: bool,
     #[serde(default)]
+    origin: Option<String>,
+    #[serde(default)]
     context: Option<String>,
     #[serde(default)]
     max: Option<f64>,
@@ -76,6 +78,8 @@ pub struct Metric {
     pub basis_fixed: bool,
     /// The figure's paragraph must speak of ICT (generic activities).
     pub needs_ict_context: bool,
+    /// In the spec's catalog (scored by `eval`), or one of ictstat's own (`origin = "ictstat"`).
+    pub in_spec: bool,
     pub max: Option<f64>,
     pub per_capita_max: Option<f64>,
     pub density_of: Option<String>,
@@ -136,6 +140,7 @@ impl Catalog {
                 default_basis,
                 basis_fixed: m.basis_fixed,
                 needs_ict_context,
+                in_spec: m.origin.as_deref().is_none_or(|o| o == "spec"),
                 max: m.max,
                 per_capita_max: m.per_capita_max,
                 density_of: m.density_of,
@@ -163,6 +168,11 @@ impl Catalog {
             version: file.schema_version,
             metrics,
         })
+    }
+
+    /// A metric of the spec's catalog (the ids `eval` scores).
+    pub fn get_spec(&self, id: &str) -> Option<&Metric> {
+        self.get(id).filter(|m| m.in_spec)
     }
 
     pub fn get(&self, id: &str) -> Option<&Metric> {

@@ -238,7 +238,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<serde_json::Map<String, Value>>> {
 
 /// Score predictions against gold. `extra_docs` adds scored documents without gold lines.
 pub fn score(gold: &[serde_json::Map<String, Value>], preds: &[Pred], catalog: &Catalog, extra_docs: &[String]) -> Score {
-    let tier_of = |m: &str| catalog.get(m).map(|x| x.tier.clone());
+    // only the spec's ids are scored: facts under ictstat's own ids are left out, as the
+    // reference scorer leaves them out
+    let tier_of = |m: &str| catalog.get_spec(m).map(|x| x.tier.clone());
     let gold_doc = |g: &serde_json::Map<String, Value>| g.get("doc").and_then(Value::as_str).unwrap_or("").to_string();
     let gold_metric = |g: &serde_json::Map<String, Value>| g.get("metric").and_then(Value::as_str).unwrap_or("").to_string();
     let mut docs: HashSet<String> = gold.iter().map(gold_doc).collect();

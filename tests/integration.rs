@@ -261,6 +261,33 @@ fn eval_agrees_with_the_reference_scorer() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+    // negatives (documents without gold) and facts under ictstat's own ids (pay-TV, DTI rank)
+    let out2 = tmp.path().join("out2");
+    run_ok(&["run", "data/holdout2/raw", "--out", p(&out2), "--quiet"]);
+    let own = strings(&table(&out2, "facts"), "metric");
+    assert!(
+        own.iter()
+            .any(|m| m.as_deref() == Some("paytv_subscribers") || m.as_deref() == Some("dti_rank")),
+        "{own:?}"
+    );
+    let ours = run_ok(&[
+        "eval",
+        "--gold",
+        "data/holdout2/gold.jsonl",
+        "--docs",
+        "data/holdout2/docs.txt",
+        "--out",
+        p(&out2),
+        "--brief",
+    ]);
+    let theirs = Command::new("python3")
+        .arg(&scorer)
+        .arg(repo().join("data/holdout2/gold.jsonl"))
+        .arg(out2.join("facts.parquet"))
+        .arg(repo().join("data/holdout2/docs.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
 }
 
 #[test]
