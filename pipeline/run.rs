@@ -223,21 +223,27 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         let reader = scope.spawn(move || {
             let mut batch = Vec::with_capacity(batch_docs);
             let mut batch_bytes = 0usize;
+            let mut closed = false;
             for f in &files {
+                // bounded batches, by documents and by bytes, sent as soon as they fill: a
+                // JSONL shard of many documents never sits in memory whole
                 let mut emit = |raw: RawInput| {
+                    if closed {
+                        return;
+                    }
                     batch_bytes += match &raw.payload {
                         crate::records::Payload::Bytes(b) | crate::records::Payload::JsonLine(b) => b.len(),
                         crate::records::Payload::Failed(_) => 0,
                     };
                     batch.push(raw);
+                    if batch.len() >= batch_docs || batch_bytes >= 64 << 20 {
+                        closed = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(batch_docs))).is_err();
+                        batch_bytes = 0;
+                    }
                 };
                 ingest::read_file(f, max_bytes, &mut emit);
-                // bounded batches: by documents and by bytes
-                if batch.len() >= batch_docs || batch_bytes >= 64 << 20 {
-                    if tx.send(std::mem::take(&mut batch)).is_err() {
-                        return files.len();
-                    }
-                    batch_bytes = 0;
+                if closed {
+                    return files.len();
                 }
             }
             if !batch.is_empty() {
