@@ -251,16 +251,7 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         bound: None,
         converted: false,
     });
-    gold.push(Gold {
-        metric: "revenue_growth_pct",
-        value: growth as f64,
-        value_high: None,
-        unit: "percent",
-        basis: None,
-        status,
-        bound: None,
-        converted: false,
-    });
+    // `tăng X% so với năm ...` is the growth_pct column of the revenue fact, not a fact of its own
     // an estimate cue governs the rest of its sentence (the seeds' convention)
     gold.push(Gold {
         metric: "budget_contribution",

@@ -497,36 +497,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     }
                     m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
                 }
-                (Compare::Growth { pct, verb }, Some(j)) => {
-                    let mut revenue_growth = None;
+                (Compare::Growth { pct, .. }, Some(j)) => {
+                    // kept as a column of the figure it compares (issue #3: comparisons are
+                    // columns, not facts), whatever the metric
                     if let Some(cl) = out[j].claim.as_mut() {
                         cl.growth_pct = Some(pct);
-                        if verb && cl.metric.ends_with("_revenue") {
-                            revenue_growth = Some(cl.clone());
-                        }
                     }
                     m.reason = format!("growth {pct}% of the figure at {}", out[j].start);
-                    let rg = ctx.res.catalog.get("revenue_growth_pct");
-                    let in_scope = match (&revenue_growth, rg) {
-                        (Some(parent), Some(metric)) => out_of_scope(ctx, s, q, metric, parent, traps).is_none(),
-                        _ => false,
-                    };
-                    if let (Some(parent), Some(_), true) = (revenue_growth, rg, in_scope) {
-                        // a stated revenue growth rate is also a fact of its own
-                        m.kind = MentionKind::Metric;
-                        m.value = Some(pct);
-                        m.reason = format!("revenue growth rate stated with {} at {}", parent.metric, out[j].start);
-                        m.claim = Some(Claim {
-                            metric: "revenue_growth_pct".into(),
-                            growth_pct: None,
-                            plan_share_pct: None,
-                            basis: None,
-                            bound: None,
-                            converted: false,
-                            words_mismatch: None,
-                            ..parent
-                        });
-                    }
                 }
                 (_, None) => {
                     if let (Compare::Growth { pct, verb: true }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct")) {

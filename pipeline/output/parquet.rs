@@ -55,6 +55,10 @@ impl TableWriter {
             .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(|e| pq_err(path, e))?))
             .set_key_value_metadata(Some(kv))
             .set_max_row_group_row_count(Some(128 * 1024))
+            // min/max of long text columns (sentences, documents) would otherwise sit whole in
+            // the footer, which is held in memory until the file closes
+            .set_statistics_truncate_length(Some(64))
+            .set_column_index_truncate_length(Some(64))
             .build();
         let writer = ArrowWriter::try_new(file, table.arrow_schema(), Some(props)).map_err(|e| pq_err(path, e))?;
         Ok(TableWriter {
@@ -72,8 +76,12 @@ impl TableWriter {
         }
         self.rows += batch.num_rows();
         self.writer.write(batch).map_err(|e| pq_err(&self.path, e))?;
-        // a row group per batch at most, so memory stays bounded by the batch size
-        self.writer.flush().map_err(|e| pq_err(&self.path, e))
+        // close the row group once it holds enough: memory stays bounded by the row group,
+        // and the footer (one entry per row group) stays small
+        if self.writer.in_progress_size() >= 32 << 20 || self.writer.in_progress_rows() >= 128 * 1024 {
+            self.writer.flush().map_err(|e| pq_err(&self.path, e))?;
+        }
+        Ok(())
     }
 
     /// Close the file; returns the number of rows written.
