@@ -165,8 +165,8 @@ fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv: &Levels) -
         // `5,25 người/100 dân` is a share of the population
         (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người"),
         (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
-        // `64 hồ sơ thiết kế trạm BTS`
-        (UnitKind::Stations, UnitKind::Count) => f("bts"),
+        // `64 hồ sơ thiết kế trạm BTS` (a design dossier is a station; `64 hộ` is not)
+        (UnitKind::Stations, UnitKind::Count) => f("bts") && (unit.starts_with("hồ sơ") || unit.starts_with("vị trí")),
         // `mỗi kỳ 6.500 bản`, `1,8 triệu bản` in a year: the rules ask for the per-issue or year words
         (UnitKind::Copies | UnitKind::CopiesPerYear, UnitKind::Count) => true,
         (UnitKind::Count, UnitKind::Bare) => true,
