@@ -15,6 +15,10 @@ eval:
     cargo run --release -- eval --gold data/gold/seeds.jsonl --brief
     cargo run --release -- run data/holdout/raw --out target/holdout-out --quiet
     cargo run --release -- eval --gold data/holdout/gold.jsonl --out target/holdout-out --brief
+    cargo run --release -- run data/holdout2/raw --out target/holdout2-out --quiet
+    cargo run --release -- eval --gold data/holdout2/gold.jsonl --docs data/holdout2/docs.txt --out target/holdout2-out --brief
+    cargo run --release -- run data/holdout3/raw --out target/holdout3-out --quiet
+    cargo run --release -- eval --gold data/holdout3/gold.jsonl --out target/holdout3-out --brief
 
 # formatting and lints, as CI checks them
 lint:

@@ -258,10 +258,18 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
     static FULL_DATE: OnceLock<Regex> = OnceLock::new();
     static EVENT: OnceLock<Regex> = OnceLock::new();
     let head: Vec<&String> = paragraphs.iter().take(8).collect();
+    // an outlet given by name (`Báo Hà Tĩnh`, from a page title) becomes its domain when known
+    let given_outlet = raw.given.outlet.as_deref().map(|o| {
+        if o.contains('.') {
+            o.to_lowercase()
+        } else {
+            outlets.by_name(o).map_or_else(|| o.to_lowercase(), String::from)
+        }
+    });
     let mut meta = DocMeta {
         url: raw.given.url.clone(),
         published: raw.given.published,
-        outlet: raw.given.outlet.clone(),
+        outlet: given_outlet,
         ..DocMeta::default()
     };
     // outlets: `(Mic.gov.vn) -`, or a press abbreviation `(BDO) -`, `HGĐT-` from the outlet table
@@ -326,7 +334,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
         }
     }
     meta.title = raw.given.title.clone().or_else(|| title(paragraphs, outlet_re, provinces));
-    meta.province = province(&meta.title, paragraphs, provinces);
+    meta.province = province(&meta.title, raw.given.outlet.as_deref(), paragraphs, provinces);
     let reference_date = meta.published.or(meta.event_date);
     meta.period = period(&meta.title, paragraphs, reference_date, &years);
     meta
@@ -357,7 +365,7 @@ fn title(paragraphs: &[String], outlet_re: &Regex, provinces: &Provinces) -> Opt
         .map(|p| p.trim().to_string())
 }
 
-fn province(title: &Option<String>, paragraphs: &[String], provinces: &Provinces) -> Option<ProvinceRef> {
+fn province(title: &Option<String>, outlet: Option<&str>, paragraphs: &[String], provinces: &Provinces) -> Option<ProvinceRef> {
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
     let mut add = |text: &str, w: f64| {
         let hay = match_form(text);
@@ -374,6 +382,10 @@ fn province(title: &Option<String>, paragraphs: &[String], provinces: &Provinces
     };
     if let Some(t) = title {
         add(t, 4.0);
+    }
+    // the provincial paper that published it (`Báo Ninh Thuận`)
+    if let Some(o) = outlet {
+        add(o, 2.0);
     }
     for (i, p) in paragraphs.iter().enumerate() {
         add(p, if i < 4 { 2.0 } else { 1.0 });

@@ -46,7 +46,17 @@ impl Outlets {
         Ok(Outlets { by_abbreviation })
     }
 
-    /// The domain of an abbreviation written at the start of a line (`(BDO) - ...`, `HGĐT- ...`).
+    /// The domain of an outlet named at the end of a page title (`... | Báo Hà Tĩnh`).
+    pub fn by_name(&self, name: &str) -> Option<&str> {
+        let n = name.trim().to_lowercase();
+        self.by_abbreviation
+            .iter()
+            .find(|(a, _)| a.to_lowercase() == n)
+            .map(|(_, d)| d.as_str())
+    }
+
+    /// The domain of an abbreviation or name written at the start of a line (`(BDO) - ...`,
+    /// `HGĐT- ...`, `Báo Kon Tum - Thứ Sáu, ...`).
     pub fn at_line_start(&self, line: &str) -> Option<&str> {
         let t = line.trim_start().trim_start_matches('(').trim_start();
         self.by_abbreviation.iter().find_map(|(a, d)| {

@@ -692,3 +692,29 @@ fn documents_of_other_sectors_and_single_companies_yield_no_province_facts() {
         assert_eq!(n, 0, "{negative} is not an ICT report of the province, yet gave {n} facts");
     }
 }
+
+#[test]
+fn sub_year_reports_and_html_pages_stay_above_their_floor() {
+    // data/holdout3: quarterly, half-year and nine-month reports, four as full HTML pages with
+    // menus, sidebars of numbered headlines and footers; first contact was F1 0.948.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/holdout3/raw", "--out", p(&out), "--quiet"]);
+    let o = run_ok(&["eval", "--gold", "data/holdout3/gold.jsonl", "--out", p(&out), "--json"]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f1 = score["tiers"]["all"]["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.95, "F1 {f1}");
+    for (a, v) in score["attributes"].as_object().unwrap() {
+        assert!(v.as_f64().unwrap() >= 0.95, "attribute {a}: {v}");
+    }
+    let docs = table(&out, "documents");
+    let (names, periods) = (strings(&docs, "doc"), strings(&docs, "period"));
+    let gold = std::fs::read_to_string(repo().join("data/holdout3/documents.jsonl")).unwrap();
+    let mut right = 0;
+    for line in gold.lines() {
+        let g: serde_json::Value = serde_json::from_str(line).unwrap();
+        let i = names.iter().position(|d| d.as_deref() == g["doc"].as_str()).unwrap();
+        right += usize::from(periods[i].as_deref() == g["period"].as_str());
+    }
+    assert!(right >= 9, "{right} of 10 report periods right");
+}
