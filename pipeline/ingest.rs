@@ -590,17 +590,17 @@ pub fn html_to_text(html: &str) -> (String, GivenMeta) {
         meta.title = Some(crate::text::squash_ws(&a.title));
     }
     // `Headline | Báo Hà Tĩnh`, `Headline - Báo Yên Bái điện tử`: the suffix names the site
-    if let Some(t) = meta.title.clone() {
-        if let Some((head, site)) = t.rsplit_once(" | ").or_else(|| t.rsplit_once(" - ")) {
-            let s = site.trim().to_lowercase();
-            if ["báo", "tạp chí", "cổng thông tin", "trang thông tin", "đài"]
-                .iter()
-                .any(|w| s.starts_with(w))
-                || s.contains(".vn")
-            {
-                meta.title = Some(head.trim().to_string());
-                meta.outlet = Some(site.trim().to_string());
-            }
+    if let Some(t) = meta.title.clone()
+        && let Some((head, site)) = t.rsplit_once(" | ").or_else(|| t.rsplit_once(" - "))
+    {
+        let s = site.trim().to_lowercase();
+        if ["báo", "tạp chí", "cổng thông tin", "trang thông tin", "đài"]
+            .iter()
+            .any(|w| s.starts_with(w))
+            || s.contains(".vn")
+        {
+            meta.title = Some(head.trim().to_string());
+            meta.outlet = Some(site.trim().to_string());
         }
     }
     meta.published = meta.published.or_else(|| a.published_time.as_deref().and_then(parse_iso_date));
