@@ -198,7 +198,9 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                     continue;
                 }
                 let mut sum = 0.0;
-                let mut anchored = specific(q.unit_kind) && q.unit_kind == m.unit_kind;
+                // `đưa tổng số thuê bao hiện có lên 17.340`: the noun before a bare number is its unit
+                let mut anchored = (specific(q.unit_kind) && q.unit_kind == m.unit_kind)
+                    || (q.unit_kind == UnitKind::Bare && matches!(m.unit_kind, UnitKind::Subscribers | UnitKind::Stations));
                 let mut deepest = 0;
                 let mut ok = true;
                 for &f in &r.all {
@@ -431,8 +433,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 _ => FeatSet::default(),
             };
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
-            // the predicate after the last figure (`A và B đã có mạng nội bộ`) speaks of all of them
-            let tail = ctx.features.set(right_end[n - 1], s.end).mask(no_units);
+            // the predicate after a figure, to the end of its clause (`38/38 sở, ngành và UBND
+            // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
+            let tail_end = hay[right_end[i]..s.end].find(';').map_or(s.end, |k| right_end[i] + k);
+            let tail = ctx.features.set(right_end[i], tail_end).mask(no_units);
             let left = ctx
                 .features
                 .set(left_start[i], qs[i].start)
@@ -532,8 +536,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             continue;
         }
         // district and company figures are not province facts
+        // a district named as the figure's near subject (`huyện Hướng Hóa mới đạt 78 máy/100 dân`),
+        // not a place where the activity happened earlier in the clause
         let left_text = &doc.text[left_start[i]..q.start];
-        if district_re().is_match(left_text) {
+        let near: String = {
+            let words: Vec<&str> = left_text.split_whitespace().collect();
+            words[words.len().saturating_sub(8)..].join(" ")
+        };
+        if district_re().is_match(&near) {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();
