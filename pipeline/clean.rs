@@ -499,12 +499,26 @@ fn period(title: &Option<String>, paragraphs: &[String], reference: Option<Naive
             if sentence_start && part == PeriodPart::Year {
                 w += 1.5;
             }
+            // `tăng 6,8% so với năm 2021` names the baseline, not the period reported
+            if tail.trim_end().ends_with("so với") || tail.trim_end().ends_with("cùng kỳ") {
+                w = -0.5;
+            }
             if li == 0 {
                 w *= 1.2;
             }
             let p = Period { year: y, part };
             *scores.entry(p).or_insert(0.0) += w;
             // a quarter without its year takes the year of the nearest `quý N/YYYY`
+        }
+    }
+    // the publication date suggests the year reported: the same year from March on, the year
+    // before in January and February (year-end conferences)
+    if let Some(r) = reference {
+        let y = if r.month() <= 2 { r.year() - 1 } else { r.year() };
+        for (p, s) in scores.iter_mut() {
+            if p.year == y && *s > 0.0 {
+                *s += 0.75;
+            }
         }
     }
     let best = scores

@@ -787,11 +787,13 @@ fn make_claim(
         }
     }
     let mut target_year = None;
+    let sub_year = doc_period.is_some_and(|p| p.part != PeriodPart::Year);
     for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
         let y: i32 = c[1].parse().unwrap_or(0);
-        let future = doc_year.is_none_or(|dy| y > dy);
+        // a plan for a later year, or for the rest of this year in a quarterly or half-year report
+        let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
         let m = c.get(0).expect("match");
-        if future && m.end() >= status_at {
+        if future && s.start + m.end() >= s.start + status_at {
             status_at = m.end();
             status = Status::Target;
         }
@@ -800,6 +802,10 @@ fn make_claim(
         }
     }
 
+    let opening_end = hay[s.start..s.end]
+        .find(',')
+        .filter(|&k| k <= 60)
+        .map_or(s.start + 12, |k| s.start + k);
     // period: the document's, unless the figure's own clause names another
     let mut period = doc_period;
     if status == Status::Target {
@@ -811,15 +817,20 @@ fn make_claim(
                 .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
                 .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
         });
-        if let Some(y) = y {
-            period = Some(Period::year(y));
+        match (y, doc_period) {
+            (Some(y), _) => period = Some(Period::year(y)),
+            // a target with no year in a year-end review is for the next year; in a quarterly or
+            // half-year report, for the year under way
+            (None, Some(dp)) => period = Some(Period::year(if dp.part == PeriodPart::Year { dp.year + 1 } else { dp.year })),
+            (None, None) => {}
         }
     } else {
         let own: Vec<&Trap> = traps
             .iter()
             .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)
-            // the figure's own clause, or the sentence's opening (`Năm 2019, ...`)
-            .filter(|t| t.start >= left_start || t.start <= s.start + 12)
+            // the figure's own clause, or the sentence's opening clause (`Năm 2019, ...`,
+            // `Nhìn lại cả năm 2018, ...`)
+            .filter(|t| t.start >= left_start || t.end <= opening_end)
             .filter(|t| {
                 let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
                 !before.contains("so với")
@@ -873,6 +884,11 @@ fn make_claim(
             }
             _ => {}
         }
+    }
+
+    // a rank is of a year (`công bố trong quý II, ... ICT Index năm 2020`)
+    if metric.unit_kind == UnitKind::Rank {
+        period = period.map(|p| Period::year(p.year));
     }
 
     // basis, for counts
