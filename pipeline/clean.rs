@@ -203,6 +203,37 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
     if start < p.len() && !p[start..].trim().is_empty() {
         out.push((start, p.len()));
     }
+    // a flattened table or a page without full stops is no sentence: cut runs longer than
+    // MAX_SENTENCE at `;`, else at white space, so per-sentence work stays linear
+    out.into_iter().flat_map(|(s, e)| cut_long(p, s, e)).collect()
+}
+
+/// Longest sentence the extractor reads, in bytes.
+const MAX_SENTENCE: usize = 1200;
+
+fn cut_long(p: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = start;
+    while end - s > MAX_SENTENCE {
+        let limit = crate::text::floor_char_boundary(p, s + MAX_SENTENCE);
+        let window = &p[s..limit];
+        let cut = window
+            .rfind("; ")
+            .map(|i| s + i + 1)
+            .or_else(|| window.rfind(' ').map(|i| s + i))
+            .filter(|&c| c > s)
+            .unwrap_or(limit);
+        out.push((s, cut));
+        s = cut
+            + p[cut..end]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(char::len_utf8)
+                .sum::<usize>();
+    }
+    if s < end {
+        out.push((s, end));
+    }
     out
 }
 
@@ -562,6 +593,20 @@ mod tests {
                 "Hết"
             ]
         );
+    }
+
+    #[test]
+    fn a_run_without_full_stops_is_cut_into_bounded_sentences() {
+        let p = (0..500)
+            .map(|i| format!("huyện {i} có {i} thuê bao"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let spans = split_sentences(&p, &abbr());
+        assert!(spans.len() > 5);
+        assert!(spans.iter().all(|(s, e)| e - s <= MAX_SENTENCE));
+        // nothing is lost: the spans cover the text but for the white space between them
+        let joined: String = spans.iter().map(|&(s, e)| p[s..e].trim()).collect::<Vec<_>>().join(" ");
+        assert_eq!(joined.split_whitespace().count(), p.split_whitespace().count());
     }
 
     #[test]
