@@ -19,7 +19,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -79,7 +79,7 @@ fn population(provinces: &Provinces, name: &str, year: i32) -> Option<(f64, bool
 #[derive(Debug, Clone)]
 struct Candidate {
     /// Shared by the candidates of one document; dropped when no group refers to it.
-    doc: Rc<str>,
+    doc: Arc<str>,
     value: f64,
     value_high: Option<f64>,
     flag: Option<String>,
@@ -101,8 +101,8 @@ struct Group {
     n_docs: u32,
     last_doc: u64,
     /// First unflagged value of each document: the lowest and highest, with their documents.
-    doc_low: Option<(f64, Rc<str>)>,
-    doc_high: Option<(f64, Rc<str>)>,
+    doc_low: Option<(f64, Arc<str>)>,
+    doc_high: Option<(f64, Arc<str>)>,
 }
 
 /// The streaming fold of all facts.
@@ -130,7 +130,7 @@ impl Accumulator {
         let Some(first) = facts.first() else { return };
         self.docs += 1;
         let doc_no = self.docs;
-        let doc: Rc<str> = Rc::from(first.doc.as_str());
+        let doc: Arc<str> = Arc::from(first.doc.as_str());
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
             if f.flag.is_some() {

@@ -155,6 +155,16 @@ struct Manifest<'a> {
     elapsed_seconds: f64,
 }
 
+/// What the writer thread hands back: the open writers and the fold of the facts.
+struct Written {
+    w: DocWriters,
+    acc: aggregate::Accumulator,
+    n_docs: usize,
+    n_rejects: usize,
+    n_mentions: usize,
+    n_facts: usize,
+}
+
 /// Writers of the per-document tables, with one batch builder each.
 struct DocWriters {
     documents: (TableWriter, BatchBuilder),
@@ -199,7 +209,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     let bytes_in: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
     let staging = Staging::new(&cfg.out, &run_id)?;
     let dir = staging.dir().to_path_buf();
-    let mut w = DocWriters {
+    let w = DocWriters {
         documents: open(&dir, "documents", res, &stamp)?,
         mentions: open(&dir, "mentions", res, &stamp)?,
         facts: open(&dir, "facts", res, &stamp)?,
@@ -212,13 +222,10 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     let threads = pool.current_num_threads();
     let progress = progress_bar(cfg.progress, bytes_in);
     let clock = StageClock::default();
-    let mut acc = aggregate::Accumulator::new();
-    let mut n_facts = 0usize;
-    let (mut n_docs, mut n_rejects, mut n_mentions) = (0usize, 0usize, 0usize);
     let batch_docs = cfg.batch_docs;
     let max_bytes = cfg.max_doc_bytes;
 
-    let write_result: Result<()> = std::thread::scope(|scope| {
+    let written: Result<Written> = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<RawInput>>(2);
         let reader = scope.spawn(move || {
             let mut batch = Vec::with_capacity(batch_docs);
@@ -251,50 +258,79 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
             }
             files.len()
         });
+        // the writers run on their own thread, so the workers never wait for Parquet encoding
+        let (otx, orx) = sync_channel::<Vec<DocOutput>>(2);
+        let progress = &progress;
+        let writer = scope.spawn(move || -> Result<Written> {
+            let mut w = w;
+            let mut acc = aggregate::Accumulator::new();
+            let (mut n_docs, mut n_rejects, mut n_mentions, mut n_facts) = (0usize, 0usize, 0usize, 0usize);
+            for outputs in orx {
+                for out in outputs {
+                    match out {
+                        DocOutput::Done { document, mentions, facts } => {
+                            n_docs += 1;
+                            if let Some(p) = &progress {
+                                p.inc(document.clean.text.len() as u64);
+                            }
+                            if let Some(f) = &document.clean.meta.date_flag {
+                                acc.add_date_flag(&document.clean.doc, f);
+                            }
+                            let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
+                            rows::push_document(
+                                &mut w.documents.1,
+                                &document,
+                                pref.map(|p| p.region.as_str()),
+                                pref.map(|p| p.merged_2025_into.as_str()),
+                            );
+                            for m in &mentions {
+                                rows::push_mention(&mut w.mentions.1, m);
+                            }
+                            n_mentions += mentions.len();
+                            for f in &facts {
+                                rows::push_fact(&mut w.facts.1, f);
+                            }
+                            n_facts += facts.len();
+                            acc.add_document(&facts);
+                        }
+                        DocOutput::Rejected(r) => {
+                            n_rejects += 1;
+                            push_reject(&mut w.rejects.1, &r);
+                        }
+                    }
+                    flush(&mut w.documents, false)?;
+                    flush(&mut w.mentions, false)?;
+                    flush(&mut w.facts, false)?;
+                    flush(&mut w.rejects, false)?;
+                }
+            }
+            Ok(Written {
+                w,
+                acc,
+                n_docs,
+                n_rejects,
+                n_mentions,
+                n_facts,
+            })
+        });
         for batch in rx {
             let outputs: Vec<DocOutput> = pool.install(|| batch.into_par_iter().map(|raw| process_timed(raw, res, &clock)).collect());
-            for out in outputs {
-                match out {
-                    DocOutput::Done { document, mentions, facts } => {
-                        n_docs += 1;
-                        if let Some(p) = &progress {
-                            p.inc(document.clean.text.len() as u64);
-                        }
-                        if let Some(f) = &document.clean.meta.date_flag {
-                            acc.add_date_flag(&document.clean.doc, f);
-                        }
-                        let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
-                        rows::push_document(
-                            &mut w.documents.1,
-                            &document,
-                            pref.map(|p| p.region.as_str()),
-                            pref.map(|p| p.merged_2025_into.as_str()),
-                        );
-                        for m in &mentions {
-                            rows::push_mention(&mut w.mentions.1, m);
-                        }
-                        n_mentions += mentions.len();
-                        for f in &facts {
-                            rows::push_fact(&mut w.facts.1, f);
-                        }
-                        n_facts += facts.len();
-                        acc.add_document(&facts);
-                    }
-                    DocOutput::Rejected(r) => {
-                        n_rejects += 1;
-                        push_reject(&mut w.rejects.1, &r);
-                    }
-                }
-                flush(&mut w.documents, false)?;
-                flush(&mut w.mentions, false)?;
-                flush(&mut w.facts, false)?;
-                flush(&mut w.rejects, false)?;
+            if otx.send(outputs).is_err() {
+                break;
             }
         }
+        drop(otx);
         reader.join().map_err(|_| Error::Aggregate("reader thread panicked".into()))?;
-        Ok(())
+        writer.join().map_err(|_| Error::Aggregate("writer thread panicked".into()))?
     });
-    write_result?;
+    let Written {
+        w,
+        acc,
+        n_docs,
+        n_rejects,
+        n_mentions,
+        n_facts,
+    } = written?;
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
