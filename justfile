@@ -19,6 +19,8 @@ eval:
     cargo run --release -- eval --gold data/holdout2/gold.jsonl --docs data/holdout2/docs.txt --out target/holdout2-out --brief
     cargo run --release -- run data/holdout3/raw --out target/holdout3-out --quiet
     cargo run --release -- eval --gold data/holdout3/gold.jsonl --out target/holdout3-out --brief
+    cargo run --release -- run data/holdout4/raw --out target/holdout4-out --quiet
+    cargo run --release -- eval --gold data/holdout4/gold.jsonl --docs data/holdout4/docs.txt --out target/holdout4-out --brief
 
 # formatting and lints, as CI checks them
 lint:

@@ -718,3 +718,25 @@ fn sub_year_reports_and_html_pages_stay_above_their_floor() {
     }
     assert!(right >= 9, "{right} of 10 report periods right");
 }
+
+#[test]
+fn regional_round_ups_features_and_interviews_stay_above_their_floor() {
+    // data/holdout4: features, regional round-ups naming several provinces, interviews, short
+    // news and a negative; first contact was F1 0.983, province accuracy 0.87.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/holdout4/raw", "--out", p(&out), "--quiet"]);
+    let o = run_ok(&[
+        "eval",
+        "--gold",
+        "data/holdout4/gold.jsonl",
+        "--docs",
+        "data/holdout4/docs.txt",
+        "--out",
+        p(&out),
+        "--json",
+    ]);
+    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.95, "{}", score["tiers"]["all"]);
+    assert!(score["attributes"]["province"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
+}

@@ -984,7 +984,22 @@ fn make_claim(
         });
     } else {
         let own = &hay[left_start..q.start];
-        let named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
+        let mut named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
+        if named.is_empty() && ctx.scope.multi_province {
+            // a round-up: the province named last before the figure in its paragraph
+            let para_start = doc
+                .sentences
+                .iter()
+                .find(|x| x.paragraph == s.paragraph)
+                .map_or(s.start, |x| x.start);
+            named = ctx
+                .res
+                .provinces
+                .find_all(&hay[para_start..q.start])
+                .iter()
+                .map(|h| *h.tag)
+                .collect();
+        }
         if let Some(&p) = named.last() {
             let r = ctx.res.provinces.reference(p);
             if province.as_ref().is_none_or(|d| d.name != r.name) {

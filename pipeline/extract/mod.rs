@@ -157,6 +157,9 @@ pub struct Scope {
     pub ict: bool,
     /// The title makes a company its subject: only province-wide figures count.
     pub company: bool,
+    /// The document reports on several provinces (a regional round-up): a figure belongs to
+    /// the province named last before it in its paragraph.
+    pub multi_province: bool,
     /// Apply the document gates at all (off for single sentences: `explain`, tests).
     pub gated: bool,
 }
@@ -169,8 +172,18 @@ impl Scope {
         Scope {
             ict: cues >= lex.min_ict_cues,
             company: !lex.company_titles.find_all(&title).is_empty(),
+            multi_province: false,
             gated: true,
         }
+    }
+
+    /// Add what needs the province table: whether several provinces are reported on.
+    pub fn with_provinces(mut self, hay: &str, provinces: &crate::reference::Provinces) -> Scope {
+        let mut named: Vec<usize> = provinces.find_all(hay).iter().map(|h| *h.tag).collect();
+        named.sort_unstable();
+        named.dedup();
+        self.multi_province = named.len() >= 3;
+        self
     }
 
     /// No gates: the text is taken to be a provincial ICT report.
@@ -178,6 +191,7 @@ impl Scope {
         Scope {
             ict: true,
             company: false,
+            multi_province: false,
             gated: false,
         }
     }
@@ -192,7 +206,7 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
     let features = classify::FeatureIndex::new(&res.lexicon, &hay);
-    let scope = scope.unwrap_or_else(|| Scope::of(doc, &hay, &res.lexicon));
+    let scope = scope.unwrap_or_else(|| Scope::of(doc, &hay, &res.lexicon).with_provinces(&hay, &res.provinces));
     let ctx = DocCtx {
         doc,
         res,
