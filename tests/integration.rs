@@ -606,15 +606,26 @@ fn seed_documents_match_their_gold_metadata() {
     assert_eq!(checked, 5);
 }
 
+/// Run a held-out set and score it: the output folder (in `tmp`) and the scores as JSON.
+fn run_and_score(tmp: &Path, set: &str, with_docs: bool) -> (PathBuf, serde_json::Value) {
+    let out = tmp.join("out");
+    run_ok(&["run", &format!("data/{set}/raw"), "--out", p(&out), "--quiet"]);
+    let gold = format!("data/{set}/gold.jsonl");
+    let docs = format!("data/{set}/docs.txt");
+    let mut args = vec!["eval", "--gold", gold.as_str(), "--out", p(&out), "--json"];
+    if with_docs {
+        args.extend(["--docs", docs.as_str()]);
+    }
+    let o = run_ok(&args);
+    (out.clone(), serde_json::from_slice(&o.stdout).unwrap())
+}
+
 #[test]
 fn held_out_articles_stay_above_their_floor() {
     // data/holdout was written independently of the extractor; its first-contact score was
     // F1 0.931. The floor guards against regressions on text the rules were not written from.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&["run", "data/holdout/raw", "--out", p(&out), "--quiet"]);
-    let o = run_ok(&["eval", "--gold", "data/holdout/gold.jsonl", "--out", p(&out), "--json"]);
-    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (out, score) = run_and_score(tmp.path(), "holdout", false);
     let f1 = score["tiers"]["all"]["f1"].as_f64().unwrap();
     assert!(f1 >= 0.95, "held-out F1 {f1}");
     assert_eq!(score["flags_matched_and_flagged"], 2);
@@ -667,19 +678,7 @@ fn documents_of_other_sectors_and_single_companies_yield_no_province_facts() {
     // data/holdout2: five other-sector articles and two company articles with (almost) no gold,
     // five ICT articles full of traps; first contact was P 0.544 / F1 0.695.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&["run", "data/holdout2/raw", "--out", p(&out), "--quiet"]);
-    let o = run_ok(&[
-        "eval",
-        "--gold",
-        "data/holdout2/gold.jsonl",
-        "--docs",
-        "data/holdout2/docs.txt",
-        "--out",
-        p(&out),
-        "--json",
-    ]);
-    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (out, score) = run_and_score(tmp.path(), "holdout2", true);
     let all = &score["tiers"]["all"];
     assert!(all["precision"].as_f64().unwrap() >= 0.9, "precision {}", all["precision"]);
     assert!(all["f1"].as_f64().unwrap() >= 0.9, "F1 {}", all["f1"]);
@@ -698,10 +697,7 @@ fn sub_year_reports_and_html_pages_stay_above_their_floor() {
     // data/holdout3: quarterly, half-year and nine-month reports, four as full HTML pages with
     // menus, sidebars of numbered headlines and footers; first contact was F1 0.948.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&["run", "data/holdout3/raw", "--out", p(&out), "--quiet"]);
-    let o = run_ok(&["eval", "--gold", "data/holdout3/gold.jsonl", "--out", p(&out), "--json"]);
-    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (out, score) = run_and_score(tmp.path(), "holdout3", false);
     let f1 = score["tiers"]["all"]["f1"].as_f64().unwrap();
     assert!(f1 >= 0.95, "F1 {f1}");
     for (a, v) in score["attributes"].as_object().unwrap() {
@@ -724,19 +720,7 @@ fn regional_round_ups_features_and_interviews_stay_above_their_floor() {
     // data/holdout4: features, regional round-ups naming several provinces, interviews, short
     // news and a negative; first contact was F1 0.983, province accuracy 0.87.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&["run", "data/holdout4/raw", "--out", p(&out), "--quiet"]);
-    let o = run_ok(&[
-        "eval",
-        "--gold",
-        "data/holdout4/gold.jsonl",
-        "--docs",
-        "data/holdout4/docs.txt",
-        "--out",
-        p(&out),
-        "--json",
-    ]);
-    let score: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout4", true);
     assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.95, "{}", score["tiers"]["all"]);
     assert!(score["attributes"]["province"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
 }
