@@ -591,6 +591,19 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 out.push(m);
             }
             None => {
+                // one figure for two media (`sóng phát thanh và truyền hình phủ 98% dân số`):
+                // a fact for each, read with one medium at a time
+                let shared = shared_media(ctx, si, traps, q, &lv, left_start[i], &cues, s);
+                if !shared.is_empty() {
+                    for (metric, claim) in shared {
+                        let mut m = base.clone();
+                        m.kind = MentionKind::Metric;
+                        m.reason = format!("{metric}: one figure stated for two media");
+                        m.claim = Some(claim);
+                        out.push(m);
+                    }
+                    continue;
+                }
                 let mut m = base.clone();
                 let names = lv.l[0].names(lex);
                 m.reason = if names.is_empty() {
@@ -665,6 +678,44 @@ fn respectively(ctx: &DocCtx<'_>, from: usize, to: usize, qs: &[Quantity], mut l
         }
     }
     (qs, levels)
+}
+
+/// Claims for a figure whose own clause names two media joined as one subject (radio and
+/// television): each medium's metric, read with the other medium masked out.
+#[allow(clippy::too_many_arguments)]
+fn shared_media(
+    ctx: &DocCtx<'_>,
+    si: usize,
+    traps: &[Trap],
+    q: &Quantity,
+    lv: &Levels,
+    left_start: usize,
+    cues: &SentenceCues,
+    s: crate::records::Sentence,
+) -> Vec<(String, Claim)> {
+    let lex = &ctx.res.lexicon;
+    let (Some(radio), Some(tv)) = (lex.feature("radio"), lex.feature("tv")) else {
+        return Vec::new();
+    };
+    if !(lv.l[0].has(radio) && lv.l[0].has(tv)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for drop in [tv, radio] {
+        let mut one = *lv;
+        for k in 0..one.l.len() {
+            one.l[k] = one.l[k].mask(FeatSet(!(1u128 << drop)));
+        }
+        one.left = one.left.mask(FeatSet(!(1u128 << drop)));
+        if let Some((mi, _, _)) = best_metric(ctx, q, &one) {
+            let metric = &ctx.res.catalog.metrics[mi];
+            let claim = make_claim(ctx, cues, si, traps, q, &one, left_start, metric, &mut None);
+            if out_of_scope(ctx, s, q, metric, &claim, traps).is_none() {
+                out.push((metric.id.clone(), claim));
+            }
+        }
+    }
+    if out.len() == 2 { out } else { Vec::new() }
 }
 
 /// Whether a classified figure falls outside what the document can state as a province fact:

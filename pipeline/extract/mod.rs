@@ -7,7 +7,9 @@
 //! comparison attached to another figure, or an unclassified number.
 //!
 //! Invariants: pure (same document, same mentions); spans are byte offsets into
-//! `CleanDoc::text` and never overlap; a number inside a trap is never a statistic.
+//! `CleanDoc::text` and never overlap, except that a figure stated for two metrics at once
+//! (`phát thanh và truyền hình ... 98%`) is two mentions of one span; a number inside a trap is
+//! never a statistic.
 
 pub mod classify;
 pub mod number;
