@@ -539,7 +539,6 @@ fn period(title: &Option<String>, paragraphs: &[String], reference: Option<Naive
             }
             let p = Period { year: y, part };
             *scores.entry(p).or_insert(0.0) += w;
-            // a quarter without its year takes the year of the nearest `quý N/YYYY`
         }
     }
     // the publication date suggests the year reported: the same year from March on, the year

@@ -158,6 +158,7 @@ pub struct Lexicon {
     pub units_version: String,
     /// Feature names, index = feature id.
     pub feature_names: Vec<String>,
+    feature_ids: std::collections::HashMap<String, usize>,
     pub feature_reach: Vec<Reach>,
     /// Slot of each feature (rival features share one), or None.
     pub feature_slot: Vec<Option<String>>,
@@ -237,12 +238,14 @@ impl Lexicon {
                 .map(|(k, v)| (k.clone(), NumWord::Scale(*v))),
         );
 
+        let feature_ids = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         Ok(Lexicon {
             version: lex.schema_version,
             units_version: units.schema_version,
             feature_names,
             feature_reach,
             feature_slot,
+            feature_ids,
             difference: PhraseSet::new(tagged(&lex.comparison.difference, ())),
             ict_cues: PhraseSet::new(tagged(&lex.document.ict_cues, ())),
             min_ict_cues: lex.document.min_ict_cues,
@@ -283,6 +286,6 @@ impl Lexicon {
 
     /// Feature id by name.
     pub fn feature(&self, name: &str) -> Option<usize> {
-        self.feature_names.iter().position(|n| n == name)
+        self.feature_ids.get(name).copied()
     }
 }

@@ -21,7 +21,7 @@ use crate::config::{Config, Resources};
 use crate::output::atomic::Staging;
 use crate::output::parquet::{RunStamp, TableWriter};
 use crate::output::rows::{self, BatchBuilder};
-use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput, Reject};
+use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput};
 use crate::text::CharIndex;
 use crate::{Error, Result, aggregate, clean, extract, ingest, normalize};
 
@@ -295,7 +295,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                         }
                         DocOutput::Rejected(r) => {
                             n_rejects += 1;
-                            push_reject(&mut w.rejects.1, &r);
+                            rows::push_reject(&mut w.rejects.1, &r);
                         }
                     }
                     flush(&mut w.documents, false)?;
@@ -434,10 +434,6 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         elapsed_s: elapsed,
         threads,
     })
-}
-
-fn push_reject(b: &mut BatchBuilder, r: &Reject) {
-    rows::push_reject(b, r);
 }
 
 fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {

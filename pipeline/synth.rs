@@ -45,6 +45,7 @@ impl Rng {
 }
 
 /// One gold fact of a synthetic document.
+#[derive(Debug)]
 struct Gold {
     metric: &'static str,
     value: f64,
@@ -53,7 +54,28 @@ struct Gold {
     basis: Option<&'static str>,
     status: &'static str,
     bound: Option<&'static str>,
-    converted: bool,
+}
+
+impl Gold {
+    fn new(metric: &'static str, value: f64, unit: &'static str, basis: Option<&'static str>, status: &'static str) -> Self {
+        Gold {
+            metric,
+            value,
+            value_high: None,
+            unit,
+            basis,
+            status,
+            bound: None,
+        }
+    }
+    fn bound(mut self, b: Option<&'static str>) -> Self {
+        self.bound = b;
+        self
+    }
+    fn high(mut self, h: f64) -> Self {
+        self.value_high = Some(h);
+        self
+    }
 }
 
 fn money(rng: &mut Rng, lo: u64, hi: u64) -> (String, f64) {
@@ -132,26 +154,14 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         "Năm {year}, tổng số thuê bao điện thoại trên địa bàn {verb} {subs_text} thuê bao, mật độ {} thuê bao/100 dân",
         format_digits(density, 1)
     );
-    gold.push(Gold {
-        metric: "telephone_subscribers",
-        value: count_value(&subs_text, subs),
-        value_high: None,
-        unit: "subscribers",
-        basis: Some("stock"),
+    gold.push(Gold::new(
+        "telephone_subscribers",
+        count_value(&subs_text, subs),
+        "subscribers",
+        Some("stock"),
         status,
-        bound: None,
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "telephone_density",
-        value: density,
-        value_high: None,
-        unit: "per_100_inhabitants",
-        basis: None,
-        status,
-        bound: None,
-        converted: false,
-    });
+    ));
+    gold.push(Gold::new("telephone_density", density, "per_100_inhabitants", None, status));
     if rng.chance(0.5) {
         t.push_str(&format!(
             ", tăng {} thuê bao so với cùng kỳ",
@@ -166,26 +176,20 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         format_digits(flow as f64, 0),
         format_digits(inet as f64, 0)
     ));
-    gold.push(Gold {
-        metric: "broadband_subscribers",
-        value: flow as f64,
-        value_high: None,
-        unit: "subscribers",
-        basis: Some("flow"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "broadband_subscribers",
-        value: inet as f64,
-        value_high: None,
-        unit: "subscribers",
-        basis: Some("stock"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new(
+        "broadband_subscribers",
+        flow as f64,
+        "subscribers",
+        Some("flow"),
+        "actual",
+    ));
+    gold.push(Gold::new(
+        "broadband_subscribers",
+        inet as f64,
+        "subscribers",
+        Some("stock"),
+        "actual",
+    ));
     let bts_new = facts.range(20, 400);
     let bts = facts.range(600, 8000);
     t.push_str(&format!(
@@ -193,39 +197,12 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         format_digits(bts as f64, 0),
         rng.range(10, 90)
     ));
-    gold.push(Gold {
-        metric: "bts_stations",
-        value: bts_new as f64,
-        value_high: None,
-        unit: "stations",
-        basis: Some("flow"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "bts_stations",
-        value: bts as f64,
-        value_high: None,
-        unit: "stations",
-        basis: Some("stock"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new("bts_stations", bts_new as f64, "stations", Some("flow"), "actual"));
+    gold.push(Gold::new("bts_stations", bts as f64, "stations", Some("stock"), "actual"));
     let cov = facts.range(90, 99);
     let lower = facts.chance(0.5);
     t.push_str(&format!(" Sóng di động đã phủ {}{cov}% dân cư.", if lower { "trên " } else { "" }));
-    gold.push(Gold {
-        metric: "mobile_coverage_population_pct",
-        value: cov as f64,
-        value_high: None,
-        unit: "percent",
-        basis: None,
-        status: "actual",
-        bound: lower.then_some("lower"),
-        converted: false,
-    });
+    gold.push(Gold::new("mobile_coverage_population_pct", cov as f64, "percent", None, "actual").bound(lower.then_some("lower")));
     paras.push(t);
 
     // revenue paragraph
@@ -241,28 +218,10 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         year,
         year + 5
     ));
-    gold.push(Gold {
-        metric: "postal_telecom_revenue",
-        value: rev,
-        value_high: None,
-        unit: "VND",
-        basis: None,
-        status,
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new("postal_telecom_revenue", rev, "VND", None, status));
     // `tăng X% so với năm ...` is the growth_pct column of the revenue fact, not a fact of its own
     // an estimate cue governs the rest of its sentence (the seeds' convention)
-    gold.push(Gold {
-        metric: "budget_contribution",
-        value: bud,
-        value_high: None,
-        unit: "VND",
-        basis: None,
-        status,
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new("budget_contribution", bud, "VND", None, status));
 
     // IT and inspection paragraph
     let classes = facts.range(5, 60);
@@ -274,46 +233,10 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         format_digits(trainees as f64, 0),
         format_digits(fine as f64, 0)
     ));
-    gold.push(Gold {
-        metric: "it_training_classes",
-        value: classes as f64,
-        value_high: None,
-        unit: "count",
-        basis: Some("flow"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "it_trainees",
-        value: trainees as f64,
-        value_high: None,
-        unit: "count",
-        basis: Some("flow"),
-        status: "actual",
-        bound: Some("lower"),
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "inspections",
-        value: insp as f64,
-        value_high: None,
-        unit: "count",
-        basis: Some("flow"),
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
-    gold.push(Gold {
-        metric: "admin_fines",
-        value: fine as f64,
-        value_high: None,
-        unit: "VND",
-        basis: None,
-        status: "actual",
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new("it_training_classes", classes as f64, "count", Some("flow"), "actual"));
+    gold.push(Gold::new("it_trainees", trainees as f64, "count", Some("flow"), "actual").bound(Some("lower")));
+    gold.push(Gold::new("inspections", insp as f64, "count", Some("flow"), "actual"));
+    gold.push(Gold::new("admin_fines", fine as f64, "VND", None, "actual"));
 
     // targets for next year
     // a target range that does not start at this year's growth (the scorer keeps one fact per value)
@@ -325,16 +248,7 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         "Năm {next}, ngành phấn đấu tốc độ tăng trưởng doanh thu đạt {tgt}% - {}%, tiếp tục đẩy mạnh chuyển đổi số, cách mạng công nghiệp 4.0 trên địa bàn tỉnh.",
         tgt + 2
     ));
-    gold.push(Gold {
-        metric: "revenue_growth_pct",
-        value: tgt as f64,
-        value_high: Some((tgt + 2) as f64),
-        unit: "percent",
-        basis: None,
-        status: "target",
-        bound: None,
-        converted: false,
-    });
+    gold.push(Gold::new("revenue_growth_pct", tgt as f64, "percent", None, "target").high((tgt + 2) as f64));
     // the lead repeated, then web debris
     if rng.chance(0.5) {
         paras.push(lead);
@@ -388,9 +302,6 @@ pub fn synth(out: &Path, docs: usize, seed: u64, provinces: &Provinces) -> Resul
             }
             if let Some(b) = g.bound {
                 o["bound"] = json!(b);
-            }
-            if g.converted {
-                o["converted"] = json!(true);
             }
             writeln!(gold_file, "{o}").map_err(|e| Error::io("cannot write", &gold_path, e))?;
             n_gold += 1;

@@ -99,16 +99,6 @@ pub fn tone_variants(phrase: &str) -> Vec<String> {
     out
 }
 
-/// True when the byte offset `i` of `s` is a word boundary on the given side.
-pub fn is_boundary(s: &str, i: usize) -> bool {
-    let before = s[..i].chars().next_back();
-    let after = s[i..].chars().next();
-    match (before, after) {
-        (Some(b), Some(a)) => !(b.is_alphanumeric() && a.is_alphanumeric()),
-        _ => true,
-    }
-}
-
 /// A phrase may start after a non-letter; a digit before it is allowed so that glued units
 /// (`15.000bản/năm`, `6.200.000đồng`) are found.
 fn starts_word(s: &str, i: usize) -> bool {
@@ -169,10 +159,6 @@ impl<T: Clone> PhraseSet<T> {
             )
         };
         PhraseSet { ac, tags, phrases }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
     }
 
     /// Every occurrence (overlapping) in `hay` (already in match form) on word boundaries.

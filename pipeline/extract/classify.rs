@@ -93,6 +93,12 @@ impl FeatureIndex {
             .max()
     }
 
+    /// Occurrences inside `[s, e)`: (start, end, feature), in text order.
+    pub fn hits_in(&self, s: usize, e: usize) -> impl Iterator<Item = &(usize, usize, usize)> {
+        let lo = self.hits.partition_point(|h| h.0 < s);
+        self.hits[lo..].iter().take_while(move |h| h.0 < e).filter(move |h| h.1 <= e)
+    }
+
     /// Features with an occurrence inside `[s, e)`.
     pub fn set(&self, s: usize, e: usize) -> FeatSet {
         let mut out = FeatSet::default();
@@ -635,17 +641,11 @@ fn respectively(ctx: &DocCtx<'_>, from: usize, to: usize, qs: &[Quantity], mut l
     }
     // rival features (one slot) named before `lần lượt`, in order of appearance
     let mut named: Vec<(usize, usize)> = Vec::new();
-    for f in 0..lex.feature_names.len() {
-        if lex.feature_slot[f].is_none() {
-            continue;
-        }
-        if let Some(pos) =
-            (clause_start..at).find(|&p| hay.is_char_boundary(p) && ctx.features.set(p, at).has(f) && !ctx.features.set(p + 1, at).has(f))
-        {
+    for &(pos, _, f) in ctx.features.hits_in(clause_start, at) {
+        if lex.feature_slot[f].is_some() && !named.iter().any(|&(_, g)| g == f) {
             named.push((pos, f));
         }
     }
-    named.sort();
     let slot = named.first().and_then(|(_, f)| lex.feature_slot[*f].clone());
     let named: Vec<usize> = named
         .into_iter()
