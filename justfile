@@ -33,10 +33,15 @@ bench: bench-micro (bench-scale "50000") (bench-scale "500000")
 bench-micro:
     cargo bench --bench grammar
 
-# synthesize DOCS reports (~2.2 kB each), run on them, report MB/s, docs/s, peak RSS and F1
+# synthesize DOCS reports (~2.2 kB each), run on them: MB/s, documents/s, peak RSS and F1 of a
+# full run, then the time of an incremental re-run over the unchanged corpus
 bench-scale DOCS:
     cargo build --release
     test -d target/bench/{{DOCS}} || target/release/ictstat synth target/bench/{{DOCS}} --docs {{DOCS}} --seed 1
-    /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet 2> target/bench/time-{{DOCS}}.txt
-    grep -E "Elapsed|Maximum resident" target/bench/time-{{DOCS}}.txt
-    target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -3
+    @echo "== full run, {{DOCS}} documents"
+    /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet 2> target/bench/time-{{DOCS}}.txt | grep -E "input|time"
+    grep -E "Maximum resident" target/bench/time-{{DOCS}}.txt
+    target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -1
+    @echo "== incremental re-run, nothing changed"
+    /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet --incremental 2> target/bench/time-inc-{{DOCS}}.txt | grep -E "time|incremental"
+    grep -E "Maximum resident" target/bench/time-inc-{{DOCS}}.txt

@@ -33,6 +33,8 @@ pub struct Config {
     pub max_doc_bytes: u64,
     /// Draw a progress bar (only on a terminal).
     pub progress: bool,
+    /// Reuse the rows of the previous output in `out` for inputs whose bytes are unchanged.
+    pub incremental: bool,
 }
 
 impl Config {
@@ -72,18 +74,27 @@ mod builtin {
     pub const CLEAN: &str = include_str!("../schemas/clean.toml");
     pub const PROVINCES: &str = include_str!("../data/reference/provinces.csv");
     pub const OUTLETS: &str = include_str!("../data/reference/outlets.csv");
-    pub const TABLES: [(&str, &str); 6] = [
+    pub const TABLES: [(&str, &str); 7] = [
         ("documents", include_str!("../schemas/tables/documents.toml")),
         ("mentions", include_str!("../schemas/tables/mentions.toml")),
         ("facts", include_str!("../schemas/tables/facts.toml")),
         ("province_metrics", include_str!("../schemas/tables/province_metrics.toml")),
         ("anomalies", include_str!("../schemas/tables/anomalies.toml")),
         ("rejects", include_str!("../schemas/tables/rejects.toml")),
+        ("inputs", include_str!("../schemas/tables/inputs.toml")),
     ];
 }
 
 /// Names of the output tables, in the order they are written.
-pub const TABLES: [&str; 6] = ["documents", "mentions", "facts", "province_metrics", "anomalies", "rejects"];
+pub const TABLES: [&str; 7] = [
+    "documents",
+    "mentions",
+    "facts",
+    "province_metrics",
+    "anomalies",
+    "rejects",
+    "inputs",
+];
 
 /// Everything the stages read besides the documents.
 #[derive(Debug)]
@@ -96,6 +107,10 @@ pub struct Resources {
     pub tables: Vec<TableSchema>,
     /// Where the schema files came from (a folder, or "built-in").
     pub schemas_origin: String,
+    /// BLAKE3 over the program version and every data file's text: two runs with the same
+    /// fingerprint turn the same input into the same rows, so an incremental run may reuse rows
+    /// only when it is unchanged.
+    pub fingerprint: String,
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -138,6 +153,20 @@ impl Resources {
                 "built-in".to_string(),
             ),
         };
+        let mut fp = blake3::Hasher::new();
+        fp.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // a rebuilt program may extract differently without a version bump: its size and
+        // modification time stand in for its identity (a false change only costs a full run)
+        if let Some(m) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+            fp.update(&m.len().to_le_bytes());
+            let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            fp.update(&mtime.map_or(0, |d| d.as_nanos()).to_le_bytes());
+        }
+        for text in [&metrics, &lexicon, &units, &clean].into_iter().chain(tables.iter().map(|t| &t.1)) {
+            // length-prefixed, so moving text between files changes the fingerprint
+            fp.update(&(text.len() as u64).to_le_bytes());
+            fp.update(text.as_bytes());
+        }
         let origin_path = PathBuf::from(&origin);
         let lexicon = Lexicon::parse(&lexicon, &units, &origin_path)?;
         if lexicon.feature_names.len() > 128 {
@@ -153,15 +182,21 @@ impl Resources {
         let prov_path = provinces
             .map(Path::to_path_buf)
             .or_else(|| local_prov.exists().then(|| local_prov.to_path_buf()));
-        let provinces = match &prov_path {
-            Some(p) => Provinces::parse(&read(p)?, p)?,
-            None => Provinces::parse(builtin::PROVINCES, Path::new("built-in:provinces.csv"))?,
+        let (prov_text, prov_name) = match &prov_path {
+            Some(p) => (read(p)?, p.clone()),
+            None => (builtin::PROVINCES.to_string(), PathBuf::from("built-in:provinces.csv")),
         };
+        let provinces = Provinces::parse(&prov_text, &prov_name)?;
         let local_outlets = prov_path.as_ref().map(|p| p.with_file_name("outlets.csv")).filter(|p| p.exists());
-        let outlets = match &local_outlets {
-            Some(p) => crate::reference::Outlets::parse(&read(p)?, p)?,
-            None => crate::reference::Outlets::parse(builtin::OUTLETS, Path::new("built-in:outlets.csv"))?,
+        let (outlets_text, outlets_name) = match &local_outlets {
+            Some(p) => (read(p)?, p.clone()),
+            None => (builtin::OUTLETS.to_string(), PathBuf::from("built-in:outlets.csv")),
         };
+        let outlets = crate::reference::Outlets::parse(&outlets_text, &outlets_name)?;
+        for text in [&prov_text, &outlets_text] {
+            fp.update(&(text.len() as u64).to_le_bytes());
+            fp.update(text.as_bytes());
+        }
         Ok(Resources {
             lexicon,
             catalog,
@@ -170,6 +205,7 @@ impl Resources {
             outlets,
             tables,
             schemas_origin: origin,
+            fingerprint: fp.finalize().to_hex().to_string(),
         })
     }
 

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod incremental;
 pub mod ingest;
 pub mod lexicon;
 pub mod normalize;

@@ -93,6 +93,10 @@ struct RunArgs {
     /// Never draw a progress bar
     #[arg(long, short)]
     quiet: bool,
+    /// Reuse the previous output's rows for inputs whose bytes are unchanged (same result as a
+    /// full run; falls back to one when the rules or the program changed)
+    #[arg(long)]
+    incremental: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -106,6 +110,7 @@ impl Default for RunArgs {
             batch_docs: 512,
             max_doc_bytes: 32 << 20,
             quiet: false,
+            incremental: false,
             common: Common::default(),
         }
     }
@@ -163,6 +168,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 batch_docs: a.batch_docs,
                 max_doc_bytes: a.max_doc_bytes,
                 progress: !a.quiet,
+                incremental: a.incremental,
             }
             .validate()?;
             let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;

@@ -235,6 +235,11 @@ impl Status {
             Status::Target => "target",
         }
     }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Status::Actual, Status::Estimate, Status::Target]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
 }
 
 /// Stock (a level) or flow (added during the period).
@@ -275,6 +280,9 @@ impl Bound {
             Bound::Lower => "lower",
             Bound::Upper => "upper",
         }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Bound::Approx, Bound::Lower, Bound::Upper].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -436,6 +444,11 @@ impl Flag {
             Flag::Implausible => "implausible",
             Flag::WordsMismatch => "words_mismatch",
         }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Flag::MalformedNumber, Flag::Implausible, Flag::WordsMismatch]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 

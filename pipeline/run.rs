@@ -9,19 +9,22 @@
 //! metric groups, not with the corpus.
 //! Invariant: rows come out in input order whatever the number of threads.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
+use arrow::array::RecordBatch;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Resources};
+use crate::config::{Config, Resources, TABLES};
+use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous, TableEntry};
 use crate::output::atomic::Staging;
 use crate::output::parquet::{RunStamp, TableWriter};
 use crate::output::rows::{self, BatchBuilder};
-use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput};
+use crate::records::{DocOutput, DocumentRow, MentionRow, Payload, RawInput};
 use crate::text::CharIndex;
 use crate::{Error, Result, aggregate, clean, extract, ingest, normalize};
 
@@ -103,6 +106,8 @@ pub struct RunSummary {
     pub anomalies: usize,
     pub elapsed_s: f64,
     pub threads: usize,
+    /// Set by `--incremental`: what was reused.
+    pub incremental: Option<IncrementalReport>,
 }
 
 impl RunSummary {
@@ -111,7 +116,7 @@ impl RunSummary {
         let mb = self.bytes_in as f64 / 1e6;
         let rate = if self.elapsed_s > 0.0 { mb / self.elapsed_s } else { 0.0 };
         format!(
-            "ictstat run {}\n  output            {}\n  input             {} files, {:.1} MB\n  documents         {}\n  rejects           {}\n  mentions          {}\n  facts             {}\n  province_metrics  {}\n  anomalies         {}\n  time              {:.2} s ({:.1} MB/s, {} threads)\n",
+            "ictstat run {}\n  output            {}\n  input             {} files, {:.1} MB\n  documents         {}\n  rejects           {}\n  mentions          {}\n  facts             {}\n  province_metrics  {}\n  anomalies         {}\n  time              {:.2} s ({:.1} MB/s, {:.0} documents/s, {} threads)\n",
             self.run_id,
             self.out,
             self.files,
@@ -124,76 +129,191 @@ impl RunSummary {
             self.anomalies,
             self.elapsed_s,
             rate,
+            if self.elapsed_s > 0.0 {
+                (self.documents + self.rejects) as f64 / self.elapsed_s
+            } else {
+                0.0
+            },
             self.threads
-        )
+        ) + &match &self.incremental {
+            None => String::new(),
+            Some(r) if r.mode == "full" => format!(
+                "  incremental       full run: {}\n",
+                r.reason.as_deref().unwrap_or("nothing to reuse")
+            ),
+            Some(r) => format!(
+                "  incremental       {} of {} inputs reused from run {} ({}), {} processed\n",
+                r.reused,
+                r.reused + r.processed,
+                r.base_run_id.as_deref().unwrap_or("?"),
+                r.mode,
+                r.processed
+            ),
+        }
     }
 }
 
-#[derive(Serialize)]
-struct TableEntry {
-    file: String,
-    rows: usize,
-    schema_version: String,
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    run_id: &'a str,
-    ictstat_version: &'a str,
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    run_id: String,
+    ictstat_version: String,
     started_utc: String,
     inputs: Vec<String>,
     files: usize,
     bytes_in: u64,
     threads: usize,
-    schemas: &'a str,
-    catalog_version: &'a str,
-    lexicon_version: &'a str,
-    units_version: &'a str,
-    clean_version: &'a str,
-    tables: std::collections::BTreeMap<&'a str, TableEntry>,
-    stage_seconds: std::collections::BTreeMap<&'a str, f64>,
+    schemas: String,
+    /// See [`Resources::fingerprint`]: an incremental run reuses rows only when it matches.
+    fingerprint: String,
+    catalog_version: String,
+    lexicon_version: String,
+    units_version: String,
+    clean_version: String,
+    tables: BTreeMap<String, TableEntry>,
+    stage_seconds: BTreeMap<String, f64>,
     elapsed_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incremental: Option<IncrementalReport>,
+}
+
+/// One input unit on its way from the reader to the writers.
+// `Fresh` is the common case and lives in short batches: boxing it would add an allocation per
+// document to save a few bytes on the rare reused one
+#[allow(clippy::large_enum_variant)]
+enum Item {
+    /// Read, to be processed.
+    Fresh(RawInput, UnitInfo),
+    /// Unchanged since the previous run: its rows are copied from there (previous unit index).
+    Reused(u32, usize),
+}
+
+/// What the `inputs` ledger needs of a processed unit besides its outcome.
+struct UnitInfo {
+    input: String,
+    hash: Option<String>,
+    bytes: usize,
+}
+
+enum Out {
+    Fresh(DocOutput, UnitInfo),
+    Reused(u32, usize),
+}
+
+/// One output table: rows built here, or batches copied from the previous output, in order.
+struct Sink {
+    writer: TableWriter,
+    rows: BatchBuilder,
+    copied: Vec<RecordBatch>,
+    copied_rows: usize,
+    schema: arrow::datatypes::SchemaRef,
+}
+
+const FLUSH_ROWS: usize = 8192;
+
+impl Sink {
+    fn open(dir: &Path, name: &str, res: &Resources, stamp: &RunStamp) -> Result<Self> {
+        let t = res.table(name);
+        Ok(Sink {
+            writer: TableWriter::create(&dir.join(format!("{name}.parquet")), t, stamp)?,
+            rows: BatchBuilder::new(t),
+            copied: Vec::new(),
+            copied_rows: 0,
+            schema: t.arrow_schema(),
+        })
+    }
+
+    /// The builder for new rows; copied rows before them are written first, to keep the order.
+    fn rows(&mut self) -> Result<&mut BatchBuilder> {
+        self.flush_copied()?;
+        Ok(&mut self.rows)
+    }
+
+    fn copy(&mut self, batches: Vec<RecordBatch>) -> Result<()> {
+        if !self.rows.is_empty() {
+            let b = self.rows.finish()?;
+            self.writer.write(&b)?;
+        }
+        for b in batches {
+            self.copied_rows += b.num_rows();
+            self.copied.push(b);
+        }
+        if self.copied_rows >= FLUSH_ROWS {
+            self.flush_copied()?;
+        }
+        Ok(())
+    }
+
+    fn flush_copied(&mut self) -> Result<()> {
+        if self.copied.is_empty() {
+            return Ok(());
+        }
+        let b = arrow::compute::concat_batches(&self.schema, &self.copied).map_err(|e| Error::Schema {
+            table: self.rows_table(),
+            reason: e.to_string(),
+        })?;
+        self.copied.clear();
+        self.copied_rows = 0;
+        self.writer.write(&b)
+    }
+
+    fn rows_table(&self) -> String {
+        self.writer.table_name().to_string()
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.rows.len() >= FLUSH_ROWS {
+            let b = self.rows.finish()?;
+            self.writer.write(&b)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<usize> {
+        self.flush_copied()?;
+        if !self.rows.is_empty() {
+            let b = self.rows.finish()?;
+            self.writer.write(&b)?;
+        }
+        self.writer.finish()
+    }
+}
+
+/// Writers of the per-document tables.
+struct DocSinks {
+    documents: Sink,
+    mentions: Sink,
+    facts: Sink,
+    rejects: Sink,
+    inputs: Sink,
 }
 
 /// What the writer thread hands back: the open writers and the fold of the facts.
 struct Written {
-    w: DocWriters,
+    w: DocSinks,
     acc: aggregate::Accumulator,
     n_docs: usize,
     n_rejects: usize,
     n_mentions: usize,
     n_facts: usize,
-}
-
-/// Writers of the per-document tables, with one batch builder each.
-struct DocWriters {
-    documents: (TableWriter, BatchBuilder),
-    mentions: (TableWriter, BatchBuilder),
-    facts: (TableWriter, BatchBuilder),
-    rejects: (TableWriter, BatchBuilder),
-}
-
-const FLUSH_ROWS: usize = 8192;
-
-fn flush(w: &mut (TableWriter, BatchBuilder), force: bool) -> Result<()> {
-    if w.1.len() >= FLUSH_ROWS || (force && !w.1.is_empty()) {
-        let batch = w.1.finish()?;
-        w.0.write(&batch)?;
-    }
-    Ok(())
-}
-
-fn open(dir: &Path, name: &str, res: &Resources, stamp: &RunStamp) -> Result<(TableWriter, BatchBuilder)> {
-    let t = res.table(name);
-    Ok((
-        TableWriter::create(&dir.join(format!("{name}.parquet")), t, stamp)?,
-        BatchBuilder::new(t),
-    ))
+    reused: usize,
+    processed: usize,
 }
 
 /// A fresh run id: UTC time and process id.
 pub fn new_run_id() -> String {
     format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"), std::process::id())
+}
+
+struct RunContext<'a> {
+    cfg: &'a Config,
+    res: &'a Resources,
+    run_id: String,
+    started: Instant,
+    started_utc: String,
+    stamp: RunStamp,
+    files: Vec<ingest::InputFile>,
+    bytes_in: u64,
+    threads: usize,
 }
 
 /// Run the whole pipeline.
@@ -207,42 +327,176 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     };
     let files = ingest::discover(&cfg.inputs)?;
     let bytes_in: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
-    let staging = Staging::new(&cfg.out, &run_id)?;
-    let dir = staging.dir().to_path_buf();
-    let w = DocWriters {
-        documents: open(&dir, "documents", res, &stamp)?,
-        mentions: open(&dir, "mentions", res, &stamp)?,
-        facts: open(&dir, "facts", res, &stamp)?,
-        rejects: open(&dir, "rejects", res, &stamp)?,
-    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let threads = pool.current_num_threads();
-    let progress = progress_bar(cfg.progress, bytes_in);
+    let ctx = RunContext {
+        cfg,
+        res,
+        run_id,
+        started,
+        started_utc,
+        stamp,
+        files,
+        bytes_in,
+        threads: pool.current_num_threads(),
+    };
+    if !cfg.incremental {
+        return run_stream(&ctx, &pool, None);
+    }
+    match incremental::load(&cfg.out, res)? {
+        Err(reason) => {
+            let report = IncrementalReport {
+                mode: "full".into(),
+                reason: Some(reason),
+                ..IncrementalReport::default()
+            };
+            run_stream(&ctx, &pool, Some(Base::Full(report)))
+        }
+        Ok(prev) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
+        Ok(prev) => run_stream(&ctx, &pool, Some(Base::Merge(prev))),
+    }
+}
+
+/// What an incremental run starts from.
+enum Base {
+    Full(IncrementalReport),
+    Merge(Previous),
+}
+
+/// Every input is as it was: the previous tables are the result, shared by hard links.
+fn run_unchanged(ctx: &RunContext<'_>, prev: &Previous) -> Result<RunSummary> {
+    let staging = Staging::new(&ctx.cfg.out, &ctx.run_id)?;
+    incremental::link_previous(prev, staging.dir())?;
+    let rows = |t: &str| prev.tables.get(t).map_or(0, |e| e.rows);
+    let report = IncrementalReport {
+        mode: "unchanged".into(),
+        reason: None,
+        base_run_id: Some(prev.run_id.clone()),
+        reused: prev.units.len(),
+        processed: 0,
+    };
+    let counts: BTreeMap<&str, usize> = TABLES.iter().map(|t| (*t, rows(t))).collect();
+    write_manifest(ctx, staging.dir(), &counts, &StageClock::default(), 0.0, Some(report.clone()))?;
+    let out = staging.commit()?;
+    Ok(RunSummary {
+        run_id: ctx.run_id.clone(),
+        out: out.display().to_string(),
+        files: rows("documents") + rows("rejects"),
+        bytes_in: ctx.bytes_in,
+        documents: rows("documents"),
+        rejects: rows("rejects"),
+        mentions: rows("mentions"),
+        facts: rows("facts"),
+        province_metrics: rows("province_metrics"),
+        anomalies: rows("anomalies"),
+        elapsed_s: ctx.started.elapsed().as_secs_f64(),
+        threads: ctx.threads,
+        incremental: Some(report),
+    })
+}
+
+/// Append the ledger row of a processed unit.
+fn push_input(b: &mut BatchBuilder, out: &DocOutput, info: &UnitInfo) {
+    let (source, line, outcome, doc, n_m, n_f) = match out {
+        DocOutput::Done { document, mentions, facts } => (
+            &document.clean.source,
+            document.clean.line,
+            "document",
+            Some(document.clean.doc.as_str()),
+            mentions.len(),
+            facts.len(),
+        ),
+        DocOutput::Rejected(r) => (&r.source, r.line, "reject", r.doc.as_deref(), 0, 0),
+    };
+    b.row()
+        .s(source)
+        .oi64(line.map(|l| i64::try_from(l).unwrap_or(i64::MAX)))
+        .s(&info.input)
+        .os(info.hash.as_deref())
+        .s(outcome)
+        .os(doc)
+        .i32(i32::try_from(n_m).unwrap_or(i32::MAX))
+        .i32(i32::try_from(n_f).unwrap_or(i32::MAX));
+}
+
+/// The date and date flag of a reused `documents` row, which the aggregate needs.
+fn doc_dates(batch: &RecordBatch) -> (Option<String>, Option<String>, Option<chrono::NaiveDate>) {
+    use arrow::array::{Array, Date32Array, StringArray};
+    let s = |c: &str| {
+        batch
+            .column_by_name(c)
+            .and_then(|a| a.as_any().downcast_ref::<StringArray>())
+            .filter(|a| !a.is_null(0))
+            .map(|a| a.value(0).to_string())
+    };
+    let d = |c: &str| {
+        batch
+            .column_by_name(c)
+            .and_then(|a| a.as_any().downcast_ref::<Date32Array>())
+            .filter(|a| !a.is_null(0))
+            .and_then(|a| a.value_as_date(0))
+    };
+    (s("doc"), s("date_flag"), d("published").or_else(|| d("event_date")))
+}
+
+/// The streaming run: read, process (or reuse), write, fold; then the aggregate barrier.
+fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>) -> Result<RunSummary> {
+    let (cfg, res, stamp) = (ctx.cfg, ctx.res, &ctx.stamp);
+    let staging = Staging::new(&cfg.out, &ctx.run_id)?;
+    let dir = staging.dir().to_path_buf();
+    let w = DocSinks {
+        documents: Sink::open(&dir, "documents", res, stamp)?,
+        mentions: Sink::open(&dir, "mentions", res, stamp)?,
+        facts: Sink::open(&dir, "facts", res, stamp)?,
+        rejects: Sink::open(&dir, "rejects", res, stamp)?,
+        inputs: Sink::open(&dir, "inputs", res, stamp)?,
+    };
+    let (prev, full_report) = match base {
+        Some(Base::Merge(p)) => (Some(p), None),
+        Some(Base::Full(r)) => (None, Some(r)),
+        None => (None, None),
+    };
+    let mut prev_tables = prev.as_ref().map(PrevTables::open).transpose()?;
+    let progress = progress_bar(cfg.progress, ctx.bytes_in);
     let clock = StageClock::default();
     let batch_docs = cfg.batch_docs;
     let max_bytes = cfg.max_doc_bytes;
+    let files = &ctx.files;
+    let prev_ref = prev.as_ref();
 
     let written: Result<Written> = std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<Vec<RawInput>>(2);
+        let (tx, rx) = sync_channel::<Vec<Item>>(2);
         let reader = scope.spawn(move || {
+            let mut matcher = prev_ref.map(Matcher::new);
             let mut batch = Vec::with_capacity(batch_docs);
             let mut batch_bytes = 0usize;
             let mut closed = false;
-            for f in &files {
+            for f in files {
                 // bounded batches, by documents and by bytes, sent as soon as they fill: a
                 // JSONL shard of many documents never sits in memory whole
                 let mut emit = |raw: RawInput| {
                     if closed {
                         return;
                     }
-                    batch_bytes += match &raw.payload {
-                        crate::records::Payload::Bytes(b) | crate::records::Payload::JsonLine(b) => b.len(),
-                        crate::records::Payload::Failed(_) => 0,
+                    let bytes = match &raw.payload {
+                        Payload::Bytes(b) | Payload::JsonLine(b) => b.len(),
+                        Payload::Failed(_) => 0,
                     };
-                    batch.push(raw);
+                    let hash = incremental::content_hash(&raw);
+                    match matcher.as_mut().and_then(|m| m.decide(&raw, hash.as_ref())) {
+                        Some(idx) => batch.push(Item::Reused(idx, bytes)),
+                        None => {
+                            batch_bytes += bytes;
+                            let info = UnitInfo {
+                                input: raw.doc.clone(),
+                                hash: hash.map(|h| h.to_hex().to_string()),
+                                bytes,
+                            };
+                            batch.push(Item::Fresh(raw, info));
+                        }
+                    }
                     if batch.len() >= batch_docs || batch_bytes >= 64 << 20 {
                         closed = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(batch_docs))).is_err();
                         batch_bytes = 0;
@@ -250,58 +504,103 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                 };
                 ingest::read_file(f, max_bytes, &mut emit);
                 if closed {
-                    return files.len();
+                    return;
                 }
             }
             if !batch.is_empty() {
                 let _ = tx.send(batch);
             }
-            files.len()
         });
         // the writers run on their own thread, so the workers never wait for Parquet encoding
-        let (otx, orx) = sync_channel::<Vec<DocOutput>>(2);
+        let (otx, orx) = sync_channel::<Vec<Out>>(2);
         let progress = &progress;
+        let prev_tables = &mut prev_tables;
         let writer = scope.spawn(move || -> Result<Written> {
             let mut w = w;
             let mut acc = aggregate::Accumulator::new();
             let (mut n_docs, mut n_rejects, mut n_mentions, mut n_facts) = (0usize, 0usize, 0usize, 0usize);
+            let (mut reused, mut processed) = (0usize, 0usize);
             for outputs in orx {
                 for out in outputs {
                     match out {
-                        DocOutput::Done { document, mentions, facts } => {
-                            n_docs += 1;
+                        Out::Fresh(out, info) => {
+                            processed += 1;
                             if let Some(p) = &progress {
-                                p.inc(document.clean.text.len() as u64);
+                                p.inc(info.bytes as u64);
                             }
-                            if let Some(f) = &document.clean.meta.date_flag {
-                                acc.add_date_flag(&document.clean.doc, f);
+                            push_input(w.inputs.rows()?, &out, &info);
+                            match out {
+                                DocOutput::Done { document, mentions, facts } => {
+                                    n_docs += 1;
+                                    if let Some(f) = &document.clean.meta.date_flag {
+                                        acc.add_date_flag(&document.clean.doc, f);
+                                    }
+                                    let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
+                                    rows::push_document(
+                                        w.documents.rows()?,
+                                        &document,
+                                        pref.map(|p| p.region.as_str()),
+                                        pref.map(|p| p.merged_2025_into.as_str()),
+                                    );
+                                    let b = w.mentions.rows()?;
+                                    for m in &mentions {
+                                        rows::push_mention(b, m);
+                                    }
+                                    n_mentions += mentions.len();
+                                    let b = w.facts.rows()?;
+                                    for f in &facts {
+                                        rows::push_fact(b, f);
+                                    }
+                                    n_facts += facts.len();
+                                    acc.add_document(&facts);
+                                }
+                                DocOutput::Rejected(r) => {
+                                    n_rejects += 1;
+                                    rows::push_reject(w.rejects.rows()?, &r);
+                                }
                             }
-                            let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
-                            rows::push_document(
-                                &mut w.documents.1,
-                                &document,
-                                pref.map(|p| p.region.as_str()),
-                                pref.map(|p| p.merged_2025_into.as_str()),
-                            );
-                            for m in &mentions {
-                                rows::push_mention(&mut w.mentions.1, m);
-                            }
-                            n_mentions += mentions.len();
-                            for f in &facts {
-                                rows::push_fact(&mut w.facts.1, f);
-                            }
-                            n_facts += facts.len();
-                            acc.add_document(&facts);
                         }
-                        DocOutput::Rejected(r) => {
-                            n_rejects += 1;
-                            rows::push_reject(&mut w.rejects.1, &r);
+                        Out::Reused(idx, bytes) => {
+                            reused += 1;
+                            if let Some(p) = &progress {
+                                p.inc(bytes as u64);
+                            }
+                            let (Some(prev), Some(t)) = (prev_ref, prev_tables.as_mut()) else {
+                                return Err(Error::Aggregate("a reused unit without a previous output".into()));
+                            };
+                            let u = &prev.units[idx as usize];
+                            let mut got = Vec::new();
+                            t.inputs.take(u64::from(idx), 1, &mut got)?;
+                            w.inputs.copy(std::mem::take(&mut got))?;
+                            if u.document {
+                                n_docs += 1;
+                                t.documents.take(u.row, 1, &mut got)?;
+                                let (doc, date_flag, published) = got.first().map(doc_dates).unwrap_or_default();
+                                if let (Some(doc), Some(flag)) = (&doc, &date_flag) {
+                                    acc.add_date_flag(doc, flag);
+                                }
+                                w.documents.copy(std::mem::take(&mut got))?;
+                                t.mentions.take(u.mention_start, u.n_mentions, &mut got)?;
+                                w.mentions.copy(std::mem::take(&mut got))?;
+                                n_mentions += u.n_mentions as usize;
+                                t.facts.take(u.fact_start, u.n_facts, &mut got)?;
+                                let mut facts = Vec::with_capacity(u.n_facts as usize);
+                                for b in &got {
+                                    facts.extend(rows::facts_from_batch(b, published)?);
+                                }
+                                w.facts.copy(std::mem::take(&mut got))?;
+                                n_facts += facts.len();
+                                acc.add_document(&facts);
+                            } else {
+                                n_rejects += 1;
+                                t.rejects.take(u.row, 1, &mut got)?;
+                                w.rejects.copy(got)?;
+                            }
                         }
                     }
-                    flush(&mut w.documents, false)?;
-                    flush(&mut w.mentions, false)?;
-                    flush(&mut w.facts, false)?;
-                    flush(&mut w.rejects, false)?;
+                    for s in [&mut w.documents, &mut w.mentions, &mut w.facts, &mut w.rejects, &mut w.inputs] {
+                        s.flush()?;
+                    }
                 }
             }
             Ok(Written {
@@ -311,10 +610,20 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
                 n_rejects,
                 n_mentions,
                 n_facts,
+                reused,
+                processed,
             })
         });
         for batch in rx {
-            let outputs: Vec<DocOutput> = pool.install(|| batch.into_par_iter().map(|raw| process_timed(raw, res, &clock)).collect());
+            let outputs: Vec<Out> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|item| match item {
+                        Item::Fresh(raw, info) => Out::Fresh(process_timed(raw, res, &clock), info),
+                        Item::Reused(idx, bytes) => Out::Reused(idx, bytes),
+                    })
+                    .collect()
+            });
             if otx.send(outputs).is_err() {
                 break;
             }
@@ -330,19 +639,21 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         n_rejects,
         n_mentions,
         n_facts,
+        reused,
+        processed,
     } = written?;
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    let mut counts = std::collections::BTreeMap::new();
-    for (name, mut wr) in [
+    let mut counts = BTreeMap::new();
+    for (name, sink) in [
         ("documents", w.documents),
         ("mentions", w.mentions),
         ("facts", w.facts),
         ("rejects", w.rejects),
+        ("inputs", w.inputs),
     ] {
-        flush(&mut wr, true)?;
-        counts.insert(name, wr.0.finish()?);
+        counts.insert(name, sink.finish()?);
     }
 
     // the barrier: every document's facts are in
@@ -350,12 +661,11 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
     let aggregate_s = t.elapsed().as_secs_f64();
     let pm_table = res.table("province_metrics");
-    let (mut pm_w, mut pm_b) = open(&dir, "province_metrics", res, &stamp)?;
+    let mut pm = Sink::open(&dir, "province_metrics", res, stamp)?;
     for m in &metrics {
-        rows::push_province_metric(&mut pm_b, m, true);
+        rows::push_province_metric(pm.rows()?, m, true);
     }
-    pm_w.write(&pm_b.finish()?)?;
-    counts.insert("province_metrics", pm_w.finish()?);
+    counts.insert("province_metrics", pm.finish()?);
     // Hive-style partitions by year, the partition column living in the folder name
     let part_table = pm_table.without(&["year"]);
     let mut years: Vec<i32> = metrics.iter().map(|m| m.year).collect();
@@ -363,7 +673,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     years.dedup();
     for y in years {
         let path = dir.join("province_metrics").join(format!("year={y}")).join("part-0.parquet");
-        let mut pw = TableWriter::create(&path, &part_table, &stamp)?;
+        let mut pw = TableWriter::create(&path, &part_table, stamp)?;
         let mut pb = BatchBuilder::new(&part_table);
         for m in metrics.iter().filter(|m| m.year == y) {
             rows::push_province_metric(&mut pb, m, false);
@@ -371,32 +681,70 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         pw.write(&pb.finish()?)?;
         pw.finish()?;
     }
-    let (mut an_w, mut an_b) = open(&dir, "anomalies", res, &stamp)?;
+    let mut an = Sink::open(&dir, "anomalies", res, stamp)?;
     for a in &anomalies {
-        rows::push_anomaly(&mut an_b, a);
+        rows::push_anomaly(an.rows()?, a);
     }
-    an_w.write(&an_b.finish()?)?;
-    counts.insert("anomalies", an_w.finish()?);
+    counts.insert("anomalies", an.finish()?);
 
-    let elapsed = started.elapsed().as_secs_f64();
+    let report = match (&prev, full_report) {
+        (Some(p), _) => Some(IncrementalReport {
+            mode: "merged".into(),
+            reason: None,
+            base_run_id: Some(p.run_id.clone()),
+            reused,
+            processed,
+        }),
+        (None, Some(r)) => Some(IncrementalReport { processed, ..r }),
+        (None, None) => None,
+    };
+    write_manifest(ctx, &dir, &counts, &clock, aggregate_s, report.clone())?;
+    let out = staging.commit()?;
+    Ok(RunSummary {
+        run_id: ctx.run_id.clone(),
+        out: out.display().to_string(),
+        files: n_docs + n_rejects,
+        bytes_in: ctx.bytes_in,
+        documents: n_docs,
+        rejects: n_rejects,
+        mentions: n_mentions,
+        facts: n_facts,
+        province_metrics: metrics.len(),
+        anomalies: anomalies.len(),
+        elapsed_s: ctx.started.elapsed().as_secs_f64(),
+        threads: ctx.threads,
+        incremental: report,
+    })
+}
+
+fn write_manifest(
+    ctx: &RunContext<'_>,
+    dir: &Path,
+    counts: &BTreeMap<&str, usize>,
+    clock: &StageClock,
+    aggregate_s: f64,
+    incremental: Option<IncrementalReport>,
+) -> Result<()> {
+    let res = ctx.res;
     let manifest = Manifest {
-        run_id: &run_id,
-        ictstat_version: env!("CARGO_PKG_VERSION"),
-        started_utc,
-        inputs: cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
+        run_id: ctx.run_id.clone(),
+        ictstat_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_utc: ctx.started_utc.clone(),
+        inputs: ctx.cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
         files: counts.get("documents").copied().unwrap_or(0) + counts.get("rejects").copied().unwrap_or(0),
-        bytes_in,
-        threads,
-        schemas: &res.schemas_origin,
-        catalog_version: &res.catalog.version,
-        lexicon_version: &res.lexicon.version,
-        units_version: &res.lexicon.units_version,
-        clean_version: &res.clean.version,
+        bytes_in: ctx.bytes_in,
+        threads: ctx.threads,
+        schemas: res.schemas_origin.clone(),
+        fingerprint: res.fingerprint.clone(),
+        catalog_version: res.catalog.version.clone(),
+        lexicon_version: res.lexicon.version.clone(),
+        units_version: res.lexicon.units_version.clone(),
+        clean_version: res.clean.version.clone(),
         tables: counts
             .iter()
             .map(|(k, v)| {
                 (
-                    *k,
+                    k.to_string(),
                     TableEntry {
                         file: format!("{k}.parquet"),
                         rows: *v,
@@ -413,27 +761,14 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
             ("aggregate", aggregate_s),
         ]
         .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
         .collect(),
-        elapsed_seconds: elapsed,
+        elapsed_seconds: ctx.started.elapsed().as_secs_f64(),
+        incremental,
     };
     let manifest_path = dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Aggregate(e.to_string()))?;
-    std::fs::write(&manifest_path, json + "\n").map_err(|e| Error::io("cannot write", &manifest_path, e))?;
-    let out = staging.commit()?;
-    Ok(RunSummary {
-        run_id,
-        out: out.display().to_string(),
-        files: n_docs + n_rejects,
-        bytes_in,
-        documents: n_docs,
-        rejects: n_rejects,
-        mentions: n_mentions,
-        facts: n_facts,
-        province_metrics: metrics.len(),
-        anomalies: anomalies.len(),
-        elapsed_s: elapsed,
-        threads,
-    })
+    std::fs::write(&manifest_path, json + "\n").map_err(|e| Error::io("cannot write", &manifest_path, e))
 }
 
 fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {

@@ -10,7 +10,15 @@ use arrow::datatypes::{Float64Type, Int64Type};
 use ictstat::output::parquet::{read_all, read_metadata};
 use ictstat::output::schema::TableSchema;
 
-const TABLES: [&str; 6] = ["documents", "mentions", "facts", "province_metrics", "anomalies", "rejects"];
+const TABLES: [&str; 7] = [
+    "documents",
+    "mentions",
+    "facts",
+    "province_metrics",
+    "anomalies",
+    "rejects",
+    "inputs",
+];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -723,4 +731,156 @@ fn regional_round_ups_features_and_interviews_stay_above_their_floor() {
     let (_, score) = run_and_score(tmp.path(), "holdout4", true);
     assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.95, "{}", score["tiers"]["all"]);
     assert!(score["attributes"]["province"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
+}
+
+/// A table's rows as one batch (None when empty), so runs that cut batches differently compare.
+fn all_rows(path: &Path) -> Option<RecordBatch> {
+    let batches = read_all(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let first = batches.first()?;
+    Some(arrow::compute::concat_batches(&first.schema(), &batches).unwrap())
+}
+
+/// Every table of two outputs, year partitions included, holds the same rows.
+fn assert_same_rows(a: &Path, b: &Path) {
+    let mut names: Vec<String> = TABLES.iter().map(|t| format!("{t}.parquet")).collect();
+    for dir in [a, b] {
+        for e in std::fs::read_dir(dir.join("province_metrics")).unwrap() {
+            names.push(format!(
+                "province_metrics/{}/part-0.parquet",
+                e.unwrap().file_name().to_string_lossy()
+            ));
+        }
+    }
+    names.sort();
+    names.dedup();
+    for n in names {
+        assert_eq!(all_rows(&a.join(&n)), all_rows(&b.join(&n)), "{n} differs");
+    }
+}
+
+fn incremental_report(out: &Path) -> serde_json::Value {
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    m["incremental"].clone()
+}
+
+fn jsonl_line(id: &str, text: &str) -> String {
+    serde_json::json!({ "id": id, "text": text }).to_string()
+}
+
+#[test]
+fn an_incremental_run_equals_a_full_run_after_adds_changes_and_deletes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inp = tmp.path().join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    let read = |rel: &str| std::fs::read_to_string(repo().join(rel)).unwrap();
+    let seeds: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(repo().join("data/raw"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    for s in &seeds {
+        std::fs::copy(s, inp.join(s.file_name().unwrap())).unwrap();
+    }
+    for n in ["100_ha_giang", "101_binh_duong", "102_lam_dong", "103_quang_nam"] {
+        std::fs::write(inp.join(format!("{n}.txt")), read(&format!("data/holdout/raw/{n}.txt"))).unwrap();
+    }
+    let mut lines: Vec<String> = ["104_an_giang", "105_viet_nam", "106_ninh_binh"]
+        .iter()
+        .map(|n| jsonl_line(n, &read(&format!("data/holdout/raw/{n}.txt"))))
+        .collect();
+    lines.push("{\"id\": \"cut\", \"text\": \"Sở Thông".into()); // malformed: a reject
+    std::fs::write(inp.join("feed.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(inp.join("zz_binary.txt"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+
+    let (inc, full, full2) = (tmp.path().join("inc"), tmp.path().join("full"), tmp.path().join("full2"));
+    // a plain run, then an incremental run over the same inputs: every file is reused whole
+    assert_eq!(ictstat(&["run", p(&inp), "--out", p(&inc), "--quiet"]).status.code(), Some(1));
+    let first_facts = all_rows(&inc.join("facts.parquet"));
+    let o = ictstat(&["run", p(&inp), "--out", p(&inc), "--quiet", "--incremental"]);
+    assert_eq!(o.status.code(), Some(1), "the binary file is still a reject");
+    let r = incremental_report(&inc);
+    assert_eq!(r["mode"], "unchanged", "{r}");
+    assert_eq!(r["reused"], 5 + 4 + 4 + 1, "{r}");
+    assert_eq!(all_rows(&inc.join("facts.parquet")), first_facts);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("14 of 14 inputs reused"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+
+    // delete a seed, change an article, add two, change a JSONL line and append one
+    std::fs::remove_file(inp.join(seeds[1].file_name().unwrap())).unwrap();
+    let changed = read("data/holdout/raw/102_lam_dong.txt") + "\nĐến nay, toàn tỉnh có 1.234 trạm BTS.\n";
+    std::fs::write(inp.join("102_lam_dong.txt"), changed).unwrap();
+    for n in ["110_bac_ninh", "111_soc_trang"] {
+        std::fs::write(inp.join(format!("{n}.txt")), read(&format!("data/holdout/raw/{n}.txt"))).unwrap();
+    }
+    lines[1] = jsonl_line("105_viet_nam", &read("data/holdout/raw/107_ben_tre.txt"));
+    lines.push(jsonl_line("108_lao_cai", &read("data/holdout/raw/108_lao_cai.txt")));
+    std::fs::write(inp.join("feed.jsonl"), lines.join("\n") + "\n").unwrap();
+
+    ictstat(&[
+        "run",
+        p(&inp),
+        "--out",
+        p(&inc),
+        "--quiet",
+        "--incremental",
+        "-j",
+        "2",
+        "--batch-docs",
+        "3",
+    ]);
+    let r = incremental_report(&inc);
+    assert_eq!(r["mode"], "merged", "{r}");
+    // reused: 4 seeds, 3 articles, 3 JSONL lines (two articles and the malformed one), the binary file
+    assert_eq!((r["reused"].as_u64(), r["processed"].as_u64()), (Some(11), Some(5)), "{r}");
+    ictstat(&["run", p(&inp), "--out", p(&full), "--quiet", "-j", "1"]);
+    assert_same_rows(&inc, &full);
+    let docs = strings(&table(&inc, "documents"), "doc");
+    assert!(
+        !docs
+            .iter()
+            .flatten()
+            .any(|d| d.contains(seeds[1].file_stem().unwrap().to_str().unwrap())),
+        "deleted input still there"
+    );
+    assert!(docs.iter().flatten().any(|d| d == "108_lao_cai"), "added line missing");
+    assert!(
+        fact_keys(&inc).iter().any(|f| f.contains("bts_stations") && f.contains("1234.0")),
+        "the changed article's new figure is missing"
+    );
+
+    // changed rules: nothing is reused, and the run says why
+    let schemas = tmp.path().join("schemas");
+    std::fs::create_dir_all(schemas.join("tables")).unwrap();
+    for f in ["metrics.toml", "lexicon.toml", "units.toml", "clean.toml"] {
+        std::fs::copy(repo().join("schemas").join(f), schemas.join(f)).unwrap();
+    }
+    for name in TABLES {
+        std::fs::copy(
+            repo().join(format!("schemas/tables/{name}.toml")),
+            schemas.join(format!("tables/{name}.toml")),
+        )
+        .unwrap();
+    }
+    let mut lexicon = std::fs::OpenOptions::new().append(true).open(schemas.join("lexicon.toml")).unwrap();
+    writeln!(lexicon, "# an analyst's edit").unwrap();
+    let o = ictstat(&[
+        "run",
+        p(&inp),
+        "--out",
+        p(&inc),
+        "--quiet",
+        "--incremental",
+        "--schemas",
+        p(&schemas),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("full run: the program or its data files"));
+    assert_eq!(incremental_report(&inc)["reused"], 0);
+    ictstat(&["run", p(&inp), "--out", p(&full2), "--quiet", "--schemas", p(&schemas)]);
+    assert_same_rows(&inc, &full2);
 }

@@ -84,6 +84,11 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Name of the table this file holds.
+    pub fn table_name(&self) -> &str {
+        &self.table.name
+    }
+
     /// Close the file; returns the number of rows written.
     pub fn finish(self) -> Result<usize> {
         let path = self.path.clone();

@@ -10,7 +10,7 @@ use arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int3
 use chrono::NaiveDate;
 
 use super::schema::{TableSchema, arrow_type};
-use crate::records::{Anomaly, DocumentRow, Fact, MentionRow, ProvinceMetric, Reject};
+use crate::records::{Anomaly, Basis, Bound, DocumentRow, Fact, Flag, MentionRow, Period, ProvinceMetric, ProvinceRef, Reject, Status};
 use crate::{Error, Result};
 
 enum Col {
@@ -354,4 +354,198 @@ pub fn push_province_metric(b: &mut BatchBuilder, p: &ProvinceMetric, with_year:
         .of(p.per_100_inhabitants)
         .of(p.implied_population)
         .of(p.growth_vs_prev_pct);
+}
+
+/// Read `facts` rows back into [`Fact`]s: the inverse of [`push_fact`] (an incremental run feeds
+/// the facts it reuses to the aggregate). `published` is the document's date, which the table
+/// keeps in `documents`, not in every fact.
+pub fn facts_from_batch(batch: &RecordBatch, published: Option<NaiveDate>) -> Result<Vec<Fact>> {
+    use arrow::array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
+    let fail = |reason: String| Error::Schema {
+        table: "facts".into(),
+        reason,
+    };
+    fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> Result<&'a T> {
+        b.column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<T>())
+            .ok_or_else(|| Error::Schema {
+                table: "facts".into(),
+                reason: format!("column {name} is missing or of another type"),
+            })
+    }
+    let s = |name: &str| col::<StringArray>(batch, name);
+    let f = |name: &str| col::<Float64Array>(batch, name);
+    let (doc, metric, tier, unit, prov, code, period, basis, status, bound, flag, reason, raw, sentence) = (
+        s("doc")?,
+        s("metric")?,
+        s("tier")?,
+        s("unit")?,
+        s("province")?,
+        s("province_code")?,
+        s("period")?,
+        s("basis")?,
+        s("status")?,
+        s("bound")?,
+        s("flag")?,
+        s("flag_reason")?,
+        s("raw")?,
+        s("sentence")?,
+    );
+    let (value, high, of, growth, share) = (f("value")?, f("value_high")?, f("of")?, f("growth_pct")?, f("plan_share_pct")?);
+    let converted = col::<BooleanArray>(batch, "converted")?;
+    let sidx = col::<Int32Array>(batch, "sentence_index")?;
+    let (start, end) = (col::<Int64Array>(batch, "char_start")?, col::<Int64Array>(batch, "char_end")?);
+    fn os(a: &StringArray, i: usize) -> Option<&str> {
+        (!a.is_null(i)).then(|| a.value(i))
+    }
+    let of64 = |a: &Float64Array, i: usize| (!a.is_null(i)).then(|| a.value(i));
+    let usize_of = |v: i64| usize::try_from(v).map_err(|_| fail(format!("negative offset {v}")));
+    let mut out = Vec::with_capacity(batch.num_rows());
+    for i in 0..batch.num_rows() {
+        let enum_of = |what: &str, v: Option<&str>| fail(format!("unknown {what} {v:?}"));
+        out.push(Fact {
+            doc: doc.value(i).to_string(),
+            metric: metric.value(i).to_string(),
+            tier: tier.value(i).to_string(),
+            value: value.value(i),
+            value_high: of64(high, i),
+            of: of64(of, i),
+            unit: unit.value(i).to_string(),
+            province: os(prov, i).map(|name| ProvinceRef {
+                name: name.to_string(),
+                code: os(code, i).unwrap_or_default().to_string(),
+            }),
+            period: match os(period, i) {
+                None => None,
+                Some(p) => Some(Period::parse(p).ok_or_else(|| enum_of("period", Some(p)))?),
+            },
+            basis: match os(basis, i) {
+                None => None,
+                Some(b) => Some(Basis::parse(b).ok_or_else(|| enum_of("basis", Some(b)))?),
+            },
+            status: Status::parse(status.value(i)).ok_or_else(|| enum_of("status", Some(status.value(i))))?,
+            bound: match os(bound, i) {
+                None => None,
+                Some(b) => Some(Bound::parse(b).ok_or_else(|| enum_of("bound", Some(b)))?),
+            },
+            converted: converted.value(i),
+            flag: match os(flag, i) {
+                None => None,
+                Some(x) => Some(Flag::parse(x).ok_or_else(|| enum_of("flag", Some(x)))?),
+            },
+            flag_reason: os(reason, i).map(String::from),
+            growth_pct: of64(growth, i),
+            plan_share_pct: of64(share, i),
+            raw: raw.value(i).to_string(),
+            sentence_index: usize::try_from(sidx.value(i)).map_err(|_| fail("negative sentence index".into()))?,
+            sentence: sentence.value(i).to_string(),
+            char_start: usize_of(start.value(i))?,
+            char_end: usize_of(end.value(i))?,
+            published,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::schema::TableSchema;
+
+    fn facts_schema() -> TableSchema {
+        TableSchema::parse(include_str!("../../schemas/tables/facts.toml"), std::path::Path::new("facts.toml")).unwrap()
+    }
+
+    #[test]
+    fn facts_read_back_as_they_were_written() {
+        let full = Fact {
+            doc: "a.txt".into(),
+            metric: "mobile_subscribers".into(),
+            tier: "core".into(),
+            value: 2_003_300.0,
+            value_high: Some(2_100_000.0),
+            of: Some(635.0),
+            unit: "subscribers".into(),
+            province: Some(ProvinceRef {
+                name: "Lâm Đồng".into(),
+                code: "68".into(),
+            }),
+            period: Period::parse("2014-H1"),
+            basis: Some(Basis::Flow),
+            status: Status::Estimate,
+            bound: Some(Bound::Lower),
+            converted: true,
+            flag: Some(Flag::Implausible),
+            flag_reason: Some("ten times the density".into()),
+            growth_pct: Some(12.7),
+            plan_share_pct: Some(30.95),
+            raw: "2.003.300".into(),
+            sentence_index: 7,
+            sentence: "Toàn tỉnh có trên 2.003.300 thuê bao.".into(),
+            char_start: 14,
+            char_end: 23,
+            published: NaiveDate::from_ymd_opt(2014, 7, 2),
+        };
+        // every optional field empty, and a province without a code (Việt Nam)
+        let bare = Fact {
+            value_high: None,
+            of: None,
+            province: Some(ProvinceRef {
+                name: "Việt Nam".into(),
+                code: String::new(),
+            }),
+            period: None,
+            basis: None,
+            status: Status::Target,
+            bound: None,
+            converted: false,
+            flag: None,
+            flag_reason: None,
+            growth_pct: None,
+            plan_share_pct: None,
+            ..full.clone()
+        };
+        let no_province = Fact {
+            province: None,
+            ..bare.clone()
+        };
+        let mut b = BatchBuilder::new(&facts_schema());
+        for f in [&full, &bare, &no_province] {
+            push_fact(&mut b, f);
+        }
+        let batch = b.finish().unwrap();
+        let back = facts_from_batch(&batch, full.published).unwrap();
+        assert_eq!(back, vec![full, bare, no_province]);
+    }
+
+    #[test]
+    fn unknown_enum_values_are_errors_not_defaults() {
+        let mut b = BatchBuilder::new(&facts_schema());
+        b.row()
+            .s("d")
+            .s("m")
+            .s("core")
+            .f(1.0)
+            .of(None)
+            .of(None)
+            .s("u")
+            .os(None)
+            .os(None)
+            .os(None)
+            .os(None)
+            .s("guess")
+            .os(None)
+            .b(false)
+            .os(None)
+            .os(None)
+            .of(None)
+            .of(None)
+            .s("1")
+            .i32(0)
+            .s("s")
+            .i64(0)
+            .i64(1);
+        let err = facts_from_batch(&b.finish().unwrap(), None).unwrap_err().to_string();
+        assert!(err.contains("unknown status"), "{err}");
+    }
 }

@@ -1,0 +1,362 @@
+//! Incremental runs: reuse the previous output's rows for inputs whose bytes are unchanged.
+//!
+//! Every run writes an `inputs` ledger: one row per input unit (a file, or one line of a JSONL
+//! file) in input order, with the BLAKE3 of its bytes, whether it became a document or a reject,
+//! and how many mentions and facts it gave. The per-document tables are written in the same
+//! input order, so the ledger turns into row ranges: unit *i*'s facts are the `n_facts` rows
+//! after those of units *0..i*.
+//!
+//! Inputs: the previous output folder ([`load`]) and the units the reader meets. Outputs: a
+//! decision per unit ([`Matcher`]: reuse previous unit *j*, or process), the previous rows of a
+//! reused unit ([`PrevTables`], read forward only), or — when every unit is unchanged and in the
+//! same order — the previous files themselves ([`unchanged`], [`link_previous`]).
+//!
+//! Invariants:
+//! - rows are reused only when the previous run had the same [`Resources::fingerprint`]
+//!   (program, catalog, lexicon, units, clean rules, reference tables, table contracts) and the
+//!   unit has the same place (source, line, name) and the same bytes; whatever a document's rows
+//!   depend on is in one of those, so the result equals a full run;
+//! - reused units are taken in increasing previous order, so every previous table is read once,
+//!   front to back, in bounded batches (a unit that moved before an already reused one is
+//!   processed again instead);
+//! - anything unexpected about the previous output makes the run a full one, with the reason.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Resources, TABLES};
+use crate::ingest::{self, InputFile};
+use crate::records::{Payload, RawInput};
+use crate::{Error, Result};
+
+/// Identity of an input unit: where it was read from (not what it holds).
+pub fn unit_key(source: &str, line: Option<u64>, input: &str) -> u128 {
+    let mut h = blake3::Hasher::new();
+    h.update(&(source.len() as u64).to_le_bytes());
+    h.update(source.as_bytes());
+    h.update(&line.map_or(0, |l| l + 1).to_le_bytes());
+    h.update(input.as_bytes());
+    first_128(h.finalize())
+}
+
+fn first_128(h: blake3::Hash) -> u128 {
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h.as_bytes()[..16]);
+    u128::from_le_bytes(b)
+}
+
+/// BLAKE3 of a unit's bytes as read; None when reading failed (such units are always redone).
+pub fn content_hash(raw: &RawInput) -> Option<blake3::Hash> {
+    match &raw.payload {
+        Payload::Bytes(b) | Payload::JsonLine(b) => Some(blake3::hash(b)),
+        Payload::Failed(_) => None,
+    }
+}
+
+/// One unit of the previous run, and where its rows are.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    key: u128,
+    hash: Option<u128>,
+    /// A document (else a reject).
+    pub document: bool,
+    /// Its row in `documents` or in `rejects`.
+    pub row: u64,
+    pub mention_start: u64,
+    pub n_mentions: u64,
+    pub fact_start: u64,
+    pub n_facts: u64,
+}
+
+/// Table entry of the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableEntry {
+    pub file: String,
+    pub rows: usize,
+    pub schema_version: String,
+}
+
+/// The part of a previous `manifest.json` an incremental run checks.
+#[derive(Debug, Deserialize)]
+struct PrevManifest {
+    run_id: String,
+    #[serde(default)]
+    fingerprint: Option<String>,
+    tables: BTreeMap<String, TableEntry>,
+}
+
+/// The previous output, ready to be reused.
+#[derive(Debug)]
+pub struct Previous {
+    pub dir: PathBuf,
+    pub run_id: String,
+    pub units: Vec<Unit>,
+    /// Row counts of every table, from the previous manifest.
+    pub tables: BTreeMap<String, TableEntry>,
+    keys: HashMap<u128, u32>,
+}
+
+fn hex_128(s: &str) -> Option<u128> {
+    blake3::Hash::from_hex(s).ok().map(first_128)
+}
+
+/// Load the previous output in `out`. `Ok(Err(reason))` when there is none that can be reused
+/// (the run is then a full one); `Err` only for failures an operator must see.
+pub fn load(out: &Path, res: &Resources) -> Result<std::result::Result<Previous, String>> {
+    let manifest_path = out.join("manifest.json");
+    if !manifest_path.exists() {
+        return Ok(Err(format!("no previous output in {}", out.display())));
+    }
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io("cannot read", &manifest_path, e))?;
+    let m: PrevManifest = match serde_json::from_str(&text) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(format!("{} is unreadable ({e})", manifest_path.display()))),
+    };
+    if m.fingerprint.as_deref() != Some(res.fingerprint.as_str()) {
+        return Ok(Err(
+            "the program or its data files (schemas/, data/reference/) changed since the previous run".into(),
+        ));
+    }
+    for name in TABLES {
+        match m.tables.get(name) {
+            Some(t) if t.schema_version == res.table(name).version && out.join(&t.file).exists() => {}
+            _ => return Ok(Err(format!("table {name} of the previous run is missing or of another version"))),
+        }
+    }
+    let ledger_path = out.join("inputs.parquet");
+    let mut units = Vec::with_capacity(m.tables["inputs"].rows);
+    let mut keys = HashMap::with_capacity(m.tables["inputs"].rows);
+    let (mut docs, mut rejects, mut mentions, mut facts) = (0u64, 0u64, 0u64, 0u64);
+    for batch in PrevTable::open(&ledger_path)?.reader {
+        let batch = batch.map_err(|e| pq_err(&ledger_path, e))?;
+        let bad = |c: &str| Error::Parquet {
+            path: ledger_path.clone(),
+            reason: format!("column {c} is missing or of another type"),
+        };
+        let s = |c: &str| {
+            batch
+                .column_by_name(c)
+                .and_then(|a| a.as_any().downcast_ref::<StringArray>())
+                .ok_or_else(|| bad(c))
+        };
+        let (source, input, hash, outcome) = (s("source")?, s("input")?, s("input_hash")?, s("outcome")?);
+        let line = batch
+            .column_by_name("line")
+            .and_then(|a| a.as_any().downcast_ref::<Int64Array>())
+            .ok_or_else(|| bad("line"))?;
+        let i32_col = |c: &str| {
+            batch
+                .column_by_name(c)
+                .and_then(|a| a.as_any().downcast_ref::<Int32Array>())
+                .ok_or_else(|| bad(c))
+        };
+        let (n_m, n_f) = (i32_col("n_mentions")?, i32_col("n_facts")?);
+        for i in 0..batch.num_rows() {
+            let line = (!line.is_null(i)).then(|| u64::try_from(line.value(i)).unwrap_or(0));
+            let key = unit_key(source.value(i), line, input.value(i));
+            let document = outcome.value(i) == "document";
+            let (nm, nf) = (u64::try_from(n_m.value(i)).unwrap_or(0), u64::try_from(n_f.value(i)).unwrap_or(0));
+            let row = if document { docs } else { rejects };
+            let idx = u32::try_from(units.len()).map_err(|_| Error::Usage("over 4 billion inputs".into()))?;
+            keys.entry(key).or_insert(idx);
+            units.push(Unit {
+                key,
+                hash: if hash.is_null(i) { None } else { hex_128(hash.value(i)) },
+                document,
+                row,
+                mention_start: mentions,
+                n_mentions: nm,
+                fact_start: facts,
+                n_facts: nf,
+            });
+            if document {
+                docs += 1;
+            } else {
+                rejects += 1;
+            }
+            mentions += nm;
+            facts += nf;
+        }
+    }
+    let rows = |t: &str| m.tables[t].rows as u64;
+    if (docs, rejects, mentions, facts) != (rows("documents"), rows("rejects"), rows("mentions"), rows("facts")) {
+        return Ok(Err(format!(
+            "the previous ledger ({}) does not add up to its tables",
+            ledger_path.display()
+        )));
+    }
+    Ok(Ok(Previous {
+        dir: out.to_path_buf(),
+        run_id: m.run_id,
+        units,
+        tables: m.tables,
+        keys,
+    }))
+}
+
+/// Decides, unit by unit in input order, which previous unit's rows to reuse.
+#[derive(Debug)]
+pub struct Matcher<'a> {
+    prev: &'a Previous,
+    /// The smallest previous unit that may still be reused (reuse is in increasing order).
+    next: u32,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(prev: &'a Previous) -> Self {
+        Matcher { prev, next: 0 }
+    }
+
+    /// The previous unit whose rows this one can take, if any.
+    pub fn decide(&mut self, raw: &RawInput, hash: Option<&blake3::Hash>) -> Option<u32> {
+        let hash = first_128(*hash?);
+        let idx = *self.prev.keys.get(&unit_key(&raw.source, raw.line, &raw.doc))?;
+        let u = &self.prev.units[idx as usize];
+        if idx < self.next || u.hash != Some(hash) {
+            return None;
+        }
+        self.next = idx + 1;
+        Some(idx)
+    }
+}
+
+/// Whether the inputs are exactly the previous run's: same units, same order, same bytes.
+/// Reads the inputs once and stops at the first difference.
+pub fn unchanged(prev: &Previous, files: &[InputFile], max_bytes: u64) -> bool {
+    let mut i = 0usize;
+    let mut same = true;
+    for f in files {
+        ingest::read_file(f, max_bytes, &mut |raw| {
+            if !same {
+                return;
+            }
+            let u = prev.units.get(i);
+            i += 1;
+            let hash = content_hash(&raw).map(first_128);
+            same = hash.is_some() && u.is_some_and(|u| u.key == unit_key(&raw.source, raw.line, &raw.doc) && u.hash == hash);
+        });
+        if !same {
+            return false;
+        }
+    }
+    i == prev.units.len()
+}
+
+/// Hard-link (or copy, where links are impossible) every file of the previous output except
+/// its manifest into `staging`. The files are immutable once written, so sharing them is safe.
+pub fn link_previous(prev: &Previous, staging: &Path) -> Result<()> {
+    fn walk(from: &Path, to: &Path, top: bool) -> Result<()> {
+        let entries = std::fs::read_dir(from).map_err(|e| Error::io("cannot list", from, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("cannot list", from, e))?;
+            let (src, dst) = (entry.path(), to.join(entry.file_name()));
+            if src.is_dir() {
+                std::fs::create_dir_all(&dst).map_err(|e| Error::io("cannot create folder", &dst, e))?;
+                walk(&src, &dst, false)?;
+            } else if !(top && entry.file_name() == "manifest.json") && std::fs::hard_link(&src, &dst).is_err() {
+                std::fs::copy(&src, &dst).map_err(|e| Error::io("cannot copy", &src, e))?;
+            }
+        }
+        Ok(())
+    }
+    walk(&prev.dir, staging, true)
+}
+
+fn pq_err(path: &Path, e: impl ToString) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// A previous table read forward, handing out row ranges.
+pub struct PrevTable {
+    path: PathBuf,
+    reader: ParquetRecordBatchReader,
+    cur: Option<RecordBatch>,
+    /// Row number of `cur`'s first row.
+    cur_start: u64,
+}
+
+impl PrevTable {
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| pq_err(path, e))?
+            .with_batch_size(8192)
+            .build()
+            .map_err(|e| pq_err(path, e))?;
+        Ok(PrevTable {
+            path: path.to_path_buf(),
+            reader,
+            cur: None,
+            cur_start: 0,
+        })
+    }
+
+    /// Rows `start .. start + n`, as slices of the batches read; `start` never goes backwards.
+    pub fn take(&mut self, mut start: u64, mut n: u64, out: &mut Vec<RecordBatch>) -> Result<()> {
+        while n > 0 {
+            let len = self.cur.as_ref().map_or(0, |b| b.num_rows() as u64);
+            if self.cur.is_none() || start >= self.cur_start + len {
+                let next = self
+                    .reader
+                    .next()
+                    .ok_or_else(|| pq_err(&self.path, format!("ends before row {start}")))?
+                    .map_err(|e| pq_err(&self.path, e))?;
+                self.cur_start += len;
+                self.cur = Some(next);
+                continue;
+            }
+            if start < self.cur_start {
+                return Err(pq_err(&self.path, format!("row {start} asked after row {}", self.cur_start)));
+            }
+            let cur = self.cur.as_ref().expect("checked above");
+            let offset = start - self.cur_start;
+            let k = n.min(len - offset);
+            out.push(cur.slice(offset as usize, k as usize));
+            start += k;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+/// The previous per-document tables, each read forward once.
+pub struct PrevTables {
+    pub documents: PrevTable,
+    pub mentions: PrevTable,
+    pub facts: PrevTable,
+    pub rejects: PrevTable,
+    pub inputs: PrevTable,
+}
+
+impl PrevTables {
+    pub fn open(prev: &Previous) -> Result<Self> {
+        let t = |name: &str| PrevTable::open(&prev.dir.join(format!("{name}.parquet")));
+        Ok(PrevTables {
+            documents: t("documents")?,
+            mentions: t("mentions")?,
+            facts: t("facts")?,
+            rejects: t("rejects")?,
+            inputs: t("inputs")?,
+        })
+    }
+}
+
+/// What an incremental run did, for the manifest and the summary.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IncrementalReport {
+    /// `unchanged` (previous files reused whole), `merged` (rows reused unit by unit) or
+    /// `full` (nothing reusable; `reason` says why).
+    pub mode: String,
+    pub reason: Option<String>,
+    pub base_run_id: Option<String>,
+    pub reused: usize,
+    pub processed: usize,
+}
