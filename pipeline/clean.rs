@@ -324,7 +324,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
     if meta.published.is_none() {
         for p in &head {
             // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
-            let short = p.chars().filter(|c| c.is_alphabetic()).count() <= 20;
+            let short = p.chars().filter(|c| crate::text::is_letter(*c)).count() <= 20;
             let event_line = event.is_match(p);
             if let Some(c) = full_date.captures(p).filter(|_| short && !event_line) {
                 meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
@@ -373,7 +373,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
 
 fn is_stamp_line(p: &str) -> bool {
     let digits = p.chars().filter(char::is_ascii_digit).count();
-    let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = p.chars().filter(|c| crate::text::is_letter(*c)).count();
     digits > 0 && letters < 12 && (p.contains('/') || p.contains(':'))
 }
 
@@ -384,7 +384,7 @@ fn title(paragraphs: &[String], outlet_re: &Regex, provinces: &Provinces) -> Opt
         .find(|p| {
             let words = p.split_whitespace().count();
             let ends_sentence = p.trim_end().ends_with('.');
-            let banner = p.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && words <= 4;
+            let banner = p.chars().filter(|c| crate::text::is_letter(*c)).all(char::is_uppercase) && words <= 4;
             let only_place = provinces.find_all(&match_form(p)).len() == 1 && words <= 4;
             (4..=40).contains(&words)
                 && !ends_sentence

@@ -391,7 +391,7 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
                     ));
                 }
                 // a legacy encoding is believed only when it yields Vietnamese text
-                let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+                let letters = t.chars().filter(|c| crate::text::is_letter(*c)).count();
                 let viet = t.chars().filter(|&c| is_vietnamese_letter(c)).count();
                 if letters < 20 || (viet as f64) < 0.03 * letters as f64 {
                     return Err((
@@ -548,7 +548,7 @@ fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result
     for c in text.chars() {
         if c.is_ascii() {
             letters += usize::from(c.is_ascii_alphabetic());
-        } else if c.is_alphabetic() {
+        } else if crate::text::is_letter(c) {
             letters += 1;
             viet += usize::from(is_vietnamese_letter(c));
         }

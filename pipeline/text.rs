@@ -36,10 +36,40 @@ fn with_tone(row: usize, tone: usize) -> char {
     TONED[row][tone]
 }
 
+/// `char::is_alphabetic`, without the Unicode table search for the letters Vietnamese text is
+/// made of (ASCII, Latin-1, Latin Extended-A/B and Latin Extended Additional, where every code
+/// point but `×` and `÷` is a letter): the table search was a tenth of all the work.
+pub fn is_letter(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0xD7 | 0xF7 => false,
+        0xC0..=0x24F | 0x1E00..=0x1EFF => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_alphanumeric` with the fast path of [`is_letter`].
+pub fn is_letter_or_digit(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xD7 | 0xF7 => false,
+        0xC0..=0x24F | 0x1E00..=0x1EFF => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// Lower-case one char if that keeps its UTF-8 length (true for every Vietnamese letter).
 fn lower_same_len(c: char) -> char {
-    if c.is_ascii() {
+    let u = u32::from(c);
+    if u < 0x80 {
         return c.to_ascii_lowercase();
+    }
+    // the precomposed Vietnamese vowels (Ạ..ỹ) alternate upper, lower
+    if (0x1EA0..=0x1EF9).contains(&u) {
+        return char::from_u32(u | 1).unwrap_or(c);
+    }
+    if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
+        return char::from_u32(u + 0x20).unwrap_or(c);
     }
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
@@ -52,8 +82,26 @@ fn lower_same_len(c: char) -> char {
 /// changed here, since moving a tone can change byte lengths (`luỹ` → `lũy`); instead every
 /// phrase is searched in both placements (see [`tone_variants`]).
 pub fn match_form(s: &str) -> String {
-    let out: String = s.chars().map(lower_same_len).collect();
-    debug_assert_eq!(out.len(), s.len());
+    // byte by byte: ASCII (most of the bytes) in place, other letters re-encoded at the same
+    // length; collecting chars into a String cost more than the lower-casing itself
+    let mut out = s.to_string();
+    out.make_ascii_lowercase();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is a char boundary");
+        let n = c.len_utf8();
+        let l = lower_same_len(c);
+        if l != c {
+            let mut buf = [0u8; 4];
+            out.replace_range(i..i + n, l.encode_utf8(&mut buf));
+        }
+        i += n;
+    }
     out
 }
 
@@ -65,7 +113,7 @@ pub fn tone_variants(phrase: &str) -> Vec<String> {
     // positions of syllable-final vowel pairs whose tone can move
     let mut sites = Vec::new();
     for i in 0..n.saturating_sub(1) {
-        let end_of_syllable = i + 2 >= n || !chars[i + 2].is_alphabetic();
+        let end_of_syllable = i + 2 >= n || !is_letter(chars[i + 2]);
         let start_ok = i == 0 || chars[i - 1] != 'q';
         if !end_of_syllable || !start_ok {
             continue;
@@ -104,7 +152,7 @@ pub fn tone_variants(phrase: &str) -> Vec<String> {
 fn starts_word(s: &str, i: usize) -> bool {
     match s[..i].chars().next_back() {
         Some(b) if b.is_ascii() => !b.is_ascii_alphabetic(),
-        Some(b) => !b.is_alphabetic(),
+        Some(b) => !is_letter(b),
         None => true,
     }
 }
@@ -112,7 +160,7 @@ fn starts_word(s: &str, i: usize) -> bool {
 fn ends_word(s: &str, i: usize) -> bool {
     match s[i..].chars().next() {
         Some(a) if a.is_ascii() => !a.is_ascii_alphanumeric(),
-        Some(a) => !a.is_alphanumeric(),
+        Some(a) => !is_letter_or_digit(a),
         None => true,
     }
 }
@@ -121,6 +169,9 @@ fn ends_word(s: &str, i: usize) -> bool {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
     ac: Option<AhoCorasick>,
+    /// The same phrases for anchored leftmost-longest search: "the longest phrase that starts
+    /// here" stops after a few bytes instead of scanning a window.
+    anchored: Option<AhoCorasick>,
     tags: Vec<T>,
     phrases: Vec<String>,
 }
@@ -154,11 +205,30 @@ impl<T: Clone> PhraseSet<T> {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // overlapping searches cannot use a prefilter: every byte steps the
+                    // automaton, and a DFA step is one table lookup (a few hundred kB per set)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&phrases)
                     .expect("phrase automaton"),
             )
         };
-        PhraseSet { ac, tags, phrases }
+        let anchored = if phrases.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(aho_corasick::StartKind::Anchored)
+                    .build(&phrases)
+                    .expect("anchored phrase automaton"),
+            )
+        };
+        PhraseSet {
+            ac,
+            anchored,
+            tags,
+            phrases,
+        }
     }
 
     /// Every occurrence (overlapping) in `hay` (already in match form) on word boundaries.
@@ -167,8 +237,8 @@ impl<T: Clone> PhraseSet<T> {
         let mut out = Vec::new();
         for m in ac.find_overlapping_iter(hay) {
             let p = &self.phrases[m.pattern().as_usize()];
-            let first_alnum = p.chars().next().is_some_and(char::is_alphanumeric);
-            let last_alnum = p.chars().next_back().is_some_and(char::is_alphanumeric);
+            let first_alnum = p.chars().next().is_some_and(is_letter_or_digit);
+            let last_alnum = p.chars().next_back().is_some_and(is_letter_or_digit);
             if (first_alnum && !starts_word(hay, m.start())) || (last_alnum && !ends_word(hay, m.end())) {
                 continue;
             }
@@ -184,6 +254,19 @@ impl<T: Clone> PhraseSet<T> {
 
     /// The longest phrase that starts exactly at `at` in `hay` (match form).
     pub fn longest_at<'a>(&'a self, hay: &str, at: usize) -> Option<Hit<'a, T>> {
+        let anchored = self.anchored.as_ref()?;
+        let input = aho_corasick::Input::new(hay).range(at..).anchored(aho_corasick::Anchored::Yes);
+        // no phrase starts here at all: the common case, settled in a byte or two
+        let m = anchored.find(input)?;
+        let p = &self.phrases[m.pattern().as_usize()];
+        if (starts_word(hay, at) || !first_is_alnum(p)) && (ends_word(hay, m.end()) || !last_is_alnum(p)) {
+            return Some(Hit {
+                start: at,
+                end: m.end(),
+                tag: &self.tags[m.pattern().as_usize()],
+            });
+        }
+        // the longest phrase is cut by a word boundary: a shorter one may still fit
         let window_end = floor_char_boundary(hay, (at + 80).min(hay.len()));
         let slice = &hay[at..window_end];
         self.find_all(slice)
@@ -216,11 +299,11 @@ impl<T: Clone> PhraseSet<T> {
 }
 
 fn first_is_alnum(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_alphanumeric)
+    s.chars().next().is_some_and(is_letter_or_digit)
 }
 
 fn last_is_alnum(s: &str) -> bool {
-    s.chars().next_back().is_some_and(char::is_alphanumeric)
+    s.chars().next_back().is_some_and(is_letter_or_digit)
 }
 
 /// The largest char boundary `<= i`.
@@ -265,6 +348,21 @@ pub fn squash_ws(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_letter_tests_agree_with_the_unicode_tables() {
+        for u in (0..0x3000u32).chain(0x1E00..0x1F00) {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} U+{u:04X}");
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?} U+{u:04X}");
+            let mut l = c.to_lowercase();
+            let want = match (l.next(), l.next()) {
+                (Some(lc), None) if lc.len_utf8() == c.len_utf8() => lc,
+                _ => c,
+            };
+            assert_eq!(lower_same_len(c), want, "{c:?} U+{u:04X}");
+        }
+    }
 
     #[test]
     fn match_form_lowercases_and_keeps_length() {

@@ -893,7 +893,7 @@ fn make_claim(
             let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
             if text.starts_with("quý") || full.starts_with("quý") {
                 let after = text.trim_start_matches("quý").trim_start();
-                let token: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+                let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
                 let q = match token.as_str() {
                     "i" | "1" => 1,
                     "ii" | "2" => 2,

@@ -277,7 +277,7 @@ pub fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> 
             continue;
         }
         // a digit glued to letters before it (`PA25`, `H5`) is a name, not a figure
-        if hay[..ts].chars().next_back().is_some_and(char::is_alphabetic) {
+        if hay[..ts].chars().next_back().is_some_and(crate::text::is_letter) {
             pos = te;
             continue;
         }

@@ -90,6 +90,13 @@ fn patterns() -> &'static [Pattern] {
     })
 }
 
+/// All patterns at once: one pass over a sentence tells which patterns can match at all, so
+/// only those are run for their spans (most sentences hold one or two kinds of trap).
+fn pattern_set() -> &'static regex::RegexSet {
+    static S: OnceLock<regex::RegexSet> = OnceLock::new();
+    S.get_or_init(|| regex::RegexSet::new(patterns().iter().map(|p| p.re.as_str())).expect("trap pattern set"))
+}
+
 fn bare_year() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| Regex::new(r"(?-u:\b)(19[5-9]\d|20[0-4]\d)(?-u:\b)").expect("year pattern"))
@@ -110,7 +117,8 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
     if !sentence.bytes().any(|b| b.is_ascii_digit()) && !sentence.contains("uý") {
         return Vec::new();
     }
-    for pat in patterns() {
+    let candidates = pattern_set().matches(sentence);
+    for pat in candidates.iter().map(|i| &patterns()[i]) {
         for c in pat.re.captures_iter(sentence) {
             let Some(m) = c.get(pat.group) else { continue };
             let (s, e) = (base + m.start(), base + m.end());
