@@ -162,6 +162,11 @@ pub struct Lexicon {
     pub feature_reach: Vec<Reach>,
     /// Slot of each feature (rival features share one), or None.
     pub feature_slot: Vec<Option<String>>,
+    /// Bit masks (bit = feature id), computed once: the members of each slot, the features of
+    /// paragraph reach, and the unit nouns (`u_*`).
+    pub slot_masks: Vec<u128>,
+    pub paragraph_mask: u128,
+    pub unit_mask: u128,
     pub difference: PhraseSet<()>,
     pub ict_cues: PhraseSet<()>,
     pub min_ict_cues: usize,
@@ -239,7 +244,24 @@ impl Lexicon {
         );
 
         let feature_ids = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        let bit = |f: usize| if f < 128 { 1u128 << f } else { 0 };
+        let mut slots: std::collections::BTreeMap<&str, u128> = std::collections::BTreeMap::new();
+        for (f, s) in feature_slot.iter().enumerate() {
+            if let Some(s) = s {
+                *slots.entry(s.as_str()).or_default() |= bit(f);
+            }
+        }
+        let slot_masks = slots.into_values().collect();
+        let paragraph_mask = (0..feature_names.len())
+            .filter(|&f| feature_reach[f] == Reach::Paragraph)
+            .fold(0, |m, f| m | bit(f));
+        let unit_mask = (0..feature_names.len())
+            .filter(|&f| feature_names[f].starts_with("u_"))
+            .fold(0, |m, f| m | bit(f));
         Ok(Lexicon {
+            slot_masks,
+            paragraph_mask,
+            unit_mask,
             version: lex.schema_version,
             units_version: units.schema_version,
             feature_names,

@@ -29,6 +29,8 @@ pub struct Province {
 pub struct Outlets {
     /// (abbreviation as written, domain), longest first.
     pub by_abbreviation: Vec<(String, String)>,
+    /// Lower-cased abbreviation or name → domain, for [`Outlets::by_name`].
+    by_lower: std::collections::HashMap<String, usize>,
 }
 
 impl Outlets {
@@ -43,16 +45,17 @@ impl Outlets {
             }
         }
         by_abbreviation.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
-        Ok(Outlets { by_abbreviation })
+        let mut by_lower = std::collections::HashMap::new();
+        for (i, (a, _)) in by_abbreviation.iter().enumerate() {
+            by_lower.entry(a.to_lowercase()).or_insert(i);
+        }
+        Ok(Outlets { by_abbreviation, by_lower })
     }
 
     /// The domain of an outlet named at the end of a page title (`... | Báo Hà Tĩnh`).
     pub fn by_name(&self, name: &str) -> Option<&str> {
-        let n = name.trim().to_lowercase();
-        self.by_abbreviation
-            .iter()
-            .find(|(a, _)| a.to_lowercase() == n)
-            .map(|(_, d)| d.as_str())
+        let i = *self.by_lower.get(&name.trim().to_lowercase())?;
+        Some(self.by_abbreviation[i].1.as_str())
     }
 
     /// The domain of an abbreviation or name written at the start of a line (`(BDO) - ...`,

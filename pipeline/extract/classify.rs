@@ -396,25 +396,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             .collect()
     };
     let context: Vec<Option<usize>> = (0..n).map(|i| (0..i).rev().find(|&j| depths[j] <= depths[i])).collect();
-    let paragraph_mask = {
-        let mut m = FeatSet::default();
-        for (f, r) in lex.feature_reach.iter().enumerate() {
-            if *r == Reach::Paragraph {
-                m.add(f);
-            }
-        }
-        m
-    };
+    let paragraph_mask = FeatSet(lex.paragraph_mask);
     // unit nouns (`u_*` features) count only inside the figure's own unit
-    let unit_mask = {
-        let mut m = FeatSet::default();
-        for (f, name) in lex.feature_names.iter().enumerate() {
-            if name.starts_with("u_") {
-                m.add(f);
-            }
-        }
-        m
-    };
+    let unit_mask = FeatSet(lex.unit_mask);
     let no_units = FeatSet(!unit_mask.0);
     let levels: Vec<Levels> = (0..n)
         .map(|i| {
@@ -452,16 +436,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             // then the previous figure's clause, the sentence, the paragraph, the tail)
             let mut l = [l0, l1, l2, l3, tail];
             let order = [0, 1, 2, PARAGRAPH, TAIL];
-            let mut slots: Vec<&str> = lex.feature_slot.iter().flatten().map(String::as_str).collect();
-            slots.sort_unstable();
-            slots.dedup();
-            for slot in slots {
-                let mut members = FeatSet::default();
-                for (g, other) in lex.feature_slot.iter().enumerate() {
-                    if other.as_deref() == Some(slot) {
-                        members.add(g);
-                    }
-                }
+            for &members in &lex.slot_masks {
+                let members = FeatSet(members);
                 if let Some(pos) = order.iter().position(|&k| l[k].mask(members) != FeatSet::default()) {
                     for &k in &order[pos + 1..] {
                         l[k] = l[k].mask(FeatSet(!members.0));
