@@ -431,7 +431,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// Letters that only Vietnamese (among Latin scripts) writes.
 fn is_vietnamese_letter(c: char) -> bool {
     matches!(
-        c.to_lowercase().next().unwrap_or(c),
+        crate::text::lower_same_len(c),
         'ă' | 'â'
             | 'đ'
             | 'ê'

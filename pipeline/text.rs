@@ -59,7 +59,7 @@ pub fn is_letter_or_digit(c: char) -> bool {
 }
 
 /// Lower-case one char if that keeps its UTF-8 length (true for every Vietnamese letter).
-fn lower_same_len(c: char) -> char {
+pub(crate) fn lower_same_len(c: char) -> char {
     let u = u32::from(c);
     if u < 0x80 {
         return c.to_ascii_lowercase();
@@ -342,12 +342,26 @@ impl CharIndex {
 
 /// Collapse runs of white space to one space and trim.
 pub fn squash_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squash_ws_keeps_words_and_single_spaces() {
+        for (s, want) in [("  a \t b\u{a0}c\n", "a b c"), ("", ""), ("x", "x"), (" \u{3000} ", "")] {
+            assert_eq!(squash_ws(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn fast_letter_tests_agree_with_the_unicode_tables() {
