@@ -41,7 +41,7 @@ bench-scale DOCS:
     @echo "== full run, {{DOCS}} documents"
     /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet 2> target/bench/time-{{DOCS}}.txt | grep -E "input|time"
     grep -E "Maximum resident" target/bench/time-{{DOCS}}.txt
-    target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -1
+    target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -3
     @echo "== incremental re-run, nothing changed"
     /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet --incremental 2> target/bench/time-inc-{{DOCS}}.txt | grep -E "time|incremental"
     grep -E "Maximum resident" target/bench/time-inc-{{DOCS}}.txt

@@ -421,24 +421,88 @@ fn push_input(b: &mut BatchBuilder, out: &DocOutput, info: &UnitInfo) {
         .i32(i32::try_from(n_f).unwrap_or(i32::MAX));
 }
 
-/// The date and date flag of a reused `documents` row, which the aggregate needs.
-fn doc_dates(batch: &RecordBatch) -> (Option<String>, Option<String>, Option<chrono::NaiveDate>) {
+/// The name, date flag and date of every row of a reused `documents` batch: what the
+/// aggregate needs besides the facts.
+type DocDates = (Option<String>, Option<String>, Option<chrono::NaiveDate>);
+
+fn doc_dates(batch: &RecordBatch) -> Vec<DocDates> {
     use arrow::array::{Array, Date32Array, StringArray};
-    let s = |c: &str| {
-        batch
-            .column_by_name(c)
-            .and_then(|a| a.as_any().downcast_ref::<StringArray>())
-            .filter(|a| !a.is_null(0))
-            .map(|a| a.value(0).to_string())
-    };
-    let d = |c: &str| {
-        batch
-            .column_by_name(c)
-            .and_then(|a| a.as_any().downcast_ref::<Date32Array>())
-            .filter(|a| !a.is_null(0))
-            .and_then(|a| a.value_as_date(0))
-    };
-    (s("doc"), s("date_flag"), d("published").or_else(|| d("event_date")))
+    let s = |c: &str| batch.column_by_name(c).and_then(|a| a.as_any().downcast_ref::<StringArray>());
+    let d = |c: &str| batch.column_by_name(c).and_then(|a| a.as_any().downcast_ref::<Date32Array>());
+    let (doc, flag, published, event) = (s("doc"), s("date_flag"), d("published"), d("event_date"));
+    let str_at = |a: Option<&StringArray>, i: usize| a.filter(|a| !a.is_null(i)).map(|a| a.value(i).to_string());
+    let date_at = |a: Option<&Date32Array>, i: usize| a.filter(|a| !a.is_null(i)).and_then(|a| a.value_as_date(i));
+    (0..batch.num_rows())
+        .map(|i| (str_at(doc, i), str_at(flag, i), date_at(published, i).or_else(|| date_at(event, i))))
+        .collect()
+}
+
+/// Rows copied from the previous output: (documents, rejects, mentions, facts).
+type Copied = (usize, usize, usize, usize);
+
+/// Longest run of reused units copied at once: bounds the rows held between reading and writing.
+const MAX_RUN: u32 = 512;
+
+fn add4(a: Copied, b: Copied) -> Copied {
+    (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3)
+}
+
+/// Copy the rows of the previous units `first .. first + count` (consecutive, so every table's
+/// rows are one range) and fold their facts into the aggregate, document by document.
+fn copy_run(
+    prev: &Previous,
+    t: &mut PrevTables,
+    w: &mut DocSinks,
+    acc: &mut aggregate::Accumulator,
+    first: u32,
+    count: u32,
+) -> Result<Copied> {
+    let units = &prev.units[first as usize..(first + count) as usize];
+    let mut got = Vec::new();
+    t.inputs.take(u64::from(first), u64::from(count), &mut got)?;
+    w.inputs.copy(std::mem::take(&mut got))?;
+    let docs: Vec<&incremental::Unit> = units.iter().filter(|u| u.document).collect();
+    let (mut n_mentions, mut n_facts) = (0usize, 0usize);
+    if let Some(u0) = docs.first() {
+        t.documents.take(u0.row, docs.len() as u64, &mut got)?;
+        let dates: Vec<DocDates> = got.iter().flat_map(doc_dates).collect();
+        w.documents.copy(std::mem::take(&mut got))?;
+        let nm: u64 = docs.iter().map(|u| u.n_mentions).sum();
+        t.mentions.take(u0.mention_start, nm, &mut got)?;
+        w.mentions.copy(std::mem::take(&mut got))?;
+        let nf: u64 = docs.iter().map(|u| u.n_facts).sum();
+        t.facts.take(u0.fact_start, nf, &mut got)?;
+        let mut facts = Vec::with_capacity(nf as usize);
+        for b in &got {
+            facts.extend(rows::facts_from_batch(b, None)?);
+        }
+        w.facts.copy(std::mem::take(&mut got))?;
+        if dates.len() != docs.len() || facts.len() as u64 != nf {
+            return Err(Error::Aggregate(format!(
+                "previous output {} does not match its ledger",
+                prev.dir.display()
+            )));
+        }
+        let mut off = 0;
+        for (u, (doc, flag, published)) in docs.iter().zip(dates) {
+            if let (Some(doc), Some(flag)) = (&doc, &flag) {
+                acc.add_date_flag(doc, flag);
+            }
+            let mine = &mut facts[off..off + u.n_facts as usize];
+            for f in mine.iter_mut() {
+                f.published = published;
+            }
+            acc.add_document(mine);
+            off += u.n_facts as usize;
+        }
+        (n_mentions, n_facts) = (nm as usize, nf as usize);
+    }
+    let n_rejects = units.len() - docs.len();
+    if let Some(r0) = units.iter().find(|u| !u.document) {
+        t.rejects.take(r0.row, n_rejects as u64, &mut got)?;
+        w.rejects.copy(got)?;
+    }
+    Ok((docs.len(), n_rejects, n_mentions, n_facts))
 }
 
 /// The streaming run: read, process (or reuse), write, fold; then the aggregate barrier.
@@ -520,10 +584,21 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
             let mut acc = aggregate::Accumulator::new();
             let (mut n_docs, mut n_rejects, mut n_mentions, mut n_facts) = (0usize, 0usize, 0usize, 0usize);
             let (mut reused, mut processed) = (0usize, 0usize);
+            let mut run: Option<(u32, u32)> = None;
+            let mut copied: Copied = (0, 0, 0, 0);
+            let mut flush_run = |w: &mut DocSinks, acc: &mut aggregate::Accumulator, first: u32, count: u32| -> Result<Copied> {
+                let (Some(prev), Some(t)) = (prev_ref, prev_tables.as_mut()) else {
+                    return Err(Error::Aggregate("a reused unit without a previous output".into()));
+                };
+                copy_run(prev, t, w, acc, first, count)
+            };
             for outputs in orx {
                 for out in outputs {
                     match out {
                         Out::Fresh(out, info) => {
+                            if let Some((first, count)) = run.take() {
+                                copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+                            }
                             processed += 1;
                             if let Some(p) = &progress {
                                 p.inc(info.bytes as u64);
@@ -565,37 +640,16 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                             if let Some(p) = &progress {
                                 p.inc(bytes as u64);
                             }
-                            let (Some(prev), Some(t)) = (prev_ref, prev_tables.as_mut()) else {
-                                return Err(Error::Aggregate("a reused unit without a previous output".into()));
+                            // consecutive reused units are copied as one range per table
+                            run = match run {
+                                Some((first, count)) if first + count == idx && count < MAX_RUN => Some((first, count + 1)),
+                                other => {
+                                    if let Some((first, count)) = other {
+                                        copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+                                    }
+                                    Some((idx, 1))
+                                }
                             };
-                            let u = &prev.units[idx as usize];
-                            let mut got = Vec::new();
-                            t.inputs.take(u64::from(idx), 1, &mut got)?;
-                            w.inputs.copy(std::mem::take(&mut got))?;
-                            if u.document {
-                                n_docs += 1;
-                                t.documents.take(u.row, 1, &mut got)?;
-                                let (doc, date_flag, published) = got.first().map(doc_dates).unwrap_or_default();
-                                if let (Some(doc), Some(flag)) = (&doc, &date_flag) {
-                                    acc.add_date_flag(doc, flag);
-                                }
-                                w.documents.copy(std::mem::take(&mut got))?;
-                                t.mentions.take(u.mention_start, u.n_mentions, &mut got)?;
-                                w.mentions.copy(std::mem::take(&mut got))?;
-                                n_mentions += u.n_mentions as usize;
-                                t.facts.take(u.fact_start, u.n_facts, &mut got)?;
-                                let mut facts = Vec::with_capacity(u.n_facts as usize);
-                                for b in &got {
-                                    facts.extend(rows::facts_from_batch(b, published)?);
-                                }
-                                w.facts.copy(std::mem::take(&mut got))?;
-                                n_facts += facts.len();
-                                acc.add_document(&facts);
-                            } else {
-                                n_rejects += 1;
-                                t.rejects.take(u.row, 1, &mut got)?;
-                                w.rejects.copy(got)?;
-                            }
                         }
                     }
                     for s in [&mut w.documents, &mut w.mentions, &mut w.facts, &mut w.rejects, &mut w.inputs] {
@@ -603,13 +657,16 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                     }
                 }
             }
+            if let Some((first, count)) = run.take() {
+                copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+            }
             Ok(Written {
                 w,
                 acc,
-                n_docs,
-                n_rejects,
-                n_mentions,
-                n_facts,
+                n_docs: n_docs + copied.0,
+                n_rejects: n_rejects + copied.1,
+                n_mentions: n_mentions + copied.2,
+                n_facts: n_facts + copied.3,
                 reused,
                 processed,
             })
