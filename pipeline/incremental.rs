@@ -105,9 +105,16 @@ fn hex_128(s: &str) -> Option<u128> {
     blake3::Hash::from_hex(s).ok().map(first_128)
 }
 
-/// Load the previous output in `out`. `Ok(Err(reason))` when there is none that can be reused
-/// (the run is then a full one); `Err` only for failures an operator must see.
-pub fn load(out: &Path, res: &Resources) -> Result<std::result::Result<Previous, String>> {
+/// Load the previous output in `out`. `Err(reason)` when there is none that can be reused: the
+/// run is then a full one, so a damaged previous output never stops a scheduled job.
+pub fn load(out: &Path, res: &Resources) -> std::result::Result<Previous, String> {
+    match load_checked(out, res) {
+        Ok(r) => r,
+        Err(e) => Err(format!("the previous output cannot be read ({e})")),
+    }
+}
+
+fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<Previous, String>> {
     let manifest_path = out.join("manifest.json");
     if !manifest_path.exists() {
         return Ok(Err(format!("no previous output in {}", out.display())));
@@ -127,6 +134,10 @@ pub fn load(out: &Path, res: &Resources) -> Result<std::result::Result<Previous,
             Some(t) if t.schema_version == res.table(name).version && out.join(&t.file).exists() => {}
             _ => return Ok(Err(format!("table {name} of the previous run is missing or of another version"))),
         }
+    }
+    // every table the merge reads must open and match its contract before anything is reused
+    for name in PER_DOCUMENT {
+        PrevTable::open_checked(&out.join(&m.tables[name].file), res.table(name))?;
     }
     let ledger_path = out.join("inputs.parquet");
     let mut units = Vec::with_capacity(m.tables["inputs"].rows);
@@ -285,12 +296,21 @@ pub struct PrevTable {
 
 impl PrevTable {
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_inner(path, None)
+    }
+
+    /// Open, and check the file's schema against the table's contract.
+    pub fn open_checked(path: &Path, table: &crate::output::schema::TableSchema) -> Result<Self> {
+        Self::open_inner(path, Some(table))
+    }
+
+    fn open_inner(path: &Path, table: Option<&crate::output::schema::TableSchema>) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| pq_err(path, e))?
-            .with_batch_size(8192)
-            .build()
-            .map_err(|e| pq_err(path, e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
+        if let Some(t) = table {
+            t.matches(builder.schema()).map_err(|reason| pq_err(path, reason))?;
+        }
+        let reader = builder.with_batch_size(8192).build().map_err(|e| pq_err(path, e))?;
         Ok(PrevTable {
             path: path.to_path_buf(),
             reader,
@@ -336,9 +356,12 @@ pub struct PrevTables {
     pub inputs: PrevTable,
 }
 
+/// The tables an incremental run copies rows from.
+const PER_DOCUMENT: [&str; 5] = ["documents", "mentions", "facts", "rejects", "inputs"];
+
 impl PrevTables {
-    pub fn open(prev: &Previous) -> Result<Self> {
-        let t = |name: &str| PrevTable::open(&prev.dir.join(format!("{name}.parquet")));
+    pub fn open(prev: &Previous, res: &Resources) -> Result<Self> {
+        let t = |name: &str| PrevTable::open_checked(&prev.dir.join(format!("{name}.parquet")), res.table(name));
         Ok(PrevTables {
             documents: t("documents")?,
             mentions: t("mentions")?,

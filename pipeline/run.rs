@@ -345,7 +345,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     if !cfg.incremental {
         return run_stream(&ctx, &pool, None);
     }
-    match incremental::load(&cfg.out, res)? {
+    match incremental::load(&cfg.out, res) {
         Err(reason) => {
             let report = IncrementalReport {
                 mode: "full".into(),
@@ -522,7 +522,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         Some(Base::Full(r)) => (None, Some(r)),
         None => (None, None),
     };
-    let mut prev_tables = prev.as_ref().map(PrevTables::open).transpose()?;
+    let mut prev_tables = prev.as_ref().map(|p| PrevTables::open(p, res)).transpose()?;
     let progress = progress_bar(cfg.progress, ctx.bytes_in);
     let clock = StageClock::default();
     let batch_docs = cfg.batch_docs;

@@ -854,6 +854,19 @@ fn an_incremental_run_equals_a_full_run_after_adds_changes_and_deletes() {
         "the changed article's new figure is missing"
     );
 
+    // a damaged previous output is not reused, and does not stop the run
+    let ledger = inc.join("inputs.parquet");
+    let bytes = std::fs::read(&ledger).unwrap();
+    std::fs::write(&ledger, &bytes[..bytes.len() / 2]).unwrap();
+    let o = ictstat(&["run", p(&inp), "--out", p(&inc), "--quiet", "--incremental"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("full run: the previous output cannot be read"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_same_rows(&inc, &full);
+
     // changed rules: nothing is reused, and the run says why
     let schemas = tmp.path().join("schemas");
     std::fs::create_dir_all(schemas.join("tables")).unwrap();
