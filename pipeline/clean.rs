@@ -316,10 +316,10 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
     let years = year_counts(&paragraphs.join("\n"));
     // publication stamps: a short line with a full date (`15:16:24 | 7/2/2012`,
     // `Thứ năm, 27/03/2014 10:50`, `Cập nhật: 10/01/2017 - 15:20`, `16:42, 30/12/2014`)
-    let full_date = re(&FULL_DATE, r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b");
+    let full_date = re(&FULL_DATE, r"(?-u:\b)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?-u:\b)");
     let event = re(
         &EVENT,
-        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?\b",
+        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?(?-u:\b)",
     );
     if meta.published.is_none() {
         for p in &head {
@@ -364,10 +364,16 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
             break;
         }
     }
-    meta.title = raw.given.title.clone().or_else(|| title(paragraphs, outlet_re, provinces));
-    meta.province = province(&meta.title, raw.given.outlet.as_deref(), paragraphs, provinces);
+    // the match form of every paragraph, once: title, province and period all search it
+    let lowered: Vec<String> = paragraphs.iter().map(|p| match_form(p)).collect();
+    meta.title = raw
+        .given
+        .title
+        .clone()
+        .or_else(|| title(paragraphs, &lowered, outlet_re, provinces));
+    meta.province = province(&meta.title, raw.given.outlet.as_deref(), &lowered, provinces);
     let reference_date = meta.published.or(meta.event_date);
-    meta.period = period(&meta.title, paragraphs, reference_date, &years);
+    meta.period = period(&meta.title, &lowered, reference_date, &years);
     meta
 }
 
@@ -377,15 +383,16 @@ fn is_stamp_line(p: &str) -> bool {
     digits > 0 && letters < 12 && (p.contains('/') || p.contains(':'))
 }
 
-fn title(paragraphs: &[String], outlet_re: &Regex, provinces: &Provinces) -> Option<String> {
+fn title(paragraphs: &[String], lowered: &[String], outlet_re: &Regex, provinces: &Provinces) -> Option<String> {
     paragraphs
         .iter()
+        .zip(lowered)
         .take(12)
-        .find(|p| {
+        .find(|(p, low)| {
             let words = p.split_whitespace().count();
             let ends_sentence = p.trim_end().ends_with('.');
             let banner = p.chars().filter(|c| crate::text::is_letter(*c)).all(char::is_uppercase) && words <= 4;
-            let only_place = provinces.find_all(&match_form(p)).len() == 1 && words <= 4;
+            let only_place = provinces.find_all(low).len() == 1 && words <= 4;
             (4..=40).contains(&words)
                 && !ends_sentence
                 && !banner
@@ -393,14 +400,14 @@ fn title(paragraphs: &[String], outlet_re: &Regex, provinces: &Provinces) -> Opt
                 && !is_stamp_line(p)
                 && !outlet_re.is_match(p.split_whitespace().next().unwrap_or(""))
         })
-        .map(|p| p.trim().to_string())
+        .map(|(p, _)| p.trim().to_string())
 }
 
-fn province(title: &Option<String>, outlet: Option<&str>, paragraphs: &[String], provinces: &Provinces) -> Option<ProvinceRef> {
+/// `lowered`: the paragraphs in match form.
+fn province(title: &Option<String>, outlet: Option<&str>, lowered: &[String], provinces: &Provinces) -> Option<ProvinceRef> {
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
-    let mut add = |text: &str, w: f64| {
-        let hay = match_form(text);
-        for h in provinces.find_all(&hay) {
+    let mut add = |hay: &str, w: f64| {
+        for h in provinces.find_all(hay) {
             // `tỉnh X`, `Sở ... X` name the document's own province most often
             let before = &hay[..h.start];
             let bonus = if before.ends_with("tỉnh ") || before.ends_with("tp ") || before.ends_with("thành phố ") {
@@ -412,18 +419,21 @@ fn province(title: &Option<String>, outlet: Option<&str>, paragraphs: &[String],
         }
     };
     if let Some(t) = title {
-        add(t, 4.0);
+        add(&match_form(t), 4.0);
     }
     // the provincial paper that published it (`Báo Ninh Thuận`)
     if let Some(o) = outlet {
-        add(o, 2.0);
+        add(&match_form(o), 2.0);
     }
-    for (i, p) in paragraphs.iter().enumerate() {
+    for (i, p) in lowered.iter().enumerate() {
         add(p, if i < 4 { 2.0 } else { 1.0 });
     }
     // a document whose title makes the Ministry (Bộ TT&TT) its subject, naming no province, is
     // about the country
-    let headline = match_form(title.as_deref().or(paragraphs.first().map(String::as_str)).unwrap_or(""));
+    let headline = match title {
+        Some(t) => match_form(t),
+        None => lowered.first().cloned().unwrap_or_default(),
+    };
     let ministry = headline.contains("bộ thông tin và truyền thông") || headline.contains("bộ tt&tt");
     if ministry && provinces.find_all(&headline).is_empty() {
         return Some(ProvinceRef {
@@ -435,7 +445,7 @@ fn province(title: &Option<String>, outlet: Option<&str>, paragraphs: &[String],
     match best {
         Some((idx, _)) => Some(provinces.reference(idx)),
         None => {
-            let all = match_form(&paragraphs.join(" "));
+            let all = lowered.join(" ");
             (all.contains("cả nước") || all.contains("toàn quốc") || all.contains("bộ tt&tt")).then(|| ProvinceRef {
                 name: NATIONAL.into(),
                 code: String::new(),
@@ -484,15 +494,15 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
 }
 
 /// The report period: what the figures describe, which is not the publication year.
-fn period(title: &Option<String>, paragraphs: &[String], reference: Option<NaiveDate>, years: &BTreeMap<i32, usize>) -> Option<Period> {
+/// `lowered`: the paragraphs in match form.
+fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDate>, years: &BTreeMap<i32, usize>) -> Option<Period> {
     let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
-    let lead: Vec<String> = title.iter().cloned().chain(paragraphs.iter().take(6).cloned()).collect();
+    let lead: Vec<String> = title.iter().map(|t| match_form(t)).chain(lowered.iter().take(6).cloned()).collect();
     let default_year = reference
         .map(|d| d.year())
         .or_else(|| years.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y));
-    for (li, text) in lead.iter().enumerate() {
-        let hay = match_form(text);
-        for (at, part, year) in period_phrases(&hay) {
+    for (li, hay) in lead.iter().enumerate() {
+        for (at, part, year) in period_phrases(hay) {
             let before = &hay[..at];
             let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
             // what the document reviews scores; what it plans for counts against

@@ -258,6 +258,18 @@ enum Compare {
     Difference,
 }
 
+/// The first `n` words of `s`, joined by single spaces.
+fn leading_words(s: &str, n: usize) -> String {
+    let mut out = String::new();
+    for w in s.split_whitespace().take(n) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start: usize, right_end: usize) -> Option<Compare> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
@@ -269,26 +281,19 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start:
         .map(|h| &hay[h.start..h.end]);
     let right = &hay[q.end..right_end.max(q.end)];
     let right_trim = right.trim_start();
-    let first_words: String = right_trim.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
-    let versus = lex
-        .compare
-        .find_all(&first_words)
-        .iter()
-        .any(|h| *h.tag == CompareCue::Versus && h.start == 0)
+    let first_words = leading_words(right_trim, 4);
+    let after_cues = lex.compare.find_all(&first_words);
+    let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
         || first_words.starts_with("so ")
         || first_words.starts_with("cùng kỳ");
-    let plan = lex
-        .compare
-        .find_all(&first_words)
-        .iter()
-        .any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
+    let plan = after_cues.iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
         // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
         let clause = own_left.rfind([',', ';']).map_or(own_left, |i| &own_left[i + 1..]);
         let difference_cue = !lex.difference.find_all(clause).is_empty();
         let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
-        let six: String = right_trim.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        let six = leading_words(right_trim, 6);
         let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
         let growth_in_clause = lex.compare.find_all(clause).iter().any(|h| *h.tag == CompareCue::GrowthVerb);
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
@@ -324,7 +329,7 @@ fn district_re() -> &'static Regex {
 fn target_year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)\b")
+        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)(?-u:\b)")
             .expect("target-year pattern")
     })
 }
@@ -404,14 +409,21 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
             let unit = {
-                let mut u = FeatSet::default();
-                // the head noun comes first in Vietnamese: `văn bản` is not a `bản`
-                for h in lex.features.find_all(&hay[qs[i].unit_start..qs[i].unit_end]) {
-                    if h.start == 0 {
-                        u.add(*h.tag);
+                let text = &hay[qs[i].unit_start..qs[i].unit_end];
+                let known = ctx.memo.borrow().unit_features.get(text).copied();
+                let bits = known.unwrap_or_else(|| {
+                    let mut u = FeatSet::default();
+                    // the head noun comes first in Vietnamese: `văn bản` is not a `bản`
+                    for h in lex.features.find_all(text) {
+                        if h.start == 0 {
+                            u.add(*h.tag);
+                        }
                     }
-                }
-                u.mask(unit_mask)
+                    let bits = u.mask(unit_mask).0;
+                    ctx.memo.borrow_mut().unit_features.insert(text.to_string(), bits);
+                    bits
+                });
+                FeatSet(bits)
             };
             let l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
             let l1 = match context[i] {
@@ -717,7 +729,15 @@ fn out_of_scope(
         let para = ctx.doc.sentences.iter().filter(|x| x.paragraph == s.paragraph);
         let (ps, pe) = para.fold((usize::MAX, 0), |(a, b), x| (a.min(x.start), b.max(x.end)));
         let department = !lex.department_subject.find_all(&hay[s.start..s.end]).is_empty();
-        if ps < pe && lex.ict_cues.find_all(&hay[ps..pe]).is_empty() && !department {
+        let ict_paragraph = |ps: usize, pe: usize| {
+            if let Some(&known) = ctx.memo.borrow().ict_paragraph.get(&(ps, pe)) {
+                return known;
+            }
+            let found = !lex.ict_cues.find_all(&hay[ps..pe]).is_empty();
+            ctx.memo.borrow_mut().ict_paragraph.insert((ps, pe), found);
+            found
+        };
+        if ps < pe && !ict_paragraph(ps, pe) && !department {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),

@@ -150,6 +150,16 @@ pub struct DocCtx<'a> {
     pub features: classify::FeatureIndex,
     /// Scope of the document (see [`Scope`]).
     pub scope: Scope,
+    /// Answers already computed for this document: a unit's own features by its match form
+    /// (`thuê bao` recurs dozens of times), and whether a paragraph speaks of ICT, by its span.
+    pub memo: std::cell::RefCell<Memo>,
+}
+
+/// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
+#[derive(Debug, Default)]
+pub struct Memo {
+    pub unit_features: std::collections::HashMap<String, u128>,
+    pub ict_paragraph: std::collections::HashMap<(usize, usize), bool>,
 }
 
 /// What the document as a whole is about, which bounds what its figures can be.
@@ -215,6 +225,7 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
         hay,
         features,
         scope,
+        memo: std::cell::RefCell::default(),
     };
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
