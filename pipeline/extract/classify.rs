@@ -131,6 +131,31 @@ struct Levels {
     l: [FeatSet; 5],
     /// Own clause, left of the number only (subject side), with the unit.
     left: FeatSet,
+    /// The figure restates the national level next to a provincial one (see [`national_reference`]).
+    national_ref: bool,
+}
+
+/// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
+/// quân cả nước (5,9 máy/100 dân)`, `cao hơn mức bình quân cả nước là 18%`, `thấp hơn mức 54% của
+/// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
+/// Without a connector (`cao hơn cả nước 2,3 điểm`) the figure stays a difference.
+fn national_reference(hay: &str, left_start: usize, q: &Quantity, sentence_end: usize) -> bool {
+    let before = hay[left_start..q.start].trim_end();
+    let stripped = before.trim_end_matches(['(', ':']).trim_end();
+    let mut connector = stripped.len() < before.len();
+    let mut rest = stripped;
+    for w in ["là", "đạt", "ở mức"] {
+        if let Some(r) = stripped.strip_suffix(w).filter(|r| r.ends_with(' ')) {
+            rest = r.trim_end();
+            connector = true;
+            break;
+        }
+    }
+    let named_before = rest.ends_with("cả nước") || rest.ends_with("toàn quốc");
+    let after_end = floor_char_boundary(hay, (q.end + 32).min(sentence_end));
+    let after = hay[q.end..after_end].trim_start();
+    let named_after = before.ends_with("mức") && (after.starts_with("của cả nước") || after.starts_with("của toàn quốc"));
+    (named_before && connector) || named_after
 }
 
 impl Levels {}
@@ -218,7 +243,7 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                     match found {
                         Some((k, w)) => {
                             sum += w;
-                            anchored |= k == 0;
+                            anchored |= k == 0 || (lv.national_ref && k == 1);
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }
@@ -456,7 +481,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     }
                 }
             }
-            Levels { l, left }
+            Levels {
+                l,
+                left,
+                national_ref: national_reference(hay, left_start[i], &qs[i], s.end),
+            }
         })
         .collect();
 
@@ -484,7 +513,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             claim: None,
         };
         // a comparison belongs to the figure before it
-        if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]) {
+        if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.national_ref) {
             let mut m = base.clone();
             m.kind = MentionKind::Comparison;
             match (c, last_metric) {
@@ -819,6 +848,7 @@ fn make_claim(
     // status: the nearest cue to the left in the sentence
     let mut status = Status::Actual;
     let mut status_at = 0usize;
+    let mut status_cue = "";
     for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start) {
         let h = crate::text::Hit {
             start: hs,
@@ -827,6 +857,7 @@ fn make_claim(
         };
         if h.end >= status_at {
             status_at = h.end;
+            status_cue = &hay[hs..he];
             status = match h.tag {
                 StatusCue::Estimate => Status::Estimate,
                 StatusCue::Target => Status::Target,
@@ -847,6 +878,11 @@ fn make_claim(
         if future {
             target_year = Some(y);
         }
+    }
+    // `Kế hoạch năm 2017, tỉnh dự kiến phát triển ...`: what is foreseen in a plan for a later
+    // year is its target, not an estimate of the period under review
+    if status == Status::Estimate && status_cue.starts_with("dự kiến") && target_year.is_some() {
+        status = Status::Target;
     }
 
     let opening_end = hay[s.start..s.end]
