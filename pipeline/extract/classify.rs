@@ -135,6 +135,25 @@ struct Levels {
     national_ref: bool,
 }
 
+/// The sentence is about one company: it opens with the company (`Riêng Viettel chi nhánh tỉnh
+/// đã ...`, `VNPT Bình Định hiện có ...`), names no other, and says nothing of the whole province
+/// (`toàn tỉnh`, checked by the caller). Several operators together (`Viettel, VNPT và MobiFone
+/// đã ...`) are not one company.
+fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> bool {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let Some(company) = lex.feature("company") else { return false };
+    let mut names = ctx
+        .features
+        .hits_in(s.start, s.end)
+        .filter(|h| h.2 == company)
+        .map(|h| (h.0, &hay[h.0..h.1]));
+    let Some((at, first)) = names.next() else { return false };
+    let one = names.all(|(_, n)| n == first);
+    let opening = hay[s.start..at].split_whitespace().count() <= 2 && at < first_figure;
+    one && opening
+}
+
 /// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
 /// quân cả nước (5,9 máy/100 dân)`, `cao hơn mức bình quân cả nước là 18%`, `thấp hơn mức 54% của
 /// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
@@ -347,7 +366,10 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start:
 fn district_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}").expect("district pattern")
+        // a named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
+        // `Huyện có 154 trạm` at the start of the clause)
+        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
+            .expect("district pattern")
     })
 }
 
@@ -430,6 +452,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // unit nouns (`u_*` features) count only inside the figure's own unit
     let unit_mask = FeatSet(lex.unit_mask);
     let no_units = FeatSet(!unit_mask.0);
+    // `toàn tỉnh`, `trên địa bàn tỉnh`: spans of the sentence that speak of the whole province
+    let wide: Vec<(usize, usize)> = lex
+        .province_wide
+        .find_all(&hay[s.start..s.end])
+        .iter()
+        .map(|h| (s.start + h.start, s.start + h.end))
+        .collect();
+    let company_feature = lex.feature("company").filter(|&c| c < 128);
     let levels: Vec<Levels> = (0..n)
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
@@ -472,6 +502,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             // a slot is inherited only from the nearest level that fills it (own clause first,
             // then the previous figure's clause, the sentence, the paragraph, the tail)
             let mut l = [l0, l1, l2, l3, tail];
+            // `VNPT cho biết, toàn tỉnh hiện có 850 trạm BTS`: a company that reports a
+            // province-wide figure does not make it the company's
+            if let Some(c) = company_feature
+                && wide.iter().any(|&(a, b)| a >= left_start[i] && b <= right_end[i])
+            {
+                for x in &mut l {
+                    *x = x.mask(FeatSet(!(1u128 << c)));
+                }
+            }
             let order = [0, 1, 2, PARAGRAPH, TAIL];
             for &members in &lex.slot_masks {
                 let members = FeatSet(members);
@@ -491,6 +530,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
 
     let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
     let cues = SentenceCues::of(ctx, s);
+    let company_subject = wide.is_empty() && company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start));
     let qs = &qs[..];
     let mut out: Vec<Mention> = Vec::with_capacity(n);
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
@@ -570,6 +610,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();
+            out.push(m);
+            continue;
+        }
+        if company_subject {
+            let mut m = base.clone();
+            m.kind = MentionKind::Company;
+            m.reason = "figure of the one company the sentence is about, not of the province".into();
             out.push(m);
             continue;
         }
