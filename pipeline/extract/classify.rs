@@ -574,10 +574,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 }
                 (_, None) => {
                     if let (Compare::Growth { pct, verb: true }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct")) {
-                        let revenue = lex
-                            .feature("revenue")
-                            .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
                         let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], rg, &mut None);
+                        // a growth rate is a fact when it is planned (`phấn đấu doanh thu tăng 8 -
+                        // 10%`) or named as a rate (`tốc độ tăng trưởng doanh thu`); `doanh thu đã
+                        // tăng 23% so với cùng kỳ` only compares two periods
+                        let rate = claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
+                        let revenue = rate
+                            && lex
+                                .feature("revenue")
+                                .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
                         let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                         if let (true, Some((kind, reason))) = (revenue, &scope) {
                             m.kind = *kind;

@@ -397,8 +397,17 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
     let mut of = None;
     let mut value_high = None;
     let mut unit = unit_at(lex, hay, end);
+    // `đạt tỷ lệ 100/100 dân`: a density written with no noun, not a fraction
+    if unit.is_none()
+        && parts.len() == 1
+        && scales.is_empty()
+        && let Some(d) = lex.per100_denominators.longest_at(hay, te)
+    {
+        unit = Some((UnitKind::Per100, te, d.end));
+    }
     // fraction `427/635 xã` or rank `xếp thứ 15/64`
-    if parts.len() == 1
+    if unit.is_none_or(|u| u.0 != UnitKind::Per100)
+        && parts.len() == 1
         && scales.is_empty()
         && hay[te..].starts_with('/')
         && let Some((fs, fe)) = token_at(hay, te + 1)
