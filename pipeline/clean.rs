@@ -527,10 +527,15 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 "phấn đấu",
             ]
             .iter()
-            .any(|w| tail.contains(w));
+            .any(|w| tail.contains(w))
+                // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
+                || {
+                    let after: String = hay[at..].chars().take(40).collect();
+                    [" sẽ ", "dự kiến", "phấn đấu"].iter().any(|w| after.contains(w))
+                };
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             let Some(y) = year.or(default_year) else { continue };
-            let mut w = if review && !plan {
+            let mut w: f64 = if review && !plan {
                 3.0
             } else if plan && !review {
                 -1.0
@@ -546,6 +551,13 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             }
             if li == 0 {
                 w *= 1.2;
+            }
+            // a year after the one the publication date points to is planned, not reviewed
+            if let Some(r) = reference
+                && y > if r.month() <= 2 { r.year() - 1 } else { r.year() }
+                && !review
+            {
+                w = w.min(-0.5);
             }
             let p = Period { year: y, part };
             *scores.entry(p).or_insert(0.0) += w;

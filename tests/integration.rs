@@ -897,3 +897,13 @@ fn an_incremental_run_equals_a_full_run_after_adds_changes_and_deletes() {
     ictstat(&["run", p(&inp), "--out", p(&full2), "--quiet", "--schemas", p(&schemas)]);
     assert_same_rows(&inc, &full2);
 }
+
+#[test]
+fn plans_lists_and_national_comparisons_stay_above_their_floor() {
+    // data/holdout5: a plan article, a list of "- label: figure" lines, national comparisons,
+    // 9-month and half-year reports, a negative; first contact was F1 0.938, period accuracy 0.88.
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout5", true);
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
+    assert!(score["attributes"]["period"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
+}

@@ -133,6 +133,8 @@ struct Levels {
     left: FeatSet,
     /// The figure restates the national level next to a provincial one (see [`national_reference`]).
     national_ref: bool,
+    /// Unit of the context figure (the one this figure inherits its subject from).
+    context_unit: Option<UnitKind>,
 }
 
 /// The sentence is about one company: it opens with the company (`Riêng Viettel chi nhánh tỉnh
@@ -159,7 +161,14 @@ fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: 
 /// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
 /// Without a connector (`cao hơn cả nước 2,3 điểm`) the figure stays a difference.
 fn national_reference(hay: &str, left_start: usize, q: &Quantity, sentence_end: usize) -> bool {
-    let before = hay[left_start..q.start].trim_end();
+    let mut before = hay[left_start..q.start].trim_end();
+    // `(khoảng 15,2 thuê bao/100 dân)`: a bound between the connector and the figure
+    for w in ["khoảng", "gần", "xấp xỉ", "trên", "hơn", "chừng"] {
+        if let Some(r) = before.strip_suffix(w).filter(|r| r.ends_with([' ', '('])) {
+            before = r.trim_end();
+            break;
+        }
+    }
     let stripped = before.trim_end_matches(['(', ':']).trim_end();
     let mut connector = stripped.len() < before.len();
     let mut rest = stripped;
@@ -420,7 +429,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             }
             if c.is_whitespace() {
                 words += 1;
-                if hay[at..].starts_with(" và ") || words > 14 {
+                if hay[at..].starts_with(" và ") {
+                    break;
+                }
+                if words > 14 {
+                    // a phrase cut by the word limit (`máy | vi tính`) belongs to the clause whole
+                    if let Some(e) = ctx.features.covering(at) {
+                        end = e.min(limit);
+                    }
                     break;
                 }
             }
@@ -431,17 +447,25 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let left_start: Vec<usize> = (0..n)
         .map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) })
         .collect();
-    // the context figure of each figure: the previous one outside any parenthesis closed since
-    // (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` inherits from 950.000)
+    // the context figure of each figure: the previous one outside any parenthesis or breakdown
+    // closed since (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` and
+    // `812.460 thuê bao, trong đó cố định ..., di động ...; mật độ đạt 101,6` inherit from the whole)
     let depths: Vec<i32> = {
         let mut d = 0;
         let mut at = s.start;
+        let mut breakdown = false;
         qs.iter()
             .map(|q| {
-                d += hay[at..q.start]
-                    .bytes()
-                    .map(|b| i32::from(b == b'(') - i32::from(b == b')'))
-                    .sum::<i32>();
+                let gap = &hay[at.min(q.start)..q.start];
+                d += gap.bytes().map(|b| i32::from(b == b'(') - i32::from(b == b')')).sum::<i32>();
+                if breakdown && gap.contains(';') {
+                    d -= 1;
+                    breakdown = false;
+                }
+                if !breakdown && !lex.breakdown.find_all(gap).is_empty() {
+                    d += 1;
+                    breakdown = true;
+                }
                 at = q.start.max(at);
                 d
             })
@@ -524,6 +548,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 l,
                 left,
                 national_ref: national_reference(hay, left_start[i], &qs[i], s.end),
+                context_unit: context[i].map(|j| qs[j].unit_kind),
             }
         })
         .collect();
@@ -625,6 +650,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
+        // `trong khi con số này của cả nước là 24,1`: a bare national level has its province
+        // figure's unit
+        let restated;
+        let q = match lv.context_unit {
+            Some(u) if lv.national_ref && q.unit_kind == UnitKind::Bare => {
+                restated = Quantity { unit_kind: u, ..q.clone() };
+                &restated
+            }
+            _ => q,
+        };
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
@@ -807,8 +842,31 @@ fn out_of_scope(
         return Some((MentionKind::Unclassified, format!("{}: the document is not about ICT", metric.id)));
     }
     if metric.needs_ict_context {
-        let para = ctx.doc.sentences.iter().filter(|x| x.paragraph == s.paragraph);
-        let (ps, pe) = para.fold((usize::MAX, 0), |(a, b), x| (a.min(x.start), b.max(x.end)));
+        let span = |p: usize| {
+            ctx.doc
+                .sentences
+                .iter()
+                .filter(|x| x.paragraph == p)
+                .fold((usize::MAX, 0), |(a, b), x| (a.min(x.start), b.max(x.end)))
+        };
+        let (mut ps, pe) = span(s.paragraph);
+        // a line of a list (`- Số cuộc thanh tra, kiểm tra: 5 cuộc`) speaks of what its list and
+        // the heading above it speak of
+        let list_item = |(a, b): (usize, usize)| a < b && hay[a..b].trim_start().starts_with(['-', '+', '•', '*', '–']);
+        if list_item((ps, pe)) {
+            let mut p = s.paragraph;
+            while p > 0 {
+                p -= 1;
+                let (a, b) = span(p);
+                if a >= b {
+                    continue;
+                }
+                ps = a;
+                if !list_item((a, b)) {
+                    break;
+                }
+            }
+        }
         let department = !lex.department_subject.find_all(&hay[s.start..s.end]).is_empty();
         let ict_paragraph = |ps: usize, pe: usize| {
             if let Some(&known) = ctx.memo.borrow().ict_paragraph.get(&(ps, pe)) {
@@ -918,12 +976,15 @@ fn make_claim(
     }
     let mut target_year = None;
     let sub_year = doc_period.is_some_and(|p| p.part != PeriodPart::Year);
+    // a plan named in an earlier clause (`quy hoạch ... đến năm 2020; đồng thời ban hành 312 văn
+    // bản`) does not make the figure a target
+    let clause_from = hay[s.start..q.start].rfind(';').map_or(0, |k| k + 1);
     for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
         let y: i32 = c[1].parse().unwrap_or(0);
         // a plan for a later year, or for the rest of this year in a quarterly or half-year report
         let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
         let m = c.get(0).expect("match");
-        if future && s.start + m.end() >= s.start + status_at {
+        if future && m.start() >= clause_from && s.start + m.end() >= s.start + status_at {
             status_at = m.end();
             status = Status::Target;
         }
@@ -948,8 +1009,12 @@ fn make_claim(
             traps
                 .iter()
                 .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
+                // `giai đoạn 2016 - 2020` names a span, not the year planned for
+                .filter(|t| t.reason != "range of years")
                 .filter_map(|t| t.year)
-                .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
+                // a year-end review plans for later years; a quarterly or half-year report also
+                // for the rest of its own year
+                .filter(|y| doc_year.is_none_or(|dy| *y > dy || (sub_year && *y == dy)))
                 .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
         });
         match (y, doc_period) {
@@ -965,7 +1030,7 @@ fn make_claim(
             .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)
             // the figure's own clause, or the sentence's opening clause (`Năm 2019, ...`,
             // `Nhìn lại cả năm 2018, ...`)
-            .filter(|t| t.start >= left_start || t.end <= opening_end)
+            .filter(|t| (t.start >= left_start && t.start >= s.start + clause_from) || t.end <= opening_end)
             .filter(|t| {
                 let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
                 !before.contains("so với")

@@ -128,6 +128,10 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             if pat.kind == MentionKind::Year && unit_follows(e) {
                 continue;
             }
+            // `từ 8 - 10%` is a range of percentages, not the 8th of October
+            if pat.kind == MentionKind::Date && sentence[m.end()..].trim_start().starts_with('%') {
+                continue;
+            }
             let year = match pat.kind {
                 MentionKind::Year | MentionKind::Period => c.iter().skip(1).flatten().chain(std::iter::once(m)).find_map(|g| {
                     g.as_str()
