@@ -156,6 +156,16 @@ fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: 
     one && opening
 }
 
+/// Text in parentheses that qualifies, rather than breaks down, what comes before it: no digits
+/// but those of a mobile generation (`3G và 4G`).
+fn qualifier(inner: &str) -> bool {
+    let b = inner.as_bytes();
+    !inner.trim().is_empty()
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| !c.is_ascii_digit() || b.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case(&b'g')))
+}
+
 /// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
 /// quân cả nước (5,9 máy/100 dân)`, `cao hơn mức bình quân cả nước là 18%`, `thấp hơn mức 54% của
 /// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
@@ -421,6 +431,18 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 if let Some(e) = ctx.features.covering(at) {
                     skip_to = e;
                     end = at + c.len_utf8();
+                    continue;
+                }
+            }
+            if c == '(' {
+                // a short qualifier in parentheses (`truy nhập Internet (3G và 4G)`, `(ADSL,
+                // FTTH)`, `(quy đổi)`) belongs to the clause; one with figures is a breakdown
+                let close = hay[at..limit].find(')').map(|k| at + k).filter(|&k| k - at <= 40);
+                if let Some(close) = close
+                    && qualifier(&hay[at + 1..close])
+                {
+                    skip_to = close + 1;
+                    end = close + 1;
                     continue;
                 }
             }
