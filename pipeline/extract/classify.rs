@@ -898,7 +898,36 @@ fn out_of_scope(
             ctx.memo.borrow_mut().ict_paragraph.insert((ps, pe), found);
             found
         };
-        if ps < pe && !ict_paragraph(ps, pe) && !department {
+        // the activity continues the paragraph before (`Đồng thời, thực hiện 3 cuộc kiểm tra ...`),
+        // or the title makes ICT the subject of the whole article
+        let continued = || {
+            let opening = hay[ps..pe].trim_start();
+            let marker = [
+                "đồng thời",
+                "bên cạnh đó",
+                "ngoài ra",
+                "qua đó",
+                "qua công tác",
+                "cùng với đó",
+                "tiếp đó",
+                "sau đó",
+                "cũng trong",
+            ]
+            .iter()
+            .any(|m| opening.starts_with(m));
+            marker && s.paragraph > 0 && {
+                let (a, b) = span(s.paragraph - 1);
+                a < b && ict_paragraph(a, b)
+            }
+        };
+        let ict_title = || {
+            ctx.doc
+                .meta
+                .title
+                .as_deref()
+                .is_some_and(|t| !lex.ict_cues.find_all(&crate::text::match_form(t)).is_empty())
+        };
+        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ict_title() {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),

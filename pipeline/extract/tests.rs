@@ -184,3 +184,48 @@ fn sentence_corpus_meets_its_floor() {
 
 const FLOOR_VALUES: f64 = 0.93;
 const FLOOR_FULL: f64 = 0.91;
+
+/// Metric ids of the facts the whole pipeline finds in one document.
+fn doc_metrics(text: &str) -> Vec<String> {
+    let raw = crate::records::RawInput {
+        doc: "doc.txt".into(),
+        source: "doc.txt".into(),
+        line: None,
+        format: crate::records::Format::Txt,
+        payload: crate::records::Payload::Bytes(text.as_bytes().to_vec()),
+    };
+    match crate::run::process(raw, res()) {
+        crate::records::DocOutput::Done { facts, .. } => facts.into_iter().map(|f| f.metric).collect(),
+        crate::records::DocOutput::Rejected(r) => panic!("rejected: {}", r.reason),
+    }
+}
+
+#[test]
+fn generic_activities_count_where_the_article_or_the_paragraph_before_speaks_of_ict() {
+    // our own words, after the shape of inspection news: ICT in the title, not in the paragraph
+    let ict_title = "Thanh tra chuyên ngành viễn thông và Internet trên địa bàn tỉnh Lâm Đồng\n\n\
+        Năm 2021, Sở Thông tin và Truyền thông tỉnh Lâm Đồng đã kiểm tra các đại lý Internet và doanh nghiệp viễn thông trên địa bàn.\n\n\
+        Trong năm, Sở tổ chức 6 cuộc kiểm tra đối với 30 chủ thể, xử phạt vi phạm hành chính 45 triệu đồng.\n";
+    let m = doc_metrics(ict_title);
+    assert!(
+        m.contains(&"inspections".to_string()) && m.contains(&"admin_fines".to_string()),
+        "{m:?}"
+    );
+
+    // a continuation of an ICT paragraph
+    let continued = "Sở Thông tin và Truyền thông tỉnh Lâm Đồng tổng kết năm 2021\n\n\
+        Năm 2021, toàn tỉnh có 1.250 trạm BTS; Thanh tra Sở kiểm tra 12 đại lý Internet và 3 doanh nghiệp viễn thông.\n\n\
+        Đồng thời, Sở xử phạt vi phạm hành chính 38 triệu đồng.\n";
+    assert!(doc_metrics(continued).contains(&"admin_fines".to_string()));
+
+    // a paragraph of another sector in a general report stays out
+    let other = "Tình hình kinh tế - xã hội tỉnh Lâm Đồng năm 2021\n\n\
+        Năm 2021, toàn tỉnh có 1.250 trạm BTS và 920.000 thuê bao di động; Sở Thông tin và Truyền thông đã phát triển hạ tầng viễn thông.\n\n\
+        Ngành y tế kiểm tra 140 cơ sở kinh doanh thực phẩm, xử phạt vi phạm hành chính 260 triệu đồng.\n";
+    let m = doc_metrics(other);
+    assert!(m.contains(&"bts_stations".to_string()), "{m:?}");
+    assert!(
+        !m.contains(&"admin_fines".to_string()),
+        "a food-safety fine became an ICT fact: {m:?}"
+    );
+}
