@@ -105,10 +105,47 @@ pub fn normalize(
         }
         facts.push(fact);
     }
+    report.duplicates += drop_rounded_headlines(doc, &mut facts);
     check_per_capita(&mut facts, catalog, provinces);
     report.facts = facts.len();
     report.flagged = facts.iter().filter(|f| f.flag.is_some()).count();
     (facts, report)
+}
+
+/// A headline that rounds a figure the article states exactly (`Xử phạt trên 300 triệu đồng` over
+/// `... với số tiền 301,25 triệu đồng`) restates it: the precise figure is the fact. Returns how
+/// many headline facts were dropped.
+fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
+    let Some(title) = doc.meta.title.as_deref().map(str::trim) else {
+        return 0;
+    };
+    let is_title = |f: &Fact| {
+        doc.sentences
+            .get(f.sentence_index)
+            .is_some_and(|s| s.paragraph == 0 && doc.text[s.start..s.end].trim() == title)
+    };
+    let before = facts.len();
+    let restated: Vec<bool> = facts
+        .iter()
+        .map(|h| {
+            h.bound.is_some()
+                && is_title(h)
+                && facts.iter().any(|f| {
+                    !is_title(f)
+                        && f.metric == h.metric
+                        && f.status == h.status
+                        && f.period == h.period
+                        && f.province.as_ref().map(|p| &p.name) == h.province.as_ref().map(|p| &p.name)
+                        && (f.value - h.value).abs() <= 0.1 * h.value.abs()
+                })
+        })
+        .collect();
+    let mut i = 0;
+    facts.retain(|_| {
+        i += 1;
+        !restated[i - 1]
+    });
+    before - facts.len()
 }
 
 /// A count of subscribers cannot exceed what the province's people (and the document's own

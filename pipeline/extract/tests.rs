@@ -229,3 +229,11 @@ fn generic_activities_count_where_the_article_or_the_paragraph_before_speaks_of_
         "a food-safety fine became an ICT fact: {m:?}"
     );
 }
+
+#[test]
+fn a_headline_rounding_a_figure_of_the_article_is_no_second_fact() {
+    let text = "Xử phạt hơn 120 triệu đồng vi phạm trong lĩnh vực viễn thông, Internet\n\n\
+        Năm 2021, Thanh tra Sở Thông tin và Truyền thông tỉnh Lâm Đồng kiểm tra 25 đại lý Internet, xử phạt vi phạm hành chính 123,5 triệu đồng.\n";
+    let fines: Vec<String> = doc_metrics(text).into_iter().filter(|m| m == "admin_fines").collect();
+    assert_eq!(fines.len(), 1, "{fines:?}");
+}
