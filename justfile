@@ -23,6 +23,8 @@ eval:
     cargo run --release -- eval --gold data/holdout4/gold.jsonl --docs data/holdout4/docs.txt --out target/holdout4-out --brief
     cargo run --release -- run data/holdout5/raw --out target/holdout5-out --quiet
     cargo run --release -- eval --gold data/holdout5/gold.jsonl --docs data/holdout5/docs.txt --out target/holdout5-out --brief
+    cargo run --release -- run data/holdout6/raw --out target/holdout6-out --quiet
+    cargo run --release -- eval --gold data/holdout6/gold.jsonl --docs data/holdout6/docs.txt --out target/holdout6-out --brief
 
 # formatting and lints, as CI checks them
 lint:

@@ -907,3 +907,18 @@ fn plans_lists_and_national_comparisons_stay_above_their_floor() {
     assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
     assert!(score["attributes"]["period"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
 }
+
+#[test]
+fn press_egovernment_inspections_and_html_pages_stay_above_their_floor() {
+    // data/holdout6: a Q1 report, press/radio/TV, e-government, inspections with a fine in
+    // words, ICT Index ranks, a Ministry release naming five provinces, three HTML pages, a
+    // malformed number, a negative; first contact was F1 0.970 (P 0.950).
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout6", true);
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
+    assert!(
+        score["tiers"]["all"]["precision"].as_f64().unwrap() >= 0.97,
+        "{}",
+        score["tiers"]["all"]
+    );
+}

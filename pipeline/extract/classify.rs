@@ -387,7 +387,7 @@ fn district_re() -> &'static Regex {
     R.get_or_init(|| {
         // a named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
         // `Huyện có 154 trạm` at the start of the clause)
-        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
+        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
             .expect("district pattern")
     })
 }
@@ -658,7 +658,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let words: Vec<&str> = left_text.split_whitespace().collect();
             words[words.len().saturating_sub(8)..].join(" ")
         };
-        if district_re().is_match(&near) {
+        // `Trên huyện đảo Phú Quốc, tổng số máy điện thoại đạt 24.600 máy`: the sentence opens
+        // on a district
+        let opening = &doc.text[s.start..q.start];
+        let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
+        let local = ["Tại ", "Trên ", "Ở ", "Riêng ", "Đối với ", "tại ", "trên ", "ở ", "riêng "]
+            .iter()
+            .any(|w| opening.trim_start().starts_with(w));
+        // (`Tại thành phố Cần Thơ, ...` names a province-level city)
+        let local_district =
+            local && district_re().is_match(opening) && ctx.res.provinces.find_all(&hay[s.start..s.start + opening.len()]).is_empty();
+        if district_re().is_match(&near) || local_district {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();
@@ -690,7 +700,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 let whole = out.iter().find(|w| {
                     w.claim.as_ref().is_some_and(|c| {
                         c.metric == claim.metric && c.basis == claim.basis && c.status == claim.status && c.period == claim.period
-                    }) && !lex.breakdown.find_all(&hay[w.end..q.start]).is_empty()
+                    }) && {
+                        let between = &hay[w.end..q.start];
+                        // `14 cuộc thanh tra, kiểm tra (4 cuộc theo kế hoạch và 10 cuộc đột xuất)`
+                        // (a national level in parentheses is no part: `bình quân cả nước (5,9 ...)`)
+                        let in_parentheses = between.contains('(')
+                            && !between.contains(')')
+                            && !lv.national_ref
+                            && w.value.is_some_and(|whole| q.value < whole);
+                        in_parentheses || !lex.breakdown.find_all(between).is_empty()
+                    }
                 });
                 if let Some(w) = whole {
                     let mut m = base.clone();
@@ -1137,6 +1156,15 @@ fn make_claim(
         }
     }
 
+    // `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)`: the baseline's own figure, of its year
+    if status != Status::Target {
+        static BASELINE: OnceLock<Regex> = OnceLock::new();
+        let re = BASELINE.get_or_init(|| Regex::new(r"so với (?:cùng kỳ )?năm (\d{4})\s*\([^()]{0,24}$").expect("baseline pattern"));
+        let from = floor_char_boundary(hay, q.start.saturating_sub(80).max(s.start));
+        if let Some(y) = re.captures(&hay[from..q.start]).and_then(|c| c[1].parse::<i32>().ok()) {
+            period = Some(Period::year(y));
+        }
+    }
     // a rank is of a year (`công bố trong quý II, ... ICT Index năm 2020`)
     if metric.unit_kind == UnitKind::Rank {
         period = period.map(|p| Period::year(p.year));

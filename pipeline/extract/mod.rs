@@ -131,6 +131,10 @@ fn words_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(f64, usize, usize)>
         words.push(*h.tag);
         end = h.end;
         p = skip_ws(hay, h.end);
+        // `sáu triệu, bảy trăm năm mươi nghìn đồng`: a comma after a scale word goes on
+        if matches!(h.tag, NumWord::Scale(_)) && hay[p..].starts_with(',') && lex.num_words.longest_at(hay, skip_ws(hay, p + 1)).is_some() {
+            p = skip_ws(hay, p + 1);
+        }
     }
     let has_multiplier = words
         .iter()
