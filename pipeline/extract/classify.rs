@@ -606,8 +606,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             match (c, last_metric) {
                 (Compare::Difference, _) => m.reason = "difference versus another period (so với ...), not a level".into(),
                 (Compare::PlanShare(p), Some(j)) => {
+                    let same_clause = !hay[out[j].end..q.start].contains(';');
                     if let Some(cl) = out[j].claim.as_mut() {
                         cl.plan_share_pct = Some(p);
+                        // `chỉ tiêu ... đạt 228.600 thuê bao, bằng 99,2% kế hoạch`: a figure
+                        // measured against its plan is what was achieved, in the period reviewed
+                        if cl.status == Status::Target && same_clause {
+                            cl.status = Status::Actual;
+                            cl.period = doc.meta.period;
+                        }
                     }
                     m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
                 }
@@ -1058,7 +1065,7 @@ fn make_claim(
             status_at = m.end();
             status = Status::Target;
         }
-        if future {
+        if future && m.start() >= clause_from {
             target_year = Some(y);
         }
     }
@@ -1081,10 +1088,10 @@ fn make_claim(
                 .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
                 // `giai đoạn 2016 - 2020` names a span, not the year planned for
                 .filter(|t| t.reason != "range of years")
+                // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
+                .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
                 .filter_map(|t| t.year)
-                // a year-end review plans for later years; a quarterly or half-year report also
-                // for the rest of its own year
-                .filter(|y| doc_year.is_none_or(|dy| *y > dy || (sub_year && *y == dy)))
+                .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
                 .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
         });
         match (y, doc_period) {
@@ -1156,6 +1163,26 @@ fn make_claim(
         }
     }
 
+    // `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set for the period under review
+    if status == Status::Target && target_year.is_none() {
+        let cue_at = hay[..q.start].rfind(status_cue).filter(|_| !status_cue.is_empty());
+        let reviewed = cue_at.is_some_and(|k| {
+            let before = hay[s.start..k].trim_end();
+            ["vượt", "so với", "hoàn thành", "bằng"].iter().any(|w| before.ends_with(w))
+        });
+        if reviewed {
+            period = doc_period;
+        }
+    }
+    // `thứ 4 năm 2015`, `0,85 máy/100 dân vào năm 2007`: a year right after the figure is its own
+    if status != Status::Target {
+        static AFTER: OnceLock<Regex> = OnceLock::new();
+        let re = AFTER.get_or_init(|| Regex::new(r"^\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+(\d{4})(?-u:\b)").expect("year-after pattern"));
+        let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
+        if let Some(y) = re.captures(&hay[q.end..to]).and_then(|c| c[1].parse::<i32>().ok()) {
+            period = Some(Period::year(y));
+        }
+    }
     // `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)`: the baseline's own figure, of its year
     if status != Status::Target {
         static BASELINE: OnceLock<Regex> = OnceLock::new();
