@@ -25,6 +25,8 @@ eval:
     cargo run --release -- eval --gold data/holdout5/gold.jsonl --docs data/holdout5/docs.txt --out target/holdout5-out --brief
     cargo run --release -- run data/holdout6/raw --out target/holdout6-out --quiet
     cargo run --release -- eval --gold data/holdout6/gold.jsonl --docs data/holdout6/docs.txt --out target/holdout6-out --brief
+    cargo run --release -- run data/holdout7/raw --out target/holdout7-out --quiet
+    cargo run --release -- eval --gold data/holdout7/gold.jsonl --docs data/holdout7/docs.txt --out target/holdout7-out --brief
 
 # formatting and lints, as CI checks them
 lint:

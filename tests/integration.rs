@@ -922,3 +922,18 @@ fn press_egovernment_inspections_and_html_pages_stay_above_their_floor() {
         score["tiers"]["all"]
     );
 }
+
+#[test]
+fn old_reports_feeds_interviews_and_estimates_stay_above_their_floor() {
+    // data/holdout7: a 2006 Sở Bưu chính, Viễn thông report, stocks and flows, estimates, an
+    // interview, ranges and a fine in words, a JSONL feed with a company article, a national
+    // item and an implausible count; first contact was F1 0.980 (P 0.960).
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout7", true);
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
+    assert_eq!(score["flags_gold"], 1, "the set has one implausible figure");
+    assert_eq!(
+        score["flags_matched_and_flagged"], 1,
+        "the implausible count is reported and flagged"
+    );
+}

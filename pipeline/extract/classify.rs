@@ -675,7 +675,18 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         // (`Tại thành phố Cần Thơ, ...` names a province-level city)
         let local_district =
             local && district_re().is_match(opening) && ctx.res.provinces.find_all(&hay[s.start..s.start + opening.len()]).is_empty();
-        if district_re().is_match(&near) || local_district {
+        // `Thành phố Tuy Hòa có 58.200 máy, mật độ trên 40 máy/100 dân`: a district is the subject
+        let subject_district = {
+            let subject = doc.text[s.start..q.start].trim_start();
+            ["Thành phố ", "Huyện ", "Thị xã ", "Quận ", "TP. ", "TP "]
+                .iter()
+                .any(|w| subject.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_uppercase)))
+                && {
+                    let name_end = floor_char_boundary(hay, (s.start + 40).min(q.start));
+                    ctx.res.provinces.find_all(&hay[s.start..name_end]).is_empty()
+                }
+        };
+        if district_re().is_match(&near) || local_district || subject_district {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();
@@ -1163,6 +1174,20 @@ fn make_claim(
         }
     }
 
+    // `Vietnam ICT Index 2014 công bố cuối năm 2015, ... xếp thứ 27/63`: the index's year, not
+    // the year it was published
+    if metric.unit_kind == UnitKind::Rank {
+        static INDEX_YEAR: OnceLock<Regex> = OnceLock::new();
+        let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)\d\d)(?-u:\b)").expect("index-year pattern"));
+        if let Some(y) = re
+            .captures_iter(&hay[s.start..q.start])
+            .last()
+            .and_then(|c| c[1].parse::<i32>().ok())
+            && status != Status::Target
+        {
+            period = Some(Period::year(y));
+        }
+    }
     // `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set for the period under review
     if status == Status::Target && target_year.is_none() {
         let cue_at = hay[..q.start].rfind(status_cue).filter(|_| !status_cue.is_empty());
