@@ -27,6 +27,8 @@ eval:
     cargo run --release -- eval --gold data/holdout6/gold.jsonl --docs data/holdout6/docs.txt --out target/holdout6-out --brief
     cargo run --release -- run data/holdout7/raw --out target/holdout7-out --quiet
     cargo run --release -- eval --gold data/holdout7/gold.jsonl --docs data/holdout7/docs.txt --out target/holdout7-out --brief
+    cargo run --release -- run data/holdout8/raw --out target/holdout8-out --quiet
+    cargo run --release -- eval --gold data/holdout8/gold.jsonl --docs data/holdout8/docs.txt --out target/holdout8-out --brief
 
 # formatting and lints, as CI checks them
 lint:

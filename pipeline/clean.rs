@@ -563,6 +563,29 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             *scores.entry(p).or_insert(0.0) += w;
         }
     }
+    // `đến hết tháng 9/2024`: a stock at the end of a month, the months of the year so far
+    {
+        static MONTH_END: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &MONTH_END,
+            r"(?:đến|tính đến|tới)\s+(?:hết|cuối|ngày \d{1,2}/)?\s*(?:tháng\s+)?(\d{1,2})\s*/\s*(\d{4})",
+        );
+        for hay in lead.iter().take(5) {
+            for c in r.captures_iter(hay) {
+                let (Ok(m), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>()) else {
+                    continue;
+                };
+                let part = match m {
+                    12 => PeriodPart::Year,
+                    6 => PeriodPart::Half(1),
+                    3 => PeriodPart::Quarter(1),
+                    1..=11 => PeriodPart::Months(m),
+                    _ => continue,
+                };
+                *scores.entry(Period { year: y, part }).or_insert(0.0) += 3.5;
+            }
+        }
+    }
     // the publication date suggests the year reported: the same year from March on, the year
     // before in January and February (year-end conferences)
     if let Some(r) = reference {

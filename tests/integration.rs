@@ -937,3 +937,14 @@ fn old_reports_feeds_interviews_and_estimates_stay_above_their_floor() {
         "the implausible count is reported and flagged"
     );
 }
+
+#[test]
+fn digital_transformation_era_reports_stay_above_their_floor() {
+    // data/holdout8: 2020-2024 reports (a '+' sub-item list, a press conference, national figures
+    // beside provincial ones, a month-end stock, an article about one district, a negative);
+    // first contact was F1 0.945 (P 0.896).
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout8", true);
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
+    assert!(score["attributes"]["period"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
+}

@@ -686,7 +686,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     ctx.res.provinces.find_all(&hay[s.start..name_end]).is_empty()
                 }
         };
-        if district_re().is_match(&near) || local_district || subject_district {
+        // in an article about one district, what no sentence claims for the province is the district's
+        let district_article = ctx.scope.district && wide.is_empty() && ctx.res.provinces.find_all(&hay[s.start..s.end]).is_empty();
+        if district_re().is_match(&near) || local_district || subject_district || district_article {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = "figure about a district or city, not the province".into();

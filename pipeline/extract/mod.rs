@@ -178,6 +178,9 @@ pub struct Scope {
     pub multi_province: bool,
     /// Apply the document gates at all (off for single sentences: `explain`, tests).
     pub gated: bool,
+    /// The article is about one district (`Chợ Mới đưa công nghệ số về từng ấp` ... `huyện Chợ
+    /// Mới`): its figures are the district's unless a sentence speaks of the whole province.
+    pub district: bool,
 }
 
 impl Scope {
@@ -190,6 +193,7 @@ impl Scope {
             company: !lex.company_titles.find_all(&title).is_empty(),
             multi_province: false,
             gated: true,
+            district: false,
         }
     }
 
@@ -202,6 +206,39 @@ impl Scope {
         self
     }
 
+    /// Add whether the article is about one district: its title opens with a place that the
+    /// text calls a district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province.
+    pub fn with_district(mut self, doc: &CleanDoc, hay: &str, provinces: &crate::reference::Provinces) -> Scope {
+        let Some(title) = doc.meta.title.as_deref() else { return self };
+        // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
+        let mut name: Vec<&str> = Vec::new();
+        for w in title
+            .split_whitespace()
+            .skip_while(|w| ["Huyện", "Thị", "xã", "Thành", "phố", "Quận", "TP"].contains(w))
+        {
+            let bare = w.trim_end_matches([':', ',', '-', '.']);
+            if !bare.starts_with(char::is_uppercase) {
+                break;
+            }
+            name.push(bare);
+            if bare.len() < w.len() {
+                break;
+            }
+        }
+        if name.is_empty() || name.len() > 4 {
+            return self;
+        }
+        let name = match_form(&name.join(" "));
+        // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
+        let named = ["huyện ", "thị xã ", "thành phố ", "quận "].iter().any(|d| {
+            let key = format!("{d}{name}");
+            hay.match_indices(&key)
+                .any(|(i, _)| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
+        });
+        self.district = named && provinces.find_all(&name).is_empty();
+        self
+    }
+
     /// No gates: the text is taken to be a provincial ICT report.
     pub fn open() -> Scope {
         Scope {
@@ -209,6 +246,7 @@ impl Scope {
             company: false,
             multi_province: false,
             gated: false,
+            district: false,
         }
     }
 }
@@ -222,7 +260,11 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
     let features = classify::FeatureIndex::new(&res.lexicon, &hay);
-    let scope = scope.unwrap_or_else(|| Scope::of(doc, &hay, &res.lexicon).with_provinces(&hay, &res.provinces));
+    let scope = scope.unwrap_or_else(|| {
+        Scope::of(doc, &hay, &res.lexicon)
+            .with_provinces(&hay, &res.provinces)
+            .with_district(doc, &hay, &res.provinces)
+    });
     let ctx = DocCtx {
         doc,
         res,

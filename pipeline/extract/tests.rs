@@ -237,3 +237,25 @@ fn a_headline_rounding_a_figure_of_the_article_is_no_second_fact() {
     let fines: Vec<String> = doc_metrics(text).into_iter().filter(|m| m == "admin_fines").collect();
     assert_eq!(fines.len(), 1, "{fines:?}");
 }
+
+#[test]
+fn an_article_about_one_district_gives_only_the_province_wide_figures() {
+    // our own words, after the shape of district features in provincial papers
+    let district = "Tân Hồng đưa Internet cáp quang về các xã biên giới\n\n\
+        Những năm qua, huyện Tân Hồng tập trung phát triển hạ tầng số cho vùng biên giới.\n\n\
+        Đến nay, trên địa bàn có 64 trạm BTS và 21.300 thuê bao Internet băng rộng cố định.\n\n\
+        Theo Sở Thông tin và Truyền thông, toàn tỉnh Đồng Tháp hiện có 1.950 trạm BTS.\n";
+    let m = doc_metrics(district);
+    assert_eq!(m, vec!["bts_stations".to_string()], "only the province-wide 1.950 stations: {m:?}");
+
+    // a provincial article whose capital city shares the province's name is no district article
+    let province = "Bến Tre: hạ tầng viễn thông tiếp tục được đầu tư\n\n\
+        Năm 2022, Sở Thông tin và Truyền thông tỉnh Bến Tre cho biết toàn tỉnh có 1.420 trạm BTS; \
+        riêng thành phố Bến Tre có 180 trạm.\n\n\
+        Thuê bao Internet băng rộng cố định đạt 268.000 thuê bao.\n";
+    let m = doc_metrics(province);
+    assert!(
+        m.contains(&"broadband_subscribers".to_string()) && m.contains(&"bts_stations".to_string()),
+        "{m:?}"
+    );
+}
