@@ -29,6 +29,8 @@ eval:
     cargo run --release -- eval --gold data/holdout7/gold.jsonl --docs data/holdout7/docs.txt --out target/holdout7-out --brief
     cargo run --release -- run data/holdout8/raw --out target/holdout8-out --quiet
     cargo run --release -- eval --gold data/holdout8/gold.jsonl --docs data/holdout8/docs.txt --out target/holdout8-out --brief
+    cargo run --release -- run data/holdout9/raw --out target/holdout9-out --quiet
+    cargo run --release -- eval --gold data/holdout9/gold.jsonl --docs data/holdout9/docs.txt --out target/holdout9-out --brief
 
 # formatting and lints, as CI checks them
 lint:

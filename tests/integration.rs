@@ -948,3 +948,18 @@ fn digital_transformation_era_reports_stay_above_their_floor() {
     assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.96, "{}", score["tiers"]["all"]);
     assert!(score["attributes"]["period"].as_f64().unwrap() >= 0.95, "{}", score["attributes"]);
 }
+
+#[test]
+fn trap_heavy_articles_stay_above_their_floor() {
+    // data/holdout9: precision set: reviews full of growth, shares, prices, speeds and district
+    // figures, a bank and a school article, DTI scores, spam blocking; first contact was F1 0.871
+    // (P 0.822).
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, score) = run_and_score(tmp.path(), "holdout9", true);
+    assert!(
+        score["tiers"]["all"]["precision"].as_f64().unwrap() >= 0.95,
+        "{}",
+        score["tiers"]["all"]
+    );
+    assert!(score["tiers"]["all"]["f1"].as_f64().unwrap() >= 0.93, "{}", score["tiers"]["all"]);
+}

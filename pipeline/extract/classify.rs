@@ -627,7 +627,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     m.reason = format!("growth {pct}% of the figure at {}", out[j].start);
                 }
                 (_, None) => {
-                    if let (Compare::Growth { pct, verb: true }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct")) {
+                    if let (Compare::Growth { pct, verb }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct"))
+                        && (verb || hay[s.start..q.start].contains("tăng trưởng"))
+                    {
                         let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], rg, &mut None);
                         // a growth rate is a fact when it is planned (`phấn đấu doanh thu tăng 8 -
                         // 10%`) or named as a rate (`tốc độ tăng trưởng doanh thu`); `doanh thu đã
@@ -717,9 +719,19 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 let metric = &ctx.res.catalog.metrics[mi];
                 let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
+                // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
+                // a subset whatever its stock or flow wording
+                let generation = {
+                    let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
+                    let after = &hay[q.end..to];
+                    ["2g", "3g", "4g", "5g"].iter().any(|g| after.contains(g))
+                };
                 let whole = out.iter().find(|w| {
                     w.claim.as_ref().is_some_and(|c| {
-                        c.metric == claim.metric && c.basis == claim.basis && c.status == claim.status && c.period == claim.period
+                        c.metric == claim.metric
+                            && (c.basis == claim.basis || generation)
+                            && c.status == claim.status
+                            && c.period == claim.period
                     }) && {
                         let between = &hay[w.end..q.start];
                         // `14 cuộc thanh tra, kiểm tra (4 cuộc theo kế hoạch và 10 cuộc đột xuất)`
@@ -1103,6 +1115,8 @@ fn make_claim(
                 .filter(|t| t.reason != "range of years")
                 // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
                 .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
+                // `so với năm 2016` names the base, not the year planned for
+                .filter(|t| !hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start].contains("so với"))
                 .filter_map(|t| t.year)
                 .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
                 .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
