@@ -129,8 +129,13 @@ fn truthy(v: &Value) -> bool {
 }
 
 /// Python's `round(x, 6)` as a dedup key.
-fn key6(v: f64) -> i64 {
-    (v * 1e6).round() as i64
+/// The scorer's duplicate key, Python's `round(v, 6)`: a float, not an integer, since an integer
+/// of v × 10⁶ overflows for sums of money (11 430 tỷ đồng is 1.1·10¹⁹ once scaled), which made
+/// two different revenues one duplicate.
+fn key6(v: f64) -> u64 {
+    let r = (v * 1e6).round() / 1e6;
+    // `-0.0 == 0.0` in Python
+    if r == 0.0 { 0 } else { r.to_bits() }
 }
 
 /// Read predictions from a facts Parquet file.

@@ -296,6 +296,28 @@ fn eval_agrees_with_the_reference_scorer() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+    // sums of money over 10¹³ đồng in one document (a Ministry report): duplicates are decided
+    // on the value, as the scorer decides them, not on an overflowing integer
+    let out3 = tmp.path().join("out3");
+    run_ok(&["run", "data/holdout10/raw", "--out", p(&out3), "--quiet"]);
+    let ours = run_ok(&[
+        "eval",
+        "--gold",
+        "data/holdout10/gold.jsonl",
+        "--docs",
+        "data/holdout10/docs.txt",
+        "--out",
+        p(&out3),
+        "--brief",
+    ]);
+    let theirs = Command::new("python3")
+        .arg(&scorer)
+        .arg(repo().join("data/holdout10/gold.jsonl"))
+        .arg(out3.join("facts.parquet"))
+        .arg(repo().join("data/holdout10/docs.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
 }
 
 #[test]
