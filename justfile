@@ -31,6 +31,8 @@ eval:
     cargo run --release -- eval --gold data/holdout8/gold.jsonl --docs data/holdout8/docs.txt --out target/holdout8-out --brief
     cargo run --release -- run data/holdout9/raw --out target/holdout9-out --quiet
     cargo run --release -- eval --gold data/holdout9/gold.jsonl --docs data/holdout9/docs.txt --out target/holdout9-out --brief
+    cargo run --release -- run data/holdout10/raw --out target/holdout10-out --quiet
+    cargo run --release -- eval --gold data/holdout10/gold.jsonl --docs data/holdout10/docs.txt --out target/holdout10-out --brief
 
 # formatting and lints, as CI checks them
 lint:

@@ -563,6 +563,26 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             *scores.entry(p).or_insert(0.0) += w;
         }
     }
+    // `BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 10 NĂM 2023`: a monthly report is of its month
+    {
+        static MONTHLY: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &MONTHLY,
+            r"(?:báo cáo|tình hình|kết quả|hoạt động)[^.\n]{0,40}?tháng\s+(\d{1,2})\s*(?:năm\s+|/)(\d{4})",
+        );
+        for hay in lead.iter().take(3) {
+            if let Some(c) = r.captures(hay)
+                && let (Ok(m @ 1..=11), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>())
+            {
+                *scores
+                    .entry(Period {
+                        year: y,
+                        part: PeriodPart::Months(m),
+                    })
+                    .or_insert(0.0) += 4.0;
+            }
+        }
+    }
     // `đến hết tháng 9/2024`: a stock at the end of a month, the months of the year so far
     {
         static MONTH_END: OnceLock<Regex> = OnceLock::new();

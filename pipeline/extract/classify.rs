@@ -166,6 +166,14 @@ fn qualifier(inner: &str) -> bool {
             .all(|(i, c)| !c.is_ascii_digit() || b.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case(&b'g')))
 }
 
+/// A figure of another province set beside the figure before it: `..., trong khi tỉnh Vĩnh Phúc
+/// đã đạt 88,2%`, `còn Bình Định là 12/63`. Like a national level, it takes its subject from the
+/// figure before it (its province comes from its own clause).
+fn peer_reference(ctx: &DocCtx<'_>, left_start: usize, q: &Quantity) -> bool {
+    let own = ctx.hay[left_start..q.start].trim_start_matches([',', ';', ' ']);
+    (own.starts_with("trong khi ") || own.starts_with("còn ")) && !ctx.res.provinces.find_all(own).is_empty()
+}
+
 /// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
 /// quân cả nước (5,9 máy/100 dân)`, `cao hơn mức bình quân cả nước là 18%`, `thấp hơn mức 54% của
 /// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
@@ -569,7 +577,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             Levels {
                 l,
                 left,
-                national_ref: national_reference(hay, left_start[i], &qs[i], s.end),
+                national_ref: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
             }
         })
