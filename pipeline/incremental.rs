@@ -105,16 +105,18 @@ fn hex_128(s: &str) -> Option<u128> {
     blake3::Hash::from_hex(s).ok().map(first_128)
 }
 
-/// Load the previous output in `out`. `Err(reason)` when there is none that can be reused: the
-/// run is then a full one, so a damaged previous output never stops a scheduled job.
-pub fn load(out: &Path, res: &Resources) -> std::result::Result<Previous, String> {
+/// Load the previous output in `out`, with its per-document tables opened and checked against
+/// their contracts (a merge reads them; the unchanged fast path never does). `Err(reason)` when
+/// there is none that can be reused: the run is then a full one, so a damaged previous output
+/// never stops a scheduled job.
+pub fn load(out: &Path, res: &Resources) -> std::result::Result<(Previous, PrevTables), String> {
     match load_checked(out, res) {
         Ok(r) => r,
         Err(e) => Err(format!("the previous output cannot be read ({e})")),
     }
 }
 
-fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<Previous, String>> {
+fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<(Previous, PrevTables), String>> {
     let manifest_path = out.join("manifest.json");
     if !manifest_path.exists() {
         return Ok(Err(format!("no previous output in {}", out.display())));
@@ -136,9 +138,7 @@ fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<Previ
         }
     }
     // every table the merge reads must open and match its contract before anything is reused
-    for name in PER_DOCUMENT {
-        PrevTable::open_checked(&out.join(&m.tables[name].file), res.table(name))?;
-    }
+    let readers = PrevTables::open(out, res)?;
     let ledger_path = out.join("inputs.parquet");
     let mut units = Vec::with_capacity(m.tables["inputs"].rows);
     let mut keys = HashMap::with_capacity(m.tables["inputs"].rows);
@@ -201,13 +201,16 @@ fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<Previ
             ledger_path.display()
         )));
     }
-    Ok(Ok(Previous {
-        dir: out.to_path_buf(),
-        run_id: m.run_id,
-        units,
-        tables: m.tables,
-        keys,
-    }))
+    Ok(Ok((
+        Previous {
+            dir: out.to_path_buf(),
+            run_id: m.run_id,
+            units,
+            tables: m.tables,
+            keys,
+        },
+        readers,
+    )))
 }
 
 /// Decides, unit by unit in input order, which previous unit's rows to reuse.
@@ -356,12 +359,10 @@ pub struct PrevTables {
     pub inputs: PrevTable,
 }
 
-/// The tables an incremental run copies rows from.
-const PER_DOCUMENT: [&str; 5] = ["documents", "mentions", "facts", "rejects", "inputs"];
-
 impl PrevTables {
-    pub fn open(prev: &Previous, res: &Resources) -> Result<Self> {
-        let t = |name: &str| PrevTable::open_checked(&prev.dir.join(format!("{name}.parquet")), res.table(name));
+    /// Open the per-document tables of the output in `dir`, each checked against its contract.
+    pub fn open(dir: &Path, res: &Resources) -> Result<Self> {
+        let t = |name: &str| PrevTable::open_checked(&dir.join(format!("{name}.parquet")), res.table(name));
         Ok(PrevTables {
             documents: t("documents")?,
             mentions: t("mentions")?,

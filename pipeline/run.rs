@@ -248,16 +248,12 @@ impl Sink {
             return Ok(());
         }
         let b = arrow::compute::concat_batches(&self.schema, &self.copied).map_err(|e| Error::Schema {
-            table: self.rows_table(),
+            table: self.writer.table_name().to_string(),
             reason: e.to_string(),
         })?;
         self.copied.clear();
         self.copied_rows = 0;
         self.writer.write(&b)
-    }
-
-    fn rows_table(&self) -> String {
-        self.writer.table_name().to_string()
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -354,15 +350,16 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
             };
             run_stream(&ctx, &pool, Some(Base::Full(report)))
         }
-        Ok(prev) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
-        Ok(prev) => run_stream(&ctx, &pool, Some(Base::Merge(prev))),
+        Ok((prev, _)) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
+        Ok((prev, readers)) => run_stream(&ctx, &pool, Some(Base::Merge(prev, Box::new(readers)))),
     }
 }
 
 /// What an incremental run starts from.
 enum Base {
     Full(IncrementalReport),
-    Merge(Previous),
+    /// The previous output and its per-document tables, opened once by the load.
+    Merge(Previous, Box<PrevTables>),
 }
 
 /// Every input is as it was: the previous tables are the result, shared by hard links.
@@ -474,7 +471,7 @@ fn copy_run(
         t.facts.take(u0.fact_start, nf, &mut got)?;
         let mut facts = Vec::with_capacity(nf as usize);
         for b in &got {
-            facts.extend(rows::facts_from_batch(b, None)?);
+            facts.extend(rows::facts_from_batch(b)?);
         }
         w.facts.copy(std::mem::take(&mut got))?;
         if dates.len() != docs.len() || facts.len() as u64 != nf {
@@ -517,12 +514,11 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         rejects: Sink::open(&dir, "rejects", res, stamp)?,
         inputs: Sink::open(&dir, "inputs", res, stamp)?,
     };
-    let (prev, full_report) = match base {
-        Some(Base::Merge(p)) => (Some(p), None),
-        Some(Base::Full(r)) => (None, Some(r)),
-        None => (None, None),
+    let (prev, mut prev_tables, full_report) = match base {
+        Some(Base::Merge(p, t)) => (Some(p), Some(*t), None),
+        Some(Base::Full(r)) => (None, None, Some(r)),
+        None => (None, None, None),
     };
-    let mut prev_tables = prev.as_ref().map(|p| PrevTables::open(p, res)).transpose()?;
     let progress = progress_bar(cfg.progress, ctx.bytes_in);
     let clock = StageClock::default();
     let batch_docs = cfg.batch_docs;

@@ -131,8 +131,9 @@ struct Levels {
     l: [FeatSet; 5],
     /// Own clause, left of the number only (subject side), with the unit.
     left: FeatSet,
-    /// The figure restates the national level next to a provincial one (see [`national_reference`]).
-    national_ref: bool,
+    /// The figure gives another level to compare with the figure before it: the country's (see
+    /// [`national_reference`]) or another province's (see [`peer_reference`]).
+    reference: bool,
     /// Unit of the context figure (the one this figure inherits its subject from).
     context_unit: Option<UnitKind>,
 }
@@ -289,7 +290,7 @@ fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<(usize, f6
                     match found {
                         Some((k, w)) => {
                             sum += w;
-                            anchored |= k == 0 || (lv.national_ref && k == 1);
+                            anchored |= k == 0 || (lv.reference && k == 1);
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }
@@ -577,7 +578,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             Levels {
                 l,
                 left,
-                national_ref: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
+                reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
             }
         })
@@ -608,7 +609,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             claim: None,
         };
         // a comparison belongs to the figure before it
-        if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.national_ref) {
+        if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.reference) {
             let mut m = base.clone();
             m.kind = MentionKind::Comparison;
             match (c, last_metric) {
@@ -716,7 +717,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         // figure's unit
         let restated;
         let q = match lv.context_unit {
-            Some(u) if lv.national_ref && q.unit_kind == UnitKind::Bare => {
+            Some(u) if lv.reference && q.unit_kind == UnitKind::Bare => {
                 restated = Quantity { unit_kind: u, ..q.clone() };
                 &restated
             }
@@ -746,7 +747,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         // (a national level in parentheses is no part: `bình quân cả nước (5,9 ...)`)
                         let in_parentheses = between.contains('(')
                             && !between.contains(')')
-                            && !lv.national_ref
+                            && !lv.reference
                             && w.value.is_some_and(|whole| q.value < whole);
                         in_parentheses || !lex.breakdown.find_all(between).is_empty()
                     }
@@ -979,14 +980,7 @@ fn out_of_scope(
                 a < b && ict_paragraph(a, b)
             }
         };
-        let ict_title = || {
-            ctx.doc
-                .meta
-                .title
-                .as_deref()
-                .is_some_and(|t| !lex.ict_cues.find_all(&crate::text::match_form(t)).is_empty())
-        };
-        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ict_title() {
+        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ctx.scope.ict_title {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),

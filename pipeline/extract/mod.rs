@@ -178,6 +178,8 @@ pub struct Scope {
     pub multi_province: bool,
     /// Apply the document gates at all (off for single sentences: `explain`, tests).
     pub gated: bool,
+    /// The title speaks of ICT: generic activities anywhere in the article are ICT activities.
+    pub ict_title: bool,
     /// The article is about one district (`Chợ Mới đưa công nghệ số về từng ấp` ... `huyện Chợ
     /// Mới`): its figures are the district's unless a sentence speaks of the whole province.
     pub district: bool,
@@ -193,6 +195,7 @@ impl Scope {
             company: !lex.company_titles.find_all(&title).is_empty(),
             multi_province: false,
             gated: true,
+            ict_title: !lex.ict_cues.find_all(&title).is_empty(),
             district: false,
         }
     }
@@ -246,6 +249,7 @@ impl Scope {
             company: false,
             multi_province: false,
             gated: false,
+            ict_title: false,
             district: false,
         }
     }

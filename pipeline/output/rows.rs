@@ -377,9 +377,9 @@ pub fn push_province_metric(b: &mut BatchBuilder, p: &ProvinceMetric, with_year:
 }
 
 /// Read `facts` rows back into [`Fact`]s: the inverse of [`push_fact`] (an incremental run feeds
-/// the facts it reuses to the aggregate). `published` is the document's date, which the table
-/// keeps in `documents`, not in every fact.
-pub fn facts_from_batch(batch: &RecordBatch, published: Option<NaiveDate>) -> Result<Vec<Fact>> {
+/// the facts it reuses to the aggregate). `published` is left empty: the table keeps the
+/// document's date in `documents`, not in every fact, and the caller sets it from there.
+pub fn facts_from_batch(batch: &RecordBatch) -> Result<Vec<Fact>> {
     use arrow::array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
     let fail = |reason: String| Error::Schema {
         table: "facts".into(),
@@ -461,7 +461,7 @@ pub fn facts_from_batch(batch: &RecordBatch, published: Option<NaiveDate>) -> Re
             sentence: sentence.value(i).to_string(),
             char_start: usize_of(start.value(i))?,
             char_end: usize_of(end.value(i))?,
-            published,
+            published: None,
         });
     }
     Ok(out)
@@ -504,7 +504,7 @@ mod tests {
             sentence: "Toàn tỉnh có trên 2.003.300 thuê bao.".into(),
             char_start: 14,
             char_end: 23,
-            published: NaiveDate::from_ymd_opt(2014, 7, 2),
+            published: None,
         };
         // every optional field empty, and a province without a code (Việt Nam)
         let bare = Fact {
@@ -534,7 +534,7 @@ mod tests {
             push_fact(&mut b, f);
         }
         let batch = b.finish().unwrap();
-        let back = facts_from_batch(&batch, full.published).unwrap();
+        let back = facts_from_batch(&batch).unwrap();
         assert_eq!(back, vec![full, bare, no_province]);
     }
 
@@ -565,7 +565,7 @@ mod tests {
             .s("s")
             .i64(0)
             .i64(1);
-        let err = facts_from_batch(&b.finish().unwrap(), None).unwrap_err().to_string();
+        let err = facts_from_batch(&b.finish().unwrap()).unwrap_err().to_string();
         assert!(err.contains("unknown status"), "{err}");
     }
 }
