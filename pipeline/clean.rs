@@ -249,7 +249,7 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 fn year_counts(text: &str) -> BTreeMap<i32, usize> {
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let mut m = BTreeMap::new();
-    for c in re(&YEAR, r"(?-u:\b)(199\d|20[0-3]\d|2040)(?-u:\b)").captures_iter(text) {
+    for c in re(&YEAR, r"(?-u:\b)(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)").captures_iter(text) {
         *m.entry(c[1].parse().unwrap_or(0)).or_insert(0) += 1;
     }
     m
@@ -316,10 +316,13 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
     let years = year_counts(&paragraphs.join("\n"));
     // publication stamps: a short line with a full date (`15:16:24 | 7/2/2012`,
     // `Thứ năm, 27/03/2014 10:50`, `Cập nhật: 10/01/2017 - 15:20`, `16:42, 30/12/2014`)
-    let full_date = re(&FULL_DATE, r"(?-u:\b)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?-u:\b)");
+    let full_date = re(
+        &FULL_DATE,
+        r"(?-u:\b)([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})(?-u:\b)",
+    );
     let event = re(
         &EVENT,
-        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?(?-u:\b)",
+        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})(?:\s*[/.\-]\s*([0-9]{2,4}))?(?-u:\b)",
     );
     if meta.published.is_none() {
         for p in &head {
@@ -459,7 +462,7 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     static P: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &P,
-        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|9\s+tháng(?:\s+đầu\s+năm)?|chín\s+tháng|3\s+tháng\s+đầu\s+năm|ba\s+tháng\s+đầu\s+năm|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?(\d{4})?",
+        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|9\s+tháng(?:\s+đầu\s+năm)?|chín\s+tháng|3\s+tháng\s+đầu\s+năm|ba\s+tháng\s+đầu\s+năm|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?([0-9]{4})?",
     );
     let mut out = Vec::new();
     for c in r.captures_iter(hay) {
@@ -568,7 +571,7 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
         static MONTHLY: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTHLY,
-            r"(?:báo cáo|tình hình|kết quả|hoạt động)[^.\n]{0,40}?tháng\s+(\d{1,2})\s*(?:năm\s+|/)(\d{4})",
+            r"(?:báo cáo|tình hình|kết quả|hoạt động)[^.\n]{0,40}?tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
         );
         for hay in lead.iter().take(3) {
             if let Some(c) = r.captures(hay)
@@ -588,7 +591,7 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
         static MONTH_END: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết|cuối|ngày \d{1,2}/)?\s*(?:tháng\s+)?(\d{1,2})\s*/\s*(\d{4})",
+            r"(?:đến|tính đến|tới)\s+(?:hết|cuối|ngày [0-9]{1,2}/)?\s*(?:tháng\s+)?([0-9]{1,2})\s*/\s*([0-9]{4})",
         );
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {

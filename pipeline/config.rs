@@ -19,7 +19,8 @@ use crate::{Error, Result};
 pub struct Config {
     /// Files or folders to read (folders recursively).
     pub inputs: Vec<PathBuf>,
-    /// Output folder; written atomically.
+    /// Output folder (canonical once validated); written atomically, only ever replacing an
+    /// empty folder or a previous ictstat output.
     pub out: PathBuf,
     /// Folder with metrics.toml, lexicon.toml, units.toml and tables/; None = built-in copies.
     pub schemas_dir: Option<PathBuf>,
@@ -39,7 +40,7 @@ pub struct Config {
 
 impl Config {
     /// Check the settings that can be checked before reading anything.
-    pub fn validate(self) -> Result<Self> {
+    pub fn validate(mut self) -> Result<Self> {
         if self.inputs.is_empty() {
             return Err(Error::Usage("no input given".into()));
         }
@@ -49,19 +50,8 @@ impl Config {
         if self.threads == Some(0) {
             return Err(Error::Usage("--threads must be at least 1".into()));
         }
-        if self.out.as_os_str().is_empty() || self.out == Path::new("/") {
-            return Err(Error::Usage(format!("refusing to write output to {:?}", self.out)));
-        }
-        for i in &self.inputs {
-            if self.out.starts_with(i) && i.is_dir() && self.out != *i {
-                // writing inside an input folder would feed the output back as input next run
-                return Err(Error::Usage(format!(
-                    "output {} lies inside input {}; choose another --out",
-                    self.out.display(),
-                    i.display()
-                )));
-            }
-        }
+        // which folder a run may replace: never an input, a file or a foreign folder
+        self.out = crate::output::guard::check_out(&self.out, &self.inputs)?;
         Ok(self)
     }
 }

@@ -26,6 +26,9 @@ pub enum Error {
     /// The command line asks for something impossible: fix the invocation.
     #[error("invalid argument: {0}")]
     Usage(String),
+    /// Another run holds the lock on this output: wait for it, or choose another `--out`.
+    #[error("another ictstat run is writing {out} (lock {lock} is held); wait for it to finish or choose another --out")]
+    Busy { out: PathBuf, lock: PathBuf },
     /// No input documents were found: check the paths given.
     #[error("no input files found under {}", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     NoInput(Vec<PathBuf>),
@@ -35,6 +38,10 @@ pub enum Error {
     /// Parquet or Arrow failed while writing or reading a table.
     #[error("parquet {path}: {reason}")]
     Parquet { path: PathBuf, reason: String },
+    /// An incremental merge met rows it cannot reuse; the run redoes everything (never reaches
+    /// the operator).
+    #[error("incremental merge: {0}")]
+    ReuseConflict(String),
     /// The aggregation engine failed.
     #[error("aggregate: {0}")]
     Aggregate(String),
@@ -61,6 +68,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "aggregate")]
 impl From<polars::error::PolarsError> for Error {
     fn from(e: polars::error::PolarsError) -> Self {
         Error::Aggregate(e.to_string())

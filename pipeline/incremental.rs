@@ -88,6 +88,53 @@ struct PrevManifest {
     #[serde(default)]
     fingerprint: Option<String>,
     tables: BTreeMap<String, TableEntry>,
+    /// BLAKE3 of every file of the output but the manifest, by path relative to the output.
+    #[serde(default)]
+    checksums: Option<BTreeMap<String, String>>,
+}
+
+/// BLAKE3 (hex) of every file under `dir` but `manifest.json`, by `/`-separated relative path:
+/// recorded in the manifest so that a later run reuses nothing that changed on disk since.
+pub fn checksums(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io("cannot list", dir, e.into()))?;
+        if !entry.file_type().is_file() || (entry.depth() == 1 && entry.file_name() == "manifest.json") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut h = blake3::Hasher::new();
+        let f = File::open(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
+        h.update_reader(f).map_err(|e| Error::io("cannot read", entry.path(), e))?;
+        out.insert(rel, h.finalize().to_hex().to_string());
+    }
+    Ok(out)
+}
+
+/// `Err(reason)` unless the files under `dir` are exactly those of `expected`, byte for byte.
+fn verify(dir: &Path, expected: &BTreeMap<String, String>) -> std::result::Result<(), String> {
+    let found = checksums(dir).map_err(|e| e.to_string())?;
+    for (file, sum) in expected {
+        match found.get(file) {
+            None => return Err(format!("{} is missing from the previous output", file)),
+            Some(s) if s != sum => {
+                return Err(format!(
+                    "{} of the previous output changed on disk since it was written (checksum)",
+                    file
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(extra) = found.keys().find(|k| !expected.contains_key(*k)) {
+        return Err(format!("{extra} in the previous output was not written by that run"));
+    }
+    Ok(())
 }
 
 /// The previous output, ready to be reused.
@@ -130,6 +177,13 @@ fn load_checked(out: &Path, res: &Resources) -> Result<std::result::Result<(Prev
         return Ok(Err(
             "the program or its data files (schemas/, data/reference/) changed since the previous run".into(),
         ));
+    }
+    // nothing is reused from files that are not byte for byte what that run wrote
+    let Some(sums) = &m.checksums else {
+        return Ok(Err("the previous output records no checksums (written by an older ictstat)".into()));
+    };
+    if let Err(reason) = verify(out, sums) {
+        return Ok(Err(reason));
     }
     for name in TABLES {
         match m.tables.get(name) {
@@ -231,7 +285,9 @@ impl<'a> Matcher<'a> {
         let hash = first_128(*hash?);
         let idx = *self.prev.keys.get(&unit_key(&raw.source, raw.line, &raw.doc))?;
         let u = &self.prev.units[idx as usize];
-        if idx < self.next || u.hash != Some(hash) {
+        // rejects are redone: a `duplicate_id` reject depends on other units, and redoing a
+        // reject is cheap
+        if idx < self.next || u.hash != Some(hash) || !u.document {
             return None;
         }
         self.next = idx + 1;

@@ -25,6 +25,8 @@ pub struct InputFile {
     pub doc: String,
     pub format: Option<Format>,
     pub gzip: bool,
+    /// Why the path cannot be read at all (not a regular file, a symlink loop): a reject.
+    pub problem: Option<(RejectKind, String)>,
 }
 
 fn format_of(path: &Path) -> (Option<Format>, bool) {
@@ -42,29 +44,101 @@ fn format_of(path: &Path) -> (Option<Format>, bool) {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("cannot list", dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("cannot list", dir, e))?;
-        let path = entry.path();
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+/// What a walk found that cannot be read as an input, reported as a reject.
+fn problem(path: &Path, doc: String, kind: RejectKind, why: String) -> InputFile {
+    InputFile {
+        path: path.to_path_buf(),
+        doc,
+        format: None,
+        gzip: false,
+        problem: Some((kind, why)),
+    }
+}
+
+fn doc_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Walk a folder (following symlinks) with walkdir: a symlink cycle is reported once, not
+/// followed, and a real folder reached twice (two links to it) is read once.
+fn walk(root: &Path, out: &mut Vec<InputFile>) -> Result<()> {
+    use std::collections::HashSet;
+    use std::os::unix::fs::MetadataExt;
+    let mut seen_dirs: HashSet<(u64, u64)> = HashSet::new();
+    let mut it = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                if e.depth() == 0 {
+                    return Err(Error::io(
+                        "cannot list",
+                        &path,
+                        e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+                    ));
+                }
+                let (kind, why) = if let Some(anc) = e.loop_ancestor() {
+                    (
+                        RejectKind::Unreadable,
+                        format!("{}: symlink loop back to {}; not followed", path.display(), anc.display()),
+                    )
+                } else {
+                    (RejectKind::Unreadable, format!("{}: {e}", path.display()))
+                };
+                out.push(problem(&path, doc_name(root, &path), kind, why));
+                continue;
+            }
+        };
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type().is_dir() {
+            if hidden {
+                it.skip_current_dir();
+                continue;
+            }
+            // a folder reached again through another link is read once
+            if let Ok(m) = entry.metadata()
+                && !seen_dirs.insert((m.dev(), m.ino()))
+            {
+                it.skip_current_dir();
+            }
+            continue;
+        }
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            walk(root, &path, out)?;
-        } else {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let doc = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let (format, gzip) = format_of(&path);
-            out.push(InputFile { path, doc, format, gzip });
-        }
+        let path = entry.path();
+        out.push(input_file(path, doc_name(root, path)));
     }
     Ok(())
+}
+
+/// One path named as an input file, or met in a folder: only regular files (after following
+/// symlinks) are read; FIFOs, devices and sockets would block or never end.
+fn input_file(path: &Path, doc: String) -> InputFile {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {
+            let (format, gzip) = format_of(path);
+            InputFile {
+                path: path.to_path_buf(),
+                doc,
+                format,
+                gzip,
+                problem: None,
+            }
+        }
+        Ok(_) => problem(
+            path,
+            doc,
+            RejectKind::Unsupported,
+            format!("{}: not a regular file (a FIFO, device or socket); not read", path.display()),
+        ),
+        Err(e) => problem(path, doc, RejectKind::Unreadable, format!("{}: {e}", path.display())),
+    }
 }
 
 /// All input files under the given paths, sorted (determinism does not depend on the file system).
@@ -73,18 +147,12 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     for input in inputs {
         if input.is_dir() {
             let mut found = Vec::new();
-            walk(input, input, &mut found)?;
+            walk(input, &mut found)?;
             found.sort();
             out.extend(found);
-        } else if input.exists() {
-            let (format, gzip) = format_of(input);
+        } else if input.symlink_metadata().is_ok() {
             let doc = input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            out.push(InputFile {
-                path: input.clone(),
-                doc,
-                format,
-                gzip,
-            });
+            out.push(input_file(input, doc));
         } else {
             return Err(Error::io(
                 "cannot read input",
@@ -115,10 +183,63 @@ fn reject(file: &InputFile, line: Option<u64>, kind: RejectKind, reason: impl In
     }
 }
 
+/// Decompressed bytes a gzip stream may give per compressed byte, beyond the first
+/// [`INFLATE_SLACK`] bytes: real JSONL compresses 3-15 times; a bomb compresses ~1000 times.
+pub const MAX_INFLATE_RATIO: u64 = 100;
+/// Decompressed bytes always allowed, whatever the ratio.
+pub const INFLATE_SLACK: u64 = 64 << 20;
+
+/// A reader that fails once more than `cap` bytes came through: a decompression bomb becomes
+/// an error instead of unbounded work.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.cap {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!(
+                    "decompressed size over {} bytes (more than {MAX_INFLATE_RATIO} times the compressed file)",
+                    self.cap
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// Skip to the end of the current line without keeping it. `Ok(true)` when a newline was met.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<bool> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(i + 1);
+            return Ok(true);
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+}
+
 /// Read one file into raw inputs, handing each to `emit` as soon as it is read, so a large
-/// JSONL file never sits in memory whole. Never fails: problems become rejects.
+/// JSONL file never sits in memory whole. Never fails: problems become rejects. Every read is
+/// bounded: a file or JSONL line over `max_bytes` is rejected without buffering the rest, and a
+/// gzip stream may not inflate past [`MAX_INFLATE_RATIO`].
 pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput)) {
     let source = file.path.display().to_string();
+    if let Some((kind, why)) = &file.problem {
+        emit(reject(file, None, *kind, why.clone()));
+        return;
+    }
     let Some(format) = file.format else {
         emit(reject(
             file,
@@ -128,25 +249,24 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
         ));
         return;
     };
-    if format != Format::Jsonl {
-        match std::fs::metadata(&file.path) {
-            Ok(m) if m.len() > max_bytes => {
-                emit(reject(
-                    file,
-                    None,
-                    RejectKind::TooLarge,
-                    format!("{source}: {} bytes, over the limit of {max_bytes}", m.len()),
-                ));
-                return;
-            }
-            Err(e) => {
-                emit(reject(file, None, RejectKind::Unreadable, format!("{source}: {e}")));
-                return;
-            }
-            _ => {}
+    let f = match std::fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => {
+            emit(reject(file, None, RejectKind::Unreadable, format!("{source}: {e}")));
+            return;
         }
-        match std::fs::read(&file.path) {
-            Ok(bytes) => emit(RawInput {
+    };
+    if format != Format::Jsonl {
+        // bounded even if the file grows while it is read (or lies about its size)
+        let mut bytes = Vec::new();
+        match f.take(max_bytes + 1).read_to_end(&mut bytes) {
+            Ok(n) if n as u64 > max_bytes => emit(reject(
+                file,
+                None,
+                RejectKind::TooLarge,
+                format!("{source}: over the limit of {max_bytes} bytes (--max-doc-bytes)"),
+            )),
+            Ok(_) => emit(RawInput {
                 doc: file.doc.clone(),
                 source,
                 line: None,
@@ -157,15 +277,13 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
         }
         return;
     }
-    let f = match std::fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => {
-            emit(reject(file, None, RejectKind::Unreadable, format!("{source}: {e}")));
-            return;
-        }
-    };
     let reader: Box<dyn Read> = if file.gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(f))
+        let compressed = f.metadata().map(|m| m.len()).unwrap_or(0);
+        Box::new(Capped {
+            inner: flate2::read::MultiGzDecoder::new(f),
+            read: 0,
+            cap: compressed.saturating_mul(MAX_INFLATE_RATIO).saturating_add(INFLATE_SLACK),
+        })
     } else {
         Box::new(f)
     };
@@ -173,6 +291,19 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
     let mut line_no = 0u64;
     let mut buf = Vec::new();
     let mut emitted_any = false;
+    let broken = |line_no: u64, e: std::io::Error| {
+        let kind = match e.kind() {
+            std::io::ErrorKind::FileTooLarge => RejectKind::TooLarge,
+            _ if file.gzip => RejectKind::Truncated,
+            _ => RejectKind::Unreadable,
+        };
+        let what = if file.gzip && kind == RejectKind::Truncated {
+            format!("compressed stream is truncated or corrupt after line {line_no} (lines up to {line_no} were read): {e}")
+        } else {
+            format!("cannot read past line {line_no}: {e}")
+        };
+        reject(file, Some(line_no + 1), kind, format!("{source}: {what}"))
+    };
     loop {
         buf.clear();
         // read at most max_bytes + 1 of a line, so one huge line cannot exhaust memory
@@ -186,17 +317,11 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
                         file,
                         Some(line_no),
                         RejectKind::TooLarge,
-                        format!("{source}:{line_no}: line longer than {max_bytes} bytes"),
+                        format!("{source}:{line_no}: line longer than {max_bytes} bytes (--max-doc-bytes)"),
                     ));
-                    // skip the rest of the line
-                    let mut rest = Vec::new();
-                    if reader.read_until(b'\n', &mut rest).is_err() {
-                        emit(reject(
-                            file,
-                            Some(line_no),
-                            RejectKind::Truncated,
-                            format!("{source}: unreadable after line {line_no}"),
-                        ));
+                    // skip the rest of the line without buffering it
+                    if let Err(e) = skip_line(&mut reader) {
+                        emit(broken(line_no, e));
                         return;
                     }
                     continue;
@@ -215,13 +340,8 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
                 });
             }
             Err(e) => {
-                let kind = if file.gzip { RejectKind::Truncated } else { RejectKind::Unreadable };
-                emit(reject(
-                    file,
-                    Some(line_no + 1),
-                    kind,
-                    format!("{source}: cannot read past line {line_no}: {e}"),
-                ));
+                // the partial line before the cut is not a document
+                emit(broken(line_no, e));
                 return;
             }
         }
@@ -288,7 +408,15 @@ pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
             let id = match &j.id {
                 Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
                 Some(serde_json::Value::Number(n)) => n.to_string(),
-                _ => return Err(fail(&input, RejectKind::MalformedJson, "no `id` field (string or number)".into())),
+                Some(serde_json::Value::String(_)) => return Err(fail(&input, RejectKind::MalformedJson, "empty `id`".into())),
+                Some(other) => {
+                    return Err(fail(
+                        &input,
+                        RejectKind::MalformedJson,
+                        format!("`id` must be a string or a number, not {other}"),
+                    ));
+                }
+                None => return Err(fail(&input, RejectKind::MalformedJson, "no `id` field (string or number)".into())),
             };
             let (body, format, mut given) = match (j.text, j.html) {
                 (Some(t), _) if !t.trim().is_empty() => (nfc(&t), Format::Jsonl, GivenMeta::default()),
@@ -379,6 +507,16 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
         }
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), "utf-8".to_string()),
+            // valid UTF-8 cut inside its last character (a truncated download or copy): the
+            // text stays UTF-8, the cut character is dropped with a warning
+            Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+                warnings.push(format!(
+                    "truncated UTF-8: the last {} byte(s) are an incomplete character, dropped",
+                    bytes.len() - e.valid_up_to()
+                ));
+                let s = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+                (s.to_string(), "utf-8".to_string())
+            }
             Err(_) => {
                 let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
                 det.feed(bytes, true);
@@ -417,10 +555,11 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    // a NUL anywhere (not only in the head): text never holds one
+    if bytes.contains(&0) {
         return true;
     }
+    let head = &bytes[..bytes.len().min(8192)];
     let ctrl = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
@@ -581,6 +720,12 @@ fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result
 /// the whole body without scripts, styles and navigation.
 pub fn html_to_text(html: &str) -> (String, GivenMeta) {
     let (fallback_text, mut meta) = html_body_to_text(html);
+    // Readability walks the DOM recursively: its time grows faster than the page on deep
+    // nesting and very large pages, which real articles never have; those pages keep the
+    // linear whole-body text
+    if html.len() > READABILITY_MAX_BYTES || nesting_depth(html) > READABILITY_MAX_DEPTH {
+        return (fallback_text, meta);
+    }
     let article = dom_smoothie::Readability::new(html, None, None)
         .ok()
         .and_then(|mut r| r.parse().ok());
@@ -615,6 +760,47 @@ pub fn html_to_text(html: &str) -> (String, GivenMeta) {
     }
 }
 
+/// Pages larger than this skip Readability (real article pages are 50-500 kB).
+const READABILITY_MAX_BYTES: usize = 4 << 20;
+/// Pages nested deeper than this skip Readability (real pages nest 20-60 deep).
+const READABILITY_MAX_DEPTH: usize = 400;
+
+/// The deepest element nesting of a page, approximately (one linear pass over the tags; void
+/// and self-closed elements do not nest).
+fn nesting_depth(html: &str) -> usize {
+    const VOID: [&[u8]; 14] = [
+        b"br", b"img", b"meta", b"link", b"input", b"hr", b"area", b"base", b"col", b"embed", b"source", b"track", b"wbr", b"param",
+    ];
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = i + usize::from(close);
+        let end = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |e| start + e);
+        if end == start {
+            continue;
+        }
+        let name = &b[start..end];
+        // each byte is looked at once: the scan resumes after the tag's `>`
+        let Some(gt) = b[end..].iter().position(|&c| c == b'>').map(|e| end + e) else {
+            break;
+        };
+        if close {
+            depth = depth.saturating_sub(1);
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) && b[gt - 1] != b'/' {
+            depth += 1;
+            max = max.max(depth);
+        }
+        i = gt + 1;
+    }
+    max
+}
+
 /// Whole-body HTML → text: drops scripts, styles, navigation and comments, keeps block breaks,
 /// decodes entities; returns the page title and publication date when the head has them.
 fn html_body_to_text(html: &str) -> (String, GivenMeta) {
@@ -635,7 +821,9 @@ fn html_body_to_text(html: &str) -> (String, GivenMeta) {
         ..GivenMeta::default()
     };
     meta.published = published.captures(html).and_then(|c| parse_iso_date(&c[1]));
-    let body_start = html.to_lowercase().find("<body").unwrap_or(0);
+    // ASCII case folding only: a lower-cased copy can change byte lengths (`İ`, `K`) and its
+    // offsets would not fall on the original's character boundaries
+    let body_start = find_ascii_ci(html, "<body").unwrap_or(0);
     let s = comment.replace_all(&html[body_start..], " ");
     let s = drop.replace_all(&s, " ");
     let s = block.replace_all(&s, "\n\n");
@@ -656,6 +844,12 @@ fn html_body_to_text(html: &str) -> (String, GivenMeta) {
         blank = false;
     }
     (nfc(&out), meta)
+}
+
+/// Byte offset of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn decode_entities(s: &str) -> String {
@@ -710,6 +904,20 @@ mod tests {
     }
 
     const VI: &str = "Năm 2018, thuê bao điện thoại ước đạt 2.890.000 thuê bao trên địa bàn tỉnh Thanh Hóa.";
+
+    #[test]
+    fn utf8_cut_inside_its_last_character_stays_utf8_with_a_warning() {
+        let mut b = format!("{VI} Hế").into_bytes();
+        b.pop();
+        let (text, enc, warnings) = decode_bytes(&b).unwrap();
+        assert_eq!(enc, "utf-8");
+        assert!(text.ends_with(" H"), "{text}");
+        assert!(warnings.iter().any(|w| w.contains("truncated UTF-8")), "{warnings:?}");
+        // a bad byte in the middle is not a cut
+        let mut b = format!("{VI} Hết").into_bytes();
+        b.insert(3, 0xff);
+        assert!(decode_bytes(&b).map_or(true, |(_, enc, _)| enc != "utf-8"));
+    }
 
     #[test]
     fn decodes_utf8_with_and_without_bom_and_utf16() {

@@ -10,6 +10,7 @@
 //! Invariants: the same input gives the same rows in the same order, whatever the thread
 //! count; every input document is either in `documents` or in `rejects`.
 
+#[cfg(feature = "aggregate")]
 pub mod aggregate;
 pub mod catalog;
 pub mod clean;
@@ -22,8 +23,10 @@ pub mod ingest;
 pub mod lexicon;
 pub mod normalize;
 pub mod output;
+pub mod process;
 pub mod records;
 pub mod reference;
+#[cfg(feature = "aggregate")]
 pub mod run;
 pub mod synth;
 pub mod text;

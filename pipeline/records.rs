@@ -86,7 +86,7 @@ pub struct Reject {
 }
 
 /// Reject kinds an operator can act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RejectKind {
     Empty,
     Binary,
@@ -97,6 +97,10 @@ pub enum RejectKind {
     NotVietnamese,
     Unreadable,
     Unsupported,
+    /// A bug: a stage panicked on this document; the run went on without it.
+    InternalError,
+    /// A JSONL `id` already used by an earlier document of the run.
+    DuplicateId,
 }
 
 impl RejectKind {
@@ -111,6 +115,8 @@ impl RejectKind {
             RejectKind::NotVietnamese => "not_vietnamese",
             RejectKind::Unreadable => "unreadable",
             RejectKind::Unsupported => "unsupported",
+            RejectKind::InternalError => "internal_error",
+            RejectKind::DuplicateId => "duplicate_id",
         }
     }
 }

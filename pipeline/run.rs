@@ -11,9 +11,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use arrow::array::RecordBatch;
 use rayon::prelude::*;
@@ -24,71 +23,12 @@ use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous,
 use crate::output::atomic::Staging;
 use crate::output::parquet::{RunStamp, TableWriter};
 use crate::output::rows::{self, BatchBuilder};
-use crate::records::{DocOutput, DocumentRow, MentionRow, Payload, RawInput};
-use crate::text::CharIndex;
-use crate::{Error, Result, aggregate, clean, extract, ingest, normalize};
+use crate::process::{StageClock, process_guarded};
+use crate::records::{DocOutput, Payload, RawInput};
+use crate::{Error, Result, aggregate, ingest};
 
-/// Time spent per stage, summed over workers.
-#[derive(Debug, Default)]
-struct StageClock {
-    decode: AtomicU64,
-    clean: AtomicU64,
-    extract: AtomicU64,
-    normalize: AtomicU64,
-}
-
-fn add(c: &AtomicU64, d: Duration) {
-    c.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
-}
-
-fn secs(c: &AtomicU64) -> f64 {
-    c.load(Ordering::Relaxed) as f64 / 1e9
-}
-
-/// The per-document stages, in order. Pure apart from the clock.
-pub fn process(raw: RawInput, res: &Resources) -> DocOutput {
-    process_timed(raw, res, &StageClock::default())
-}
-
-fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
-    let t = Instant::now();
-    let decoded = ingest::decode(raw);
-    add(&clock.decode, t.elapsed());
-    let raw = match decoded {
-        Ok(r) => r,
-        Err(rej) => return DocOutput::Rejected(rej),
-    };
-    let t = Instant::now();
-    let (doc, _) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
-    add(&clock.clean, t.elapsed());
-    let t = Instant::now();
-    let (mentions, _) = extract::extract(&doc, res);
-    add(&clock.extract, t.elapsed());
-    let t = Instant::now();
-    let idx = CharIndex::new(&doc.text);
-    let (facts, _) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
-    let mention_rows: Vec<MentionRow> = mentions
-        .into_iter()
-        .map(|m| MentionRow {
-            doc: doc.doc.clone(),
-            raw: doc.text[m.start..m.end].to_string(),
-            char_start: idx.char_of(m.start),
-            char_end: idx.char_of(m.end),
-            mention: m,
-        })
-        .collect();
-    add(&clock.normalize, t.elapsed());
-    let n_chars = idx.char_of(doc.text.len());
-    DocOutput::Done {
-        document: Box::new(DocumentRow {
-            n_chars,
-            n_mentions: mention_rows.len(),
-            n_facts: facts.len(),
-            clean: doc,
-        }),
-        mentions: mention_rows,
-        facts,
-    }
+fn secs(c: &std::sync::atomic::AtomicU64) -> f64 {
+    c.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9
 }
 
 /// What a run did, for the summary screen and the manifest.
@@ -170,6 +110,9 @@ struct Manifest {
     units_version: String,
     clean_version: String,
     tables: BTreeMap<String, TableEntry>,
+    /// BLAKE3 of every file of the output but this manifest: an incremental run reuses nothing
+    /// that changed on disk.
+    checksums: BTreeMap<String, String>,
     stage_seconds: BTreeMap<String, f64>,
     elapsed_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -321,6 +264,9 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         run_id: run_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
+    // one run per output: the lock is held until the swap is done
+    let lock = crate::output::guard::OutputLock::acquire(&cfg.out)?;
+    lock.remove_stale(&cfg.out);
     let files = ingest::discover(&cfg.inputs)?;
     let bytes_in: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -351,7 +297,17 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
             run_stream(&ctx, &pool, Some(Base::Full(report)))
         }
         Ok((prev, _)) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
-        Ok((prev, readers)) => run_stream(&ctx, &pool, Some(Base::Merge(prev, Box::new(readers)))),
+        Ok((prev, readers)) => match run_stream(&ctx, &pool, Some(Base::Merge(prev, Box::new(readers)))) {
+            Err(Error::ReuseConflict(reason)) => {
+                let report = IncrementalReport {
+                    mode: "full".into(),
+                    reason: Some(format!("rows could not be reused: {reason}")),
+                    ..IncrementalReport::default()
+                };
+                run_stream(&ctx, &pool, Some(Base::Full(report)))
+            }
+            other => other,
+        },
     }
 }
 
@@ -380,7 +336,7 @@ fn run_unchanged(ctx: &RunContext<'_>, prev: &Previous) -> Result<RunSummary> {
     Ok(RunSummary {
         run_id: ctx.run_id.clone(),
         out: out.display().to_string(),
-        files: rows("documents") + rows("rejects"),
+        files: ctx.files.len(),
         bytes_in: ctx.bytes_in,
         documents: rows("documents"),
         rejects: rows("rejects"),
@@ -434,6 +390,44 @@ fn doc_dates(batch: &RecordBatch) -> Vec<DocDates> {
         .collect()
 }
 
+/// Document names met so far in the run (as 128-bit hashes: 16 bytes a document).
+#[derive(Default)]
+struct DocNames(std::collections::HashSet<u128>);
+
+impl DocNames {
+    /// Record a name; false when an earlier document of the run had it.
+    fn insert(&mut self, name: &str) -> bool {
+        let h = blake3::hash(name.as_bytes());
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&h.as_bytes()[..16]);
+        self.0.insert(u128::from_le_bytes(b))
+    }
+
+    /// Rule `ingest.duplicate_id`: a document whose name (a JSONL `id`) an earlier document of
+    /// the run already has is rejected (`duplicate_id`), so that `doc` stays a key of every
+    /// table. Example: two shards that both hold `{"id": "a1", ...}`: the first in input order
+    /// is kept.
+    fn admit(&mut self, out: DocOutput) -> DocOutput {
+        match out {
+            DocOutput::Done { document, .. } if !self.insert(&document.clean.doc) => {
+                let c = &document.clean;
+                let place = c.line.map_or_else(|| c.source.clone(), |l| format!("{}:{l}", c.source));
+                DocOutput::Rejected(crate::records::Reject {
+                    source: c.source.clone(),
+                    doc: Some(c.doc.clone()),
+                    line: c.line,
+                    kind: crate::records::RejectKind::DuplicateId,
+                    reason: format!(
+                        "{place}: duplicate id {:?}: an earlier document of this run has it; this one is not kept",
+                        c.doc
+                    ),
+                })
+            }
+            other => other,
+        }
+    }
+}
+
 /// Rows copied from the previous output: (documents, rejects, mentions, facts).
 type Copied = (usize, usize, usize, usize);
 
@@ -453,6 +447,7 @@ fn copy_run(
     acc: &mut aggregate::Accumulator,
     first: u32,
     count: u32,
+    names: &mut DocNames,
 ) -> Result<Copied> {
     let units = &prev.units[first as usize..(first + count) as usize];
     let mut got = Vec::new();
@@ -463,6 +458,15 @@ fn copy_run(
     if let Some(u0) = docs.first() {
         t.documents.take(u0.row, docs.len() as u64, &mut got)?;
         let dates: Vec<DocDates> = got.iter().flat_map(doc_dates).collect();
+        for (doc, _, _) in &dates {
+            // a new input earlier in the order took this document's id: a full run would
+            // reject this one, so the merge cannot reuse it
+            if let Some(doc) = doc
+                && !names.insert(doc)
+            {
+                return Err(Error::ReuseConflict(format!("the id {doc:?} is now also used by an earlier input")));
+            }
+        }
         w.documents.copy(std::mem::take(&mut got))?;
         let nm: u64 = docs.iter().map(|u| u.n_mentions).sum();
         t.mentions.take(u0.mention_start, nm, &mut got)?;
@@ -582,19 +586,22 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
             let (mut reused, mut processed) = (0usize, 0usize);
             let mut run: Option<(u32, u32)> = None;
             let mut copied: Copied = (0, 0, 0, 0);
-            let mut flush_run = |w: &mut DocSinks, acc: &mut aggregate::Accumulator, first: u32, count: u32| -> Result<Copied> {
-                let (Some(prev), Some(t)) = (prev_ref, prev_tables.as_mut()) else {
-                    return Err(Error::Aggregate("a reused unit without a previous output".into()));
+            let mut names = DocNames::default();
+            let mut flush_run =
+                |w: &mut DocSinks, acc: &mut aggregate::Accumulator, first: u32, count: u32, names: &mut DocNames| -> Result<Copied> {
+                    let (Some(prev), Some(t)) = (prev_ref, prev_tables.as_mut()) else {
+                        return Err(Error::Aggregate("a reused unit without a previous output".into()));
+                    };
+                    copy_run(prev, t, w, acc, first, count, names)
                 };
-                copy_run(prev, t, w, acc, first, count)
-            };
             for outputs in orx {
                 for out in outputs {
                     match out {
                         Out::Fresh(out, info) => {
                             if let Some((first, count)) = run.take() {
-                                copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+                                copied = add4(copied, flush_run(&mut w, &mut acc, first, count, &mut names)?);
                             }
+                            let out = names.admit(out);
                             processed += 1;
                             if let Some(p) = &progress {
                                 p.inc(info.bytes as u64);
@@ -641,7 +648,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                                 Some((first, count)) if first + count == idx && count < MAX_RUN => Some((first, count + 1)),
                                 other => {
                                     if let Some((first, count)) = other {
-                                        copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+                                        copied = add4(copied, flush_run(&mut w, &mut acc, first, count, &mut names)?);
                                     }
                                     Some((idx, 1))
                                 }
@@ -654,7 +661,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                 }
             }
             if let Some((first, count)) = run.take() {
-                copied = add4(copied, flush_run(&mut w, &mut acc, first, count)?);
+                copied = add4(copied, flush_run(&mut w, &mut acc, first, count, &mut names)?);
             }
             Ok(Written {
                 w,
@@ -672,7 +679,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                 batch
                     .into_par_iter()
                     .map(|item| match item {
-                        Item::Fresh(raw, info) => Out::Fresh(process_timed(raw, res, &clock), info),
+                        Item::Fresh(raw, info) => Out::Fresh(process_guarded(raw, res, &clock), info),
                         Item::Reused(idx, bytes) => Out::Reused(idx, bytes),
                     })
                     .collect()
@@ -756,7 +763,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     Ok(RunSummary {
         run_id: ctx.run_id.clone(),
         out: out.display().to_string(),
-        files: n_docs + n_rejects,
+        files: ctx.files.len(),
         bytes_in: ctx.bytes_in,
         documents: n_docs,
         rejects: n_rejects,
@@ -784,7 +791,7 @@ fn write_manifest(
         ictstat_version: env!("CARGO_PKG_VERSION").to_string(),
         started_utc: ctx.started_utc.clone(),
         inputs: ctx.cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
-        files: counts.get("documents").copied().unwrap_or(0) + counts.get("rejects").copied().unwrap_or(0),
+        files: ctx.files.len(),
         bytes_in: ctx.bytes_in,
         threads: ctx.threads,
         schemas: res.schemas_origin.clone(),
@@ -816,6 +823,7 @@ fn write_manifest(
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
+        checksums: incremental::checksums(dir)?,
         elapsed_seconds: ctx.started.elapsed().as_secs_f64(),
         incremental,
     };

@@ -404,7 +404,7 @@ fn district_re() -> &'static Regex {
 fn target_year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)\d\d)(?-u:\b)")
+        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)")
             .expect("target-year pattern")
     })
 }
@@ -1196,7 +1196,7 @@ fn make_claim(
     // the year it was published
     if metric.unit_kind == UnitKind::Rank {
         static INDEX_YEAR: OnceLock<Regex> = OnceLock::new();
-        let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)\d\d)(?-u:\b)").expect("index-year pattern"));
+        let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)").expect("index-year pattern"));
         if let Some(y) = re
             .captures_iter(&hay[s.start..q.start])
             .last()
@@ -1220,7 +1220,8 @@ fn make_claim(
     // `thứ 4 năm 2015`, `0,85 máy/100 dân vào năm 2007`: a year right after the figure is its own
     if status != Status::Target {
         static AFTER: OnceLock<Regex> = OnceLock::new();
-        let re = AFTER.get_or_init(|| Regex::new(r"^\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+(\d{4})(?-u:\b)").expect("year-after pattern"));
+        let re =
+            AFTER.get_or_init(|| Regex::new(r"^\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})(?-u:\b)").expect("year-after pattern"));
         let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
         if let Some(y) = re.captures(&hay[q.end..to]).and_then(|c| c[1].parse::<i32>().ok()) {
             period = Some(Period::year(y));
@@ -1229,7 +1230,7 @@ fn make_claim(
     // `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)`: the baseline's own figure, of its year
     if status != Status::Target {
         static BASELINE: OnceLock<Regex> = OnceLock::new();
-        let re = BASELINE.get_or_init(|| Regex::new(r"so với (?:cùng kỳ )?năm (\d{4})\s*\([^()]{0,24}$").expect("baseline pattern"));
+        let re = BASELINE.get_or_init(|| Regex::new(r"so với (?:cùng kỳ )?năm ([0-9]{4})\s*\([^()]{0,24}$").expect("baseline pattern"));
         let from = floor_char_boundary(hay, q.start.saturating_sub(80).max(s.start));
         if let Some(y) = re.captures(&hay[from..q.start]).and_then(|c| c[1].parse::<i32>().ok()) {
             period = Some(Period::year(y));

@@ -55,7 +55,7 @@ pub struct ExtractReport {
 
 fn digit_token() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("digit pattern"))
+    R.get_or_init(|| Regex::new(r"[0-9]+(?:[.,][0-9]+)*").expect("digit pattern"))
 }
 
 /// Skip white space from `i`.
@@ -308,13 +308,32 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
                 claim: None,
             })
             .collect();
-        let judged = classify::classify(&ctx, si, &traps, &quantities);
+        let mut judged = classify::classify(&ctx, si, &traps, &quantities);
+        judged.iter_mut().for_each(unrepresentable);
         report.metrics += judged.iter().filter(|m| m.kind == MentionKind::Metric).count();
         mentions.extend(judged);
         mentions.sort_by_key(|m| (m.start, m.end));
         out.extend(mentions);
     }
     (out, report)
+}
+
+/// Rule `number.unrepresentable`: a figure whose value (or upper end, or denominator) is not
+/// a finite number of a sane size (`1` followed by 400 digits, or over 10¹⁰⁰) is no
+/// statistic: it stays a mention, `unclassified` and `malformed`, with this rule as its reason,
+/// and gives no fact. Example: a 400-digit token in a report sentence.
+fn unrepresentable(m: &mut Mention) {
+    // far beyond any statistic, and far enough from f64::MAX that unit conversion stays finite
+    let bad = |v: Option<f64>| v.is_some_and(|v| !v.is_finite() || v.abs() > 1e100);
+    if bad(m.value) || bad(m.value_high) || bad(m.of) {
+        m.kind = MentionKind::Unclassified;
+        m.claim = None;
+        m.value = m.value.filter(|v| v.is_finite());
+        m.value_high = m.value_high.filter(|v| v.is_finite());
+        m.of = m.of.filter(|v| v.is_finite());
+        m.malformed = true;
+        m.reason = "number.unrepresentable: the value is too large to represent".into();
+    }
 }
 
 /// Find the quantities of one sentence `[from, to)`, outside the traps.

@@ -32,7 +32,7 @@ fn with_decimals(int: &str, frac: &str) -> f64 {
     digits_value(&format!("{int}.{frac}"))
 }
 
-/// Read a token of digits and separators (`\d+([.,]\d+)*`).
+/// Read a token of digits and separators (`[0-9]+([.,][0-9]+)*`).
 pub fn parse_digits(tok: &str) -> Option<DigitReading> {
     if tok.is_empty() || !tok.starts_with(|c: char| c.is_ascii_digit()) {
         return None;

@@ -194,7 +194,7 @@ fn doc_metrics(text: &str) -> Vec<String> {
         format: crate::records::Format::Txt,
         payload: crate::records::Payload::Bytes(text.as_bytes().to_vec()),
     };
-    match crate::run::process(raw, res()) {
+    match crate::process::process(raw, res()) {
         crate::records::DocOutput::Done { facts, .. } => facts.into_iter().map(|f| f.metric).collect(),
         crate::records::DocOutput::Rejected(r) => panic!("rejected: {}", r.reason),
     }

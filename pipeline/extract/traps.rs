@@ -43,49 +43,49 @@ fn patterns() -> &'static [Pattern] {
         use MentionKind::*;
         vec![
             // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
-            p(r"(?i)(?-u:\b)(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[\d.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
+            p(r"(?i)(?-u:\b)(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[0-9.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
             // 1355/QĐ-UBND, 11/2009/QĐ-UBND, 289-QĐ/TU, 119/QĐ-TTg, 15/QĐ - UBND, 64/2007/NĐ-CP
-            p(r"(?-u:\b)\d+(?:\s?[/.\-–]\s?\d+)*\s?[/\-–]\s?[A-ZĐ][A-Za-zĐđ]*[A-ZĐ][A-Za-zĐđ]*(?:\s?[\-–/&]\s?[A-ZĐ][A-Za-zĐđ0-9]*)*", DocNumber, "document number (decision, dispatch, resolution)", 0),
+            p(r"(?-u:\b)[0-9]+(?:\s?[/.\-–]\s?[0-9]+)*\s?[/\-–]\s?[A-ZĐ][A-Za-zĐđ]*[A-ZĐ][A-Za-zĐđ]*(?:\s?[\-–/&]\s?[A-ZĐ][A-Za-zĐđ0-9]*)*", DocNumber, "document number (decision, dispatch, resolution)", 0),
             // Quyết định số 1355, Nghị quyết số 116, Công văn số 25
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:quyết định|nghị quyết|nghị định|công văn|kế hoạch|chỉ thị|thông tư|văn bản|báo cáo|tờ trình|thông báo|quy định|luật|đề án|chương trình|hướng dẫn)\s+(?:số\s+)?(\d+(?:/\d+)*)(?-u:\b)", DocNumber, "number of a legal or administrative document", 1),
-            p(r"(?i)(?-u:\b)số\s+(\d+(?:/\d+)+)(?-u:\b)", DocNumber, "number of a document", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:quyết định|nghị quyết|nghị định|công văn|kế hoạch|chỉ thị|thông tư|văn bản|báo cáo|tờ trình|thông báo|quy định|luật|đề án|chương trình|hướng dẫn)\s+(?:số\s+)?([0-9]+(?:/[0-9]+)*)(?-u:\b)", DocNumber, "number of a legal or administrative document", 1),
+            p(r"(?i)(?-u:\b)số\s+([0-9]+(?:/[0-9]+)+)(?-u:\b)", DocNumber, "number of a document", 1),
             // 15:16:24, 10:50, 8h30
-            p(r"(?-u:\b)\d{1,2}:\d{2}(?::\d{2})?(?-u:\b)", Time, "time of day", 0),
-            p(r"(?-u:\b)\d{1,2}h\d{2}(?-u:\b)|(?-u:\b)\d{1,2}\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?", Time, "time of day", 0),
+            p(r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?-u:\b)", Time, "time of day", 0),
+            p(r"(?-u:\b)[0-9]{1,2}h[0-9]{2}(?-u:\b)|(?-u:\b)[0-9]{1,2}\s?giờ(?:\s?[0-9]{1,2}(?:\s?phút)?)?", Time, "time of day", 0),
             // 7/2/2012, 14-9-2018, 04/2/210, 27.3.2014
-            p(r"(?-u:\b)\d{1,2}\s?[/\-]\s?\d{1,2}\s?[/\-]\s?\d{2,4}(?-u:\b)", Date, "date", 0),
-            p(r"(?-u:\b)\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?-u:\b)", Date, "date", 0),
+            p(r"(?-u:\b)[0-9]{1,2}\s?[/\-]\s?[0-9]{1,2}\s?[/\-]\s?[0-9]{2,4}(?-u:\b)", Date, "date", 0),
+            p(r"(?-u:\b)[0-9]{1,2}\.[0-9]{1,2}\.(?:19|20)[0-9]{2}(?-u:\b)", Date, "date", 0),
             // ngày 30/6, ngày 2-9, Quốc khánh 2/9, đến 30/6
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:ngày|hôm|đến|từ|tới|trước|sau|khánh|lễ|dịp|tết)\s+(\d{1,2}\s?[/\-]\s?\d{1,2})(?-u:\b)", Date, "day and month", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:ngày|hôm|đến|từ|tới|trước|sau|khánh|lễ|dịp|tết)\s+([0-9]{1,2}\s?[/\-]\s?[0-9]{1,2})(?-u:\b)", Date, "day and month", 1),
             // tháng 3/2014, tháng 12 năm 2014, tháng 3
-            p(r"(?i)(?-u:\b)tháng\s+(\d{1,2}(?:\s?/\s?\d{4}|\s+năm\s+\d{4})?)(?-u:\b)", Date, "month", 1),
-            p(r"(?i)(?-u:\b)ngày\s+(\d{1,2})(?-u:\b)", Date, "day of month", 1),
+            p(r"(?i)(?-u:\b)tháng\s+([0-9]{1,2}(?:\s?/\s?[0-9]{4}|\s+năm\s+[0-9]{4})?)(?-u:\b)", Date, "month", 1),
+            p(r"(?i)(?-u:\b)ngày\s+([0-9]{1,2})(?-u:\b)", Date, "day of month", 1),
             // quý II/2014, quý 1 năm 2014, 6 tháng đầu năm, 9 tháng
-            p(r"(?i)(?-u:\b)quý\s+(?:[1-4]|I{1,3}|IV)\s?(?:/\s?(\d{4})|năm\s+(\d{4}))", Period, "quarter", 0),
+            p(r"(?i)(?-u:\b)quý\s+(?:[1-4]|I{1,3}|IV)\s?(?:/\s?([0-9]{4})|năm\s+([0-9]{4}))", Period, "quarter", 0),
             p(r"(?i)(?-u:\b)quý\s+([1-4])(?-u:\b)", Period, "quarter", 1),
             p(r"(?-u:\b)[Qq]uý\s+(?:IV|I{1,3})(?-u:\b)", Period, "quarter", 0),
-            p(r"(?i)(?-u:\b)(\d{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?(?-u:\b)", Period, "months of the year (a period)", 1),
+            p(r"(?i)(?-u:\b)([0-9]{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?(?-u:\b)", Period, "months of the year (a period)", 1),
             // 3G, 4G, 5G, 2G and 4.0 (công nghiệp 4.0), IPv6, Web 2.0
             p(r"(?-u:\b)[2-6]G(?-u:\b)|(?-u:\b)[2-6]\s?G(?-u:\b)(?:/[2-6]G)*", Name, "mobile technology generation", 0),
             p(r"(?-u:\b)[1-5]\.0(?-u:\b)", Name, "version name (4.0)", 0),
-            p(r"(?i)(?-u:\b)IPv\d(?-u:\b)|(?-u:\b)Web\s?\d\.\d(?-u:\b)", Name, "technology name", 0),
+            p(r"(?i)(?-u:\b)IPv[0-9](?-u:\b)|(?-u:\b)Web\s?[0-9]\.[0-9](?-u:\b)", Name, "technology name", 0),
             // mức độ 3, 4; cấp độ 2
-            p(r"(?i)(?-u:\b)(?:mức độ|mức|cấp độ|level)\s+(\d(?:\s?(?:,|và|-)\s?(?:mức độ\s+)?\d)*)(?-u:\b)", Level, "service level, not a count", 1),
+            p(r"(?i)(?-u:\b)(?:mức độ|mức|cấp độ|level)\s+([0-9](?:\s?(?:,|và|-)\s?(?:mức độ\s+)?[0-9])*)(?-u:\b)", Level, "service level, not a count", 1),
             // phone numbers: 0912.345.678, 0236 3822 123, 1900 1234, 18001091
-            p(r"(?:\+84|(?-u:\b)0)\d{2,3}[\s.\-]?\d{3}[\s.\-]?\d{3,4}(?-u:\b)", Phone, "phone number", 0),
-            p(r"(?-u:\b)(?:1900|1800)[\s.]?\d{4}(?-u:\b)|(?-u:\b)1800\d{4}(?-u:\b)", Phone, "hotline number", 0),
+            p(r"(?:\+84|(?-u:\b)0)[0-9]{2,3}[\s.\-]?[0-9]{3}[\s.\-]?[0-9]{3,4}(?-u:\b)", Phone, "phone number", 0),
+            p(r"(?-u:\b)(?:1900|1800)[\s.]?[0-9]{4}(?-u:\b)|(?-u:\b)1800[0-9]{4}(?-u:\b)", Phone, "hotline number", 0),
             // xếp thứ 15/64 is a rank (handled by the extractor); lần thứ 3, số thứ 1 are ordinals
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản)\s+thứ\s+(\d+)(?-u:\b)", Ordinal, "ordinal", 1),
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+(\d+)(?-u:\b)", Ordinal, "article or session number", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản)\s+thứ\s+([0-9]+)(?-u:\b)", Ordinal, "ordinal", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+([0-9]+)(?-u:\b)", Ordinal, "article or session number", 1),
             // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?(\d+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
             // (followed by a non-letter: `15.000bản` is a glued unit, not a code)
-            p(r"(?-u:\b)(\d+[A-Za-z]{1,3}\d*)(?:[^\p{L}\p{N}]|$)", Name, "alphanumeric code", 1),
+            p(r"(?-u:\b)([0-9]+[A-Za-z]{1,3}[0-9]*)(?:[^\p{L}\p{N}]|$)", Name, "alphanumeric code", 1),
             // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân`
             p(r"(?i)(?:/|(?-u:\b)cứ|(?-u:\b)bình quân|(?-u:\b)trên|(?-u:\b)mỗi)\s?(100)\s+(?:người\s+)?dân(?-u:\b)", Denominator, "the 100 of a per-100-inhabitants expression", 1),
             // year ranges and years
-            p(r"(?-u:\b)((?:19[5-9]\d|20[0-4]\d)\s?[-–]\s?(?:19[5-9]\d|20[0-4]\d))(?-u:\b)", Year, "range of years", 1),
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9]\d|20[0-4]\d))(?-u:\b)", Year, "year", 1),
+            p(r"(?-u:\b)((?:19[5-9][0-9]|20[0-4][0-9])\s?[-–]\s?(?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "range of years", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "year", 1),
         ]
     })
 }
@@ -99,12 +99,12 @@ fn pattern_set() -> &'static regex::RegexSet {
 
 fn bare_year() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?-u:\b)(19[5-9]\d|20[0-4]\d)(?-u:\b)").expect("year pattern"))
+    R.get_or_init(|| Regex::new(r"(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)").expect("year pattern"))
 }
 
 fn list_marker() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^\s*(\d{1,2})\s?[.)/]\s").expect("list pattern"))
+    R.get_or_init(|| Regex::new(r"^\s*([0-9]{1,2})\s?[.)/]\s").expect("list pattern"))
 }
 
 /// Find the traps of one sentence. `base` is the sentence's byte offset in the document;

@@ -1,9 +1,13 @@
 //! Atomic output folders.
 //!
 //! A run writes into a staging folder beside the output (`.NAME.tmp-RUNID`) and, only when
-//! every table is written, swaps it into place: the old folder is renamed aside, the staging
-//! folder renamed to the output, the old one removed. A reader never sees a half-written run,
-//! and a run that fails leaves the previous output as it was (the staging folder is removed).
+//! every table is written, swaps it into place: on Linux the two folders are exchanged in one
+//! `renameat2(RENAME_EXCHANGE)`, so the output path never stands empty, and the previous
+//! output (now under the staging name) is removed; where the file system cannot exchange, the
+//! old folder is renamed aside first. A reader never sees a half-written run, and a run that
+//! fails leaves the previous output as it was (the staging folder is removed). Callers hold the
+//! output's [`super::guard::OutputLock`] and have checked the path with
+//! [`super::guard::check_out`].
 
 use std::path::{Path, PathBuf};
 
@@ -45,11 +49,17 @@ impl Staging {
 
     /// Swap the staging folder into place.
     pub fn commit(mut self) -> Result<PathBuf> {
+        let had_old = self.target.symlink_metadata().is_ok();
+        if had_old && exchange(&self.dir, &self.target).is_ok() {
+            // the output path now holds the new run; the staging path the previous output
+            self.committed = true;
+            std::fs::remove_dir_all(&self.dir).map_err(|e| Error::io("cannot remove previous output", &self.dir, e))?;
+            return Ok(self.target.clone());
+        }
         let old = self.dir.with_file_name(format!(
             "{}.old",
             self.dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
         ));
-        let had_old = self.target.exists();
         if had_old {
             std::fs::rename(&self.target, &old).map_err(|e| Error::io("cannot move previous output aside", &self.target, e))?;
         }
@@ -66,6 +76,19 @@ impl Staging {
         }
         Ok(self.target.clone())
     }
+}
+
+/// Exchange two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); an error where the
+/// system or file system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 impl Drop for Staging {

@@ -1,0 +1,184 @@
+//! The per-document stages in order: decode → clean → extract → normalize, for one raw input.
+//!
+//! Inputs: one [`RawInput`] (bytes of a file or one JSONL line) and the [`Resources`]. Output:
+//! one [`DocOutput`]: the document's row, its mentions (with code-point spans) and its facts, or
+//! a reject. Pure apart from the stage clock; the orchestrator ([`crate::run`]) runs it on its
+//! workers. Invariant: it never panics out: a panic in a stage becomes a reject of that
+//! document (`internal_error`), so one odd document never stops a batch.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::Resources;
+use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput};
+use crate::text::CharIndex;
+use crate::{clean, extract, ingest, normalize};
+
+/// Time spent per stage, summed over workers.
+#[derive(Debug, Default)]
+pub(crate) struct StageClock {
+    pub(crate) decode: AtomicU64,
+    pub(crate) clean: AtomicU64,
+    pub(crate) extract: AtomicU64,
+    pub(crate) normalize: AtomicU64,
+}
+
+fn add(c: &AtomicU64, d: Duration) {
+    c.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+}
+
+/// The per-document stages, in order. Pure apart from the clock.
+pub fn process(raw: RawInput, res: &Resources) -> DocOutput {
+    process_guarded(raw, res, &StageClock::default())
+}
+
+/// [`process_timed`], with a panic in any stage turned into a reject of that document
+/// (`internal_error`): one odd document never stops the batch.
+pub(crate) fn process_guarded(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
+    let (doc, source, line) = (raw.doc.clone(), raw.source.clone(), raw.line);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_timed(raw, res, clock))) {
+        Ok(out) => out,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let place = line.map_or_else(|| source.clone(), |l| format!("{source}:{l}"));
+            DocOutput::Rejected(crate::records::Reject {
+                source,
+                doc: Some(doc),
+                line,
+                kind: crate::records::RejectKind::InternalError,
+                reason: format!("{place}: internal error while processing (a bug; please report it): {msg}"),
+            })
+        }
+    }
+}
+
+/// Fault injection for the tests of the panic guard, in debug builds only: the document named
+/// by `ICTSTAT_FAULT_PANIC_DOC` panics in its stages.
+fn injected_fault(doc: &str) {
+    if cfg!(debug_assertions) {
+        static DOC: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        if DOC.get_or_init(|| std::env::var("ICTSTAT_FAULT_PANIC_DOC").ok()).as_deref() == Some(doc) {
+            panic!("fault injected for {doc}");
+        }
+    }
+}
+
+fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
+    injected_fault(&raw.doc);
+    let t = Instant::now();
+    let decoded = ingest::decode(raw);
+    add(&clock.decode, t.elapsed());
+    let raw = match decoded {
+        Ok(r) => r,
+        Err(rej) => return DocOutput::Rejected(rej),
+    };
+    let t = Instant::now();
+    let (doc, _) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
+    add(&clock.clean, t.elapsed());
+    let t = Instant::now();
+    let (mentions, _) = extract::extract(&doc, res);
+    add(&clock.extract, t.elapsed());
+    let t = Instant::now();
+    let idx = CharIndex::new(&doc.text);
+    let (facts, _) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
+    let mention_rows: Vec<MentionRow> = mentions
+        .into_iter()
+        .map(|m| MentionRow {
+            doc: doc.doc.clone(),
+            raw: doc.text[m.start..m.end].to_string(),
+            char_start: idx.char_of(m.start),
+            char_end: idx.char_of(m.end),
+            mention: m,
+        })
+        .collect();
+    add(&clock.normalize, t.elapsed());
+    let n_chars = idx.char_of(doc.text.len());
+    DocOutput::Done {
+        document: Box::new(DocumentRow {
+            n_chars,
+            n_mentions: mention_rows.len(),
+            n_facts: facts.len(),
+            clean: doc,
+        }),
+        mentions: mention_rows,
+        facts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Format, Payload};
+    use proptest::prelude::*;
+
+    fn resources() -> &'static Resources {
+        static R: std::sync::OnceLock<Resources> = std::sync::OnceLock::new();
+        R.get_or_init(|| Resources::load(None, None).expect("data files load"))
+    }
+
+    /// Pieces of report text, digits of many scripts, separators and any character at all.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(vec![
+                "Năm 2020, tổng số thuê bao điện thoại trên địa bàn tỉnh Thanh Hóa đạt ",
+                " thuê bao/100 dân", " tỷ đồng", " triệu", " nghìn", "%", " trạm BTS", ", tăng ",
+                " so với năm 2019", "; ", ". ", "\n", "\n\n", " (", ")", "Quyết định số ",
+                "/QĐ-UBND", " ước đạt ", " khoảng ", " từ ", " đến ", " xếp thứ ", "/63",
+                "<div>", "</p>", "&amp;", "sáu triệu hai trăm nghìn", "3G", "4.0", "73.0000",
+            ])
+            .prop_map(String::from),
+            3 => "[0-9]{1,24}([.,][0-9]{1,5}){0,4}",
+            // decimal digits of other scripts: full-width, Arabic-Indic, Devanagari, Bengali, Thai, Mathematical
+            2 => prop::collection::vec(
+                prop::sample::select(vec!['０', '９', '٠', '٩', '۵', '०', '९', '০', '৫', '๕', '𝟎', '𝟗', '߅', '፩', '²', 'Ⅻ', '½']),
+                1..6
+            )
+            .prop_map(|v| v.into_iter().collect()),
+            2 => any::<char>().prop_map(String::from),
+            1 => prop::sample::select(vec!["İ", "K", "ß", "ﬃ", "\u{301}", "\u{200b}", "\u{feff}", "\r", "\t", "\u{0}"]).prop_map(String::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever the text, the per-document stages neither panic nor point outside it.
+        #[test]
+        fn any_text_goes_through_the_stages_with_spans_inside_it(
+            pieces in prop::collection::vec(piece(), 0..60),
+            html in any::<bool>(),
+        ) {
+            let text: String = pieces.concat();
+            let raw = RawInput {
+                doc: "p.txt".into(),
+                source: "p.txt".into(),
+                line: None,
+                format: if html { Format::Html } else { Format::Txt },
+                payload: Payload::Bytes(text.into_bytes()),
+            };
+            // no catch_unwind here: a panic must fail the property
+            match process_timed(raw, resources(), &StageClock::default()) {
+                DocOutput::Rejected(r) => prop_assert!(!r.reason.is_empty()),
+                DocOutput::Done { document, mentions, facts } => {
+                    let text = &document.clean.text;
+                    let n = text.chars().count();
+                    prop_assert_eq!(document.n_chars, n);
+                    for m in &mentions {
+                        prop_assert!(m.char_start < m.char_end && m.char_end <= n, "{:?}", m.raw);
+                        let slice: String = text.chars().skip(m.char_start).take(m.char_end - m.char_start).collect();
+                        prop_assert_eq!(&slice, &m.raw);
+                        if let Some(v) = m.mention.value { prop_assert!(v.is_finite()); }
+                    }
+                    for f in &facts {
+                        prop_assert!(f.value.is_finite());
+                        prop_assert!(f.char_start < f.char_end && f.char_end <= n);
+                    }
+                }
+            }
+        }
+    }
+}
