@@ -34,6 +34,22 @@ eval:
     cargo run --release -- run data/holdout10/raw --out target/holdout10-out --quiet
     cargo run --release -- eval --gold data/holdout10/gold.jsonl --docs data/holdout10/docs.txt --out target/holdout10-out --brief
 
+# score every cached real-article batch (data/real/cache/BATCH.jsonl; see data/real/README.md)
+eval-real: build-release
+    #!/usr/bin/env bash
+    set -euo pipefail
+    for gold in data/real/batch*/gold.jsonl; do
+        b=$(basename "$(dirname "$gold")")
+        cache="data/real/cache/$b.jsonl"
+        if [ ! -f "$cache" ]; then echo "== $b: no cache ($cache); see data/real/README.md"; continue; fi
+        echo "== $b"
+        target/release/ictstat run "$cache" --out "target/real-$b" --quiet > /dev/null || test $? -eq 1
+        target/release/ictstat eval --gold "$gold" --docs "data/real/$b/docs.txt" --out "target/real-$b" --brief
+    done
+
+build-release:
+    cargo build --release
+
 # formatting and lints, as CI checks them
 lint:
     cargo fmt --check
