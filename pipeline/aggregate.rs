@@ -149,6 +149,28 @@ impl Accumulator {
                 });
             }
             let (Some(prov), Some(period)) = (&f.province, f.period) else {
+                // rule `aggregate.unattributed`: a figure is never left without a province or
+                // period silently
+                let missing = match (&f.province, f.period) {
+                    (None, None) => "no province and no period",
+                    (None, _) => "no province",
+                    _ => "no period",
+                };
+                self.anomalies.push(Anomaly {
+                    kind: "unattributed".into(),
+                    metric: Some(f.metric.clone()),
+                    province: f.province.as_ref().map(|p| p.name.clone()),
+                    period: f.period.map(|p| p.to_string()),
+                    doc: f.doc.clone(),
+                    char_start: Some(f.char_start as i64),
+                    char_end: Some(f.char_end as i64),
+                    value: Some(f.value),
+                    other_value: None,
+                    other_doc: None,
+                    reason: format!(
+                        "{missing} could be determined for this figure (neither its sentence, the document nor its outlet gives one); it is left out of province_metrics"
+                    ),
+                });
                 continue;
             };
             let key = (
@@ -427,7 +449,11 @@ fn outliers(rows: &[ProvinceMetric], catalog: &Catalog, anomalies: &mut Vec<Anom
         };
         if let Some(x) = x
             && Period::parse(&r.period).is_some_and(|p| {
-                p.part == PeriodPart::Year || matches!(p.part, PeriodPart::Quarter(_) | PeriodPart::Half(_) | PeriodPart::Months(_))
+                p.part == PeriodPart::Year
+                    || matches!(
+                        p.part,
+                        PeriodPart::Quarter(_) | PeriodPart::Half(_) | PeriodPart::Months(_) | PeriodPart::Month(_)
+                    )
             })
         {
             groups

@@ -374,7 +374,27 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
         .title
         .clone()
         .or_else(|| title(paragraphs, &lowered, outlet_re, provinces));
-    meta.province = province(&meta.title, raw.given.outlet.as_deref(), &lowered, provinces);
+    // the web host the document came from (its URL, else an outlet written as a domain)
+    let host = meta
+        .url
+        .as_deref()
+        .and_then(url_host)
+        .or_else(|| meta.outlet.clone().filter(|o| o.contains('.')));
+    if meta.outlet.is_none() {
+        meta.outlet = host
+            .as_deref()
+            .map(|h| h.trim_start_matches("www.").trim_start_matches("m.").to_string());
+    }
+    if meta.published.is_none() {
+        meta.published = meta.url.as_deref().and_then(url_date);
+    }
+    let outlet_province = host.as_deref().and_then(|h| {
+        outlets
+            .province_of_host(h)
+            .and_then(|name| provinces.rows.iter().position(|p| p.name == name))
+            .or_else(|| provinces.by_host(h))
+    });
+    meta.province = province(&meta.title, raw.given.outlet.as_deref(), outlet_province, &lowered, provinces);
     let reference_date = meta.published.or(meta.event_date);
     meta.period = period(&meta.title, &lowered, reference_date, &years);
     meta
@@ -407,7 +427,40 @@ fn title(paragraphs: &[String], lowered: &[String], outlet_re: &Regex, provinces
 }
 
 /// `lowered`: the paragraphs in match form.
-fn province(title: &Option<String>, outlet: Option<&str>, lowered: &[String], provinces: &Provinces) -> Option<ProvinceRef> {
+/// The host of a URL, lower case: `https://m.BaoThaiNguyen.vn/x` → `m.baothainguyen.vn`.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#', ':']).next()?.to_ascii_lowercase();
+    host.contains('.').then_some(host)
+}
+
+/// Rule `date.url`: a publication date written in a URL path (`/2015/06/22/`, `-20200707095743`),
+/// for pages whose text carries none.
+fn url_date(url: &str) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &RE,
+        r"(?:^|[^0-9])(20[0-3][0-9])([/-]?)(0[1-9]|1[0-2])([/-]?)(0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$|[0-9]{6})",
+    );
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = path.split_once('/').map_or("", |(_, p)| p);
+    let c = r.captures(path)?;
+    // `2015/06/22` or `20200707`, not `2015/0622`
+    if c[2] != c[4] {
+        return None;
+    }
+    ymd(c[1].parse().ok()?, c[3].parse().ok()?, c[5].parse().ok()?)
+}
+
+/// `lowered`: the paragraphs in match form; `outlet_province`: the province of the provincial
+/// outlet that published the document, if it is one.
+fn province(
+    title: &Option<String>,
+    outlet: Option<&str>,
+    outlet_province: Option<usize>,
+    lowered: &[String],
+    provinces: &Provinces,
+) -> Option<ProvinceRef> {
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
     let mut add = |hay: &str, w: f64| {
         for h in provinces.find_all(hay) {
@@ -431,6 +484,11 @@ fn province(title: &Option<String>, outlet: Option<&str>, lowered: &[String], pr
     for (i, p) in lowered.iter().enumerate() {
         add(p, if i < 4 { 2.0 } else { 1.0 });
     }
+    // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
+    // province, often without naming it
+    if let Some(i) = outlet_province {
+        *score.entry(i).or_insert(0.0) += 3.0;
+    }
     // a document whose title makes the Ministry (Bộ TT&TT) its subject, naming no province, is
     // about the country
     let headline = match title {
@@ -447,9 +505,20 @@ fn province(title: &Option<String>, outlet: Option<&str>, lowered: &[String], pr
     let best = score.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     match best {
         Some((idx, _)) => Some(provinces.reference(idx)),
+        // rule `province.national`: a document that names no province and speaks of the whole
+        // country, or quotes the Ministry or the statistics office, reports national figures
         None => {
             let all = lowered.join(" ");
-            (all.contains("cả nước") || all.contains("toàn quốc") || all.contains("bộ tt&tt")).then(|| ProvinceRef {
+            [
+                "cả nước",
+                "toàn quốc",
+                "bộ tt&tt",
+                "bộ thông tin và truyền thông",
+                "tổng cục thống kê",
+            ]
+            .iter()
+            .any(|w| all.contains(w))
+            .then(|| ProvinceRef {
                 name: NATIONAL.into(),
                 code: String::new(),
             })
@@ -462,7 +531,7 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     static P: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &P,
-        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|9\s+tháng(?:\s+đầu\s+năm)?|chín\s+tháng|3\s+tháng\s+đầu\s+năm|ba\s+tháng\s+đầu\s+năm|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?([0-9]{4})?",
+        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|(?:[0-9]{1,2}|hai|ba|bốn|năm|bảy|tám|chín|mười|mười một)\s+tháng(?:\s+đầu\s+năm)?|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?([0-9]{4})?",
     );
     let mut out = Vec::new();
     for c in r.captures_iter(hay) {
@@ -481,10 +550,29 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
             PeriodPart::Half(1)
         } else if head.starts_with("6 tháng cuối") {
             PeriodPart::Half(2)
-        } else if head.starts_with('9') || head.starts_with("chín") {
-            PeriodPart::Months(9)
-        } else if head.starts_with('3') || head.starts_with("ba ") {
-            PeriodPart::Quarter(1)
+        } else if let Some(n) = head.strip_suffix(" đầu năm").unwrap_or(head).strip_suffix("tháng").map(str::trim) {
+            // `9 tháng`, `10 tháng đầu năm`, `bảy tháng năm 2016`: the first n months; other
+            // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
+            // duration, not a report period)
+            if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín") {
+                continue;
+            }
+            let n: u8 = match n {
+                "hai" => 2,
+                "ba" => 3,
+                "bốn" => 4,
+                "năm" => 5,
+                "bảy" => 7,
+                "tám" => 8,
+                "chín" => 9,
+                "mười" => 10,
+                "mười một" => 11,
+                d => d.parse().unwrap_or(0),
+            };
+            match Period::first_months(2000, n) {
+                Some(p) => p.part,
+                None => continue,
+            }
         } else {
             if year.is_none() {
                 continue;
@@ -580,7 +668,7 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 *scores
                     .entry(Period {
                         year: y,
-                        part: PeriodPart::Months(m),
+                        part: PeriodPart::Month(m),
                     })
                     .or_insert(0.0) += 4.0;
             }
@@ -598,14 +686,8 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 let (Ok(m), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>()) else {
                     continue;
                 };
-                let part = match m {
-                    12 => PeriodPart::Year,
-                    6 => PeriodPart::Half(1),
-                    3 => PeriodPart::Quarter(1),
-                    1..=11 => PeriodPart::Months(m),
-                    _ => continue,
-                };
-                *scores.entry(Period { year: y, part }).or_insert(0.0) += 3.5;
+                let Some(p) = Period::first_months(y, m) else { continue };
+                *scores.entry(p).or_insert(0.0) += 3.5;
             }
         }
     }
@@ -790,7 +872,17 @@ mod metadata_tests {
             (
                 "Thành phố Hồ Chí Minh: kết quả 9 tháng năm 2019\n\nSở TT&TT TP.HCM đánh giá kết quả 9 tháng năm 2019.",
                 "TP Hồ Chí Minh",
-                "2019-M09",
+                "2019-9M",
+            ),
+            (
+                "Tình hình phát triển viễn thông 10 tháng đầu năm 2017\n\nTính đến hết tháng 10/2017, Sở TT&TT Bắc Ninh cho biết toàn tỉnh có 1.460 nghìn thuê bao.",
+                "Bắc Ninh",
+                "2017-10M",
+            ),
+            (
+                "BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 11 NĂM 2011\n\nTrong tháng 11, Bộ Thông tin và Truyền thông đã ban hành 5 văn bản.",
+                "Việt Nam",
+                "2011-M11",
             ),
         ];
         for (text, province, period) in cases {

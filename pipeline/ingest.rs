@@ -821,6 +821,19 @@ fn html_body_to_text(html: &str) -> (String, GivenMeta) {
         ..GivenMeta::default()
     };
     meta.published = published.captures(html).and_then(|c| parse_iso_date(&c[1]));
+    // the page's own address: where it was published, and so its outlet
+    static CANONICAL: OnceLock<[regex::Regex; 2]> = OnceLock::new();
+    let [canonical, og_url] = CANONICAL.get_or_init(|| {
+        [
+            regex::Regex::new(r#"(?i)<link[^>]+rel\s*=\s*["']canonical["'][^>]*href\s*=\s*["']([^"']+)["']"#).unwrap(),
+            regex::Regex::new(r#"(?i)<meta[^>]+property\s*=\s*["']og:url["'][^>]*content\s*=\s*["']([^"']+)["']"#).unwrap(),
+        ]
+    });
+    meta.url = canonical
+        .captures(html)
+        .or_else(|| og_url.captures(html))
+        .map(|c| c[1].trim().to_string())
+        .filter(|u| u.contains("://"));
     // ASCII case folding only: a lower-cased copy can change byte lengths (`İ`, `K`) and its
     // offsets would not fall on the original's character boundaries
     let body_start = find_ascii_ci(html, "<body").unwrap_or(0);

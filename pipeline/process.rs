@@ -32,6 +32,40 @@ pub fn process(raw: RawInput, res: &Resources) -> DocOutput {
     process_guarded(raw, res, &StageClock::default())
 }
 
+/// The stages without the panic guard: a panic propagates. For the fuzz targets and property
+/// tests, which must see panics.
+#[doc(hidden)]
+pub fn process_unguarded(raw: RawInput, res: &Resources) -> DocOutput {
+    process_timed(raw, res, &StageClock::default())
+}
+
+/// Panics unless a document's output keeps the promises the tables make: code-point spans
+/// inside the text that slice out `raw`, finite values, a reason on every reject.
+#[doc(hidden)]
+pub fn check_document(out: DocOutput) {
+    match out {
+        DocOutput::Rejected(r) => assert!(!r.reason.is_empty(), "a reject without a reason"),
+        DocOutput::Done { document, mentions, facts } => {
+            let chars: Vec<char> = document.clean.text.chars().collect();
+            assert_eq!(document.n_chars, chars.len(), "n_chars");
+            for m in &mentions {
+                assert!(m.char_start < m.char_end && m.char_end <= chars.len(), "span of {:?}", m.raw);
+                let slice: String = chars[m.char_start..m.char_end].iter().collect();
+                assert_eq!(slice, m.raw, "mention span");
+                for v in [m.mention.value, m.mention.value_high, m.mention.of].into_iter().flatten() {
+                    assert!(v.is_finite(), "mention value {v} of {:?}", m.raw);
+                }
+            }
+            for f in &facts {
+                assert!(f.value.is_finite(), "fact value");
+                assert!(f.char_start < f.char_end && f.char_end <= chars.len(), "fact span");
+                let slice: String = chars[f.char_start..f.char_end].iter().collect();
+                assert_eq!(slice, f.raw, "fact span");
+            }
+        }
+    }
+}
+
 /// [`process_timed`], with a panic in any stage turned into a reject of that document
 /// (`internal_error`): one odd document never stops the batch.
 pub(crate) fn process_guarded(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
@@ -160,25 +194,8 @@ mod tests {
                 format: if html { Format::Html } else { Format::Txt },
                 payload: Payload::Bytes(text.into_bytes()),
             };
-            // no catch_unwind here: a panic must fail the property
-            match process_timed(raw, resources(), &StageClock::default()) {
-                DocOutput::Rejected(r) => prop_assert!(!r.reason.is_empty()),
-                DocOutput::Done { document, mentions, facts } => {
-                    let text = &document.clean.text;
-                    let n = text.chars().count();
-                    prop_assert_eq!(document.n_chars, n);
-                    for m in &mentions {
-                        prop_assert!(m.char_start < m.char_end && m.char_end <= n, "{:?}", m.raw);
-                        let slice: String = text.chars().skip(m.char_start).take(m.char_end - m.char_start).collect();
-                        prop_assert_eq!(&slice, &m.raw);
-                        if let Some(v) = m.mention.value { prop_assert!(v.is_finite()); }
-                    }
-                    for f in &facts {
-                        prop_assert!(f.value.is_finite());
-                        prop_assert!(f.char_start < f.char_end && f.char_end <= n);
-                    }
-                }
-            }
+            // no guard: a panic, or a span outside the text, fails the property
+            check_document(process_unguarded(raw, resources()));
         }
     }
 }

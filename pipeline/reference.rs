@@ -31,17 +31,24 @@ pub struct Outlets {
     pub by_abbreviation: Vec<(String, String)>,
     /// Lower-cased abbreviation or name → domain, for [`Outlets::by_name`].
     by_lower: std::collections::HashMap<String, usize>,
+    /// Domain → the province a provincial outlet (party paper, radio-TV, portal) belongs to.
+    province_by_domain: std::collections::HashMap<String, String>,
 }
 
 impl Outlets {
     pub fn parse(csv_text: &str, origin: &Path) -> Result<Self> {
-        let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(csv_text.as_bytes());
         let mut by_abbreviation = Vec::new();
+        let mut province_by_domain = std::collections::HashMap::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| Error::config("outlet table", origin, e))?;
             let (a, d) = (rec.get(0).unwrap_or("").trim(), rec.get(1).unwrap_or("").trim());
             if !a.is_empty() && !d.is_empty() {
                 by_abbreviation.push((a.to_string(), d.to_lowercase()));
+            }
+            let p = rec.get(3).unwrap_or("").trim();
+            if !p.is_empty() && !d.is_empty() {
+                province_by_domain.insert(d.to_lowercase(), p.to_string());
             }
         }
         by_abbreviation.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
@@ -49,7 +56,23 @@ impl Outlets {
         for (i, (a, _)) in by_abbreviation.iter().enumerate() {
             by_lower.entry(a.to_lowercase()).or_insert(i);
         }
-        Ok(Outlets { by_abbreviation, by_lower })
+        Ok(Outlets {
+            by_abbreviation,
+            by_lower,
+            province_by_domain,
+        })
+    }
+
+    /// The province of a provincial outlet, by its host (`m.baothainguyen.vn` → the table's
+    /// `baothainguyen.vn`).
+    pub fn province_of_host(&self, host: &str) -> Option<&str> {
+        let mut h = host;
+        loop {
+            if let Some(p) = self.province_by_domain.get(h) {
+                return Some(p.as_str());
+            }
+            h = h.split_once('.')?.1;
+        }
     }
 
     /// The domain of an outlet named at the end of a page title (`... | Báo Hà Tĩnh`).
@@ -82,6 +105,19 @@ pub struct Population {
 pub struct Provinces {
     pub rows: Vec<Province>,
     aliases: PhraseSet<usize>,
+    /// Names and aliases without spaces, marks or punctuation (`thainguyen`, `tphcm`), five
+    /// letters or more: how web hosts spell them.
+    compact: std::collections::HashMap<String, usize>,
+}
+
+/// `Thái Nguyên` → `thainguyen`, `TP. HCM` → `tphcm`.
+fn compact_name(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.replace(['Đ', 'đ'], "d")
+        .nfd()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 impl Provinces {
@@ -116,10 +152,41 @@ impl Provinces {
         if rows.is_empty() {
             return Err(Error::config("province table", origin, "no rows"));
         }
+        let mut compact = std::collections::HashMap::new();
+        for (alias, idx) in &alias_items {
+            let c = compact_name(alias);
+            if c.len() >= 5 {
+                compact.entry(c).or_insert(*idx);
+            }
+        }
         Ok(Provinces {
             rows,
             aliases: PhraseSet::new(alias_items),
+            compact,
         })
+    }
+
+    /// Rule `province.outlet_domain`: the province a web host belongs to, read from the host's
+    /// labels: the province's name without spaces and diacritics, alone or after `bao` (party
+    /// paper), `dai`/`ptth`/`truyenhinh` (radio-TV), or before `tv`/`online`/`dientu`/`city`.
+    /// Examples: `baothainguyen.vn`, `stttt.quangninh.gov.vn`, `thaibinhtv.vn` → their
+    /// provinces; `vietnamnet.vn`, `baochinhphu.vn` → none.
+    pub fn by_host(&self, host: &str) -> Option<usize> {
+        const PREFIXES: [&str; 5] = ["bao", "dai", "ptth", "truyenhinh", ""];
+        const SUFFIXES: [&str; 5] = ["tv", "online", "dientu", "city", ""];
+        for label in host.to_ascii_lowercase().split('.') {
+            for pre in PREFIXES {
+                let Some(rest) = label.strip_prefix(pre) else { continue };
+                for suf in SUFFIXES {
+                    if let Some(core) = rest.strip_suffix(suf)
+                        && let Some(&i) = self.compact.get(core)
+                    {
+                        return Some(i);
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// Every province name or alias found in `hay` (match form), longest first at each place.
@@ -184,6 +251,25 @@ mod tests {
             let hits = p.find_all(&hay);
             assert_eq!(hits.len(), 1, "{text}");
             assert_eq!(p.rows[*hits[0].tag].name, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn web_hosts_name_their_province() {
+        let p = provinces();
+        let name = |h: &str| p.by_host(h).map(|i| p.rows[i].name.clone());
+        for (host, want) in [
+            ("m.baothainguyen.vn", Some("Thái Nguyên")),
+            ("stttt.quangninh.gov.vn", Some("Quảng Ninh")),
+            ("thaibinhtv.vn", Some("Thái Bình")),
+            ("www.baobacninh.com.vn", Some("Bắc Ninh")),
+            ("hochiminhcity.gov.vn", Some("TP Hồ Chí Minh")),
+            ("vietnamnet.vn", None),
+            ("baochinhphu.vn", None),
+            ("mic.gov.vn", None),
+            ("cafef.vn", None),
+        ] {
+            assert_eq!(name(host).as_deref(), want, "{host}");
         }
     }
 

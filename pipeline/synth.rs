@@ -219,7 +219,8 @@ fn report(rng: &mut Rng, facts: &mut Rng, province: &str, pop: f64, year: i32) -
         year + 5
     ));
     gold.push(Gold::new("postal_telecom_revenue", rev, "VND", None, status));
-    // `tăng X% so với năm ...` is the growth_pct column of the revenue fact, not a fact of its own
+    // `tăng X% so với năm ...` of a revenue is a growth-rate fact too (and the revenue's column)
+    gold.push(Gold::new("revenue_growth_pct", growth as f64, "percent", None, status));
     // an estimate cue governs the rest of its sentence (the seeds' convention)
     gold.push(Gold::new("budget_contribution", bud, "VND", None, status));
 

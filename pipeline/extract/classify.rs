@@ -627,23 +627,35 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     }
                     m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
                 }
-                (Compare::Growth { pct, .. }, Some(j)) => {
-                    // kept as a column of the figure it compares (issue #3: comparisons are
-                    // columns, not facts), whatever the metric
+                (Compare::Growth { pct, verb }, Some(j)) => {
+                    // kept as a column of the figure it compares, whatever the metric
+                    let mut rate = None;
                     if let Some(cl) = out[j].claim.as_mut() {
                         cl.growth_pct = Some(pct);
+                        rate = revenue_growth_rate(cl, verb, pct);
                     }
-                    m.reason = format!("growth {pct}% of the figure at {}", out[j].start);
+                    match rate {
+                        Some(claim) if ctx.res.catalog.get(&claim.metric).is_some() => {
+                            m.kind = MentionKind::Metric;
+                            m.value = Some(pct);
+                            m.reason = format!(
+                                "revenue.growth_rate: growth {pct}% of the revenue at {}, a fact and its column",
+                                out[j].start
+                            );
+                            m.claim = Some(claim);
+                        }
+                        _ => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
+                    }
                 }
                 (_, None) => {
                     if let (Compare::Growth { pct, verb }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct"))
                         && (verb || hay[s.start..q.start].contains("tăng trưởng"))
                     {
                         let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], rg, &mut None);
-                        // a growth rate is a fact when it is planned (`phấn đấu doanh thu tăng 8 -
-                        // 10%`) or named as a rate (`tốc độ tăng trưởng doanh thu`); `doanh thu đã
-                        // tăng 23% so với cùng kỳ` only compares two periods
-                        let rate = claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
+                        // a growth rate of revenue is a fact whether planned (`phấn đấu doanh thu
+                        // tăng 8 - 10%`), named (`tốc độ tăng trưởng doanh thu`) or measured
+                        // (`doanh thu đã tăng 23% so với cùng kỳ`); an index (`bằng 109%`) is not
+                        let rate = verb || claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
                         let revenue = rate
                             && lex
                                 .feature("revenue")
@@ -1159,13 +1171,8 @@ fn make_claim(
                 Some(PeriodPart::Quarter(q))
             } else {
                 let n: u8 = text.trim().parse().ok()?;
-                match n {
-                    3 => Some(PeriodPart::Quarter(1)),
-                    6 => Some(PeriodPart::Half(1)),
-                    9 => Some(PeriodPart::Months(9)),
-                    12 => Some(PeriodPart::Year),
-                    _ => None,
-                }
+                // `10 tháng đầu năm`: the first n months
+                Period::first_months(0, n).map(|p| p.part)
             }
         });
         match (year, part, doc_period) {
@@ -1189,6 +1196,9 @@ fn make_claim(
                 })
             }
             _ => {}
+        }
+        if let Some(p) = month_window(&hay[s.start..q.start], doc_year) {
+            period = Some(p);
         }
     }
 
@@ -1370,4 +1380,55 @@ fn make_claim(
         plan_share_pct: None,
         words_mismatch: None,
     }
+}
+
+/// Rule `period.month_window`: a month named before the figure in its sentence dates it.
+/// `tính đến hết tháng 10/2017` (a level at the end of October) is the first ten months,
+/// `2017-10M`; `đến cuối tháng 6/2012` is `2012-H1`; `trong tháng 11/2011` is that one month,
+/// `2011-M11`. A month after `so với` or `cùng kỳ` is a baseline, not the figure's window. The
+/// month's year comes from the phrase, else from the document.
+fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)tháng\s+([0-9]{1,2})(?:\s*/\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
+        )
+        .expect("month-window pattern")
+    });
+    let c = re.captures_iter(before).last()?;
+    let at = c.get(0)?.start();
+    let lead = &before[floor_char_boundary(before, at.saturating_sub(20))..at];
+    if lead.contains("so với") || lead.contains("cùng kỳ") {
+        return None;
+    }
+    let m: u8 = c[3].parse().ok()?;
+    let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
+    if c.get(2).is_some() {
+        return (1..=12).contains(&m).then_some(Period {
+            year,
+            part: PeriodPart::Month(m),
+        });
+    }
+    Period::first_months(year, m)
+}
+
+/// Rule `revenue.growth_rate`: a growth rate stated with a revenue figure (`doanh thu ... ước đạt
+/// 74.900 tỷ đồng, tăng 10,2% so với cùng kỳ`) is a `revenue_growth_pct` fact of the same
+/// province, period and status, besides the revenue's `growth_pct` column. Only a rise or fall
+/// (`tăng`, `giảm`) is a rate; an index (`bằng 109% so với cùng kỳ`) is not converted, and
+/// growth of counts (subscribers, stations) is never a fact.
+fn revenue_growth_rate(revenue: &Claim, verb: bool, pct: f64) -> Option<Claim> {
+    if !verb || !revenue.metric.ends_with("revenue") || !pct.is_finite() {
+        return None;
+    }
+    Some(Claim {
+        metric: "revenue_growth_pct".into(),
+        basis: None,
+        bound: None,
+        converted: false,
+        growth_pct: None,
+        plan_share_pct: None,
+        words_mismatch: None,
+        ..revenue.clone()
+    })
 }

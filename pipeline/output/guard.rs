@@ -249,7 +249,10 @@ mod tests {
         std::fs::create_dir(&prev).unwrap();
         std::fs::write(prev.join("manifest.json"), r#"{"run_id":"x","ictstat_version":"0.1.0"}"#).unwrap();
         assert!(check_out(&prev, &inputs).is_ok());
-        assert!(check_out(&tmp.path().join("x/../y"), &inputs).is_err(), "`..` after a missing folder");
+        assert!(
+            check_out(&tmp.path().join("x/../y"), &inputs).is_err(),
+            "`..` after a missing folder"
+        );
     }
 
     #[test]
