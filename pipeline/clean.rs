@@ -636,8 +636,13 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             if sentence_start && part == PeriodPart::Year {
                 w += 1.5;
             }
-            // `tăng 6,8% so với năm 2021` names the baseline, not the period reported
-            if tail.trim_end().ends_with("so với") || tail.trim_end().ends_with("cùng kỳ") {
+            // `tăng 6,8% so với năm 2021` names the baseline, not the period reported; nor do
+            // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`
+            let t = tail.trim_end();
+            if ["so với", "cùng kỳ", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
+                .iter()
+                .any(|w| t.ends_with(w))
+            {
                 w = -0.5;
             }
             if li == 0 {
@@ -700,6 +705,22 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 *s += 0.75;
             }
         }
+    }
+    // rule `period.as_of_publication`: `đến nay`, `hiện nay`, `hiện có` in a page that names no
+    // period of its own describe the months of the year up to its publication (a January or
+    // February page: the year before)
+    if !scores.values().any(|s| *s > 0.0)
+        && let Some(r) = reference
+        && lead
+            .iter()
+            .chain(lowered.iter())
+            .any(|p| ["đến nay", "hiện nay", "hiện có", "hiện đang có"].iter().any(|w| p.contains(w)))
+    {
+        return if r.month() <= 2 {
+            Some(Period::year(r.year() - 1))
+        } else {
+            Period::first_months(r.year(), r.month() as u8)
+        };
     }
     let best = scores
         .into_iter()
@@ -883,6 +904,16 @@ mod metadata_tests {
                 "BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 11 NĂM 2011\n\nTrong tháng 11, Bộ Thông tin và Truyền thông đã ban hành 5 văn bản.",
                 "Việt Nam",
                 "2011-M11",
+            ),
+            (
+                "Hạ tầng viễn thông Hưng Yên\n\nThứ ba, 31/10/2017 - 16:01\n\nĐến nay toàn tỉnh Hưng Yên có 1.120 trạm BTS, mật độ điện thoại gấp 90 lần năm 1997; Bưu điện tỉnh thành lập năm 1997.",
+                "Hưng Yên",
+                "2017-10M",
+            ),
+            (
+                "Hạ tầng viễn thông Hưng Yên\n\nThứ năm, 12/01/2017 - 08:01\n\nHiện nay toàn tỉnh Hưng Yên có 1.120 trạm BTS.",
+                "Hưng Yên",
+                "2016",
             ),
         ];
         for (text, province, period) in cases {

@@ -404,7 +404,9 @@ fn district_re() -> &'static Regex {
 fn target_year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)")
+        // `kế hoạch năm 2017`, `đến hết năm 2020`, and a plan named before its year (`kế hoạch
+        // phát triển thuê bao mới trong năm 2017`)
+        Regex::new(r"(?:(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?|kế hoạch[^.;]{0,40}?\snăm\s+)((?:19|20)[0-9][0-9])(?-u:\b)")
             .expect("target-year pattern")
     })
 }
