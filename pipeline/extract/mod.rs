@@ -13,6 +13,7 @@
 
 pub mod classify;
 pub mod number;
+mod table;
 pub mod traps;
 
 use std::sync::OnceLock;
@@ -315,7 +316,31 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
         mentions.sort_by_key(|m| (m.start, m.end));
         out.extend(mentions);
     }
+    // a table of ICT figures is ICT whatever the words around it (a yearbook page of the
+    // `Vận tải và bưu điện` chapter names no company)
+    if ctx.scope.gated {
+        with_tables(doc, res, &mut out);
+    }
     (out, report)
+}
+
+/// Put the cells of the document's tables ([`table`]) in place of what the sentence rules made
+/// of those numbers: a cell of a fact row becomes that row's fact of its column's period; a cell
+/// of a part row is no figure of its own.
+fn with_tables(doc: &CleanDoc, res: &Resources, out: &mut Vec<Mention>) {
+    let t = table::read(doc, res);
+    if t.cells.is_empty() {
+        return;
+    }
+    let inside = |m: &Mention| t.cells.iter().any(|&(s, e)| m.start < e && s < m.end);
+    out.retain(|m| !(inside(m) && t.mentions.iter().any(|c| m.start < c.end && c.start < m.end)));
+    for m in out.iter_mut().filter(|m| inside(m) && m.kind == MentionKind::Metric) {
+        m.kind = MentionKind::Unclassified;
+        m.claim = None;
+        m.reason = "table.cell: a cell of a row that breaks a figure down (a part, a district)".into();
+    }
+    out.extend(t.mentions);
+    out.sort_by_key(|m| (m.start, m.end));
 }
 
 /// Rule `number.unrepresentable`: a figure whose value (or upper end, or denominator) is not

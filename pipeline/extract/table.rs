@@ -1,0 +1,385 @@
+//! Rule `table.cell`: tables of figures by year, flattened into text (statistical yearbooks,
+//! formal reports, provincial portals).
+//!
+//! Input: the cleaned document. Output: one metric mention per cell, with the row's metric and
+//! the column's period, and the byte spans of every cell (the sentence extractor's readings of
+//! those numbers give way to them).
+//!
+//! Shape read: a header line of two or more increasing years (`2016 2017 2018 2019 Sơ bộ 2020`,
+//! `Chỉ tiêu Năm 2018 Năm 2019`, `12/2006 12/2007 12/2008`), then rows of a label followed by
+//! exactly one number per year column:
+//!
+//! ```text
+//! Tỷ lệ người sử dụng Internet   77,63 83,49 79,43 79,46 83,71   → internet_users_pct, 2016 … 2020
+//! ```
+//!
+//! The row's metric is what the extractor reads in `LABEL đạt CELL UNIT` (the unit from an
+//! `ĐVT:` / `Đơn vị tính:` line); a total row (`Tổng số`, `TOTAL`) takes the table's title as its
+//! label. Rows that break a figure down (`Thành thị`, `Nông thôn`, `Phân theo ...`, a district)
+//! give no facts, as the conventions say of parts. Invariants: a cell is a fact only when its
+//! row has as many numbers as the header has years; nothing else in the document changes.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Scope, extract_scoped};
+use crate::config::Resources;
+use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
+use crate::text::match_form;
+
+/// A table's cells as metric mentions, and the spans the table covers.
+pub(crate) struct Tables {
+    pub mentions: Vec<Mention>,
+    /// Byte spans of every numeric cell of every row read (facts or not).
+    pub cells: Vec<(usize, usize)>,
+}
+
+fn year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?:^|[^0-9/.,])(?:(?:0?[1-9]|1[0-2])\s*/\s*)?((?:19[5-9]|20[0-4])[0-9])(?:[^0-9/.,]|$)").expect("year"))
+}
+
+fn number_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"[0-9]+(?:[.,][0-9]+)*\s?%?").expect("cell"))
+}
+
+/// Words a header line may hold besides its years.
+const HEADER_WORDS: [&str; 22] = [
+    "năm",
+    "sơ",
+    "bộ",
+    "prel",
+    "ước",
+    "tính",
+    "chỉ",
+    "tiêu",
+    "kế",
+    "hoạch",
+    "tt",
+    "stt",
+    "đvt",
+    "thực",
+    "hiện",
+    "dec",
+    "jan",
+    "feb",
+    "mar",
+    "và",
+    "indicators",
+    "year",
+];
+
+/// The years of a header line, when it is one.
+fn header_years(line: &str) -> Option<Vec<i32>> {
+    let lower = match_form(line);
+    let mut years = Vec::new();
+    let mut pos = 0;
+    while let Some(c) = year_re().captures_at(&lower, pos) {
+        let m = c.get(1)?;
+        years.push(m.as_str().parse::<i32>().ok()?);
+        pos = m.end();
+    }
+    if years.len() < 2 || years.windows(2).any(|w| w[1] <= w[0]) {
+        return None;
+    }
+    let others = lower
+        .split(|c: char| !crate::text::is_letter(c))
+        .filter(|w| !w.is_empty() && !HEADER_WORDS.contains(w))
+        .count();
+    (others <= 2).then_some(years)
+}
+
+/// The words of a table title that name what it counts: `115. Số máy điện thoại trên địa bàn
+/// phân theo huyện tại thời điểm 31/12/2009` → `Số máy điện thoại trên địa bàn`.
+fn title_words(title: &str) -> &str {
+    let t = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    let lower = match_form(t);
+    let cut = [" phân theo", " chia theo", " tại thời điểm", " giai đoạn", " năm ", "("]
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .unwrap_or(t.len());
+    t[..cut].trim()
+}
+
+/// Labels of rows that break a figure down: no facts of their own.
+fn is_part(label: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"^(?:[-–+*•]\s*)?(?:thành thị|nông thôn|phân theo|chia theo|trong đó:?\s*$|huyện|thị xã|quận|thành phố\s+\S+\s*-|nam|nữ|urban|rural)")
+            .expect("part")
+    });
+    r.is_match(&match_form(label.trim()))
+}
+
+fn is_total(label: &str) -> bool {
+    let l = match_form(label.trim());
+    ["tổng số", "tổng cộng", "total", "toàn tỉnh", "tổng"]
+        .iter()
+        .any(|w| l.starts_with(w))
+}
+
+/// The unit words of a table, from its `ĐVT:` line: what a cell would be written with.
+fn unit_words(line: &str) -> Option<&'static str> {
+    let l = match_form(line);
+    if !(l.contains("đvt") || l.contains("đơn vị tính") || l.contains("đơn vị:")) {
+        return None;
+    }
+    Some(if l.contains('%') {
+        "%"
+    } else if l.contains("thuê bao") || l.contains("subscriber") {
+        " thuê bao"
+    } else if l.contains("chiếc") || l.contains("máy") {
+        " máy điện thoại"
+    } else if l.contains("trạm") {
+        " trạm"
+    } else if l.contains("tỷ đồng") {
+        " tỷ đồng"
+    } else if l.contains("triệu đồng") {
+        " triệu đồng"
+    } else {
+        ""
+    })
+}
+
+/// Read every table of a document.
+pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
+    let mut out = Tables {
+        mentions: Vec::new(),
+        cells: Vec::new(),
+    };
+    // cheap gate: a table needs a line with two years
+    if !doc.text.contains('\n') {
+        return out;
+    }
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for l in doc.text.split('\n') {
+        lines.push((at, l));
+        at += l.len() + 1;
+    }
+    // a row label's reading (its metric, and the scale its unit applies), once per table row kind
+    let mut metric_of: HashMap<String, Option<(Mention, f64)>> = HashMap::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(years) = header_years(lines[i].1) else {
+            i += 1;
+            continue;
+        };
+        // title and unit: the lines just above the header
+        let above: Vec<&str> = lines[i.saturating_sub(12)..i]
+            .iter()
+            .map(|l| l.1.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let above = &above[above.len().saturating_sub(5)..];
+        let unit = above.iter().rev().find_map(|l| unit_words(l)).unwrap_or("");
+        // the title: the nearest Vietnamese line of words above (not its English translation)
+        let title_line = above
+            .iter()
+            .rev()
+            .find(|l| unit_words(l).is_none() && !l.is_ascii() && l.chars().filter(|c| crate::text::is_letter(*c)).count() >= 8)
+            .copied()
+            .unwrap_or("");
+        let title = title_words(title_line);
+        // `... phân theo huyện, thành phố`: every row but the total is a district's
+        let by_district = {
+            let t = match_form(title_line);
+            ["theo huyện", "theo đơn vị hành chính", "theo địa phương", "theo quận"]
+                .iter()
+                .any(|w| t.contains(w))
+        };
+        let mut j = i + 1;
+        let mut misses = 0;
+        while j < lines.len() && misses <= 2 {
+            let (off, line) = lines[j];
+            j += 1;
+            // paragraph breaks between rows are no rows, and no end of the table
+            if line.trim().is_empty() {
+                continue;
+            }
+            if header_years(line).is_some() {
+                // the next table
+                j -= 1;
+                break;
+            }
+            let nums: Vec<regex::Match> = number_re().find_iter(line).collect();
+            // the cells are the last numbers of the line, separated by white space only
+            let mut cells: Vec<&regex::Match> = Vec::new();
+            for m in nums.iter().rev() {
+                let after = cells.last().map_or(line.len(), |c: &&regex::Match| c.start());
+                if !line[m.end()..after].trim().is_empty() || cells.len() == years.len() {
+                    break;
+                }
+                cells.push(m);
+            }
+            cells.reverse();
+            if cells.len() != years.len() {
+                misses += 1;
+                continue;
+            }
+            misses = 0;
+            let label = line[..cells[0].start()].trim().trim_end_matches([':', '-', '–']).trim();
+            for c in &cells {
+                out.cells.push((off + c.start(), off + c.start() + c.as_str().trim_end().len()));
+            }
+            if label.is_empty() || is_part(label) || (by_district && !is_total(label)) {
+                continue;
+            }
+            let label = if is_total(label) && !title.is_empty() { title } else { label };
+            for (c, year) in cells.iter().zip(&years) {
+                let raw = c.as_str().trim_end();
+                let key = format!("{label}\u{1}{unit}\u{1}{}", raw.ends_with('%'));
+                let digits = raw.trim_end_matches('%').trim_end();
+                let Some(value) = super::number::parse_digits(digits) else {
+                    continue;
+                };
+                let probe = metric_of
+                    .entry(key)
+                    .or_insert_with(|| {
+                        let pct = if raw.ends_with('%') { "%" } else { unit };
+                        let sentence = format!("{label} đạt {digits}{pct}.");
+                        let probe = crate::clean::doc_from_text(
+                            "table",
+                            &sentence,
+                            doc.meta.province.clone(),
+                            None,
+                            &res.clean,
+                            &res.provinces,
+                            &res.outlets,
+                        );
+                        let m = extract_scoped(&probe, res, Some(Scope::open()))
+                            .0
+                            .into_iter()
+                            .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;
+                        // the scale the unit words apply (`tỷ đồng`), as the probe read it
+                        let scale = match m.value {
+                            Some(v) if value.value != 0.0 => (v / value.value).round().max(1.0),
+                            _ => 1.0,
+                        };
+                        Some((m, scale))
+                    })
+                    .clone();
+                let Some((probe, scale)) = probe else { continue };
+                let Some(mut claim) = probe.claim else { continue };
+                claim.period = Some(Period::year(*year));
+                claim.province = doc.meta.province.clone();
+                claim.status = Status::Actual;
+                claim.growth_pct = None;
+                claim.plan_share_pct = None;
+                claim.bound = None;
+                let start = off + c.start();
+                let end = start + raw.len();
+                let sentence = doc.sentences.iter().position(|s| s.start <= start && start < s.end).unwrap_or(0);
+                out.mentions.push(Mention {
+                    sentence,
+                    start,
+                    end,
+                    kind: MentionKind::Metric,
+                    reason: format!("table.cell: row `{label}` × column {year}"),
+                    value: Some(value.value * scale),
+                    value_high: None,
+                    of: None,
+                    unit_raw: None,
+                    unit_kind: probe.unit_kind,
+                    malformed: value.malformed,
+                    claim: Some(claim),
+                });
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res() -> &'static Resources {
+        static R: OnceLock<Resources> = OnceLock::new();
+        R.get_or_init(|| Resources::load(None, None).unwrap())
+    }
+
+    fn cells(text: &str) -> Vec<(String, f64, String)> {
+        let doc = crate::clean::doc_from_text(
+            "t",
+            text,
+            res()
+                .provinces
+                .rows
+                .iter()
+                .position(|p| p.name == "Đà Nẵng")
+                .map(|i| res().provinces.reference(i)),
+            Some(Period::year(2021)),
+            &res().clean,
+            &res().provinces,
+            &res().outlets,
+        );
+        read(&doc, res())
+            .mentions
+            .into_iter()
+            .map(|m| {
+                let c = m.claim.unwrap();
+                (c.metric, m.value.unwrap(), c.period.unwrap().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_lines_are_years_with_few_words() {
+        assert_eq!(
+            header_years("  2016 2017 2018 2019 Sơ bộ 2020"),
+            Some(vec![2016, 2017, 2018, 2019, 2020])
+        );
+        assert_eq!(header_years("Chỉ tiêu      Năm 2018      Năm 2019"), Some(vec![2018, 2019]));
+        assert_eq!(
+            header_years("  12/2006 12/2007 12/2008 12/2009"),
+            Some(vec![2006, 2007, 2008, 2009])
+        );
+        assert_eq!(header_years("Năm 2019 tăng so với năm 2018 khá nhiều về mọi mặt"), None);
+        assert_eq!(header_years("2019 2018"), None);
+    }
+
+    #[test]
+    fn each_cell_of_a_row_is_a_fact_of_its_column_and_parts_are_not() {
+        // our own words and figures, in the shape of a statistics office's table
+        let text = "Tỷ lệ người sử dụng Internet của thành phố\n(ĐVT: %)\n  2018 2019 Sơ bộ 2020\n\
+                    Tỷ lệ người sử dụng Internet 70,10 72,50 75,25\nPhân theo thành thị, nông thôn\n\
+                    Thành thị 80,00 81,00 82,00\nNông thôn 50,00 52,00 55,00\n";
+        let got = cells(text);
+        assert_eq!(
+            got,
+            vec![
+                ("internet_users_pct".to_string(), 70.1, "2018".to_string()),
+                ("internet_users_pct".to_string(), 72.5, "2019".to_string()),
+                ("internet_users_pct".to_string(), 75.25, "2020".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_total_row_takes_the_title_and_district_rows_give_nothing() {
+        let text = "Số máy điện thoại trên địa bàn phân theo huyện\nĐVT: Chiếc\n  12/2007 12/2008\n\
+                    TỔNG SỐ - TOTAL 49,975 56,665\nHuyện Đà Bắc - Da Bac district 1,430 1,617\n";
+        let got = cells(text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1, 49975.0);
+        assert_eq!(got[1].2, "2008");
+        assert!(got.iter().all(|g| g.0 == "telephone_subscribers"), "{got:?}");
+    }
+
+    #[test]
+    fn a_two_column_report_table_reads_by_row_label() {
+        let text = "Một số chỉ tiêu chủ yếu:\n\nChỉ tiêu        Năm 2018    Năm 2019\nThuê bao di động      1.100.000   1.200.500\nTrạm BTS   1.300   1.420\n";
+        let got = cells(text);
+        assert!(
+            got.contains(&("mobile_subscribers".to_string(), 1_100_000.0, "2018".to_string())),
+            "{got:?}"
+        );
+        assert!(got.contains(&("bts_stations".to_string(), 1420.0, "2019".to_string())), "{got:?}");
+    }
+}
