@@ -199,3 +199,71 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz_regressions {
+    //! Every input a fuzz target once crashed on (`fuzz/regressions/TARGET/`), replayed through
+    //! what that target runs.
+    use super::*;
+    use crate::records::{Format, Payload};
+
+    fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions")
+            .join(target);
+        let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let mut out: Vec<(String, Vec<u8>)> = entries
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn raw(bytes: &[u8], format: Format, line: bool) -> RawInput {
+        RawInput {
+            doc: "fuzz".into(),
+            source: "fuzz".into(),
+            line: line.then_some(1),
+            format,
+            payload: if line {
+                Payload::JsonLine(bytes.to_vec())
+            } else {
+                Payload::Bytes(bytes.to_vec())
+            },
+        }
+    }
+
+    #[test]
+    fn crash_inputs_found_by_fuzzing_stay_fixed() {
+        let res = Resources::load(None, None).unwrap();
+        let mut n = 0;
+        for (_, b) in inputs("number") {
+            let text = String::from_utf8_lossy(&b);
+            let _ = crate::extract::number::parse_digits(&text);
+            let _ = crate::extract::explain(&text, None, None, &res);
+            check_document(process_unguarded(raw(&b, Format::Txt, false), &res));
+            n += 1;
+        }
+        for (_, b) in inputs("decode") {
+            let _ = ingest::decode(raw(&b, Format::Txt, false));
+            n += 1;
+        }
+        for (_, b) in inputs("html") {
+            let _ = ingest::html_to_text(&String::from_utf8_lossy(&b));
+            n += 1;
+        }
+        for (_, b) in inputs("jsonl") {
+            let _ = ingest::decode(raw(&b, Format::Jsonl, true));
+            n += 1;
+        }
+        for (_, b) in inputs("document") {
+            if let Some((flag, rest)) = b.split_first() {
+                let format = if flag & 1 == 1 { Format::Html } else { Format::Txt };
+                check_document(process_unguarded(raw(rest, format, false), &res));
+            }
+            n += 1;
+        }
+        assert!(n >= 1, "the committed regressions are found");
+    }
+}

@@ -13,6 +13,7 @@
 
 pub mod classify;
 pub mod number;
+mod rank;
 mod table;
 pub mod traps;
 
@@ -113,7 +114,8 @@ fn unit_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(UnitKind, usize, usi
         if let Some(d) = lex.per100_denominators.find_all(tail).into_iter().next() {
             let between = &tail[..d.start];
             let words = between.split_whitespace().count();
-            let clean = !between.contains([',', ';', '(', ')', '.']) && !between.chars().any(|c| c.is_ascii_digit());
+            // a unit never runs across a line or paragraph break
+            let clean = !between.contains([',', ';', '(', ')', '.', '\n']) && !between.chars().any(|c| c.is_ascii_digit());
             if words <= lex.per100_max_gap_words && clean {
                 return Some((UnitKind::Per100, p, noun.end + d.end));
             }
@@ -321,7 +323,32 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
     if ctx.scope.gated {
         with_tables(doc, res, &mut out);
     }
+    with_ranks(doc, &ctx.hay, res, &mut out);
     (out, report)
+}
+
+/// Ranks of the provinces a ranking names ([`rank`]): a rank the sentence rules read takes the
+/// province named beside it; one they missed (`Hà Nội đứng thứ 2`, `Đà Nẵng dẫn đầu`) is added.
+fn with_ranks(doc: &CleanDoc, hay: &str, res: &Resources, out: &mut Vec<Mention>) {
+    let ranks = rank::read(doc, hay, res);
+    if ranks.is_empty() {
+        return;
+    }
+    for r in ranks {
+        match out.iter_mut().find(|m| m.start < r.end && r.start < m.end) {
+            Some(m) if m.kind == MentionKind::Metric => {
+                if let (Some(c), Some(rc)) = (m.claim.as_mut(), r.claim.as_ref())
+                    && c.metric == "ict_readiness_rank"
+                {
+                    c.province = rc.province.clone();
+                    m.reason = format!("{}; {}", m.reason, r.reason);
+                }
+            }
+            Some(m) => *m = r,
+            None => out.push(r),
+        }
+    }
+    out.sort_by_key(|m| (m.start, m.end));
 }
 
 /// Put the cells of the document's tables ([`table`]) in place of what the sentence rules made
