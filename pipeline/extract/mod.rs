@@ -12,6 +12,7 @@
 //! never a statistic.
 
 pub mod classify;
+mod continuation;
 pub mod number;
 mod rank;
 mod table;
@@ -324,6 +325,7 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
         with_tables(doc, res, &mut out);
     }
     with_ranks(doc, &ctx.hay, res, &mut out);
+    continuation::apply(doc, &ctx.hay, &mut out);
     (out, report)
 }
 
