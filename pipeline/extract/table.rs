@@ -292,7 +292,206 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
         }
         i = j.max(i + 1);
     }
+    year_rows(doc, res, &lines, &mut out);
     out
+}
+
+/// A line that opens a row with its year (`2015 72,28 72,64 55,60`, `Sơ bộ 2020 83,71`,
+/// `. 2016` after a `Sơ bộ - Prel` note): the year and where the rest of the line starts.
+fn row_year(line: &str) -> Option<(i32, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"^[\s.\-–]*(?:(?i:sơ bộ)\s*[-–]?\s*(?:(?i:prel)\s*)?\.?\s*)?((?:19[5-9]|20[0-4])[0-9])(?:\s+|$)").expect("row year")
+    });
+    let c = r.captures(line)?;
+    let rest = c.get(0)?.end();
+    // the rest of the line is numbers only
+    line[rest..]
+        .split_whitespace()
+        .all(|w| {
+            w.trim_end_matches('%')
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ',')
+        })
+        .then(|| (c[1].parse().ok(), rest))
+        .and_then(|(y, r)| y.map(|y| (y, r)))
+}
+
+/// A row that opens with its year: its line, the year, and the byte spans of its numbers.
+type YearRow = (usize, i32, Vec<(usize, usize)>);
+
+/// Rule `table.year_rows`: a table whose rows open with their year (`2015 72,28 72,64 55,60`,
+/// or a yearbook page where the year and each of its cells stand on lines of their own). Its
+/// first column is the table's total: each row's first number is a fact of the title's metric
+/// and the row's year. Later columns (parts, indices) give none. Counts written with decimals
+/// (an index, `109,77`) are not counts and give none either.
+fn year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], out: &mut Tables) {
+    // logical rows: (year, [(start, end) of each number])
+    let mut rows: Vec<YearRow> = Vec::new();
+    let mut k = 0;
+    while k < lines.len() {
+        let (off, line) = lines[k];
+        let Some((year, rest)) = row_year(line) else {
+            k += 1;
+            continue;
+        };
+        let mut cells: Vec<(usize, usize)> = number_re()
+            .find_iter(&line[rest..])
+            .map(|m| (off + rest + m.start(), off + rest + m.start() + m.as_str().trim_end().len()))
+            .collect();
+        let mut n = k + 1;
+        // a yearbook page: the cells on the lines after the year
+        if cells.is_empty() {
+            while n < lines.len() {
+                let (o, l) = lines[n];
+                let t = l.trim();
+                if t.is_empty() {
+                    n += 1;
+                    continue;
+                }
+                if row_year(l).is_some() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == ' ') {
+                    break;
+                }
+                cells.extend(
+                    number_re()
+                        .find_iter(l)
+                        .map(|m| (o + m.start(), o + m.start() + m.as_str().trim_end().len())),
+                );
+                n += 1;
+            }
+        }
+        if !cells.is_empty() {
+            rows.push((k, year, cells));
+        }
+        k = n;
+    }
+    // runs of three or more rows with increasing years, no more than a few lines apart
+    let mut r = 0;
+    while r < rows.len() {
+        let mut e = r + 1;
+        while e < rows.len() && rows[e].1 > rows[e - 1].1 && rows[e].0 <= rows[e - 1].0 + 2 * rows[e - 1].2.len() + 8 {
+            e += 1;
+        }
+        if e - r >= 3 {
+            read_year_rows(doc, res, lines, &rows[r..e], out);
+        }
+        r = e;
+    }
+}
+
+fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows: &[YearRow], out: &mut Tables) {
+    let first_line = rows[0].0;
+    // the title: the nearest line above that names what the table counts (a numbered title,
+    // else a line of words that is not a column label)
+    let above: Vec<&str> = lines[first_line.saturating_sub(16)..first_line]
+        .iter()
+        .map(|l| l.1.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let column_label = |l: &str| {
+        let m = match_form(l);
+        [
+            "tổng số",
+            "total",
+            "phân theo",
+            "thành thị",
+            "nông thôn",
+            "trong đó",
+            "of which",
+            "đơn vị",
+            "đvt",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+    };
+    let numbered = above.iter().rev().find(|l| {
+        l.split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            || match_form(l).starts_with("bảng")
+    });
+    // a numbered title, else the page's own title (a statistics page is one table), else a line
+    let title_line = numbered.copied().or(doc.meta.title.as_deref()).or_else(|| {
+        above
+            .iter()
+            .rev()
+            .find(|l| !l.is_ascii() && !column_label(l) && l.chars().filter(|c| crate::text::is_letter(*c)).count() >= 8)
+            .copied()
+    });
+    let Some(title_line) = title_line else { return };
+    let title = title_words(title_line.trim_start_matches(|c: char| !crate::text::is_letter(c)));
+    let title = title
+        .strip_prefix("Bảng")
+        .map_or(title, |t| t.trim_start_matches(|c: char| !crate::text::is_letter(c)));
+    let percent = above.iter().any(|l| l.len() <= 16 && l.contains('%'));
+    let unit = above
+        .iter()
+        .rev()
+        .find_map(|l| unit_words(l))
+        .unwrap_or(if percent { "%" } else { "" });
+    for (_, _, cells) in rows {
+        out.cells.extend(cells.iter().copied());
+    }
+    let mut probe: Option<Option<(Mention, f64)>> = None;
+    for (_, year, cells) in rows {
+        let (start, end) = cells[0];
+        let raw = doc.text[start..end].trim_end_matches('%').trim_end();
+        let Some(value) = super::number::parse_digits(raw) else { continue };
+        let (m, scale) = match probe.get_or_insert_with(|| {
+            let sentence = format!("{title} đạt {raw}{unit}.");
+            let p = crate::clean::doc_from_text(
+                "table",
+                &sentence,
+                doc.meta.province.clone(),
+                None,
+                &res.clean,
+                &res.provinces,
+                &res.outlets,
+            );
+            let m = extract_scoped(&p, res, Some(Scope::open()))
+                .0
+                .into_iter()
+                .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;
+            let scale = match m.value {
+                Some(v) if value.value != 0.0 => (v / value.value).round().max(1.0),
+                _ => 1.0,
+            };
+            Some((m, scale))
+        }) {
+            Some(p) => (p.0.clone(), p.1),
+            None => return,
+        };
+        let Some(mut claim) = m.claim else { continue };
+        // counts are whole: `98,17` under a count's title is an index of the block below
+        let counts = res.catalog.get(&claim.metric).is_some_and(|c| {
+            matches!(
+                c.unit_kind,
+                crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
+            )
+        });
+        if counts && value.has_decimals {
+            continue;
+        }
+        claim.period = Some(Period::year(*year));
+        claim.province = doc.meta.province.clone();
+        claim.status = Status::Actual;
+        claim.growth_pct = None;
+        claim.plan_share_pct = None;
+        claim.bound = None;
+        out.mentions.push(Mention {
+            sentence: doc.sentences.iter().position(|s| s.start <= start && start < s.end).unwrap_or(0),
+            start,
+            end,
+            kind: MentionKind::Metric,
+            reason: format!("table.year_rows: `{title}` in {year}, the table's first column"),
+            value: Some(value.value * scale),
+            value_high: None,
+            of: None,
+            unit_raw: None,
+            unit_kind: m.unit_kind,
+            malformed: value.malformed,
+            claim: Some(claim),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +569,29 @@ mod tests {
         assert_eq!(got[0].1, 49975.0);
         assert_eq!(got[1].2, "2008");
         assert!(got.iter().all(|g| g.0 == "telephone_subscribers"), "{got:?}");
+    }
+
+    #[test]
+    fn rows_that_open_with_their_year_give_their_first_column() {
+        // our own figures, in the shape of a statistics office page: total, then two parts
+        let text = "Tỷ lệ hộ gia đình có kết nối Internet\n\n(ĐVT: %)\n\nTỔNG SỐ Phân theo thành thị, nông thôn\n\nThành thị Nông thôn\n\n\
+                    2017 70,10 75,00 60,00\n\n2018 72,20 77,00 62,00\n\nSơ bộ 2019 74,30 79,00 64,00\n";
+        let got = cells(text);
+        assert_eq!(
+            got,
+            vec![
+                ("households_with_internet_pct".to_string(), 70.1, "2017".to_string()),
+                ("households_with_internet_pct".to_string(), 72.2, "2018".to_string()),
+                ("households_with_internet_pct".to_string(), 74.3, "2019".to_string()),
+            ]
+        );
+        // a yearbook page: the year and its cells on lines of their own; an index block after it
+        let text = "215. Số thuê bao điện thoại cố định\n\nTổng số\n\n2014\n\n120.500\n\n2015\n\n118.300\n\n2016\n\n110.020\n\n\
+                    2015\n\n98,17\n\n2016\n\n93,00\n\n2017\n\n97,50\n";
+        let got = cells(text);
+        assert_eq!(got.len(), 3, "the index block (decimals) gives no counts: {got:?}");
+        assert!(got.iter().all(|g| g.0 == "fixed_telephone_subscribers"), "{got:?}");
+        assert_eq!(got[2], ("fixed_telephone_subscribers".to_string(), 110_020.0, "2016".to_string()));
     }
 
     #[test]
