@@ -50,6 +50,11 @@ eval-real: build-release
 build-release:
     cargo build --release
 
+# fuzz every target for SECS seconds each (cargo-fuzz on the nightly toolchain; crash inputs land
+# in fuzz/artifacts/: copy them to fuzz/regressions/TARGET/ and fix the cause)
+fuzz SECS="600":
+    fuzz/run.sh {{SECS}}
+
 # formatting and lints, as CI checks them
 lint:
     cargo fmt --check

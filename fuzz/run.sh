@@ -9,7 +9,7 @@ secs=${1:-30}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(number decode html jsonl document)
-cargo +nightly fuzz build "${targets[@]/#/}" >/dev/null 2>&1 || cargo +nightly fuzz build
+cargo +nightly fuzz build
 failed=()
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
@@ -18,12 +18,13 @@ for t in "${targets[@]}"; do
     echo "== fuzz $t for ${secs}s"
     # from the repository root, so the data files are found as at run time
     mkdir -p artifacts
+    log="$PWD/artifacts/$t.log"
     if ! (cd .. && fuzz/target/x86_64-unknown-linux-gnu/release/"$t" "fuzz/corpus/$t" \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-        -artifact_prefix="fuzz/artifacts/$t-" -print_final_stats=1 > "artifacts/$t.log" 2>&1); then
+        -artifact_prefix="fuzz/artifacts/$t-" -print_final_stats=1 > "$log" 2>&1); then
         failed+=("$t")
     fi
-    grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|SUMMARY|panicked|Test unit written" "artifacts/$t.log" || true
+    grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|SUMMARY|panicked|Test unit written" "$log" || true
 done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: crashes or timeouts in: ${failed[*]} (inputs under fuzz/artifacts/)"

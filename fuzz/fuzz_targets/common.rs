@@ -1,4 +1,3 @@
-#![allow(dead_code)]
 // Shared by the fuzz targets: the data files, loaded once (./schemas when run from the
 // repository, else the copies built into the library).
 pub fn resources() -> &'static ictstat::config::Resources {

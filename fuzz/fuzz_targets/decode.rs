@@ -9,6 +9,7 @@ fuzz_target!(|bytes: &[u8]| {
     }
 });
 
+#[allow(dead_code)]
 mod common {
     include!("common.rs");
 }

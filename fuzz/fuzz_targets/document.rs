@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
     ictstat::process::check_document(ictstat::process::process_unguarded(raw, common::resources()));
 });
 
+#[allow(dead_code)]
 mod common {
     include!("common.rs");
 }

@@ -7,6 +7,7 @@ fuzz_target!(|bytes: &[u8]| {
     let _ = ictstat::ingest::decode(raw);
 });
 
+#[allow(dead_code)]
 mod common {
     include!("common.rs");
 }

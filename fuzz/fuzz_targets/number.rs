@@ -11,6 +11,7 @@ fuzz_target!(|text: &str| {
     let _ = ictstat::extract::explain(text, None, None, res);
 });
 
+#[allow(dead_code)]
 mod ictstat_fuzz_common {
     include!("common.rs");
 }

@@ -89,6 +89,10 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Vec<Mention> {
                 };
                 let of = c.get(3).and_then(|o| o.as_str().parse::<f64>().ok());
                 let end = if of.is_some() { whole.end() } else { at.end() };
+                // `xếp thứ 24 về hạ tầng kỹ thuật`: a rank in one component of the index
+                if sent[h.end + whole.end()..].trim_start().starts_with("về ") {
+                    continue;
+                }
                 (s.start + h.end + at.start(), s.start + h.end + end, value, of)
             } else if let Some(c) = before_province().captures(&sent[..h.start]) {
                 let n = c.get(1).expect("rank");
@@ -146,7 +150,8 @@ mod tests {
         // our own words, in the shape of ICT Index news
         let got = ranks(
             "Theo Vietnam ICT Index 2016, Bình Dương giữ vị trí thứ 9, tăng 2 bậc. Trong bảng xếp hạng, Đà Nẵng tiếp tục dẫn đầu, \
-             Hà Nội đứng thứ 2, ở vị trí thứ ba là TP. HCM. Chỉ số hạ tầng kỹ thuật của Bình Dương xếp thứ 12.",
+             Hà Nội đứng thứ 2, ở vị trí thứ ba là TP. HCM. Chỉ số hạ tầng kỹ thuật của Bình Dương xếp thứ 12. \
+             Xét theo chỉ số thành phần, Bình Dương xếp thứ 15 về ứng dụng CNTT.",
         );
         assert_eq!(
             got,
