@@ -85,13 +85,23 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
     }
     let mut text = String::new();
     let mut sentences = Vec::new();
-    for (pi, p) in paragraphs.iter().enumerate() {
-        if pi > 0 {
+    // a paragraph longer than this is read as several (at sentence ends): what is asked of a
+    // figure's paragraph stays bounded, so a document with no line breaks stays linear
+    const MAX_PARAGRAPH_BYTES: usize = 8 << 10;
+    let mut pi = 0;
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
             text.push_str("\n\n");
+            pi += 1;
         }
         let base = text.len();
         text.push_str(p);
+        let mut from = 0;
         for (s, e) in split_sentences(p, &rules.abbreviations) {
+            if s - from > MAX_PARAGRAPH_BYTES {
+                pi += 1;
+                from = s;
+            }
             sentences.push(Sentence {
                 start: base + s,
                 end: base + e,

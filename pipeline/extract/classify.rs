@@ -417,11 +417,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let hay = &ctx.hay;
     let doc = ctx.doc;
     let s = doc.sentences[si];
-    let para_start = doc
-        .sentences
-        .iter()
-        .find(|x| x.paragraph == s.paragraph)
-        .map_or(s.start, |x| x.start);
+    let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
     let n = qs.len();
     // clause windows
     let mut right_end = vec![0; n];
@@ -938,13 +934,7 @@ fn out_of_scope(
         return Some((MentionKind::Unclassified, format!("{}: the document is not about ICT", metric.id)));
     }
     if metric.needs_ict_context {
-        let span = |p: usize| {
-            ctx.doc
-                .sentences
-                .iter()
-                .filter(|x| x.paragraph == p)
-                .fold((usize::MAX, 0), |(a, b), x| (a.min(x.start), b.max(x.end)))
-        };
+        let span = |p: usize| ctx.paragraph_span(p);
         let (mut ps, pe) = span(s.paragraph);
         // a line of a list (`- Số cuộc thanh tra, kiểm tra: 5 cuộc`) speaks of what its list and
         // the heading above it speak of
@@ -1349,11 +1339,7 @@ fn make_claim(
         let mut named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
         if named.is_empty() && ctx.scope.multi_province {
             // a round-up: the province named last before the figure in its paragraph
-            let para_start = doc
-                .sentences
-                .iter()
-                .find(|x| x.paragraph == s.paragraph)
-                .map_or(s.start, |x| x.start);
+            let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
             named = ctx
                 .res
                 .provinces

@@ -161,6 +161,27 @@ pub struct DocCtx<'a> {
     /// Answers already computed for this document: a unit's own features by its match form
     /// (`thuê bao` recurs dozens of times), and whether a paragraph speaks of ICT, by its span.
     pub memo: std::cell::RefCell<Memo>,
+    /// Byte span of each paragraph, by paragraph index (computed once: per-sentence scans for it
+    /// made a document of one long paragraph quadratic).
+    pub paragraphs: Vec<(usize, usize)>,
+}
+
+impl DocCtx<'_> {
+    /// Byte span of paragraph `p` (empty when it has no sentence).
+    pub fn paragraph_span(&self, p: usize) -> (usize, usize) {
+        self.paragraphs.get(p).copied().unwrap_or((usize::MAX, 0))
+    }
+}
+
+/// The byte span of every paragraph, from its sentences.
+fn paragraph_spans(doc: &CleanDoc) -> Vec<(usize, usize)> {
+    let n = doc.sentences.iter().map(|s| s.paragraph + 1).max().unwrap_or(0);
+    let mut out = vec![(usize::MAX, 0); n];
+    for s in &doc.sentences {
+        let e = &mut out[s.paragraph];
+        *e = (e.0.min(s.start), e.1.max(s.end));
+    }
+    out
 }
 
 /// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
@@ -280,6 +301,7 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
         features,
         scope,
         memo: std::cell::RefCell::default(),
+        paragraphs: paragraph_spans(doc),
     };
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
