@@ -105,6 +105,23 @@ struct Group {
     doc_high: Option<(f64, Arc<str>)>,
 }
 
+/// An anomaly about one fact, at its span.
+fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
+    Anomaly {
+        kind: kind.to_string(),
+        metric: Some(f.metric.clone()),
+        province: f.province.as_ref().map(|p| p.name.clone()),
+        period: f.period.map(|p| p.to_string()),
+        doc: f.doc.clone(),
+        char_start: Some(f.char_start as i64),
+        char_end: Some(f.char_end as i64),
+        value: Some(f.value),
+        other_value: None,
+        other_doc: None,
+        reason,
+    }
+}
+
 /// The streaming fold of all facts.
 #[derive(Debug, Default)]
 pub struct Accumulator {
@@ -133,20 +150,9 @@ impl Accumulator {
         let doc: Arc<str> = Arc::from(first.doc.as_str());
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
-            if f.flag.is_some() {
-                self.anomalies.push(Anomaly {
-                    kind: f.flag.map(|x| x.as_str().to_string()).unwrap_or_default(),
-                    metric: Some(f.metric.clone()),
-                    province: f.province.as_ref().map(|p| p.name.clone()),
-                    period: f.period.map(|p| p.to_string()),
-                    doc: f.doc.clone(),
-                    char_start: Some(f.char_start as i64),
-                    char_end: Some(f.char_end as i64),
-                    value: Some(f.value),
-                    other_value: None,
-                    other_doc: None,
-                    reason: f.flag_reason.clone().unwrap_or_default(),
-                });
+            if let Some(flag) = f.flag {
+                self.anomalies
+                    .push(fact_anomaly(f, flag.as_str(), f.flag_reason.clone().unwrap_or_default()));
             }
             let (Some(prov), Some(period)) = (&f.province, f.period) else {
                 // rule `aggregate.unattributed`: a figure is never left without a province or
@@ -156,21 +162,13 @@ impl Accumulator {
                     (None, _) => "no province",
                     _ => "no period",
                 };
-                self.anomalies.push(Anomaly {
-                    kind: "unattributed".into(),
-                    metric: Some(f.metric.clone()),
-                    province: f.province.as_ref().map(|p| p.name.clone()),
-                    period: f.period.map(|p| p.to_string()),
-                    doc: f.doc.clone(),
-                    char_start: Some(f.char_start as i64),
-                    char_end: Some(f.char_end as i64),
-                    value: Some(f.value),
-                    other_value: None,
-                    other_doc: None,
-                    reason: format!(
+                self.anomalies.push(fact_anomaly(
+                    f,
+                    "unattributed",
+                    format!(
                         "{missing} could be determined for this figure (neither its sentence, the document nor its outlet gives one); it is left out of province_metrics"
                     ),
-                });
+                ));
                 continue;
             };
             let key = (

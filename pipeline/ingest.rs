@@ -919,6 +919,15 @@ mod tests {
     const VI: &str = "Năm 2018, thuê bao điện thoại ước đạt 2.890.000 thuê bao trên địa bàn tỉnh Thanh Hóa.";
 
     #[test]
+    fn a_nul_anywhere_is_binary_not_only_in_the_head() {
+        let mut b = format!("{VI}\n").repeat(200).into_bytes();
+        assert!(b.len() > 8192);
+        b.push(0);
+        b.extend_from_slice(VI.as_bytes());
+        assert!(matches!(decode_bytes(&b), Err((RejectKind::Binary, _))));
+    }
+
+    #[test]
     fn utf8_cut_inside_its_last_character_stays_utf8_with_a_warning() {
         let mut b = format!("{VI} Hế").into_bytes();
         b.pop();

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::number::DigitReading;
 use super::{Scope, extract_scoped};
 use crate::config::Resources;
 use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
@@ -237,57 +238,23 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
                 let Some(value) = super::number::parse_digits(digits) else {
                     continue;
                 };
+                let pct = if raw.ends_with('%') { "%" } else { unit };
                 let probe = metric_of
                     .entry(key)
-                    .or_insert_with(|| {
-                        let pct = if raw.ends_with('%') { "%" } else { unit };
-                        let sentence = format!("{label} đạt {digits}{pct}.");
-                        let probe = crate::clean::doc_from_text(
-                            "table",
-                            &sentence,
-                            doc.meta.province.clone(),
-                            None,
-                            &res.clean,
-                            &res.provinces,
-                            &res.outlets,
-                        );
-                        let m = extract_scoped(&probe, res, Some(Scope::open()))
-                            .0
-                            .into_iter()
-                            .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;
-                        // the scale the unit words apply (`tỷ đồng`), as the probe read it
-                        let scale = match m.value {
-                            Some(v) if value.value != 0.0 => (v / value.value).round().max(1.0),
-                            _ => 1.0,
-                        };
-                        Some((m, scale))
-                    })
+                    .or_insert_with(|| probe(doc, res, label, digits, pct, value.value))
                     .clone();
-                let Some((probe, scale)) = probe else { continue };
-                let Some(mut claim) = probe.claim else { continue };
-                claim.period = Some(Period::year(*year));
-                claim.province = doc.meta.province.clone();
-                claim.status = Status::Actual;
-                claim.growth_pct = None;
-                claim.plan_share_pct = None;
-                claim.bound = None;
+                let Some(probe) = probe else { continue };
                 let start = off + c.start();
-                let end = start + raw.len();
-                let sentence = doc.sentences.iter().position(|s| s.start <= start && start < s.end).unwrap_or(0);
-                out.mentions.push(Mention {
-                    sentence,
-                    start,
-                    end,
-                    kind: MentionKind::Metric,
-                    reason: format!("table.cell: row `{label}` × column {year}"),
-                    value: Some(value.value * scale),
-                    value_high: None,
-                    of: None,
-                    unit_raw: None,
-                    unit_kind: probe.unit_kind,
-                    malformed: value.malformed,
-                    claim: Some(claim),
-                });
+                if let Some(m) = cell(
+                    doc,
+                    probe,
+                    (start, start + raw.len()),
+                    value,
+                    *year,
+                    format!("table.cell: row `{label}` × column {year}"),
+                ) {
+                    out.mentions.push(m);
+                }
             }
         }
         i = j.max(i + 1);
@@ -431,38 +398,19 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
     for (_, _, cells) in rows {
         out.cells.extend(cells.iter().copied());
     }
-    let mut probe: Option<Option<(Mention, f64)>> = None;
+    let mut reading: Option<Option<(Mention, f64)>> = None;
     for (_, year, cells) in rows {
         let (start, end) = cells[0];
         let raw = doc.text[start..end].trim_end_matches('%').trim_end();
         let Some(value) = super::number::parse_digits(raw) else { continue };
-        let (m, scale) = match probe.get_or_insert_with(|| {
-            let sentence = format!("{title} đạt {raw}{unit}.");
-            let p = crate::clean::doc_from_text(
-                "table",
-                &sentence,
-                doc.meta.province.clone(),
-                None,
-                &res.clean,
-                &res.provinces,
-                &res.outlets,
-            );
-            let m = extract_scoped(&p, res, Some(Scope::open()))
-                .0
-                .into_iter()
-                .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;
-            let scale = match m.value {
-                Some(v) if value.value != 0.0 => (v / value.value).round().max(1.0),
-                _ => 1.0,
-            };
-            Some((m, scale))
-        }) {
-            Some(p) => (p.0.clone(), p.1),
-            None => return,
+        let Some(p) = reading
+            .get_or_insert_with(|| probe(doc, res, title, raw, unit, value.value))
+            .clone()
+        else {
+            return;
         };
-        let Some(mut claim) = m.claim else { continue };
         // counts are whole: `98,17` under a count's title is an index of the block below
-        let counts = res.catalog.get(&claim.metric).is_some_and(|c| {
+        let counts = p.0.claim.as_ref().and_then(|c| res.catalog.get(&c.metric)).is_some_and(|c| {
             matches!(
                 c.unit_kind,
                 crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
@@ -471,27 +419,73 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
         if counts && value.has_decimals {
             continue;
         }
-        claim.period = Some(Period::year(*year));
-        claim.province = doc.meta.province.clone();
-        claim.status = Status::Actual;
-        claim.growth_pct = None;
-        claim.plan_share_pct = None;
-        claim.bound = None;
-        out.mentions.push(Mention {
-            sentence: doc.sentences.iter().position(|s| s.start <= start && start < s.end).unwrap_or(0),
-            start,
-            end,
-            kind: MentionKind::Metric,
-            reason: format!("table.year_rows: `{title}` in {year}, the table's first column"),
-            value: Some(value.value * scale),
-            value_high: None,
-            of: None,
-            unit_raw: None,
-            unit_kind: m.unit_kind,
-            malformed: value.malformed,
-            claim: Some(claim),
-        });
+        if let Some(m) = cell(
+            doc,
+            p,
+            (start, end),
+            value,
+            *year,
+            format!("table.year_rows: `{title}` in {year}, the table's first column"),
+        ) {
+            out.mentions.push(m);
+        }
     }
+}
+
+/// How the extractor reads a row: the metric mention of `LABEL đạt DIGITS UNIT` and the scale
+/// its unit words apply (`tỷ đồng`), or None when the row names no catalog metric.
+fn probe(doc: &CleanDoc, res: &Resources, label: &str, digits: &str, unit: &str, value: f64) -> Option<(Mention, f64)> {
+    let sentence = format!("{label} đạt {digits}{unit}.");
+    let p = crate::clean::doc_from_text(
+        "table",
+        &sentence,
+        doc.meta.province.clone(),
+        None,
+        &res.clean,
+        &res.provinces,
+        &res.outlets,
+    );
+    let m = extract_scoped(&p, res, Some(Scope::open()))
+        .0
+        .into_iter()
+        .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;
+    let scale = match m.value {
+        Some(v) if value != 0.0 => (v / value).round().max(1.0),
+        _ => 1.0,
+    };
+    Some((m, scale))
+}
+
+/// The fact mention of one cell: the row's reading, the column's year, the document's province.
+fn cell(
+    doc: &CleanDoc,
+    (probe, scale): (Mention, f64),
+    (start, end): (usize, usize),
+    value: DigitReading,
+    year: i32,
+    reason: String,
+) -> Option<Mention> {
+    let mut claim = probe.claim?;
+    claim.period = Some(Period::year(year));
+    claim.province = doc.meta.province.clone();
+    claim.status = Status::Actual;
+    claim.growth_pct = None;
+    claim.plan_share_pct = None;
+    claim.bound = None;
+    Some(Mention {
+        sentence: doc.sentences.iter().position(|s| s.start <= start && start < s.end).unwrap_or(0),
+        start,
+        end,
+        kind: MentionKind::Metric,
+        reason,
+        value: Some(value.value * scale),
+        value_high: None,
+        of: None,
+        unit_raw: None,
+        unit_kind: probe.unit_kind,
+        malformed: value.malformed,
+        claim: Some(claim),
+    })
 }
 
 #[cfg(test)]

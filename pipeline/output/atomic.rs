@@ -23,12 +23,8 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path, run_id: &str) -> Result<Self> {
-        let name = target
-            .file_name()
-            .ok_or_else(|| Error::Usage(format!("output {} has no folder name", target.display())))?
-            .to_string_lossy()
-            .to_string();
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let (parent, name) = super::guard::split(target)?;
+        let parent = parent.as_path();
         std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create folder", parent, e))?;
         let dir = parent.join(format!(".{name}.tmp-{run_id}"));
         if dir.exists() {

@@ -186,7 +186,8 @@ impl OutputLock {
     }
 }
 
-fn split(out: &Path) -> Result<(PathBuf, String)> {
+/// The folder an output lives in and its name (`.` for a bare name).
+pub(crate) fn split(out: &Path) -> Result<(PathBuf, String)> {
     let name = out
         .file_name()
         .ok_or_else(|| Error::Usage(format!("output {} has no folder name", out.display())))?
