@@ -404,7 +404,8 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
             .and_then(|name| provinces.rows.iter().position(|p| p.name == name))
             .or_else(|| provinces.by_host(h))
     });
-    meta.province = province(&meta.title, raw.given.outlet.as_deref(), outlet_province, &lowered, provinces);
+    let slug = meta.url.as_deref().map(url_words);
+    meta.province = province(&meta.title, raw.given.outlet.as_deref(), outlet_province, slug, &lowered, provinces);
     let reference_date = meta.published.or(meta.event_date);
     meta.period = period(&meta.title, &lowered, reference_date, &years);
     meta
@@ -444,6 +445,15 @@ fn url_host(url: &str) -> Option<String> {
     host.contains('.').then_some(host)
 }
 
+/// The words of a URL's path (`/tinh-dien-bien-tap-trung` → `tinh dien bien tap trung`), in
+/// match form: page addresses spell their headline without marks.
+fn url_words(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    match_form(&path.replace(['-', '_', '/', '.'], " "))
+}
+
 /// Rule `date.url`: a publication date written in a URL path (`/2015/06/22/`, `-20200707095743`),
 /// for pages whose text carries none.
 fn url_date(url: &str) -> Option<NaiveDate> {
@@ -468,6 +478,7 @@ fn province(
     title: &Option<String>,
     outlet: Option<&str>,
     outlet_province: Option<usize>,
+    url_slug: Option<String>,
     lowered: &[String],
     provinces: &Provinces,
 ) -> Option<ProvinceRef> {
@@ -494,18 +505,26 @@ fn province(
     for (i, p) in lowered.iter().enumerate() {
         add(p, if i < 4 { 2.0 } else { 1.0 });
     }
+    // the address's words (`.../tinh-dien-bien-tap-trung-phat-trien-ha-tang-so...`) name it too
+    if let Some(slug) = url_slug {
+        add(&slug, 1.5);
+    }
     // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
     // province, often without naming it
     if let Some(i) = outlet_province {
         *score.entry(i).or_insert(0.0) += 3.0;
     }
+
     // a document whose title makes the Ministry (Bộ TT&TT) its subject, naming no province, is
     // about the country
     let headline = match title {
         Some(t) => match_form(t),
         None => lowered.first().cloned().unwrap_or_default(),
     };
-    let ministry = headline.contains("bộ thông tin và truyền thông") || headline.contains("bộ tt&tt");
+    // or whose headline speaks of the whole country (`lượng thuê bao cả nước vẫn giảm`)
+    let ministry = ["bộ thông tin và truyền thông", "bộ tt&tt", "cả nước", "toàn quốc"]
+        .iter()
+        .any(|w| headline.contains(w));
     if ministry && provinces.find_all(&headline).is_empty() {
         return Some(ProvinceRef {
             name: NATIONAL.into(),
@@ -820,6 +839,22 @@ mod metadata_tests {
     }
 
     #[test]
+    fn the_address_of_a_page_gives_its_date_words_and_host() {
+        assert_eq!(
+            url_host("https://m.BaoThaiNguyen.vn/tin-tuc/x.html").as_deref(),
+            Some("m.baothainguyen.vn")
+        );
+        assert_eq!(
+            url_words("http://dic.gov.vn/vi/news/tinh-dien-bien-tap-trung.html"),
+            "vi news tinh dien bien tap trung html"
+        );
+        assert_eq!(url_date("https://hotvietnam.net/doanh-thu-20200707095743042.html"), ymd(2020, 7, 7));
+        assert_eq!(url_date("https://x.vn/2015/06/22/bai-viet"), ymd(2015, 6, 22));
+        assert_eq!(url_date("https://cafef.vn/ty-le-188230630135401355.chn"), None);
+        assert_eq!(url_date("https://x.vn/2015/0622/bai"), None);
+    }
+
+    #[test]
     fn date_and_outlet_forms_table() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
         // (text, published, event, outlet)
@@ -924,6 +959,11 @@ mod metadata_tests {
                 "Hạ tầng viễn thông Hưng Yên\n\nThứ năm, 12/01/2017 - 08:01\n\nHiện nay toàn tỉnh Hưng Yên có 1.120 trạm BTS.",
                 "Hưng Yên",
                 "2016",
+            ),
+            (
+                "Lượng thuê bao cả nước tiếp tục tăng\n\nTheo Tổng cục Thống kê, quý I/2012 cả nước có 134 triệu thuê bao; tại Hà Nội, các doanh nghiệp mở thêm điểm giao dịch.",
+                "Việt Nam",
+                "2012-Q1",
             ),
         ];
         for (text, province, period) in cases {
