@@ -354,11 +354,21 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
 /// Ranks of the provinces a ranking names ([`rank`]): a rank the sentence rules read takes the
 /// province named beside it; one they missed (`Hà Nội đứng thứ 2`, `Đà Nẵng dẫn đầu`) is added.
 fn with_ranks(doc: &CleanDoc, hay: &str, res: &Resources, out: &mut Vec<Mention>) {
-    let ranks = rank::read(doc, hay, res);
-    if ranks.is_empty() {
+    let found = rank::read(doc, hay, res);
+    for m in out
+        .iter_mut()
+        .filter(|m| found.components.iter().any(|&(s, e)| m.start < e && s < m.end))
+    {
+        if m.kind == MentionKind::Metric {
+            m.kind = MentionKind::Unclassified;
+            m.claim = None;
+            m.reason = "rank.named_province: a rank in one component of the index, not the index's".into();
+        }
+    }
+    if found.ranks.is_empty() {
         return;
     }
-    for r in ranks {
+    for r in found.ranks {
         match out.iter_mut().find(|m| m.start < r.end && r.start < m.end) {
             Some(m) if m.kind == MentionKind::Metric => {
                 if let (Some(c), Some(rc)) = (m.claim.as_mut(), r.claim.as_ref())

@@ -58,10 +58,19 @@ fn before_province() -> &'static Regex {
     })
 }
 
+/// What a ranking says: the ranks of the provinces it names, and the spans of ranks in one
+/// component of the index (`xếp thứ 24 về hạ tầng kỹ thuật`), which are no ICT Index rank.
+#[derive(Default)]
+pub(crate) struct Ranks {
+    pub ranks: Vec<Mention>,
+    pub components: Vec<(usize, usize)>,
+}
+
 /// The ranks of the provinces a ranking names.
-pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Vec<Mention> {
+pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Ranks {
+    let mut found = Ranks::default();
     if !(hay.contains("ict index") || hay.contains("chỉ số sẵn sàng")) || res.catalog.get("ict_readiness_rank").is_none() {
-        return Vec::new();
+        return found;
     }
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let year_re = YEAR.get_or_init(|| Regex::new(r"ict index\s+(?:năm\s+)?((?:19|20)[0-9]{2})").expect("index year"));
@@ -69,7 +78,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Vec<Mention> {
         .captures(hay)
         .and_then(|c| c[1].parse::<i32>().ok())
         .or(doc.meta.period.map(|p| p.year));
-    let mut out = Vec::new();
+    let out = &mut found.ranks;
     for (si, s) in doc.sentences.iter().enumerate() {
         let sent = &hay[s.start..s.end];
         for h in res.provinces.find_all(sent) {
@@ -91,6 +100,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Vec<Mention> {
                 let end = if of.is_some() { whole.end() } else { at.end() };
                 // `xếp thứ 24 về hạ tầng kỹ thuật`: a rank in one component of the index
                 if sent[h.end + whole.end()..].trim_start().starts_with("về ") {
+                    found.components.push((s.start + h.end + at.start(), s.start + h.end + end));
                     continue;
                 }
                 (s.start + h.end + at.start(), s.start + h.end + end, value, of)
@@ -128,7 +138,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Vec<Mention> {
             });
         }
     }
-    out
+    found
 }
 
 #[cfg(test)]
@@ -140,6 +150,7 @@ mod tests {
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
         let hay = crate::text::match_form(&doc.text);
         read(&doc, &hay, &res)
+            .ranks
             .into_iter()
             .map(|m| (m.claim.unwrap().province.unwrap().name, m.value.unwrap()))
             .collect()

@@ -159,7 +159,6 @@ fn sentence_corpus_meets_its_floor() {
             failures.push(format!("{}: {why}\n    {}", c.id, c.text));
         }
     }
-    let n = cases.len() as f64;
     eprintln!(
         "sentence corpus: {values}/{} with the right facts, {full} also with the right attributes",
         cases.len()
@@ -169,21 +168,24 @@ fn sentence_corpus_meets_its_floor() {
             eprintln!("{f}");
         }
     }
-    // a floor that only rises: the share of cases extracted exactly right
+    // floors one case below the current score, raised with every improvement: the cases that
+    // are not extracted right may be at most one more than today
     assert!(
-        values as f64 / n >= FLOOR_VALUES,
-        "{values}/{} cases with the right facts, below the floor {FLOOR_VALUES}",
+        cases.len() - values <= MAX_WRONG_VALUES,
+        "{values}/{} cases with the right facts: more than {MAX_WRONG_VALUES} wrong",
         cases.len()
     );
     assert!(
-        full as f64 / n >= FLOOR_FULL,
-        "{full}/{} fully right, below the floor {FLOOR_FULL}",
+        cases.len() - full <= MAX_WRONG_FULL,
+        "{full}/{} fully right: more than {MAX_WRONG_FULL} not fully right",
         cases.len()
     );
 }
 
-const FLOOR_VALUES: f64 = 0.93;
-const FLOOR_FULL: f64 = 0.91;
+/// Cases whose facts are wrong today (15 of 377), plus one.
+const MAX_WRONG_VALUES: usize = 16;
+/// Cases with a wrong fact or attribute today (18 of 377), plus one.
+const MAX_WRONG_FULL: usize = 19;
 
 /// Metric ids of the facts the whole pipeline finds in one document.
 fn doc_metrics(text: &str) -> Vec<String> {
