@@ -348,7 +348,30 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
     }
     with_ranks(doc, &ctx.hay, res, &mut out);
     continuation::apply(doc, &ctx.hay, &mut out);
+    cut_off(doc, &mut out);
     (out, report)
+}
+
+/// Rule `text.cut_off`: a text that stops mid-sentence (a page excerpt, a truncated feed) cuts
+/// the figure before its end off from its unit (`ít nhất 1 gi`): a bare figure followed by
+/// nothing but one unfinished word is no fact. Example: `... đạt 1.200 thuê b` at the end of a
+/// document; `tăng 1,78% so` keeps its figure.
+fn cut_off(doc: &CleanDoc, out: &mut [Mention]) {
+    let text = doc.text.trim_end();
+    let ends_cleanly = text.ends_with(['.', '!', '?', '…', '"', '”', ')', ':', ';']);
+    if ends_cleanly {
+        return;
+    }
+    // a figure that carries its unit (`tăng 1,78% so`) is whole; a bare one may have lost it
+    let bare = |m: &Mention| m.unit_kind.is_none_or(|u| u == UnitKind::Bare);
+    for m in out.iter_mut().filter(|m| m.kind == MentionKind::Metric && bare(m)) {
+        let after = text.get(m.end..).unwrap_or("");
+        if after.split_whitespace().count() <= 1 && !after.contains(['.', ',', ';']) {
+            m.kind = MentionKind::Unclassified;
+            m.claim = None;
+            m.reason = "text.cut_off: the text ends right after the figure, mid-word".into();
+        }
+    }
 }
 
 /// Ranks of the provinces a ranking names ([`rank`]): a rank the sentence rules read takes the

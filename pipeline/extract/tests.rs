@@ -261,3 +261,14 @@ fn an_article_about_one_district_gives_only_the_province_wide_figures() {
         "{m:?}"
     );
 }
+
+#[test]
+fn a_bare_figure_cut_off_by_the_end_of_the_text_is_no_fact() {
+    // our own words: an excerpt that stops inside its last sentence
+    let head = "Viễn thông Quảng Ninh năm 2020\n\nSở Thông tin và Truyền thông tỉnh Quảng Ninh cho biết, năm 2020 toàn tỉnh có 1.200.000 thuê bao điện thoại, tăng 5% so với năm 2019.\n\nSố thuê bao Internet băng rộng cố định trên địa bàn tỉnh đạt ";
+    let cut = doc_metrics(&format!("{head}350.4"));
+    assert!(cut.contains(&"telephone_subscribers".to_string()), "{cut:?}");
+    assert!(!cut.contains(&"broadband_subscribers".to_string()), "{cut:?}");
+    let whole = doc_metrics(&format!("{head}350.400 thuê bao."));
+    assert!(whole.contains(&"broadband_subscribers".to_string()), "{whole:?}");
+}
