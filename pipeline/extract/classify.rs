@@ -545,8 +545,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
             // the predicate after a figure, to the end of its clause (`38/38 sở, ngành và UBND
             // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
-            let tail_end = hay[right_end[i]..s.end].find(';').map_or(s.end, |k| right_end[i] + k);
-            let tail = ctx.features.set(right_end[i], tail_end).mask(no_units);
+            let tail_from = right_end[i].min(s.end);
+            let tail_end = hay[tail_from..s.end].find(';').map_or(s.end, |k| tail_from + k);
+            let tail = ctx.features.set(tail_from, tail_end).mask(no_units);
             let left = ctx
                 .features
                 .set(left_start[i], qs[i].start)

@@ -487,6 +487,11 @@ pub fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> 
                 pos = consumed;
             }
         }
+        // a figure never runs past its sentence (a sentence cut at its length limit can fall
+        // between a number and its unit): what lies beyond is the next sentence's
+        q.end = q.end.min(to);
+        q.unit_start = q.unit_start.min(to);
+        q.unit_end = q.unit_end.min(to);
         out.push(q);
     }
     out
