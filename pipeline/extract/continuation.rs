@@ -53,7 +53,9 @@ fn sentence_status(text: &str, own: Option<(Status, Option<Period>)>, doc_year: 
 /// Apply the rule to one document's mentions (in document order).
 pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
     let doc_year = doc.meta.period.map(|p| p.year);
-    let mut previous: Option<(Status, Option<Period>)> = None;
+    // the previous sentence's text and mentions: its status is read only when a sentence
+    // continues it (rare), not for every sentence of every document
+    let mut previous: Option<(&str, std::ops::Range<usize>)> = None;
     let mut k = 0;
     for (si, s) in doc.sentences.iter().enumerate() {
         let text = &hay[s.start..s.end];
@@ -61,11 +63,10 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
         while k < mentions.len() && mentions[k].sentence == si {
             k += 1;
         }
-        let opener = OPENERS.iter().any(|o| text.trim_start().starts_with(o));
-        let own_cue = OWN_CUES.iter().any(|w| text.contains(w));
-        if opener
-            && !own_cue
-            && let Some((status, period)) = previous
+        let continues = OPENERS.iter().any(|o| text.trim_start().starts_with(o)) && !OWN_CUES.iter().any(|w| text.contains(w));
+        if continues
+            && let Some((prev_text, prev)) = previous.take()
+            && let Some((status, period)) = sentence_status(prev_text, own_status(&mentions[prev]), doc_year)
         {
             for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
                 if let Some(c) = m.claim.as_mut().filter(|c| c.status == Status::Actual) {
@@ -77,17 +78,21 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
                 }
             }
         }
-        let own = mentions[first..k]
-            .iter()
-            .filter(|m| m.kind == MentionKind::Metric)
-            .filter_map(|m| {
-                m.claim
-                    .as_ref()
-                    .map(|c| (c.status, (c.status == Status::Target).then_some(c.period).flatten()))
-            })
-            .next_back();
-        previous = sentence_status(text, own, doc_year);
+        previous = Some((text, first..k));
     }
+}
+
+/// The status the last figure of a sentence was judged to have, with a target's period.
+fn own_status(mentions: &[Mention]) -> Option<(Status, Option<Period>)> {
+    mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::Metric)
+        .filter_map(|m| {
+            m.claim
+                .as_ref()
+                .map(|c| (c.status, (c.status == Status::Target).then_some(c.period).flatten()))
+        })
+        .next_back()
 }
 
 #[cfg(test)]

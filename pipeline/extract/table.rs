@@ -75,6 +75,10 @@ const HEADER_WORDS: [&str; 22] = [
 
 /// The years of a header line, when it is one.
 fn header_years(line: &str) -> Option<Vec<i32>> {
+    // cheap test first (this runs on every line of every document): two years need 8 digits
+    if line.bytes().filter(u8::is_ascii_digit).count() < 8 {
+        return None;
+    }
     let lower = match_form(line);
     let mut years = Vec::new();
     let mut pos = 0;
