@@ -405,9 +405,23 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
             .or_else(|| provinces.by_host(h))
     });
     let slug = meta.url.as_deref().map(url_words);
-    meta.province = province(&meta.title, raw.given.outlet.as_deref(), outlet_province, slug, &lowered, provinces);
-    let reference_date = meta.published.or(meta.event_date);
+    meta.province = province(
+        &meta.title,
+        raw.given.outlet.as_deref(),
+        outlet_province,
+        slug.clone(),
+        &lowered,
+        provinces,
+    );
+    // a month in the address (`/202401/`) dates the page for its period, not as its publication
+    let reference_date = meta
+        .published
+        .or(meta.event_date)
+        .or_else(|| meta.url.as_deref().and_then(url_month));
     meta.period = period(&meta.title, &lowered, reference_date, &years);
+    if meta.period.is_none() {
+        meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
+    }
     meta
 }
 
@@ -452,6 +466,33 @@ fn url_words(url: &str) -> String {
     let path = rest.split_once('/').map_or("", |(_, p)| p);
     let path = path.split(['?', '#']).next().unwrap_or("");
     match_form(&path.replace(['-', '_', '/', '.'], " "))
+}
+
+/// Rule `date.url_month`: the month of a page whose address files it by month (`/202401/`,
+/// `/2015/06/`), the first of that month; only a fallback reference for the report period.
+fn url_month(url: &str) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let r = re(&RE, r"/(20[0-3][0-9])/?(0[1-9]|1[0-2])/");
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = path.split_once('/').map_or("", |(_, p)| p);
+    let path = format!("/{path}");
+    let c = r.captures(&path)?;
+    ymd(c[1].parse().ok()?, c[2].parse().ok()?, 1)
+}
+
+/// Rule `period.url_year`: a page with no date and no year in its text reports on the year its
+/// address names (`/hoat-dong-nganh-tt-tt-tinh-dak-nong-nam-2010-nhung-ket-qua`): the address
+/// spells the headline. One year only; two years (a range, a comparison) decide nothing.
+fn slug_year(words: &str) -> Option<i32> {
+    let tokens: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    let year = |w: &str| w.len() == 4 && w.parse::<i32>().is_ok_and(|y| (1990..=2040).contains(&y));
+    let all: Vec<usize> = (0..tokens.len()).filter(|&i| year(tokens[i])).collect();
+    // `nam 2010` (năm 2010) is the headline's year; a bare `2020` may be a folder (`/mic_2020/`)
+    let named: Vec<usize> = all.iter().copied().filter(|&i| i > 0 && tokens[i - 1] == "nam").collect();
+    match (named.as_slice(), all.as_slice()) {
+        ([i], _) | ([], [i]) => tokens[*i].parse().ok(),
+        _ => None,
+    }
 }
 
 /// Rule `date.url`: a publication date written in a URL path (`/2015/06/22/`, `-20200707095743`),
@@ -613,14 +654,60 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     out
 }
 
+/// A month written as a number or a word (`6`, `Sáu`, `mười hai`), in match form.
+fn month_number(w: &str) -> Option<u8> {
+    let m = match w {
+        "một" => 1,
+        "hai" => 2,
+        "ba" => 3,
+        "tư" | "bốn" => 4,
+        "năm" => 5,
+        "sáu" => 6,
+        "bảy" => 7,
+        "tám" => 8,
+        "chín" => 9,
+        "mười" => 10,
+        "mười một" => 11,
+        "mười hai" => 12,
+        d => d.parse().ok()?,
+    };
+    (1..=12).contains(&m).then_some(m)
+}
+
+/// Rule `period.comparison_base`: the year a page without a date reports on. Years named as a
+/// comparison base (`tăng 35% so với cùng kỳ năm 2011`, `bằng 109% so với năm 2010`) are what the
+/// figures are compared with, not what they describe: the most mentioned other year wins, and
+/// when every year is a base, `cùng kỳ năm Y` (the same period of year Y) dates the report to
+/// the year after Y.
+fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
+    static BASE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &BASE,
+        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+    );
+    let mut report = years.clone();
+    let mut same_period = BTreeMap::new();
+    for p in lowered {
+        for c in r.captures_iter(p) {
+            let y: i32 = c[2].parse().unwrap_or(0);
+            if let Some(n) = report.get_mut(&y) {
+                *n = n.saturating_sub(1);
+            }
+            if c.get(0).is_some_and(|m| m.as_str().contains("cùng")) {
+                *same_period.entry(y + 1).or_insert(0usize) += 1;
+            }
+        }
+    }
+    let most = |m: &BTreeMap<i32, usize>| m.iter().filter(|(_, n)| **n > 0).max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
+    most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
+}
+
 /// The report period: what the figures describe, which is not the publication year.
 /// `lowered`: the paragraphs in match form.
 fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDate>, years: &BTreeMap<i32, usize>) -> Option<Period> {
     let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
     let lead: Vec<String> = title.iter().map(|t| match_form(t)).chain(lowered.iter().take(6).cloned()).collect();
-    let default_year = reference
-        .map(|d| d.year())
-        .or_else(|| years.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y));
+    let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
     for (li, hay) in lead.iter().enumerate() {
         for (at, part, year) in period_phrases(hay) {
             let before = &hay[..at];
@@ -668,9 +755,12 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             // `tăng 6,8% so với năm 2021` names the baseline, not the period reported; nor do
             // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`
             let t = tail.trim_end();
-            if ["so với", "cùng kỳ", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
+            let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+            if ["so với", "cùng kỳ", "cùng kì", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
                 .iter()
                 .any(|w| t.ends_with(w))
+                // `so với giữa năm 2011`, `so với cuối năm 2019`
+                || near.contains("so với")
             {
                 w = -0.5;
             }
@@ -709,18 +799,46 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
         }
     }
     // `đến hết tháng 9/2024`: a stock at the end of a month, the months of the year so far
+    let mut stock_date: Option<Period> = None;
     {
         static MONTH_END: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết|cuối|ngày [0-9]{1,2}/)?\s*(?:tháng\s+)?([0-9]{1,2})\s*/\s*([0-9]{4})",
+            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?[0-9]{1,2}\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
         );
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {
-                let (Ok(m), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>()) else {
+                let whole = c.get(0).unwrap();
+                // `Mục tiêu đến tháng 12/2023 đạt 25 thuê bao/100 dân` is a target date
+                let before: String = hay[..whole.start()]
+                    .chars()
+                    .rev()
+                    .take(30)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if ["mục tiêu", "phấn đấu", "kế hoạch", "dự kiến", "sẽ"]
+                    .iter()
+                    .any(|w| before.contains(w))
+                {
+                    continue;
+                }
+                // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
+                // a bare number needs `tháng` (`đến 2025` is a year, `đến 31/12/2020` a date)
+                let written_month = whole.as_str().contains("tháng");
+                let year = c.get(2).or(c.get(3)).and_then(|y| y.as_str().parse::<i32>().ok());
+                if year.is_none() && !written_month {
+                    continue;
+                }
+                let m = month_number(&c[1]);
+                let (Some(m), Some(y)) = (m, year.or(default_year)) else {
                     continue;
                 };
                 let Some(p) = Period::first_months(y, m) else { continue };
+                if p.part != PeriodPart::Year && stock_date.is_none() {
+                    stock_date = Some(p);
+                }
                 *scores.entry(p).or_insert(0.0) += 3.5;
             }
         }
@@ -763,6 +881,13 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 && p.year > r.year()
             {
                 p.year = r.year();
+            }
+            // rule `period.stock_date`: a year headline (`... trong năm 2019`) over figures
+            // stated `tính đến hết tháng Sáu` of that year reports the months up to that date
+            if p.part == PeriodPart::Year
+                && let Some(d) = stock_date.filter(|d| d.year == p.year)
+            {
+                p = d;
             }
             Some(p)
         }
@@ -852,6 +977,19 @@ mod metadata_tests {
         assert_eq!(url_date("https://x.vn/2015/06/22/bai-viet"), ymd(2015, 6, 22));
         assert_eq!(url_date("https://cafef.vn/ty-le-188230630135401355.chn"), None);
         assert_eq!(url_date("https://x.vn/2015/0622/bai"), None);
+        assert_eq!(url_month("https://bao.vn/khoa-hoc/202401/975-dan-so-1000127"), ymd(2024, 1, 1));
+        assert_eq!(url_month("https://x.vn/2015/06/bai"), ymd(2015, 6, 1));
+        assert_eq!(url_month("https://x.vn/tin/2015-bai-13/"), None);
+        assert_eq!(
+            slug_year(&url_words("https://x.vn/Hoat-dong-nganh-tinh-nam-2010--Nhung-ket-qua.html")),
+            Some(2010)
+        );
+        assert_eq!(slug_year(&url_words("https://x.vn/giai-doan-2016-2020-12345.html")), None);
+        assert_eq!(
+            slug_year(&url_words("https://x.vn/mic_2020/Pages/Tinh-Dak-Nong-nam-2010-ket-qua.html")),
+            Some(2010)
+        );
+        assert_eq!(slug_year(&url_words("https://x.vn/tin-tuc-281794-85.html")), None);
     }
 
     #[test]
@@ -964,6 +1102,29 @@ mod metadata_tests {
                 "Lượng thuê bao cả nước tiếp tục tăng\n\nTheo Tổng cục Thống kê, quý I/2012 cả nước có 134 triệu thuê bao; tại Hà Nội, các doanh nghiệp mở thêm điểm giao dịch.",
                 "Việt Nam",
                 "2012-Q1",
+            ),
+            // rule period.comparison_base: every year is a base; `cùng kỳ năm 2011` dates it 2012
+            (
+                "Thuê bao cả nước tăng trong quý đầu\n\nBa tháng đầu năm, cả nước phát triển mới 2,6 triệu thuê bao, tăng 35% so với cùng kỳ năm 2011; thuê bao Internet tại Hà Nội tăng 17% so với cùng kỳ năm 2011.",
+                "Việt Nam",
+                "2012-Q1",
+            ),
+            (
+                "Thuê bao di động của Thái Nguyên vượt 1 triệu\n\nDoanh thu bưu chính tăng 23% so với cùng kỳ năm 2019; số trạm phát sóng ở Thái Nguyên tăng 50% so với năm 2015.",
+                "Thái Nguyên",
+                "2020",
+            ),
+            // a month without its year ends the months reported (`tính đến hết tháng Sáu`)
+            (
+                "Thuê bao di động băng rộng tăng nhanh trong năm 2019\n\nTính đến hết tháng Sáu, cả nước có 134,5 triệu thuê bao, bằng 112% so với cùng kỳ năm 2018.",
+                "Việt Nam",
+                "2019-H1",
+            ),
+            // `ước tính đến 31/12/2020` in a November article: the year
+            (
+                "Đắk Lắk xử lý thuê bao rác (25/11/2020, 15:06)\n\nSở TT&TT Đắk Lắk ước tính đến 31/12/2020 tổng số thuê bao đạt 1,95 triệu; cùng kỳ năm 2019 là 2 triệu thuê bao (năm 2019 tỉnh thu hồi 50 số).",
+                "Đắk Lắk",
+                "2020",
             ),
         ];
         for (text, province, period) in cases {
