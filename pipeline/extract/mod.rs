@@ -13,6 +13,7 @@
 
 pub mod classify;
 mod continuation;
+mod inline_table;
 pub mod number;
 mod rank;
 mod table;

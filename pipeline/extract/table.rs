@@ -99,7 +99,7 @@ fn header_years(line: &str) -> Option<Vec<i32>> {
 
 /// The words of a table title that name what it counts: `115. Số máy điện thoại trên địa bàn
 /// phân theo huyện tại thời điểm 31/12/2009` → `Số máy điện thoại trên địa bàn`.
-fn title_words(title: &str) -> &str {
+pub(super) fn title_words(title: &str) -> &str {
     let t = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     let lower = match_form(t);
     let cut = [" phân theo", " chia theo", " tại thời điểm", " giai đoạn", " năm ", "("]
@@ -128,7 +128,7 @@ fn is_total(label: &str) -> bool {
 }
 
 /// The unit words of a table, from its `ĐVT:` line: what a cell would be written with.
-fn unit_words(line: &str) -> Option<&'static str> {
+pub(super) fn unit_words(line: &str) -> Option<&'static str> {
     let l = match_form(line);
     if !(l.contains("đvt") || l.contains("đơn vị tính") || l.contains("đơn vị:")) {
         return None;
@@ -156,6 +156,8 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
         mentions: Vec::new(),
         cells: Vec::new(),
     };
+    // tables whose line breaks were lost: their cells are claimed first
+    super::inline_table::read(doc, res, &mut out);
     // cheap gate: a table needs a line with two years
     if !doc.text.contains('\n') {
         return out;
@@ -438,7 +440,7 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
 
 /// How the extractor reads a row: the metric mention of `LABEL đạt DIGITS UNIT` and the scale
 /// its unit words apply (`tỷ đồng`), or None when the row names no catalog metric.
-fn probe(doc: &CleanDoc, res: &Resources, label: &str, digits: &str, unit: &str, value: f64) -> Option<(Mention, f64)> {
+pub(super) fn probe(doc: &CleanDoc, res: &Resources, label: &str, digits: &str, unit: &str, value: f64) -> Option<(Mention, f64)> {
     let sentence = format!("{label} đạt {digits}{unit}.");
     let p = crate::clean::doc_from_text(
         "table",
@@ -461,7 +463,7 @@ fn probe(doc: &CleanDoc, res: &Resources, label: &str, digits: &str, unit: &str,
 }
 
 /// The fact mention of one cell: the row's reading, the column's year, the document's province.
-fn cell(
+pub(super) fn cell(
     doc: &CleanDoc,
     (probe, scale): (Mention, f64),
     (start, end): (usize, usize),
@@ -524,6 +526,29 @@ mod tests {
                 (c.metric, m.value.unwrap(), c.period.unwrap().to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn an_inline_table_gives_each_cell_of_its_named_columns() {
+        // invented figures; the shape of a thesis table copied without its line breaks
+        let text = "Bảng 3: Số thuê bao điện thoại tại Đà Nẵng giai đoạn 2010 – 2013\nĐơn vị tính: thuê bao\nNăm Số thuê bao điện thoại Tổng số thuê bao Tốc độ tăng trưởng (%) Mật độ thuê bao/100 dân Cố định Di động Cố định Di động 2010 100.200 400.300 500.500 10,50 40,20 2011 90.100 500.400 590.500 117,98 9,40 50,10 2012 80.000 600.000 680.000 115,15 8,30 60,00\nNguồn: Sở TT&TT.";
+        let got = cells(text);
+        let has =
+            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        assert!(has("fixed_telephone_subscribers", 100_200.0, "2010"), "{got:?}");
+        assert!(has("mobile_subscribers", 600_000.0, "2012"), "{got:?}");
+        assert!(has("telephone_subscribers", 590_500.0, "2011"), "{got:?}");
+        assert!(has("fixed_telephone_density", 10.5, "2010"), "{got:?}");
+        assert!(has("mobile_density", 60.0, "2012"), "{got:?}");
+        // the growth column gives nothing; 3 rows x 5 named columns
+        assert!(!got.iter().any(|(_, v, _)| (*v - 117.98).abs() < 1e-6), "{got:?}");
+        assert_eq!(got.len(), 15, "{got:?}");
+    }
+
+    #[test]
+    fn an_inline_table_whose_labels_do_not_fit_gives_nothing() {
+        let text = "Năm Số thuê bao Mật độ 2010 100.200 400.300 500.500 2011 90.100 500.400 590.500 2012 80.000 600.000 680.000\nHết.";
+        assert!(cells(text).is_empty());
     }
 
     #[test]
