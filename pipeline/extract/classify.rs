@@ -659,6 +659,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                             && lex
                                 .feature("revenue")
                                 .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+                        // rule `revenue.growth_domain`: the revenue of a sector the catalog
+                        // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
+                        // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
+                        // lưu trú ... tăng 63%` is tourism's
+                        let ict = ["telecom", "postal", "it", "ict_sector"]
+                            .iter()
+                            .filter_map(|n| lex.feature(n))
+                            .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
+                            || hay[s.start..q.start].contains("ngành");
+                        let revenue = revenue && ict;
                         let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                         if let (true, Some((kind, reason))) = (revenue, &scope) {
                             m.kind = *kind;

@@ -11,6 +11,7 @@
 //! (`phát thanh và truyền hình ... 98%`) is two mentions of one span; a number inside a trap is
 //! never a statistic.
 
+mod breakdown;
 pub mod classify;
 mod continuation;
 mod inline_table;
@@ -349,6 +350,7 @@ pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> 
     }
     with_ranks(doc, &ctx.hay, res, &mut out);
     continuation::apply(doc, &ctx.hay, &mut out);
+    breakdown::apply(doc, &ctx.hay, &mut out);
     cut_off(doc, &mut out);
     (out, report)
 }
