@@ -25,6 +25,8 @@ struct CleanFile {
     debris_lines: Vec<String>,
     abbreviations: Vec<String>,
     dedupe_min_words: usize,
+    national_cues: Vec<String>,
+    local_cues: Vec<String>,
 }
 
 /// Compiled clean rules.
@@ -34,6 +36,10 @@ pub struct CleanRules {
     debris: Vec<Regex>,
     abbreviations: HashSet<String>,
     dedupe_min_words: usize,
+    /// Words of a document that names no province and reports the country's figures.
+    national_cues: Vec<String>,
+    /// Words of a document that names no province but reports one (its own department).
+    local_cues: Vec<String>,
 }
 
 impl CleanRules {
@@ -50,6 +56,8 @@ impl CleanRules {
             debris,
             abbreviations: f.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
             dedupe_min_words: f.dedupe_min_words,
+            national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
+            local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
         })
     }
 }
@@ -109,7 +117,7 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
             });
         }
     }
-    let meta = metadata(&raw, &paragraphs, provinces, outlets);
+    let meta = metadata(&raw, &paragraphs, rules, provinces, outlets);
     let mut warnings = raw.warnings;
     if let Some(f) = &meta.date_flag {
         warnings.push(format!("event date {f}"));
@@ -294,7 +302,7 @@ fn repair_year(written: &str, years: &BTreeMap<i32, usize>) -> Option<i32> {
         .map(|(_, y)| y)
 }
 
-fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets: &Outlets) -> DocMeta {
+fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> DocMeta {
     static OUTLET: OnceLock<Regex> = OnceLock::new();
     static FULL_DATE: OnceLock<Regex> = OnceLock::new();
     static EVENT: OnceLock<Regex> = OnceLock::new();
@@ -411,6 +419,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], provinces: &Provinces, outlets:
         outlet_province,
         slug.clone(),
         &lowered,
+        rules,
         provinces,
     );
     // a month in the address (`/202401/`) dates the page for its period, not as its publication
@@ -521,6 +530,7 @@ fn province(
     outlet_province: Option<usize>,
     url_slug: Option<String>,
     lowered: &[String],
+    rules: &CleanRules,
     provinces: &Provinces,
 ) -> Option<ProvinceRef> {
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
@@ -576,19 +586,14 @@ fn province(
     match best {
         Some((idx, _)) => Some(provinces.reference(idx)),
         // rule `province.national`: a document that names no province and speaks of the whole
-        // country, or quotes the Ministry or the statistics office, reports national figures
+        // country (`cả nước`, `Việt Nam`, `ngân sách nhà nước`, the sector's share of GDP), or
+        // quotes the Ministry or the statistics office, reports national figures; unless it
+        // speaks of a provincial department (`Sở TT&TT`) whose province it does not name
+        // (`clean.toml`: national_cues, local_cues)
         None => {
             let all = lowered.join(" ");
-            [
-                "cả nước",
-                "toàn quốc",
-                "bộ tt&tt",
-                "bộ thông tin và truyền thông",
-                "tổng cục thống kê",
-            ]
-            .iter()
-            .any(|w| all.contains(w))
-            .then(|| ProvinceRef {
+            let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
+            (has(&rules.national_cues) && !has(&rules.local_cues)).then(|| ProvinceRef {
                 name: NATIONAL.into(),
                 code: String::new(),
             })
@@ -1043,6 +1048,21 @@ mod metadata_tests {
             assert_eq!(m.event_date, *event, "event: {text}");
             assert_eq!(m.outlet.as_deref(), *outlet, "outlet: {text}");
         }
+    }
+
+    #[test]
+    fn a_page_naming_no_province_is_national_unless_it_speaks_of_its_own_department() {
+        // rule province.national, its cues from clean.toml (invented figures)
+        let national = meta_of(
+            "Các doanh nghiệp viễn thông nộp 40.000 tỷ đồng\n\nNăm 2022, tổng doanh thu dịch vụ viễn thông ước đạt 135.000 tỷ đồng; nộp ngân sách nhà nước 40.000 tỷ đồng.",
+        );
+        assert_eq!(national.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        let local = meta_of(
+            "Hạ tầng viễn thông tiếp tục phát triển\n\nTheo Sở TT&TT, năm 2022 toàn tỉnh có 1.200 trạm BTS; nộp ngân sách nhà nước 40 tỷ đồng.",
+        );
+        assert_eq!(local.province, None);
+        let unknown = meta_of("Hạ tầng viễn thông tiếp tục phát triển\n\nNăm 2022 có 1.200 trạm BTS.");
+        assert_eq!(unknown.province, None);
     }
 
     #[test]
