@@ -342,6 +342,16 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
         &EVENT,
         r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})(?:\s*[/.\-]\s*([0-9]{2,4}))?(?-u:\b)",
     );
+    // rule `date.stamp`: a page stored with its date ahead of its text (`date 2023-03`,
+    // `date 2025-10-24`): a full date is its publication, a month dates it for its period
+    let mut stamp_month = None;
+    if let Some((y, m, d)) = date_stamp(paragraphs.first().map_or("", |p| p.as_str())) {
+        match d {
+            Some(d) if meta.published.is_none() => meta.published = ymd(y, m, d),
+            None => stamp_month = ymd(y, m, 1),
+            _ => {}
+        }
+    }
     if meta.published.is_none() {
         for p in &head {
             // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
@@ -426,6 +436,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
     let reference_date = meta
         .published
         .or(meta.event_date)
+        .or(stamp_month)
         .or_else(|| meta.url.as_deref().and_then(url_month));
     meta.period = period(&meta.title, &lowered, reference_date, &years);
     if meta.period.is_none() {
@@ -475,6 +486,20 @@ fn url_words(url: &str) -> String {
     let path = rest.split_once('/').map_or("", |(_, p)| p);
     let path = path.split(['?', '#']).next().unwrap_or("");
     match_form(&path.replace(['-', '_', '/', '.'], " "))
+}
+
+/// The `date YYYY-MM[-DD]` stamp a stored page may open with.
+fn date_stamp(first: &str) -> Option<(i32, u32, Option<u32>)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let r = re(&RE, r"^\s*date\s+((?:19|20)[0-9]{2})-([01][0-9])(?:-([0-3][0-9]))?(?-u:\b)");
+    let c = r.captures(first)?;
+    let (y, m) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    let d = match c.get(3) {
+        Some(d) => Some(d.as_str().parse().ok()?),
+        None => None,
+    };
+    ymd(y, m, d.unwrap_or(1))?;
+    Some((y, m, d))
 }
 
 /// Rule `date.url_month`: the month of a page whose address files it by month (`/202401/`,
@@ -761,9 +786,12 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
             // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`
             let t = tail.trim_end();
             let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+            // (`tăng 68% so năm 2015`: `so` alone is `so với`)
             if ["so với", "cùng kỳ", "cùng kì", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
                 .iter()
                 .any(|w| t.ends_with(w))
+                || t == "so"
+                || t.ends_with(" so")
                 // `so với giữa năm 2011`, `so với cuối năm 2019`
                 || near.contains("so với")
             {
@@ -985,6 +1013,10 @@ mod metadata_tests {
         assert_eq!(url_month("https://bao.vn/khoa-hoc/202401/975-dan-so-1000127"), ymd(2024, 1, 1));
         assert_eq!(url_month("https://x.vn/2015/06/bai"), ymd(2015, 6, 1));
         assert_eq!(url_month("https://x.vn/tin/2015-bai-13/"), None);
+        assert_eq!(date_stamp(" date 2023-03 Theo Bộ TT&TT"), Some((2023, 3, None)));
+        assert_eq!(date_stamp("date 2025-10-24 Hạ tầng"), Some((2025, 10, Some(24))));
+        assert_eq!(date_stamp("date 2025-13 x"), None);
+        assert_eq!(date_stamp("Ngày 2023-03"), None);
         assert_eq!(
             slug_year(&url_words("https://x.vn/Hoat-dong-nganh-tinh-nam-2010--Nhung-ket-qua.html")),
             Some(2010)

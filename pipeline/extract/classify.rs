@@ -1078,7 +1078,15 @@ fn make_claim(
     let mut status = Status::Actual;
     let mut status_at = 0usize;
     let mut status_cue = "";
-    for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start) {
+    // a cue before `; Capital` (`Mục tiêu năm 2023 đạt 84%; Số thuê bao ... đạt 22,3 triệu`)
+    // belongs to the statement before it
+    let statement_from = {
+        let text = &doc.text[s.start..q.start];
+        text.rmatch_indices(';')
+            .find(|(k, _)| text[k + 1..].trim_start().chars().next().is_some_and(char::is_uppercase))
+            .map_or(s.start, |(k, _)| s.start + k + 1)
+    };
+    for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start && h.0 >= statement_from) {
         let h = crate::text::Hit {
             start: hs,
             end: he - s.start,
