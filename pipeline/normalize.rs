@@ -106,6 +106,7 @@ pub fn normalize(
         facts.push(fact);
     }
     report.duplicates += drop_rounded_headlines(doc, &mut facts);
+    national_scale(&mut facts, catalog, provinces);
     check_per_capita(&mut facts, catalog, provinces);
     report.facts = facts.len();
     report.flagged = facts.iter().filter(|f| f.flag.is_some()).count();
@@ -146,6 +147,36 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
         !restated[i - 1]
     });
     before - facts.len()
+}
+
+/// Rule `province.national_scale`: a document that names no province, with a count no province
+/// could hold (more per 100 inhabitants of the most populous province than the catalog's
+/// `per_capita_max`: `86,28 triệu thuê bao băng rộng`), reports the country's figures: its facts
+/// without a province are `Việt Nam`'s. A document of smaller counts stays unattributed.
+fn national_scale(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) {
+    let largest = provinces
+        .rows
+        .iter()
+        .map(|p| p.population_2019.max(p.population_2009))
+        .fold(0.0, f64::max);
+    if largest <= 0.0 || facts.iter().all(|f| f.province.is_some()) {
+        return;
+    }
+    let national = facts.iter().any(|f| {
+        f.province.is_none()
+            && catalog
+                .get(&f.metric)
+                .and_then(|m| m.per_capita_max)
+                .is_some_and(|pc| f.value * 100.0 / largest > pc)
+    });
+    if national {
+        for f in facts.iter_mut().filter(|f| f.province.is_none()) {
+            f.province = Some(crate::records::ProvinceRef {
+                name: crate::reference::NATIONAL.into(),
+                code: String::new(),
+            });
+        }
+    }
 }
 
 /// A count of subscribers cannot exceed what the province's people (and the document's own
@@ -245,6 +276,28 @@ mod tests {
         );
         let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()));
         super::normalize(&doc, &mentions, &r.catalog, &r.provinces, &CharIndex::new(&doc.text)).0
+    }
+
+    fn facts_without_province(text: &str) -> Vec<crate::records::Fact> {
+        let r = Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let doc = crate::clean::doc_from_text("t", text, None, Period::parse("2021"), &r.clean, &r.provinces, &r.outlets);
+        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()));
+        super::normalize(&doc, &mentions, &r.catalog, &r.provinces, &CharIndex::new(&doc.text)).0
+    }
+
+    #[test]
+    fn a_page_without_province_with_a_count_no_province_holds_is_national() {
+        // rule province.national_scale (invented figures)
+        let national = facts_without_province("Số thuê bao băng rộng đạt 80,5 triệu thuê bao. Tỷ lệ hộ gia đình dùng cáp quang đạt 70%.");
+        assert_eq!(national.len(), 2);
+        assert!(
+            national
+                .iter()
+                .all(|f| f.province.as_ref().map(|p| p.name.as_str()) == Some("Việt Nam"))
+        );
+        let unknown = facts_without_province("Số thuê bao băng rộng đạt 805.000 thuê bao. Tỷ lệ hộ gia đình dùng cáp quang đạt 70%.");
+        assert_eq!(unknown.len(), 2);
+        assert!(unknown.iter().all(|f| f.province.is_none()));
     }
 
     #[test]

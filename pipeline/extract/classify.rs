@@ -345,7 +345,14 @@ fn leading_words(s: &str, n: usize) -> String {
 fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start: usize, right_end: usize) -> Option<Compare> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
-    let before = hay[left_start..q.start].trim_end();
+    let mut before = hay[left_start..q.start].trim_end();
+    // hedges between the verb and its figure (`giảm khoảng hơn 1 triệu`, `tăng thêm gần 300`)
+    while let Some(w) = ["khoảng", "hơn", "gần", "trên", "xấp xỉ", "thêm", "được", "tới", "đến", "đi"]
+        .iter()
+        .find(|w| before.ends_with(*w) && before[..before.len() - w.len()].ends_with(' '))
+    {
+        before = before[..before.len() - w.len()].trim_end();
+    }
     let verb = lex
         .compare
         .longest_ending_at(hay, left_start + before.len())
@@ -629,9 +636,12 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 (Compare::Growth { pct, verb }, Some(j)) => {
                     // kept as a column of the figure it compares, whatever the metric
                     let mut rate = None;
+                    // a named rate (`ước tốc độ tăng trưởng đạt 9,36% so với năm 2015`) is a
+                    // rate like a rise or fall
+                    let named = hay[out[j].end.min(q.start)..q.start].contains("tăng trưởng");
                     if let Some(cl) = out[j].claim.as_mut() {
                         cl.growth_pct = Some(pct);
-                        rate = revenue_growth_rate(cl, verb, pct);
+                        rate = revenue_growth_rate(cl, verb || named, pct);
                     }
                     match rate {
                         Some(claim) if ctx.res.catalog.get(&claim.metric).is_some() => {
@@ -1003,7 +1013,10 @@ fn out_of_scope(
         }
     }
     let sentence = &hay[s.start..s.end];
-    let company_named = lex.feature("company").is_some_and(|f| ctx.features.set(s.start, s.end).has(f));
+    // the company named in the figure's own clause (`Tổng số thuê bao di động của Việt Nam là
+    // 128,3 triệu, trong đó Viettel chiếm 49,5%`: the total is the country's)
+    let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
+    let company_named = lex.feature("company").is_some_and(|f| ctx.features.set(clause_start, q.end).has(f));
     if ctx.scope.company && (lex.province_wide.find_all(sentence).is_empty() || company_named) {
         return Some((
             MentionKind::Company,

@@ -611,7 +611,9 @@ fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[tr
         let from = floor_char_boundary(hay, ts.saturating_sub(40));
         hay[from..ts].trim_end().to_string()
     };
-    let is_rank = left.ends_with("thứ") || left.ends_with("xếp hạng") || left.ends_with("hạng");
+    // `tụt hạng 10 bậc`, `tăng 5 bậc`: steps moved, not a rank
+    let is_rank =
+        (left.ends_with("thứ") || left.ends_with("xếp hạng") || left.ends_with("hạng")) && !hay[skip_ws(hay, end)..].starts_with("bậc");
     // `xếp hạng 27 trên 63 tỉnh`, `xếp thứ 9 trong 63 tỉnh, thành`
     if is_rank && of.is_none() {
         let p = skip_ws(hay, end);
