@@ -436,6 +436,87 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
             out.mentions.push(m);
         }
     }
+    let total = reading.flatten().and_then(|(m, _)| m.claim.map(|c| c.metric));
+    year_parts(doc, res, &above, title_line, title, unit, rows, total.as_deref(), out);
+}
+
+/// Rule `table.year_parts`: the columns after a year table's total that break it down into
+/// parts with catalog ids of their own (`Tổng số | Chia ra: Di động | Cố định`) give facts of
+/// those ids; a column whose label reads as the total's own metric (a part by technology, by
+/// area) gives none. The labels are the lines between the title and the first row, without
+/// their English translations (`Di động - Mobi-phone`), `Chia ra`, `Total` and the unit line.
+#[allow(clippy::too_many_arguments)]
+fn year_parts(
+    doc: &CleanDoc,
+    res: &Resources,
+    above: &[&str],
+    title_line: &str,
+    title: &str,
+    unit: &str,
+    rows: &[YearRow],
+    total: Option<&str>,
+    out: &mut Tables,
+) {
+    let Some(total) = total else { return };
+    let n = rows.iter().map(|r| r.2.len()).max().unwrap_or(0);
+    if n < 2 {
+        return;
+    }
+    let from = above.iter().rposition(|l| *l == title_line).map_or(0, |k| k + 1);
+    let labels: Vec<&str> = above[from..]
+        .iter()
+        .map(|l| l.split(" - ").next().unwrap_or(l).trim())
+        .filter(|l| {
+            let m = match_form(l);
+            !l.is_empty()
+                && !l.is_ascii()
+                && unit_words(l).is_none()
+                && !["chia ra", "trong đó", "phân theo"].iter().any(|w| m.starts_with(w))
+                && !["thuê bao", "máy", "trạm", "chiếc", "người", "%", "tỷ đồng", "triệu đồng"].contains(&m.as_str())
+        })
+        .collect();
+    if labels.len() != n || !is_total(labels[0]) {
+        return;
+    }
+    for (c, label) in labels.iter().enumerate().skip(1) {
+        let mut reading: Option<Option<(Mention, f64)>> = None;
+        for (_, year, cells) in rows.iter().filter(|r| r.2.len() == n) {
+            let (start, end) = cells[c];
+            let raw = doc.text[start..end].trim_end_matches('%').trim_end();
+            let Some(value) = super::number::parse_digits(raw) else { continue };
+            let Some(p) = reading
+                .get_or_insert_with(|| probe(doc, res, &format!("{title} {label}"), raw, unit, value.value))
+                .clone()
+            else {
+                break;
+            };
+            let Some(metric) = p.0.claim.as_ref().map(|c| c.metric.clone()) else {
+                break;
+            };
+            if metric == total {
+                break;
+            }
+            let counts = res.catalog.get(&metric).is_some_and(|c| {
+                matches!(
+                    c.unit_kind,
+                    crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
+                )
+            });
+            if counts && value.has_decimals {
+                continue;
+            }
+            if let Some(m) = cell(
+                doc,
+                p,
+                (start, end),
+                value,
+                *year,
+                format!("table.year_parts: column `{label}` of `{title}` in {year}"),
+            ) {
+                out.mentions.push(m);
+            }
+        }
+    }
 }
 
 /// How the extractor reads a row: the metric mention of `LABEL đạt DIGITS UNIT` and the scale
@@ -543,6 +624,19 @@ mod tests {
         // the growth column gives nothing; 3 rows x 5 named columns
         assert!(!got.iter().any(|(_, v, _)| (*v - 117.98).abs() < 1e-6), "{got:?}");
         assert_eq!(got.len(), 15, "{got:?}");
+    }
+
+    #[test]
+    fn a_yearbook_table_gives_its_parts_with_ids_of_their_own() {
+        // invented figures, laid out as a statistical yearbook page
+        let text = "Số thuê bao điện thoại\n\nTổng số\nTotal\n\nChia ra - Of which\n\nDi động - Mobile\n\nCố định - Fixed\n\nThuê bao - Subscribers\n\n2018\n\n1.500.000\n\n1.400.000\n\n100.000\n\n2019\n\n1.600.000\n\n1.510.000\n\n90.000\n\n2020\n\n1.700.000\n\n1.620.000\n\n80.000\n\nNguồn: Niên giám thống kê";
+        let got = cells(text);
+        let has =
+            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        assert!(has("telephone_subscribers", 1_600_000.0, "2019"), "{got:?}");
+        assert!(has("mobile_subscribers", 1_620_000.0, "2020"), "{got:?}");
+        assert!(has("fixed_telephone_subscribers", 100_000.0, "2018"), "{got:?}");
+        assert_eq!(got.len(), 9, "{got:?}");
     }
 
     #[test]
