@@ -1013,11 +1013,17 @@ fn out_of_scope(
         }
     }
     let sentence = &hay[s.start..s.end];
-    // the company named in the figure's own clause (`Tổng số thuê bao di động của Việt Nam là
-    // 128,3 triệu, trong đó Viettel chiếm 49,5%`: the total is the country's)
+    // In an article about a company, a figure is the company's unless the province or the
+    // country is its subject: in its own clause (`Tổng số thuê bao di động của Việt Nam là 128,3
+    // triệu, trong đó Viettel chiếm 49,5%`: the country's), or in a sentence that names no company
+    // (`VNPT cho biết, toàn tỉnh hiện có 850 trạm`: the province's)
     let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
-    let company_named = lex.feature("company").is_some_and(|f| ctx.features.set(clause_start, q.end).has(f));
-    if ctx.scope.company && (lex.province_wide.find_all(sentence).is_empty() || company_named) {
+    let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
+    let company_in = |a: usize, b: usize| lex.feature("company").is_some_and(|f| ctx.features.set(a, b).has(f));
+    let wide_in_clause = !lex.province_wide.find_all(&hay[clause_start..clause_end]).is_empty();
+    let wide_in_sentence = !lex.province_wide.find_all(sentence).is_empty();
+    let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));
+    if ctx.scope.company && company_figure {
         return Some((
             MentionKind::Company,
             format!("{}: a figure of the company the article is about, not of the province", metric.id),

@@ -124,7 +124,17 @@ fn unit_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(UnitKind, usize, usi
             }
         }
     }
-    lex.units.longest_at(hay, p).map(|h| (*h.tag, h.start, h.end))
+    let unit = lex.units.longest_at(hay, p).map(|h| (*h.tag, h.start, h.end))?;
+    // `thứ 4 năm 2015`, `đạt 15 tháng 6/2020`: a duration word that opens a date names when,
+    // not how long
+    if unit.0 == UnitKind::Duration {
+        let after = skip_ws(hay, unit.2);
+        let digits = hay[after..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 4 || (digits >= 1 && hay[after + digits..].starts_with('/')) {
+            return None;
+        }
+    }
+    Some(unit)
 }
 
 /// Spelled-out number words starting at `pos`: value and end, when they form a number.

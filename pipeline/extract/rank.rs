@@ -42,9 +42,20 @@ fn after_province() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"^\s*(?:\([^)]{{0,20}}\)\s*)?(?:(?:tiếp tục|vẫn|đã|giữ vững|tiếp tục giữ)\s+)?(?:(dẫn đầu|đứng đầu)|(?:đứng|xếp|xếp hạng|giữ vị trí|xếp vị trí|đứng ở vị trí|đứng vị trí|ở vị trí|giữ vị trí)\s+(?:thứ\s+|số\s+)?{N}(?-u:\b)(?:\s*/\s*([0-9]{{2}}))?)"
+            r"^\s*(?:\([^)]{{0,20}}\)\s*)?(?:(?:năm|lần)\s+thứ\s+\S+\s+liên tiếp\s+)?(?:(?:tiến|tăng|vươn lên|tụt|giảm|lùi)(?:\s+thêm)?\s+[0-9]{{1,2}}\s+bậc\s*,?\s*(?:lên\s+|xuống\s+)?)?(?:(?:tiếp tục|vẫn|đã|giữ vững|tiếp tục giữ)\s+)?(?:(dẫn đầu|đứng đầu)|(?:đứng|xếp|xếp hạng|giữ vị trí|xếp vị trí|xếp ở vị trí|đứng ở vị trí|đứng vị trí|ở vị trí|giữ vị trí|vị trí)\s+(?:thứ\s+|số\s+)?{N}(?-u:\b)(?:\s*/\s*([0-9]{{2}}))?)"
         ))
         .expect("rank after province")
+    })
+}
+
+/// `Bắc Ninh, từ vị trí thứ 4 năm 2015 xuống thứ 18 năm 2016`: the rank before and after.
+fn transition() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
+            r"^\s*,?\s*(?:(?:đã\s+)?(?:tụt|tăng|giảm|lùi|vươn)(?:\s+hạng)?(?:\s+mạnh)?\s+)?từ\s+(?:vị trí\s+|hạng\s+)?(?:thứ\s+)?{N}(?:\s+(?:của\s+)?(?:năm\s+)?((?:19|20)[0-9]{{2}}))?\s+(?:xuống|lên)\s+(?:vị trí\s+|hạng\s+)?(?:thứ\s+)?{N}(?-u:\b)(?:\s+(?:năm\s+)?((?:19|20)[0-9]{{2}}))?"
+        ))
+        .expect("rank transition")
     })
 }
 
@@ -86,6 +97,29 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Ranks {
             // `chỉ số hạ tầng của Bình Dương xếp thứ 12`: the subject is something of the province
             let clause = sent[..h.start].rsplit([',', ';', '.']).next().unwrap_or("");
             let possessed = clause.trim_end().ends_with("của") || clause.contains("chỉ số");
+            // rule `rank.transition`: a province's rank before and after (`từ thứ 6 năm 2015
+            // xuống 22 năm 2016`); the earlier rank is of its year, else the index's year before
+            if let Some(c) = transition().captures(&sent[h.end..]).filter(|_| !possessed) {
+                let (Some(a), Some(b)) = (ordinal(&c[1]), ordinal(&c[3])) else {
+                    continue;
+                };
+                let y_after = c.get(4).and_then(|y| y.as_str().parse::<i32>().ok()).or(year);
+                let y_before = c.get(2).and_then(|y| y.as_str().parse::<i32>().ok()).or(y_after.map(|y| y - 1));
+                for (n, value, y) in [(c.get(1), a, y_before), (c.get(3), b, y_after)] {
+                    let n = n.expect("rank");
+                    out.push(rank_mention(
+                        si,
+                        s.start + h.end + n.start(),
+                        s.start + h.end + n.end(),
+                        value,
+                        None,
+                        y,
+                        &p,
+                        "rank.transition",
+                    ));
+                }
+                continue;
+            }
             let (start, end, value, of) = if let Some(c) = after_province().captures(&sent[h.end..]).filter(|_| !possessed) {
                 let whole = c.get(0).expect("match");
                 let (value, at) = match (c.get(1), c.get(2)) {
@@ -111,34 +145,48 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Ranks {
             } else {
                 continue;
             };
-            out.push(Mention {
-                sentence: si,
-                start,
-                end,
-                kind: MentionKind::Metric,
-                reason: format!("rank.named_province: {} ranked {value} in the ICT Index", p.name),
-                value: Some(value),
-                value_high: None,
-                of,
-                unit_raw: None,
-                unit_kind: Some(UnitKind::Rank),
-                malformed: false,
-                claim: Some(Claim {
-                    metric: "ict_readiness_rank".into(),
-                    status: Status::Actual,
-                    basis: None,
-                    bound: None,
-                    converted: false,
-                    period: year.map(Period::year),
-                    province: Some(p),
-                    growth_pct: None,
-                    plan_share_pct: None,
-                    words_mismatch: None,
-                }),
-            });
+            out.push(rank_mention(si, start, end, value, of, year, &p, "rank.named_province"));
         }
     }
     found
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rank_mention(
+    si: usize,
+    start: usize,
+    end: usize,
+    value: f64,
+    of: Option<f64>,
+    year: Option<i32>,
+    p: &crate::records::ProvinceRef,
+    rule: &str,
+) -> Mention {
+    Mention {
+        sentence: si,
+        start,
+        end,
+        kind: MentionKind::Metric,
+        reason: format!("{rule}: {} ranked {value} in the ICT Index", p.name),
+        value: Some(value),
+        value_high: None,
+        of,
+        unit_raw: None,
+        unit_kind: Some(UnitKind::Rank),
+        malformed: false,
+        claim: Some(Claim {
+            metric: "ict_readiness_rank".into(),
+            status: Status::Actual,
+            basis: None,
+            bound: None,
+            converted: false,
+            period: year.map(Period::year),
+            province: Some(p.clone()),
+            growth_pct: None,
+            plan_share_pct: None,
+            words_mismatch: None,
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +219,25 @@ mod tests {
                 ("Đà Nẵng".to_string(), 1.0),
                 ("Hà Nội".to_string(), 2.0),
                 ("TP Hồ Chí Minh".to_string(), 3.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_province_moving_gets_both_ranks_and_steps_or_streaks_are_no_rank() {
+        // our own words (invented ranks)
+        let got = ranks(
+            "Theo ICT Index 2016, Đà Nẵng năm thứ 4 liên tiếp dẫn đầu. TP.HCM tiếp tục xếp ở vị trí thứ 2, trong khi \
+             Nghệ An tiến thêm 12 bậc, xếp thứ 9. Một số tỉnh tụt hạng như Bắc Giang, từ vị trí thứ 5 năm 2015 xuống thứ 17 năm 2016.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("Đà Nẵng".to_string(), 1.0),
+                ("TP Hồ Chí Minh".to_string(), 2.0),
+                ("Nghệ An".to_string(), 9.0),
+                ("Bắc Giang".to_string(), 5.0),
+                ("Bắc Giang".to_string(), 17.0),
             ]
         );
     }

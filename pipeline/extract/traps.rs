@@ -75,7 +75,7 @@ fn patterns() -> &'static [Pattern] {
             p(r"(?:\+84|(?-u:\b)0)[0-9]{2,3}[\s.\-]?[0-9]{3}[\s.\-]?[0-9]{3,4}(?-u:\b)", Phone, "phone number", 0),
             p(r"(?-u:\b)(?:1900|1800)[\s.]?[0-9]{4}(?-u:\b)|(?-u:\b)1800[0-9]{4}(?-u:\b)", Phone, "hotline number", 0),
             // xếp thứ 15/64 is a rank (handled by the extractor); lần thứ 3, số thứ 1 are ordinals
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản)\s+thứ\s+([0-9]+)(?-u:\b)", Ordinal, "ordinal", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản|năm)\s+thứ\s+([0-9]+)(?-u:\b)", Ordinal, "ordinal", 1),
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+([0-9]+)(?-u:\b)", Ordinal, "article or session number", 1),
             // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
