@@ -376,7 +376,7 @@ fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start:
         let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
         let growth_in_clause = lex.compare.find_all(clause).iter().any(|h| *h.tag == CompareCue::GrowthVerb);
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
-        let sentence_versus = hay[sentence_start..q.start].contains("so với");
+        let sentence_versus = hay[sentence_start..q.start].contains("so với") || hay[sentence_start..q.start].contains("so sánh với");
         let difference =
             difference_cue || falling || ((verb.is_some() || growth_in_clause) && versus_after) || (verb.is_some() && sentence_versus);
         return difference.then_some(Compare::Difference);
