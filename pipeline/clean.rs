@@ -837,7 +837,7 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
         static MONTH_END: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?[0-9]{1,2}\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
+            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?(?P<day>[0-9]{1,2})\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
         );
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {
@@ -860,14 +860,23 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
                 // a bare number needs `tháng` (`đến 2025` is a year, `đến 31/12/2020` a date)
                 let written_month = whole.as_str().contains("tháng");
-                let year = c.get(2).or(c.get(3)).and_then(|y| y.as_str().parse::<i32>().ok());
+                let year = c.get(3).or(c.get(4)).and_then(|y| y.as_str().parse::<i32>().ok());
                 if year.is_none() && !written_month {
                     continue;
                 }
-                let m = month_number(&c[1]);
-                let (Some(m), Some(y)) = (m, year.or(default_year)) else {
+                let m = month_number(&c[2]);
+                let (Some(mut m), Some(mut y)) = (m, year.or(default_year)) else {
                     continue;
                 };
+                // `tính đến ngày 04/7/2025`: a stock taken in a month's first days is the
+                // previous month's end
+                if c.name("day").and_then(|d| d.as_str().parse::<u32>().ok()).is_some_and(|d| d <= 5) {
+                    if m == 1 {
+                        (m, y) = (12, y - 1);
+                    } else {
+                        m -= 1;
+                    }
+                }
                 let Some(p) = Period::first_months(y, m) else { continue };
                 if p.part != PeriodPart::Year && stock_date.is_none() {
                     stock_date = Some(p);
@@ -1171,6 +1180,12 @@ mod metadata_tests {
                 "Thuê bao di động băng rộng tăng nhanh trong năm 2019\n\nTính đến hết tháng Sáu, cả nước có 134,5 triệu thuê bao, bằng 112% so với cùng kỳ năm 2018.",
                 "Việt Nam",
                 "2019-H1",
+            ),
+            // a stock taken in a month's first days is the previous month's end
+            (
+                "Hạ tầng viễn thông Lai Châu\n\nTính đến ngày 04/7/2025, toàn tỉnh Lai Châu có 390.046 thuê bao điện thoại.",
+                "Lai Châu",
+                "2025-H1",
             ),
             // `ước tính đến 31/12/2020` in a November article: the year
             (
