@@ -145,7 +145,7 @@
       // scroll the list only (scrollIntoView would move the page too)
       if (li.offsetTop < side.scrollTop || li.offsetTop > side.scrollTop + side.clientHeight - 40) side.scrollTop = li.offsetTop - side.clientHeight / 2;
     }
-    if (focus && ms.length && document.activeElement !== ms[0]) ms[0].focus();
+    if (focus && ms.length && document.activeElement !== ms[0]) ms[0].focus({ preventScroll: true });
     if (ms.length) ms[0].scrollIntoView({ block: 'nearest' });
     showDetail(i);
     $('current').textContent = 'Fact ' + (i + 1) + ' of ' + facts.length + ': ' + facts[i].metric + ' = ' + facts[i].value +
@@ -311,7 +311,7 @@
       catch (err) { if (a[0].parentElement) a[0].parentElement.scrollIntoView({ block: 'center' }); }
       return;
     }
-    m = /^f-(\d+)$/.exec(h);
+    m = /^(?:f-|fact=)(\d+)$/.exec(h);
     if (m) select(Number(m[1]), true);
   }
   window.addEventListener('hashchange', goHash);
