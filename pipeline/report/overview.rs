@@ -19,6 +19,8 @@ use super::{Context, fmt_num};
 
 /// Rows of a list shown on the overview before it continues on its own page.
 pub(crate) const LIST_MAX: usize = 200;
+/// Rows of `anomalies.html`; the rest are in `anomalies.parquet`.
+const ANOMALY_PAGE_MAX: usize = 20_000;
 /// Provinces drawn in a metric's chart (those with the most rows).
 const CHART_PROVINCES: usize = 12;
 
@@ -27,8 +29,9 @@ const CHART_PROVINCES: usize = 12;
 pub(crate) struct FactStats {
     pub total: usize,
     pub flagged: usize,
-    /// metric → (tier, facts, flagged, documents)
-    pub per_metric: BTreeMap<String, (String, usize, usize, HashSet<String>)>,
+    /// metric → (tier, facts, flagged, documents by a 64-bit hash of their name: eight bytes
+    /// a document, not its name, so half a million documents stay small)
+    pub per_metric: BTreeMap<String, (String, usize, usize, HashSet<u64>)>,
 }
 
 impl FactStats {
@@ -41,9 +44,9 @@ impl FactStats {
             .or_insert_with(|| (f.tier.clone().unwrap_or_default(), 0, 0, HashSet::new()));
         e.1 += 1;
         e.2 += usize::from(f.flag.is_some());
-        if !e.3.contains(&f.doc) {
-            e.3.insert(f.doc.clone());
-        }
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&f.doc, &mut h);
+        e.3.insert(std::hash::Hasher::finish(&h));
     }
 }
 
@@ -304,12 +307,17 @@ pub(crate) fn pages(inp: &Input) -> Vec<(String, String)> {
 
     // anomalies.html
     let mut h = head("anomalies · ictstat report", "anomalies", "");
+    let shown = inp.anomalies.len().min(ANOMALY_PAGE_MAX);
     let _ = write!(
         h,
-        "<header><nav><a href=\"index.html\">← overview</a></nav><h1>Anomalies ({})</h1></header><main>{}</main>",
+        "<header><nav><a href=\"index.html\">← overview</a></nav><h1>Anomalies ({})</h1></header><main>{}",
         inp.anomalies.len(),
-        anomaly_table(inp, inp.anomalies, "")
+        anomaly_table(inp, &inp.anomalies[..shown], "")
     );
+    if shown < inp.anomalies.len() {
+        let _ = write!(h, "<p>{} more in <code>anomalies.parquet</code>.</p>", inp.anomalies.len() - shown);
+    }
+    h.push_str("</main>");
     h.push_str(&tail(ctx, "anomalies", ""));
     out.push(("anomalies.html".to_string(), h));
 

@@ -346,3 +346,51 @@ fn corrections_exported_from_the_page_are_gold_that_eval_scores() {
         assert_eq!(s["attributes"][a], 1.0, "{a}: {s}");
     }
 }
+
+/// Every file under `dir` with its bytes, by relative path.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap().path();
+            if e.is_dir() {
+                stack.push(e);
+            } else {
+                out.insert(e.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&e).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_same_tables_give_the_same_report_and_a_folder_without_tables_gives_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&["run", "data/raw", "--out", p(&out), "--quiet", "--report"]);
+    let first = files(&out.join("report"));
+    assert!(first.len() >= 10, "{:?}", first.keys());
+    run_ok(&["report", p(&out), "--pages", "suspect", "--sample", "0"]);
+    // only the documents with anomalies get a page
+    let suspect = files(&out.join("report"));
+    let pages = suspect.keys().filter(|k| k.starts_with("docs")).count();
+    let anomalous: std::collections::BTreeSet<String> = strings(&table(&out, "anomalies"), "doc").into_iter().flatten().collect();
+    assert_eq!(pages, anomalous.len());
+    run_ok(&["report", p(&out)]);
+    assert!(files(&out.join("report")) == first, "a second report of the same tables differs");
+    // nothing but the report changed in the output, and no staging folder is left
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = super::ictstat(&["report", p(&empty)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("documents.parquet") && err.contains("empty"), "{err}");
+    assert!(!empty.join("report").exists());
+}
