@@ -282,8 +282,8 @@ fn corrections_exported_from_the_page_are_gold_that_eval_scores() {
     let (fdoc, metric, value) = (strings(&f, "doc"), strings(&f, "metric"), super::floats(&f, "value"));
     let rows: Vec<usize> = (0..fdoc.len()).filter(|&i| fdoc[i].as_deref() == Some(doc)).collect();
     assert!(rows.len() >= 4, "the document has facts to review");
-    // the reviewer says the document's second fact is wrong and adds a figure the run missed
-    // at a year mention
+    // the reviewer steps to the document's second fact with the keyboard, says it is wrong,
+    // and adds a figure the run missed at a year mention
     let wrong = 1;
     let m = table(&out, "mentions");
     let (mdoc, kind) = (strings(&m, "doc"), strings(&m, "kind"));

@@ -318,15 +318,17 @@
   paintDecisions();
 
   // A scripted review for the browser test, through the same controls a person uses:
-  // #test-corrections;wrong=I;add=S-E;metric=M;value=V clicks fact I, marks it wrong, selects
-  // code points S..E, adds them as metric M (value V), and exports.
+  // #test-corrections;wrong=I;add=S-E;metric=M;value=V steps to fact I with the keyboard (j),
+  // marks it wrong (w), selects code points S..E, adds them as metric M (value V), exports.
   var hash = decodeURIComponent(window.location.hash.slice(1));
   if (hash.indexOf('test-corrections') === 0) {
     document.body.dataset.scripted = '1';
     var p = {};
     hash.split(';').slice(1).forEach(function (kv) { var i = kv.indexOf('='); p[kv.slice(0, i)] = kv.slice(i + 1); });
     $('btn-clear').click();
-    if (p.wrong != null) { marksOf(Number(p.wrong))[0].click(); $('btn-wrong').click(); }
+    // fact I by the keyboard: j steps to the next fact, w marks the current one wrong
+    var key = function (k) { document.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true })); };
+    if (p.wrong != null) { for (var j = 0; j <= Number(p.wrong); j++) key('j'); key('w'); }
     if (p.add) {
       var se = p.add.split('-').map(Number), a = locate(se[0]), b = locate(se[1]), r = document.createRange();
       r.setStart(a[0], a[1]); r.setEnd(b[0], b[1]);
