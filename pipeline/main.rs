@@ -83,6 +83,7 @@ impl ReportOpts {
                 PagesArg::Suspect => ictstat::report::Pages::Suspect,
             },
             sample: self.sample,
+            ..ictstat::report::Options::default()
         }
     }
 }

@@ -52,6 +52,10 @@ pub enum Pages {
 /// sample: the report of a 500 000-document run stays a few hundred pages.
 pub const AUTO_ALL_MAX: usize = 2000;
 
+/// Documents whose texts, facts and mentions are held at once while their pages are written
+/// (about 20 kB each): `--pages all` over half a million documents reads the tables in chunks.
+const PAGE_CHUNK: usize = 10_000;
+
 /// What to write.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -59,6 +63,8 @@ pub struct Options {
     /// Documents sampled (by hash of their name, so the same ones every time) beside the
     /// suspect ones, when not every document gets a page.
     pub sample: usize,
+    /// Documents held at once while their pages are written ([`PAGE_CHUNK`]).
+    pub chunk: usize,
 }
 
 impl Default for Options {
@@ -66,6 +72,7 @@ impl Default for Options {
         Options {
             pages: Pages::Auto,
             sample: 100,
+            chunk: PAGE_CHUNK,
         }
     }
 }
@@ -207,18 +214,6 @@ pub fn write(out: &Path, catalog: &Catalog, opts: &Options) -> Result<Summary> {
         s
     };
 
-    // facts: counts of all, rows of the paged documents
-    let mut stats = overview::FactStats::default();
-    let mut facts_by_doc: HashMap<String, Vec<tables::FactRow>> = HashMap::new();
-    tables::each_fact(&out, |f| {
-        stats.add(&f);
-        if paged.contains(&f.doc) {
-            facts_by_doc.entry(f.doc.clone()).or_default().push(f);
-        }
-    })?;
-    let mentions = tables::read_mentions(&out, |d| paged.contains(d))?;
-    let texts = tables::read_texts(&out, |d| paged.contains(d))?;
-
     let staging = Staging::new(&target, &ctx.run_id)?;
     let dir = staging.dir().to_path_buf();
     let mut bytes = 0u64;
@@ -228,31 +223,56 @@ pub fn write(out: &Path, catalog: &Catalog, opts: &Options) -> Result<Summary> {
     };
     put("report.css", CSS)?;
     put("report.js", JS)?;
-    let mut mentions_by_doc: HashMap<&str, Vec<&tables::MentionRow>> = HashMap::new();
-    for m in &mentions {
-        mentions_by_doc.entry(m.doc.as_str()).or_default().push(m);
-    }
     let mut anomalies_by_doc: HashMap<&str, Vec<&tables::AnomalyRow>> = HashMap::new();
     for a in &anomalies {
         anomalies_by_doc.entry(a.doc.as_str()).or_default().push(a);
     }
+
+    // the paged documents in chunks, each read from the tables in one pass over facts,
+    // mentions and texts: memory holds one chunk, whatever --pages asks for; the first pass
+    // over the facts also counts all of them for the overview
+    let paged_docs: Vec<&tables::DocRow> = docs.iter().filter(|d| paged.contains(&d.doc)).collect();
+    let chunks: Vec<&[&tables::DocRow]> = if paged_docs.is_empty() {
+        vec![&[]]
+    } else {
+        paged_docs.chunks(opts.chunk.max(1)).collect()
+    };
+    let mut stats = overview::FactStats::default();
     let mut pages = 0;
-    for d in &docs {
-        if !paged.contains(&d.doc) {
+    for (ci, chunk) in chunks.iter().enumerate() {
+        let want: HashSet<&str> = chunk.iter().map(|d| d.doc.as_str()).collect();
+        let mut facts_by_doc: HashMap<String, Vec<tables::FactRow>> = HashMap::new();
+        tables::each_fact(&out, |f| {
+            if ci == 0 {
+                stats.add(&f);
+            }
+            if want.contains(f.doc.as_str()) {
+                facts_by_doc.entry(f.doc.clone()).or_default().push(f);
+            }
+        })?;
+        if chunk.is_empty() {
             continue;
         }
-        let facts: Vec<&tables::FactRow> = facts_by_doc.get(&d.doc).map(|v| v.iter().collect()).unwrap_or_default();
-        let text = texts.get(&d.doc).map(String::as_str).unwrap_or("");
-        let html = document::page(
-            &ctx,
-            d,
-            text,
-            &facts,
-            mentions_by_doc.get(d.doc.as_str()).map(Vec::as_slice).unwrap_or(&[]),
-            anomalies_by_doc.get(d.doc.as_str()).map(Vec::as_slice).unwrap_or(&[]),
-        );
-        put(&format!("docs/{}", escape::page_name(&d.doc)), &html)?;
-        pages += 1;
+        let mentions = tables::read_mentions(&out, |d| want.contains(d))?;
+        let texts = tables::read_texts(&out, |d| want.contains(d))?;
+        let mut mentions_by_doc: HashMap<&str, Vec<&tables::MentionRow>> = HashMap::new();
+        for m in &mentions {
+            mentions_by_doc.entry(m.doc.as_str()).or_default().push(m);
+        }
+        for d in chunk.iter() {
+            let facts: Vec<&tables::FactRow> = facts_by_doc.get(&d.doc).map(|v| v.iter().collect()).unwrap_or_default();
+            let text = texts.get(&d.doc).map(String::as_str).unwrap_or("");
+            let html = document::page(
+                &ctx,
+                d,
+                text,
+                &facts,
+                mentions_by_doc.get(d.doc.as_str()).map(Vec::as_slice).unwrap_or(&[]),
+                anomalies_by_doc.get(d.doc.as_str()).map(Vec::as_slice).unwrap_or(&[]),
+            );
+            put(&format!("docs/{}", escape::page_name(&d.doc)), &html)?;
+            pages += 1;
+        }
     }
     let input = overview::Input {
         ctx: &ctx,
@@ -280,6 +300,48 @@ pub fn write(out: &Path, catalog: &Catalog, opts: &Options) -> Result<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file under `dir` with its bytes.
+    fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_written_chunk_by_chunk_are_the_pages_written_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let res = crate::config::Resources::load(None, None).unwrap();
+        let cfg = crate::Config {
+            inputs: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/raw")],
+            out: out.clone(),
+            schemas_dir: None,
+            provinces: None,
+            threads: Some(1),
+            batch_docs: 2,
+            max_doc_bytes: 1 << 20,
+            progress: false,
+            incremental: false,
+        }
+        .validate()
+        .unwrap();
+        crate::run::run(&cfg, &res).unwrap();
+        let all = |chunk| Options {
+            pages: Pages::All,
+            sample: 0,
+            chunk,
+        };
+        let one = write(&out, &res.catalog, &all(1000)).unwrap();
+        let at_once = files(&out.join("report"));
+        let two = write(&out, &res.catalog, &all(2)).unwrap();
+        assert_eq!((one.pages, two.pages), (5, 5));
+        assert!(files(&out.join("report")) == at_once, "chunks of two documents give other pages");
+        assert_eq!(one.bytes, two.bytes);
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {
