@@ -97,7 +97,8 @@ struct PrevManifest {
 /// recorded in the manifest so that a later run reuses nothing that changed on disk since.
 pub fn checksums(dir: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+    for entry in walk.filter_entry(|e| !(e.depth() == 1 && is_report(e.file_name()))) {
         let entry = entry.map_err(|e| Error::io("cannot list", dir, e.into()))?;
         if !entry.file_type().is_file() || (entry.depth() == 1 && entry.file_name() == "manifest.json") {
             continue;
@@ -114,6 +115,12 @@ pub fn checksums(dir: &Path) -> Result<BTreeMap<String, String>> {
         out.insert(rel, h.finalize().to_hex().to_string());
     }
     Ok(out)
+}
+
+/// The review report (`report/`, and its staging folders while `ictstat report` writes it):
+/// pages rendered from the tables, not part of what a run wrote or reuses.
+fn is_report(name: &std::ffi::OsStr) -> bool {
+    name == "report" || name.to_str().is_some_and(|n| n.starts_with(".report.tmp-"))
 }
 
 /// `Err(reason)` unless the files under `dir` are exactly those of `expected`, byte for byte.
@@ -325,6 +332,10 @@ pub fn link_previous(prev: &Previous, staging: &Path) -> Result<()> {
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("cannot list", from, e))?;
             let (src, dst) = (entry.path(), to.join(entry.file_name()));
+            if top && is_report(&entry.file_name()) {
+                // the previous run's report describes the previous tables
+                continue;
+            }
             if src.is_dir() {
                 std::fs::create_dir_all(&dst).map_err(|e| Error::io("cannot create folder", &dst, e))?;
                 walk(&src, &dst, false)?;

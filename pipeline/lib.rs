@@ -5,7 +5,8 @@
 //! [`extract`] (→ [`records::Mention`]), [`normalize`] (→ [`records::Fact`]) and
 //! [`aggregate`] (facts → province metrics and anomalies, the one barrier).
 //! [`run`] owns ordering, parallelism and the writers; [`eval`] scores facts against gold;
-//! [`synth`] writes synthetic corpora with their gold for scale and accuracy runs.
+//! [`synth`] writes synthetic corpora with their gold for scale and accuracy runs; [`report`]
+//! renders an output's tables as static review pages.
 //!
 //! Invariants: the same input gives the same rows in the same order, whatever the thread
 //! count; every input document is either in `documents` or in `rejects`.
@@ -26,6 +27,8 @@ pub mod output;
 pub mod process;
 pub mod records;
 pub mod reference;
+#[cfg(feature = "aggregate")]
+pub mod report;
 #[cfg(feature = "aggregate")]
 pub mod run;
 pub mod synth;

@@ -30,8 +30,62 @@ enum Command {
     Eval(EvalArgs),
     /// Show every number of a text and what it was judged to be, and why.
     Explain(ExplainArgs),
+    /// Write the review report (DIR/report/index.html): highlights, charts, corrections.
+    Report(ReportArgs),
     /// Write a deterministic synthetic corpus (OUT/corpus/*.jsonl) with its gold (OUT/gold.jsonl).
     Synth(SynthArgs),
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Output folder of a run
+    #[arg(value_name = "DIR", default_value = "data/out")]
+    out: PathBuf,
+    #[command(flatten)]
+    report: ReportOpts,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug, Clone)]
+struct ReportOpts {
+    /// Documents that get a page: auto (all up to 2000 documents, else as suspect), all, or
+    /// suspect (documents with anomalies or conflicts, and --sample others)
+    #[arg(long, value_enum, default_value_t = PagesArg::Auto)]
+    pages: PagesArg,
+    /// Documents sampled beside the suspect ones when not all get a page
+    #[arg(long, default_value_t = 100)]
+    sample: usize,
+}
+
+impl Default for ReportOpts {
+    fn default() -> Self {
+        ReportOpts {
+            pages: PagesArg::Auto,
+            sample: 100,
+        }
+    }
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+enum PagesArg {
+    Auto,
+    All,
+    Suspect,
+}
+
+impl ReportOpts {
+    fn options(&self) -> ictstat::report::Options {
+        ictstat::report::Options {
+            pages: match self.pages {
+                PagesArg::Auto => ictstat::report::Pages::Auto,
+                PagesArg::All => ictstat::report::Pages::All,
+                PagesArg::Suspect => ictstat::report::Pages::Suspect,
+            },
+            sample: self.sample,
+            ..ictstat::report::Options::default()
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -97,6 +151,11 @@ struct RunArgs {
     /// full run; falls back to one when the rules or the program changed)
     #[arg(long)]
     incremental: bool,
+    /// Then write the review report (as `ictstat report DIR`)
+    #[arg(long)]
+    report: bool,
+    #[command(flatten)]
+    report_opts: ReportOpts,
     #[command(flatten)]
     common: Common,
 }
@@ -111,6 +170,8 @@ impl Default for RunArgs {
             max_doc_bytes: 32 << 20,
             quiet: false,
             incremental: false,
+            report: false,
+            report_opts: ReportOpts::default(),
             common: Common::default(),
         }
     }
@@ -173,11 +234,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             .validate()?;
             let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;
             print!("{}", summary.render());
+            if a.report {
+                let r = ictstat::report::write(&cfg.out, &res.catalog, &a.report_opts.options())
+                    .with_context(|| format!("writing the report of {}", cfg.out.display()))?;
+                print!("{}", r.render());
+            }
             Ok(if summary.rejects > 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Report(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
+            let r = ictstat::report::write(&a.out, &res.catalog, &a.report.options())
+                .with_context(|| format!("writing the report of {}", a.out.display()))?;
+            print!("{}", r.render());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Synth(a) => {
             let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())

@@ -14,6 +14,8 @@ use ictstat::config::TABLES;
 
 #[path = "integration/reliability.rs"]
 mod reliability;
+#[path = "integration/report.rs"]
+mod report;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
