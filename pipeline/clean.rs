@@ -585,9 +585,21 @@ fn province(
     if let Some(slug) = url_slug {
         add(&slug, 1.5);
     }
+    // rule `province.national`, cues from clean.toml: a document that names no province and
+    // speaks of the country, not of a provincial department
+    let all = lowered.join(" ");
+    let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
+    let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
     // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
-    // province, often without naming it
+    // province, often without naming it; unless the text, naming no province, speaks of the
+    // country (`số điện thoại cố định của Việt Nam` in a Hà Nội paper)
     if let Some(i) = outlet_province {
+        if score.is_empty() && national_text {
+            return Some(ProvinceRef {
+                name: NATIONAL.into(),
+                code: String::new(),
+            });
+        }
         *score.entry(i).or_insert(0.0) += 3.0;
     }
 
@@ -615,14 +627,10 @@ fn province(
         // quotes the Ministry or the statistics office, reports national figures; unless it
         // speaks of a provincial department (`Sở TT&TT`) whose province it does not name
         // (`clean.toml`: national_cues, local_cues)
-        None => {
-            let all = lowered.join(" ");
-            let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
-            (has(&rules.national_cues) && !has(&rules.local_cues)).then(|| ProvinceRef {
-                name: NATIONAL.into(),
-                code: String::new(),
-            })
-        }
+        None => national_text.then(|| ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        }),
     }
 }
 
@@ -654,7 +662,9 @@ fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
             // `9 tháng`, `10 tháng đầu năm`, `bảy tháng năm 2016`: the first n months; other
             // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
             // duration, not a report period)
-            if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín") {
+            // (`10 tháng năm nay`: this year's first ten months)
+            let this_year = hay[c.get(1).map_or(m.end(), |h| h.end())..].trim_start().starts_with("năm nay");
+            if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín" || this_year) {
                 continue;
             }
             let n: u8 = match n {
@@ -837,7 +847,7 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
         static MONTH_END: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?(?P<day>[0-9]{1,2})\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
+            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?[0-9]{1,2}\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
         );
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {
@@ -860,23 +870,14 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
                 // a bare number needs `tháng` (`đến 2025` is a year, `đến 31/12/2020` a date)
                 let written_month = whole.as_str().contains("tháng");
-                let year = c.get(3).or(c.get(4)).and_then(|y| y.as_str().parse::<i32>().ok());
+                let year = c.get(2).or(c.get(3)).and_then(|y| y.as_str().parse::<i32>().ok());
                 if year.is_none() && !written_month {
                     continue;
                 }
-                let m = month_number(&c[2]);
-                let (Some(mut m), Some(mut y)) = (m, year.or(default_year)) else {
+                let m = month_number(&c[1]);
+                let (Some(m), Some(y)) = (m, year.or(default_year)) else {
                     continue;
                 };
-                // `tính đến ngày 04/7/2025`: a stock taken in a month's first days is the
-                // previous month's end
-                if c.name("day").and_then(|d| d.as_str().parse::<u32>().ok()).is_some_and(|d| d <= 5) {
-                    if m == 1 {
-                        (m, y) = (12, y - 1);
-                    } else {
-                        m -= 1;
-                    }
-                }
                 let Some(p) = Period::first_months(y, m) else { continue };
                 if p.part != PeriodPart::Year && stock_date.is_none() {
                     stock_date = Some(p);
@@ -1091,6 +1092,41 @@ mod metadata_tests {
         }
     }
 
+    fn meta_with_url(text: &str, url: &str) -> DocMeta {
+        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let raw = RawDoc {
+            doc: "t".into(),
+            source: "t".into(),
+            line: None,
+            format: crate::records::Format::Jsonl,
+            encoding: "utf-8".into(),
+            content_hash: String::new(),
+            text: text.into(),
+            given: crate::records::GivenMeta {
+                url: Some(url.into()),
+                ..Default::default()
+            },
+            warnings: Vec::new(),
+        };
+        clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
+    }
+
+    #[test]
+    fn a_provincial_outlet_writing_of_the_country_is_national_and_of_itself_its_province() {
+        // rule province.outlet yields to province.national when the text names no province
+        // (invented figures)
+        let national = meta_with_url(
+            "Điện thoại cố định ngày càng ít\n\nTheo Bộ TT&TT, số thuê bao điện thoại cố định của Việt Nam đến hết tháng 6 năm 2019 còn 4,1 triệu.",
+            "https://kinhtedothi.vn/dien-thoai-co-dinh.html",
+        );
+        assert_eq!(national.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        let own = meta_with_url(
+            "Hạ tầng viễn thông phát triển\n\nTheo Sở TT&TT, toàn thành phố có 12.000 trạm BTS.",
+            "https://kinhtedothi.vn/ha-tang.html",
+        );
+        assert_eq!(own.province.map(|p| p.name).as_deref(), Some("Hà Nội"));
+    }
+
     #[test]
     fn a_page_naming_no_province_is_national_unless_it_speaks_of_its_own_department() {
         // rule province.national, its cues from clean.toml (invented figures)
@@ -1181,11 +1217,11 @@ mod metadata_tests {
                 "Việt Nam",
                 "2019-H1",
             ),
-            // a stock taken in a month's first days is the previous month's end
+            // `10 tháng năm nay`: this year's first ten months
             (
-                "Hạ tầng viễn thông Lai Châu\n\nTính đến ngày 04/7/2025, toàn tỉnh Lai Châu có 390.046 thuê bao điện thoại.",
-                "Lai Châu",
-                "2025-H1",
+                "Thuê bao mới ngày càng ít\n\n14:26 31/10/2011\n\nSố thuê bao điện thoại phát triển mới của cả nước 10 tháng năm nay ước đạt 9,3 triệu.",
+                "Việt Nam",
+                "2011-10M",
             ),
             // `ước tính đến 31/12/2020` in a November article: the year
             (
