@@ -70,7 +70,7 @@ def main() -> None:
             os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
             from pyspark.sql import SparkSession
 
-            import ictstat.spark
+            from ictstat import spark as ispark
 
             spark = (SparkSession.builder.master("local[2]").config("spark.driver.host", "127.0.0.1")
                      .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.enabled", "false")
@@ -80,8 +80,9 @@ def main() -> None:
                 def spark_e2e():
                     docs = spark.read.json(str(all_jsonl)).repartition(8)
                     sc = dict(url_col="url", published_col="published", title_col="title", outlet_col="source")
-                    ictstat.spark.extract_facts(docs, **sc).write.mode("overwrite").parquet(str(work / "sf"))
-                    ictstat.spark.extract(docs, table="documents", **sc).drop("text").write.mode(
+                    sc = {k: v for k, v in sc.items() if v in docs.columns}  # what the JSONL has
+                    ispark.extract_facts(docs, **sc).write.mode("overwrite").parquet(str(work / "sf"))
+                    ispark.extract(docs, table="documents", **sc).drop("text").write.mode(
                         "overwrite").parquet(str(work / "sd"))
                     subprocess.run([binary, "aggregate", str(work / "sf"), "--documents", str(work / "sd"), "--out",
                                     str(work / "sa")], check=True, capture_output=True)
