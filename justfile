@@ -83,5 +83,7 @@ bench-scale DOCS:
 # and Spark local[2] end to end (extract, Parquet, `ictstat aggregate`) vs the CLI; release builds
 bench-python DOCS="20000":
     cargo build --release
-    MATURIN_PEP517_ARGS="--profile release" python3 -m pip install --quiet --no-build-isolation --force-reinstall --no-deps ./python
+    rm -rf target/wheels
+    maturin build --profile release -m python/Cargo.toml --out target/wheels --quiet
+    python3 -m pip install --quiet --force-reinstall --no-deps target/wheels/ictstat-*.whl
     ICTSTAT_BIN=target/release/ictstat python3 python/bench.py --docs {{DOCS}}
