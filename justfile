@@ -78,3 +78,12 @@ bench-scale DOCS:
     @echo "== incremental re-run, nothing changed"
     /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet --incremental 2> target/bench/time-inc-{{DOCS}}.txt | grep -E "time|incremental"
     grep -E "Maximum resident" target/bench/time-inc-{{DOCS}}.txt
+
+# documents/s through the Python binding (from pyarrow) vs the CLI on the same synthetic corpus,
+# and Spark local[2] end to end (extract, Parquet, `ictstat aggregate`) vs the CLI; release builds
+bench-python DOCS="20000":
+    cargo build --release
+    rm -rf target/wheels
+    maturin build --profile release -m python/Cargo.toml --out target/wheels --quiet
+    python3 -m pip install --quiet --force-reinstall --no-deps target/wheels/ictstat-*.whl
+    ICTSTAT_BIN=target/release/ictstat python3 python/bench.py --docs {{DOCS}}

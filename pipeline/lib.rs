@@ -5,6 +5,7 @@
 //! [`extract`] (→ [`records::Mention`]), [`normalize`] (→ [`records::Fact`]) and
 //! [`aggregate`] (facts → province metrics and anomalies, the one barrier).
 //! [`run`] owns ordering, parallelism and the writers; [`eval`] scores facts against gold;
+//! [`batch`] runs the per-document stages on Arrow batches in memory (the Python binding);
 //! [`synth`] writes synthetic corpora with their gold for scale and accuracy runs; [`report`]
 //! renders an output's tables as static review pages.
 //!
@@ -13,9 +14,12 @@
 
 #[cfg(feature = "aggregate")]
 pub mod aggregate;
+pub mod batch;
 pub mod catalog;
 pub mod clean;
 pub mod config;
+#[cfg(feature = "aggregate")]
+pub mod dataset;
 pub mod error;
 pub mod eval;
 pub mod extract;

@@ -32,6 +32,9 @@ enum Command {
     Explain(ExplainArgs),
     /// Write the review report (DIR/report/index.html): highlights, charts, corrections.
     Report(ReportArgs),
+    /// Aggregate a facts dataset (Parquet files or folders, e.g. written by Spark or Ray) into
+    /// province_metrics and anomalies, as a run does.
+    Aggregate(AggregateArgs),
     /// Write a deterministic synthetic corpus (OUT/corpus/*.jsonl) with its gold (OUT/gold.jsonl).
     Synth(SynthArgs),
 }
@@ -86,6 +89,22 @@ impl ReportOpts {
             ..ictstat::report::Options::default()
         }
     }
+}
+
+#[derive(Args, Debug)]
+struct AggregateArgs {
+    /// Facts: Parquet files or folders of them (read recursively)
+    #[arg(value_name = "FACTS", required = true)]
+    facts: Vec<PathBuf>,
+    /// The documents of those facts (Parquet files or folders): publication dates decide
+    /// between sources, and repaired dates are anomalies
+    #[arg(long, value_name = "PATH")]
+    documents: Vec<PathBuf>,
+    /// Output folder, replaced atomically
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Args, Debug)]
@@ -251,6 +270,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let r = ictstat::report::write(&a.out, &res.catalog, &a.report.options())
                 .with_context(|| format!("writing the report of {}", a.out.display()))?;
             print!("{}", r.render());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Aggregate(a) => {
+            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
+                .context("loading schemas and reference data")?;
+            let summary = ictstat::dataset::aggregate_dataset(&a.facts, &a.documents, &a.out, &res)
+                .context("aggregate failed; the previous output, if any, is unchanged")?;
+            print!("{}", summary.render());
             Ok(ExitCode::SUCCESS)
         }
         Command::Synth(a) => {

@@ -18,6 +18,7 @@ use arrow::array::RecordBatch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::batch::DocNames;
 use crate::config::{Config, Resources, TABLES};
 use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous, TableEntry};
 use crate::output::atomic::Staging;
@@ -390,44 +391,6 @@ fn doc_dates(batch: &RecordBatch) -> Vec<DocDates> {
         .collect()
 }
 
-/// Document names met so far in the run (as 128-bit hashes: 16 bytes a document).
-#[derive(Default)]
-struct DocNames(std::collections::HashSet<u128>);
-
-impl DocNames {
-    /// Record a name; false when an earlier document of the run had it.
-    fn insert(&mut self, name: &str) -> bool {
-        let h = blake3::hash(name.as_bytes());
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&h.as_bytes()[..16]);
-        self.0.insert(u128::from_le_bytes(b))
-    }
-
-    /// Rule `ingest.duplicate_id`: a document whose name (a JSONL `id`) an earlier document of
-    /// the run already has is rejected (`duplicate_id`), so that `doc` stays a key of every
-    /// table. Example: two shards that both hold `{"id": "a1", ...}`: the first in input order
-    /// is kept.
-    fn admit(&mut self, out: DocOutput) -> DocOutput {
-        match out {
-            DocOutput::Done { document, .. } if !self.insert(&document.clean.doc) => {
-                let c = &document.clean;
-                let place = c.line.map_or_else(|| c.source.clone(), |l| format!("{}:{l}", c.source));
-                DocOutput::Rejected(crate::records::Reject {
-                    source: c.source.clone(),
-                    doc: Some(c.doc.clone()),
-                    line: c.line,
-                    kind: crate::records::RejectKind::DuplicateId,
-                    reason: format!(
-                        "{place}: duplicate id {:?}: an earlier document of this run has it; this one is not kept",
-                        c.doc
-                    ),
-                })
-            }
-            other => other,
-        }
-    }
-}
-
 /// Rows copied from the previous output: (documents, rejects, mentions, facts).
 type Copied = (usize, usize, usize, usize);
 
@@ -720,32 +683,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     let t = Instant::now();
     let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
     let aggregate_s = t.elapsed().as_secs_f64();
-    let pm_table = res.table("province_metrics");
-    let mut pm = Sink::open(&dir, "province_metrics", res, stamp)?;
-    for m in &metrics {
-        rows::push_province_metric(pm.rows()?, m, true);
-    }
-    counts.insert("province_metrics", pm.finish()?);
-    // Hive-style partitions by year, the partition column living in the folder name
-    let part_table = pm_table.without(&["year"]);
-    let mut years: Vec<i32> = metrics.iter().map(|m| m.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    for y in years {
-        let path = dir.join("province_metrics").join(format!("year={y}")).join("part-0.parquet");
-        let mut pw = TableWriter::create(&path, &part_table, stamp)?;
-        let mut pb = BatchBuilder::new(&part_table);
-        for m in metrics.iter().filter(|m| m.year == y) {
-            rows::push_province_metric(&mut pb, m, false);
-        }
-        pw.write(&pb.finish()?)?;
-        pw.finish()?;
-    }
-    let mut an = Sink::open(&dir, "anomalies", res, stamp)?;
-    for a in &anomalies {
-        rows::push_anomaly(an.rows()?, a);
-    }
-    counts.insert("anomalies", an.finish()?);
+    write_aggregate(&dir, res, stamp, &metrics, &anomalies, &mut counts)?;
 
     let report = match (&prev, full_report) {
         (Some(p), _) => Some(IncrementalReport {
@@ -775,6 +713,45 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         threads: ctx.threads,
         incremental: report,
     })
+}
+
+/// Write the aggregate's tables into an output folder: `province_metrics.parquet`, its Hive
+/// partitions by year and `anomalies.parquet` (also what `ictstat aggregate` writes).
+pub(crate) fn write_aggregate(
+    dir: &Path,
+    res: &Resources,
+    stamp: &RunStamp,
+    metrics: &[crate::records::ProvinceMetric],
+    anomalies: &[crate::records::Anomaly],
+    counts: &mut BTreeMap<&'static str, usize>,
+) -> Result<()> {
+    let pm_table = res.table("province_metrics");
+    let mut pm = Sink::open(dir, "province_metrics", res, stamp)?;
+    for m in metrics {
+        rows::push_province_metric(pm.rows()?, m, true);
+    }
+    counts.insert("province_metrics", pm.finish()?);
+    // Hive-style partitions by year, the partition column living in the folder name
+    let part_table = pm_table.without(&["year"]);
+    let mut years: Vec<i32> = metrics.iter().map(|m| m.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    for y in years {
+        let path = dir.join("province_metrics").join(format!("year={y}")).join("part-0.parquet");
+        let mut pw = TableWriter::create(&path, &part_table, stamp)?;
+        let mut pb = BatchBuilder::new(&part_table);
+        for m in metrics.iter().filter(|m| m.year == y) {
+            rows::push_province_metric(&mut pb, m, false);
+        }
+        pw.write(&pb.finish()?)?;
+        pw.finish()?;
+    }
+    let mut an = Sink::open(dir, "anomalies", res, stamp)?;
+    for a in anomalies {
+        rows::push_anomaly(an.rows()?, a);
+    }
+    counts.insert("anomalies", an.finish()?);
+    Ok(())
 }
 
 fn write_manifest(

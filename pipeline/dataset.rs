@@ -1,0 +1,227 @@
+//! `ictstat aggregate`: a facts dataset in (the CLI's `facts.parquet`, or the Parquet files a
+//! distributed engine wrote), `province_metrics` and `anomalies` out: the run's aggregate
+//! ([`crate::aggregate::Accumulator`]) and the run's writers ([`crate::run::write_aggregate`]).
+//!
+//! Inputs: Parquet files or folders of them (read recursively; names starting with `.` or `_`,
+//! such as Spark's `_SUCCESS` and `.crc` files, are skipped), with the `facts` columns; and,
+//! optionally, the matching `documents` (only `doc`, `published`, `event_date` and `date_flag`
+//! are read): the publication dates decide between sources (a later publication wins) and a
+//! repaired date is an anomaly. Without documents, the choice falls back to document name and
+//! position and no `date_repaired` anomaly is reported.
+//! Output: an output folder written atomically, as a run's (same guard, lock and swap).
+//! Invariant: the rows of `province_metrics` do not depend on the order of files or rows
+//! (documents are folded in name order, each document's facts together in their order), so a
+//! dataset written by many workers gives the CLI's rows for the same documents.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde::Serialize;
+
+use crate::aggregate::Accumulator;
+use crate::config::Resources;
+use crate::output::atomic::Staging;
+use crate::output::guard::{OutputLock, check_out};
+use crate::output::parquet::RunStamp;
+use crate::output::rows;
+use crate::records::Fact;
+use crate::{Error, Result};
+
+/// What `ictstat aggregate` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AggregateSummary {
+    pub run_id: String,
+    pub out: String,
+    pub files: usize,
+    pub documents: usize,
+    pub facts: usize,
+    pub province_metrics: usize,
+    pub anomalies: usize,
+}
+
+impl AggregateSummary {
+    pub fn render(&self) -> String {
+        format!(
+            "ictstat aggregate {}\n  output            {}\n  input             {} files, {} facts of {} documents\n  province_metrics  {}\n  anomalies         {}\n",
+            self.run_id, self.out, self.files, self.facts, self.documents, self.province_metrics, self.anomalies
+        )
+    }
+}
+
+/// Parquet files under the given paths, sorted per path.
+fn parquet_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(input)
+                .follow_links(true)
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['.', '_']))
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "parquet"))
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if input.is_file() {
+            out.push(input.clone());
+        } else {
+            return Err(Error::io(
+                "cannot read input",
+                input,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::NoInput(inputs.to_vec()));
+    }
+    Ok(out)
+}
+
+/// Read some columns of a Parquet file (all when `columns` is None).
+fn read(path: &Path, columns: Option<&[&str]>) -> Result<Vec<RecordBatch>> {
+    let pq = |e: parquet::errors::ParquetError| Error::Parquet {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?;
+    if let Some(cols) = columns {
+        let mask = ProjectionMask::columns(b.parquet_schema(), cols.iter().copied());
+        b = b.with_projection(mask);
+    }
+    let reader = b.build().map_err(pq)?;
+    reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| Error::Parquet {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// Publication date (else event date) and date flag of each document.
+type DocDates = BTreeMap<String, (Option<chrono::NaiveDate>, Option<String>)>;
+
+fn document_dates(files: &[PathBuf]) -> Result<DocDates> {
+    let mut out = DocDates::new();
+    for path in files {
+        for b in read(path, Some(&["doc", "published", "event_date", "date_flag"]))? {
+            let bad = |c: &str| Error::Schema {
+                table: "documents".into(),
+                reason: format!("{}: column {c} is missing or of another type", path.display()),
+            };
+            let s = |c: &str| {
+                b.column_by_name(c)
+                    .filter(|a| a.data_type() == &DataType::Utf8)
+                    .map(|a| a.as_string::<i32>())
+                    .ok_or_else(|| bad(c))
+            };
+            let d = |c: &str| {
+                b.column_by_name(c)
+                    .filter(|a| a.data_type() == &DataType::Date32)
+                    .map(|a| a.as_primitive::<arrow::datatypes::Date32Type>())
+                    .ok_or_else(|| bad(c))
+            };
+            let (doc, flag, published, event) = (s("doc")?, s("date_flag")?, d("published")?, d("event_date")?);
+            for i in 0..b.num_rows() {
+                let date = |a: &arrow::array::Date32Array| (!a.is_null(i)).then(|| a.value_as_date(i)).flatten();
+                out.insert(
+                    doc.value(i).to_string(),
+                    (
+                        date(published).or_else(|| date(event)),
+                        (!flag.is_null(i)).then(|| flag.value(i).to_string()),
+                    ),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Aggregate a facts dataset (and optionally its documents) into `out`.
+pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, res: &Resources) -> Result<AggregateSummary> {
+    let run_id = crate::run::new_run_id();
+    let inputs: Vec<PathBuf> = facts.iter().chain(documents).cloned().collect();
+    let out = check_out(out, &inputs)?;
+    let lock = OutputLock::acquire(&out)?;
+    lock.remove_stale(&out);
+    let fact_files = parquet_files(facts)?;
+    let doc_files = if documents.is_empty() {
+        Vec::new()
+    } else {
+        parquet_files(documents)?
+    };
+    // each document's facts together, in their order; documents in name order
+    let mut by_doc: BTreeMap<String, Vec<Fact>> = BTreeMap::new();
+    let mut n_facts = 0;
+    for path in &fact_files {
+        for b in read(path, None)? {
+            let facts = rows::facts_from_batch(&b).map_err(|e| match e {
+                Error::Schema { table, reason } => Error::Schema {
+                    table,
+                    reason: format!("{}: {reason}", path.display()),
+                },
+                e => e,
+            })?;
+            n_facts += facts.len();
+            for mut f in facts {
+                // the aggregate keeps no text
+                f.sentence = String::new();
+                by_doc.entry(f.doc.clone()).or_default().push(f);
+            }
+        }
+    }
+    let dates = document_dates(&doc_files)?;
+    let mut names: Vec<String> = by_doc.keys().chain(dates.keys()).cloned().collect();
+    names.sort();
+    names.dedup();
+    let mut acc = Accumulator::new();
+    for name in &names {
+        let (published, flag) = dates.get(name).cloned().unwrap_or_default();
+        if let Some(flag) = flag {
+            acc.add_date_flag(name, &flag);
+        }
+        if let Some(facts) = by_doc.get_mut(name) {
+            for f in facts.iter_mut() {
+                f.published = published;
+            }
+            acc.add_document(facts);
+        }
+    }
+    let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
+    let staging = Staging::new(&out, &run_id)?;
+    let stamp = RunStamp {
+        run_id: run_id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut counts = BTreeMap::new();
+    crate::run::write_aggregate(staging.dir(), res, &stamp, &metrics, &anomalies, &mut counts)?;
+    let manifest = serde_json::json!({
+        "run_id": run_id,
+        "ictstat_version": env!("CARGO_PKG_VERSION"),
+        "command": "aggregate",
+        "facts": facts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "documents": documents.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "fingerprint": res.fingerprint,
+        "tables": counts.iter().map(|(k, v)| (k.to_string(), serde_json::json!({
+            "file": format!("{k}.parquet"), "rows": v, "schema_version": res.table(k).version,
+        }))).collect::<serde_json::Map<_, _>>(),
+    });
+    let path = staging.dir().join("manifest.json");
+    std::fs::write(&path, format!("{manifest:#}\n")).map_err(|e| Error::io("cannot write", &path, e))?;
+    let done = staging.commit()?;
+    drop(lock);
+    Ok(AggregateSummary {
+        run_id,
+        out: done.display().to_string(),
+        files: fact_files.len() + doc_files.len(),
+        documents: names.len(),
+        facts: n_facts,
+        province_metrics: metrics.len(),
+        anomalies: anomalies.len(),
+    })
+}
