@@ -416,13 +416,7 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
             return;
         };
         // counts are whole: `98,17` under a count's title is an index of the block below
-        let counts = p.0.claim.as_ref().and_then(|c| res.catalog.get(&c.metric)).is_some_and(|c| {
-            matches!(
-                c.unit_kind,
-                crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
-            )
-        });
-        if counts && value.has_decimals {
+        if p.0.claim.as_ref().is_some_and(|c| is_count(res, &c.metric)) && value.has_decimals {
             continue;
         }
         if let Some(m) = cell(
@@ -438,6 +432,17 @@ fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)], rows
     }
     let total = reading.flatten().and_then(|(m, _)| m.claim.map(|c| c.metric));
     year_parts(doc, res, &above, title_line, title, unit, rows, total.as_deref(), out);
+}
+
+/// A metric whose values are whole counts (subscribers, stations, activities): a cell with
+/// decimals under it is an index, not its value.
+fn is_count(res: &Resources, metric: &str) -> bool {
+    res.catalog.get(metric).is_some_and(|c| {
+        matches!(
+            c.unit_kind,
+            crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
+        )
+    })
 }
 
 /// Rule `table.year_parts`: the columns after a year table's total that break it down into
@@ -496,13 +501,7 @@ fn year_parts(
             if metric == total {
                 break;
             }
-            let counts = res.catalog.get(&metric).is_some_and(|c| {
-                matches!(
-                    c.unit_kind,
-                    crate::records::UnitKind::Subscribers | crate::records::UnitKind::Stations | crate::records::UnitKind::Count
-                )
-            });
-            if counts && value.has_decimals {
+            if is_count(res, &metric) && value.has_decimals {
                 continue;
             }
             if let Some(m) = cell(
