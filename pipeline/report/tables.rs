@@ -427,21 +427,8 @@ pub(crate) fn read_province_metrics(dir: &Path) -> Result<Vec<PmRow>> {
     Ok(out)
 }
 
-/// One `anomalies` row.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct AnomalyRow {
-    pub kind: String,
-    pub metric: Option<String>,
-    pub province: Option<String>,
-    pub period: Option<String>,
-    pub doc: String,
-    pub char_start: Option<i64>,
-    pub char_end: Option<i64>,
-    pub value: Option<f64>,
-    pub other_value: Option<f64>,
-    pub other_doc: Option<String>,
-    pub reason: String,
-}
+/// One `anomalies` row: the record the run writes, read back.
+pub(crate) type AnomalyRow = crate::records::Anomaly;
 
 pub(crate) fn read_anomalies(dir: &Path) -> Result<Vec<AnomalyRow>> {
     let mut out = Vec::new();
