@@ -86,4 +86,4 @@ bench-python DOCS="20000":
     rm -rf target/wheels
     maturin build --profile release -m python/Cargo.toml --out target/wheels --quiet
     python3 -m pip install --quiet --force-reinstall --no-deps target/wheels/ictstat-*.whl
-    ICTSTAT_BIN=target/release/ictstat python3 python/bench.py --docs {{DOCS}}
+    ICTSTAT_BIN=target/release/ictstat python3 -P python/bench.py --docs {{DOCS}}

@@ -46,6 +46,9 @@ pub struct Columns {
     pub title: Option<String>,
     /// Publishing outlet (the JSONL `source` field: a domain such as mic.gov.vn).
     pub outlet: Option<String>,
+    /// The province each row is about, when the caller knows it (a code, name or alias; the
+    /// JSONL `province` field): it decides the document's province (rule `province.given`).
+    pub province: Option<String>,
     /// Input name per row (the CLI's file path); absent: [`Options::source`] for every row.
     pub source: Option<String>,
 }
@@ -60,6 +63,7 @@ impl Default for Columns {
             published: None,
             title: None,
             outlet: None,
+            province: None,
             source: None,
         }
     }
@@ -153,6 +157,8 @@ struct Line<'a> {
     published: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    province: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
 }
@@ -328,6 +334,7 @@ impl Extractor {
         let published = str_col(batch, c.published.as_deref(), "published")?;
         let title = str_col(batch, c.title.as_deref(), "title")?;
         let outlet = str_col(batch, c.outlet.as_deref(), "outlet")?;
+        let province = str_col(batch, c.province.as_deref(), "province")?;
         let source = str_col(batch, c.source.as_deref(), "source")?;
         let max = self.opts.max_doc_bytes;
         let mut out = Vec::with_capacity(batch.num_rows());
@@ -382,6 +389,7 @@ impl Extractor {
                 url: get(&url, i),
                 published: get(&published, i),
                 title: get(&title, i),
+                province: get(&province, i),
                 source: get(&outlet, i),
             })
             .map_err(|e| usage(format!("row {line} cannot be encoded as JSON: {e}")))?;

@@ -122,6 +122,9 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
     if let Some(f) = &meta.date_flag {
         warnings.push(format!("event date {f}"));
     }
+    if let Some(g) = raw.given.province.as_deref().filter(|g| provinces.resolve(g).is_none()) {
+        warnings.push(format!("stated province `{g}` is no province of the reference: ignored"));
+    }
     if meta.province.is_none() {
         warnings.push("no province recognised".into());
     }
@@ -423,7 +426,10 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
             .or_else(|| provinces.by_host(h))
     });
     let slug = meta.url.as_deref().map(url_words);
-    meta.province = province(
+    // rule `province.given` (see `Provinces::resolve`): the caller knows best; a stated
+    // province that resolves to none is ignored with a warning (in `clean`)
+    let given_province = raw.given.province.as_deref().and_then(|g| provinces.resolve(g));
+    meta.province = given_province.or_else(|| province(
         &meta.title,
         raw.given.outlet.as_deref(),
         outlet_province,
@@ -431,7 +437,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
         &lowered,
         rules,
         provinces,
-    );
+    ));
     // a month in the address (`/202401/`) dates the page for its period, not as its publication
     let reference_date = meta
         .published
@@ -1109,6 +1115,36 @@ mod metadata_tests {
             warnings: Vec::new(),
         };
         clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
+    }
+
+    #[test]
+    fn a_stated_province_decides_and_an_unknown_one_is_ignored_with_a_warning() {
+        // rule province.given (invented text)
+        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let doc = |given: Option<&str>| {
+            let raw = RawDoc {
+                doc: "t".into(),
+                source: "t".into(),
+                line: None,
+                format: crate::records::Format::Jsonl,
+                encoding: "utf-8".into(),
+                content_hash: String::new(),
+                text: "Sở TT&TT Nghệ An tổng kết năm 2020\n\nToàn tỉnh có 120 trạm BTS mới.".into(),
+                given: crate::records::GivenMeta {
+                    province: given.map(String::from),
+                    ..Default::default()
+                },
+                warnings: Vec::new(),
+            };
+            clean(raw, &r.clean, &r.provinces, &r.outlets).0
+        };
+        let name = |d: &CleanDoc| d.meta.province.as_ref().map(|p| p.name.clone());
+        assert_eq!(name(&doc(None)).as_deref(), Some("Nghệ An"));
+        assert_eq!(name(&doc(Some("Hà Tĩnh"))).as_deref(), Some("Hà Tĩnh"));
+        assert_eq!(name(&doc(Some("42"))).as_deref(), Some("Hà Tĩnh"));
+        let unknown = doc(Some("Atlantis"));
+        assert_eq!(name(&unknown).as_deref(), Some("Nghệ An"));
+        assert!(unknown.warnings.iter().any(|w| w.contains("`Atlantis`")), "{:?}", unknown.warnings);
     }
 
     #[test]

@@ -360,6 +360,7 @@ struct JsonDoc {
     published: Option<String>,
     source: Option<String>,
     title: Option<String>,
+    province: Option<String>,
 }
 
 fn fail(input: &RawInput, kind: RejectKind, reason: String) -> Reject {
@@ -434,6 +435,7 @@ pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
             given.title = j.title.or(given.title);
             given.outlet = j.source.map(|s| s.trim().to_lowercase()).or(given.outlet);
             given.published = j.published.as_deref().and_then(parse_iso_date).or(given.published);
+            given.province = j.province.filter(|p| !p.trim().is_empty());
             let mut warnings = Vec::new();
             if let Err((k, r)) = check_language(&body, &mut warnings) {
                 let mut rej = fail(&input, k, r);

@@ -73,6 +73,9 @@ pub struct GivenMeta {
     pub url: Option<String>,
     pub published: Option<NaiveDate>,
     pub outlet: Option<String>,
+    /// The province the caller states (JSONL `province`, Python `province=`): a code, name or
+    /// alias; when it resolves, it decides the document's province (rule `province.given`).
+    pub province: Option<String>,
 }
 
 /// Why an input could not be processed.

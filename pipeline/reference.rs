@@ -204,6 +204,31 @@ impl Provinces {
         out
     }
 
+    /// Rule `province.given`: the province a caller states for a document (the JSONL `province`
+    /// field, the Python `province=` column), read as a GSO code (`01`, `1`), a name or any alias
+    /// (`TP.HCM`, `Ha Noi`, `hochiminh`), or the country (`Việt Nam`, `VN`, `national`). Anything
+    /// else is None: the caller warns and the text decides. Example: `tp hcm` → TP Hồ Chí Minh.
+    pub fn resolve(&self, given: &str) -> Option<ProvinceRef> {
+        let g = given.trim();
+        if g.is_empty() {
+            return None;
+        }
+        let c = compact_name(g);
+        if ["vietnam", "vn", "national", "toanquoc", "canuoc"].contains(&c.as_str()) {
+            return Some(ProvinceRef {
+                name: NATIONAL.into(),
+                code: String::new(),
+            });
+        }
+        if g.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u32 = g.parse().ok()?;
+            return self.rows.iter().position(|p| p.code.parse::<u32>() == Ok(n)).map(|i| self.reference(i));
+        }
+        let hay = crate::text::match_form(g);
+        let whole = self.find_all(&hay).into_iter().find(|h| h.start == 0 && h.end == hay.len()).map(|h| *h.tag);
+        whole.or_else(|| self.compact.get(&c).copied()).map(|i| self.reference(i))
+    }
+
     pub fn by_name(&self, name: &str) -> Option<&Province> {
         self.rows.iter().find(|p| p.name == name)
     }
@@ -251,6 +276,28 @@ mod tests {
             let hits = p.find_all(&hay);
             assert_eq!(hits.len(), 1, "{text}");
             assert_eq!(p.rows[*hits[0].tag].name, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_stated_province_resolves_by_code_name_alias_or_country() {
+        let p = provinces();
+        let name = |g: &str| p.resolve(g).map(|r| r.name);
+        for (given, want) in [
+            ("01", Some("Hà Nội")),
+            ("1", Some("Hà Nội")),
+            ("Thanh Hoá", Some("Thanh Hóa")),
+            ("tp hcm", Some("TP Hồ Chí Minh")),
+            ("Ha Noi", Some("Hà Nội")),
+            ("thainguyen", Some("Thái Nguyên")),
+            ("Việt Nam", Some(NATIONAL)),
+            ("VN", Some(NATIONAL)),
+            ("Hà Nội và Hải Phòng", None),
+            ("Atlantis", None),
+            ("999", None),
+            ("  ", None),
+        ] {
+            assert_eq!(name(given).as_deref(), want, "{given}");
         }
     }
 

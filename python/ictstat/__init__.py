@@ -118,6 +118,7 @@ def extract(
     published: str | None = None,
     title: str | None = None,
     outlet: str | None = None,
+    province: str | None = None,
     source_column: str | None = None,
     source: str = "arrow",
     tables: str | Sequence[str] = "facts",
@@ -133,9 +134,15 @@ def extract(
     DataFrame, anything with ``__arrow_c_stream__``), a pandas DataFrame, a dict of columns or a
     list of dicts. The keyword arguments name its columns; only ``id`` and ``text`` (or
     ``html``) are needed. A string row is read as the ``ictstat`` command reads a JSONL line
-    ``{"id", "text", "html", "url", "published", "title", "source": outlet}``; a binary row
+    ``{"id", "text", "html", "url", "published", "title", "source": outlet, "province"}``; a binary row
     (bytes) as it reads a ``.txt`` file (or an ``.html`` file, from ``html``): the same
     decoding, cleaning and rules, hence the same rows.
+
+    ``province`` names a column stating the province each row is about, when the caller knows
+    it (a crawl of one provincial site): a GSO code, a name or an alias (``"TP.HCM"``, ``"01"``,
+    ``"Việt Nam"``); it decides the document's province. A value that is no province is
+    ignored, with a warning in ``documents.warnings``. (``provinces`` is the path of another
+    reference table, not a column.)
 
     ``tables`` is one table name (the result is a Table) or several (the result is a dict of
     name -> Table) among ``documents``, ``mentions``, ``facts`` and ``rejects``. Bad rows
@@ -155,6 +162,7 @@ def extract(
         published=published,
         title=title,
         outlet=outlet,
+        province=province,
         source_column=source_column,
         tables=names,
         threads=threads,

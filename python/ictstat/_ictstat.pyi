@@ -19,6 +19,7 @@ class Extractor:
         published: str | None = None,
         title: str | None = None,
         outlet: str | None = None,
+        province: str | None = None,
         source_column: str | None = None,
         tables: Sequence[str] = ("facts",),
         threads: int = 1,

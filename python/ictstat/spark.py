@@ -47,6 +47,7 @@ def extract(
     published_col: str | None = None,
     title_col: str | None = None,
     outlet_col: str | None = None,
+    province_col: str | None = None,
     source: str = "spark",
     max_doc_bytes: int = 32 << 20,
 ) -> Any:
@@ -54,7 +55,7 @@ def extract(
     documents in ``df``, as a Spark DataFrame with the table's published schema."""
     if table not in DOCUMENT_TABLES:
         raise ValueError(f"table must be one of {DOCUMENT_TABLES}, not {table!r}")
-    wanted = [c for c in (id_col, text_col, html_col, url_col, published_col, title_col, outlet_col) if c]
+    wanted = [c for c in (id_col, text_col, html_col, url_col, published_col, title_col, outlet_col, province_col) if c]
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise ValueError(f"columns {missing} are not in the DataFrame (columns: {df.columns})")
@@ -66,6 +67,7 @@ def extract(
         published=published_col,
         title=title_col,
         outlet=outlet_col,
+        province=province_col,
         tables=[table],
         threads=1,
         max_doc_bytes=max_doc_bytes,

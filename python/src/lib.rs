@@ -48,7 +48,7 @@ struct Extractor {
 impl Extractor {
     #[new]
     #[pyo3(signature = (*, id="id", text=Some("text"), html=None, url=None, published=None, title=None,
-        outlet=None, source_column=None, tables=vec!["facts".to_string()], threads=1,
+        outlet=None, province=None, source_column=None, tables=vec!["facts".to_string()], threads=1,
         max_doc_bytes=32 << 20, source="arrow", schemas=None, provinces=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -59,6 +59,7 @@ impl Extractor {
         published: Option<&str>,
         title: Option<&str>,
         outlet: Option<&str>,
+        province: Option<&str>,
         source_column: Option<&str>,
         tables: Vec<String>,
         threads: usize,
@@ -77,6 +78,7 @@ impl Extractor {
                 published: s(published),
                 title: s(title),
                 outlet: s(outlet),
+                province: s(province),
                 source: s(source_column),
             },
             tables,

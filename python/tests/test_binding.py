@@ -143,6 +143,34 @@ def test_bad_rows_are_rejects_as_the_cli_writes_them(ictstat_bin, tmp_path):
     assert rej["facts"].num_rows == 0
 
 
+def test_a_stated_province_decides_as_the_jsonl_province_field_does(ictstat_bin, tmp_path):
+    # an invented report that names Nghệ An; the caller states Hà Tĩnh, by name and by code
+    text = ("Sở TT&TT Nghệ An tổng kết công tác thông tin và truyền thông năm 2020\n\nNăm 2020, toàn tỉnh "
+            "có 1.250 trạm BTS; tổng số thuê bao di động đạt 2,5 triệu thuê bao, doanh thu bưu chính, "
+            "viễn thông đạt 1.900 tỷ đồng.")
+    rows = [
+        {"id": "named", "text": text, "province": "Hà Tĩnh"},
+        {"id": "coded", "text": text, "province": "42"},
+        {"id": "unknown", "text": text, "province": "Atlantis"},
+        {"id": "none", "text": text},
+    ]
+    import json
+
+    path = tmp_path / "stated.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    cli(ictstat_bin, "run", str(path), "--out", str(tmp_path / "out"), "--quiet")
+    want = read_tables(tmp_path / "out")
+    table = pa.table({k: [r.get(k) for r in rows] for k in ("id", "text", "province")})
+    got = ictstat.extract(table, province="province", source=str(path), tables=PER_DOCUMENT)
+    for t in ("documents", "facts"):
+        assert_same(got[t], want[t], f"stated province: {t}")
+    docs = {r["doc"]: r for r in got["documents"].to_pylist()}
+    assert [docs[i]["province"] for i in ("named", "coded", "unknown", "none")] == [
+        "Hà Tĩnh", "Hà Tĩnh", "Nghệ An", "Nghệ An"]
+    assert "`Atlantis` is no province" in docs["unknown"]["warnings"]
+    assert set(got["facts"].column("province").to_pylist()) == {"Hà Tĩnh", "Nghệ An"}
+
+
 def test_caller_mistakes_are_exceptions():
     with pytest.raises(ValueError, match="body"):
         ictstat.extract(pa.table({"id": ["a"], "text": ["x"]}), text="body")

@@ -1,0 +1,114 @@
+"""Record what a build of ictstat makes of every bundled input, to compare two builds.
+
+Usage:
+    python3 scripts/snapshot.py OUT_DIR [--bin target/release/ictstat] [--synth N]
+    diff -r OUT_A OUT_B        (or: python3 scripts/snapshot.py --compare OUT_A OUT_B)
+
+For each input set (the seeds, every held-out set, every cached real batch, a synthetic corpus
+of N documents, and any `--extra NAME=PATH`; the sentence cases are the unit tests') it runs `ictstat run` and writes each output table as sorted CSV, run ids and timings
+dropped, so that two snapshots differ exactly where the facts, mentions or aggregates differ.
+The safety net of a rewrite (issue 12): a change that should not alter results must leave the
+snapshot byte-for-byte equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ["facts", "mentions", "documents", "rejects", "province_metrics", "anomalies"]
+DROP = {"run_id", "ingested_at", "duration_ms"}
+
+
+def inputs(synth: int, work: Path, binary: str, extras: list[str]) -> list[tuple[str, Path]]:
+    sets = [("seeds", ROOT / "data/raw")]
+    for d in sorted(ROOT.glob("data/holdout*")):
+        sets.append((d.name, d / "raw"))
+    for c in sorted(ROOT.glob("data/real/cache/batch*.jsonl")):
+        sets.append((f"real-{c.stem}", c))
+    if synth:
+        subprocess.run([binary, "synth", str(work / "synth"), "--docs", str(synth), "--seed", "7"], check=True,
+                       capture_output=True)
+        sets.append(("synth", work / "synth/corpus"))
+    for extra in extras:
+        name, _, path = extra.partition("=")
+        sets.append((name, Path(path)))
+    return sets
+
+
+def dump(table: Path, out: Path) -> None:
+    t = pq.read_table(table)
+    keep = [c for c in t.column_names if c not in DROP]
+    rows = [tuple("" if v is None else repr(v) for v in r.values()) for r in t.select(keep).to_pylist()]
+    rows.sort()
+    with out.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(keep)
+        w.writerows(rows)
+
+
+def snapshot(out: Path, binary: str, synth: int, extras: list[str]) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="ictstat-snap-") as tmp:
+        work = Path(tmp)
+        for name, src in inputs(synth, work, binary, extras):
+            run_out = work / f"out-{name}"
+            r = subprocess.run([binary, "run", str(src), "--out", str(run_out), "--quiet"], capture_output=True)
+            if r.returncode not in (0, 1):
+                sys.exit(f"{name}: ictstat run exited {r.returncode}: {r.stderr.decode()[-400:]}")
+            for t in TABLES:
+                p = run_out / f"{t}.parquet"
+                if p.exists():
+                    dump(p, out / f"{name}.{t}.csv")
+            print(f"{name}: done")
+
+
+def compare(a: Path, b: Path) -> int:
+    diffs = 0
+    for fa in sorted(a.glob("*.csv")):
+        fb = b / fa.name
+        if not fb.exists():
+            print(f"only in {a}: {fa.name}")
+            diffs += 1
+            continue
+        la, lb = fa.read_text().splitlines(), fb.read_text().splitlines()
+        if la != lb:
+            sa, sb = set(la), set(lb)
+            print(f"{fa.name}: {len(sa - sb)} rows only in {a.name}, {len(sb - sa)} only in {b.name}")
+            diffs += 1
+    for fb in sorted(b.glob("*.csv")):
+        if not (a / fb.name).exists():
+            print(f"only in {b}: {fb.name}")
+            diffs += 1
+    print("identical" if diffs == 0 else f"{diffs} tables differ")
+    return 1 if diffs else 0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--bin", default=str(ROOT / "target/release/ictstat"))
+    ap.add_argument("--synth", type=int, default=3000)
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=PATH",
+                    help="another input to run (e.g. a corpus of ../shared/bench/make_corpus.py)")
+    ap.add_argument("--compare", nargs=2, metavar=("A", "B"))
+    a = ap.parse_args()
+    if a.compare:
+        sys.exit(compare(Path(a.compare[0]), Path(a.compare[1])))
+    if not a.out:
+        ap.error("OUT_DIR or --compare A B")
+    snapshot(Path(a.out), a.bin, a.synth, a.extra)
+
+
+if __name__ == "__main__":
+    main()
