@@ -429,15 +429,17 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
     // rule `province.given` (see `Provinces::resolve`): the caller knows best; a stated
     // province that resolves to none is ignored with a warning (in `clean`)
     let given_province = raw.given.province.as_deref().and_then(|g| provinces.resolve(g));
-    meta.province = given_province.or_else(|| province(
-        &meta.title,
-        raw.given.outlet.as_deref(),
-        outlet_province,
-        slug.clone(),
-        &lowered,
-        rules,
-        provinces,
-    ));
+    meta.province = given_province.or_else(|| {
+        province(
+            &meta.title,
+            raw.given.outlet.as_deref(),
+            outlet_province,
+            slug.clone(),
+            &lowered,
+            rules,
+            provinces,
+        )
+    });
     // a month in the address (`/202401/`) dates the page for its period, not as its publication
     let reference_date = meta
         .published

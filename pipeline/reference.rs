@@ -222,10 +222,18 @@ impl Provinces {
         }
         if g.bytes().all(|b| b.is_ascii_digit()) {
             let n: u32 = g.parse().ok()?;
-            return self.rows.iter().position(|p| p.code.parse::<u32>() == Ok(n)).map(|i| self.reference(i));
+            return self
+                .rows
+                .iter()
+                .position(|p| p.code.parse::<u32>() == Ok(n))
+                .map(|i| self.reference(i));
         }
         let hay = crate::text::match_form(g);
-        let whole = self.find_all(&hay).into_iter().find(|h| h.start == 0 && h.end == hay.len()).map(|h| *h.tag);
+        let whole = self
+            .find_all(&hay)
+            .into_iter()
+            .find(|h| h.start == 0 && h.end == hay.len())
+            .map(|h| *h.tag);
         whole.or_else(|| self.compact.get(&c).copied()).map(|i| self.reference(i))
     }
 
