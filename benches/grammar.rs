@@ -33,6 +33,17 @@ fn grammar(c: &mut Criterion) {
     c.bench_function("explain (one sentence, classify)", |b| {
         b.iter(|| black_box(extract::explain(black_box(SENTENCE), None, Period::parse("2018"), &res)))
     });
+    // the phrase scans every document pays: features and provinces over a whole seed
+    let seed = ictstat::text::match_form(&std::fs::read_to_string("data/raw/004_c3d1031f18d21800.txt").expect("seed"));
+    c.bench_function(&format!("features.find_all ({} bytes)", seed.len()), |b| {
+        b.iter(|| black_box(res.lexicon.features.find_all(black_box(&seed)).len()))
+    });
+    c.bench_function(&format!("provinces.find_all ({} bytes)", seed.len()), |b| {
+        b.iter(|| black_box(res.provinces.find_all(black_box(&seed)).len()))
+    });
+    c.bench_function("match_form (seed)", |b| {
+        b.iter(|| black_box(ictstat::text::match_form(black_box(&seed))))
+    });
     let text = std::fs::read_to_string("data/raw/004_c3d1031f18d21800.txt").expect("seed");
     c.bench_function("document: clean + extract + normalize (seed 004)", |b| {
         b.iter(|| {

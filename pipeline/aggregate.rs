@@ -127,7 +127,7 @@ fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
 pub struct Accumulator {
     /// Documents folded so far (a counter: names live in the groups that need them).
     docs: u64,
-    groups: HashMap<GroupKey, Group>,
+    groups: rustc_hash::FxHashMap<GroupKey, Group>,
     anomalies: Vec<Anomaly>,
 }
 

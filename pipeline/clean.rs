@@ -72,7 +72,7 @@ pub struct CleanReport {
 /// Clean one document.
 pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> (CleanDoc, CleanReport) {
     let mut report = CleanReport::default();
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut paragraphs: Vec<String> = Vec::new();
     for line in raw.text.lines() {
         let line = squash_ws(line);

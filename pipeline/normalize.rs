@@ -7,8 +7,6 @@
 //! the document's own density cannot allow, or a value above the metric's plausible maximum),
 //! `words_mismatch` (digits and words disagree). Flagged figures are kept, never "fixed".
 
-use std::collections::HashSet;
-
 use crate::catalog::Catalog;
 use crate::records::{CleanDoc, Fact, Flag, Mention, MentionKind, UnitKind};
 use crate::reference::Provinces;
@@ -37,7 +35,7 @@ pub fn normalize(
 ) -> (Vec<Fact>, NormalizeReport) {
     let mut report = NormalizeReport::default();
     let mut facts: Vec<Fact> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for m in mentions.iter().filter(|m| m.kind == MentionKind::Metric) {
         let (Some(claim), Some(value)) = (&m.claim, m.value) else {
             continue;

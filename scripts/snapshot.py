@@ -35,9 +35,12 @@ def inputs(synth: int, work: Path, binary: str, extras: list[str]) -> list[tuple
     for c in sorted(ROOT.glob("data/real/cache/batch*.jsonl")):
         sets.append((f"real-{c.stem}", c))
     if synth:
-        subprocess.run([binary, "synth", str(work / "synth"), "--docs", str(synth), "--seed", "7"], check=True,
-                       capture_output=True)
-        sets.append(("synth", work / "synth/corpus"))
+        # a fixed place: the input's path is in the rows (documents.source)
+        corpus = Path(tempfile.gettempdir()) / f"ictstat-snapshot-synth-{synth}"
+        if not (corpus / "corpus").is_dir():
+            subprocess.run([binary, "synth", str(corpus), "--docs", str(synth), "--seed", "7"], check=True,
+                           capture_output=True)
+        sets.append(("synth", corpus / "corpus"))
     for extra in extras:
         name, _, path = extra.partition("=")
         sets.append((name, Path(path)))

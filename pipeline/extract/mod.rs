@@ -199,8 +199,8 @@ fn paragraph_spans(doc: &CleanDoc) -> Vec<(usize, usize)> {
 /// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
 #[derive(Debug, Default)]
 pub struct Memo {
-    pub unit_features: std::collections::HashMap<String, u128>,
-    pub ict_paragraph: std::collections::HashMap<(usize, usize), bool>,
+    pub unit_features: rustc_hash::FxHashMap<String, u128>,
+    pub ict_paragraph: rustc_hash::FxHashMap<(usize, usize), bool>,
 }
 
 /// What the document as a whole is about, which bounds what its figures can be.
