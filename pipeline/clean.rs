@@ -175,6 +175,21 @@ pub fn doc_from_text(
 }
 
 /// Sentence spans (byte offsets) of one paragraph.
+/// Rule `sentence.glued_stop`: scraped pages lose the space after a full stop (`bằng 118% năm
+/// 2013.Hiện tại, tổng số ...`, `đạt 1 triệu thuê bao.MobiFone cũng ...`): a stop between a
+/// lower-case letter, a digit or a closing bracket or quote and a capitalised word (a capital, then a lower-case letter) ends
+/// the sentence. `TP.Hồ Chí Minh` (a capital before the stop), `2.003.300` and `mic.gov.vn` (no
+/// capital after) do not; abbreviations are checked by the caller as for any stop.
+fn glued_stop(chars: &[(usize, char)], k: usize) -> bool {
+    let before = k.checked_sub(1).map(|j| chars[j].1);
+    let next = chars.get(k + 1).map(|c| c.1);
+    let second = chars.get(k + 2).map(|c| c.1);
+    chars[k].1 == '.'
+        && before.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit() || matches!(b, ')' | '"' | '”'))
+        && next.is_some_and(char::is_uppercase)
+        && second.is_some_and(char::is_lowercase)
+}
+
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -185,7 +200,7 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
         }
         // the next non-space char must start a new sentence, after at least one space
         let Some(&(_, next)) = chars.get(k + 1) else { continue };
-        if !next.is_whitespace() {
+        if !next.is_whitespace() && !glued_stop(&chars, k) {
             continue;
         }
         let Some(&(_, after)) = chars[k + 1..].iter().find(|(_, ch)| !ch.is_whitespace()) else {
@@ -966,6 +981,23 @@ mod tests {
                 "TP. Thanh Hóa có 20 trạm.",
                 "PGS. TS. Nguyễn Văn A phát biểu.",
                 "Hết"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stop_glued_to_the_next_sentence_still_ends_it() {
+        // rule sentence.glued_stop (invented text)
+        let p = "Doanh thu tăng 6% so với năm 2013.Hiện tại, mạng có 30 triệu thuê bao.Công ty cũng lắp 45 trạm (2G: 20 trạm).Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.";
+        let spans = split_sentences(p, &abbr());
+        let got: Vec<&str> = spans.iter().map(|&(s, e)| &p[s..e]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Doanh thu tăng 6% so với năm 2013.",
+                "Hiện tại, mạng có 30 triệu thuê bao.",
+                "Công ty cũng lắp 45 trạm (2G: 20 trạm).",
+                "Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt."
             ]
         );
     }

@@ -16,6 +16,9 @@ use crate::{Error, Result};
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     schema_version: String,
+    /// Slots whose rivals in one clause are decided by the one nearest before the figure.
+    #[serde(default)]
+    nearest_slots: Vec<String>,
     document: DocumentDef,
     features: BTreeMap<String, FeatureDef>,
     status: StatusDef,
@@ -24,6 +27,17 @@ struct LexiconFile {
     comparison: ComparisonDef,
     scale: BTreeMap<String, f64>,
     words: WordsDef,
+    part: PartDef,
+}
+
+#[derive(Debug, Deserialize)]
+struct PartDef {
+    area_subgroups: Vec<String>,
+    area_locatives: Vec<String>,
+    area_inclusive: Vec<String>,
+    negations: Vec<String>,
+    negation_window_words: usize,
+    composition_after: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +179,8 @@ pub struct Lexicon {
     /// Bit masks (bit = feature id), computed once: the members of each slot, the features of
     /// paragraph reach, and the unit nouns (`u_*`).
     pub slot_masks: Vec<u128>,
+    /// The members of each slot named in `nearest_slots` (rule `slot.nearest`).
+    pub nearest_slot_masks: Vec<u128>,
     pub paragraph_mask: u128,
     pub unit_mask: u128,
     pub difference: PhraseSet<()>,
@@ -189,6 +205,19 @@ pub struct Lexicon {
     pub per100_nouns: PhraseSet<()>,
     pub per100_denominators: PhraseSet<()>,
     pub per100_max_gap_words: usize,
+    /// The cues of the part rules (`[part]`, see `extract::part`).
+    pub part: PartCues,
+}
+
+/// Cue words of the part rules, in match form.
+#[derive(Debug, Clone)]
+pub struct PartCues {
+    pub area_subgroups: PhraseSet<()>,
+    pub area_locatives: Vec<String>,
+    pub area_inclusive: Vec<String>,
+    pub negations: Vec<String>,
+    pub negation_window_words: usize,
+    pub composition_after: Vec<String>,
 }
 
 fn tagged<T: Clone + 'static>(phrases: &[String], tag: T) -> impl Iterator<Item = (String, T)> + '_ {
@@ -251,6 +280,20 @@ impl Lexicon {
                 *slots.entry(s.as_str()).or_default() |= bit(f);
             }
         }
+        // checked at load: a slot named in `nearest_slots` that no feature fills is a typo
+        let mut nearest_slot_masks = Vec::new();
+        for name in &lex.nearest_slots {
+            match slots.get(name.as_str()) {
+                Some(&m) => nearest_slot_masks.push(m),
+                None => {
+                    return Err(Error::config(
+                        "lexicon",
+                        origin,
+                        format!("nearest_slots names slot `{name}`, which no feature has"),
+                    ));
+                }
+            }
+        }
         let slot_masks = slots.into_values().collect();
         let paragraph_mask = (0..feature_names.len())
             .filter(|&f| feature_reach[f] == Reach::Paragraph)
@@ -260,8 +303,20 @@ impl Lexicon {
             .fold(0, |m, f| m | bit(f));
         Ok(Lexicon {
             slot_masks,
+            nearest_slot_masks,
             paragraph_mask,
             unit_mask,
+            part: {
+                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
+                PartCues {
+                    area_subgroups: PhraseSet::new(tagged(&lex.part.area_subgroups, ())),
+                    area_locatives: words(&lex.part.area_locatives),
+                    area_inclusive: words(&lex.part.area_inclusive),
+                    negations: words(&lex.part.negations),
+                    negation_window_words: lex.part.negation_window_words,
+                    composition_after: words(&lex.part.composition_after),
+                }
+            },
             version: lex.schema_version,
             units_version: units.schema_version,
             feature_names,

@@ -153,8 +153,12 @@ fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: 
         .map(|h| (h.0, &hay[h.0..h.1]));
     let Some((at, first)) = names.next() else { return false };
     let one = names.all(|(_, n)| n == first);
-    let opening = hay[s.start..at].split_whitespace().count() <= 2 && at < first_figure;
-    one && opening
+    let opening = hay[s.start..at].split_whitespace().count() <= 2;
+    // rule `company.owner`: `tổng số thuê bao trên mạng của VNPT là 30,5 triệu`, `thuê bao hoạt
+    // động trên mạng MobiFone đạt 40,2 triệu`, `doanh thu của VNPT`: the company owns the figure
+    let before = hay[s.start..at].trim_end();
+    let owner = before.ends_with(" của") || before.ends_with(" mạng") || before == "mạng";
+    one && (opening || owner) && at < first_figure
 }
 
 /// Text in parentheses that qualifies, rather than breaks down, what comes before it: no digits
@@ -540,7 +544,29 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 });
                 FeatSet(bits)
             };
-            let l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
+            let mut l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
+            // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
+            // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
+            // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
+            // phrase they combine (`xử lý vi phạm hành chính với số tiền nộp ngân sách là 31
+            // triệu`: a fine paid into the budget)
+            for &members in &lex.nearest_slot_masks {
+                let members = FeatSet(members);
+                let rivals: Vec<&(usize, usize, usize)> = ctx
+                    .features
+                    .hits_in(left_start[i], qs[i].start)
+                    .filter(|h| members.has(h.2))
+                    .collect();
+                if l0.mask(members).0.count_ones() >= 2
+                    && let Some(&&(last_start, _, f)) = rivals.last()
+                    && let Some(cut) = hay[left_start[i]..last_start].rfind([',', ';']).map(|k| left_start[i] + k)
+                    && rivals.iter().all(|h| h.2 == f || h.1 <= cut)
+                {
+                    let mut only = FeatSet::default();
+                    only.add(f);
+                    l0 = l0.mask(FeatSet(!members.0)).union(only);
+                }
+            }
             let l1 = match context[i] {
                 Some(j) => ctx.features.set(left_start[j], right_end[j].max(qs[j].end)).mask(no_units),
                 None => FeatSet::default(),
@@ -614,6 +640,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             malformed: q.malformed,
             claim: None,
         };
+        if company_subject {
+            let mut m = base.clone();
+            m.kind = MentionKind::Company;
+            m.reason = "figure of the one company the sentence is about, not of the province (its growth rates too)".into();
+            out.push(m);
+            continue;
+        }
         // a comparison belongs to the figure before it
         if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.reference) {
             let mut m = base.clone();
@@ -737,10 +770,12 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
-        if company_subject {
+        // a share of a subgroup, of a whole's composition, or a level not reached (`part`)
+        if q.unit_kind == UnitKind::Percent
+            && let Some(reason) = super::part::judge(&lex.part, hay, left_start[i], right_end[i], q.start, q.end)
+        {
             let mut m = base.clone();
-            m.kind = MentionKind::Company;
-            m.reason = "figure of the one company the sentence is about, not of the province".into();
+            m.reason = reason.into();
             out.push(m);
             continue;
         }

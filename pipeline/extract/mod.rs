@@ -16,6 +16,7 @@ pub mod classify;
 mod continuation;
 mod inline_table;
 pub mod number;
+mod part;
 mod rank;
 mod table;
 pub mod traps;
