@@ -461,7 +461,7 @@ fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: 
         .or(meta.event_date)
         .or(stamp_month)
         .or_else(|| meta.url.as_deref().and_then(url_month));
-    meta.period = period(&meta.title, &lowered, reference_date, &years);
+    meta.period = period(&meta.title, &lowered, reference_date, &years, slug.as_deref());
     if meta.period.is_none() {
         meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
     }
@@ -550,6 +550,24 @@ fn slug_year(words: &str) -> Option<i32> {
         ([i], _) | ([], [i]) => tokens[*i].parse().ok(),
         _ => None,
     }
+}
+
+/// The months of the year so far a URL's words name (see rule `period.url_months`): `den het
+/// thang 5` (đến hết tháng 5), `tinh den thang 9 nam 2022`, `9 thang dau nam 2022`, `6 thang`.
+/// The year is the one the words give, else `default_year`.
+fn slug_months(words: &str, default_year: Option<i32>) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &RE,
+        r"(?-u:\b)(?:(?:den het|den cuoi|tinh den|tinh den het|den) thang ([0-9]{1,2})|([0-9]{1,2}) thang(?: dau nam| nam)?)(?: (?:nam )?((?:19|20)[0-9]{2}))?(?-u:\b)",
+    );
+    let c = r.captures(words)?;
+    let m: u8 = c.get(1).or(c.get(2))?.as_str().parse().ok()?;
+    let y = match c.get(3) {
+        Some(y) => y.as_str().parse().ok()?,
+        None => default_year?,
+    };
+    Period::first_months(y, m).filter(|p| p.part != PeriodPart::Year)
 }
 
 /// Rule `date.url`: a publication date written in a URL path (`/2015/06/22/`, `-20200707095743`),
@@ -767,7 +785,13 @@ fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32>
 
 /// The report period: what the figures describe, which is not the publication year.
 /// `lowered`: the paragraphs in match form.
-fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDate>, years: &BTreeMap<i32, usize>) -> Option<Period> {
+fn period(
+    title: &Option<String>,
+    lowered: &[String],
+    reference: Option<NaiveDate>,
+    years: &BTreeMap<i32, usize>,
+    slug: Option<&str>,
+) -> Option<Period> {
     let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
     let lead: Vec<String> = title.iter().map(|t| match_form(t)).chain(lowered.iter().take(6).cloned()).collect();
     let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
@@ -908,6 +932,12 @@ fn period(title: &Option<String>, lowered: &[String], reference: Option<NaiveDat
                 *scores.entry(p).or_insert(0.0) += 3.5;
             }
         }
+    }
+    // rule `period.url_months`: the address spells the headline without marks
+    // (`/doanh-thu-dich-vu-vien-thong-den-het-thang-5-dat-...`, `/9-thang-dau-nam-2022-...`): the
+    // months of the year so far it names weigh as the same words in the text would
+    if let Some(p) = slug.and_then(|s| slug_months(s, default_year)) {
+        *scores.entry(p).or_insert(0.0) += 3.5;
     }
     // the publication date suggests the year reported: the same year from March on, the year
     // before in January and February (year-end conferences)
@@ -1072,6 +1102,18 @@ mod metadata_tests {
             Some(2010)
         );
         assert_eq!(slug_year(&url_words("https://x.vn/giai-doan-2016-2020-12345.html")), None);
+        // rule period.url_months
+        let months = |u: &str| slug_months(&url_words(u), Some(2020)).map(|p| p.to_string());
+        assert_eq!(
+            months("https://x.vn/doanh-thu-vien-thong-den-het-thang-5-dat-52-nghin-ty-2020070709.html").as_deref(),
+            Some("2020-5M")
+        );
+        assert_eq!(
+            months("https://x.vn/9-thang-dau-nam-2022-thue-bao-tang.html").as_deref(),
+            Some("2022-9M")
+        );
+        assert_eq!(months("https://x.vn/quy-1-nam-2021-doanh-thu.html"), None);
+        assert_eq!(months("https://x.vn/12-thang-qua-ket-qua.html"), None);
         assert_eq!(
             slug_year(&url_words("https://x.vn/mic_2020/Pages/Tinh-Dak-Nong-nam-2010-ket-qua.html")),
             Some(2010)
