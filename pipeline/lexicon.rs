@@ -63,7 +63,6 @@ struct DocumentDef {
 struct StatusDef {
     estimate: Vec<String>,
     target: Vec<String>,
-    target_year_prefixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,7 +75,6 @@ struct BasisDef {
 
 #[derive(Debug, Deserialize)]
 struct BoundDef {
-    max_gap_words: usize,
     approx: Vec<String>,
     lower: Vec<String>,
     upper: Vec<String>,
@@ -194,10 +192,8 @@ pub struct Lexicon {
     pub per100_prefixes: PhraseSet<()>,
     pub features: PhraseSet<usize>,
     pub status: PhraseSet<StatusCue>,
-    pub target_year_prefixes: PhraseSet<()>,
     pub basis: PhraseSet<BasisCue>,
     pub bound: PhraseSet<Bound>,
-    pub bound_max_gap_words: usize,
     pub compare: PhraseSet<CompareCue>,
     pub scale: PhraseSet<f64>,
     pub num_words: PhraseSet<NumWord>,
@@ -219,6 +215,33 @@ pub struct PartCues {
     pub negation_window_words: usize,
     pub composition_after: Vec<String>,
 }
+
+/// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
+/// names it reads. Checked when the lexicon loads: a renamed or deleted feature is an error
+/// that names it, not a rule that silently stops firing. A unit test keeps this list complete
+/// (every `feature("…")` and `f("…")` literal under `pipeline/` is in it).
+pub(crate) const CODE_FEATURES: &[&str] = &[
+    "bts",
+    "budget",
+    "company",
+    "converted",
+    "fine",
+    "ict_sector",
+    "investment",
+    "it",
+    "national",
+    "postal",
+    "provincial",
+    "radio",
+    "revenue",
+    "subscriber",
+    "telecom",
+    "tv",
+];
+pub(crate) const CODE_SLOTS: &[&str] = &["family", "money", "domain"];
+
+/// The revenue domains the catalog counts (rule `revenue.growth_domain`).
+pub(crate) const ICT_DOMAINS: &[&str] = &["telecom", "postal", "it", "ict_sector"];
 
 fn tagged<T: Clone + 'static>(phrases: &[String], tag: T) -> impl Iterator<Item = (String, T)> + '_ {
     phrases.iter().map(move |p| (p.clone(), tag.clone()))
@@ -272,12 +295,31 @@ impl Lexicon {
                 .map(|(k, v)| (k.clone(), NumWord::Scale(*v))),
         );
 
-        let feature_ids = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        let feature_ids: std::collections::HashMap<String, usize> = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         let bit = |f: usize| if f < 128 { 1u128 << f } else { 0 };
         let mut slots: std::collections::BTreeMap<&str, u128> = std::collections::BTreeMap::new();
         for (f, s) in feature_slot.iter().enumerate() {
             if let Some(s) = s {
                 *slots.entry(s.as_str()).or_default() |= bit(f);
+            }
+        }
+        // checked at load: every feature and slot the code asks for by name exists
+        for name in CODE_FEATURES {
+            if !feature_ids.contains_key(*name) {
+                return Err(Error::config(
+                    "lexicon",
+                    origin.join("lexicon.toml"),
+                    format!("the extractor needs feature `{name}`, which the lexicon does not define"),
+                ));
+            }
+        }
+        for name in CODE_SLOTS {
+            if !slots.contains_key(name) {
+                return Err(Error::config(
+                    "lexicon",
+                    origin.join("lexicon.toml"),
+                    format!("the extractor needs slot `{name}`, which no feature has"),
+                ));
             }
         }
         // checked at load: a slot named in `nearest_slots` that no feature fills is a typo
@@ -288,7 +330,7 @@ impl Lexicon {
                 None => {
                     return Err(Error::config(
                         "lexicon",
-                        origin,
+                        origin.join("lexicon.toml"),
                         format!("nearest_slots names slot `{name}`, which no feature has"),
                     ));
                 }
@@ -334,7 +376,6 @@ impl Lexicon {
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             features: PhraseSet::new(feature_phrases),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
-            target_year_prefixes: PhraseSet::new(tagged(&lex.status.target_year_prefixes, ())),
             basis: PhraseSet::new(
                 tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)
                     .chain(tagged(&lex.basis.stock_strong, BasisCue::StockStrong))
@@ -346,7 +387,6 @@ impl Lexicon {
                     .chain(tagged(&lex.bound.lower, Bound::Lower))
                     .chain(tagged(&lex.bound.upper, Bound::Upper)),
             ),
-            bound_max_gap_words: lex.bound.max_gap_words,
             compare: PhraseSet::new(
                 tagged(&lex.comparison.growth_verbs, CompareCue::GrowthVerb)
                     .chain(tagged(&lex.comparison.versus, CompareCue::Versus))
@@ -364,5 +404,52 @@ impl Lexicon {
     /// Feature id by name.
     pub fn feature(&self, name: &str) -> Option<usize> {
         self.feature_ids.get(name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(lexicon: &str) -> Result<Lexicon> {
+        let units = std::fs::read_to_string("schemas/units.toml").expect("units");
+        Lexicon::parse(lexicon, &units, Path::new("schemas"))
+    }
+
+    #[test]
+    fn a_feature_the_code_needs_cannot_be_renamed_away() {
+        let shipped = std::fs::read_to_string("schemas/lexicon.toml").expect("lexicon");
+        assert!(load(&shipped).is_ok());
+        let renamed = shipped.replacen("\nbts = {", "\nbase_station = {", 1);
+        assert_ne!(renamed, shipped, "the lexicon defines `bts` at the start of a line");
+        let err = load(&renamed).expect_err("a missing feature is an error").to_string();
+        assert!(err.contains("feature `bts`"), "{err}");
+        let typo = shipped.replacen("nearest_slots = [\"money\"]", "nearest_slots = [\"monye\"]", 1);
+        let err = load(&typo).expect_err("an unknown slot is an error").to_string();
+        assert!(err.contains("`monye`"), "{err}");
+    }
+
+    #[test]
+    fn every_feature_the_code_names_is_checked_at_load() {
+        // the literals of `feature("…")` and of the `f("…")` shorthand anywhere under pipeline/
+        let re = regex::Regex::new(r#"(?:feature|[^a-z_]f)\("([a-z_0-9]+)"\)"#).expect("pattern");
+        let mut missing = Vec::new();
+        for entry in walkdir::WalkDir::new("pipeline").into_iter().filter_map(|e| e.ok()) {
+            if entry.path().extension().is_none_or(|x| x != "rs") || entry.path().ends_with("lexicon.rs") {
+                continue;
+            }
+            let src = std::fs::read_to_string(entry.path()).expect("source");
+            for c in re.captures_iter(&src) {
+                let name = c[1].to_string();
+                // `f("value")` in the Parquet readers names a column, not a feature
+                if entry.path().starts_with("pipeline/output") {
+                    continue;
+                }
+                if !CODE_FEATURES.contains(&name.as_str()) {
+                    missing.push(format!("{}: {name}", entry.path().display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "add to CODE_FEATURES: {missing:?}");
     }
 }

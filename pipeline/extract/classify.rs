@@ -706,7 +706,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
                         // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
                         // lưu trú ... tăng 63%` is tourism's
-                        let ict = ["telecom", "postal", "it", "ict_sector"]
+                        let ict = crate::lexicon::ICT_DOMAINS
                             .iter()
                             .filter_map(|n| lex.feature(n))
                             .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
