@@ -233,6 +233,18 @@ fn generic_activities_count_where_the_article_or_the_paragraph_before_speaks_of_
 }
 
 #[test]
+fn a_report_on_coverage_gaps_is_about_ict() {
+    // our own words, after the shape of news on mobile dead zones: no `viễn thông`, no
+    // `Internet`, only coverage words (invented figures)
+    let text = "Gian nan xóa vùng lõm sóng ở miền núi Quảng Trị\n\n\
+        Nhiều thôn vùng cao vẫn là vùng lõm sóng, người dân phải leo đồi tìm sóng điện thoại.\n\n\
+        Theo Sở Khoa học và Công nghệ, năm 2025 toàn tỉnh có 2.150 trạm thu phát sóng, các nhà mạng \
+        đảm bảo phủ sóng 98% khu dân cư.\n";
+    let m = doc_metrics(text);
+    assert!(m.contains(&"bts_stations".to_string()), "{m:?}");
+}
+
+#[test]
 fn a_headline_rounding_a_figure_of_the_article_is_no_second_fact() {
     let text = "Xử phạt hơn 120 triệu đồng vi phạm trong lĩnh vực viễn thông, Internet\n\n\
         Năm 2021, Thanh tra Sở Thông tin và Truyền thông tỉnh Lâm Đồng kiểm tra 25 đại lý Internet, xử phạt vi phạm hành chính 123,5 triệu đồng.\n";
