@@ -37,8 +37,9 @@ pub struct AggregateReport {
     pub anomalies: usize,
 }
 
-/// province, period, metric, status, basis
-type GroupKey = (String, String, String, String, String);
+/// province, period, metric, status, basis; interned (a handful of distinct values each), so a
+/// group's key holds no heap of its own
+type GroupKey = (Arc<str>, Arc<str>, Arc<str>, Arc<str>, Arc<str>);
 
 /// Relative (or, for rates, absolute) disagreement above which sources conflict.
 fn tolerance(unit: UnitKind) -> (f64, bool) {
@@ -50,8 +51,20 @@ fn tolerance(unit: UnitKind) -> (f64, bool) {
     }
 }
 
-fn s(v: Option<&str>) -> String {
-    v.unwrap_or("").to_string()
+/// One shared copy of each distinct string of the group keys and candidates: the fold keeps a
+/// group per province × period × metric × status × basis, and memory grows with the groups.
+#[derive(Debug, Default)]
+struct Interner(rustc_hash::FxHashSet<Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, v: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(v) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(v);
+        self.0.insert(a.clone());
+        a
+    }
 }
 
 fn previous(p: Period) -> Period {
@@ -82,13 +95,13 @@ struct Candidate {
     doc: Arc<str>,
     value: f64,
     value_high: Option<f64>,
-    flag: Option<String>,
+    flag: Option<Arc<str>>,
     published: Option<NaiveDate>,
     char_start: i64,
     char_end: i64,
-    tier: String,
-    unit: String,
-    province_code: String,
+    tier: Arc<str>,
+    unit: Arc<str>,
+    province_code: Arc<str>,
 }
 
 /// The state of one group.
@@ -127,8 +140,10 @@ fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
 pub struct Accumulator {
     /// Documents folded so far (a counter: names live in the groups that need them).
     docs: u64,
-    groups: rustc_hash::FxHashMap<GroupKey, Group>,
+    /// Boxed: the table holds a key and a pointer per slot, and its spare capacity stays small.
+    groups: rustc_hash::FxHashMap<GroupKey, Box<Group>>,
     anomalies: Vec<Anomaly>,
+    strings: Interner,
 }
 
 impl Accumulator {
@@ -171,39 +186,42 @@ impl Accumulator {
                 ));
                 continue;
             };
+            let st = &mut self.strings;
             let key = (
-                prov.name.clone(),
-                period.to_string(),
-                f.metric.clone(),
-                f.status.as_str().to_string(),
-                s(f.basis.map(|b| b.as_str())),
+                st.get(&prov.name),
+                st.get(&period.to_string()),
+                st.get(&f.metric),
+                st.get(f.status.as_str()),
+                st.get(f.basis.map_or("", |b| b.as_str())),
             );
             let cand = Candidate {
                 doc: doc.clone(),
                 value: f.value,
                 value_high: f.value_high,
-                flag: f.flag.map(|x| x.as_str().to_string()),
+                flag: f.flag.map(|x| st.get(x.as_str())),
                 published: f.published,
                 char_start: f.char_start as i64,
                 char_end: f.char_end as i64,
-                tier: f.tier.clone(),
-                unit: f.unit.clone(),
-                province_code: prov.code.clone(),
+                tier: st.get(&f.tier),
+                unit: st.get(&f.unit),
+                province_code: st.get(&prov.code),
             };
             let doc_first = f.flag.is_none() && !firsts.contains(&key);
             if doc_first {
                 firsts.push(key.clone());
             }
             let better = self.groups.get(&key).map(|g| self.better(&cand, &g.chosen));
-            let g = self.groups.entry(key).or_insert_with(|| Group {
-                chosen: cand.clone(),
-                value_min: cand.value,
-                value_max: cand.value,
-                n_facts: 0,
-                n_docs: 0,
-                last_doc: 0,
-                doc_low: None,
-                doc_high: None,
+            let g = self.groups.entry(key).or_insert_with(|| {
+                Box::new(Group {
+                    chosen: cand.clone(),
+                    value_min: cand.value,
+                    value_max: cand.value,
+                    n_facts: 0,
+                    n_docs: 0,
+                    last_doc: 0,
+                    doc_low: None,
+                    doc_high: None,
+                })
             });
             g.n_facts += 1;
             if g.last_doc != doc_no {
@@ -247,7 +265,8 @@ impl Accumulator {
     pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
         let mut report = AggregateReport::default();
         let mut anomalies = self.anomalies;
-        let mut keys: Vec<&GroupKey> = self.groups.keys().collect();
+        let mut groups = self.groups;
+        let mut keys: Vec<GroupKey> = groups.keys().cloned().collect();
         // polars orders the group table (lazy sort on the key columns)
         keys.sort();
         let order = if keys.is_empty() {
@@ -258,11 +277,11 @@ impl Accumulator {
                     ["province", "period", "metric", "status", "basis"][i].into(),
                     keys.iter()
                         .map(|k| match i {
-                            0 => k.0.clone(),
-                            1 => k.1.clone(),
-                            2 => k.2.clone(),
-                            3 => k.3.clone(),
-                            _ => k.4.clone(),
+                            0 => k.0.to_string(),
+                            1 => k.1.to_string(),
+                            2 => k.2.to_string(),
+                            3 => k.3.to_string(),
+                            _ => k.4.to_string(),
                         })
                         .collect::<Vec<String>>(),
                 )
@@ -286,9 +305,13 @@ impl Accumulator {
         };
         let mut rows = Vec::with_capacity(order.len());
         for i in order {
-            let key = keys[i];
-            let g = &self.groups[key];
+            let key = &keys[i];
+            // each group is freed once it is a row: the barrier never holds both whole
+            let Some(g) = groups.remove(key) else {
+                return Err(Error::Aggregate("a group key without its group".into()));
+            };
             let (prov, period_s, metric_id, status, basis) = key;
+            let (prov, period_s, metric_id, status, basis) = (&**prov, &**period_s, &**metric_id, &**status, &**basis);
             let Some(metric) = catalog.get(metric_id) else {
                 return Err(Error::Aggregate(format!("fact with unknown metric {metric_id}")));
             };
@@ -321,9 +344,9 @@ impl Accumulator {
                 let od = od.to_string();
                 anomalies.push(Anomaly {
                     kind: "conflict".into(),
-                    metric: Some(metric_id.clone()),
-                    province: Some(prov.clone()),
-                    period: Some(period_s.clone()),
+                    metric: Some(metric_id.to_string()),
+                    province: Some(prov.to_string()),
+                    period: Some(period_s.to_string()),
                     doc: doc.clone(),
                     char_start: Some(c.char_start),
                     char_end: Some(c.char_end),
@@ -337,17 +360,17 @@ impl Accumulator {
                 });
             }
             rows.push(ProvinceMetric {
-                province: prov.clone(),
-                province_code: (!c.province_code.is_empty()).then(|| c.province_code.clone()),
+                province: prov.to_string(),
+                province_code: (!c.province_code.is_empty()).then(|| c.province_code.to_string()),
                 region: pref.map(|p| p.region.clone()),
                 province_2025: pref.map(|p| p.merged_2025_into.clone()),
-                period: period_s.clone(),
+                period: period_s.to_string(),
                 year: period.year,
-                metric: metric_id.clone(),
-                tier: c.tier.clone(),
-                unit: c.unit.clone(),
-                status: status.clone(),
-                basis: (!basis.is_empty()).then(|| basis.clone()),
+                metric: metric_id.to_string(),
+                tier: c.tier.to_string(),
+                unit: c.unit.to_string(),
+                status: status.to_string(),
+                basis: (!basis.is_empty()).then(|| basis.to_string()),
                 value: c.value,
                 value_high: c.value_high,
                 value_min: g.value_min,
@@ -358,7 +381,7 @@ impl Accumulator {
                 char_start: c.char_start,
                 char_end: c.char_end,
                 conflict,
-                flag: c.flag.clone(),
+                flag: c.flag.as_deref().map(String::from),
                 population: pop.map(|p| p.0.round()),
                 population_extrapolated: pop.map(|p| p.1),
                 per_100_inhabitants: per100,
