@@ -10,29 +10,22 @@ run *ARGS:
 test:
     cargo test
 
-# score the last run against the seed gold, and the held-out set
-eval:
-    cargo run --release -- eval --gold data/gold/seeds.jsonl --brief
-    cargo run --release -- run data/holdout/raw --out target/holdout-out --quiet
-    cargo run --release -- eval --gold data/holdout/gold.jsonl --out target/holdout-out --brief
-    cargo run --release -- run data/holdout2/raw --out target/holdout2-out --quiet
-    cargo run --release -- eval --gold data/holdout2/gold.jsonl --docs data/holdout2/docs.txt --out target/holdout2-out --brief
-    cargo run --release -- run data/holdout3/raw --out target/holdout3-out --quiet
-    cargo run --release -- eval --gold data/holdout3/gold.jsonl --out target/holdout3-out --brief
-    cargo run --release -- run data/holdout4/raw --out target/holdout4-out --quiet
-    cargo run --release -- eval --gold data/holdout4/gold.jsonl --docs data/holdout4/docs.txt --out target/holdout4-out --brief
-    cargo run --release -- run data/holdout5/raw --out target/holdout5-out --quiet
-    cargo run --release -- eval --gold data/holdout5/gold.jsonl --docs data/holdout5/docs.txt --out target/holdout5-out --brief
-    cargo run --release -- run data/holdout6/raw --out target/holdout6-out --quiet
-    cargo run --release -- eval --gold data/holdout6/gold.jsonl --docs data/holdout6/docs.txt --out target/holdout6-out --brief
-    cargo run --release -- run data/holdout7/raw --out target/holdout7-out --quiet
-    cargo run --release -- eval --gold data/holdout7/gold.jsonl --docs data/holdout7/docs.txt --out target/holdout7-out --brief
-    cargo run --release -- run data/holdout8/raw --out target/holdout8-out --quiet
-    cargo run --release -- eval --gold data/holdout8/gold.jsonl --docs data/holdout8/docs.txt --out target/holdout8-out --brief
-    cargo run --release -- run data/holdout9/raw --out target/holdout9-out --quiet
-    cargo run --release -- eval --gold data/holdout9/gold.jsonl --docs data/holdout9/docs.txt --out target/holdout9-out --brief
-    cargo run --release -- run data/holdout10/raw --out target/holdout10-out --quiet
-    cargo run --release -- eval --gold data/holdout10/gold.jsonl --docs data/holdout10/docs.txt --out target/holdout10-out --brief
+# run and score the seeds, then every held-out set (`data/holdout*`: raw/, gold.jsonl, and
+# docs.txt when the set has documents without gold)
+eval: build-release
+    #!/usr/bin/env bash
+    set -euo pipefail
+    echo "== seeds"
+    target/release/ictstat run data/raw --out target/seeds-out --quiet > /dev/null
+    target/release/ictstat eval --gold data/gold/seeds.jsonl --out target/seeds-out --brief
+    for set in data/holdout data/holdout[0-9]*; do
+        name=$(basename "$set")
+        echo "== $name"
+        target/release/ictstat run "$set/raw" --out "target/$name-out" --quiet > /dev/null || test $? -eq 1
+        docs=()
+        if [ -f "$set/docs.txt" ]; then docs=(--docs "$set/docs.txt"); fi
+        target/release/ictstat eval --gold "$set/gold.jsonl" "${docs[@]}" --out "target/$name-out" --brief
+    done
 
 # score every cached real-article batch (data/real/cache/BATCH.jsonl; see data/real/README.md)
 eval-real: build-release
