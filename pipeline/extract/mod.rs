@@ -12,12 +12,18 @@
 //! never a statistic.
 
 mod breakdown;
+mod claim;
 pub mod classify;
+mod compare;
 mod continuation;
+pub mod features;
 mod inline_table;
+mod metric;
 pub mod number;
 mod part;
 mod rank;
+mod scope;
+mod subject;
 mod table;
 pub mod traps;
 
@@ -168,7 +174,7 @@ pub struct DocCtx<'a> {
     pub res: &'a Resources,
     /// Match form of the document text (same byte offsets).
     pub hay: String,
-    pub features: classify::FeatureIndex,
+    pub features: features::FeatureIndex,
     /// Scope of the document (see [`Scope`]).
     pub scope: Scope,
     /// Answers already computed for this document: a unit's own features by its match form
@@ -301,7 +307,7 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 /// Extract with a given scope (None: read it from the document).
 pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
-    let features = classify::FeatureIndex::new(&res.lexicon, &hay);
+    let features = features::FeatureIndex::new(&res.lexicon, &hay);
     let scope = scope.unwrap_or_else(|| {
         Scope::of(doc, &hay, &res.lexicon)
             .with_provinces(&hay, &res.provinces)

@@ -1,0 +1,442 @@
+//! Claims: the qualifiers of a metric figure (status, basis, bound, converted, period,
+//! province) and the revenue growth rate fact.
+//!
+//! Input: a figure, its levels and the sentence's cues (found once per sentence). Output: a
+//! [`Claim`]. Invariant: a cue is read from the figure's own sentence, left of the figure,
+//! nearest first; the document's period and province are the fallback.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::metric::*;
+use super::traps::Trap;
+use super::{DocCtx, Quantity};
+use crate::catalog::Metric;
+use crate::lexicon::{BasisCue, StatusCue};
+use crate::records::{Basis, Claim, MentionKind, Period, PeriodPart, ProvinceRef, Status, UnitKind};
+use crate::reference::NATIONAL;
+use crate::text::floor_char_boundary;
+
+pub(super) fn target_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        // `kế hoạch năm 2017`, `đến hết năm 2020`, and a plan named before its year (`kế hoạch
+        // phát triển thuê bao mới trong năm 2017`)
+        Regex::new(r"(?:(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?|(?:kế hoạch|mục tiêu|chỉ tiêu|phấn đấu)[^.;]{0,20}?\sđến\s+(?:hết\s+)?tháng\s+[0-9]{1,2}\s*/\s*|kế hoạch[^.;]{0,40}?\snăm\s+)((?:19|20)[0-9][0-9])(?-u:\b)")
+            .expect("target-year pattern")
+    })
+}
+
+/// Qualifier cues of one sentence, found once (absolute byte spans) and filtered per figure.
+pub(super) struct SentenceCues {
+    status: Vec<(usize, usize, StatusCue)>,
+    basis: Vec<(usize, usize, BasisCue)>,
+}
+
+impl SentenceCues {
+    pub(super) fn of(ctx: &DocCtx<'_>, s: crate::records::Sentence) -> Self {
+        let lex = &ctx.res.lexicon;
+        let text = &ctx.hay[s.start..s.end];
+        SentenceCues {
+            status: lex
+                .status
+                .find_all(text)
+                .into_iter()
+                .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
+                .collect(),
+            basis: lex
+                .basis
+                .find_all(text)
+                .into_iter()
+                .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
+                .collect(),
+        }
+    }
+}
+
+/// Status, basis, bound, converted, period and province of a metric figure.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn make_claim(
+    ctx: &DocCtx<'_>,
+    cues: &SentenceCues,
+    si: usize,
+    traps: &[Trap],
+    q: &Quantity,
+    lv: &Levels,
+    left_start: usize,
+    metric: &Metric,
+    last_basis_cue: &mut Option<Basis>,
+) -> Claim {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let doc = ctx.doc;
+    let s = doc.sentences[si];
+    let doc_period = doc.meta.period;
+    let doc_year = doc_period.map(|p| p.year);
+
+    // status: the nearest cue to the left in the sentence
+    let mut status = Status::Actual;
+    let mut status_at = 0usize;
+    let mut status_cue = "";
+    // a cue before `; Capital` (`Mục tiêu năm 2023 đạt 84%; Số thuê bao ... đạt 22,3 triệu`)
+    // belongs to the statement before it
+    let statement_from = {
+        let text = &doc.text[s.start..q.start];
+        text.rmatch_indices(';')
+            .find(|(k, _)| text[k + 1..].trim_start().chars().next().is_some_and(char::is_uppercase))
+            .map_or(s.start, |(k, _)| s.start + k + 1)
+    };
+    for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start && h.0 >= statement_from) {
+        let h = crate::text::Hit {
+            start: hs,
+            end: he - s.start,
+            tag: &tag,
+        };
+        if h.end >= status_at {
+            status_at = h.end;
+            status_cue = &hay[hs..he];
+            status = match h.tag {
+                StatusCue::Estimate => Status::Estimate,
+                StatusCue::Target => Status::Target,
+            };
+        }
+    }
+    let mut target_year = None;
+    let sub_year = doc_period.is_some_and(|p| p.part != PeriodPart::Year);
+    // a plan named in an earlier clause (`quy hoạch ... đến năm 2020; đồng thời ban hành 312 văn
+    // bản`) does not make the figure a target
+    let clause_from = hay[s.start..q.start].rfind(';').map_or(0, |k| k + 1);
+    for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
+        let y: i32 = c[1].parse().unwrap_or(0);
+        // a plan for a later year, or for the rest of this year in a quarterly or half-year report
+        let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
+        let m = c.get(0).expect("match");
+        if future && m.start() >= clause_from && s.start + m.end() >= s.start + status_at {
+            status_at = m.end();
+            status = Status::Target;
+        }
+        if future && m.start() >= clause_from {
+            target_year = Some(y);
+        }
+    }
+    // `Kế hoạch năm 2017, tỉnh dự kiến phát triển ...`: what is foreseen in a plan for a later
+    // year is its target, not an estimate of the period under review
+    if status == Status::Estimate && status_cue.starts_with("dự kiến") && target_year.is_some() {
+        status = Status::Target;
+    }
+
+    let opening_end = hay[s.start..s.end]
+        .find(',')
+        .filter(|&k| k <= 60)
+        .map_or(s.start + 12, |k| s.start + k);
+    // period: the document's, unless the figure's own clause names another
+    let mut period = doc_period;
+    if status == Status::Target {
+        let y = target_year.or_else(|| {
+            traps
+                .iter()
+                .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
+                // `giai đoạn 2016 - 2020` names a span, not the year planned for
+                .filter(|t| t.reason != "range of years")
+                // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
+                .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
+                // `so với năm 2016` names the base, not the year planned for
+                .filter(|t| !hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start].contains("so với"))
+                .filter_map(|t| t.year)
+                .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
+                .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
+        });
+        match (y, doc_period) {
+            (Some(y), _) => period = Some(Period::year(y)),
+            // a target with no year in a year-end review is for the next year; in a quarterly or
+            // half-year report, for the year under way
+            (None, Some(dp)) => period = Some(Period::year(if dp.part == PeriodPart::Year { dp.year + 1 } else { dp.year })),
+            (None, None) => {}
+        }
+    } else {
+        let own: Vec<&Trap> = traps
+            .iter()
+            .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)
+            // the figure's own clause, or the sentence's opening clause (`Năm 2019, ...`,
+            // `Nhìn lại cả năm 2018, ...`)
+            .filter(|t| (t.start >= left_start && t.start >= s.start + clause_from) || t.end <= opening_end)
+            .filter(|t| {
+                let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
+                !before.contains("so với")
+            })
+            .collect();
+        let year = own.iter().rev().find_map(|t| t.year);
+        let part = own.iter().rev().find(|t| t.kind == MentionKind::Period).and_then(|t| {
+            let text = &hay[t.start..t.end];
+            let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
+            if text.starts_with("quý") || full.starts_with("quý") {
+                let after = text.trim_start_matches("quý").trim_start();
+                let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
+                let q = match token.as_str() {
+                    "i" | "1" => 1,
+                    "ii" | "2" => 2,
+                    "iii" | "3" => 3,
+                    "iv" | "4" => 4,
+                    _ => return None,
+                };
+                Some(PeriodPart::Quarter(q))
+            } else {
+                let n: u8 = text.trim().parse().ok()?;
+                // `10 tháng đầu năm`: the first n months
+                Period::first_months(0, n).map(|p| p.part)
+            }
+        });
+        match (year, part, doc_period) {
+            (Some(y), p, Some(dp)) if y != dp.year => {
+                let same_span = hay[floor_char_boundary(hay, left_start.saturating_sub(0))..q.start].contains("cùng kỳ");
+                period = Some(Period {
+                    year: y,
+                    part: p.unwrap_or(if same_span { dp.part } else { PeriodPart::Year }),
+                });
+            }
+            (Some(y), p, None) => {
+                period = Some(Period {
+                    year: y,
+                    part: p.unwrap_or(PeriodPart::Year),
+                })
+            }
+            (_, Some(p), Some(dp)) => {
+                period = Some(Period {
+                    year: year.unwrap_or(dp.year),
+                    part: p,
+                })
+            }
+            _ => {}
+        }
+        if let Some(p) = month_window(&hay[s.start..q.start], doc_year) {
+            period = Some(p);
+        }
+    }
+
+    // `Vietnam ICT Index 2014 công bố cuối năm 2015, ... xếp thứ 27/63`: the index's year, not
+    // the year it was published
+    if metric.unit_kind == UnitKind::Rank {
+        static INDEX_YEAR: OnceLock<Regex> = OnceLock::new();
+        let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)").expect("index-year pattern"));
+        if let Some(y) = re
+            .captures_iter(&hay[s.start..q.start])
+            .last()
+            .and_then(|c| c[1].parse::<i32>().ok())
+            && status != Status::Target
+        {
+            period = Some(Period::year(y));
+        }
+    }
+    // `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set for the period under review
+    if status == Status::Target && target_year.is_none() {
+        let cue_at = hay[..q.start].rfind(status_cue).filter(|_| !status_cue.is_empty());
+        let reviewed = cue_at.is_some_and(|k| {
+            let before = hay[s.start..k].trim_end();
+            ["vượt", "so với", "hoàn thành", "bằng"].iter().any(|w| before.ends_with(w))
+        });
+        if reviewed {
+            period = doc_period;
+        }
+    }
+    // `thứ 4 năm 2015`, `0,85 máy/100 dân vào năm 2007`: a year right after the figure is its own
+    if status != Status::Target {
+        static AFTER: OnceLock<Regex> = OnceLock::new();
+        let re =
+            AFTER.get_or_init(|| Regex::new(r"^\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})(?-u:\b)").expect("year-after pattern"));
+        let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
+        if let Some(y) = re.captures(&hay[q.end..to]).and_then(|c| c[1].parse::<i32>().ok()) {
+            period = Some(Period::year(y));
+        }
+    }
+    // `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)`: the baseline's own figure, of its year
+    if status != Status::Target {
+        static BASELINE: OnceLock<Regex> = OnceLock::new();
+        let re = BASELINE.get_or_init(|| Regex::new(r"so với (?:cùng kỳ )?năm ([0-9]{4})\s*\([^()]{0,24}$").expect("baseline pattern"));
+        let from = floor_char_boundary(hay, q.start.saturating_sub(80).max(s.start));
+        if let Some(y) = re.captures(&hay[from..q.start]).and_then(|c| c[1].parse::<i32>().ok()) {
+            period = Some(Period::year(y));
+        }
+    }
+    // a rank is of a year (`công bố trong quý II, ... ICT Index năm 2020`)
+    if metric.unit_kind == UnitKind::Rank {
+        period = period.map(|p| Period::year(p.year));
+    }
+
+    // basis, for counts
+    let basis = metric.default_basis.map(|default| {
+        if metric.basis_fixed {
+            return default;
+        }
+        let mut strong: Option<(usize, Basis)> = None;
+        let mut decisive = false;
+        let mut weak: Option<(usize, Basis)> = None;
+        for &(hs, he, tag) in cues.basis.iter().filter(|h| h.0 >= left_start && h.1 <= q.start) {
+            let h = crate::text::Hit {
+                start: hs,
+                end: he - left_start,
+                tag: &tag,
+            };
+            let (slot, b) = match h.tag {
+                BasisCue::StockDecisive => {
+                    decisive = true;
+                    (&mut strong, Basis::Stock)
+                }
+                BasisCue::StockStrong => (&mut strong, Basis::Stock),
+                BasisCue::FlowStrong => (&mut strong, Basis::Flow),
+                BasisCue::FlowWeak => (&mut weak, Basis::Flow),
+            };
+            if slot.is_none_or(|(e, _)| h.end >= e) {
+                *slot = Some((h.end, b));
+            }
+        }
+        // `có thêm 14.500 thuê bao phát triển trong năm`: a strong cue right after the figure
+        if strong.is_none() {
+            let right_end = floor_char_boundary(hay, (q.end + 60).min(s.end));
+            let after = &hay[q.end..right_end];
+            let clause_end = after.find([',', ';', '(', '.']).unwrap_or(after.len());
+            if let Some(h) = lex
+                .basis
+                .find_all(&after[..clause_end])
+                .into_iter()
+                .find(|h| *h.tag != BasisCue::FlowWeak)
+            {
+                strong = Some((
+                    0,
+                    if *h.tag == BasisCue::StockStrong {
+                        Basis::Stock
+                    } else {
+                        Basis::Flow
+                    },
+                ));
+            }
+        }
+        let cue = if decisive {
+            Some(Basis::Stock)
+        } else {
+            strong.or(weak).map(|(_, b)| b)
+        };
+        if let Some(b) = cue {
+            *last_basis_cue = Some(b);
+        }
+        cue.or(*last_basis_cue).unwrap_or(default)
+    });
+
+    // bound: a cue right before the number
+    let before = hay[..q.start].trim_end();
+    let bound = lex.bound.longest_ending_at(hay, before.len()).map(|h| *h.tag);
+
+    // `thuê bao quy đổi`, `212.000 thuê bao quy đổi`; a density after a converted count in the
+    // same sentence is converted too
+    let converted = match metric.unit_kind {
+        UnitKind::Subscribers => lex.feature("converted").is_some_and(|f| lv.l[0].has(f)),
+        UnitKind::Per100 => lex
+            .feature("converted")
+            .is_some_and(|f| (0..3).any(|k| lv.l[k].has(f)) || lv.l[TAIL].has(f)),
+        _ => false,
+    };
+
+    // province: the document's, unless the figure's subject names the country or another one
+    let mut province = doc.meta.province.clone();
+    // `cả nước ... 133 thuê bao/100 dân, trong khi tỉnh đạt 118`: the province speaks again
+    let provincial_here = lex.feature("provincial").is_some_and(|f| lv.left.has(f));
+    // `thấp hơn tỷ lệ 35,6% của cả nước`: the country named right after the figure
+    let national_after = lex.feature("national").is_some_and(|f| {
+        let after_end = floor_char_boundary(hay, (q.end + 24).min(doc.sentences[si].end));
+        ctx.features.set(q.end, after_end).has(f) && hay[q.end..after_end].trim_start().starts_with("của")
+    });
+    let national_here = national_after
+        || lex
+            .feature("national")
+            .is_some_and(|f| lv.left.has(f) || (!provincial_here && (lv.l[1].has(f) || lv.l[2].has(f))));
+    if national_here && metric.unit_kind != UnitKind::Rank {
+        province = Some(ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        });
+    } else {
+        let own = &hay[left_start..q.start];
+        let mut named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
+        if named.is_empty() && ctx.scope.multi_province {
+            // a round-up: the province named last before the figure in its paragraph
+            let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
+            named = ctx
+                .res
+                .provinces
+                .find_all(&hay[para_start..q.start])
+                .iter()
+                .map(|h| *h.tag)
+                .collect();
+        }
+        if let Some(&p) = named.last() {
+            let r = ctx.res.provinces.reference(p);
+            if province.as_ref().is_none_or(|d| d.name != r.name) {
+                province = Some(r);
+            }
+        }
+    }
+
+    Claim {
+        metric: metric.id.clone(),
+        status,
+        basis,
+        bound,
+        converted,
+        period,
+        province,
+        growth_pct: None,
+        plan_share_pct: None,
+        words_mismatch: None,
+    }
+}
+
+/// Rule `period.month_window`: a month named before the figure in its sentence dates it.
+/// `tính đến hết tháng 10/2017` (a level at the end of October) is the first ten months,
+/// `2017-10M`; `đến cuối tháng 6/2012` is `2012-H1`; `trong tháng 11/2011` is that one month,
+/// `2011-M11`. A month after `so với` or `cùng kỳ` is a baseline, not the figure's window. The
+/// month's year comes from the phrase, else from the document.
+pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)tháng\s+([0-9]{1,2})(?:\s*/\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
+        )
+        .expect("month-window pattern")
+    });
+    let c = re.captures_iter(before).last()?;
+    let at = c.get(0)?.start();
+    let lead = &before[floor_char_boundary(before, at.saturating_sub(20))..at];
+    if lead.contains("so với") || lead.contains("cùng kỳ") {
+        return None;
+    }
+    let m: u8 = c[3].parse().ok()?;
+    let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
+    if c.get(2).is_some() {
+        return (1..=12).contains(&m).then_some(Period {
+            year,
+            part: PeriodPart::Month(m),
+        });
+    }
+    Period::first_months(year, m)
+}
+
+/// Rule `revenue.growth_rate`: a growth rate stated with a revenue figure (`doanh thu ... ước đạt
+/// 74.900 tỷ đồng, tăng 10,2% so với cùng kỳ`) is a `revenue_growth_pct` fact of the same
+/// province, period and status, besides the revenue's `growth_pct` column. Only a rise or fall
+/// (`tăng`, `giảm`) is a rate; an index (`bằng 109% so với cùng kỳ`) is not converted, and
+/// growth of counts (subscribers, stations) is never a fact.
+pub(super) fn revenue_growth_rate(revenue: &Claim, verb: bool, pct: f64) -> Option<Claim> {
+    if !verb || !revenue.metric.ends_with("revenue") || !pct.is_finite() {
+        return None;
+    }
+    Some(Claim {
+        metric: "revenue_growth_pct".into(),
+        basis: None,
+        bound: None,
+        converted: false,
+        growth_pct: None,
+        plan_share_pct: None,
+        words_mismatch: None,
+        ..revenue.clone()
+    })
+}

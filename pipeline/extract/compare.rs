@@ -1,0 +1,86 @@
+//! Comparison rules: a figure that compares (a growth rate, a share of plan, a difference)
+//! rather than states a level.
+//!
+//! Input: a quantity, its own clause and the words after it. Output: the [`Compare`] it makes,
+//! if any. Invariant: the figure's unit decides: a percentage can be a rate or a share of plan,
+//! any other figure only a difference.
+
+use super::{DocCtx, Quantity};
+use crate::lexicon::CompareCue;
+use crate::records::UnitKind;
+
+/// The comparison a quantity makes, if it is one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Compare {
+    Growth { pct: f64, verb: bool },
+    PlanShare(f64),
+    Difference,
+}
+
+/// The first `n` words of `s`, joined by single spaces.
+pub(super) fn leading_words(s: &str, n: usize) -> String {
+    let mut out = String::new();
+    for w in s.split_whitespace().take(n) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start: usize, right_end: usize) -> Option<Compare> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let mut before = hay[left_start..q.start].trim_end();
+    // hedges between the verb and its figure (`giảm khoảng hơn 1 triệu`, `tăng thêm gần 300`)
+    while let Some(w) = ["khoảng", "hơn", "gần", "trên", "xấp xỉ", "thêm", "được", "tới", "đến", "đi"]
+        .iter()
+        .find(|w| before.ends_with(*w) && before[..before.len() - w.len()].ends_with(' '))
+    {
+        before = before[..before.len() - w.len()].trim_end();
+    }
+    let verb = lex
+        .compare
+        .longest_ending_at(hay, left_start + before.len())
+        .filter(|h| *h.tag == CompareCue::GrowthVerb)
+        .map(|h| &hay[h.start..h.end]);
+    let right = &hay[q.end..right_end.max(q.end)];
+    let right_trim = right.trim_start();
+    let first_words = leading_words(right_trim, 4);
+    let after_cues = lex.compare.find_all(&first_words);
+    let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
+        || first_words.starts_with("so ")
+        || first_words.starts_with("cùng kỳ");
+    let plan = after_cues.iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
+    if q.unit_kind != UnitKind::Percent {
+        let own_left = &hay[left_start..q.start];
+        // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
+        let clause = own_left.rfind([',', ';']).map_or(own_left, |i| &own_left[i + 1..]);
+        let difference_cue = !lex.difference.find_all(clause).is_empty();
+        let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
+        let six = leading_words(right_trim, 6);
+        let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
+        let growth_in_clause = lex.compare.find_all(clause).iter().any(|h| *h.tag == CompareCue::GrowthVerb);
+        // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
+        let sentence_versus = hay[sentence_start..q.start].contains("so với") || hay[sentence_start..q.start].contains("so sánh với");
+        let difference =
+            difference_cue || falling || ((verb.is_some() || growth_in_clause) && versus_after) || (verb.is_some() && sentence_versus);
+        return difference.then_some(Compare::Difference);
+    }
+    let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
+    let falling = verb.is_some_and(|v| v.starts_with("giảm"));
+    if plan {
+        return Some(Compare::PlanShare(if rising { 100.0 + q.value } else { q.value }));
+    }
+    if rising || falling {
+        let pct = if falling { -q.value } else { q.value };
+        return Some(Compare::Growth { pct, verb: true });
+    }
+    if versus {
+        // `bằng 109% cùng kỳ`, `đạt 102,8% so với cùng kỳ`: an index, 100 = no change
+        let pct = if q.value > 50.0 { q.value - 100.0 } else { q.value };
+        return Some(Compare::Growth { pct, verb: false });
+    }
+    None
+}

@@ -1,0 +1,106 @@
+//! Feature occurrences: which catalog feature words a document names, and where.
+//!
+//! Input: the lexicon's feature phrases and the document's match form. Output: a
+//! [`FeatureIndex`] of (start, end, feature), longest match shadowing a shorter one of another
+//! feature, built once per document; [`FeatSet`] bit sets answer "which features lie in this
+//! span" by lookup. Invariant: unit nouns (`u_*`) are not indexed (they are read from each
+//! figure's own unit).
+
+use crate::lexicon::Lexicon;
+
+/// A set of feature ids (the lexicon has fewer than 128 features; checked at load).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeatSet(pub(super) u128);
+
+impl FeatSet {
+    pub fn has(self, f: usize) -> bool {
+        f < 128 && self.0 & (1u128 << f) != 0
+    }
+    pub(super) fn add(&mut self, f: usize) {
+        if f < 128 {
+            self.0 |= 1u128 << f;
+        }
+    }
+    pub(super) fn union(self, o: FeatSet) -> FeatSet {
+        FeatSet(self.0 | o.0)
+    }
+    pub(super) fn mask(self, m: FeatSet) -> FeatSet {
+        FeatSet(self.0 & m.0)
+    }
+    pub fn names(self, lex: &Lexicon) -> Vec<&str> {
+        (0..lex.feature_names.len())
+            .filter(|&f| self.has(f))
+            .map(|f| lex.feature_names[f].as_str())
+            .collect()
+    }
+}
+
+/// Feature occurrences of one document, longest-match shadowed.
+#[derive(Debug, Default)]
+pub struct FeatureIndex {
+    /// (start, end, feature), sorted by start.
+    hits: Vec<(usize, usize, usize)>,
+}
+
+impl FeatureIndex {
+    pub fn new(lex: &Lexicon, hay: &str) -> Self {
+        // unit nouns (`u_*`) are read from each figure's unit, not from running text
+        let all: Vec<(usize, usize, usize)> = lex
+            .features
+            .find_all(hay)
+            .into_iter()
+            .filter(|h| !lex.feature_names[*h.tag].starts_with("u_"))
+            .map(|h| (h.start, h.end, *h.tag))
+            .collect();
+        // `điện thoại di động` is mobile, not also telephone: drop a hit that lies inside a
+        // longer hit of another feature
+        let mut hits = Vec::with_capacity(all.len());
+        for (i, &(s, e, f)) in all.iter().enumerate() {
+            let lo = all.partition_point(|h| h.0 + 96 < s);
+            let shadowed = all[lo..]
+                .iter()
+                .take_while(|h| h.0 <= s)
+                .enumerate()
+                .any(|(k, &(os, oe, of))| lo + k != i && of != f && os <= s && e <= oe && (oe - os) > (e - s));
+            if !shadowed {
+                hits.push((s, e, f));
+            }
+        }
+        FeatureIndex { hits }
+    }
+
+    /// End of a feature occurrence that spans byte `pos` (starts before it, ends after it).
+    pub fn covering(&self, pos: usize) -> Option<usize> {
+        let lo = self.hits.partition_point(|h| h.0 + 96 < pos);
+        self.hits[lo..]
+            .iter()
+            .take_while(|h| h.0 < pos)
+            .filter(|h| h.1 > pos)
+            .map(|h| h.1)
+            .max()
+    }
+
+    /// Occurrences inside `[s, e)`: (start, end, feature), in text order.
+    pub fn hits_in(&self, s: usize, e: usize) -> impl Iterator<Item = &(usize, usize, usize)> {
+        let lo = self.hits.partition_point(|h| h.0 < s);
+        self.hits[lo..].iter().take_while(move |h| h.0 < e).filter(move |h| h.1 <= e)
+    }
+
+    /// Features with an occurrence inside `[s, e)`.
+    pub fn set(&self, s: usize, e: usize) -> FeatSet {
+        let mut out = FeatSet::default();
+        if s >= e {
+            return out;
+        }
+        let lo = self.hits.partition_point(|h| h.0 < s);
+        for &(hs, he, f) in &self.hits[lo..] {
+            if hs >= e {
+                break;
+            }
+            if he <= e {
+                out.add(f);
+            }
+        }
+        out
+    }
+}

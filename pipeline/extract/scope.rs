@@ -1,0 +1,223 @@
+//! Scope rules: `lần lượt` lists, figures shared by two media, and whether a classified
+//! figure falls outside what the document can state as a province fact.
+//!
+//! Input: the document context, a sentence and its figures. Output: re-ordered figures, extra
+//! claims, or the kind and reason that keep a figure out. Invariant: these rules only ever
+//! remove or duplicate claims, they never invent a metric the rules did not find.
+
+use super::traps::Trap;
+use super::{DocCtx, Quantity};
+use super::{claim::*, features::*, metric::*};
+use crate::catalog::Metric;
+use crate::records::{Basis, Claim, MentionKind, Status, UnitKind};
+
+/// `A và B lần lượt đạt X và Y`: the k-th figure after `lần lượt` takes the k-th rival
+/// feature named before it (and a bare figure takes the unit of the last one).
+pub(super) fn respectively(
+    ctx: &DocCtx<'_>,
+    from: usize,
+    to: usize,
+    qs: &[Quantity],
+    mut levels: Vec<Levels>,
+) -> (Vec<Quantity>, Vec<Levels>) {
+    let mut qs = qs.to_vec();
+    let hay = &ctx.hay;
+    let lex = &ctx.res.lexicon;
+    let Some(at) = hay[from..to].find("lần lượt").map(|i| from + i) else {
+        return (qs, levels);
+    };
+    let clause_start = hay[from..at].rfind(';').map_or(from, |i| from + i + 1);
+    let clause_end = hay[at..to].find(';').map_or(to, |i| at + i);
+    let after: Vec<usize> = (0..qs.len()).filter(|&i| qs[i].start > at && qs[i].end <= clause_end).collect();
+    if after.len() < 2 {
+        return (qs, levels);
+    }
+    // rival features (one slot) named before `lần lượt`, in order of appearance
+    let mut named: Vec<(usize, usize)> = Vec::new();
+    for &(pos, _, f) in ctx.features.hits_in(clause_start, at) {
+        if lex.feature_slot[f].is_some() && !named.iter().any(|&(_, g)| g == f) {
+            named.push((pos, f));
+        }
+    }
+    let slot = named.first().and_then(|(_, f)| lex.feature_slot[*f].clone());
+    let named: Vec<usize> = named
+        .into_iter()
+        .filter(|(_, f)| lex.feature_slot[*f] == slot)
+        .map(|(_, f)| f)
+        .collect();
+    if named.len() != after.len() {
+        return (qs, levels);
+    }
+    let last_unit = (
+        qs[*after.last().expect("two or more")].unit_kind,
+        qs[*after.last().expect("two")].unit_start,
+        qs[*after.last().expect("two")].unit_end,
+    );
+    for (k, &i) in after.iter().enumerate() {
+        let mut keep = FeatSet(u128::MAX);
+        for &g in &named {
+            keep = FeatSet(keep.0 & !(1u128 << g));
+        }
+        let lv = &mut levels[i];
+        lv.l[0] = lv.l[0].mask(keep);
+        lv.l[0].add(named[k]);
+        lv.left = lv.left.mask(keep);
+        lv.left.add(named[k]);
+        for l in 1..lv.l.len() {
+            lv.l[l] = lv.l[l].mask(keep);
+        }
+        if qs[i].unit_kind == UnitKind::Bare && last_unit.0 != UnitKind::Bare {
+            qs[i].unit_kind = last_unit.0;
+        }
+    }
+    (qs, levels)
+}
+
+/// Claims for a figure whose own clause names two media joined as one subject (radio and
+/// television): each medium's metric, read with the other medium masked out.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn shared_media(
+    ctx: &DocCtx<'_>,
+    si: usize,
+    traps: &[Trap],
+    q: &Quantity,
+    lv: &Levels,
+    left_start: usize,
+    cues: &SentenceCues,
+    s: crate::records::Sentence,
+) -> Vec<(String, Claim)> {
+    let lex = &ctx.res.lexicon;
+    let (Some(radio), Some(tv)) = (lex.feature("radio"), lex.feature("tv")) else {
+        return Vec::new();
+    };
+    if !(lv.l[0].has(radio) && lv.l[0].has(tv)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for drop in [tv, radio] {
+        let mut one = *lv;
+        for k in 0..one.l.len() {
+            one.l[k] = one.l[k].mask(FeatSet(!(1u128 << drop)));
+        }
+        one.left = one.left.mask(FeatSet(!(1u128 << drop)));
+        if let Some((mi, _, _)) = best_metric(ctx, q, &one) {
+            let metric = &ctx.res.catalog.metrics[mi];
+            let claim = make_claim(ctx, cues, si, traps, q, &one, left_start, metric, &mut None);
+            if out_of_scope(ctx, s, q, metric, &claim, traps).is_none() {
+                out.push((metric.id.clone(), claim));
+            }
+        }
+    }
+    if out.len() == 2 { out } else { Vec::new() }
+}
+
+/// Whether a classified figure falls outside what the document can state as a province fact:
+/// a non-ICT document, a generic activity outside an ICT paragraph, a company's own figure,
+/// a flow or amount over several years.
+pub(super) fn out_of_scope(
+    ctx: &DocCtx<'_>,
+    s: crate::records::Sentence,
+    q: &Quantity,
+    metric: &Metric,
+    claim: &Claim,
+    traps: &[Trap],
+) -> Option<(MentionKind, String)> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    if !ctx.scope.gated {
+        return None;
+    }
+    if !ctx.scope.ict {
+        return Some((MentionKind::Unclassified, format!("{}: the document is not about ICT", metric.id)));
+    }
+    if metric.needs_ict_context {
+        let span = |p: usize| ctx.paragraph_span(p);
+        let (mut ps, pe) = span(s.paragraph);
+        // a line of a list (`- Số cuộc thanh tra, kiểm tra: 5 cuộc`) speaks of what its list and
+        // the heading above it speak of
+        let list_item = |(a, b): (usize, usize)| a < b && hay[a..b].trim_start().starts_with(['-', '+', '•', '*', '–']);
+        if list_item((ps, pe)) {
+            let mut p = s.paragraph;
+            while p > 0 {
+                p -= 1;
+                let (a, b) = span(p);
+                if a >= b {
+                    continue;
+                }
+                ps = a;
+                if !list_item((a, b)) {
+                    break;
+                }
+            }
+        }
+        let department = !lex.department_subject.find_all(&hay[s.start..s.end]).is_empty();
+        let ict_paragraph = |ps: usize, pe: usize| {
+            if let Some(&known) = ctx.memo.borrow().ict_paragraph.get(&(ps, pe)) {
+                return known;
+            }
+            let found = !lex.ict_cues.find_all(&hay[ps..pe]).is_empty();
+            ctx.memo.borrow_mut().ict_paragraph.insert((ps, pe), found);
+            found
+        };
+        // the activity continues the paragraph before (`Đồng thời, thực hiện 3 cuộc kiểm tra ...`),
+        // or the title makes ICT the subject of the whole article
+        let continued = || {
+            let opening = hay[ps..pe].trim_start();
+            let marker = [
+                "đồng thời",
+                "bên cạnh đó",
+                "ngoài ra",
+                "qua đó",
+                "qua công tác",
+                "cùng với đó",
+                "tiếp đó",
+                "sau đó",
+                "cũng trong",
+            ]
+            .iter()
+            .any(|m| opening.starts_with(m));
+            marker && s.paragraph > 0 && {
+                let (a, b) = span(s.paragraph - 1);
+                a < b && ict_paragraph(a, b)
+            }
+        };
+        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ctx.scope.ict_title {
+            return Some((
+                MentionKind::Unclassified,
+                format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),
+            ));
+        }
+    }
+    let sentence = &hay[s.start..s.end];
+    // In an article about a company, a figure is the company's unless the province or the
+    // country is its subject: in its own clause (`Tổng số thuê bao di động của Việt Nam là 128,3
+    // triệu, trong đó Viettel chiếm 49,5%`: the country's), or in a sentence that names no company
+    // (`VNPT cho biết, toàn tỉnh hiện có 850 trạm`: the province's)
+    let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
+    let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
+    let company_in = |a: usize, b: usize| lex.feature("company").is_some_and(|f| ctx.features.set(a, b).has(f));
+    let wide_in_clause = !lex.province_wide.find_all(&hay[clause_start..clause_end]).is_empty();
+    let wide_in_sentence = !lex.province_wide.find_all(sentence).is_empty();
+    let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));
+    if ctx.scope.company && company_figure {
+        return Some((
+            MentionKind::Company,
+            format!("{}: a figure of the company the article is about, not of the province", metric.id),
+        ));
+    }
+    if claim.status != Status::Target
+        && (claim.basis == Some(Basis::Flow) || metric.default_basis.is_none() && metric.unit_kind == UnitKind::Vnd)
+    {
+        let before = &hay[s.start..q.start];
+        let range = traps
+            .iter()
+            .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
+        if range || !lex.multi_year.find_all(before).is_empty() {
+            return Some((
+                MentionKind::Unclassified,
+                format!("{}: a figure over several years, not of the report period", metric.id),
+            ));
+        }
+    }
+    None
+}

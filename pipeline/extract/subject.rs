@@ -1,0 +1,79 @@
+//! Subject rules: whose figure it is (one company's, a peer province's, the country's level).
+//!
+//! Input: the document's match form and a figure with its own clause. Output: yes or no per
+//! rule (`company.owner`, peer and national references, parenthesised qualifiers). Invariant:
+//! they read the figure's sentence only.
+
+use super::{DocCtx, Quantity};
+use crate::text::floor_char_boundary;
+
+/// The sentence is about one company: it opens with the company (`Riêng Viettel chi nhánh tỉnh
+/// đã ...`, `VNPT Bình Định hiện có ...`), names no other, and says nothing of the whole province
+/// (`toàn tỉnh`, checked by the caller). Several operators together (`Viettel, VNPT và MobiFone
+/// đã ...`) are not one company.
+pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> bool {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let Some(company) = lex.feature("company") else { return false };
+    let mut names = ctx
+        .features
+        .hits_in(s.start, s.end)
+        .filter(|h| h.2 == company)
+        .map(|h| (h.0, &hay[h.0..h.1]));
+    let Some((at, first)) = names.next() else { return false };
+    let one = names.all(|(_, n)| n == first);
+    let opening = hay[s.start..at].split_whitespace().count() <= 2;
+    // rule `company.owner`: `tổng số thuê bao trên mạng của VNPT là 30,5 triệu`, `thuê bao hoạt
+    // động trên mạng MobiFone đạt 40,2 triệu`, `doanh thu của VNPT`: the company owns the figure
+    let before = hay[s.start..at].trim_end();
+    let owner = before.ends_with(" của") || before.ends_with(" mạng") || before == "mạng";
+    one && (opening || owner) && at < first_figure
+}
+
+/// Text in parentheses that qualifies, rather than breaks down, what comes before it: no digits
+/// but those of a mobile generation (`3G và 4G`).
+pub(super) fn qualifier(inner: &str) -> bool {
+    let b = inner.as_bytes();
+    !inner.trim().is_empty()
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| !c.is_ascii_digit() || b.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case(&b'g')))
+}
+
+/// A figure of another province set beside the figure before it: `..., trong khi tỉnh Vĩnh Phúc
+/// đã đạt 88,2%`, `còn Bình Định là 12/63`. Like a national level, it takes its subject from the
+/// figure before it (its province comes from its own clause).
+pub(super) fn peer_reference(ctx: &DocCtx<'_>, left_start: usize, q: &Quantity) -> bool {
+    let own = ctx.hay[left_start..q.start].trim_start_matches([',', ';', ' ']);
+    (own.starts_with("trong khi ") || own.starts_with("còn ")) && !ctx.res.provinces.find_all(own).is_empty()
+}
+
+/// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
+/// quân cả nước (5,9 máy/100 dân)`, `cao hơn mức bình quân cả nước là 18%`, `thấp hơn mức 54% của
+/// cả nước`. It is a level, not a difference, and takes its subject from the figure before it.
+/// Without a connector (`cao hơn cả nước 2,3 điểm`) the figure stays a difference.
+pub(super) fn national_reference(hay: &str, left_start: usize, q: &Quantity, sentence_end: usize) -> bool {
+    let mut before = hay[left_start..q.start].trim_end();
+    // `(khoảng 15,2 thuê bao/100 dân)`: a bound between the connector and the figure
+    for w in ["khoảng", "gần", "xấp xỉ", "trên", "hơn", "chừng"] {
+        if let Some(r) = before.strip_suffix(w).filter(|r| r.ends_with([' ', '('])) {
+            before = r.trim_end();
+            break;
+        }
+    }
+    let stripped = before.trim_end_matches(['(', ':']).trim_end();
+    let mut connector = stripped.len() < before.len();
+    let mut rest = stripped;
+    for w in ["là", "đạt", "ở mức"] {
+        if let Some(r) = stripped.strip_suffix(w).filter(|r| r.ends_with(' ')) {
+            rest = r.trim_end();
+            connector = true;
+            break;
+        }
+    }
+    let named_before = rest.ends_with("cả nước") || rest.ends_with("toàn quốc");
+    let after_end = floor_char_boundary(hay, (q.end + 32).min(sentence_end));
+    let after = hay[q.end..after_end].trim_start();
+    let named_after = before.ends_with("mức") && (after.starts_with("của cả nước") || after.starts_with("của toàn quốc"));
+    (named_before && connector) || named_after
+}
