@@ -1,0 +1,398 @@
+//! Quantities: the numbers of a sentence with their scale words, ranges, fractions and units.
+//!
+//! Input: the document context and a sentence's span, minus its traps. Output: [`Quantity`]s in
+//! text order (digits, spelled-out numbers, `2,5 triệu`, `8 - 10%`, `15/16`, `6.200.000đồng (sáu
+//! triệu hai trăm nghìn đồng)`). Invariant: spans never overlap and never cover a trap; a
+//! figure whose digits do not group in threes is kept with its best reading, marked malformed.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{DocCtx, number, traps};
+use crate::lexicon::{Lexicon, NumWord};
+use crate::records::UnitKind;
+use crate::text::floor_char_boundary;
+
+/// A number with its scale words, range, fraction and unit, before classification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// Span of the whole figure: number through unit.
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub of: Option<f64>,
+    /// Product of the scale words applied (1 when none).
+    pub scale: f64,
+    pub unit_kind: UnitKind,
+    pub unit_start: usize,
+    pub unit_end: usize,
+    pub malformed: bool,
+    /// Spelled-out restatement in parentheses (`6.200.000đồng (sáu triệu hai trăm nghìn đồng)`).
+    pub words_value: Option<f64>,
+    /// The figure itself is written in words.
+    pub spelled: bool,
+}
+
+pub(super) fn digit_token() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"[0-9]+(?:[.,][0-9]+)*").expect("digit pattern"))
+}
+
+/// Skip white space from `i`.
+pub(super) fn skip_ws(hay: &str, i: usize) -> usize {
+    i + hay[i..]
+        .chars()
+        .take_while(|c| c.is_whitespace() && *c != '\n')
+        .map(char::len_utf8)
+        .sum::<usize>()
+}
+
+/// Digit token starting exactly at `i`, if any.
+pub(super) fn token_at(hay: &str, i: usize) -> Option<(usize, usize)> {
+    if !hay[i..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let m = digit_token().find(&hay[i..])?;
+    (m.start() == 0).then(|| (i, i + m.end()))
+}
+
+/// The scale words right after `pos`: their product's factors, the end, and a trailing `rưỡi`.
+pub(super) fn scales_at(lex: &Lexicon, hay: &str, mut pos: usize) -> (Vec<f64>, usize, bool) {
+    let mut scales = Vec::new();
+    let mut half = false;
+    loop {
+        let p = skip_ws(hay, pos);
+        if let Some(h) = lex.scale.longest_at(hay, p) {
+            scales.push(*h.tag);
+            pos = h.end;
+            continue;
+        }
+        if !scales.is_empty()
+            && let Some(h) = lex.num_words.longest_at(hay, p)
+            && *h.tag == NumWord::Half
+        {
+            half = true;
+            pos = h.end;
+        }
+        break;
+    }
+    (scales, pos, half)
+}
+
+/// A unit starting at `pos` (after optional spaces): kind and span.
+pub(super) fn unit_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(UnitKind, usize, usize)> {
+    let p = skip_ws(hay, pos);
+    if p >= hay.len() {
+        return None;
+    }
+    // `thuê bao/100 dân`, `máy/100 dân`, `thuê bao Internet quy đổi/100 dân`
+    if let Some(noun) = lex.per100_nouns.longest_at(hay, p) {
+        let limit = floor_char_boundary(hay, (noun.end + 80).min(hay.len()));
+        let tail = &hay[noun.end..limit];
+        if let Some(d) = lex.per100_denominators.find_all(tail).into_iter().next() {
+            let between = &tail[..d.start];
+            let words = between.split_whitespace().count();
+            // a unit never runs across a line or paragraph break
+            let clean = !between.contains([',', ';', '(', ')', '.', '\n']) && !between.chars().any(|c| c.is_ascii_digit());
+            if words <= lex.per100_max_gap_words && clean {
+                return Some((UnitKind::Per100, p, noun.end + d.end));
+            }
+        }
+    }
+    let unit = lex.units.longest_at(hay, p).map(|h| (*h.tag, h.start, h.end))?;
+    // `thứ 4 năm 2015`, `đạt 15 tháng 6/2020`: a duration word that opens a date names when,
+    // not how long
+    if unit.0 == UnitKind::Duration {
+        let after = skip_ws(hay, unit.2);
+        let digits = hay[after..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 4 || (digits >= 1 && hay[after + digits..].starts_with('/')) {
+            return None;
+        }
+    }
+    Some(unit)
+}
+
+/// Spelled-out number words starting at `pos`: value and end, when they form a number.
+pub(super) fn words_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(f64, usize, usize)> {
+    let mut words = Vec::new();
+    let mut p = skip_ws(hay, pos);
+    let start = p;
+    let mut end = p;
+    while let Some(h) = lex.num_words.longest_at(hay, p) {
+        words.push(*h.tag);
+        end = h.end;
+        p = skip_ws(hay, h.end);
+        // `sáu triệu, bảy trăm năm mươi nghìn đồng`: a comma after a scale word goes on
+        if matches!(h.tag, NumWord::Scale(_)) && hay[p..].starts_with(',') && lex.num_words.longest_at(hay, skip_ws(hay, p + 1)).is_some() {
+            p = skip_ws(hay, p + 1);
+        }
+    }
+    let has_multiplier = words
+        .iter()
+        .any(|w| matches!(w, NumWord::Ten | NumWord::TensMarker | NumWord::Hundred | NumWord::Scale(_)));
+    if words.len() < 2 || !has_multiplier {
+        return None;
+    }
+    number::parse_words(&words).map(|v| (v, start, end))
+}
+
+/// Find the quantities of one sentence `[from, to)`, outside the traps.
+pub fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> Vec<Quantity> {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let in_trap = |s: usize, e: usize| traps.iter().any(|t| s < t.end && t.start < e);
+    let mut out: Vec<Quantity> = Vec::new();
+    let mut consumed = from;
+    let mut pos = from;
+    while pos < to {
+        // next digit token, or next spelled-out number, whichever comes first
+        let next_digit = digit_token().find_at(&hay[..to], pos).map(|m| (m.start(), m.end()));
+        let Some((ts, te)) = next_digit else {
+            scan_words(ctx, pos, to, traps, &mut out, &mut consumed);
+            break;
+        };
+        scan_words(ctx, pos, ts, traps, &mut out, &mut consumed);
+        if ts < consumed || in_trap(ts, te) {
+            pos = te.max(pos + 1);
+            continue;
+        }
+        // a digit glued to letters before it (`PA25`, `H5`) is a name, not a figure
+        if hay[..ts].chars().next_back().is_some_and(crate::text::is_letter) {
+            pos = te;
+            continue;
+        }
+        let q = quantity_at(ctx, ts, te, to, traps);
+        consumed = q.end;
+        pos = q.end.max(te);
+        // a parenthesised restatement in words belongs to this figure
+        let mut q = q;
+        let p = skip_ws(hay, q.end);
+        if hay[p..].starts_with('(')
+            && let Some((v, _, we)) = words_at(lex, hay, p + 1)
+        {
+            let after = unit_at(lex, hay, we).map_or(we, |(_, _, e)| e);
+            let close = skip_ws(hay, after);
+            if hay[close..].starts_with(')') {
+                q.words_value = Some(v);
+                consumed = close + 1;
+                pos = consumed;
+            }
+        }
+        // a figure never runs past its sentence (a sentence cut at its length limit can fall
+        // between a number and its unit): what lies beyond is the next sentence's
+        q.end = q.end.min(to);
+        q.unit_start = q.unit_start.min(to);
+        q.unit_end = q.unit_end.min(to);
+        out.push(q);
+    }
+    out
+}
+
+/// Spelled-out figures between `from` and `to` (only those followed by a unit).
+pub(super) fn scan_words(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap], out: &mut Vec<Quantity>, consumed: &mut usize) {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    if from >= to {
+        return;
+    }
+    let hits = lex.num_words.find_all(&hay[from..to]);
+    let mut i = 0;
+    while i < hits.len() {
+        let at = from + hits[i].start;
+        i += 1;
+        if at < *consumed || traps.iter().any(|t| at < t.end && t.start <= at) {
+            continue;
+        }
+        let Some((v, s, e)) = words_at(lex, hay, at) else { continue };
+        if e > to {
+            continue;
+        }
+        let Some((kind, us, ue)) = unit_at(lex, hay, e) else { continue };
+        if matches!(kind, UnitKind::Duration | UnitKind::Other | UnitKind::Length) {
+            continue;
+        }
+        out.push(Quantity {
+            start: s,
+            end: ue,
+            value: v,
+            value_high: None,
+            of: None,
+            scale: 1.0,
+            unit_kind: kind,
+            unit_start: us,
+            unit_end: ue,
+            malformed: false,
+            words_value: None,
+            spelled: true,
+        });
+        *consumed = ue;
+        while i < hits.len() && from + hits[i].start < ue {
+            i += 1;
+        }
+    }
+}
+
+/// Read a number with scale words, continuation (`1 triệu 300 nghìn`), range, fraction, unit.
+pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, traps: &[traps::Trap]) -> Quantity {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let in_trap = |s: usize, e: usize| traps.iter().any(|t| s < t.end && t.start < e);
+    let reading = number::parse_digits(&hay[ts..te]).expect("digit token parses");
+    let (scales, mut end, mut half) = scales_at(lex, hay, te);
+    let mut parts = vec![(reading.value, scales.clone())];
+    let mut malformed = reading.malformed;
+    // ambiguous `20,719 triệu`: a scale word means the comma was a decimal mark
+    if reading.ambiguous && !scales.is_empty() {
+        parts[0].0 = reading.decimal_alt;
+    }
+    // continuation: `1 triệu 300 nghìn`
+    if !scales.is_empty() {
+        loop {
+            let p = skip_ws(hay, end);
+            let Some((s2, e2)) = token_at(hay, p) else { break };
+            if e2 > limit || in_trap(s2, e2) {
+                break;
+            }
+            let r2 = number::parse_digits(&hay[s2..e2]).expect("digit token");
+            let (sc2, end2, half2) = scales_at(lex, hay, e2);
+            let mut trial = parts.clone();
+            trial.push((r2.value, sc2));
+            if number::combine_scaled(&trial, false).is_none() {
+                break;
+            }
+            parts = trial;
+            end = end2;
+            half = half2;
+            malformed |= r2.malformed;
+        }
+    }
+    let scale: f64 = parts[0].1.iter().product();
+    let mut value = number::combine_scaled(&parts, half).unwrap_or(reading.value);
+    let mut of = None;
+    let mut value_high = None;
+    let mut unit = unit_at(lex, hay, end);
+    // `đạt tỷ lệ 100/100 dân`: a density written with no noun, not a fraction
+    if unit.is_none()
+        && parts.len() == 1
+        && scales.is_empty()
+        && let Some(d) = lex.per100_denominators.longest_at(hay, te)
+    {
+        unit = Some((UnitKind::Per100, te, d.end));
+    }
+    // fraction `427/635 xã` or rank `xếp thứ 15/64`
+    if unit.is_none_or(|u| u.0 != UnitKind::Per100)
+        && parts.len() == 1
+        && scales.is_empty()
+        && hay[te..].starts_with('/')
+        && let Some((fs, fe)) = token_at(hay, te + 1)
+        && fe <= limit
+        && !in_trap(fs, fe)
+        && let Some(den) = number::parse_digits(&hay[fs..fe])
+        && den.value >= reading.value
+        && den.value > 0.0
+    {
+        of = Some(den.value);
+        end = fe;
+        unit = unit_at(lex, hay, end);
+    }
+    let left: String = {
+        let from = floor_char_boundary(hay, ts.saturating_sub(40));
+        hay[from..ts].trim_end().to_string()
+    };
+    // `tụt hạng 10 bậc`, `tăng 5 bậc`: steps moved, not a rank
+    let is_rank =
+        (left.ends_with("thứ") || left.ends_with("xếp hạng") || left.ends_with("hạng")) && !hay[skip_ws(hay, end)..].starts_with("bậc");
+    // `xếp hạng 27 trên 63 tỉnh`, `xếp thứ 9 trong 63 tỉnh, thành`
+    if is_rank && of.is_none() {
+        let p = skip_ws(hay, end);
+        for w in ["trên tổng số", "trong tổng số", "trong số", "trên", "trong"] {
+            if hay[p..].starts_with(w) {
+                let q = skip_ws(hay, p + w.len());
+                if let Some((s2, e2)) = token_at(hay, q)
+                    && let Some(den) = number::parse_digits(&hay[s2..e2])
+                    && den.value >= reading.value
+                    && e2 <= limit
+                {
+                    of = Some(den.value);
+                    end = e2;
+                    unit = unit_at(lex, hay, end);
+                }
+                break;
+            }
+        }
+    }
+    // range `5% - 7%`, `70-75%`, `từ 5 đến 7 tỷ đồng`
+    if of.is_none() && !is_rank {
+        let after_unit = unit.map_or(end, |(_, _, e)| e);
+        let p = skip_ws(hay, after_unit);
+        let sep_len = ["-", "–", "đến", "tới", "~"]
+            .iter()
+            .find(|s| hay[p..].starts_with(**s))
+            .map(|s| s.len());
+        if let Some(l) = sep_len {
+            let q = skip_ws(hay, p + l);
+            if let Some((s2, e2)) = token_at(hay, q)
+                && e2 <= limit
+                && !in_trap(s2, e2)
+            {
+                let r2 = number::parse_digits(&hay[s2..e2]).expect("digit token");
+                let (sc2, end2, half2) = scales_at(lex, hay, e2);
+                let unit2 = unit_at(lex, hay, end2);
+                let same_unit = match (unit, unit2) {
+                    (Some(a), Some(b)) => a.0 == b.0,
+                    _ => true,
+                };
+                let scale2: f64 = sc2.iter().product();
+                let high = number::combine_scaled(&[(r2.value, sc2.clone())], half2).unwrap_or(r2.value);
+                if same_unit && high >= value * if scales.is_empty() { scale2 } else { 1.0 } {
+                    if scales.is_empty() && !sc2.is_empty() {
+                        value *= scale2;
+                    }
+                    value_high = Some(high);
+                    malformed |= r2.malformed;
+                    end = end2;
+                    if unit.is_none() || unit2.is_some() {
+                        unit = unit2;
+                    }
+                }
+            }
+        }
+    }
+    // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
+    let density_before = {
+        let from = floor_char_boundary(hay, ts.saturating_sub(90));
+        let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
+        !lex.per100_prefixes.find_all(&hay[clause_start..ts]).is_empty()
+    };
+    let unit = match unit {
+        Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),
+        None if density_before => Some((UnitKind::Per100, end, end)),
+        other => other,
+    };
+    let (unit_kind, us, ue) = match unit {
+        Some((k, s, e)) if !is_rank => (k, s, e),
+        Some((_, s, e)) => (UnitKind::Rank, s, e),
+        None if is_rank => (UnitKind::Rank, end, end),
+        None => (UnitKind::Bare, end, end),
+    };
+    // an ambiguous `17,045` is thousands for counts, decimals for shares and densities
+    if reading.ambiguous && scales.is_empty() && matches!(unit_kind, UnitKind::Percent | UnitKind::Per100) {
+        value = reading.decimal_alt;
+    }
+    Quantity {
+        start: ts,
+        end: ue.max(end),
+        value,
+        value_high,
+        of,
+        scale: if scale == 0.0 { 1.0 } else { scale },
+        unit_kind,
+        unit_start: us,
+        unit_end: ue,
+        malformed,
+        words_value: None,
+        spelled: false,
+    }
+}
