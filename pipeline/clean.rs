@@ -1000,36 +1000,33 @@ mod tests {
     }
 
     #[test]
-    fn sentences_survive_numbers_and_abbreviations() {
-        let p = "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân. TP. Thanh Hóa có 20 trạm. PGS. TS. Nguyễn Văn A phát biểu. Hết";
-        let spans = split_sentences(p, &abbr());
-        let got: Vec<&str> = spans.iter().map(|&(s, e)| &p[s..e]).collect();
-        assert_eq!(
-            got,
-            vec![
-                "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân.",
-                "TP. Thanh Hóa có 20 trạm.",
-                "PGS. TS. Nguyễn Văn A phát biểu.",
-                "Hết"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_stop_glued_to_the_next_sentence_still_ends_it() {
-        // rule sentence.glued_stop (invented text)
-        let p = "Doanh thu tăng 6% so với năm 2013.Hiện tại, mạng có 30 triệu thuê bao.Công ty cũng lắp 45 trạm (2G: 20 trạm).Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.";
-        let spans = split_sentences(p, &abbr());
-        let got: Vec<&str> = spans.iter().map(|&(s, e)| &p[s..e]).collect();
-        assert_eq!(
-            got,
-            vec![
-                "Doanh thu tăng 6% so với năm 2013.",
-                "Hiện tại, mạng có 30 triệu thuê bao.",
-                "Công ty cũng lắp 45 trạm (2G: 20 trạm).",
-                "Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt."
-            ]
-        );
+    fn sentences_survive_numbers_and_abbreviations_and_glued_stops() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân. TP. Thanh Hóa có 20 trạm. PGS. TS. Nguyễn Văn A phát biểu. Hết",
+                &[
+                    "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân.",
+                    "TP. Thanh Hóa có 20 trạm.",
+                    "PGS. TS. Nguyễn Văn A phát biểu.",
+                    "Hết",
+                ],
+            ),
+            // rule sentence.glued_stop (invented text)
+            (
+                "Doanh thu tăng 6% so với năm 2013.Hiện tại, mạng có 30 triệu thuê bao.Công ty cũng lắp 45 trạm (2G: 20 trạm).Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.",
+                &[
+                    "Doanh thu tăng 6% so với năm 2013.",
+                    "Hiện tại, mạng có 30 triệu thuê bao.",
+                    "Công ty cũng lắp 45 trạm (2G: 20 trạm).",
+                    "Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.",
+                ],
+            ),
+        ];
+        for (p, want) in cases {
+            let spans = split_sentences(p, &abbr());
+            let got: Vec<&str> = spans.iter().map(|&(s, e)| &p[s..e]).collect();
+            assert_eq!(&got, want, "{p}");
+        }
     }
 
     #[test]
@@ -1174,7 +1171,8 @@ mod metadata_tests {
         }
     }
 
-    fn meta_with_url(text: &str, url: &str) -> DocMeta {
+    /// A JSONL document with the metadata a caller gave, cleaned with the shipped rules.
+    fn cleaned(text: &str, given: crate::records::GivenMeta) -> CleanDoc {
         let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
         let raw = RawDoc {
             doc: "t".into(),
@@ -1184,35 +1182,29 @@ mod metadata_tests {
             encoding: "utf-8".into(),
             content_hash: String::new(),
             text: text.into(),
-            given: crate::records::GivenMeta {
-                url: Some(url.into()),
-                ..Default::default()
-            },
+            given,
             warnings: Vec::new(),
         };
-        clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
+        clean(raw, &r.clean, &r.provinces, &r.outlets).0
+    }
+
+    fn meta_with_url(text: &str, url: &str) -> DocMeta {
+        let given = crate::records::GivenMeta {
+            url: Some(url.into()),
+            ..Default::default()
+        };
+        cleaned(text, given).meta
     }
 
     #[test]
     fn a_stated_province_decides_and_an_unknown_one_is_ignored_with_a_warning() {
         // rule province.given (invented text)
-        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
         let doc = |given: Option<&str>| {
-            let raw = RawDoc {
-                doc: "t".into(),
-                source: "t".into(),
-                line: None,
-                format: crate::records::Format::Jsonl,
-                encoding: "utf-8".into(),
-                content_hash: String::new(),
-                text: "Sở TT&TT Nghệ An tổng kết năm 2020\n\nToàn tỉnh có 120 trạm BTS mới.".into(),
-                given: crate::records::GivenMeta {
-                    province: given.map(String::from),
-                    ..Default::default()
-                },
-                warnings: Vec::new(),
+            let given = crate::records::GivenMeta {
+                province: given.map(String::from),
+                ..Default::default()
             };
-            clean(raw, &r.clean, &r.provinces, &r.outlets).0
+            cleaned("Sở TT&TT Nghệ An tổng kết năm 2020\n\nToàn tỉnh có 120 trạm BTS mới.", given)
         };
         let name = |d: &CleanDoc| d.meta.province.as_ref().map(|p| p.name.clone());
         assert_eq!(name(&doc(None)).as_deref(), Some("Nghệ An"));
