@@ -165,13 +165,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             // triệu`: a fine paid into the budget)
             for &members in &lex.nearest_slot_masks {
                 let members = FeatSet(members);
+                // most clauses name one member at most: no hits are gathered for them
+                if l0.mask(members).0.count_ones() < 2 {
+                    continue;
+                }
                 let rivals: Vec<&(usize, usize, usize)> = ctx
                     .features
                     .hits_in(left_start[i], qs[i].start)
                     .filter(|h| members.has(h.2))
                     .collect();
-                if l0.mask(members).0.count_ones() >= 2
-                    && let Some(&&(last_start, _, f)) = rivals.last()
+                if let Some(&&(last_start, _, f)) = rivals.last()
                     && let Some(cut) = hay[left_start[i]..last_start].rfind([',', ';']).map(|k| left_start[i] + k)
                     && rivals.iter().all(|h| h.2 == f || h.1 <= cut)
                 {
