@@ -5,8 +5,9 @@ Usage:
     diff -r OUT_A OUT_B        (or: python3 scripts/snapshot.py --compare OUT_A OUT_B)
 
 For each input set (the seeds, every held-out set, every cached real batch, a synthetic corpus
-of N documents, and any `--extra NAME=PATH`; the sentence cases are the unit tests') it runs `ictstat run` and writes each output table as sorted CSV, run ids and timings
-dropped, so that two snapshots differ exactly where the facts, mentions or aggregates differ.
+of N documents, and any `--extra NAME=PATH`; the sentence cases are the unit tests') it runs `ictstat run` and writes each output table as CSV in its row order, with its Arrow
+schema (field metadata included), run ids and timings dropped; the year partitions of
+`province_metrics` too. Two snapshots differ exactly where rows, their order or a schema differ.
 The safety net of a rewrite (issue 12): a change that should not alter results must leave the
 snapshot byte-for-byte equal.
 """
@@ -51,8 +52,9 @@ def dump(table: Path, out: Path) -> None:
     t = pq.read_table(table)
     keep = [c for c in t.column_names if c not in DROP]
     rows = [tuple("" if v is None else repr(v) for v in r.values()) for r in t.select(keep).to_pylist()]
-    rows.sort()
+    meta = {k: v for k, v in (t.schema.metadata or {}).items() if b"run" not in k}
     with out.open("w", newline="") as f:
+        f.write(f"# {t.schema.remove_metadata()!s}".replace("\n", " | ") + f" | {sorted(meta.items())}\n")
         w = csv.writer(f)
         w.writerow(keep)
         w.writerows(rows)
@@ -73,6 +75,8 @@ def snapshot(out: Path, binary: str, synth: int, extras: list[str]) -> None:
                 p = run_out / f"{t}.parquet"
                 if p.exists():
                     dump(p, out / f"{name}.{t}.csv")
+            for part in sorted(run_out.glob("province_metrics/year=*/part-0.parquet")):
+                dump(part, out / f"{name}.province_metrics.{part.parent.name}.csv")
             print(f"{name}: done")
 
 

@@ -1,0 +1,255 @@
+//! Aggregate: all facts → the province × period × metric × status table, and anomalies.
+//!
+//! The one barrier of the pipeline. It is a streaming fold: the orchestrator hands each
+//! document's facts to an [`Accumulator`] as they are written, and the accumulator keeps one
+//! small state per province × period × metric × status × basis group (the chosen fact, the
+//! spread, the support, the per-document extremes), so memory grows with the number of groups,
+//! not with the corpus ([`fold`]). At the end, the relational part is one polars lazy query
+//! over the group table ([`query`]): joins with the catalog and the province reference, the
+//! derived columns (population, per-100 values, implied population, growth vs the previous
+//! period), conflicts between documents, cross-province outliers and the order of the rows.
+//!
+//! Choice rule, within one group:
+//! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
+//! 2. a later publication beats an earlier one (a revised figure replaces the first report);
+//! 3. then document name and position, so the choice is deterministic.
+//!
+//! Actual, estimate and target are separate rows (status is part of the key) and stocks and
+//! flows are separate rows (basis is part of the key): a stock is never summed, and flows of
+//! sub-periods are never mixed with the year's (period is part of the key).
+
+mod fold;
+mod query;
+
+pub use fold::Accumulator;
+
+use crate::Result;
+use crate::catalog::Catalog;
+use crate::records::{Anomaly, Fact, ProvinceMetric};
+use crate::reference::Provinces;
+
+/// What aggregate did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AggregateReport {
+    pub groups: usize,
+    pub conflicts: usize,
+    pub anomalies: usize,
+}
+
+impl Accumulator {
+    /// The barrier: turn the groups into rows and anomalies. Anomalies come in this order: those
+    /// about single facts and repaired dates (in input order), conflicts (in row order), outliers
+    /// (by metric, period and status).
+    pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+        let (groups, mut anomalies) = self.into_groups(catalog)?;
+        let d = query::derive(groups, catalog, provinces)?;
+        let report = AggregateReport {
+            groups: d.rows.len(),
+            conflicts: d.conflicts.len(),
+            anomalies: anomalies.len() + d.conflicts.len() + d.outliers.len(),
+        };
+        anomalies.extend(d.conflicts);
+        anomalies.extend(d.outliers);
+        Ok((d.rows, anomalies, report))
+    }
+}
+
+/// Aggregate a whole set of facts at once (tests, small inputs): the fold over them.
+/// `date_flags` lists documents whose dates clean had to repair: (doc, description).
+pub fn aggregate(
+    facts: &[Fact],
+    date_flags: &[(String, String)],
+    catalog: &Catalog,
+    provinces: &Provinces,
+) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+    let mut acc = Accumulator::new();
+    let mut start = 0;
+    for i in 1..=facts.len() {
+        if i == facts.len() || facts[i].doc != facts[start].doc {
+            acc.add_document(&facts[start..i]);
+            start = i;
+        }
+    }
+    for (doc, flag) in date_flags {
+        acc.add_date_flag(doc, flag);
+    }
+    acc.finish(catalog, provinces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Basis, Flag, Period, ProvinceRef, Status};
+    use chrono::NaiveDate;
+    use std::path::Path;
+
+    fn res() -> crate::config::Resources {
+        crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap()
+    }
+
+    fn fact(doc: &str, metric: &str, value: f64, period: &str, status: Status, published: (i32, u32, u32)) -> Fact {
+        let basis = match metric {
+            "telephone_subscribers" | "bts_stations" => Some(Basis::Stock),
+            _ => None,
+        };
+        Fact {
+            doc: doc.into(),
+            metric: metric.into(),
+            tier: "core".into(),
+            value,
+            value_high: None,
+            of: None,
+            unit: "x".into(),
+            province: Some(ProvinceRef {
+                name: "Nghệ An".into(),
+                code: "40".into(),
+            }),
+            period: Period::parse(period),
+            basis,
+            status,
+            bound: None,
+            converted: false,
+            flag: None,
+            flag_reason: None,
+            growth_pct: None,
+            plan_share_pct: None,
+            raw: value.to_string(),
+            sentence_index: 0,
+            sentence: String::new(),
+            char_start: 0,
+            char_end: 1,
+            published: NaiveDate::from_ymd_opt(published.0, published.1, published.2),
+        }
+    }
+
+    fn run(facts: &[Fact]) -> (Vec<ProvinceMetric>, Vec<Anomaly>) {
+        let r = res();
+        let (m, a, _) = aggregate(facts, &[], &r.catalog, &r.provinces).unwrap();
+        (m, a)
+    }
+
+    #[test]
+    fn a_later_publication_wins_and_disagreement_across_documents_is_a_conflict() {
+        let facts = [
+            fact("early", "telephone_subscribers", 2_000_000.0, "2014", Status::Actual, (2015, 1, 10)),
+            fact("late", "telephone_subscribers", 2_100_000.0, "2014", Status::Actual, (2015, 3, 1)),
+        ];
+        let (m, a) = run(&facts);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].value, 2_100_000.0);
+        assert_eq!(m[0].doc, "late");
+        assert_eq!(
+            (m[0].value_min, m[0].value_max, m[0].n_facts, m[0].n_docs),
+            (2_000_000.0, 2_100_000.0, 2, 2)
+        );
+        assert!(m[0].conflict);
+        let c: Vec<&Anomaly> = a.iter().filter(|x| x.kind == "conflict").collect();
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].other_doc.as_deref(), Some("early"));
+        assert!(c[0].reason.contains("early") && c[0].reason.contains("late"));
+    }
+
+    #[test]
+    fn agreeing_sources_are_no_conflict_and_one_document_never_conflicts_with_itself() {
+        let facts = [
+            fact("a", "telephone_subscribers", 2_000_000.0, "2014", Status::Actual, (2015, 1, 10)),
+            fact("b", "telephone_subscribers", 2_005_000.0, "2014", Status::Actual, (2015, 1, 12)),
+            fact("c", "print_circulation_per_year", 18e6, "2014", Status::Actual, (2015, 1, 12)),
+            fact("c", "print_circulation_per_year", 15e3, "2014", Status::Actual, (2015, 1, 12)),
+        ];
+        let (m, a) = run(&facts);
+        assert!(m.iter().all(|r| !r.conflict), "{m:?}");
+        assert!(a.is_empty(), "{a:?}");
+    }
+
+    #[test]
+    fn status_basis_and_period_keep_figures_apart_and_stocks_are_never_summed() {
+        let mut flow = fact("a", "telephone_subscribers", 50_000.0, "2014", Status::Actual, (2015, 1, 10));
+        flow.basis = Some(Basis::Flow);
+        let facts = [
+            fact("a", "telephone_subscribers", 2_000_000.0, "2014", Status::Actual, (2015, 1, 10)),
+            fact("a", "telephone_subscribers", 1_950_000.0, "2014", Status::Estimate, (2014, 12, 1)),
+            fact("a", "telephone_subscribers", 1_900_000.0, "2014-Q1", Status::Actual, (2014, 4, 1)),
+            flow,
+            fact("b", "telephone_subscribers", 2_000_000.0, "2014", Status::Actual, (2015, 2, 10)),
+        ];
+        let (m, _) = run(&facts);
+        let get = |period: &str, status: &str, basis: &str| {
+            m.iter()
+                .find(|r| r.period == period && r.status == status && r.basis.as_deref() == Some(basis))
+                .map(|r| r.value)
+        };
+        assert_eq!(get("2014", "actual", "stock"), Some(2_000_000.0), "stock not summed");
+        assert_eq!(get("2014", "estimate", "stock"), Some(1_950_000.0));
+        assert_eq!(get("2014-Q1", "actual", "stock"), Some(1_900_000.0));
+        assert_eq!(get("2014", "actual", "flow"), Some(50_000.0));
+        assert_eq!(m.len(), 4);
+    }
+
+    #[test]
+    fn a_sound_figure_beats_a_flagged_one_and_flags_become_anomalies() {
+        let mut bad = fact("late", "telephone_subscribers", 40_532_154.0, "2014", Status::Actual, (2015, 3, 1));
+        bad.flag = Some(Flag::Implausible);
+        bad.flag_reason = Some("ten times the density".into());
+        let facts = [
+            bad,
+            fact("early", "telephone_subscribers", 4_053_215.0, "2014", Status::Actual, (2015, 1, 1)),
+        ];
+        let (m, a) = run(&facts);
+        assert_eq!(m[0].value, 4_053_215.0);
+        assert!(
+            a.iter()
+                .any(|x| x.kind == "implausible" && x.value == Some(40_532_154.0) && x.reason.contains("density"))
+        );
+    }
+
+    #[test]
+    fn derived_columns_population_per_100_implied_population_and_growth() {
+        let r = res();
+        let mut density = fact("a", "telephone_density", 80.0, "2014", Status::Actual, (2015, 1, 1));
+        density.basis = None;
+        let facts = [
+            fact("a", "telephone_subscribers", 2_400_000.0, "2014", Status::Actual, (2015, 1, 1)),
+            density,
+            fact("b", "telephone_subscribers", 2_000_000.0, "2013", Status::Actual, (2014, 1, 1)),
+        ];
+        let (m, _) = run(&facts);
+        let row = m
+            .iter()
+            .find(|x| x.period == "2014" && x.metric == "telephone_subscribers")
+            .unwrap();
+        let pop = r.provinces.population("Nghệ An", 2014).unwrap().value;
+        assert!((row.population.unwrap() - pop.round()).abs() < 1.0);
+        assert!((row.per_100_inhabitants.unwrap() - 2_400_000.0 * 100.0 / pop).abs() < 1e-6);
+        assert_eq!(row.implied_population, Some(3_000_000.0));
+        assert!((row.growth_vs_prev_pct.unwrap() - 20.0).abs() < 1e-9);
+        assert_eq!(row.province_2025.as_deref(), Some("Nghệ An"));
+        assert_eq!(row.region.as_deref(), Some("Bắc Trung Bộ và duyên hải miền Trung"));
+        assert_eq!(row.population_extrapolated, Some(false));
+    }
+
+    #[test]
+    fn a_value_far_outside_its_peers_is_an_outlier() {
+        let names = ["Nghệ An", "Thanh Hóa", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Phú Thọ"];
+        let r = res();
+        let mut facts = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            let mut f = fact(
+                &format!("d{i}"),
+                "telephone_density",
+                if i == 5 { 900.0 } else { 80.0 + i as f64 },
+                "2014",
+                Status::Actual,
+                (2015, 1, 1),
+            );
+            f.basis = None;
+            let idx = r.provinces.rows.iter().position(|p| p.name == *n).unwrap();
+            f.province = Some(r.provinces.reference(idx));
+            facts.push(f);
+        }
+        let (_, a) = run(&facts);
+        let out: Vec<&Anomaly> = a.iter().filter(|x| x.kind == "outlier").collect();
+        assert_eq!(out.len(), 1, "{a:?}");
+        assert_eq!(out[0].province.as_deref(), Some("Phú Thọ"));
+    }
+}
