@@ -431,13 +431,7 @@ impl Extractor {
                     facts: fs,
                 } => {
                     if let Some(b) = docs.as_mut() {
-                        let pref = document.clean.meta.province.as_ref().and_then(|p| res.provinces.by_name(&p.name));
-                        rows::push_document(
-                            b,
-                            &document,
-                            pref.map(|p| p.region.as_str()),
-                            pref.map(|p| p.merged_2025_into.as_str()),
-                        );
+                        rows::push_document(b, &document);
                     }
                     if let Some(b) = mentions.as_mut() {
                         for m in &ms {

@@ -1,6 +1,6 @@
 //! `ictstat aggregate`: a facts dataset in (the CLI's `facts.parquet`, or the Parquet files a
 //! distributed engine wrote), `province_metrics` and `anomalies` out: the run's aggregate
-//! ([`crate::aggregate::Accumulator`]) and the run's writers ([`crate::run::write_aggregate`]).
+//! ([`crate::aggregate::Accumulator`]) and the run's writers ([`crate::output::metrics::write_aggregate`]).
 //!
 //! Inputs: Parquet files or folders of them (read recursively; names starting with `.` or `_`,
 //! such as Spark's `_SUCCESS` and `.crc` files, are skipped), with the `facts` columns; and,
@@ -199,7 +199,7 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let mut counts = BTreeMap::new();
-    crate::run::write_aggregate(staging.dir(), res, &stamp, &metrics, &anomalies, &mut counts)?;
+    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &metrics, &anomalies, &mut counts)?;
     let manifest = serde_json::json!({
         "run_id": run_id,
         "ictstat_version": env!("CARGO_PKG_VERSION"),

@@ -42,9 +42,14 @@ pub enum Error {
     /// the operator).
     #[error("incremental merge: {0}")]
     ReuseConflict(String),
-    /// The aggregation engine failed.
+    /// The aggregate met facts it cannot place (a metric the catalog lacks, a period it cannot
+    /// read) or its query engine failed: check that the facts and the catalog belong together.
     #[error("aggregate: {0}")]
     Aggregate(String),
+    /// Something that cannot happen did (a worker thread panicked outside the per-document
+    /// guard): a bug, report it with the input that caused it.
+    #[error("internal error (a bug; please report it): {0}")]
+    Bug(String),
     /// A gold file is malformed: fix the gold file.
     #[error("gold file {path}, line {line}: {reason}")]
     Gold { path: PathBuf, line: usize, reason: String },

@@ -6,9 +6,12 @@
 //! (digits that follow no grouping), `implausible` (a count that its province's population or
 //! the document's own density cannot allow, or a value above the metric's plausible maximum),
 //! `words_mismatch` (digits and words disagree). Flagged figures are kept, never "fixed".
+//! It also turns the document and its mentions into their output rows ([`document_row`],
+//! [`mention_rows`]): code-point spans, and the region and 2025 province of the document's
+//! province from the reference table.
 
 use crate::catalog::Catalog;
-use crate::records::{CleanDoc, Fact, Flag, Mention, MentionKind, UnitKind};
+use crate::records::{CleanDoc, DocumentRow, Fact, Flag, Mention, MentionKind, MentionRow, UnitKind};
 use crate::reference::Provinces;
 use crate::text::CharIndex;
 
@@ -23,6 +26,34 @@ pub struct NormalizeReport {
 fn fmt_vn(v: f64) -> String {
     let dec = if v.fract().abs() > 1e-9 { 1 } else { 0 };
     crate::extract::number::format_digits(v, dec)
+}
+
+/// A document's mentions as `mentions` rows: the raw text of each and its code-point span.
+pub fn mention_rows(doc: &CleanDoc, mentions: Vec<Mention>, idx: &CharIndex) -> Vec<MentionRow> {
+    mentions
+        .into_iter()
+        .map(|m| MentionRow {
+            doc: doc.doc.clone(),
+            raw: doc.text[m.start..m.end].to_string(),
+            char_start: idx.char_of(m.start),
+            char_end: idx.char_of(m.end),
+            mention: m,
+        })
+        .collect()
+}
+
+/// A document's `documents` row: its length in code points, its counts, and the region and
+/// 2025 province of its province.
+pub fn document_row(doc: CleanDoc, n_mentions: usize, n_facts: usize, idx: &CharIndex, provinces: &Provinces) -> DocumentRow {
+    let pref = doc.meta.province.as_ref().and_then(|p| provinces.by_name(&p.name));
+    DocumentRow {
+        region: pref.map(|p| p.region.clone()),
+        province_2025: pref.map(|p| p.merged_2025_into.clone()),
+        n_chars: idx.char_of(doc.text.len()),
+        n_mentions,
+        n_facts,
+        clean: doc,
+    }
 }
 
 /// Turn one document's metric mentions into facts.

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Resources;
-use crate::records::{DocOutput, DocumentRow, MentionRow, RawInput};
+use crate::records::{DocOutput, RawInput};
 use crate::text::CharIndex;
 use crate::{clean, extract, ingest, normalize};
 
@@ -119,26 +119,12 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutpu
     let t = Instant::now();
     let idx = CharIndex::new(&doc.text);
     let (facts, _) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
-    let mention_rows: Vec<MentionRow> = mentions
-        .into_iter()
-        .map(|m| MentionRow {
-            doc: doc.doc.clone(),
-            raw: doc.text[m.start..m.end].to_string(),
-            char_start: idx.char_of(m.start),
-            char_end: idx.char_of(m.end),
-            mention: m,
-        })
-        .collect();
+    let mentions = normalize::mention_rows(&doc, mentions, &idx);
+    let document = normalize::document_row(doc, mentions.len(), facts.len(), &idx, &res.provinces);
     add(&clock.normalize, t.elapsed());
-    let n_chars = idx.char_of(doc.text.len());
     DocOutput::Done {
-        document: Box::new(DocumentRow {
-            n_chars,
-            n_mentions: mention_rows.len(),
-            n_facts: facts.len(),
-            clean: doc,
-        }),
-        mentions: mention_rows,
+        document: Box::new(document),
+        mentions,
         facts,
     }
 }

@@ -520,6 +520,9 @@ pub struct Fact {
 #[derive(Debug, Clone)]
 pub struct DocumentRow {
     pub clean: CleanDoc,
+    /// Socio-economic region and province after the 2025 merger of the document's province.
+    pub region: Option<String>,
+    pub province_2025: Option<String>,
     pub n_chars: usize,
     pub n_mentions: usize,
     pub n_facts: usize,

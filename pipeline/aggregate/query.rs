@@ -239,7 +239,7 @@ fn f64s<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option
 }
 
 fn need<T>(v: Option<T>, column: &str) -> Result<T> {
-    v.ok_or_else(|| Error::Aggregate(format!("null in the non-null column {column}")))
+    v.ok_or_else(|| Error::Bug(format!("aggregate: null in the non-null column {column}")))
 }
 
 /// The `province_metrics` rows of the query's result.

@@ -10,7 +10,9 @@ use arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int3
 use chrono::NaiveDate;
 
 use super::schema::{TableSchema, arrow_type};
-use crate::records::{Anomaly, Basis, Bound, DocumentRow, Fact, Flag, MentionRow, Period, ProvinceMetric, ProvinceRef, Reject, Status};
+use crate::records::{
+    Anomaly, Basis, Bound, DocOutput, DocumentRow, Fact, Flag, MentionRow, Period, ProvinceMetric, ProvinceRef, Reject, Status,
+};
 use crate::{Error, Result};
 
 enum Col {
@@ -284,8 +286,33 @@ pub fn push_mention(b: &mut BatchBuilder, m: &MentionRow) {
         .s(&x.reason);
 }
 
+/// Append the `inputs` ledger row of a processed unit (`input`: its name as read; `hash`: the
+/// BLAKE3 of its bytes).
+pub fn push_input(b: &mut BatchBuilder, out: &DocOutput, input: &str, hash: Option<&str>) {
+    let (source, line, outcome, doc, n_m, n_f) = match out {
+        DocOutput::Done { document, mentions, facts } => (
+            &document.clean.source,
+            document.clean.line,
+            "document",
+            Some(document.clean.doc.as_str()),
+            mentions.len(),
+            facts.len(),
+        ),
+        DocOutput::Rejected(r) => (&r.source, r.line, "reject", r.doc.as_deref(), 0, 0),
+    };
+    b.row()
+        .s(source)
+        .oi64(line.map(|l| i64::try_from(l).unwrap_or(i64::MAX)))
+        .s(input)
+        .os(hash)
+        .s(outcome)
+        .os(doc)
+        .i32(idx32(n_m))
+        .i32(idx32(n_f));
+}
+
 /// Append a `documents` row.
-pub fn push_document(b: &mut BatchBuilder, d: &DocumentRow, region: Option<&str>, province_2025: Option<&str>) {
+pub fn push_document(b: &mut BatchBuilder, d: &DocumentRow) {
     let c = &d.clean;
     let m = &c.meta;
     let period = m.period.map(|p| p.to_string());
@@ -305,8 +332,8 @@ pub fn push_document(b: &mut BatchBuilder, d: &DocumentRow, region: Option<&str>
         .os(m.date_flag.as_deref())
         .os(m.province.as_ref().map(|p| p.name.as_str()))
         .os(m.province.as_ref().map(|p| p.code.as_str()).filter(|c| !c.is_empty()))
-        .os(region)
-        .os(province_2025)
+        .os(d.region.as_deref())
+        .os(d.province_2025.as_deref())
         .os(period.as_deref())
         .i64(idx(d.n_chars))
         .i32(idx32(c.sentences.len()))

@@ -8,7 +8,7 @@
 //!
 //! Inputs: the previous output folder ([`load`]) and the units the reader meets. Outputs: a
 //! decision per unit ([`Matcher`]: reuse previous unit *j*, or process), the previous rows of a
-//! reused unit ([`PrevTables`], read forward only), or — when every unit is unchanged and in the
+//! reused unit ([`PrevTables`], read forward only, and [`replay`] of a range of them), or — when every unit is unchanged and in the
 //! same order — the previous files themselves ([`unchanged`], [`link_previous`]).
 //!
 //! Invariants:
@@ -21,13 +21,17 @@
 //!   processed again instead);
 //! - anything unexpected about the previous output makes the run a full one, with the reason.
 
+mod replay;
+
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow::array::{Array, Int32Array, Int64Array, RecordBatch, StringArray};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use arrow::array::{Array, Int32Array, Int64Array, StringArray};
 use serde::{Deserialize, Serialize};
+
+pub(crate) use replay::Replayed;
+use replay::pq_err;
+pub use replay::{PrevTable, PrevTables};
 
 use crate::config::{Resources, TABLES};
 use crate::ingest::{self, InputFile};
@@ -110,7 +114,7 @@ pub fn checksums(dir: &Path) -> Result<BTreeMap<String, String>> {
             .collect::<Vec<_>>()
             .join("/");
         let mut h = blake3::Hasher::new();
-        let f = File::open(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
+        let f = std::fs::File::open(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
         h.update_reader(f).map_err(|e| Error::io("cannot read", entry.path(), e))?;
         out.insert(rel, h.finalize().to_hex().to_string());
     }
@@ -346,98 +350,6 @@ pub fn link_previous(prev: &Previous, staging: &Path) -> Result<()> {
         Ok(())
     }
     walk(&prev.dir, staging, true)
-}
-
-fn pq_err(path: &Path, e: impl ToString) -> Error {
-    Error::Parquet {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    }
-}
-
-/// A previous table read forward, handing out row ranges.
-pub struct PrevTable {
-    path: PathBuf,
-    reader: ParquetRecordBatchReader,
-    cur: Option<RecordBatch>,
-    /// Row number of `cur`'s first row.
-    cur_start: u64,
-}
-
-impl PrevTable {
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::open_inner(path, None)
-    }
-
-    /// Open, and check the file's schema against the table's contract.
-    pub fn open_checked(path: &Path, table: &crate::output::schema::TableSchema) -> Result<Self> {
-        Self::open_inner(path, Some(table))
-    }
-
-    fn open_inner(path: &Path, table: Option<&crate::output::schema::TableSchema>) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
-        if let Some(t) = table {
-            t.matches(builder.schema()).map_err(|reason| pq_err(path, reason))?;
-        }
-        let reader = builder.with_batch_size(8192).build().map_err(|e| pq_err(path, e))?;
-        Ok(PrevTable {
-            path: path.to_path_buf(),
-            reader,
-            cur: None,
-            cur_start: 0,
-        })
-    }
-
-    /// Rows `start .. start + n`, as slices of the batches read; `start` never goes backwards.
-    pub fn take(&mut self, mut start: u64, mut n: u64, out: &mut Vec<RecordBatch>) -> Result<()> {
-        while n > 0 {
-            let len = self.cur.as_ref().map_or(0, |b| b.num_rows() as u64);
-            if self.cur.is_none() || start >= self.cur_start + len {
-                let next = self
-                    .reader
-                    .next()
-                    .ok_or_else(|| pq_err(&self.path, format!("ends before row {start}")))?
-                    .map_err(|e| pq_err(&self.path, e))?;
-                self.cur_start += len;
-                self.cur = Some(next);
-                continue;
-            }
-            if start < self.cur_start {
-                return Err(pq_err(&self.path, format!("row {start} asked after row {}", self.cur_start)));
-            }
-            let cur = self.cur.as_ref().expect("checked above");
-            let offset = start - self.cur_start;
-            let k = n.min(len - offset);
-            out.push(cur.slice(offset as usize, k as usize));
-            start += k;
-            n -= k;
-        }
-        Ok(())
-    }
-}
-
-/// The previous per-document tables, each read forward once.
-pub struct PrevTables {
-    pub documents: PrevTable,
-    pub mentions: PrevTable,
-    pub facts: PrevTable,
-    pub rejects: PrevTable,
-    pub inputs: PrevTable,
-}
-
-impl PrevTables {
-    /// Open the per-document tables of the output in `dir`, each checked against its contract.
-    pub fn open(dir: &Path, res: &Resources) -> Result<Self> {
-        let t = |name: &str| PrevTable::open_checked(&dir.join(format!("{name}.parquet")), res.table(name));
-        Ok(PrevTables {
-            documents: t("documents")?,
-            mentions: t("mentions")?,
-            facts: t("facts")?,
-            rejects: t("rejects")?,
-            inputs: t("inputs")?,
-        })
-    }
 }
 
 /// What an incremental run did, for the manifest and the summary.

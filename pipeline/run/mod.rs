@@ -1,0 +1,321 @@
+//! The orchestrator: ordering, parallelism, streaming to the writers, the aggregate barrier,
+//! the manifest and the atomic swap of the output folder.
+//!
+//! ```text
+//! reader thread ──batches──▶ rayon pool ──outputs──▶ writer thread ──▶ aggregate ──▶ manifest ──▶ swap
+//! (discover, read,          (decode → clean →       (tables, in input   (the one
+//!  reuse or process)         extract → normalize)     order; the fold)    barrier)
+//! ```
+//!
+//! A reader thread walks the inputs in sorted order and sends bounded batches of raw documents
+//! (or, in an incremental run, references to unchanged units of the previous output) through a
+//! bounded channel; each batch is processed on the rayon pool, one document per task, and its
+//! outputs go to the writer thread ([`writer`]) in input order. Memory is bounded by the batch
+//! size and the channel depth; the aggregate is a fold whose state grows with the number of
+//! province × period × metric groups, not with the corpus.
+//! Invariant: rows come out in input order whatever the number of threads.
+
+mod summary;
+mod writer;
+
+pub use summary::RunSummary;
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Resources, TABLES};
+use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous};
+use crate::output::atomic::Staging;
+use crate::output::manifest::{self, RunInfo};
+use crate::output::metrics::write_aggregate;
+use crate::output::parquet::RunStamp;
+use crate::output::sink::{DocSinks, InputInfo};
+use crate::process::{StageClock, process_guarded};
+use crate::records::{Payload, RawInput};
+use crate::{Error, Result, ingest};
+use writer::{Out, Writer};
+
+/// Raw bytes per batch at most: a JSONL shard of many documents never sits in memory whole.
+const MAX_BATCH_BYTES: usize = 64 << 20;
+
+/// One input unit on its way from the reader to the workers.
+// `Fresh` is the common case and lives in short batches: boxing it would add an allocation per
+// document to save a few bytes on the rare reused one
+#[allow(clippy::large_enum_variant)]
+enum Item {
+    /// Read, to be processed.
+    Fresh(RawInput, InputInfo),
+    /// Unchanged since the previous run (previous unit index, bytes).
+    Reused(u32, usize),
+}
+
+/// A fresh run id: UTC time and process id.
+pub fn new_run_id() -> String {
+    format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"), std::process::id())
+}
+
+struct RunContext<'a> {
+    cfg: &'a Config,
+    res: &'a Resources,
+    info: RunInfo,
+    stamp: RunStamp,
+    files: Vec<ingest::InputFile>,
+}
+
+/// What an incremental run starts from.
+enum Base {
+    Full(IncrementalReport),
+    /// The previous output and its per-document tables, opened once by the load.
+    Merge(Previous, Box<PrevTables>),
+}
+
+/// Run the whole pipeline.
+pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
+    let started = Instant::now();
+    let started_utc = chrono::Utc::now().to_rfc3339();
+    let run_id = new_run_id();
+    // one run per output: the lock is held until the swap is done
+    let lock = crate::output::guard::OutputLock::acquire(&cfg.out)?;
+    lock.remove_stale(&cfg.out);
+    let files = ingest::discover(&cfg.inputs)?;
+    let bytes_in: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let ctx = RunContext {
+        cfg,
+        res,
+        stamp: RunStamp {
+            run_id: run_id.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        info: RunInfo {
+            run_id,
+            started,
+            started_utc,
+            inputs: cfg.inputs.clone(),
+            files: files.len(),
+            bytes_in,
+            threads: pool.current_num_threads(),
+        },
+        files,
+    };
+    if !cfg.incremental {
+        return run_stream(&ctx, &pool, None);
+    }
+    let full = |reason: String| {
+        Some(Base::Full(IncrementalReport {
+            mode: "full".into(),
+            reason: Some(reason),
+            ..IncrementalReport::default()
+        }))
+    };
+    match incremental::load(&cfg.out, res) {
+        Err(reason) => run_stream(&ctx, &pool, full(reason)),
+        Ok((prev, _)) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
+        Ok((prev, readers)) => match run_stream(&ctx, &pool, Some(Base::Merge(prev, Box::new(readers)))) {
+            Err(Error::ReuseConflict(reason)) => run_stream(&ctx, &pool, full(format!("rows could not be reused: {reason}"))),
+            other => other,
+        },
+    }
+}
+
+/// Every input is as it was: the previous tables are the result, shared by hard links.
+fn run_unchanged(ctx: &RunContext<'_>, prev: &Previous) -> Result<RunSummary> {
+    let staging = Staging::new(&ctx.cfg.out, &ctx.info.run_id)?;
+    incremental::link_previous(prev, staging.dir())?;
+    let report = IncrementalReport {
+        mode: "unchanged".into(),
+        reason: None,
+        base_run_id: Some(prev.run_id.clone()),
+        reused: prev.units.len(),
+        processed: 0,
+    };
+    let counts: BTreeMap<&str, usize> = TABLES.iter().map(|t| (*t, prev.tables.get(*t).map_or(0, |e| e.rows))).collect();
+    let stages = stage_seconds(&StageClock::default(), 0.0);
+    manifest::write(staging.dir(), &ctx.info, ctx.res, &counts, stages, Some(report.clone()))?;
+    let out = staging.commit()?;
+    Ok(summary(ctx, out, &counts, Some(report)))
+}
+
+/// Read every input in order and send bounded batches to the workers; in an incremental run,
+/// an unchanged unit is sent as a reference to its previous rows.
+fn read_inputs(ctx: &RunContext<'_>, prev: Option<&Previous>, tx: SyncSender<Vec<Item>>) {
+    let batch_docs = ctx.cfg.batch_docs;
+    let mut matcher = prev.map(Matcher::new);
+    let mut batch = Vec::with_capacity(batch_docs);
+    let mut batch_bytes = 0usize;
+    let mut closed = false;
+    for f in &ctx.files {
+        let mut emit = |raw: RawInput| {
+            if closed {
+                return;
+            }
+            let bytes = match &raw.payload {
+                Payload::Bytes(b) | Payload::JsonLine(b) => b.len(),
+                Payload::Failed(_) => 0,
+            };
+            let hash = incremental::content_hash(&raw);
+            match matcher.as_mut().and_then(|m| m.decide(&raw, hash.as_ref())) {
+                Some(idx) => batch.push(Item::Reused(idx, bytes)),
+                None => {
+                    batch_bytes += bytes;
+                    let info = InputInfo {
+                        input: raw.doc.clone(),
+                        hash: hash.map(|h| h.to_hex().to_string()),
+                        bytes,
+                    };
+                    batch.push(Item::Fresh(raw, info));
+                }
+            }
+            // sent as soon as they fill, by documents or by bytes
+            if batch.len() >= batch_docs || batch_bytes >= MAX_BATCH_BYTES {
+                closed = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(batch_docs))).is_err();
+                batch_bytes = 0;
+            }
+        };
+        ingest::read_file(f, ctx.cfg.max_doc_bytes, &mut emit);
+        if closed {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+}
+
+/// The streaming run: read, process (or reuse), write, fold; then the aggregate barrier.
+fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>) -> Result<RunSummary> {
+    let res = ctx.res;
+    let staging = Staging::new(&ctx.cfg.out, &ctx.info.run_id)?;
+    let dir = staging.dir().to_path_buf();
+    let sinks = DocSinks::open(&dir, res, &ctx.stamp)?;
+    let (prev, mut prev_tables, full_report) = match base {
+        Some(Base::Merge(p, t)) => (Some(p), Some(*t), None),
+        Some(Base::Full(r)) => (None, None, Some(r)),
+        None => (None, None, None),
+    };
+    let progress = progress_bar(ctx.cfg.progress, ctx.info.bytes_in);
+    let clock = StageClock::default();
+    let prev_ref = prev.as_ref();
+
+    let written = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<Item>>(2);
+        let reader = scope.spawn(move || read_inputs(ctx, prev_ref, tx));
+        // the writers run on their own thread, so the workers never wait for Parquet encoding
+        let (otx, orx) = sync_channel::<Vec<Out>>(2);
+        let previous = prev_ref.zip(prev_tables.as_mut());
+        let progress = progress.as_ref();
+        let writer = scope.spawn(move || {
+            let mut w = Writer::new(sinks, previous, progress);
+            for outputs in orx {
+                for out in outputs {
+                    w.write(out)?;
+                }
+            }
+            w.finish()
+        });
+        for batch in rx {
+            let outputs: Vec<Out> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|item| match item {
+                        Item::Fresh(raw, info) => Out::Fresh(process_guarded(raw, res, &clock), info),
+                        Item::Reused(idx, bytes) => Out::Reused(idx, bytes),
+                    })
+                    .collect()
+            });
+            if otx.send(outputs).is_err() {
+                break;
+            }
+        }
+        drop(otx);
+        reader.join().map_err(|_| Error::Bug("the reader thread panicked".into()))?;
+        writer.join().map_err(|_| Error::Bug("the writer thread panicked".into()))?
+    });
+    let (sinks, acc, n) = written?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let mut counts = sinks.finish()?;
+
+    // the barrier: every document's facts are in
+    let t = Instant::now();
+    let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
+    let aggregate_s = t.elapsed().as_secs_f64();
+    write_aggregate(&dir, res, &ctx.stamp, &metrics, &anomalies, &mut counts)?;
+
+    let report = match (&prev, full_report) {
+        (Some(p), _) => Some(IncrementalReport {
+            mode: "merged".into(),
+            reason: None,
+            base_run_id: Some(p.run_id.clone()),
+            reused: n.reused,
+            processed: n.processed,
+        }),
+        (None, Some(r)) => Some(IncrementalReport {
+            processed: n.processed,
+            ..r
+        }),
+        (None, None) => None,
+    };
+    manifest::write(&dir, &ctx.info, res, &counts, stage_seconds(&clock, aggregate_s), report.clone())?;
+    let out = staging.commit()?;
+    Ok(summary(ctx, out, &counts, report))
+}
+
+/// Seconds per stage, summed over threads.
+fn stage_seconds(clock: &StageClock, aggregate_s: f64) -> BTreeMap<String, f64> {
+    let secs = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9;
+    [
+        ("decode", secs(&clock.decode)),
+        ("clean", secs(&clock.clean)),
+        ("extract", secs(&clock.extract)),
+        ("normalize", secs(&clock.normalize)),
+        ("aggregate", aggregate_s),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn summary(
+    ctx: &RunContext<'_>,
+    out: std::path::PathBuf,
+    counts: &BTreeMap<&str, usize>,
+    incremental: Option<IncrementalReport>,
+) -> RunSummary {
+    let rows = |t: &str| counts.get(t).copied().unwrap_or(0);
+    RunSummary {
+        run_id: ctx.info.run_id.clone(),
+        out: out.display().to_string(),
+        files: ctx.info.files,
+        bytes_in: ctx.info.bytes_in,
+        documents: rows("documents"),
+        rejects: rows("rejects"),
+        mentions: rows("mentions"),
+        facts: rows("facts"),
+        province_metrics: rows("province_metrics"),
+        anomalies: rows("anomalies"),
+        elapsed_s: ctx.info.started.elapsed().as_secs_f64(),
+        threads: ctx.info.threads,
+        incremental,
+    }
+}
+
+fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let p = indicatif::ProgressBar::new(total);
+    p.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(p)
+}
