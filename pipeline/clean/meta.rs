@@ -1,0 +1,243 @@
+//! Document metadata: title, outlet, dates (repaired and marked when impossible), province and
+//! report period, decided once per document from its paragraphs, its given metadata and its
+//! address.
+//!
+//! Input: a decoded document's paragraphs, the clean rules, the province and outlet tables.
+//! Output: its [`DocMeta`]. The province is decided in [`super::province`], the period in
+//! [`super::period`], what a page address tells in [`super::url`].
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use crate::records::{DocMeta, Period, RawDoc};
+use crate::reference::{Outlets, Provinces};
+use crate::text::match_form;
+
+use super::CleanRules;
+use super::period::*;
+use super::province::*;
+use super::url::*;
+
+pub(super) fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid pattern"))
+}
+
+pub(super) fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// All 4-digit years 1990..=2040 mentioned in a text, with counts.
+pub(super) fn year_counts(text: &str) -> BTreeMap<i32, usize> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let mut m = BTreeMap::new();
+    for c in re(&YEAR, r"(?-u:\b)(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)").captures_iter(text) {
+        *m.entry(c[1].parse().unwrap_or(0)).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Repair a year written with a dropped or extra digit (`210` → 2010) from the years the
+/// document mentions; None when no candidate is close to them.
+pub(super) fn repair_year(written: &str, years: &BTreeMap<i32, usize>) -> Option<i32> {
+    let mut candidates = Vec::new();
+    let digits: Vec<char> = written.chars().collect();
+    for pos in 0..=digits.len() {
+        for d in '0'..='9' {
+            let mut c = digits.clone();
+            c.insert(pos, d);
+            if let Ok(y) = c.iter().collect::<String>().parse::<i32>()
+                && (1990..=2040).contains(&y)
+            {
+                candidates.push(y);
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter_map(|y| {
+            // the event is usually in the year the document talks about, or the next one
+            let support = years.get(&y).copied().unwrap_or(0) * 2 + years.get(&(y - 1)).copied().unwrap_or(0);
+            (support > 0).then_some((support, y))
+        })
+        .max()
+        .map(|(_, y)| y)
+}
+
+pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> DocMeta {
+    static OUTLET: OnceLock<Regex> = OnceLock::new();
+    static FULL_DATE: OnceLock<Regex> = OnceLock::new();
+    static EVENT: OnceLock<Regex> = OnceLock::new();
+    let head: Vec<&String> = paragraphs.iter().take(8).collect();
+    // an outlet given by name (`Báo Hà Tĩnh`, from a page title) becomes its domain when known
+    let given_outlet = raw.given.outlet.as_deref().map(|o| {
+        if o.contains('.') {
+            o.to_lowercase()
+        } else {
+            outlets.by_name(o).map_or_else(|| o.to_lowercase(), String::from)
+        }
+    });
+    let mut meta = DocMeta {
+        url: raw.given.url.clone(),
+        published: raw.given.published,
+        outlet: given_outlet,
+        ..DocMeta::default()
+    };
+    // outlets: `(Mic.gov.vn) -`, or a press abbreviation `(BDO) -`, `HGĐT-` from the outlet table
+    let outlet_re = re(&OUTLET, r"\(\s*([A-Za-z0-9][A-Za-z0-9.-]*\.(?:vn|com|net|org|info))\s*\)");
+    if meta.outlet.is_none() {
+        meta.outlet = head.iter().find_map(|p| {
+            outlet_re
+                .captures(p)
+                .map(|c| c[1].to_lowercase())
+                .or_else(|| outlets.at_line_start(p).map(String::from))
+        });
+    }
+    let years = year_counts(&paragraphs.join("\n"));
+    // publication stamps: a short line with a full date (`15:16:24 | 7/2/2012`,
+    // `Thứ năm, 27/03/2014 10:50`, `Cập nhật: 10/01/2017 - 15:20`, `16:42, 30/12/2014`)
+    let full_date = re(
+        &FULL_DATE,
+        r"(?-u:\b)([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})(?-u:\b)",
+    );
+    let event = re(
+        &EVENT,
+        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})(?:\s*[/.\-]\s*([0-9]{2,4}))?(?-u:\b)",
+    );
+    // rule `date.stamp`: a page stored with its date ahead of its text (`date 2023-03`,
+    // `date 2025-10-24`): a full date is its publication, a month dates it for its period
+    let mut stamp_month = None;
+    if let Some((y, m, d)) = date_stamp(paragraphs.first().map_or("", |p| p.as_str())) {
+        match d {
+            Some(d) if meta.published.is_none() => meta.published = ymd(y, m, d),
+            None => stamp_month = ymd(y, m, 1),
+            _ => {}
+        }
+    }
+    if meta.published.is_none() {
+        for p in &head {
+            // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
+            let short = p.chars().filter(|c| crate::text::is_letter(*c)).count() <= 20;
+            let event_line = event.is_match(p);
+            if let Some(c) = full_date.captures(p).filter(|_| short && !event_line) {
+                meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
+                if meta.published.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    // event dates: `Ngày 16/1/2009, ...`, `Sáng 26/03/2014`, `Sáng ngày 04/2/210`, `Ngày 10-1,`,
+    // `Chiều 30.12,` (the year, when missing, from the publication date)
+    for p in &head {
+        let Some(c) = event.captures(p) else { continue };
+        let (d, m): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        match c.get(3).map(|y| y.as_str()) {
+            Some(written) => {
+                let y: i32 = written.parse().unwrap_or(0);
+                if (1990..=2040).contains(&y) {
+                    meta.event_date = ymd(y, m, d);
+                } else if let Some(fixed) = repair_year(written, &years) {
+                    meta.event_date = ymd(fixed, m, d);
+                    if meta.event_date.is_some() {
+                        meta.date_flag = Some(format!("repaired: written {d:02}/{m}/{written}"));
+                    }
+                }
+            }
+            None => {
+                // a conference a few days before the article: the publication's year, or the
+                // year before when the month is later (30/12 reported on 2/1)
+                if let Some(pubd) = meta.published {
+                    let y = if m > pubd.month() { pubd.year() - 1 } else { pubd.year() };
+                    meta.event_date = ymd(y, m, d);
+                }
+            }
+        }
+        if meta.event_date.is_some() {
+            break;
+        }
+    }
+    // the match form of every paragraph, once: title, province and period all search it
+    let lowered: Vec<String> = paragraphs.iter().map(|p| match_form(p)).collect();
+    meta.title = raw
+        .given
+        .title
+        .clone()
+        .or_else(|| title(paragraphs, &lowered, outlet_re, provinces));
+    // the web host the document came from (its URL, else an outlet written as a domain)
+    let host = meta
+        .url
+        .as_deref()
+        .and_then(url_host)
+        .or_else(|| meta.outlet.clone().filter(|o| o.contains('.')));
+    if meta.outlet.is_none() {
+        meta.outlet = host
+            .as_deref()
+            .map(|h| h.trim_start_matches("www.").trim_start_matches("m.").to_string());
+    }
+    if meta.published.is_none() {
+        meta.published = meta.url.as_deref().and_then(url_date);
+    }
+    let outlet_province = host.as_deref().and_then(|h| {
+        outlets
+            .province_of_host(h)
+            .and_then(|name| provinces.rows.iter().position(|p| p.name == name))
+            .or_else(|| provinces.by_host(h))
+    });
+    let slug = meta.url.as_deref().map(url_words);
+    // rule `province.given` (see `Provinces::resolve`): the caller knows best; a stated
+    // province that resolves to none is ignored with a warning (in `clean`)
+    let given_province = raw.given.province.as_deref().and_then(|g| provinces.resolve(g));
+    meta.province = given_province.or_else(|| {
+        province(
+            &meta.title,
+            raw.given.outlet.as_deref(),
+            outlet_province,
+            slug.clone(),
+            &lowered,
+            rules,
+            provinces,
+        )
+    });
+    // a month in the address (`/202401/`) dates the page for its period, not as its publication
+    let reference_date = meta
+        .published
+        .or(meta.event_date)
+        .or(stamp_month)
+        .or_else(|| meta.url.as_deref().and_then(url_month));
+    meta.period = period(&meta.title, &lowered, reference_date, &years, slug.as_deref());
+    if meta.period.is_none() {
+        meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
+    }
+    meta
+}
+
+pub(super) fn is_stamp_line(p: &str) -> bool {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let letters = p.chars().filter(|c| crate::text::is_letter(*c)).count();
+    digits > 0 && letters < 12 && (p.contains('/') || p.contains(':'))
+}
+
+pub(super) fn title(paragraphs: &[String], lowered: &[String], outlet_re: &Regex, provinces: &Provinces) -> Option<String> {
+    paragraphs
+        .iter()
+        .zip(lowered)
+        .take(12)
+        .find(|(p, low)| {
+            let words = p.split_whitespace().count();
+            let ends_sentence = p.trim_end().ends_with('.');
+            let banner = p.chars().filter(|c| crate::text::is_letter(*c)).all(char::is_uppercase) && words <= 4;
+            let only_place = provinces.find_all(low).len() == 1 && words <= 4;
+            (4..=40).contains(&words)
+                && !ends_sentence
+                && !banner
+                && !only_place
+                && !is_stamp_line(p)
+                && !outlet_re.is_match(p.split_whitespace().next().unwrap_or(""))
+        })
+        .map(|(p, _)| p.trim().to_string())
+}

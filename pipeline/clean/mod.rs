@@ -1,0 +1,184 @@
+//! Clean: decoded text → [`CleanDoc`] with sentences and document metadata.
+//!
+//! Input: a [`RawDoc`] and the clean rules (`schemas/clean.toml`). Output: the cleaned text
+//! (NFC, web debris and repeated paragraphs removed), its sentences (byte spans), and the
+//! metadata every fact inherits: title, outlet, dates (repaired and marked when impossible),
+//! province, report period. Invariant: `text` is what spans point into; it is never rewritten
+//! after sentences are cut.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::records::{CleanDoc, Period, ProvinceRef, RawDoc, Sentence};
+use crate::reference::{Outlets, Provinces};
+use crate::text::{match_form, squash_ws};
+use crate::{Error, Result};
+
+mod meta;
+mod period;
+mod province;
+mod sentences;
+#[cfg(test)]
+mod tests;
+mod url;
+
+use meta::metadata;
+pub use sentences::split_sentences;
+
+#[derive(Debug, Deserialize)]
+struct CleanFile {
+    schema_version: String,
+    debris_lines: Vec<String>,
+    abbreviations: Vec<String>,
+    dedupe_min_words: usize,
+    national_cues: Vec<String>,
+    local_cues: Vec<String>,
+}
+
+/// Compiled clean rules.
+#[derive(Debug)]
+pub struct CleanRules {
+    pub version: String,
+    debris: Vec<Regex>,
+    abbreviations: HashSet<String>,
+    dedupe_min_words: usize,
+    /// Words of a document that names no province and reports the country's figures.
+    national_cues: Vec<String>,
+    /// Words of a document that names no province but reports one (its own department).
+    local_cues: Vec<String>,
+}
+
+impl CleanRules {
+    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
+        let path = origin.join("clean.toml");
+        let f: CleanFile = toml::from_str(text).map_err(|e| Error::config("clean rules", &path, e))?;
+        let debris = f
+            .debris_lines
+            .iter()
+            .map(|p| Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("pattern {p:?}: {e}"))))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CleanRules {
+            version: f.schema_version,
+            debris,
+            abbreviations: f.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
+            dedupe_min_words: f.dedupe_min_words,
+            national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
+            local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
+        })
+    }
+}
+
+/// What clean did to one document, for the stage report.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CleanReport {
+    pub debris_lines: usize,
+    pub repeated_paragraphs: usize,
+}
+
+/// Clean one document.
+pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> (CleanDoc, CleanReport) {
+    let mut report = CleanReport::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut paragraphs: Vec<String> = Vec::new();
+    for line in raw.text.lines() {
+        let line = squash_ws(line);
+        if line.is_empty() {
+            continue;
+        }
+        // debris lines are short; a paragraph is never checked against them
+        if line.len() <= 160 && rules.debris.iter().any(|r| r.is_match(&line)) {
+            report.debris_lines += 1;
+            continue;
+        }
+        let key = match_form(&line);
+        if line.split_whitespace().count() >= rules.dedupe_min_words && !seen.insert(key) {
+            report.repeated_paragraphs += 1;
+            continue;
+        }
+        paragraphs.push(line);
+    }
+    let mut text = String::new();
+    let mut sentences = Vec::new();
+    // a paragraph longer than this is read as several (at sentence ends): what is asked of a
+    // figure's paragraph stays bounded, so a document with no line breaks stays linear
+    const MAX_PARAGRAPH_BYTES: usize = 8 << 10;
+    let mut pi = 0;
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+            pi += 1;
+        }
+        let base = text.len();
+        text.push_str(p);
+        let mut from = 0;
+        for (s, e) in split_sentences(p, &rules.abbreviations) {
+            if s - from > MAX_PARAGRAPH_BYTES {
+                pi += 1;
+                from = s;
+            }
+            sentences.push(Sentence {
+                start: base + s,
+                end: base + e,
+                paragraph: pi,
+            });
+        }
+    }
+    let meta = metadata(&raw, &paragraphs, rules, provinces, outlets);
+    let mut warnings = raw.warnings;
+    if let Some(f) = &meta.date_flag {
+        warnings.push(format!("event date {f}"));
+    }
+    if let Some(g) = raw.given.province.as_deref().filter(|g| provinces.resolve(g).is_none()) {
+        warnings.push(format!("stated province `{g}` is no province of the reference: ignored"));
+    }
+    if meta.province.is_none() {
+        warnings.push("no province recognised".into());
+    }
+    if meta.period.is_none() {
+        warnings.push("no report period recognised".into());
+    }
+    let doc = CleanDoc {
+        doc: raw.doc,
+        source: raw.source,
+        line: raw.line,
+        format: raw.format,
+        encoding: raw.encoding,
+        content_hash: raw.content_hash,
+        text,
+        sentences,
+        meta,
+        warnings,
+    };
+    (doc, report)
+}
+
+/// A cleaned document made from a piece of text with the metadata given, not recovered:
+/// for `ictstat explain`, tests and synthetic corpora.
+pub fn doc_from_text(
+    doc: &str,
+    text: &str,
+    province: Option<ProvinceRef>,
+    period: Option<Period>,
+    rules: &CleanRules,
+    provinces: &Provinces,
+    outlets: &Outlets,
+) -> CleanDoc {
+    let raw = RawDoc {
+        doc: doc.to_string(),
+        source: doc.to_string(),
+        line: None,
+        format: crate::records::Format::Txt,
+        encoding: "utf-8".into(),
+        content_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+        text: text.to_string(),
+        given: crate::records::GivenMeta::default(),
+        warnings: Vec::new(),
+    };
+    let (mut d, _) = clean(raw, rules, provinces, outlets);
+    d.meta.province = province;
+    d.meta.period = period;
+    d
+}

@@ -1,0 +1,333 @@
+//! The report period: what the figures describe, which is not the publication year (period
+//! phrases, months, comparison bases, target years).
+//!
+//! Input: the paragraphs in match form, the years mentioned, the dates. Output: the document's
+//! default [`Period`].
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use crate::records::{Period, PeriodPart};
+use crate::text::match_form;
+
+use super::meta::*;
+use super::url::*;
+
+/// A period phrase found in text.
+pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
+    static P: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &P,
+        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|(?:[0-9]{1,2}|hai|ba|bốn|năm|bảy|tám|chín|mười|mười một)\s+tháng(?:\s+đầu\s+năm)?|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?([0-9]{4})?",
+    );
+    let mut out = Vec::new();
+    for c in r.captures_iter(hay) {
+        let m = c.get(0).unwrap();
+        let head = c.get(1).unwrap().as_str();
+        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        let part = if let Some(q) = c.get(2) {
+            let q = match q.as_str() {
+                "i" | "1" => 1,
+                "ii" | "2" => 2,
+                "iii" | "3" => 3,
+                _ => 4,
+            };
+            PeriodPart::Quarter(q)
+        } else if head.starts_with("6 tháng đầu") || head.starts_with("sáu") || head.starts_with("nửa") {
+            PeriodPart::Half(1)
+        } else if head.starts_with("6 tháng cuối") {
+            PeriodPart::Half(2)
+        } else if let Some(n) = head.strip_suffix(" đầu năm").unwrap_or(head).strip_suffix("tháng").map(str::trim) {
+            // `9 tháng`, `10 tháng đầu năm`, `bảy tháng năm 2016`: the first n months; other
+            // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
+            // duration, not a report period)
+            // (`10 tháng năm nay`: this year's first ten months)
+            let this_year = hay[c.get(1).map_or(m.end(), |h| h.end())..].trim_start().starts_with("năm nay");
+            if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín" || this_year) {
+                continue;
+            }
+            let n: u8 = match n {
+                "hai" => 2,
+                "ba" => 3,
+                "bốn" => 4,
+                "năm" => 5,
+                "bảy" => 7,
+                "tám" => 8,
+                "chín" => 9,
+                "mười" => 10,
+                "mười một" => 11,
+                d => d.parse().unwrap_or(0),
+            };
+            match Period::first_months(2000, n) {
+                Some(p) => p.part,
+                None => continue,
+            }
+        } else {
+            if year.is_none() {
+                continue;
+            }
+            PeriodPart::Year
+        };
+        out.push((m.start(), part, year));
+    }
+    out
+}
+
+/// A month written as a number or a word (`6`, `Sáu`, `mười hai`), in match form.
+pub(super) fn month_number(w: &str) -> Option<u8> {
+    let m = match w {
+        "một" => 1,
+        "hai" => 2,
+        "ba" => 3,
+        "tư" | "bốn" => 4,
+        "năm" => 5,
+        "sáu" => 6,
+        "bảy" => 7,
+        "tám" => 8,
+        "chín" => 9,
+        "mười" => 10,
+        "mười một" => 11,
+        "mười hai" => 12,
+        d => d.parse().ok()?,
+    };
+    (1..=12).contains(&m).then_some(m)
+}
+
+/// Rule `period.comparison_base`: the year a page without a date reports on. Years named as a
+/// comparison base (`tăng 35% so với cùng kỳ năm 2011`, `bằng 109% so với năm 2010`) are what the
+/// figures are compared with, not what they describe: the most mentioned other year wins, and
+/// when every year is a base, `cùng kỳ năm Y` (the same period of year Y) dates the report to
+/// the year after Y.
+pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
+    static BASE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &BASE,
+        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+    );
+    let mut report = years.clone();
+    let mut same_period = BTreeMap::new();
+    for p in lowered {
+        for c in r.captures_iter(p) {
+            let y: i32 = c[2].parse().unwrap_or(0);
+            if let Some(n) = report.get_mut(&y) {
+                *n = n.saturating_sub(1);
+            }
+            if c.get(0).is_some_and(|m| m.as_str().contains("cùng")) {
+                *same_period.entry(y + 1).or_insert(0usize) += 1;
+            }
+        }
+    }
+    let most = |m: &BTreeMap<i32, usize>| m.iter().filter(|(_, n)| **n > 0).max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
+    most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
+}
+
+/// The report period: what the figures describe, which is not the publication year.
+/// `lowered`: the paragraphs in match form.
+pub(super) fn period(
+    title: &Option<String>,
+    lowered: &[String],
+    reference: Option<NaiveDate>,
+    years: &BTreeMap<i32, usize>,
+    slug: Option<&str>,
+) -> Option<Period> {
+    let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
+    let lead: Vec<String> = title.iter().map(|t| match_form(t)).chain(lowered.iter().take(6).cloned()).collect();
+    let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
+    for (li, hay) in lead.iter().enumerate() {
+        for (at, part, year) in period_phrases(hay) {
+            let before = &hay[..at];
+            let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            // what the document reviews scores; what it plans for counts against
+            let review = [
+                "tổng kết",
+                "đánh giá",
+                "kết quả",
+                "sơ kết",
+                "thực hiện",
+                "trong",
+                "năm qua",
+                "báo cáo",
+            ]
+            .iter()
+            .any(|w| tail.contains(w));
+            let plan = [
+                "triển khai",
+                "nhiệm vụ",
+                "phương hướng",
+                "kế hoạch",
+                "chương trình công tác",
+                "phấn đấu",
+            ]
+            .iter()
+            .any(|w| tail.contains(w))
+                // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
+                || {
+                    let after: String = hay[at..].chars().take(40).collect();
+                    [" sẽ ", "dự kiến", "phấn đấu"].iter().any(|w| after.contains(w))
+                };
+            let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
+            let Some(y) = year.or(default_year) else { continue };
+            let mut w: f64 = if review && !plan {
+                3.0
+            } else if plan && !review {
+                -1.0
+            } else {
+                1.0
+            };
+            if sentence_start && part == PeriodPart::Year {
+                w += 1.5;
+            }
+            // `tăng 6,8% so với năm 2021` names the baseline, not the period reported; nor do
+            // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`
+            let t = tail.trim_end();
+            let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+            // (`tăng 68% so năm 2015`: `so` alone is `so với`)
+            if ["so với", "cùng kỳ", "cùng kì", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
+                .iter()
+                .any(|w| t.ends_with(w))
+                || t == "so"
+                || t.ends_with(" so")
+                // `so với giữa năm 2011`, `so với cuối năm 2019`
+                || near.contains("so với")
+            {
+                w = -0.5;
+            }
+            if li == 0 {
+                w *= 1.2;
+            }
+            // a year after the one the publication date points to is planned, not reviewed
+            if let Some(r) = reference
+                && y > if r.month() <= 2 { r.year() - 1 } else { r.year() }
+                && !review
+            {
+                w = w.min(-0.5);
+            }
+            let p = Period { year: y, part };
+            *scores.entry(p).or_insert(0.0) += w;
+        }
+    }
+    // `BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 10 NĂM 2023`: a monthly report is of its month
+    {
+        static MONTHLY: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &MONTHLY,
+            r"(?:báo cáo|tình hình|kết quả|hoạt động)[^.\n]{0,40}?tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
+        );
+        for hay in lead.iter().take(3) {
+            if let Some(c) = r.captures(hay)
+                && let (Ok(m @ 1..=11), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>())
+            {
+                *scores
+                    .entry(Period {
+                        year: y,
+                        part: PeriodPart::Month(m),
+                    })
+                    .or_insert(0.0) += 4.0;
+            }
+        }
+    }
+    // `đến hết tháng 9/2024`: a stock at the end of a month, the months of the year so far
+    let mut stock_date: Option<Period> = None;
+    {
+        static MONTH_END: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &MONTH_END,
+            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?[0-9]{1,2}\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
+        );
+        for hay in lead.iter().take(5) {
+            for c in r.captures_iter(hay) {
+                let whole = c.get(0).unwrap();
+                // `Mục tiêu đến tháng 12/2023 đạt 25 thuê bao/100 dân` is a target date
+                let before: String = hay[..whole.start()]
+                    .chars()
+                    .rev()
+                    .take(30)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if ["mục tiêu", "phấn đấu", "kế hoạch", "dự kiến", "sẽ"]
+                    .iter()
+                    .any(|w| before.contains(w))
+                {
+                    continue;
+                }
+                // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
+                // a bare number needs `tháng` (`đến 2025` is a year, `đến 31/12/2020` a date)
+                let written_month = whole.as_str().contains("tháng");
+                let year = c.get(2).or(c.get(3)).and_then(|y| y.as_str().parse::<i32>().ok());
+                if year.is_none() && !written_month {
+                    continue;
+                }
+                let m = month_number(&c[1]);
+                let (Some(m), Some(y)) = (m, year.or(default_year)) else {
+                    continue;
+                };
+                let Some(p) = Period::first_months(y, m) else { continue };
+                if p.part != PeriodPart::Year && stock_date.is_none() {
+                    stock_date = Some(p);
+                }
+                *scores.entry(p).or_insert(0.0) += 3.5;
+            }
+        }
+    }
+    // rule `period.url_months`: the address spells the headline without marks
+    // (`/doanh-thu-dich-vu-vien-thong-den-het-thang-5-dat-...`, `/9-thang-dau-nam-2022-...`): the
+    // months of the year so far it names weigh as the same words in the text would
+    if let Some(p) = slug.and_then(|s| slug_months(s, default_year)) {
+        *scores.entry(p).or_insert(0.0) += 3.5;
+    }
+    // the publication date suggests the year reported: the same year from March on, the year
+    // before in January and February (year-end conferences)
+    if let Some(r) = reference {
+        let y = if r.month() <= 2 { r.year() - 1 } else { r.year() };
+        for (p, s) in scores.iter_mut() {
+            if p.year == y && *s > 0.0 {
+                *s += 0.75;
+            }
+        }
+    }
+    // rule `period.as_of_publication`: `đến nay`, `hiện nay`, `hiện có` in a page that names no
+    // period of its own describe the months of the year up to its publication (a January or
+    // February page: the year before)
+    if !scores.values().any(|s| *s > 0.0)
+        && let Some(r) = reference
+        && lead
+            .iter()
+            .chain(lowered.iter())
+            .any(|p| ["đến nay", "hiện nay", "hiện có", "hiện đang có"].iter().any(|w| p.contains(w)))
+    {
+        return if r.month() <= 2 {
+            Some(Period::year(r.year() - 1))
+        } else {
+            Period::first_months(r.year(), r.month() as u8)
+        };
+    }
+    let best = scores
+        .into_iter()
+        .filter(|(_, s)| *s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    match best {
+        Some((mut p, _)) => {
+            // a January-February review of "năm qua" without a year describes the year before
+            if p.part == PeriodPart::Year
+                && let Some(r) = reference
+                && p.year > r.year()
+            {
+                p.year = r.year();
+            }
+            // rule `period.stock_date`: a year headline (`... trong năm 2019`) over figures
+            // stated `tính đến hết tháng Sáu` of that year reports the months up to that date
+            if p.part == PeriodPart::Year
+                && let Some(d) = stock_date.filter(|d| d.year == p.year)
+            {
+                p = d;
+            }
+            Some(p)
+        }
+        None => default_year.map(Period::year),
+    }
+}

@@ -1,0 +1,100 @@
+//! The document's province: stated, named in the title or the opening, the outlet's, or the
+//! country for national reports.
+//!
+//! Input: title, outlet, the paragraphs in match form, the province table. Output: the
+//! province every fact of the document inherits unless its sentence names another.
+
+use std::collections::BTreeMap;
+
+use crate::records::ProvinceRef;
+use crate::reference::{NATIONAL, Provinces};
+use crate::text::match_form;
+
+use super::CleanRules;
+
+/// `lowered`: the paragraphs in match form; `outlet_province`: the province of the provincial
+/// outlet that published the document, if it is one.
+pub(super) fn province(
+    title: &Option<String>,
+    outlet: Option<&str>,
+    outlet_province: Option<usize>,
+    url_slug: Option<String>,
+    lowered: &[String],
+    rules: &CleanRules,
+    provinces: &Provinces,
+) -> Option<ProvinceRef> {
+    let mut score: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut add = |hay: &str, w: f64| {
+        for h in provinces.find_all(hay) {
+            // `tỉnh X`, `Sở ... X` name the document's own province most often
+            let before = &hay[..h.start];
+            let bonus = if before.ends_with("tỉnh ") || before.ends_with("tp ") || before.ends_with("thành phố ") {
+                1.5
+            } else {
+                1.0
+            };
+            *score.entry(*h.tag).or_insert(0.0) += w * bonus;
+        }
+    };
+    if let Some(t) = title {
+        add(&match_form(t), 4.0);
+    }
+    // the provincial paper that published it (`Báo Ninh Thuận`)
+    if let Some(o) = outlet {
+        add(&match_form(o), 2.0);
+    }
+    for (i, p) in lowered.iter().enumerate() {
+        add(p, if i < 4 { 2.0 } else { 1.0 });
+    }
+    // the address's words (`.../tinh-dien-bien-tap-trung-phat-trien-ha-tang-so...`) name it too
+    if let Some(slug) = url_slug {
+        add(&slug, 1.5);
+    }
+    // rule `province.national`, cues from clean.toml: a document that names no province and
+    // speaks of the country, not of a provincial department
+    let all = lowered.join(" ");
+    let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
+    let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
+    // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
+    // province, often without naming it; unless the text, naming no province, speaks of the
+    // country (`số điện thoại cố định của Việt Nam` in a Hà Nội paper)
+    if let Some(i) = outlet_province {
+        if score.is_empty() && national_text {
+            return Some(ProvinceRef {
+                name: NATIONAL.into(),
+                code: String::new(),
+            });
+        }
+        *score.entry(i).or_insert(0.0) += 3.0;
+    }
+
+    // a document whose title makes the Ministry (Bộ TT&TT) its subject, naming no province, is
+    // about the country
+    let headline = match title {
+        Some(t) => match_form(t),
+        None => lowered.first().cloned().unwrap_or_default(),
+    };
+    // or whose headline speaks of the whole country (`lượng thuê bao cả nước vẫn giảm`)
+    let ministry = ["bộ thông tin và truyền thông", "bộ tt&tt", "cả nước", "toàn quốc"]
+        .iter()
+        .any(|w| headline.contains(w));
+    if ministry && provinces.find_all(&headline).is_empty() {
+        return Some(ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        });
+    }
+    let best = score.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    match best {
+        Some((idx, _)) => Some(provinces.reference(idx)),
+        // rule `province.national`: a document that names no province and speaks of the whole
+        // country (`cả nước`, `Việt Nam`, `ngân sách nhà nước`, the sector's share of GDP), or
+        // quotes the Ministry or the statistics office, reports national figures; unless it
+        // speaks of a provincial department (`Sở TT&TT`) whose province it does not name
+        // (`clean.toml`: national_cues, local_cues)
+        None => national_text.then(|| ProvinceRef {
+            name: NATIONAL.into(),
+            code: String::new(),
+        }),
+    }
+}

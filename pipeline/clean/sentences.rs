@@ -1,0 +1,106 @@
+//! Sentences: the byte spans of a paragraph's sentences (stops, abbreviations, glued stops,
+//! over-long sentences cut at a comma).
+//!
+//! Input: one paragraph of cleaned text and the abbreviations that do not end a sentence.
+//! Output: sentence spans (byte offsets into the paragraph), in order, never overlapping.
+
+use std::collections::HashSet;
+
+/// Sentence spans (byte offsets) of one paragraph.
+/// Rule `sentence.glued_stop`: scraped pages lose the space after a full stop (`bằng 118% năm
+/// 2013.Hiện tại, tổng số ...`, `đạt 1 triệu thuê bao.MobiFone cũng ...`): a stop between a
+/// lower-case letter, a digit or a closing bracket or quote and a capitalised word (a capital, then a lower-case letter) ends
+/// the sentence. `TP.Hồ Chí Minh` (a capital before the stop), `2.003.300` and `mic.gov.vn` (no
+/// capital after) do not; abbreviations are checked by the caller as for any stop.
+pub(super) fn glued_stop(chars: &[(usize, char)], k: usize) -> bool {
+    let before = k.checked_sub(1).map(|j| chars[j].1);
+    let next = chars.get(k + 1).map(|c| c.1);
+    let second = chars.get(k + 2).map(|c| c.1);
+    chars[k].1 == '.'
+        && before.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit() || matches!(b, ')' | '"' | '”'))
+        && next.is_some_and(char::is_uppercase)
+        && second.is_some_and(char::is_lowercase)
+}
+
+pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = p.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // the next non-space char must start a new sentence, after at least one space
+        let Some(&(_, next)) = chars.get(k + 1) else { continue };
+        if !next.is_whitespace() && !glued_stop(&chars, k) {
+            continue;
+        }
+        let Some(&(_, after)) = chars[k + 1..].iter().find(|(_, ch)| !ch.is_whitespace()) else {
+            continue;
+        };
+        if !(after.is_uppercase() || after.is_ascii_digit() || matches!(after, '"' | '“' | '(' | '-' | '–' | '‘')) {
+            continue;
+        }
+        if c == '.' {
+            let word: String = p[start..i]
+                .chars()
+                .rev()
+                .take_while(|ch| !ch.is_whitespace() && *ch != '(')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let w = word.to_lowercase();
+            let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            if abbreviations.contains(&w) || single_initial {
+                continue;
+            }
+        }
+        let end = i + c.len_utf8();
+        if p[start..end].trim().is_empty() {
+            continue;
+        }
+        out.push((start, end));
+        start = end
+            + chars[k + 1..]
+                .iter()
+                .take_while(|(_, ch)| ch.is_whitespace())
+                .map(|(_, ch)| ch.len_utf8())
+                .sum::<usize>();
+    }
+    if start < p.len() && !p[start..].trim().is_empty() {
+        out.push((start, p.len()));
+    }
+    // a flattened table or a page without full stops is no sentence: cut runs longer than
+    // MAX_SENTENCE at `;`, else at white space, so per-sentence work stays linear
+    out.into_iter().flat_map(|(s, e)| cut_long(p, s, e)).collect()
+}
+
+/// Longest sentence the extractor reads, in bytes.
+pub(super) const MAX_SENTENCE: usize = 1200;
+
+pub(super) fn cut_long(p: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = start;
+    while end - s > MAX_SENTENCE {
+        let limit = crate::text::floor_char_boundary(p, s + MAX_SENTENCE);
+        let window = &p[s..limit];
+        let cut = window
+            .rfind("; ")
+            .map(|i| s + i + 1)
+            .or_else(|| window.rfind(' ').map(|i| s + i))
+            .filter(|&c| c > s)
+            .unwrap_or(limit);
+        out.push((s, cut));
+        s = cut
+            + p[cut..end]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(char::len_utf8)
+                .sum::<usize>();
+    }
+    if s < end {
+        out.push((s, end));
+    }
+    out
+}

@@ -1,0 +1,362 @@
+//! Tests of clean: sentences, dates and years, and the metadata engine on whole documents.
+
+use super::meta::*;
+use super::sentences::*;
+use super::url::*;
+use super::*;
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::records::{DocMeta, RawDoc};
+
+mod sentences_and_dates {
+    use super::*;
+
+    fn abbr() -> HashSet<String> {
+        ["tp", "pgs", "ts"].iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn sentences_survive_numbers_and_abbreviations_and_glued_stops() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân. TP. Thanh Hóa có 20 trạm. PGS. TS. Nguyễn Văn A phát biểu. Hết",
+                &[
+                    "Tổng số thuê bao là 2.003.300, đạt 170 thuê bao/100 dân.",
+                    "TP. Thanh Hóa có 20 trạm.",
+                    "PGS. TS. Nguyễn Văn A phát biểu.",
+                    "Hết",
+                ],
+            ),
+            // rule sentence.glued_stop (invented text)
+            (
+                "Doanh thu tăng 6% so với năm 2013.Hiện tại, mạng có 30 triệu thuê bao.Công ty cũng lắp 45 trạm (2G: 20 trạm).Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.",
+                &[
+                    "Doanh thu tăng 6% so với năm 2013.",
+                    "Hiện tại, mạng có 30 triệu thuê bao.",
+                    "Công ty cũng lắp 45 trạm (2G: 20 trạm).",
+                    "Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.",
+                ],
+            ),
+        ];
+        for (p, want) in cases {
+            let spans = split_sentences(p, &abbr());
+            let got: Vec<&str> = spans.iter().map(|&(s, e)| &p[s..e]).collect();
+            assert_eq!(&got, want, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_run_without_full_stops_is_cut_into_bounded_sentences() {
+        let p = (0..500)
+            .map(|i| format!("huyện {i} có {i} thuê bao"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let spans = split_sentences(&p, &abbr());
+        assert!(spans.len() > 5);
+        assert!(spans.iter().all(|(s, e)| e - s <= MAX_SENTENCE));
+        // nothing is lost: the spans cover the text but for the white space between them
+        let joined: String = spans.iter().map(|&(s, e)| p[s..e].trim()).collect::<Vec<_>>().join(" ");
+        assert_eq!(joined.split_whitespace().count(), p.split_whitespace().count());
+    }
+
+    #[test]
+    fn repairs_a_year_with_a_dropped_digit_from_the_years_the_text_mentions() {
+        let years = BTreeMap::from([(2009, 3), (2010, 4)]);
+        assert_eq!(repair_year("210", &years), Some(2010));
+        assert_eq!(repair_year("209", &years), Some(2009));
+        assert_eq!(repair_year("999", &BTreeMap::new()), None);
+    }
+}
+
+mod metadata {
+    use super::*;
+    use std::path::Path;
+
+    fn meta_of(text: &str) -> DocMeta {
+        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let raw = RawDoc {
+            doc: "t".into(),
+            source: "t".into(),
+            line: None,
+            format: crate::records::Format::Txt,
+            encoding: "utf-8".into(),
+            content_hash: String::new(),
+            text: text.into(),
+            given: Default::default(),
+            warnings: Vec::new(),
+        };
+        clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
+    }
+
+    #[test]
+    fn the_address_of_a_page_gives_its_date_words_and_host() {
+        assert_eq!(
+            url_host("https://m.BaoThaiNguyen.vn/tin-tuc/x.html").as_deref(),
+            Some("m.baothainguyen.vn")
+        );
+        assert_eq!(
+            url_words("http://dic.gov.vn/vi/news/tinh-dien-bien-tap-trung.html"),
+            "vi news tinh dien bien tap trung html"
+        );
+        assert_eq!(url_date("https://hotvietnam.net/doanh-thu-20200707095743042.html"), ymd(2020, 7, 7));
+        assert_eq!(url_date("https://x.vn/2015/06/22/bai-viet"), ymd(2015, 6, 22));
+        assert_eq!(url_date("https://cafef.vn/ty-le-188230630135401355.chn"), None);
+        assert_eq!(url_date("https://x.vn/2015/0622/bai"), None);
+        assert_eq!(url_month("https://bao.vn/khoa-hoc/202401/975-dan-so-1000127"), ymd(2024, 1, 1));
+        assert_eq!(url_month("https://x.vn/2015/06/bai"), ymd(2015, 6, 1));
+        assert_eq!(url_month("https://x.vn/tin/2015-bai-13/"), None);
+        assert_eq!(date_stamp(" date 2023-03 Theo Bộ TT&TT"), Some((2023, 3, None)));
+        assert_eq!(date_stamp("date 2025-10-24 Hạ tầng"), Some((2025, 10, Some(24))));
+        assert_eq!(date_stamp("date 2025-13 x"), None);
+        assert_eq!(date_stamp("Ngày 2023-03"), None);
+        assert_eq!(
+            slug_year(&url_words("https://x.vn/Hoat-dong-nganh-tinh-nam-2010--Nhung-ket-qua.html")),
+            Some(2010)
+        );
+        assert_eq!(slug_year(&url_words("https://x.vn/giai-doan-2016-2020-12345.html")), None);
+        // rule period.url_months
+        let months = |u: &str| slug_months(&url_words(u), Some(2020)).map(|p| p.to_string());
+        assert_eq!(
+            months("https://x.vn/doanh-thu-vien-thong-den-het-thang-5-dat-52-nghin-ty-2020070709.html").as_deref(),
+            Some("2020-5M")
+        );
+        assert_eq!(
+            months("https://x.vn/9-thang-dau-nam-2022-thue-bao-tang.html").as_deref(),
+            Some("2022-9M")
+        );
+        assert_eq!(months("https://x.vn/quy-1-nam-2021-doanh-thu.html"), None);
+        assert_eq!(months("https://x.vn/12-thang-qua-ket-qua.html"), None);
+        assert_eq!(
+            slug_year(&url_words("https://x.vn/mic_2020/Pages/Tinh-Dak-Nong-nam-2010-ket-qua.html")),
+            Some(2010)
+        );
+        assert_eq!(slug_year(&url_words("https://x.vn/tin-tuc-281794-85.html")), None);
+    }
+
+    #[test]
+    fn date_and_outlet_forms_table() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        // (text, published, event, outlet)
+        type Case<'a> = (&'a str, Option<NaiveDate>, Option<NaiveDate>, Option<&'a str>);
+        let cases: &[Case] = &[
+            (
+                "Tin Hà Tĩnh\n\n15:16:24 | 7/2/2012\n\nNăm 2011, ngành ...",
+                d(2012, 2, 7),
+                None,
+                None,
+            ),
+            (
+                "Tin\n\nThứ năm, 27/03/2014 10:50\n\nSáng 26/03/2014, Sở tổ chức hội nghị.",
+                d(2014, 3, 27),
+                d(2014, 3, 26),
+                None,
+            ),
+            (
+                "Tin\n\nCập nhật: 10/01/2017 - 15:20\n\n(BDO) Ngày 10-1, hội nghị tổng kết.",
+                d(2017, 1, 10),
+                d(2017, 1, 10),
+                Some("baobinhduong.vn"),
+            ),
+            (
+                "Tin\n\n16:42, 30/12/2014\n\nHGĐT- Chiều 30.12, Sở tổ chức hội nghị.",
+                d(2014, 12, 30),
+                d(2014, 12, 30),
+                Some("baohagiang.vn"),
+            ),
+            (
+                "Tin\n\nThứ Hai, 05/01/2015 - 10:12\n\n(BLC) - Sáng 30/12, Sở tổ chức.",
+                d(2015, 1, 5),
+                d(2014, 12, 30),
+                Some("baolaocai.vn"),
+            ),
+            (
+                "Tin\n\n(Mic.gov.vn) - Ngày 16/1/2009, Sở TT&TT Phú Thọ tổ chức hội nghị.",
+                None,
+                d(2009, 1, 16),
+                Some("mic.gov.vn"),
+            ),
+            ("Tin\n\nTheo Công văn số 12/UBND ngày 14-9-2018, Sở triển khai.", None, None, None),
+        ];
+        for (text, published, event, outlet) in cases {
+            let text = text.to_string();
+            let m = meta_of(&text);
+            assert_eq!(m.published, *published, "published: {text}");
+            assert_eq!(m.event_date, *event, "event: {text}");
+            assert_eq!(m.outlet.as_deref(), *outlet, "outlet: {text}");
+        }
+    }
+
+    /// A JSONL document with the metadata a caller gave, cleaned with the shipped rules.
+    fn cleaned(text: &str, given: crate::records::GivenMeta) -> CleanDoc {
+        let r = crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
+        let raw = RawDoc {
+            doc: "t".into(),
+            source: "t".into(),
+            line: None,
+            format: crate::records::Format::Jsonl,
+            encoding: "utf-8".into(),
+            content_hash: String::new(),
+            text: text.into(),
+            given,
+            warnings: Vec::new(),
+        };
+        clean(raw, &r.clean, &r.provinces, &r.outlets).0
+    }
+
+    fn meta_with_url(text: &str, url: &str) -> DocMeta {
+        let given = crate::records::GivenMeta {
+            url: Some(url.into()),
+            ..Default::default()
+        };
+        cleaned(text, given).meta
+    }
+
+    #[test]
+    fn a_stated_province_decides_and_an_unknown_one_is_ignored_with_a_warning() {
+        // rule province.given (invented text)
+        let doc = |given: Option<&str>| {
+            let given = crate::records::GivenMeta {
+                province: given.map(String::from),
+                ..Default::default()
+            };
+            cleaned("Sở TT&TT Nghệ An tổng kết năm 2020\n\nToàn tỉnh có 120 trạm BTS mới.", given)
+        };
+        let name = |d: &CleanDoc| d.meta.province.as_ref().map(|p| p.name.clone());
+        assert_eq!(name(&doc(None)).as_deref(), Some("Nghệ An"));
+        assert_eq!(name(&doc(Some("Hà Tĩnh"))).as_deref(), Some("Hà Tĩnh"));
+        assert_eq!(name(&doc(Some("42"))).as_deref(), Some("Hà Tĩnh"));
+        let unknown = doc(Some("Atlantis"));
+        assert_eq!(name(&unknown).as_deref(), Some("Nghệ An"));
+        assert!(unknown.warnings.iter().any(|w| w.contains("`Atlantis`")), "{:?}", unknown.warnings);
+    }
+
+    #[test]
+    fn a_provincial_outlet_writing_of_the_country_is_national_and_of_itself_its_province() {
+        // rule province.outlet yields to province.national when the text names no province
+        // (invented figures)
+        let national = meta_with_url(
+            "Điện thoại cố định ngày càng ít\n\nTheo Bộ TT&TT, số thuê bao điện thoại cố định của Việt Nam đến hết tháng 6 năm 2019 còn 4,1 triệu.",
+            "https://kinhtedothi.vn/dien-thoai-co-dinh.html",
+        );
+        assert_eq!(national.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        let own = meta_with_url(
+            "Hạ tầng viễn thông phát triển\n\nTheo Sở TT&TT, toàn thành phố có 12.000 trạm BTS.",
+            "https://kinhtedothi.vn/ha-tang.html",
+        );
+        assert_eq!(own.province.map(|p| p.name).as_deref(), Some("Hà Nội"));
+    }
+
+    #[test]
+    fn a_page_naming_no_province_is_national_unless_it_speaks_of_its_own_department() {
+        // rule province.national, its cues from clean.toml (invented figures)
+        let national = meta_of(
+            "Các doanh nghiệp viễn thông nộp 40.000 tỷ đồng\n\nNăm 2022, tổng doanh thu dịch vụ viễn thông ước đạt 135.000 tỷ đồng; nộp ngân sách nhà nước 40.000 tỷ đồng.",
+        );
+        assert_eq!(national.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        let local = meta_of(
+            "Hạ tầng viễn thông tiếp tục phát triển\n\nTheo Sở TT&TT, năm 2022 toàn tỉnh có 1.200 trạm BTS; nộp ngân sách nhà nước 40 tỷ đồng.",
+        );
+        assert_eq!(local.province, None);
+        let unknown = meta_of("Hạ tầng viễn thông tiếp tục phát triển\n\nNăm 2022 có 1.200 trạm BTS.");
+        assert_eq!(unknown.province, None);
+    }
+
+    #[test]
+    fn province_and_period_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "Sở TT&TT Phú Thọ triển khai công tác năm 2009\n\nNgày 16/1/2009, Sở tổ chức Hội nghị tổng kết công tác năm 2008 và triển khai nhiệm vụ năm 2009.",
+                "Phú Thọ",
+                "2008",
+            ),
+            (
+                "Nghệ An triển khai chương trình công tác quý II/2014\n\nSáng 26/03/2014, Sở TT&TT Nghệ An đánh giá công tác quý I và triển khai chương trình công tác quý II/2014.",
+                "Nghệ An",
+                "2014-Q1",
+            ),
+            (
+                "An Giang: Sơ kết công tác 6 tháng đầu năm 2021\n\nSáng 13/7/2021, Sở tổ chức sơ kết công tác 6 tháng đầu năm và triển khai nhiệm vụ 6 tháng cuối năm 2021.",
+                "An Giang",
+                "2021-H1",
+            ),
+            (
+                "Bộ Thông tin và Truyền thông triển khai nhiệm vụ năm 2013\n\nSáng 26/12/2012, tại Hà Nội, Bộ tổ chức Hội nghị tổng kết công tác năm 2012.",
+                "Việt Nam",
+                "2012",
+            ),
+            (
+                "Đắk Nông: Tổng kết ngành\n\nSở Thông tin và Truyền thông tỉnh Đak Nông tổ chức hội nghị tổng kết công tác năm 2009.",
+                "Đắk Nông",
+                "2009",
+            ),
+            (
+                "Thành phố Hồ Chí Minh: kết quả 9 tháng năm 2019\n\nSở TT&TT TP.HCM đánh giá kết quả 9 tháng năm 2019.",
+                "TP Hồ Chí Minh",
+                "2019-9M",
+            ),
+            (
+                "Tình hình phát triển viễn thông 10 tháng đầu năm 2017\n\nTính đến hết tháng 10/2017, Sở TT&TT Bắc Ninh cho biết toàn tỉnh có 1.460 nghìn thuê bao.",
+                "Bắc Ninh",
+                "2017-10M",
+            ),
+            (
+                "BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 11 NĂM 2011\n\nTrong tháng 11, Bộ Thông tin và Truyền thông đã ban hành 5 văn bản.",
+                "Việt Nam",
+                "2011-M11",
+            ),
+            (
+                "Hạ tầng viễn thông Hưng Yên\n\nThứ ba, 31/10/2017 - 16:01\n\nĐến nay toàn tỉnh Hưng Yên có 1.120 trạm BTS, mật độ điện thoại gấp 90 lần năm 1997; Bưu điện tỉnh thành lập năm 1997.",
+                "Hưng Yên",
+                "2017-10M",
+            ),
+            (
+                "Hạ tầng viễn thông Hưng Yên\n\nThứ năm, 12/01/2017 - 08:01\n\nHiện nay toàn tỉnh Hưng Yên có 1.120 trạm BTS.",
+                "Hưng Yên",
+                "2016",
+            ),
+            (
+                "Lượng thuê bao cả nước tiếp tục tăng\n\nTheo Tổng cục Thống kê, quý I/2012 cả nước có 134 triệu thuê bao; tại Hà Nội, các doanh nghiệp mở thêm điểm giao dịch.",
+                "Việt Nam",
+                "2012-Q1",
+            ),
+            // rule period.comparison_base: every year is a base; `cùng kỳ năm 2011` dates it 2012
+            (
+                "Thuê bao cả nước tăng trong quý đầu\n\nBa tháng đầu năm, cả nước phát triển mới 2,6 triệu thuê bao, tăng 35% so với cùng kỳ năm 2011; thuê bao Internet tại Hà Nội tăng 17% so với cùng kỳ năm 2011.",
+                "Việt Nam",
+                "2012-Q1",
+            ),
+            (
+                "Thuê bao di động của Thái Nguyên vượt 1 triệu\n\nDoanh thu bưu chính tăng 23% so với cùng kỳ năm 2019; số trạm phát sóng ở Thái Nguyên tăng 50% so với năm 2015.",
+                "Thái Nguyên",
+                "2020",
+            ),
+            // a month without its year ends the months reported (`tính đến hết tháng Sáu`)
+            (
+                "Thuê bao di động băng rộng tăng nhanh trong năm 2019\n\nTính đến hết tháng Sáu, cả nước có 134,5 triệu thuê bao, bằng 112% so với cùng kỳ năm 2018.",
+                "Việt Nam",
+                "2019-H1",
+            ),
+            // `10 tháng năm nay`: this year's first ten months
+            (
+                "Thuê bao mới ngày càng ít\n\n14:26 31/10/2011\n\nSố thuê bao điện thoại phát triển mới của cả nước 10 tháng năm nay ước đạt 9,3 triệu.",
+                "Việt Nam",
+                "2011-10M",
+            ),
+            // `ước tính đến 31/12/2020` in a November article: the year
+            (
+                "Đắk Lắk xử lý thuê bao rác (25/11/2020, 15:06)\n\nSở TT&TT Đắk Lắk ước tính đến 31/12/2020 tổng số thuê bao đạt 1,95 triệu; cùng kỳ năm 2019 là 2 triệu thuê bao (năm 2019 tỉnh thu hồi 50 số).",
+                "Đắk Lắk",
+                "2020",
+            ),
+        ];
+        for (text, province, period) in cases {
+            let text = text.to_string();
+            let m = meta_of(&text);
+            assert_eq!(m.province.map(|p| p.name).as_deref(), Some(*province), "{text}");
+            assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some(*period), "{text}");
+        }
+    }
+}

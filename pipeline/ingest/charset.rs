@@ -1,0 +1,232 @@
+//! Bytes to text: BOM, UTF-8, else chardetng + encoding_rs; binary content, mojibake and text
+//! that is not Vietnamese are rejected with their reason.
+
+use crate::records::RejectKind;
+
+use super::decode::*;
+
+/// Bytes → NFC text, encoding name, warnings.
+pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<String>), Bad> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err((RejectKind::Empty, "empty file".into()));
+    }
+    let mut warnings = Vec::new();
+    let (text, enc) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (t, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err((
+                RejectKind::Encoding,
+                format!("invalid {} bytes after the byte-order mark", enc.name()),
+            ));
+        }
+        (t.into_owned(), enc.name().to_lowercase())
+    } else {
+        if looks_binary(bytes) {
+            return Err((RejectKind::Binary, "binary content (NUL or control bytes), not text".into()));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), "utf-8".to_string()),
+            // valid UTF-8 cut inside its last character (a truncated download or copy): the
+            // text stays UTF-8, the cut character is dropped with a warning
+            Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+                warnings.push(format!(
+                    "truncated UTF-8: the last {} byte(s) are an incomplete character, dropped",
+                    bytes.len() - e.valid_up_to()
+                ));
+                let s = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+                (s.to_string(), "utf-8".to_string())
+            }
+            Err(_) => {
+                let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                det.feed(bytes, true);
+                let enc = det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow);
+                let (t, had_errors) = enc.decode_without_bom_handling(bytes);
+                if had_errors {
+                    return Err((
+                        RejectKind::Encoding,
+                        format!("invalid bytes: not UTF-8, and not valid {} either", enc.name()),
+                    ));
+                }
+                // a legacy encoding is believed only when it yields Vietnamese text
+                let letters = t.chars().filter(|c| crate::text::is_letter(*c)).count();
+                let viet = t.chars().filter(|&c| is_vietnamese_letter(c)).count();
+                if letters < 20 || (viet as f64) < 0.03 * letters as f64 {
+                    return Err((
+                        RejectKind::Encoding,
+                        format!(
+                            "invalid bytes: not UTF-8, and as {} not Vietnamese text ({viet} Vietnamese letters among {letters})",
+                            enc.name()
+                        ),
+                    ));
+                }
+                if enc != encoding_rs::WINDOWS_1258 {
+                    warnings.push(format!("decoded as {} (not UTF-8)", enc.name()));
+                }
+                (t.into_owned(), enc.name().to_lowercase())
+            }
+        }
+    };
+    let text = nfc(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    if text.trim().is_empty() {
+        return Err((RejectKind::Empty, "no text after decoding".into()));
+    }
+    Ok((text, enc, warnings))
+}
+
+pub(super) fn looks_binary(bytes: &[u8]) -> bool {
+    // a NUL anywhere (not only in the head): text never holds one
+    if bytes.contains(&0) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    ctrl * 20 > head.len()
+}
+
+/// Letters that only Vietnamese (among Latin scripts) writes.
+pub(super) fn is_vietnamese_letter(c: char) -> bool {
+    matches!(
+        crate::text::lower_same_len(c),
+        'ă' | 'â'
+            | 'đ'
+            | 'ê'
+            | 'ô'
+            | 'ơ'
+            | 'ư'
+            | 'á'
+            | 'à'
+            | 'ả'
+            | 'ã'
+            | 'ạ'
+            | 'ắ'
+            | 'ằ'
+            | 'ẳ'
+            | 'ẵ'
+            | 'ặ'
+            | 'ấ'
+            | 'ầ'
+            | 'ẩ'
+            | 'ẫ'
+            | 'ậ'
+            | 'é'
+            | 'è'
+            | 'ẻ'
+            | 'ẽ'
+            | 'ẹ'
+            | 'ế'
+            | 'ề'
+            | 'ể'
+            | 'ễ'
+            | 'ệ'
+            | 'í'
+            | 'ì'
+            | 'ỉ'
+            | 'ĩ'
+            | 'ị'
+            | 'ó'
+            | 'ò'
+            | 'ỏ'
+            | 'õ'
+            | 'ọ'
+            | 'ố'
+            | 'ồ'
+            | 'ổ'
+            | 'ỗ'
+            | 'ộ'
+            | 'ớ'
+            | 'ờ'
+            | 'ở'
+            | 'ỡ'
+            | 'ợ'
+            | 'ú'
+            | 'ù'
+            | 'ủ'
+            | 'ũ'
+            | 'ụ'
+            | 'ứ'
+            | 'ừ'
+            | 'ử'
+            | 'ữ'
+            | 'ự'
+            | 'ý'
+            | 'ỳ'
+            | 'ỷ'
+            | 'ỹ'
+            | 'ỵ'
+    )
+}
+
+/// Legacy-font mojibake (TCVN3/VNI text shown as Latin-1/Windows-1252 letters).
+pub(super) fn mojibake_score(text: &str, letters: usize) -> f64 {
+    let letters = letters.max(1);
+    // TCVN3 and VNI render Vietnamese letters as these Latin-1 symbols and letters
+    let odd = text
+        .chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '×' | '¸'
+                    | '¬'
+                    | 'µ'
+                    | '¶'
+                    | '·'
+                    | '¹'
+                    | '®'
+                    | '©'
+                    | 'ª'
+                    | '«'
+                    | '¨'
+                    | 'Ñ'
+                    | 'Ø'
+                    | 'Ï'
+                    | 'Ò'
+                    | 'Ö'
+                    | 'ø'
+                    | 'ï'
+                    | 'õ'
+                    | 'ä'
+                    | 'ö'
+                    | 'ü'
+                    | 'Ä'
+                    | 'Ü'
+                    | 'ÿ'
+                    | 'ë'
+            )
+        })
+        .count();
+    odd as f64 / letters as f64
+}
+
+pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result<(), Bad> {
+    // one pass: ASCII letters are counted without the Unicode tables
+    let (mut letters, mut viet) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+        } else if crate::text::is_letter(c) {
+            letters += 1;
+            viet += usize::from(is_vietnamese_letter(c));
+        }
+    }
+    if letters == 0 {
+        return Err((RejectKind::NotVietnamese, "no letters: nothing to read".into()));
+    }
+    let moji = mojibake_score(text, letters);
+    if moji > 0.02 {
+        warnings.push(format!(
+            "legacy-font mojibake suspected (TCVN3/VNI): {:.1}% odd letters",
+            moji * 100.0
+        ));
+        return Ok(());
+    }
+    if letters >= 40 && (viet as f64) < 0.03 * letters as f64 {
+        return Err((
+            RejectKind::NotVietnamese,
+            format!("not Vietnamese: {viet} Vietnamese letters among {letters}"),
+        ));
+    }
+    Ok(())
+}

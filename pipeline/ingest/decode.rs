@@ -1,0 +1,148 @@
+//! Decoding, on the workers: a [`RawInput`] into a [`RawDoc`] (JSONL fields, HTML to text,
+//! encoding, NFC, language checks), or a [`Reject`] naming the reason.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::records::{Format, GivenMeta, Payload, RawDoc, RawInput, Reject, RejectKind};
+
+use super::charset::*;
+use super::html::*;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct JsonDoc {
+    id: Option<serde_json::Value>,
+    text: Option<String>,
+    html: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    source: Option<String>,
+    title: Option<String>,
+    province: Option<String>,
+}
+
+pub(super) fn fail(input: &RawInput, kind: RejectKind, reason: String) -> Reject {
+    let place = match input.line {
+        Some(l) => format!("{}:{l}", input.source),
+        None => input.source.clone(),
+    };
+    Reject {
+        source: input.source.clone(),
+        doc: Some(input.doc.clone()),
+        line: input.line,
+        kind,
+        reason: format!("{place}: {reason}"),
+    }
+}
+
+/// Decode one raw input. Pure: the same bytes give the same document.
+pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
+    match &input.payload {
+        Payload::Failed(r) => Err(r.clone()),
+        Payload::Bytes(bytes) => {
+            let (text, encoding, mut warnings) = decode_bytes(bytes).map_err(|(k, r)| fail(&input, k, r))?;
+            let (text, given) = if input.format == Format::Html {
+                let (t, meta) = html_to_text(&text);
+                (t, meta)
+            } else {
+                (text, GivenMeta::default())
+            };
+            check_language(&text, &mut warnings).map_err(|(k, r)| fail(&input, k, r))?;
+            Ok(RawDoc {
+                doc: input.doc.clone(),
+                source: input.source.clone(),
+                line: None,
+                format: input.format,
+                encoding,
+                content_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+                text,
+                given,
+                warnings,
+            })
+        }
+        Payload::JsonLine(bytes) => {
+            let line = std::str::from_utf8(bytes).map_err(|e| fail(&input, RejectKind::Encoding, format!("line is not UTF-8: {e}")))?;
+            let j: JsonDoc =
+                serde_json::from_str(line).map_err(|e| fail(&input, RejectKind::MalformedJson, format!("malformed JSON: {e}")))?;
+            let id = match &j.id {
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::String(_)) => return Err(fail(&input, RejectKind::MalformedJson, "empty `id`".into())),
+                Some(other) => {
+                    return Err(fail(
+                        &input,
+                        RejectKind::MalformedJson,
+                        format!("`id` must be a string or a number, not {other}"),
+                    ));
+                }
+                None => return Err(fail(&input, RejectKind::MalformedJson, "no `id` field (string or number)".into())),
+            };
+            let (body, format, mut given) = match (j.text, j.html) {
+                (Some(t), _) if !t.trim().is_empty() => (nfc(&t), Format::Jsonl, GivenMeta::default()),
+                (_, Some(h)) if !h.trim().is_empty() => {
+                    let (t, meta) = html_to_text(&h);
+                    (t, Format::Jsonl, meta)
+                }
+                _ => {
+                    let mut r = fail(&input, RejectKind::Empty, "no `text` or `html` content".into());
+                    r.doc = Some(id);
+                    return Err(r);
+                }
+            };
+            given.url = j.url.or(given.url);
+            given.title = j.title.or(given.title);
+            given.outlet = j.source.map(|s| s.trim().to_lowercase()).or(given.outlet);
+            given.published = j.published.as_deref().and_then(parse_iso_date).or(given.published);
+            given.province = j.province.filter(|p| !p.trim().is_empty());
+            let mut warnings = Vec::new();
+            if let Err((k, r)) = check_language(&body, &mut warnings) {
+                let mut rej = fail(&input, k, r);
+                rej.doc = Some(id);
+                return Err(rej);
+            }
+            Ok(RawDoc {
+                doc: id,
+                source: input.source.clone(),
+                line: input.line,
+                format,
+                encoding: "utf-8".into(),
+                content_hash: blake3::hash(body.as_bytes()).to_hex().to_string(),
+                text: body,
+                given,
+                warnings,
+            })
+        }
+    }
+}
+
+/// Encode NFC text as Windows-1258, which writes tones as combining marks after precomposed
+/// base letters (â, ă, ê, ô, ơ, ư, đ). For tests and synthetic corpora.
+pub fn encode_windows_1258(text: &str) -> Vec<u8> {
+    let mut staged = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        let d: String = std::iter::once(c).nfd().collect();
+        let (tones, rest): (String, String) = d
+            .chars()
+            .partition(|m| matches!(*m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
+        staged.extend(rest.nfc());
+        staged.push_str(&tones);
+    }
+    encoding_rs::WINDOWS_1258.encode(&staged).0.into_owned()
+}
+
+/// NFC form of a text; most inputs already are, and the quick check avoids the copy.
+pub fn nfc(text: &str) -> String {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}
+
+/// A date from `2014-03-27`, `2014-03-27T10:50:00+07:00` and similar.
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let head: String = s.trim().chars().take(10).collect();
+    NaiveDate::parse_from_str(&head, "%Y-%m-%d").ok()
+}
+
+pub(super) type Bad = (RejectKind, String);

@@ -1,0 +1,135 @@
+//! Tests of ingest: discovery, reading, decoding, charsets, HTML.
+
+use super::charset::*;
+use super::decode::*;
+use super::html::*;
+
+use chrono::NaiveDate;
+
+use crate::records::{Format, Payload, RawInput, RejectKind};
+
+mod cases {
+    use super::*;
+
+    fn bytes_input(bytes: &[u8], format: Format) -> RawInput {
+        RawInput {
+            doc: "d".into(),
+            source: "src/d".into(),
+            line: None,
+            format,
+            payload: Payload::Bytes(bytes.to_vec()),
+        }
+    }
+
+    const VI: &str = "Năm 2018, thuê bao điện thoại ước đạt 2.890.000 thuê bao trên địa bàn tỉnh Thanh Hóa.";
+
+    #[test]
+    fn a_nul_anywhere_is_binary_not_only_in_the_head() {
+        let mut b = format!("{VI}\n").repeat(200).into_bytes();
+        assert!(b.len() > 8192);
+        b.push(0);
+        b.extend_from_slice(VI.as_bytes());
+        assert!(matches!(decode_bytes(&b), Err((RejectKind::Binary, _))));
+    }
+
+    #[test]
+    fn utf8_cut_inside_its_last_character_stays_utf8_with_a_warning() {
+        let mut b = format!("{VI} Hế").into_bytes();
+        b.pop();
+        let (text, enc, warnings) = decode_bytes(&b).unwrap();
+        assert_eq!(enc, "utf-8");
+        assert!(text.ends_with(" H"), "{text}");
+        assert!(warnings.iter().any(|w| w.contains("truncated UTF-8")), "{warnings:?}");
+        // a bad byte in the middle is not a cut
+        let mut b = format!("{VI} Hết").into_bytes();
+        b.insert(3, 0xff);
+        assert!(decode_bytes(&b).map_or(true, |(_, enc, _)| enc != "utf-8"));
+    }
+
+    #[test]
+    fn decodes_utf8_with_and_without_bom_and_utf16() {
+        let plain = decode(bytes_input(VI.as_bytes(), Format::Txt)).unwrap();
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(VI.as_bytes());
+        let with_bom = decode(bytes_input(&bom, Format::Txt)).unwrap();
+        let mut u16 = vec![0xFF, 0xFE];
+        for unit in VI.encode_utf16() {
+            u16.extend_from_slice(&unit.to_le_bytes());
+        }
+        let utf16 = decode(bytes_input(&u16, Format::Txt)).unwrap();
+        assert_eq!(plain.text, VI);
+        assert_eq!(with_bom.text, VI);
+        assert_eq!(utf16.text, VI);
+        assert_eq!(plain.content_hash, utf16.content_hash);
+    }
+
+    #[test]
+    fn decodes_windows_1258_to_nfc() {
+        let bytes = encode_windows_1258(VI);
+        assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8 any more");
+        let doc = decode(bytes_input(&bytes, Format::Txt)).unwrap();
+        assert_eq!(doc.text, VI);
+        assert_eq!(doc.encoding, "windows-1258");
+    }
+
+    #[test]
+    fn rejects_bad_inputs_with_a_reason() {
+        let cases: [(&[u8], RejectKind); 4] = [
+            (b"", RejectKind::Empty),
+            (b"  \n ", RejectKind::Empty),
+            (b"\x00\x01\x02binary\x00", RejectKind::Binary),
+            (
+                b"The quick brown fox jumps over the lazy dog again and again and again.",
+                RejectKind::NotVietnamese,
+            ),
+        ];
+        for (bytes, kind) in cases {
+            let r = decode(bytes_input(bytes, Format::Txt)).unwrap_err();
+            assert_eq!(r.kind, kind, "{:?}", String::from_utf8_lossy(bytes));
+            assert!(r.reason.starts_with("src/d"), "reason names the file: {}", r.reason);
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_need_an_id_and_content() {
+        let line = |s: &str| RawInput {
+            doc: "f.jsonl:3".into(),
+            source: "f.jsonl".into(),
+            line: Some(3),
+            format: Format::Jsonl,
+            payload: Payload::JsonLine(s.as_bytes().to_vec()),
+        };
+        let ok = decode(line(&format!(
+            r#"{{"id":"a1","text":"{VI}","source":"Baothanhhoa.vn","published":"2019-01-02"}}"#
+        )))
+        .unwrap();
+        assert_eq!(ok.doc, "a1");
+        assert_eq!(ok.given.outlet.as_deref(), Some("baothanhhoa.vn"));
+        assert_eq!(ok.given.published, NaiveDate::from_ymd_opt(2019, 1, 2));
+        let bad = decode(line(r#"{"id": "a2", "text": "#)).unwrap_err();
+        assert_eq!(bad.kind, RejectKind::MalformedJson);
+        assert!(bad.reason.contains("f.jsonl:3"));
+        let no_id = decode(line(&format!(r#"{{"text":"{VI}"}}"#))).unwrap_err();
+        assert_eq!(no_id.kind, RejectKind::MalformedJson);
+    }
+
+    #[test]
+    fn html_keeps_the_article_text_and_drops_scripts_and_navigation() {
+        let html = format!(
+            "<html><head><title>Tiêu đề &amp; tin</title><meta property=\"article:published_time\" content=\"2014-03-27T10:50:00\"></head>\
+             <body><nav>Trang chủ | Tin tức</nav><script>var x = 1;</script><p>{VI}</p><!-- quảng cáo --></body></html>"
+        );
+        let (text, meta) = html_to_text(&html);
+        assert_eq!(text, VI);
+        assert_eq!(meta.title.as_deref(), Some("Tiêu đề & tin"));
+        assert_eq!(meta.published, NaiveDate::from_ymd_opt(2014, 3, 27));
+    }
+
+    #[test]
+    fn legacy_font_mojibake_is_reported() {
+        let t = "Së Th«ng tin vµ TruyÒn th«ng tØnh Ninh B×nh tæ chøc héi nghÞ tæng kÕt n¨m 2012 víi nhiÒu kÕt qu¶.";
+        let mut w = Vec::new();
+        check_language(t, &mut w).unwrap();
+        assert!(w.iter().any(|x| x.contains("mojibake")), "{w:?}");
+    }
+}
