@@ -54,6 +54,12 @@ impl Config {
         self.out = crate::output::guard::check_out(&self.out, &self.inputs)?;
         Ok(self)
     }
+
+    /// The data files the run reads (`--schemas`, `--provinces`, or their defaults), checked
+    /// at load.
+    pub fn resources(&self) -> Result<Resources> {
+        Resources::load(self.schemas_dir.as_deref(), self.provinces.as_deref())
+    }
 }
 
 /// Built-in copies of the data files, used when no folder is given and `schemas/` is absent.

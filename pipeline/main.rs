@@ -61,15 +61,6 @@ struct ReportOpts {
     sample: usize,
 }
 
-impl Default for ReportOpts {
-    fn default() -> Self {
-        ReportOpts {
-            pages: PagesArg::Auto,
-            sample: 100,
-        }
-    }
-}
-
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
 enum PagesArg {
     Auto,
@@ -146,6 +137,13 @@ struct Common {
     provinces: Option<PathBuf>,
 }
 
+impl Common {
+    /// The data files every command reads, checked at load.
+    fn resources(&self) -> anyhow::Result<Resources> {
+        Resources::load(self.schemas.as_deref(), self.provinces.as_deref()).context("loading schemas and reference data")
+    }
+}
+
 #[derive(Args, Debug)]
 struct RunArgs {
     /// Input files or folders (.txt, .html, .htm, .jsonl, .jsonl.gz), read recursively
@@ -177,23 +175,6 @@ struct RunArgs {
     report_opts: ReportOpts,
     #[command(flatten)]
     common: Common,
-}
-
-impl Default for RunArgs {
-    fn default() -> Self {
-        RunArgs {
-            inputs: vec![PathBuf::from("data/raw")],
-            out: PathBuf::from("data/out"),
-            threads: None,
-            batch_docs: 512,
-            max_doc_bytes: 32 << 20,
-            quiet: false,
-            incremental: false,
-            report: false,
-            report_opts: ReportOpts::default(),
-            common: Common::default(),
-        }
-    }
 }
 
 #[derive(Args, Debug)]
@@ -235,10 +216,13 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    // no subcommand is `run` with its defaults, as clap parses them (one place for defaults)
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cli::try_parse_from(["ictstat", "run"])?.command.context("the default command")?,
+    };
+    match command {
         Command::Run(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
             let cfg = Config {
                 inputs: a.inputs,
                 out: a.out,
@@ -251,6 +235,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 incremental: a.incremental,
             }
             .validate()?;
+            let res = cfg.resources().context("loading schemas and reference data")?;
             let summary = run::run(&cfg, &res).context("run failed; the previous output, if any, is unchanged")?;
             print!("{}", summary.render());
             if a.report {
@@ -265,31 +250,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Report(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
+            let res = a.common.resources()?;
             let r = ictstat::report::write(&a.out, &res.catalog, &a.report.options())
                 .with_context(|| format!("writing the report of {}", a.out.display()))?;
             print!("{}", r.render());
             Ok(ExitCode::SUCCESS)
         }
         Command::Aggregate(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
+            let res = a.common.resources()?;
             let summary = ictstat::dataset::aggregate_dataset(&a.facts, &a.documents, &a.out, &res)
                 .context("aggregate failed; the previous output, if any, is unchanged")?;
             print!("{}", summary.render());
             Ok(ExitCode::SUCCESS)
         }
         Command::Synth(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
+            let res = a.common.resources()?;
             let (docs, gold) = ictstat::synth::synth(&a.out, a.docs, a.seed, &res.provinces)?;
             println!("wrote {docs} documents and {gold} gold facts to {}", a.out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
+            let res = a.common.resources()?;
             let text = if a.text == "-" {
                 std::io::read_to_string(std::io::stdin())?
             } else {
@@ -314,8 +295,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(a) => {
-            let res = Resources::load(a.common.schemas.as_deref(), a.common.provinces.as_deref())
-                .context("loading schemas and reference data")?;
+            let res = a.common.resources()?;
             let gold = eval::read_gold(&a.gold)?;
             let facts_path = a.out.join("facts.parquet");
             let preds = eval::read_facts(&facts_path).with_context(|| {

@@ -14,17 +14,48 @@ use crate::records::{DocOutput, RawInput};
 use crate::text::CharIndex;
 use crate::{clean, extract, ingest, normalize};
 
-/// Time spent per stage, summed over workers.
+/// Time spent per stage, summed over workers, and the stages' reports summed over documents.
 #[derive(Debug, Default)]
 pub(crate) struct StageClock {
     pub(crate) decode: AtomicU64,
     pub(crate) clean: AtomicU64,
     pub(crate) extract: AtomicU64,
     pub(crate) normalize: AtomicU64,
+    /// [`clean::CleanReport`]: lines of web debris and repeated paragraphs removed.
+    pub(crate) debris_lines: AtomicU64,
+    pub(crate) repeated_paragraphs: AtomicU64,
+    /// [`extract::ExtractReport`]: numbers read, of which traps (codes, dates, versions), and
+    /// metric mentions.
+    pub(crate) numbers: AtomicU64,
+    pub(crate) traps: AtomicU64,
+    pub(crate) metric_mentions: AtomicU64,
+    /// [`normalize::NormalizeReport`]: repeated figures dropped, and facts flagged.
+    pub(crate) duplicates: AtomicU64,
+    pub(crate) flagged: AtomicU64,
+}
+
+impl StageClock {
+    /// The summed reports, by name.
+    pub(crate) fn counts(&self) -> [(&'static str, u64); 7] {
+        let v = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        [
+            ("debris_lines", v(&self.debris_lines)),
+            ("repeated_paragraphs", v(&self.repeated_paragraphs)),
+            ("numbers", v(&self.numbers)),
+            ("traps", v(&self.traps)),
+            ("metric_mentions", v(&self.metric_mentions)),
+            ("duplicates", v(&self.duplicates)),
+            ("flagged", v(&self.flagged)),
+        ]
+    }
 }
 
 fn add(c: &AtomicU64, d: Duration) {
     c.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+}
+
+fn count(c: &AtomicU64, n: usize) {
+    c.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 /// The per-document stages, in order. Pure apart from the clock.
@@ -111,14 +142,21 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutpu
         Err(rej) => return DocOutput::Rejected(rej),
     };
     let t = Instant::now();
-    let (doc, _) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
+    let (doc, cr) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
     add(&clock.clean, t.elapsed());
+    count(&clock.debris_lines, cr.debris_lines);
+    count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
     let t = Instant::now();
-    let (mentions, _) = extract::extract(&doc, res);
+    let (mentions, er) = extract::extract(&doc, res);
     add(&clock.extract, t.elapsed());
+    count(&clock.numbers, er.numbers);
+    count(&clock.traps, er.traps);
+    count(&clock.metric_mentions, er.metrics);
     let t = Instant::now();
     let idx = CharIndex::new(&doc.text);
-    let (facts, _) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
+    let (facts, nr) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
+    count(&clock.duplicates, nr.duplicates);
+    count(&clock.flagged, nr.flagged);
     let mentions = normalize::mention_rows(&doc, mentions, &idx);
     let document = normalize::document_row(doc, mentions.len(), facts.len(), &idx, &res.provinces);
     add(&clock.normalize, t.elapsed());

@@ -15,6 +15,13 @@ use crate::config::Resources;
 use crate::incremental::{self, IncrementalReport, TableEntry};
 use crate::{Error, Result};
 
+/// Seconds per stage (summed over threads) and what the stages counted (summed over documents).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Stages {
+    pub seconds: BTreeMap<String, f64>,
+    pub counts: BTreeMap<String, u64>,
+}
+
 /// What the manifest says about the run itself.
 pub(crate) struct RunInfo {
     pub run_id: String,
@@ -47,6 +54,9 @@ struct Manifest {
     /// that changed on disk.
     checksums: BTreeMap<String, String>,
     stage_seconds: BTreeMap<String, f64>,
+    /// What the stages counted: debris removed, numbers and traps read, duplicates dropped,
+    /// facts flagged, aggregate groups and conflicts.
+    stage_counts: BTreeMap<String, u64>,
     elapsed_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     incremental: Option<IncrementalReport>,
@@ -58,7 +68,7 @@ pub(crate) fn write(
     run: &RunInfo,
     res: &Resources,
     counts: &BTreeMap<&str, usize>,
-    stage_seconds: BTreeMap<String, f64>,
+    stages: &Stages,
     incremental: Option<IncrementalReport>,
 ) -> Result<()> {
     let manifest = Manifest {
@@ -88,7 +98,8 @@ pub(crate) fn write(
                 )
             })
             .collect(),
-        stage_seconds,
+        stage_seconds: stages.seconds.clone(),
+        stage_counts: stages.counts.clone(),
         checksums: incremental::checksums(dir)?,
         elapsed_seconds: run.started.elapsed().as_secs_f64(),
         incremental,

@@ -26,10 +26,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::aggregate::AggregateReport;
 use crate::config::{Config, Resources, TABLES};
 use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous};
 use crate::output::atomic::Staging;
-use crate::output::manifest::{self, RunInfo};
+use crate::output::manifest::{self, RunInfo, Stages};
 use crate::output::metrics::write_aggregate;
 use crate::output::parquet::RunStamp;
 use crate::output::sink::{DocSinks, InputInfo};
@@ -136,10 +137,11 @@ fn run_unchanged(ctx: &RunContext<'_>, prev: &Previous) -> Result<RunSummary> {
         processed: 0,
     };
     let counts: BTreeMap<&str, usize> = TABLES.iter().map(|t| (*t, prev.tables.get(*t).map_or(0, |e| e.rows))).collect();
-    let stages = stage_seconds(&StageClock::default(), 0.0);
-    manifest::write(staging.dir(), &ctx.info, ctx.res, &counts, stages, Some(report.clone()))?;
+    // nothing ran: no stage has anything to report
+    let stages = Stages::default();
+    manifest::write(staging.dir(), &ctx.info, ctx.res, &counts, &stages, Some(report.clone()))?;
     let out = staging.commit()?;
-    Ok(summary(ctx, out, &counts, Some(report)))
+    Ok(summary(ctx, out, &counts, &stages, Some(report)))
 }
 
 /// Read every input in order and send bounded batches to the workers; in an incremental run,
@@ -245,8 +247,8 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
 
     // the barrier: every document's facts are in
     let t = Instant::now();
-    let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
-    let aggregate_s = t.elapsed().as_secs_f64();
+    let (metrics, anomalies, agg) = acc.finish(&res.catalog, &res.provinces)?;
+    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg);
     write_aggregate(&dir, res, &ctx.stamp, &metrics, &anomalies, &mut counts)?;
 
     let report = match (&prev, full_report) {
@@ -263,30 +265,38 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         }),
         (None, None) => None,
     };
-    manifest::write(&dir, &ctx.info, res, &counts, stage_seconds(&clock, aggregate_s), report.clone())?;
+    manifest::write(&dir, &ctx.info, res, &counts, &stages, report.clone())?;
     let out = staging.commit()?;
-    Ok(summary(ctx, out, &counts, report))
+    Ok(summary(ctx, out, &counts, &stages, report))
 }
 
-/// Seconds per stage, summed over threads.
-fn stage_seconds(clock: &StageClock, aggregate_s: f64) -> BTreeMap<String, f64> {
+/// Seconds per stage (summed over threads) and the stages' reports.
+fn stages(clock: &StageClock, aggregate_s: f64, agg: AggregateReport) -> Stages {
     let secs = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9;
-    [
+    let seconds = [
         ("decode", secs(&clock.decode)),
         ("clean", secs(&clock.clean)),
         ("extract", secs(&clock.extract)),
         ("normalize", secs(&clock.normalize)),
         ("aggregate", aggregate_s),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    ];
+    let aggregate = [("groups", agg.groups as u64), ("conflicts", agg.conflicts as u64)];
+    Stages {
+        seconds: seconds.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        counts: clock
+            .counts()
+            .into_iter()
+            .chain(aggregate)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
 }
 
 fn summary(
     ctx: &RunContext<'_>,
     out: std::path::PathBuf,
     counts: &BTreeMap<&str, usize>,
+    stages: &Stages,
     incremental: Option<IncrementalReport>,
 ) -> RunSummary {
     let rows = |t: &str| counts.get(t).copied().unwrap_or(0);
@@ -303,6 +313,7 @@ fn summary(
         anomalies: rows("anomalies"),
         elapsed_s: ctx.info.started.elapsed().as_secs_f64(),
         threads: ctx.info.threads,
+        stage_counts: stages.counts.clone(),
         incremental,
     }
 }

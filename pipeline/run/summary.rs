@@ -19,12 +19,31 @@ pub struct RunSummary {
     pub anomalies: usize,
     pub elapsed_s: f64,
     pub threads: usize,
+    /// What the stages counted (see `manifest.json`'s `stage_counts`); empty when nothing ran.
+    pub stage_counts: std::collections::BTreeMap<String, u64>,
     /// Set by `--incremental`: what was reused.
     pub incremental: Option<IncrementalReport>,
 }
 
 impl RunSummary {
     /// The one-screen summary printed at the end of a run.
+    /// What the stages did, in one line; empty when nothing ran.
+    fn stages_line(&self) -> String {
+        let n = |k: &str| self.stage_counts.get(k).copied().unwrap_or(0);
+        if self.stage_counts.is_empty() {
+            return String::new();
+        }
+        format!(
+            "  stages            {} numbers read ({} traps), {} metric mentions, {} repeated figures dropped, {} flagged, {} conflicts\n",
+            n("numbers"),
+            n("traps"),
+            n("metric_mentions"),
+            n("duplicates"),
+            n("flagged"),
+            n("conflicts")
+        )
+    }
+
     pub fn render(&self) -> String {
         let mb = self.bytes_in as f64 / 1e6;
         let rate = if self.elapsed_s > 0.0 { mb / self.elapsed_s } else { 0.0 };
@@ -48,20 +67,21 @@ impl RunSummary {
                 0.0
             },
             self.threads
-        ) + &match &self.incremental {
-            None => String::new(),
-            Some(r) if r.mode == "full" => format!(
-                "  incremental       full run: {}\n",
-                r.reason.as_deref().unwrap_or("nothing to reuse")
-            ),
-            Some(r) => format!(
-                "  incremental       {} of {} inputs reused from run {} ({}), {} processed\n",
-                r.reused,
-                r.reused + r.processed,
-                r.base_run_id.as_deref().unwrap_or("?"),
-                r.mode,
-                r.processed
-            ),
-        }
+        ) + &self.stages_line()
+            + &match &self.incremental {
+                None => String::new(),
+                Some(r) if r.mode == "full" => format!(
+                    "  incremental       full run: {}\n",
+                    r.reason.as_deref().unwrap_or("nothing to reuse")
+                ),
+                Some(r) => format!(
+                    "  incremental       {} of {} inputs reused from run {} ({}), {} processed\n",
+                    r.reused,
+                    r.reused + r.processed,
+                    r.base_run_id.as_deref().unwrap_or("?"),
+                    r.mode,
+                    r.processed
+                ),
+            }
     }
 }
