@@ -420,9 +420,9 @@ impl Extractor {
             Some(p) => p.install(|| raws.into_par_iter().map(|r| crate::process::process(r, res)).collect()),
         };
         let want = |t: &str| self.opts.tables.iter().any(|x| x == t);
-        let builder = |t: &str| want(t).then(|| BatchBuilder::new(res.table(t)));
+        let builder = |t: &str| want(t).then(|| BatchBuilder::new(res.table(t))).transpose();
         let (mut docs, mut mentions, mut facts, mut rejects) =
-            (builder("documents"), builder("mentions"), builder("facts"), builder("rejects"));
+            (builder("documents")?, builder("mentions")?, builder("facts")?, builder("rejects")?);
         for out in outs {
             match self.names.admit(out) {
                 DocOutput::Done {

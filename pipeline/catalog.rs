@@ -1,6 +1,6 @@
 //! The metric catalog: ids, units, tiers and the rules that classify a figure.
 //!
-//! Input: `schemas/metrics.toml`; its feature names are resolved against the [`Lexicon`].
+//! Input: `schemas/metrics.toml`; its feature names are resolved against the `Lexicon`.
 //! Output: [`Catalog`]. Invariant: every rule names only features the lexicon defines, and
 //! every metric's unit is one the pipeline knows how to normalize.
 

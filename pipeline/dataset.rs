@@ -1,6 +1,6 @@
 //! `ictstat aggregate`: a facts dataset in (the CLI's `facts.parquet`, or the Parquet files a
 //! distributed engine wrote), `province_metrics` and `anomalies` out: the run's aggregate
-//! ([`crate::aggregate::Accumulator`]) and the run's writers ([`crate::output::metrics::write_aggregate`]).
+//! (`crate::aggregate::Accumulator`) and the run's writers (`crate::output::metrics::write_aggregate`).
 //!
 //! Inputs: Parquet files or folders of them (read recursively; names starting with `.` or `_`,
 //! such as Spark's `_SUCCESS` and `.crc` files, are skipped), with the `facts` columns; and,

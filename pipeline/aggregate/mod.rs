@@ -25,7 +25,7 @@ pub use fold::Accumulator;
 
 use crate::Result;
 use crate::catalog::Catalog;
-use crate::records::{Anomaly, Fact, ProvinceMetric};
+use crate::records::{Anomaly, ProvinceMetric};
 use crate::reference::Provinces;
 
 /// What aggregate did.
@@ -33,7 +33,6 @@ use crate::reference::Provinces;
 pub struct AggregateReport {
     pub groups: usize,
     pub conflicts: usize,
-    pub anomalies: usize,
 }
 
 impl Accumulator {
@@ -46,7 +45,6 @@ impl Accumulator {
         let report = AggregateReport {
             groups: d.rows.len(),
             conflicts: d.conflicts.len(),
-            anomalies: anomalies.len() + d.conflicts.len() + d.outliers.len(),
         };
         anomalies.extend(d.conflicts);
         anomalies.extend(d.outliers);
@@ -54,34 +52,34 @@ impl Accumulator {
     }
 }
 
-/// Aggregate a whole set of facts at once (tests, small inputs): the fold over them.
-/// `date_flags` lists documents whose dates clean had to repair: (doc, description).
-pub fn aggregate(
-    facts: &[Fact],
-    date_flags: &[(String, String)],
-    catalog: &Catalog,
-    provinces: &Provinces,
-) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
-    let mut acc = Accumulator::new();
-    let mut start = 0;
-    for i in 1..=facts.len() {
-        if i == facts.len() || facts[i].doc != facts[start].doc {
-            acc.add_document(&facts[start..i]);
-            start = i;
-        }
-    }
-    for (doc, flag) in date_flags {
-        acc.add_date_flag(doc, flag);
-    }
-    acc.finish(catalog, provinces)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{Basis, Flag, Period, ProvinceRef, Status};
+    use crate::records::{Basis, Fact, Flag, Period, ProvinceRef, Status};
     use chrono::NaiveDate;
     use std::path::Path;
+
+    /// Aggregate a whole set of facts at once (the tests): the fold over them.
+    /// `date_flags` lists documents whose dates clean had to repair: (doc, description).
+    pub fn aggregate(
+        facts: &[Fact],
+        date_flags: &[(String, String)],
+        catalog: &Catalog,
+        provinces: &Provinces,
+    ) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+        let mut acc = Accumulator::new();
+        let mut start = 0;
+        for i in 1..=facts.len() {
+            if i == facts.len() || facts[i].doc != facts[start].doc {
+                acc.add_document(&facts[start..i]);
+                start = i;
+            }
+        }
+        for (doc, flag) in date_flags {
+            acc.add_date_flag(doc, flag);
+        }
+        acc.finish(catalog, provinces)
+    }
 
     fn res() -> crate::config::Resources {
         crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap()

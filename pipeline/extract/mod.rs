@@ -3,7 +3,7 @@
 //! Input: a [`CleanDoc`] and the [`Resources`] (lexicon, units, catalog, provinces).
 //! Output: mentions in text order. Traps (dates, document numbers, years, 3G, ...) are recorded
 //! with their kind; every other number becomes a quantity (number, scale words, range,
-//! fraction, unit; [`quantity`]) that [`classify`] turns into a metric claim with its qualifiers, a
+//! fraction, unit; `quantity`) that `classify` turns into a metric claim with its qualifiers, a
 //! comparison attached to another figure, or an unclassified number.
 //!
 //! Invariants: pure (same document, same mentions); spans are byte offsets into
@@ -13,10 +13,10 @@
 
 mod breakdown;
 mod claim;
-pub mod classify;
+pub(crate) mod classify;
 mod compare;
 mod continuation;
-pub mod features;
+pub(crate) mod features;
 mod inline_table;
 mod metric;
 pub mod number;
@@ -29,7 +29,7 @@ mod table;
 pub mod traps;
 
 use quantity::unit_at;
-pub use quantity::{Quantity, scan};
+pub(crate) use quantity::{Quantity, scan};
 
 use crate::config::Resources;
 use crate::lexicon::Lexicon;
@@ -45,7 +45,7 @@ pub struct ExtractReport {
 }
 
 /// Context shared by the per-sentence passes over one document.
-pub struct DocCtx<'a> {
+pub(crate) struct DocCtx<'a> {
     pub doc: &'a CleanDoc,
     pub res: &'a Resources,
     /// Match form of the document text (same byte offsets).
@@ -81,14 +81,14 @@ fn paragraph_spans(doc: &CleanDoc) -> Vec<(usize, usize)> {
 
 /// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
 #[derive(Debug, Default)]
-pub struct Memo {
+pub(crate) struct Memo {
     pub unit_features: rustc_hash::FxHashMap<String, u128>,
     pub ict_paragraph: rustc_hash::FxHashMap<(usize, usize), bool>,
 }
 
 /// What the document as a whole is about, which bounds what its figures can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// The document speaks of ICT enough for its figures to be ICT facts.
     pub ict: bool,
     /// The title makes a company its subject: only province-wide figures count.
@@ -181,7 +181,7 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 }
 
 /// Extract with a given scope (None: read it from the document).
-pub fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
+pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
     let features = features::FeatureIndex::new(&res.lexicon, &hay);
     let scope = scope.unwrap_or_else(|| {

@@ -158,7 +158,7 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
 }
 
 /// Apply scale words to a sequence of (number, scales that follow it) parts:
-/// `1 triệu 300 nghìn` = [(1, [1e6]), (300, [1e3])]. Scales must fall from part to part;
+/// `1 triệu 300 nghìn` = `[(1, [1e6]), (300, [1e3])]`. Scales must fall from part to part;
 /// `half` adds half of the last scale (`2 tỷ rưỡi`). Returns None when the parts do not form
 /// one quantity.
 pub fn combine_scaled(parts: &[(f64, Vec<f64>)], half: bool) -> Option<f64> {

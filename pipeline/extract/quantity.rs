@@ -139,7 +139,7 @@ pub(super) fn words_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(f64, usi
 }
 
 /// Find the quantities of one sentence `[from, to)`, outside the traps.
-pub fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> Vec<Quantity> {
+pub(crate) fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Trap]) -> Vec<Quantity> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let in_trap = |s: usize, e: usize| traps.iter().any(|t| s < t.end && t.start < e);

@@ -1,10 +1,10 @@
-//! Ingest: find input files, read them, decode them into [`RawDoc`]s.
+//! Ingest: find input files, read them, decode them into [`RawDoc`](crate::records::RawDoc)s.
 //!
 //! Inputs: files or folders (recursive) of `.txt`, `.html`/`.htm`, `.jsonl`, `.jsonl.gz`.
-//! Reading ([`read_file`]) is sequential and cheap: it only gathers bytes (one [`RawInput`] per
+//! Reading ([`read_file`]) is sequential and cheap: it only gathers bytes (one [`RawInput`](crate::records::RawInput) per
 //! document; a JSONL file streams line by line). Decoding ([`decode`]) is pure and runs on the
 //! workers: encoding detection (BOM, UTF-8, else chardetng + encoding_rs), NFC, JSON parsing,
-//! HTML to text. Invariant: every input yields a `RawDoc` or a [`Reject`] naming the file, the
+//! HTML to text. Invariant: every input yields a `RawDoc` or a [`Reject`](crate::records::Reject) naming the file, the
 //! line and the reason; nothing is dropped silently.
 
 mod charset;

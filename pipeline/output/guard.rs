@@ -134,7 +134,6 @@ pub fn is_previous_output(dir: &Path) -> bool {
 #[derive(Debug)]
 pub struct OutputLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl OutputLock {
@@ -160,12 +159,7 @@ impl OutputLock {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("cannot lock", &path, e)),
         }
-        Ok(OutputLock { _file: file, path })
-    }
-
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(OutputLock { _file: file })
     }
 
     /// Remove staging and aside folders of this output left by runs that died (kill -9, a

@@ -24,7 +24,7 @@ pub(crate) fn write_aggregate(
     let pm_table = res.table("province_metrics");
     let mut pm = Sink::open(dir, "province_metrics", res, stamp)?;
     for m in metrics {
-        rows::push_province_metric(pm.rows()?, m, true);
+        rows::push_province_metric(pm.rows()?, m);
     }
     counts.insert("province_metrics", pm.finish()?);
     // Hive-style partitions by year, the partition column living in the folder name
@@ -35,9 +35,9 @@ pub(crate) fn write_aggregate(
     for y in years {
         let path = dir.join("province_metrics").join(format!("year={y}")).join("part-0.parquet");
         let mut pw = TableWriter::create(&path, &part_table, stamp)?;
-        let mut pb = BatchBuilder::new(&part_table);
+        let mut pb = BatchBuilder::new(&part_table)?;
         for m in metrics.iter().filter(|m| m.year == y) {
-            rows::push_province_metric(&mut pb, m, false);
+            rows::push_province_metric(&mut pb, m);
         }
         pw.write(&pb.finish()?)?;
         pw.finish()?;

@@ -1,233 +1,157 @@
-//! Records → Arrow batches, one function per table, in the column order of its schema.
+//! Records → Arrow batches and back: one encoder per table (`push_*`), which names the columns
+//! it writes ([`encoder_columns`]), and the decoder of `facts` rows ([`facts_from_batch`]).
 //!
-//! [`BatchBuilder`] holds one Arrow builder per column of a [`TableSchema`]; a record pushes
-//! its values in schema order with [`RowWriter`]. A value of the wrong type for its column is
-//! an [`Error::Schema`] naming the column, caught before anything reaches a file.
+//! The encoders push values through a [`BatchBuilder`] (see [`super::builder`]), which places
+//! each by its column's name in the contract of `schemas/tables/`.
 
-use std::sync::Arc;
+use arrow::array::RecordBatch;
 
-use arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, RecordBatch, StringBuilder};
-use chrono::NaiveDate;
-
-use super::schema::{TableSchema, arrow_type};
+pub use super::builder::BatchBuilder;
 use crate::records::{
     Anomaly, Basis, Bound, DocOutput, DocumentRow, Fact, Flag, MentionRow, Period, ProvinceMetric, ProvinceRef, Reject, Status,
 };
 use crate::{Error, Result};
 
-enum Col {
-    Utf8(StringBuilder),
-    F64(Float64Builder),
-    I64(Int64Builder),
-    I32(Int32Builder),
-    Bool(BooleanBuilder),
-    Date(Date32Builder),
+/// The columns each table's encoder writes, by name and in the order it writes them. The
+/// builder ([`BatchBuilder::new`]) places each value in its contract column by this name, so the
+/// contract's order is free; a contract column no encoder writes is an error when the builder is
+/// made (once, at start), never a misplaced value.
+pub(crate) fn encoder_columns(table: &str) -> Option<&'static [&'static str]> {
+    Some(match table {
+        "documents" => DOCUMENTS,
+        "mentions" => MENTIONS,
+        "facts" => FACTS,
+        "rejects" => REJECTS,
+        "inputs" => INPUTS,
+        "province_metrics" => PROVINCE_METRICS,
+        "anomalies" => ANOMALIES,
+        _ => return None,
+    })
 }
 
-/// A value for one cell.
-pub enum Val<'a> {
-    Str(Option<&'a str>),
-    F64(Option<f64>),
-    I64(Option<i64>),
-    I32(Option<i32>),
-    Bool(Option<bool>),
-    Date(Option<NaiveDate>),
-}
+/// The columns [`push_document`] writes, in the order it writes them.
+const DOCUMENTS: &[&str] = &[
+    "doc",
+    "source",
+    "line",
+    "format",
+    "encoding",
+    "content_hash",
+    "title",
+    "outlet",
+    "url",
+    "published",
+    "event_date",
+    "date_flag",
+    "province",
+    "province_code",
+    "region",
+    "province_2025",
+    "period",
+    "n_chars",
+    "n_sentences",
+    "n_mentions",
+    "n_facts",
+    "warnings",
+    "text",
+];
 
-/// Column builders for one table.
-pub struct BatchBuilder {
-    table: TableSchema,
-    cols: Vec<Col>,
-    rows: usize,
-    error: Option<Error>,
-}
+/// The columns [`push_mention`] writes, in the order it writes them.
+const MENTIONS: &[&str] = &[
+    "doc",
+    "sentence_index",
+    "char_start",
+    "char_end",
+    "raw",
+    "kind",
+    "metric",
+    "value",
+    "value_high",
+    "of",
+    "unit_raw",
+    "unit_kind",
+    "malformed",
+    "reason",
+];
 
-/// Pushes one row's values in column order.
-pub struct RowWriter<'b> {
-    b: &'b mut BatchBuilder,
-    col: usize,
-}
+/// The columns [`push_fact`] writes, in the order it writes them.
+const FACTS: &[&str] = &[
+    "doc",
+    "metric",
+    "tier",
+    "value",
+    "value_high",
+    "of",
+    "unit",
+    "province",
+    "province_code",
+    "period",
+    "basis",
+    "status",
+    "bound",
+    "converted",
+    "flag",
+    "flag_reason",
+    "growth_pct",
+    "plan_share_pct",
+    "raw",
+    "sentence_index",
+    "sentence",
+    "char_start",
+    "char_end",
+];
 
-fn days(d: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
-}
+/// The columns [`push_reject`] writes, in the order it writes them.
+const REJECTS: &[&str] = &["source", "doc", "line", "kind", "reason"];
 
-impl RowWriter<'_> {
-    pub fn push(&mut self, v: Val<'_>) -> &mut Self {
-        let i = self.col;
-        self.col += 1;
-        let Some(col) = self.b.cols.get_mut(i) else {
-            self.b.fail(format!("row has more than {} values", i));
-            return self;
-        };
-        let ok = match (col, v) {
-            (Col::Utf8(c), Val::Str(x)) => {
-                c.append_option(x);
-                true
-            }
-            (Col::F64(c), Val::F64(x)) => {
-                c.append_option(x.filter(|v| v.is_finite()));
-                true
-            }
-            (Col::I64(c), Val::I64(x)) => {
-                c.append_option(x);
-                true
-            }
-            (Col::I32(c), Val::I32(x)) => {
-                c.append_option(x);
-                true
-            }
-            (Col::Bool(c), Val::Bool(x)) => {
-                c.append_option(x);
-                true
-            }
-            (Col::Date(c), Val::Date(x)) => {
-                c.append_option(x.map(days));
-                true
-            }
-            _ => false,
-        };
-        if !ok {
-            let name = self.b.table.columns[i].name.clone();
-            let ty = self.b.table.columns[i].ty.clone();
-            self.b.fail(format!("value of the wrong type for column {name} ({ty})"));
-        }
-        self
-    }
-    pub fn s(&mut self, v: &str) -> &mut Self {
-        self.push(Val::Str(Some(v)))
-    }
-    pub fn os(&mut self, v: Option<&str>) -> &mut Self {
-        self.push(Val::Str(v))
-    }
-    pub fn f(&mut self, v: f64) -> &mut Self {
-        self.push(Val::F64(Some(v)))
-    }
-    pub fn of(&mut self, v: Option<f64>) -> &mut Self {
-        self.push(Val::F64(v))
-    }
-    pub fn i64(&mut self, v: i64) -> &mut Self {
-        self.push(Val::I64(Some(v)))
-    }
-    pub fn oi64(&mut self, v: Option<i64>) -> &mut Self {
-        self.push(Val::I64(v))
-    }
-    pub fn i32(&mut self, v: i32) -> &mut Self {
-        self.push(Val::I32(Some(v)))
-    }
-    pub fn b(&mut self, v: bool) -> &mut Self {
-        self.push(Val::Bool(Some(v)))
-    }
-    pub fn ob(&mut self, v: Option<bool>) -> &mut Self {
-        self.push(Val::Bool(v))
-    }
-    pub fn date(&mut self, v: Option<NaiveDate>) -> &mut Self {
-        self.push(Val::Date(v))
-    }
-}
+/// The columns [`push_input`] writes, in the order it writes them.
+const INPUTS: &[&str] = &["source", "line", "input", "input_hash", "outcome", "doc", "n_mentions", "n_facts"];
 
-impl Drop for RowWriter<'_> {
-    fn drop(&mut self) {
-        if self.col != self.b.cols.len() {
-            let n = self.b.cols.len();
-            self.b.fail(format!("row has {} values, the table has {n} columns", self.col));
-        }
-        self.b.rows += 1;
-    }
-}
+/// The columns [`push_province_metric`] writes, in the order it writes them.
+const PROVINCE_METRICS: &[&str] = &[
+    "province",
+    "province_code",
+    "region",
+    "province_2025",
+    "period",
+    "year",
+    "metric",
+    "tier",
+    "unit",
+    "status",
+    "basis",
+    "value",
+    "value_high",
+    "value_min",
+    "value_max",
+    "n_facts",
+    "n_docs",
+    "doc",
+    "char_start",
+    "char_end",
+    "conflict",
+    "flag",
+    "population",
+    "population_extrapolated",
+    "per_100_inhabitants",
+    "implied_population",
+    "growth_vs_prev_pct",
+];
 
-impl Col {
-    fn len(&self) -> usize {
-        use arrow::array::ArrayBuilder;
-        match self {
-            Col::Utf8(b) => b.len(),
-            Col::F64(b) => b.len(),
-            Col::I64(b) => b.len(),
-            Col::I32(b) => b.len(),
-            Col::Bool(b) => b.len(),
-            Col::Date(b) => b.len(),
-        }
-    }
-}
-
-impl BatchBuilder {
-    pub fn new(table: &TableSchema) -> Self {
-        let cols = table
-            .columns
-            .iter()
-            .map(|c| match arrow_type(&c.ty).expect("checked at parse") {
-                arrow::datatypes::DataType::Utf8 => Col::Utf8(StringBuilder::new()),
-                arrow::datatypes::DataType::Float64 => Col::F64(Float64Builder::new()),
-                arrow::datatypes::DataType::Int64 => Col::I64(Int64Builder::new()),
-                arrow::datatypes::DataType::Int32 => Col::I32(Int32Builder::new()),
-                arrow::datatypes::DataType::Boolean => Col::Bool(BooleanBuilder::new()),
-                _ => Col::Date(Date32Builder::new()),
-            })
-            .collect();
-        BatchBuilder {
-            table: table.clone(),
-            cols,
-            rows: 0,
-            error: None,
-        }
-    }
-
-    fn fail(&mut self, reason: String) {
-        if self.error.is_none() {
-            self.error = Some(Error::Schema {
-                table: self.table.name.clone(),
-                reason,
-            });
-        }
-    }
-
-    pub fn row(&mut self) -> RowWriter<'_> {
-        RowWriter { b: self, col: 0 }
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
-    /// Finish the batch (the builder is reset and can be reused).
-    pub fn finish(&mut self) -> Result<RecordBatch> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        let arrays: Vec<ArrayRef> = self
-            .cols
-            .iter_mut()
-            .map(|c| -> ArrayRef {
-                // the next batch starts with this one's capacity: finishing a builder leaves it
-                // empty, and regrowing every column buffer by doubling was a tenth of the writer
-                let n = c.len();
-                match c {
-                    Col::Utf8(b) => {
-                        let bytes = b.values_slice().len();
-                        Arc::new(std::mem::replace(b, StringBuilder::with_capacity(n, bytes)).finish())
-                    }
-                    Col::F64(b) => Arc::new(std::mem::replace(b, Float64Builder::with_capacity(n)).finish()),
-                    Col::I64(b) => Arc::new(std::mem::replace(b, Int64Builder::with_capacity(n)).finish()),
-                    Col::I32(b) => Arc::new(std::mem::replace(b, Int32Builder::with_capacity(n)).finish()),
-                    Col::Bool(b) => Arc::new(std::mem::replace(b, BooleanBuilder::with_capacity(n)).finish()),
-                    Col::Date(b) => Arc::new(std::mem::replace(b, Date32Builder::with_capacity(n)).finish()),
-                }
-            })
-            .collect();
-        self.rows = 0;
-        let batch = RecordBatch::try_new(self.table.arrow_schema(), arrays).map_err(|e| Error::Schema {
-            table: self.table.name.clone(),
-            reason: e.to_string(),
-        })?;
-        self.table.check(&batch)?;
-        Ok(batch)
-    }
-}
+/// The columns [`push_anomaly`] writes, in the order it writes them.
+const ANOMALIES: &[&str] = &[
+    "kind",
+    "metric",
+    "province",
+    "period",
+    "doc",
+    "char_start",
+    "char_end",
+    "value",
+    "other_value",
+    "other_doc",
+    "reason",
+];
 
 fn idx(v: usize) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
@@ -369,18 +293,17 @@ pub fn push_anomaly(b: &mut BatchBuilder, a: &Anomaly) {
         .s(&a.reason);
 }
 
-/// Append a `province_metrics` row; `with_year = false` for Hive partition files.
-pub fn push_province_metric(b: &mut BatchBuilder, p: &ProvinceMetric, with_year: bool) {
-    let mut r = b.row();
-    r.s(&p.province)
+/// Append a `province_metrics` row (a Hive partition's table has no `year`: the builder drops
+/// it).
+pub fn push_province_metric(b: &mut BatchBuilder, p: &ProvinceMetric) {
+    b.row()
+        .s(&p.province)
         .os(p.province_code.as_deref())
         .os(p.region.as_deref())
         .os(p.province_2025.as_deref())
-        .s(&p.period);
-    if with_year {
-        r.i32(p.year);
-    }
-    r.s(&p.metric)
+        .s(&p.period)
+        .i32(p.year)
+        .s(&p.metric)
         .s(&p.tier)
         .s(&p.unit)
         .s(&p.status)
@@ -556,7 +479,7 @@ mod tests {
             province: None,
             ..bare.clone()
         };
-        let mut b = BatchBuilder::new(&facts_schema());
+        let mut b = BatchBuilder::new(&facts_schema()).unwrap();
         for f in [&full, &bare, &no_province] {
             push_fact(&mut b, f);
         }
@@ -567,7 +490,7 @@ mod tests {
 
     #[test]
     fn unknown_enum_values_are_errors_not_defaults() {
-        let mut b = BatchBuilder::new(&facts_schema());
+        let mut b = BatchBuilder::new(&facts_schema()).unwrap();
         b.row()
             .s("d")
             .s("m")

@@ -42,7 +42,7 @@ impl Sink {
         let t = res.table(name);
         Ok(Sink {
             writer: TableWriter::create(&dir.join(format!("{name}.parquet")), t, stamp)?,
-            rows: BatchBuilder::new(t),
+            rows: BatchBuilder::new(t)?,
             copied: Vec::new(),
             copied_rows: 0,
             schema: t.arrow_schema(),

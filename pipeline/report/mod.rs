@@ -1,7 +1,7 @@
 //! The review report: `DIR/report/`, static HTML pages rendered from an output's tables.
 //!
 //! Input: the Parquet tables of an output folder (this run's, an older one's, another
-//! engine's; read by [`tables`]) and the catalog (units of the spec's metrics, for the
+//! engine's; read by `tables`) and the catalog (units of the spec's metrics, for the
 //! corrections export). Output: `DIR/report/index.html` (the overview: summary, charts,
 //! coverage, anomalies, rejects), `metrics/ID.html` (a metric's chart and rows),
 //! `documents.html`, `anomalies.html` and `docs/HASH.html` (a document's text with its facts
@@ -63,7 +63,7 @@ pub struct Options {
     /// Documents sampled (by hash of their name, so the same ones every time) beside the
     /// suspect ones, when not every document gets a page.
     pub sample: usize,
-    /// Documents held at once while their pages are written ([`PAGE_CHUNK`]).
+    /// Documents held at once while their pages are written (`PAGE_CHUNK`).
     pub chunk: usize,
 }
 

@@ -10,7 +10,7 @@
 //! A reader thread walks the inputs in sorted order and sends bounded batches of raw documents
 //! (or, in an incremental run, references to unchanged units of the previous output) through a
 //! bounded channel; each batch is processed on the rayon pool, one document per task, and its
-//! outputs go to the writer thread ([`writer`]) in input order. Memory is bounded by the batch
+//! outputs go to the writer thread (`writer`) in input order. Memory is bounded by the batch
 //! size and the channel depth; the aggregate is a fold whose state grows with the number of
 //! province × period × metric groups, not with the corpus.
 //! Invariant: rows come out in input order whatever the number of threads.
