@@ -15,12 +15,13 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::catalog::Catalog;
-use crate::records::{Anomaly, Fact, Period, PeriodPart};
+use crate::records::{Anomaly, Basis, Fact, Period, PeriodPart, Status};
 use crate::{Error, Result};
 
-/// province, period, metric, status, basis; interned (a handful of distinct values each), so a
-/// group's key holds no heap of its own
-type GroupKey = (Arc<str>, Arc<str>, Arc<str>, Arc<str>, Arc<str>);
+/// province, period, metric, status, basis: the names interned (a handful of distinct values
+/// each), the rest kept as the enums they are, so a group's key holds no heap of its own and
+/// nothing is parsed back
+type GroupKey = (Arc<str>, Period, Arc<str>, Status, Option<Basis>);
 
 /// One shared copy of each distinct string of the group keys and candidates: the fold keeps a
 /// group per province × period × metric × status × basis, and memory grows with the groups.
@@ -149,13 +150,7 @@ impl Accumulator {
                 continue;
             };
             let st = &mut self.strings;
-            let key = (
-                st.get(&prov.name),
-                st.get(&period.to_string()),
-                st.get(&f.metric),
-                st.get(f.status.as_str()),
-                st.get(f.basis.map_or("", |b| b.as_str())),
-            );
+            let key = (st.get(&prov.name), period, st.get(&f.metric), f.status, f.basis);
             let cand = Candidate {
                 doc: doc.clone(),
                 value: f.value,
@@ -229,12 +224,11 @@ impl Accumulator {
         let n = self.groups.len();
         let mut c = GroupColumns::with_capacity(n);
         for (key, g) in self.groups {
-            let (metric, period_s) = (&key.2, &key.1);
+            let metric = &key.2;
             if catalog.get(metric).is_none() {
                 return Err(Error::Aggregate(format!("fact with unknown metric {metric}")));
             }
-            let period = Period::parse(period_s).ok_or_else(|| Error::Aggregate(format!("bad period {period_s}")))?;
-            c.push(&key, period, &g);
+            c.push(&key, &g);
         }
         Ok((c.into_frame()?, self.anomalies))
     }
@@ -283,15 +277,16 @@ impl GroupColumns {
         c
     }
 
-    fn push(&mut self, key: &GroupKey, period: Period, g: &Group) {
-        let (prov, period_s, metric, status, basis) = key;
+    fn push(&mut self, key: &GroupKey, g: &Group) {
+        let (prov, metric) = (&key.0, &key.2);
+        let (period, status, basis) = (key.1, key.3, key.4);
         let ch = &g.chosen;
         let other = g.other();
         self.province.push(prov.to_string());
-        self.period.push(period_s.to_string());
+        self.period.push(period.to_string());
         self.metric.push(metric.to_string());
-        self.status.push(status.to_string());
-        self.basis.push(basis.to_string());
+        self.status.push(status.as_str().to_string());
+        self.basis.push(basis.map_or("", |b| b.as_str()).to_string());
         self.year.push(period.year);
         self.prev_period.push(
             Period {

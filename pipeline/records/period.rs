@@ -1,0 +1,107 @@
+//! Reporting periods: a year or a part of one, and their text form (`2011`, `2014-Q1`,
+//! `2014-H1`, `2010-9M` for the first nine months, `2014-M09` for September), which is what the
+//! tables and the gold files hold.
+
+/// A reporting period: a year, or a part of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub part: PeriodPart,
+}
+
+/// The part of the year a period covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PeriodPart {
+    Year,
+    Quarter(u8),
+    Half(u8),
+    /// The first N months of the year, cumulative (`9 tháng đầu năm`, `tính đến hết tháng
+    /// 10`): `2010-9M`. N = 3, 6, 12 are written as Q1, H1 and the year instead.
+    Months(u8),
+    /// One month (`trong tháng 11`, a monthly report): `2011-M11`.
+    Month(u8),
+}
+
+impl Period {
+    pub fn year(year: i32) -> Self {
+        Period {
+            year,
+            part: PeriodPart::Year,
+        }
+    }
+
+    /// Parse the `2014`, `2014-Q1`, `2014-H1`, `2014-9M` (first nine months) and `2014-M09`
+    /// (September) forms.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, rest) = match s.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (s, None),
+        };
+        let year: i32 = y.parse().ok()?;
+        let part = match rest {
+            None => PeriodPart::Year,
+            Some(r) if r.ends_with('M') && r.len() > 1 => {
+                let n: u8 = r[..r.len() - 1].parse().ok()?;
+                match n {
+                    1..=11 => PeriodPart::Months(n),
+                    _ => return None,
+                }
+            }
+            Some(r) => {
+                let (k, n) = r.split_at_checked(1)?;
+                let n: u8 = n.parse().ok()?;
+                match k {
+                    "Q" if (1..=4).contains(&n) => PeriodPart::Quarter(n),
+                    "H" if (1..=2).contains(&n) => PeriodPart::Half(n),
+                    "M" if (1..=12).contains(&n) => PeriodPart::Month(n),
+                    _ => return None,
+                }
+            }
+        };
+        Some(Period { year, part })
+    }
+
+    /// The first `n` months of `year`, as the conventions label them: 3 months are Q1, 6 are
+    /// H1, 12 the year.
+    pub fn first_months(year: i32, n: u8) -> Option<Self> {
+        let part = match n {
+            3 => PeriodPart::Quarter(1),
+            6 => PeriodPart::Half(1),
+            12 => PeriodPart::Year,
+            1..=11 => PeriodPart::Months(n),
+            _ => return None,
+        };
+        Some(Period { year, part })
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.part {
+            PeriodPart::Year => write!(f, "{}", self.year),
+            PeriodPart::Quarter(q) => write!(f, "{}-Q{}", self.year, q),
+            PeriodPart::Half(h) => write!(f, "{}-H{}", self.year, h),
+            PeriodPart::Months(m) => write!(f, "{}-{}M", self.year, m),
+            PeriodPart::Month(m) => write!(f, "{}-M{:02}", self.year, m),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_round_trips_through_its_text_form() {
+        for s in ["2011", "2014-Q1", "2014-H1", "2010-9M", "2011-11M", "2014-M09", "2014-M03"] {
+            assert_eq!(Period::parse(s).unwrap().to_string(), s);
+        }
+        // the first 9 months and the month of September are different windows
+        assert_ne!(Period::parse("2014-9M"), Period::parse("2014-M09"));
+        assert_eq!(Period::first_months(2014, 6).unwrap().to_string(), "2014-H1");
+        assert_eq!(Period::first_months(2014, 12).unwrap().to_string(), "2014");
+        assert_eq!(Period::parse("2014-Q5"), None);
+        assert_eq!(Period::parse("2014-12M"), None);
+        assert_eq!(Period::parse("abc"), None);
+    }
+}
