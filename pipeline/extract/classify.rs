@@ -14,26 +14,12 @@
 //! (rates, shares of plan, differences), `part` (parts of a whole), `scope` (what a document can
 //! state) and `claim` (status, basis, bound, period, province).
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::traps::Trap;
 use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
 use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*};
-
-fn district_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        // a named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
-        // `Huyện có 154 trạm` at the start of the clause)
-        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
-            .expect("district pattern")
-    })
-}
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
@@ -348,41 +334,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
-        // district and company figures are not province facts
-        // a district named as the figure's near subject (`huyện Hướng Hóa mới đạt 78 máy/100 dân`),
-        // not a place where the activity happened earlier in the clause
-        let left_text = &doc.text[left_start[i]..q.start];
-        let near: String = {
-            let words: Vec<&str> = left_text.split_whitespace().collect();
-            words[words.len().saturating_sub(8)..].join(" ")
-        };
-        // `Trên huyện đảo Phú Quốc, tổng số máy điện thoại đạt 24.600 máy`: the sentence opens
-        // on a district
-        let opening = &doc.text[s.start..q.start];
-        let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
-        let local = ["Tại ", "Trên ", "Ở ", "Riêng ", "Đối với ", "tại ", "trên ", "ở ", "riêng "]
-            .iter()
-            .any(|w| opening.trim_start().starts_with(w));
-        // (`Tại thành phố Cần Thơ, ...` names a province-level city)
-        let local_district =
-            local && district_re().is_match(opening) && ctx.res.provinces.find_all(&hay[s.start..s.start + opening.len()]).is_empty();
-        // `Thành phố Tuy Hòa có 58.200 máy, mật độ trên 40 máy/100 dân`: a district is the subject
-        let subject_district = {
-            let subject = doc.text[s.start..q.start].trim_start();
-            ["Thành phố ", "Huyện ", "Thị xã ", "Quận ", "TP. ", "TP "]
-                .iter()
-                .any(|w| subject.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_uppercase)))
-                && {
-                    let name_end = floor_char_boundary(hay, (s.start + 40).min(q.start));
-                    ctx.res.provinces.find_all(&hay[s.start..name_end]).is_empty()
-                }
-        };
-        // in an article about one district, what no sentence claims for the province is the district's
-        let district_article = ctx.scope.district && wide.is_empty() && ctx.res.provinces.find_all(&hay[s.start..s.end]).is_empty();
-        if district_re().is_match(&near) || local_district || subject_district || district_article {
+        // district figures are not province facts (rules `district.*`)
+        if let Some(rule) = super::district::figure(ctx, s, q.start, left_start[i], !wide.is_empty()) {
             let mut m = base.clone();
             m.kind = MentionKind::District;
-            m.reason = "figure about a district or city, not the province".into();
+            m.reason = format!("{rule}: figure about a district or city, not the province");
             out.push(m);
             continue;
         }

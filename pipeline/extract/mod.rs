@@ -16,6 +16,7 @@ mod claim;
 pub(crate) mod classify;
 mod compare;
 mod continuation;
+mod district;
 pub(crate) mod features;
 mod inline_table;
 mod metric;
@@ -129,36 +130,9 @@ impl Scope {
         self
     }
 
-    /// Add whether the article is about one district: its title opens with a place that the
-    /// text calls a district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province.
+    /// Add whether the article is about one district (see [`district::article`]).
     pub fn with_district(mut self, doc: &CleanDoc, hay: &str, provinces: &crate::reference::Provinces) -> Scope {
-        let Some(title) = doc.meta.title.as_deref() else { return self };
-        // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
-        let mut name: Vec<&str> = Vec::new();
-        for w in title
-            .split_whitespace()
-            .skip_while(|w| ["Huyện", "Thị", "xã", "Thành", "phố", "Quận", "TP"].contains(w))
-        {
-            let bare = w.trim_end_matches([':', ',', '-', '.']);
-            if !bare.starts_with(char::is_uppercase) {
-                break;
-            }
-            name.push(bare);
-            if bare.len() < w.len() {
-                break;
-            }
-        }
-        if name.is_empty() || name.len() > 4 {
-            return self;
-        }
-        let name = match_form(&name.join(" "));
-        // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
-        let named = ["huyện ", "thị xã ", "thành phố ", "quận "].iter().any(|d| {
-            let key = format!("{d}{name}");
-            hay.match_indices(&key)
-                .any(|(i, _)| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
-        });
-        self.district = named && provinces.find_all(&name).is_empty();
+        self.district = district::article(doc, hay, provinces);
         self
     }
 

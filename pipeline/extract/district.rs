@@ -1,0 +1,144 @@
+//! Districts: whether a figure, a table's rows or a whole article are about a district (huyện,
+//! thị xã, quận, a district-level thành phố) rather than the province. The one place these
+//! questions are answered; each answer is a named rule, and a district figure's
+//! `mentions.reason` starts with the rule that decided.
+//!
+//! Input: the figure's sentence and the words before it, the article's title and text, a
+//! table's title line; the province table (a province-level city, `thành phố Cần Thơ`, is no
+//! district). Output: the rule that makes the figure a district's, or whether the article or
+//! the table is about districts.
+//!
+//! Rules:
+//! - `district.near`: a named district among the eight words before the figure (`huyện Hướng
+//!   Hóa mới đạt 78 máy/100 dân`), or one written about from inside (`Toàn huyện có`).
+//! - `district.opening`: the sentence opens on a district (`Trên huyện đảo Phú Quốc, tổng số máy
+//!   điện thoại đạt 24.600 máy`).
+//! - `district.subject`: a district is the sentence's subject (`Thành phố Tuy Hòa có 58.200 máy`).
+//! - `district.article`: in an article about one district ([`article`]), a figure no sentence
+//!   claims for the province.
+//! - `district.table` ([`table_by_district`]): a table broken down by district (`phân theo
+//!   huyện, thành phố`): every row but the total is a district's.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::DocCtx;
+use crate::records::{CleanDoc, Sentence};
+use crate::reference::Provinces;
+use crate::text::{floor_char_boundary, match_form};
+
+/// A named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
+/// `Huyện có 154 trạm` at the start of the clause).
+fn district_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
+            .expect("district pattern")
+    })
+}
+
+/// The rule that makes the figure at `q_start` of sentence `s` a district's, if one does.
+/// `left_start`: where the figure's own clause begins; `province_wide`: whether the sentence
+/// speaks of the whole province (`toàn tỉnh`).
+pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: usize, province_wide: bool) -> Option<&'static str> {
+    let (doc, hay, provinces) = (ctx.doc, &ctx.hay, &ctx.res.provinces);
+    let left_text = &doc.text[left_start..q_start];
+    let words: Vec<&str> = left_text.split_whitespace().collect();
+    if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) {
+        return Some("district.near");
+    }
+    let opening = &doc.text[s.start..q_start];
+    let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
+    let local = ["Tại ", "Trên ", "Ở ", "Riêng ", "Đối với ", "tại ", "trên ", "ở ", "riêng "]
+        .iter()
+        .any(|w| opening.trim_start().starts_with(w));
+    // (`Tại thành phố Cần Thơ, ...` names a province-level city)
+    if local && district_re().is_match(opening) && provinces.find_all(&hay[s.start..s.start + opening.len()]).is_empty() {
+        return Some("district.opening");
+    }
+    let subject = doc.text[s.start..q_start].trim_start();
+    if ["Thành phố ", "Huyện ", "Thị xã ", "Quận ", "TP. ", "TP "]
+        .iter()
+        .any(|w| subject.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_uppercase)))
+        && provinces
+            .find_all(&hay[s.start..floor_char_boundary(hay, (s.start + 40).min(q_start))])
+            .is_empty()
+    {
+        return Some("district.subject");
+    }
+    if ctx.scope.district && !province_wide && provinces.find_all(&hay[s.start..s.end]).is_empty() {
+        return Some("district.article");
+    }
+    None
+}
+
+/// Is the article about one district? Its title opens with a place that the text calls a
+/// district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province (`Chợ Mới đưa công
+/// nghệ số về từng ấp` ... `huyện Chợ Mới`).
+pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool {
+    let Some(title) = doc.meta.title.as_deref() else { return false };
+    // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
+    let mut name: Vec<&str> = Vec::new();
+    for w in title
+        .split_whitespace()
+        .skip_while(|w| ["Huyện", "Thị", "xã", "Thành", "phố", "Quận", "TP"].contains(w))
+    {
+        let bare = w.trim_end_matches([':', ',', '-', '.']);
+        if !bare.starts_with(char::is_uppercase) {
+            break;
+        }
+        name.push(bare);
+        if bare.len() < w.len() {
+            break;
+        }
+    }
+    if name.is_empty() || name.len() > 4 {
+        return false;
+    }
+    let name = match_form(&name.join(" "));
+    // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
+    let named = ["huyện ", "thị xã ", "thành phố ", "quận "].iter().any(|d| {
+        let key = format!("{d}{name}");
+        hay.match_indices(&key)
+            .any(|(i, _)| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
+    });
+    named && provinces.find_all(&name).is_empty()
+}
+
+/// Rule `district.table`: is a table broken down by district (`... phân theo huyện, thành
+/// phố`)? Then every row but the total is a district's.
+pub(super) fn table_by_district(title_line: &str) -> bool {
+    let t = match_form(title_line);
+    ["theo huyện", "theo đơn vị hành chính", "theo địa phương", "theo quận"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_broken_down_by_district_is_seen_from_its_title() {
+        assert!(table_by_district("Số thuê bao điện thoại phân theo huyện, thành phố"));
+        assert!(table_by_district("Số trạm BTS phân theo đơn vị hành chính"));
+        assert!(!table_by_district("Số thuê bao điện thoại qua các năm"));
+    }
+
+    #[test]
+    fn the_district_pattern_knows_named_districts_and_districts_written_from_inside() {
+        for yes in [
+            "huyện Hướng Hóa mới đạt",
+            "Toàn huyện có",
+            "Huyện có 154 trạm",
+            "thị xã Ba Đồn có",
+            "thành phố Tuy Hòa",
+        ] {
+            assert!(district_re().is_match(yes), "{yes}");
+        }
+        for no in ["toàn tỉnh có", "các huyện, thị xã", "thành phố trực thuộc"] {
+            assert!(!district_re().is_match(no), "{no}");
+        }
+    }
+}
