@@ -21,6 +21,38 @@ use crate::text::floor_char_boundary;
 
 use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*};
 
+/// Rule `clause.coordination`: ` và ` ends a figure's clause unless it joins two rival words of
+/// one slot and the second closes the phrase (`1,9 triệu thuê bao điện thoại cố định và di
+/// động;`: fixed and mobile, both of the `family` slot): the figure is of both kinds together,
+/// so both words belong to its clause. A list of other words (`sở, ngành và UBND các huyện`)
+/// still ends it.
+fn coordinated(ctx: &DocCtx<'_>, hay: &str, at: usize, limit: usize) -> bool {
+    let next = at + " và ".len();
+    if at == 0 || next >= limit {
+        return false;
+    }
+    let slots = &ctx.res.lexicon.feature_slot;
+    let slot_of = |h: &(usize, usize, usize)| slots.get(h.2).and_then(|s| s.as_deref());
+    // the feature word that ends right before ` và `, and the one that starts right after it
+    let before = ctx
+        .features
+        .hits_in(at.saturating_sub(48), at)
+        .filter(|h| h.1 == at)
+        .find_map(slot_of);
+    let after = ctx
+        .features
+        .hits_in(next, limit)
+        .take_while(|h| h.0 == next)
+        .filter_map(|h| slot_of(h).map(|s| (s, h.1)))
+        .max_by_key(|x| x.1);
+    let (Some(before), Some((slot, end))) = (before, after) else {
+        return false;
+    };
+    // a clause break after it, not the next figure (`95% thôn bản và Internet cáp quang 80%`
+    // coordinates two figures, each with its own words)
+    before == slot && hay[end..limit].trim_start().starts_with([',', ';', '.', ':', '!', '?', ')', '\n'])
+}
+
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
     let lex = &ctx.res.lexicon;
@@ -68,7 +100,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             }
             if c.is_whitespace() {
                 words += 1;
-                if hay[at..].starts_with(" và ") {
+                if hay[at..].starts_with(" và ") && !coordinated(ctx, hay, at, limit) {
                     break;
                 }
                 if words > 14 {
