@@ -214,7 +214,28 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
             let tail_from = right_end[i].min(s.end);
             let tail_end = hay[tail_from..s.end].find(';').map_or(s.end, |k| tail_from + k);
-            let tail = ctx.features.set(tail_from, tail_end).mask(no_units);
+            // rule `breakdown.tail`: the parts after a breakdown word right after the figure
+            // (`158,8 triệu thuê bao, bao gồm 142,4 triệu thuê bao di động và 16,4 triệu thuê bao
+            // cố định`) that name rival kinds of one slot make the figure their sum, not one of
+            // them: the whole takes none of those kinds (it still takes what the parts share:
+            // `08 cuộc, trong đó 04 cuộc thanh tra, 03 cuộc kiểm tra` are inspections)
+            let mut tail = ctx.features.set(tail_from, tail_end).mask(no_units);
+            let parts_follow = {
+                let to = floor_char_boundary(hay, (tail_from + 16).min(s.end));
+                let after = &hay[qs[i].end.min(to)..to];
+                // at most three words between the figure and the breakdown word
+                lex.breakdown
+                    .find_all(after)
+                    .first()
+                    .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
+            };
+            if parts_follow {
+                for &slot in &lex.slot_masks {
+                    if tail.mask(FeatSet(slot)).0.count_ones() >= 2 {
+                        tail = tail.mask(FeatSet(!slot));
+                    }
+                }
+            }
             let left = ctx
                 .features
                 .set(left_start[i], qs[i].start)
