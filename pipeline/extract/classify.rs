@@ -115,8 +115,24 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         right_end[i] = end;
     }
+    // rule `clause.semicolon`: a figure's own clause never reaches back across a `;` outside
+    // parentheses (`... có sóng điện thoại, Internet; tổng số thuê bao điện thoại ước đạt 554
+    // nghìn`); what comes before it is the sentence's context (level 2), not the clause
     let left_start: Vec<usize> = (0..n)
-        .map(|i| if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) })
+        .map(|i| {
+            let from = if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) };
+            let mut depth = 0i32;
+            let mut cut = None;
+            for (k, c) in hay[from..qs[i].start].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ';' if depth <= 0 => cut = Some(k),
+                    _ => {}
+                }
+            }
+            cut.map_or(from, |k| from + k + 1)
+        })
         .collect();
     // the context figure of each figure: the previous one outside any parenthesis or breakdown
     // closed since (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` and
@@ -207,6 +223,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             };
             let l2 = match context[i] {
                 Some(j) if j > 0 => ctx.features.set(s.start, left_start[j]).mask(no_units),
+                None if left_start[i] > s.start => ctx.features.set(s.start, left_start[i]).mask(no_units),
                 _ => FeatSet::default(),
             };
             let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
