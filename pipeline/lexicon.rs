@@ -424,7 +424,8 @@ mod tests {
         assert_ne!(renamed, shipped, "the lexicon defines `bts` at the start of a line");
         let err = load(&renamed).expect_err("a missing feature is an error").to_string();
         assert!(err.contains("feature `bts`"), "{err}");
-        let typo = shipped.replacen("nearest_slots = [\"money\"]", "nearest_slots = [\"monye\"]", 1);
+        let typo = shipped.replacen("nearest_slots = [\"money\"", "nearest_slots = [\"monye\"", 1);
+        assert_ne!(typo, shipped, "the lexicon names `money` first in `nearest_slots`");
         let err = load(&typo).expect_err("an unknown slot is an error").to_string();
         assert!(err.contains("`monye`"), "{err}");
     }

@@ -53,6 +53,22 @@ fn coordinated(ctx: &DocCtx<'_>, hay: &str, at: usize, limit: usize) -> bool {
     before == slot && hay[end..limit].trim_start().starts_with([',', ';', '.', ':', '!', '?', ')', '\n'])
 }
 
+/// The last `,` or `;` of `text` outside parentheses: a list inside parentheses (`thuê bao
+/// Internet (ADSL, FTTH, không dây)`) qualifies one word, it separates no clauses.
+fn last_separator(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut cut = None;
+    for (k, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' | ';' if depth <= 0 => cut = Some(k),
+            _ => {}
+        }
+    }
+    cut
+}
+
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
     let lex = &ctx.res.lexicon;
@@ -209,7 +225,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     .filter(|h| members.has(h.2))
                     .collect();
                 if let Some(&&(last_start, _, f)) = rivals.last()
-                    && let Some(cut) = hay[left_start[i]..last_start].rfind([',', ';']).map(|k| left_start[i] + k)
+                    && let Some(cut) = last_separator(&hay[left_start[i]..last_start]).map(|k| left_start[i] + k)
                     && rivals.iter().all(|h| h.2 == f || h.1 <= cut)
                 {
                     let mut only = FeatSet::default();
