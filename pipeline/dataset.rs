@@ -17,8 +17,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow::array::{Array, AsArray, RecordBatch};
-use arrow::datatypes::DataType;
+use arrow::array::RecordBatch;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
@@ -110,32 +109,12 @@ fn document_dates(files: &[PathBuf]) -> Result<DocDates> {
     let mut out = DocDates::new();
     for path in files {
         for b in read(path, Some(&["doc", "published", "event_date", "date_flag"]))? {
-            let bad = |c: &str| Error::Schema {
+            let rows = crate::output::rows::document_dates(&b).map_err(|reason| Error::Schema {
                 table: "documents".into(),
-                reason: format!("{}: column {c} is missing or of another type", path.display()),
-            };
-            let s = |c: &str| {
-                b.column_by_name(c)
-                    .filter(|a| a.data_type() == &DataType::Utf8)
-                    .map(|a| a.as_string::<i32>())
-                    .ok_or_else(|| bad(c))
-            };
-            let d = |c: &str| {
-                b.column_by_name(c)
-                    .filter(|a| a.data_type() == &DataType::Date32)
-                    .map(|a| a.as_primitive::<arrow::datatypes::Date32Type>())
-                    .ok_or_else(|| bad(c))
-            };
-            let (doc, flag, published, event) = (s("doc")?, s("date_flag")?, d("published")?, d("event_date")?);
-            for i in 0..b.num_rows() {
-                let date = |a: &arrow::array::Date32Array| (!a.is_null(i)).then(|| a.value_as_date(i)).flatten();
-                out.insert(
-                    doc.value(i).to_string(),
-                    (
-                        date(published).or_else(|| date(event)),
-                        (!flag.is_null(i)).then(|| flag.value(i).to_string()),
-                    ),
-                );
+                reason: format!("{}: {reason}", path.display()),
+            })?;
+            for d in rows {
+                out.insert(d.doc, (d.date, d.date_flag));
             }
         }
     }

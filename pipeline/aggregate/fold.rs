@@ -221,8 +221,7 @@ impl Accumulator {
     /// The end of the fold: the group table and the anomalies about single facts. Each group
     /// is freed as soon as its row is in the columns, so the barrier never holds both whole.
     pub(super) fn into_groups(self, catalog: &Catalog) -> Result<(DataFrame, Vec<Anomaly>)> {
-        let n = self.groups.len();
-        let mut c = GroupColumns::with_capacity(n);
+        let mut c = GroupColumns::default();
         for (key, g) in self.groups {
             let metric = &key.2;
             if catalog.get(metric).is_none() {
@@ -271,12 +270,6 @@ struct GroupColumns {
 }
 
 impl GroupColumns {
-    fn with_capacity(n: usize) -> Self {
-        let mut c = Self::default();
-        c.value.reserve(n);
-        c
-    }
-
     fn push(&mut self, key: &GroupKey, g: &Group) {
         let (prov, metric) = (&key.0, &key.2);
         let (period, status, basis) = (key.1, key.3, key.4);

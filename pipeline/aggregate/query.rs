@@ -57,6 +57,8 @@ fn province_frame(provinces: &Provinces, years: &[i32]) -> Result<DataFrame> {
     let (mut name, mut region, mut p2025, mut year, mut pop, mut extrapolated) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for &y in years {
+        // the country's population sums the provinces' in table order
+        let mut total = 0.0;
         for p in &provinces.rows {
             let Some(pp) = provinces.population(&p.name, y) else { continue };
             name.push(p.name.as_str());
@@ -65,13 +67,8 @@ fn province_frame(provinces: &Provinces, years: &[i32]) -> Result<DataFrame> {
             year.push(y);
             pop.push(pp.value);
             extrapolated.push(pp.extrapolated);
+            total += pp.value;
         }
-        let total: f64 = provinces
-            .rows
-            .iter()
-            .filter_map(|p| provinces.population(&p.name, y))
-            .map(|p| p.value)
-            .sum();
         if total > 0.0 {
             name.push(NATIONAL);
             region.push(None);

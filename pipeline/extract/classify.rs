@@ -53,16 +53,17 @@ fn coordinated(ctx: &DocCtx<'_>, hay: &str, at: usize, limit: usize) -> bool {
     before == slot && hay[end..limit].trim_start().starts_with([',', ';', '.', ':', '!', '?', ')', '\n'])
 }
 
-/// The last `,` or `;` of `text` outside parentheses: a list inside parentheses (`thuê bao
-/// Internet (ADSL, FTTH, không dây)`) qualifies one word, it separates no clauses.
-fn last_separator(text: &str) -> Option<usize> {
+/// The byte offset of the last of `separators` in `text` outside parentheses: a list inside
+/// parentheses (`thuê bao Internet (ADSL, FTTH, không dây)`) qualifies one word, it separates no
+/// clauses.
+fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
     let mut depth = 0i32;
     let mut cut = None;
     for (k, c) in text.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
-            ',' | ';' if depth <= 0 => cut = Some(k),
+            c if depth <= 0 && separators.contains(&c) => cut = Some(k),
             _ => {}
         }
     }
@@ -137,17 +138,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let left_start: Vec<usize> = (0..n)
         .map(|i| {
             let from = if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) };
-            let mut depth = 0i32;
-            let mut cut = None;
-            for (k, c) in hay[from..qs[i].start].char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    ';' if depth <= 0 => cut = Some(k),
-                    _ => {}
-                }
-            }
-            cut.map_or(from, |k| from + k + 1)
+            last_separator(&hay[from..qs[i].start], &[';']).map_or(from, |k| from + k + 1)
         })
         .collect();
     // the context figure of each figure: the previous one outside any parenthesis or breakdown
@@ -225,7 +216,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     .filter(|h| members.has(h.2))
                     .collect();
                 if let Some(&&(last_start, _, f)) = rivals.last()
-                    && let Some(cut) = last_separator(&hay[left_start[i]..last_start]).map(|k| left_start[i] + k)
+                    && let Some(cut) = last_separator(&hay[left_start[i]..last_start], &[',', ';']).map(|k| left_start[i] + k)
                     && rivals.iter().all(|h| h.2 == f || h.1 <= cut)
                 {
                     let mut only = FeatSet::default();

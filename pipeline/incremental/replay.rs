@@ -12,7 +12,6 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow::array::RecordBatch;
-use chrono::NaiveDate;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
 use super::{Previous, Unit};
@@ -115,7 +114,7 @@ impl PrevTables {
 
 /// A reused document, as the aggregate needs it.
 pub(crate) struct ReplayedDoc {
-    pub doc: Option<String>,
+    pub doc: String,
     pub date_flag: Option<String>,
     /// Its facts, with `published` restored from its `documents` row.
     pub facts: Vec<Fact>,
@@ -133,19 +132,6 @@ pub(crate) struct Replayed {
     pub docs: Vec<ReplayedDoc>,
 }
 
-/// The name, date flag and date of every row of a reused `documents` batch.
-fn doc_dates(batch: &RecordBatch) -> Vec<(Option<String>, Option<String>, Option<NaiveDate>)> {
-    use arrow::array::{Array, Date32Array, StringArray};
-    let s = |c: &str| batch.column_by_name(c).and_then(|a| a.as_any().downcast_ref::<StringArray>());
-    let d = |c: &str| batch.column_by_name(c).and_then(|a| a.as_any().downcast_ref::<Date32Array>());
-    let (doc, flag, published, event) = (s("doc"), s("date_flag"), d("published"), d("event_date"));
-    let str_at = |a: Option<&StringArray>, i: usize| a.filter(|a| !a.is_null(i)).map(|a| a.value(i).to_string());
-    let date_at = |a: Option<&Date32Array>, i: usize| a.filter(|a| !a.is_null(i)).and_then(|a| a.value_as_date(i));
-    (0..batch.num_rows())
-        .map(|i| (str_at(doc, i), str_at(flag, i), date_at(published, i).or_else(|| date_at(event, i))))
-        .collect()
-}
-
 impl PrevTables {
     /// The rows of the previous units `first .. first + count` (consecutive, so every table's
     /// rows are one range).
@@ -156,7 +142,13 @@ impl PrevTables {
         let docs: Vec<&Unit> = units.iter().filter(|u| u.document).collect();
         if let Some(u0) = docs.first() {
             self.documents.take(u0.row, docs.len() as u64, &mut r.documents)?;
-            let dates: Vec<_> = r.documents.iter().flat_map(doc_dates).collect();
+            let mut dates = Vec::with_capacity(docs.len());
+            for b in &r.documents {
+                dates.extend(
+                    rows::document_dates(b)
+                        .map_err(|e| Error::ReuseConflict(format!("the previous output {}: documents {e}", prev.dir.display())))?,
+                );
+            }
             let nm: u64 = docs.iter().map(|u| u.n_mentions).sum();
             self.mentions.take(u0.mention_start, nm, &mut r.mentions)?;
             let nf: u64 = docs.iter().map(|u| u.n_facts).sum();
@@ -172,12 +164,16 @@ impl PrevTables {
                 )));
             }
             let mut rest = facts.into_iter();
-            for (u, (doc, date_flag, published)) in docs.iter().zip(dates) {
+            for (u, d) in docs.iter().zip(dates) {
                 let mut facts: Vec<Fact> = rest.by_ref().take(u.n_facts as usize).collect();
                 for f in &mut facts {
-                    f.published = published;
+                    f.published = d.date;
                 }
-                r.docs.push(ReplayedDoc { doc, date_flag, facts });
+                r.docs.push(ReplayedDoc {
+                    doc: d.doc,
+                    date_flag: d.date_flag,
+                    facts,
+                });
             }
         }
         if let Some(r0) = units.iter().find(|u| !u.document) {

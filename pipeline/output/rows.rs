@@ -326,6 +326,37 @@ pub fn push_province_metric(b: &mut BatchBuilder, p: &ProvinceMetric) {
         .of(p.growth_vs_prev_pct);
 }
 
+/// What the aggregate needs of a `documents` row besides its facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentDates {
+    pub doc: String,
+    pub date_flag: Option<String>,
+    /// `published`, else `event_date`: what decides between sources.
+    pub date: Option<chrono::NaiveDate>,
+}
+
+/// Read `doc`, `date_flag` and the date of every `documents` row (of a run's table, or of a
+/// projection of it to those columns); the error names the column that is missing or of
+/// another type.
+pub fn document_dates(batch: &RecordBatch) -> std::result::Result<Vec<DocumentDates>, String> {
+    use arrow::array::{Array, Date32Array, StringArray};
+    fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> std::result::Result<&'a T, String> {
+        b.column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<T>())
+            .ok_or_else(|| format!("column {name} is missing or of another type"))
+    }
+    let (doc, flag) = (col::<StringArray>(batch, "doc")?, col::<StringArray>(batch, "date_flag")?);
+    let (published, event) = (col::<Date32Array>(batch, "published")?, col::<Date32Array>(batch, "event_date")?);
+    let date = |a: &Date32Array, i: usize| (!a.is_null(i)).then(|| a.value_as_date(i)).flatten();
+    Ok((0..batch.num_rows())
+        .map(|i| DocumentDates {
+            doc: doc.value(i).to_string(),
+            date_flag: (!flag.is_null(i)).then(|| flag.value(i).to_string()),
+            date: date(published, i).or_else(|| date(event, i)),
+        })
+        .collect())
+}
+
 /// Read `facts` rows back into [`Fact`]s: the inverse of [`push_fact`] (an incremental run feeds
 /// the facts it reuses to the aggregate). `published` is left empty: the table keeps the
 /// document's date in `documents`, not in every fact, and the caller sets it from there.

@@ -118,10 +118,11 @@ impl<'a> Writer<'a> {
         for d in &r.docs {
             // a new input earlier in the order took this document's id: a full run would
             // reject this one, so the merge cannot reuse it
-            if let Some(doc) = &d.doc
-                && !self.names.insert(doc)
-            {
-                return Err(Error::ReuseConflict(format!("the id {doc:?} is now also used by an earlier input")));
+            if !self.names.insert(&d.doc) {
+                return Err(Error::ReuseConflict(format!(
+                    "the id {:?} is now also used by an earlier input",
+                    d.doc
+                )));
             }
         }
         let s = &mut self.sinks;
@@ -131,8 +132,8 @@ impl<'a> Writer<'a> {
         s.facts.copy(r.facts)?;
         s.rejects.copy(r.rejects)?;
         for d in r.docs {
-            if let (Some(doc), Some(flag)) = (&d.doc, &d.date_flag) {
-                self.acc.add_date_flag(doc, flag);
+            if let Some(flag) = &d.date_flag {
+                self.acc.add_date_flag(&d.doc, flag);
             }
             self.acc.add_document(&d.facts);
         }
