@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::records::{Bound, UnitKind};
-use crate::text::PhraseSet;
+use crate::text::{PhraseSet, PhraseUnion, UnionBuilder};
 use crate::{Error, Result};
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +201,8 @@ pub struct Lexicon {
     pub per100_nouns: PhraseSet<()>,
     pub per100_denominators: PhraseSet<()>,
     pub per100_max_gap_words: usize,
+    /// The enrolled sets above in one automaton, run once per document (rule `scan.once`).
+    pub scan: PhraseUnion,
     /// The cues of the part rules (`[part]`, see `extract::part`).
     pub part: PartCues,
 }
@@ -343,7 +345,8 @@ impl Lexicon {
         let unit_mask = (0..feature_names.len())
             .filter(|&f| feature_names[f].starts_with("u_"))
             .fold(0, |m, f| m | bit(f));
-        Ok(Lexicon {
+        let mut out = Lexicon {
+            scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,
             paragraph_mask,
@@ -398,7 +401,27 @@ impl Lexicon {
             per100_nouns: PhraseSet::new(tagged(&units.per_100.nouns, ())),
             per100_denominators: PhraseSet::new(tagged(&units.per_100.denominators, ())),
             per100_max_gap_words: units.per_100.max_gap_words,
-        })
+        };
+        out.enroll();
+        Ok(out)
+    }
+
+    /// Put the sets the per-figure rules ask about into the document scan ([`PhraseUnion`]).
+    fn enroll(&mut self) {
+        let mut u = UnionBuilder::default();
+        self.features.enroll(&mut u);
+        self.status.enroll(&mut u);
+        self.basis.enroll(&mut u);
+        self.ict_cues.enroll(&mut u);
+        self.province_wide.enroll(&mut u);
+        self.department_subject.enroll(&mut u);
+        self.multi_year.enroll(&mut u);
+        self.breakdown.enroll(&mut u);
+        self.compare.enroll(&mut u);
+        self.difference.enroll(&mut u);
+        self.num_words.enroll(&mut u);
+        self.per100_prefixes.enroll(&mut u);
+        self.scan = u.build();
     }
 
     /// Feature id by name.

@@ -181,6 +181,8 @@ pub struct PhraseSet<T> {
     anchored: Option<AhoCorasick>,
     tags: Vec<T>,
     phrases: Vec<String>,
+    /// The set's place in the document scan ([`PhraseUnion`]) it is enrolled in, if any.
+    union_slot: Option<u16>,
 }
 
 /// One occurrence of a phrase.
@@ -235,7 +237,47 @@ impl<T: Clone> PhraseSet<T> {
             anchored,
             tags,
             phrases,
+            union_slot: None,
         }
+    }
+
+    /// Enroll the set in a document scan: from now on [`PhraseSet::find_in`] answers from the
+    /// scan's hits instead of scanning the slice again.
+    pub fn enroll(&mut self, union: &mut UnionBuilder) {
+        let slot = union.sets;
+        union.sets += 1;
+        for (i, p) in self.phrases.iter().enumerate() {
+            let next = union.phrases.len();
+            let u = *union.index.entry(p.clone()).or_insert(next);
+            if u == next {
+                union.phrases.push(p.clone());
+                union.owners.push(Vec::new());
+            }
+            union.owners[u].push((slot, i as u32));
+        }
+        self.union_slot = Some(slot);
+    }
+
+    /// What `find_all(&hay[s..e])` finds (offsets relative to `s`), answered from the
+    /// document's scan `doc` when the set is enrolled in the scan that made it; `hay` is the
+    /// document's match form that `doc` was made from.
+    pub fn find_in<'a>(&'a self, hay: &str, doc: &DocHits, s: usize, e: usize) -> Vec<Hit<'a, T>> {
+        let Some(hits) = self.union_slot.and_then(|k| doc.sets.get(usize::from(k))) else {
+            return self.find_all(&hay[s..e]);
+        };
+        let lo = hits.partition_point(|h| (h.start as usize) < s);
+        hits[lo..]
+            .iter()
+            .take_while(|h| (h.start as usize) < e)
+            .filter(|h| (h.end as usize) <= e)
+            // a boundary the slice cuts counts as a word boundary, as it does for find_all
+            .filter(|h| (h.start_ok || h.start as usize == s) && (h.end_ok || h.end as usize == e))
+            .map(|h| Hit {
+                start: h.start as usize - s,
+                end: h.end as usize - s,
+                tag: &self.tags[h.pattern as usize],
+            })
+            .collect()
     }
 
     /// Every occurrence (overlapping) in `hay` (already in match form) on word boundaries.
@@ -302,6 +344,98 @@ impl<T: Clone> PhraseSet<T> {
                 end: at,
                 tag: h.tag,
             })
+    }
+}
+
+/// Builds a [`PhraseUnion`] from the phrase sets enrolled in it ([`PhraseSet::enroll`]).
+#[derive(Debug, Default)]
+pub struct UnionBuilder {
+    sets: u16,
+    phrases: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+    /// For each distinct phrase: (set slot, the set's own pattern index), in enrolment order.
+    owners: Vec<Vec<(u16, u32)>>,
+}
+
+impl UnionBuilder {
+    pub fn build(self) -> PhraseUnion {
+        let ac = (!self.phrases.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&self.phrases)
+                .expect("phrase union automaton")
+        });
+        let edges = self.phrases.iter().map(|p| (first_is_alnum(p), last_is_alnum(p))).collect();
+        PhraseUnion {
+            ac,
+            owners: self.owners,
+            edges,
+            sets: self.sets,
+        }
+    }
+}
+
+/// Rule `scan.once`: every phrase set the per-figure rules ask about, in one automaton. One
+/// overlapping scan of a document's match form finds the occurrences of all of them
+/// ([`DocHits`]); a question about a span (`status cues of this sentence`, `a breakdown word in
+/// this gap`) is then a binary search in the hits, not a new scan of the span. Answers equal
+/// those of scanning the span: an occurrence lies inside a span or not, and a word boundary
+/// the span cuts counts as one, as it does when the span is scanned on its own.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseUnion {
+    ac: Option<AhoCorasick>,
+    owners: Vec<Vec<(u16, u32)>>,
+    /// Whether each phrase starts and ends with a letter or digit (then it needs a word
+    /// boundary there).
+    edges: Vec<(bool, bool)>,
+    sets: u16,
+}
+
+/// One occurrence of an enrolled set's phrase in a document, with its word-boundary checks.
+#[derive(Debug, Clone, Copy)]
+pub struct RawHit {
+    start: u32,
+    end: u32,
+    pattern: u32,
+    start_ok: bool,
+    end_ok: bool,
+}
+
+/// The occurrences of every enrolled set's phrases in one document, per set, sorted like
+/// [`PhraseSet::find_all`] sorts them.
+#[derive(Debug, Clone, Default)]
+pub struct DocHits {
+    sets: Vec<Vec<RawHit>>,
+}
+
+impl PhraseUnion {
+    /// Scan `hay` (a document's match form) once.
+    pub fn scan(&self, hay: &str) -> DocHits {
+        let mut sets: Vec<Vec<RawHit>> = vec![Vec::new(); usize::from(self.sets)];
+        // offsets are stored as u32: a longer text is answered by scanning spans (no union)
+        let Some(ac) = self.ac.as_ref().filter(|_| u32::try_from(hay.len()).is_ok()) else {
+            return DocHits::default();
+        };
+        for m in ac.find_overlapping_iter(hay) {
+            let u = m.pattern().as_usize();
+            let (first_alnum, last_alnum) = self.edges[u];
+            let start_ok = !first_alnum || starts_word(hay, m.start());
+            let end_ok = !last_alnum || ends_word(hay, m.end());
+            for &(slot, pattern) in &self.owners[u] {
+                sets[usize::from(slot)].push(RawHit {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                    pattern,
+                    start_ok,
+                    end_ok,
+                });
+            }
+        }
+        for hits in &mut sets {
+            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        }
+        DocHits { sets }
     }
 }
 
@@ -454,6 +588,49 @@ mod tests {
         assert_eq!(&hay[hit.start..hit.end], "thuê bao/100 dân");
     }
 
+    /// Rule `scan.once`: a set answered from the document's scan finds, in every span, exactly
+    /// what scanning that span on its own finds (a boundary the span cuts counts as a word
+    /// boundary), and a set that is not enrolled still scans.
+    #[test]
+    fn find_in_equals_find_all_on_every_span() {
+        let mut a = PhraseSet::new([
+            ("ba".to_string(), 1),
+            ("thuê bao".to_string(), 2),
+            ("bao".to_string(), 3),
+            ("5g".to_string(), 4),
+        ]);
+        let mut b = PhraseSet::new([("tỉnh".to_string(), 'p'), ("ba".to_string(), 'b'), ("hoá".to_string(), 'h')]);
+        let loose = PhraseSet::new([("bao".to_string(), 0u8)]);
+        let mut u = UnionBuilder::default();
+        a.enroll(&mut u);
+        b.enroll(&mut u);
+        let union = u.build();
+        let hay = match_form("Thuê bao 5G tỉnh ba, thuê baoX hóa hoá; ba-bao 15g thuêbao");
+        let hits = union.scan(&hay);
+        let bounds: Vec<usize> = (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)).collect();
+        let mut seen = 0;
+        for &s in &bounds {
+            for &e in bounds.iter().filter(|&&e| e >= s) {
+                let spans = |v: Vec<Hit<'_, i32>>| v.iter().map(|h| (h.start, h.end, *h.tag)).collect::<Vec<_>>();
+                assert_eq!(
+                    spans(a.find_in(&hay, &hits, s, e)),
+                    spans(a.find_all(&hay[s..e])),
+                    "set a, span {s}..{e}"
+                );
+                let spans = |v: Vec<Hit<'_, char>>| v.iter().map(|h| (h.start, h.end, *h.tag)).collect::<Vec<_>>();
+                let found = spans(b.find_in(&hay, &hits, s, e));
+                assert_eq!(found, spans(b.find_all(&hay[s..e])), "set b, span {s}..{e}");
+                seen += found.len();
+                let spans = |v: Vec<Hit<'_, u8>>| v.iter().map(|h| (h.start, h.end, *h.tag)).collect::<Vec<_>>();
+                assert_eq!(
+                    spans(loose.find_in(&hay, &hits, s, e)),
+                    spans(loose.find_all(&hay[s..e])),
+                    "not enrolled, span {s}..{e}"
+                );
+            }
+        }
+        assert!(seen > 100, "the spans hold hits of set b ({seen})");
+    }
     #[test]
     fn char_index_maps_bytes_to_code_points() {
         let t = "Đắk 12";

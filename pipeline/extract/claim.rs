@@ -37,17 +37,17 @@ pub(super) struct SentenceCues {
 impl SentenceCues {
     pub(super) fn of(ctx: &DocCtx<'_>, s: crate::records::Sentence) -> Self {
         let lex = &ctx.res.lexicon;
-        let text = &ctx.hay[s.start..s.end];
+
         SentenceCues {
             status: lex
                 .status
-                .find_all(text)
+                .find_in(&ctx.hay, &ctx.hits, s.start, s.end)
                 .into_iter()
                 .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
                 .collect(),
             basis: lex
                 .basis
-                .find_all(text)
+                .find_in(&ctx.hay, &ctx.hits, s.start, s.end)
                 .into_iter()
                 .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
                 .collect(),
@@ -297,7 +297,7 @@ pub(super) fn make_claim(
             let clause_end = after.find([',', ';', '(', '.']).unwrap_or(after.len());
             if let Some(h) = lex
                 .basis
-                .find_all(&after[..clause_end])
+                .find_in(hay, &ctx.hits, q.end, q.end + clause_end)
                 .into_iter()
                 .find(|h| *h.tag != BasisCue::FlowWeak)
             {

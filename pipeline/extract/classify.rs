@@ -150,13 +150,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         let mut breakdown = false;
         qs.iter()
             .map(|q| {
-                let gap = &hay[at.min(q.start)..q.start];
+                let gap_start = at.min(q.start);
+                let gap = &hay[gap_start..q.start];
                 d += gap.bytes().map(|b| i32::from(b == b'(') - i32::from(b == b')')).sum::<i32>();
                 if breakdown && gap.contains(';') {
                     d -= 1;
                     breakdown = false;
                 }
-                if !breakdown && !lex.breakdown.find_all(gap).is_empty() {
+                if !breakdown && !lex.breakdown.find_in(hay, &ctx.hits, gap_start, q.start).is_empty() {
                     d += 1;
                     breakdown = true;
                 }
@@ -173,7 +174,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // `toàn tỉnh`, `trên địa bàn tỉnh`: spans of the sentence that speak of the whole province
     let wide: Vec<(usize, usize)> = lex
         .province_wide
-        .find_all(&hay[s.start..s.end])
+        .find_in(hay, &ctx.hits, s.start, s.end)
         .iter()
         .map(|h| (s.start + h.start, s.start + h.end))
         .collect();
@@ -246,10 +247,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let mut tail = ctx.features.set(tail_from, tail_end).mask(no_units);
             let parts_follow = {
                 let to = floor_char_boundary(hay, (tail_from + 16).min(s.end));
-                let after = &hay[qs[i].end.min(to)..to];
+                let after_start = qs[i].end.min(to);
+                let after = &hay[after_start..to];
                 // at most three words between the figure and the breakdown word
                 lex.breakdown
-                    .find_all(after)
+                    .find_in(hay, &ctx.hits, after_start, to)
                     .first()
                     .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
             };
@@ -464,7 +466,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                             && !between.contains(')')
                             && !lv.reference
                             && w.value.is_some_and(|whole| q.value < whole);
-                        in_parentheses || !lex.breakdown.find_all(between).is_empty()
+                        in_parentheses || !lex.breakdown.find_in(hay, &ctx.hits, w.end, q.start).is_empty()
                     }
                 });
                 if let Some(w) = whole {

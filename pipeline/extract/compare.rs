@@ -56,12 +56,16 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
         // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
-        let clause = own_left.rfind([',', ';']).map_or(own_left, |i| &own_left[i + 1..]);
-        let difference_cue = !lex.difference.find_all(clause).is_empty();
+        let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
+        let difference_cue = !lex.difference.find_in(hay, &ctx.hits, clause_start, q.start).is_empty();
         let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
         let six = leading_words(right_trim, 6);
         let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
-        let growth_in_clause = lex.compare.find_all(clause).iter().any(|h| *h.tag == CompareCue::GrowthVerb);
+        let growth_in_clause = lex
+            .compare
+            .find_in(hay, &ctx.hits, clause_start, q.start)
+            .iter()
+            .any(|h| *h.tag == CompareCue::GrowthVerb);
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
         let sentence_versus = hay[sentence_start..q.start].contains("so với") || hay[sentence_start..q.start].contains("so sánh với");
         let difference =

@@ -7,6 +7,7 @@
 //! figure's own unit).
 
 use crate::lexicon::Lexicon;
+use crate::text::DocHits;
 
 /// A set of feature ids (the lexicon has fewer than 128 features; checked at load).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,11 +44,11 @@ pub struct FeatureIndex {
 }
 
 impl FeatureIndex {
-    pub fn new(lex: &Lexicon, hay: &str) -> Self {
+    pub fn new(lex: &Lexicon, hay: &str, doc: &DocHits) -> Self {
         // unit nouns (`u_*`) are read from each figure's unit, not from running text
         let all: Vec<(usize, usize, usize)> = lex
             .features
-            .find_all(hay)
+            .find_in(hay, doc, 0, hay.len())
             .into_iter()
             .filter(|h| !lex.feature_names[*h.tag].starts_with("u_"))
             .map(|h| (h.start, h.end, *h.tag))

@@ -35,7 +35,7 @@ pub(crate) use quantity::{Quantity, scan};
 use crate::config::Resources;
 use crate::lexicon::Lexicon;
 use crate::records::{CleanDoc, Mention, MentionKind, UnitKind};
-use crate::text::match_form;
+use crate::text::{DocHits, match_form};
 
 /// What extraction saw in one document, for the stage report.
 #[derive(Debug, Default, Clone, Copy)]
@@ -52,6 +52,8 @@ pub(crate) struct DocCtx<'a> {
     /// Match form of the document text (same byte offsets).
     pub hay: String,
     pub features: features::FeatureIndex,
+    /// Occurrences of every phrase set enrolled in the lexicon's scan (rule `scan.once`).
+    pub hits: DocHits,
     /// Scope of the document (see [`Scope`]).
     pub scope: Scope,
     /// Answers already computed for this document: a unit's own features by its match form
@@ -108,8 +110,8 @@ pub(crate) struct Scope {
 
 impl Scope {
     /// Read the scope of a document from its text and title.
-    pub fn of(doc: &CleanDoc, hay: &str, lex: &Lexicon) -> Scope {
-        let cues = lex.ict_cues.find_all(hay).len();
+    pub fn of(doc: &CleanDoc, hay: &str, hits: &DocHits, lex: &Lexicon) -> Scope {
+        let cues = lex.ict_cues.find_in(hay, hits, 0, hay.len()).len();
         let title = doc.meta.title.as_deref().map(match_form).unwrap_or_default();
         Scope {
             ict: cues >= lex.min_ict_cues,
@@ -157,9 +159,10 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 /// Extract with a given scope (None: read it from the document).
 pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
     let hay = match_form(&doc.text);
-    let features = features::FeatureIndex::new(&res.lexicon, &hay);
+    let hits = res.lexicon.scan.scan(&hay);
+    let features = features::FeatureIndex::new(&res.lexicon, &hay, &hits);
     let scope = scope.unwrap_or_else(|| {
-        Scope::of(doc, &hay, &res.lexicon)
+        Scope::of(doc, &hay, &hits, &res.lexicon)
             .with_provinces(&hay, &res.provinces)
             .with_district(doc, &hay, &res.provinces)
     });
@@ -168,6 +171,7 @@ pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scop
         res,
         hay,
         features,
+        hits,
         scope,
         memo: std::cell::RefCell::default(),
         paragraphs: paragraph_spans(doc),

@@ -197,7 +197,7 @@ pub(super) fn scan_words(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[trap
     if from >= to {
         return;
     }
-    let hits = lex.num_words.find_all(&hay[from..to]);
+    let hits = lex.num_words.find_in(hay, &ctx.hits, from, to);
     let mut i = 0;
     while i < hits.len() {
         let at = from + hits[i].start;
@@ -364,7 +364,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     let density_before = {
         let from = floor_char_boundary(hay, ts.saturating_sub(90));
         let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
-        !lex.per100_prefixes.find_all(&hay[clause_start..ts]).is_empty()
+        !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty()
     };
     let unit = match unit {
         Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),

@@ -150,12 +150,12 @@ pub(super) fn out_of_scope(
                 }
             }
         }
-        let department = !lex.department_subject.find_all(&hay[s.start..s.end]).is_empty();
+        let department = !lex.department_subject.find_in(hay, &ctx.hits, s.start, s.end).is_empty();
         let ict_paragraph = |ps: usize, pe: usize| {
             if let Some(&known) = ctx.memo.borrow().ict_paragraph.get(&(ps, pe)) {
                 return known;
             }
-            let found = !lex.ict_cues.find_all(&hay[ps..pe]).is_empty();
+            let found = !lex.ict_cues.find_in(hay, &ctx.hits, ps, pe).is_empty();
             ctx.memo.borrow_mut().ict_paragraph.insert((ps, pe), found);
             found
         };
@@ -188,7 +188,6 @@ pub(super) fn out_of_scope(
             ));
         }
     }
-    let sentence = &hay[s.start..s.end];
     // In an article about a company, a figure is the company's unless the province or the
     // country is its subject: in its own clause (`Tổng số thuê bao di động của Việt Nam là 128,3
     // triệu, trong đó Viettel chiếm 49,5%`: the country's), or in a sentence that names no company
@@ -196,8 +195,8 @@ pub(super) fn out_of_scope(
     let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
     let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
     let company_in = |a: usize, b: usize| lex.feature("company").is_some_and(|f| ctx.features.set(a, b).has(f));
-    let wide_in_clause = !lex.province_wide.find_all(&hay[clause_start..clause_end]).is_empty();
-    let wide_in_sentence = !lex.province_wide.find_all(sentence).is_empty();
+    let wide_in_clause = !lex.province_wide.find_in(hay, &ctx.hits, clause_start, clause_end).is_empty();
+    let wide_in_sentence = !lex.province_wide.find_in(hay, &ctx.hits, s.start, s.end).is_empty();
     let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));
     if ctx.scope.company && company_figure {
         return Some((
@@ -208,11 +207,10 @@ pub(super) fn out_of_scope(
     if claim.status != Status::Target
         && (claim.basis == Some(Basis::Flow) || metric.default_basis.is_none() && metric.unit_kind == UnitKind::Vnd)
     {
-        let before = &hay[s.start..q.start];
         let range = traps
             .iter()
             .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
-        if range || !lex.multi_year.find_all(before).is_empty() {
+        if range || !lex.multi_year.find_in(hay, &ctx.hits, s.start, q.start).is_empty() {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a figure over several years, not of the report period", metric.id),
