@@ -54,10 +54,18 @@ lint:
     cargo clippy --all-targets -- -D warnings
 
 # micro-benchmarks (criterion) and end-to-end throughput and peak memory at 0.1 GB and 1 GB
-bench: bench-micro (bench-scale "50000") (bench-scale "500000")
+bench: bench-micro (bench-scale "50000") (bench-scale "500000") (bench-shaped "20000")
 
 bench-micro:
     cargo bench --bench grammar
+
+# issue 12's corpus of real-sized reports (3-15 kB, ../shared/bench/make_corpus.py, seed 42):
+# MB/s end to end, MB per CPU-second, peak RSS, stage seconds and µs of extract per number,
+# and the Python peer in the same session when PEER=1
+bench-shaped DOCS="20000" PEER="0":
+    cargo build --release
+    test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
+    python3 scripts/bench.py target/bench/shaped-{{DOCS}}/docs --runs 2 {{ if PEER == "1" { "--peer ../shared/bench/baseline.py" } else { "" } }}
 
 # synthesize DOCS reports (~2.2 kB each), run on them: MB/s, documents/s, peak RSS and F1 of a
 # full run, then the time of an incremental re-run over the unchanged corpus

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use crate::records::{CleanDoc, Period, ProvinceRef, RawDoc, Sentence};
@@ -42,7 +42,8 @@ struct CleanFile {
 #[derive(Debug)]
 pub struct CleanRules {
     pub version: String,
-    debris: Vec<Regex>,
+    /// Every debris pattern in one set: a line is tested once, not once per pattern.
+    debris: RegexSet,
     abbreviations: HashSet<String>,
     dedupe_min_words: usize,
     /// Words of a document that names no province and reports the country's figures.
@@ -55,11 +56,12 @@ impl CleanRules {
     pub fn parse(text: &str, origin: &Path) -> Result<Self> {
         let path = origin.join("clean.toml");
         let f: CleanFile = toml::from_str(text).map_err(|e| Error::config("clean rules", &path, e))?;
-        let debris = f
-            .debris_lines
-            .iter()
-            .map(|p| Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("pattern {p:?}: {e}"))))
-            .collect::<Result<Vec<_>>>()?;
+        // each pattern on its own first, so that a bad one is named in the error
+        for p in &f.debris_lines {
+            Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("pattern {p:?}: {e}")))?;
+        }
+        let debris = RegexSet::new(f.debris_lines.iter().map(|p| format!("(?i){p}")))
+            .map_err(|e| Error::config("clean rules", &path, format!("debris patterns: {e}")))?;
         Ok(CleanRules {
             version: f.schema_version,
             debris,
@@ -89,7 +91,7 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
             continue;
         }
         // debris lines are short; a paragraph is never checked against them
-        if line.len() <= 160 && rules.debris.iter().any(|r| r.is_match(&line)) {
+        if line.len() <= 160 && rules.debris.is_match(&line) {
             report.debris_lines += 1;
             continue;
         }
