@@ -6,36 +6,39 @@
 
 use std::collections::HashSet;
 
-/// Sentence spans (byte offsets) of one paragraph.
 /// Rule `sentence.glued_stop`: scraped pages lose the space after a full stop (`bằng 118% năm
 /// 2013.Hiện tại, tổng số ...`, `đạt 1 triệu thuê bao.MobiFone cũng ...`): a stop between a
 /// lower-case letter, a digit or a closing bracket or quote and a capitalised word (a capital, then a lower-case letter) ends
 /// the sentence. `TP.Hồ Chí Minh` (a capital before the stop), `2.003.300` and `mic.gov.vn` (no
 /// capital after) do not; abbreviations are checked by the caller as for any stop.
-pub(super) fn glued_stop(chars: &[(usize, char)], k: usize) -> bool {
-    let before = k.checked_sub(1).map(|j| chars[j].1);
-    let next = chars.get(k + 1).map(|c| c.1);
-    let second = chars.get(k + 2).map(|c| c.1);
-    chars[k].1 == '.'
+pub(super) fn glued_stop(stop: char, before: Option<char>, next: Option<char>, second: Option<char>) -> bool {
+    stop == '.'
         && before.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit() || matches!(b, ')' | '"' | '”'))
         && next.is_some_and(char::is_uppercase)
         && second.is_some_and(char::is_lowercase)
 }
 
+/// Sentence spans (byte offsets) of one paragraph.
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = p.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    // one pass over the characters, looking ahead in the text itself (no per-paragraph
+    // vector of chars)
+    let mut before: Option<char> = None;
+    for (i, c) in p.char_indices() {
+        let prev = before.replace(c);
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
+        let end = i + c.len_utf8();
+        let rest = &p[end..];
         // the next non-space char must start a new sentence, after at least one space
-        let Some(&(_, next)) = chars.get(k + 1) else { continue };
-        if !next.is_whitespace() && !glued_stop(&chars, k) {
+        let mut ahead = rest.chars();
+        let Some(next) = ahead.next() else { continue };
+        if !next.is_whitespace() && !glued_stop(c, prev, Some(next), ahead.next()) {
             continue;
         }
-        let Some(&(_, after)) = chars[k + 1..].iter().find(|(_, ch)| !ch.is_whitespace()) else {
+        let Some(after) = rest.chars().find(|ch| !ch.is_whitespace()) else {
             continue;
         };
         if !(after.is_uppercase() || after.is_ascii_digit() || matches!(after, '"' | '“' | '(' | '-' | '–' | '‘')) {
@@ -56,17 +59,11 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
                 continue;
             }
         }
-        let end = i + c.len_utf8();
         if p[start..end].trim().is_empty() {
             continue;
         }
         out.push((start, end));
-        start = end
-            + chars[k + 1..]
-                .iter()
-                .take_while(|(_, ch)| ch.is_whitespace())
-                .map(|(_, ch)| ch.len_utf8())
-                .sum::<usize>();
+        start = end + rest.chars().take_while(|ch| ch.is_whitespace()).map(char::len_utf8).sum::<usize>();
     }
     if start < p.len() && !p[start..].trim().is_empty() {
         out.push((start, p.len()));
