@@ -89,10 +89,12 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     // generic rules (weight below 1) only after every specific rule had its chance
     let levels: [&[usize]; 5] = [&[0], &[0, 1], &[0, 2], &[0, PARAGRAPH], &[0, TAIL]];
     let passes = levels.iter().map(|l| (*l, true)).chain(levels.iter().map(|l| (*l, false)));
+    // whether the figure's unit fits a metric does not change from pass to pass: asked once
+    let fits: Vec<bool> = ctx.res.catalog.metrics.iter().map(|m| unit_fits(lex, m, q, unit, lv)).collect();
     for (pass, (allowed, specific_only)) in passes.enumerate() {
         let mut best: Option<(usize, f64, usize)> = None;
         for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
-            if !unit_fits(lex, m, q, unit, lv) {
+            if !fits[mi] {
                 continue;
             }
             for (ri, r) in m.rules.iter().enumerate() {
