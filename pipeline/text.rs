@@ -211,15 +211,7 @@ impl<T: Clone> PhraseSet<T> {
         let ac = if phrases.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    // overlapping searches cannot use a prefilter: every byte steps the
-                    // automaton, and a DFA step is one table lookup (a few hundred kB per set)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&phrases)
-                    .expect("phrase automaton"),
-            )
+            Some(overlapping_dfa(&phrases))
         };
         let anchored = if phrases.is_empty() {
             None
@@ -347,6 +339,17 @@ impl<T: Clone> PhraseSet<T> {
     }
 }
 
+/// The automaton of every overlapping search (a [`PhraseSet`]'s and a [`PhraseUnion`]'s).
+/// Overlapping searches cannot use a prefilter: every byte steps the automaton, and a DFA step
+/// is one table lookup.
+fn overlapping_dfa(phrases: &[String]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(phrases)
+        .expect("phrase automaton")
+}
+
 /// Builds a [`PhraseUnion`] from the phrase sets enrolled in it ([`PhraseSet::enroll`]).
 #[derive(Debug, Default)]
 pub struct UnionBuilder {
@@ -359,13 +362,7 @@ pub struct UnionBuilder {
 
 impl UnionBuilder {
     pub fn build(self) -> PhraseUnion {
-        let ac = (!self.phrases.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&self.phrases)
-                .expect("phrase union automaton")
-        });
+        let ac = (!self.phrases.is_empty()).then(|| overlapping_dfa(&self.phrases));
         let edges = self.phrases.iter().map(|p| (first_is_alnum(p), last_is_alnum(p))).collect();
         PhraseUnion {
             ac,
