@@ -36,6 +36,7 @@ struct CleanFile {
     dedupe_min_words: usize,
     national_cues: Vec<String>,
     local_cues: Vec<String>,
+    venue_cues: Vec<String>,
 }
 
 /// Compiled clean rules.
@@ -50,6 +51,9 @@ pub struct CleanRules {
     national_cues: Vec<String>,
     /// Words of a document that names no province but reports one (its own department).
     local_cues: Vec<String>,
+    /// Words of a sentence that names a province only as where an event took place
+    /// (`hội nghị ... tổ chức tại Hà Nội`): rule `province.venue`.
+    venue_cues: Vec<String>,
 }
 
 impl CleanRules {
@@ -69,6 +73,7 @@ impl CleanRules {
             dedupe_min_words: f.dedupe_min_words,
             national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
             local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
+            venue_cues: f.venue_cues.iter().map(|w| match_form(w)).collect(),
         })
     }
 }

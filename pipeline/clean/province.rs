@@ -23,11 +23,24 @@ pub(super) fn province(
     rules: &CleanRules,
     provinces: &Provinces,
 ) -> Option<ProvinceRef> {
+    // rule `province.national`, cues from clean.toml: a document that names no province and
+    // speaks of the country, not of a provincial department
+    let all = lowered.join(" ");
+    let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
+    let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
     let mut add = |hay: &str, w: f64| {
         for h in provinces.find_all(hay) {
-            // `tỉnh X`, `Sở ... X` name the document's own province most often
             let before = &hay[..h.start];
+            // rule `province.venue`: in a national document, `hội nghị ... tổ chức tại Hà Nội`
+            // names where an event was held, not whose figures these are
+            if national_text && before.ends_with("tại ") {
+                let sentence = &before[before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1)..];
+                if rules.venue_cues.iter().any(|c| sentence.contains(c.as_str())) {
+                    continue;
+                }
+            }
+            // `tỉnh X`, `Sở ... X` name the document's own province most often
             let bonus = if before.ends_with("tỉnh ") || before.ends_with("tp ") || before.ends_with("thành phố ") {
                 1.5
             } else {
@@ -50,11 +63,6 @@ pub(super) fn province(
     if let Some(slug) = url_slug {
         add(&slug, 1.5);
     }
-    // rule `province.national`, cues from clean.toml: a document that names no province and
-    // speaks of the country, not of a provincial department
-    let all = lowered.join(" ");
-    let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
-    let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
     // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
     // province, often without naming it; unless the text, naming no province, speaks of the
     // country (`số điện thoại cố định của Việt Nam` in a Hà Nội paper)

@@ -265,6 +265,21 @@ mod metadata {
     }
 
     #[test]
+    fn a_national_page_naming_a_province_only_as_a_venue_stays_national() {
+        // rule province.venue, its cues from clean.toml (invented figures)
+        let venue = meta_of(
+            "Bộ TT&TT tổng kết năm 2019\n\nHội nghị tổng kết của Bộ Thông tin và Truyền thông được tổ chức sáng 12/1, tại Đà Nẵng.\n\nNăm 2019, doanh thu toàn ngành ước đạt 1.000.000 tỷ đồng.",
+        );
+        assert_eq!(venue.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        // the same place named as the subject of a figure is the document's province
+        let subject = meta_of("Hạ tầng viễn thông năm 2019\n\nTheo Bộ Thông tin và Truyền thông, năm 2019 Đà Nẵng có 1.500 trạm BTS.");
+        assert_eq!(subject.province.map(|p| p.name).as_deref(), Some("Đà Nẵng"));
+        // a provincial department's own conference held in its province keeps the province
+        let local = meta_of("Tổng kết năm 2019\n\nSở TT&TT tổ chức hội nghị tổng kết tại Đà Nẵng; toàn thành phố có 1.500 trạm BTS.");
+        assert_eq!(local.province.map(|p| p.name).as_deref(), Some("Đà Nẵng"));
+    }
+
+    #[test]
     fn province_and_period_table() {
         let cases: &[(&str, &str, &str)] = &[
             (

@@ -273,11 +273,12 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     let mut of = None;
     let mut value_high = None;
     let mut unit = unit_at(lex, hay, end);
-    // `đạt tỷ lệ 100/100 dân`: a density written with no noun, not a fraction
+    // `đạt tỷ lệ 100/100 dân`, `đạt trung bình 91,9 trên 100 dân`: a density written with no
+    // noun, not a fraction
     if unit.is_none()
         && parts.len() == 1
         && scales.is_empty()
-        && let Some(d) = lex.per100_denominators.longest_at(hay, te)
+        && let Some(d) = lex.per100_denominators.longest_at(hay, skip_ws(hay, te))
     {
         unit = Some((UnitKind::Per100, te, d.end));
     }
@@ -361,13 +362,26 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         }
     }
     // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
-    let density_before = {
+    let (density_before, not_its_own) = {
         let from = floor_char_boundary(hay, ts.saturating_sub(90));
         let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
-        !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty()
+        let left = &hay[clause_start..ts];
+        // a percent takes the density only from a prefix of its own: the clause holds no other
+        // figure (`Nếu năm 2007 bình quân 0,85 máy/100 dân thì hiện nay 36% nhân khẩu`)
+        let other_figure = left
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|run| !run.is_empty() && run != "100" && !(run.len() == 4 && (run.starts_with("19") || run.starts_with("20"))));
+        (
+            !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty(),
+            left.contains("tăng") || left.contains("giảm") || other_figure,
+        )
     };
     let unit = match unit {
         Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),
+        // rule `unit.per100_percent`: `số thuê bao băng rộng di động trên 100 dân đạt 84%` is a
+        // density written with a percent sign (a change, `tăng 5%`, stays a percent; so does a
+        // percent after another figure of the clause)
+        Some((UnitKind::Percent, s, e)) if density_before && !not_its_own => Some((UnitKind::Per100, s, e)),
         None if density_before => Some((UnitKind::Per100, end, end)),
         other => other,
     };
