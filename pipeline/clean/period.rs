@@ -181,7 +181,7 @@ pub(super) fn period(
                 w += 1.5;
             }
             // `tăng 6,8% so với năm 2021` names the baseline, not the period reported; nor do
-            // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`
+            // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`, a birth year
             let t = tail.trim_end();
             let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
             // (`tăng 68% so năm 2015`: `so` alone is `so với`)
@@ -190,6 +190,8 @@ pub(super) fn period(
                 .any(|w| t.ends_with(w))
                 || t == "so"
                 || t.ends_with(" so")
+                // a person's birth year (`ông N.A.M, sinh năm 1977`), not `phát sinh năm 2020`
+                || (t.ends_with("sinh") && !t.ends_with("phát sinh"))
                 // `so với giữa năm 2011`, `so với cuối năm 2019`
                 || near.contains("so với")
             {

@@ -280,6 +280,19 @@ mod metadata {
     }
 
     #[test]
+    fn a_birth_year_is_not_the_period_reported() {
+        // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
+        // with no other year stays undated rather than dated 1980 (invented figures)
+        let m = meta_of(
+            "Thanh tra Sở TT&TT Hà Nội xử phạt người đăng tin sai sự thật\n\nTại Quyết định số 12/QĐ-XPVPHC, Thanh tra Sở xử phạt ông N.V.B, sinh năm 1980, số tiền 5.000.000 đồng.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()), None);
+        // `phát sinh năm 2020` is not a birth
+        let m = meta_of("Thuê bao mới\n\nSố thuê bao phát sinh năm 2020 của tỉnh Hà Nam đạt 20.000 thuê bao.");
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2020"));
+    }
+
+    #[test]
     fn province_and_period_table() {
         let cases: &[(&str, &str, &str)] = &[
             (
