@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{DocCtx, number, traps};
-use crate::lexicon::{Lexicon, NumWord};
+use crate::lexicon::{CompareCue, Lexicon, NumWord};
 use crate::records::UnitKind;
 use crate::text::floor_char_boundary;
 
@@ -362,26 +362,28 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         }
     }
     // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
-    let (density_before, not_its_own) = {
-        let from = floor_char_boundary(hay, ts.saturating_sub(90));
-        let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
-        let left = &hay[clause_start..ts];
-        // a percent takes the density only from a prefix of its own: the clause holds no other
-        // figure (`Nếu năm 2007 bình quân 0,85 máy/100 dân thì hiện nay 36% nhân khẩu`)
-        let other_figure = left
+    let from = floor_char_boundary(hay, ts.saturating_sub(90));
+    let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
+    let density_before = !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty();
+    // rule `unit.per100_percent`: `số thuê bao băng rộng di động trên 100 dân đạt 84%` is a
+    // density written with a percent sign. Not a change (a growth verb of the comparison
+    // lexicon, `tăng 5%`), nor a percent after another figure of its clause (`Nếu năm 2007 bình
+    // quân 0,85 máy/100 dân thì hiện nay 36% nhân khẩu`): only the 100 and years may precede it.
+    let percent_density = || {
+        let changed = lex
+            .compare
+            .find_in(hay, &ctx.hits, clause_start, ts)
+            .iter()
+            .any(|h| *h.tag == CompareCue::GrowthVerb);
+        let other_figure = hay[clause_start..ts]
             .split(|c: char| !c.is_ascii_digit())
-            .any(|run| !run.is_empty() && run != "100" && !(run.len() == 4 && (run.starts_with("19") || run.starts_with("20"))));
-        (
-            !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty(),
-            left.contains("tăng") || left.contains("giảm") || other_figure,
-        )
+            .filter(|run| !run.is_empty() && *run != "100")
+            .any(|run| run.len() != 4 || !run.parse::<i32>().is_ok_and(|y| (1950..=2049).contains(&y)));
+        !changed && !other_figure
     };
     let unit = match unit {
         Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),
-        // rule `unit.per100_percent`: `số thuê bao băng rộng di động trên 100 dân đạt 84%` is a
-        // density written with a percent sign (a change, `tăng 5%`, stays a percent; so does a
-        // percent after another figure of the clause)
-        Some((UnitKind::Percent, s, e)) if density_before && !not_its_own => Some((UnitKind::Per100, s, e)),
+        Some((UnitKind::Percent, s, e)) if density_before && percent_density() => Some((UnitKind::Per100, s, e)),
         None if density_before => Some((UnitKind::Per100, end, end)),
         other => other,
     };
