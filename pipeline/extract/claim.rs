@@ -211,6 +211,10 @@ pub(super) fn make_claim(
         }
         if let Some(p) = month_window(&hay[s.start..q.start], doc_year) {
             period = Some(p);
+        } else if period == doc_period
+            && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period)
+        {
+            period = Some(p);
         }
     }
 
@@ -393,13 +397,18 @@ pub(super) fn make_claim(
 /// Rule `period.month_window`: a month named before the figure in its sentence dates it.
 /// `tính đến hết tháng 10/2017` (a level at the end of October) is the first ten months,
 /// `2017-10M`; `đến cuối tháng 6/2012` is `2012-H1`; `trong tháng 11/2011` is that one month,
-/// `2011-M11`. A month after `so với` or `cùng kỳ` is a baseline, not the figure's window. The
-/// month's year comes from the phrase, else from the document.
+/// `2011-M11`, and so is a month named on its own (`tháng 9/2023, doanh thu ... đạt`,
+/// `doanh thu của tháng 6/2020 đạt`). A month after `so với` or `cùng kỳ` is a baseline, not the
+/// figure's window; one after `từ`, `vào`, `kể từ` or a day (`ngày 15 tháng 3`) is an event's
+/// date; a month on its own dates only its clause (not after `;`, `đến nay`, `lũy kế` or a count
+/// of months). The month's year comes
+/// from the phrase (`tháng 12/2012`, `tháng 12-2012`, `tháng 12 năm 2012`), else from the
+/// document.
 pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)tháng\s+([0-9]{1,2})(?:\s*/\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
+            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)?tháng\s+([0-9]{1,2})(?:\s*[/\-]\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
         )
         .expect("month-window pattern")
     });
@@ -411,13 +420,52 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period
     }
     let m: u8 = c[3].parse().ok()?;
     let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
-    if c.get(2).is_some() {
+    let bare = c.get(1).is_none() && c.get(2).is_none();
+    if bare {
+        let word = lead.trim_end().rsplit([' ', ',', '(']).next().unwrap_or("");
+        let event = [
+            "từ", "vào", "sau", "trước", "hồi", "mỗi", "hàng", "đầu", "cuối", "giữa", "hết", "ngày",
+        ]
+        .contains(&word)
+            || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        // the month must date the figure's own clause: not one before `;`, `đến nay` (a span
+        // to the present) or a count of months (`tháng 10 ... ; lũy kế 10 tháng đạt`)
+        let rest = &before[c.get(0)?.end()..];
+        let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || rest.contains(" tháng");
+        if event || other {
+            return None;
+        }
+    }
+    if c.get(2).is_some() || bare {
         return (1..=12).contains(&m).then_some(Period {
             year,
             part: PeriodPart::Month(m),
         });
     }
     Period::first_months(year, m)
+}
+
+/// Rule `period.month_on_month`: a figure compared with the month before (`ước đạt 9.295 tỷ
+/// đồng, tăng 3% so với tháng trước`, in a May report `tăng 6% so với tháng 4`) is one month's,
+/// the last month of a report of the first months of the year (`2023-9M` gives `2023-M09`).
+/// `after` is the figure's sentence after it; only its own clause is read.
+pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<Period> {
+    let dp = doc_period?;
+    let m = match dp.part {
+        PeriodPart::Months(n) => n,
+        PeriodPart::Quarter(1) => 3,
+        PeriodPart::Half(1) => 6,
+        _ => return None,
+    };
+    let clause = after.split(';').next().unwrap_or("");
+    let clause = &clause[..floor_char_boundary(clause, clause.len().min(90))];
+    let (_, rest) = clause.split_once("so với tháng ")?;
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let previous = word == "trước" || word.parse::<u8>().is_ok_and(|n| n + 1 == m);
+    previous.then_some(Period {
+        year: dp.year,
+        part: PeriodPart::Month(m),
+    })
 }
 
 /// Rule `revenue.growth_rate`: a growth rate stated with a revenue figure (`doanh thu ... ước đạt

@@ -43,7 +43,9 @@ impl Period {
             Some(r) if r.ends_with('M') && r.len() > 1 => {
                 let n: u8 = r[..r.len() - 1].parse().ok()?;
                 match n {
-                    1..=11 => PeriodPart::Months(n),
+                    // the first month is January (`2022-1M` reads as `2022-M01`)
+                    1 => PeriodPart::Month(1),
+                    2..=11 => PeriodPart::Months(n),
                     _ => return None,
                 }
             }
@@ -62,13 +64,14 @@ impl Period {
     }
 
     /// The first `n` months of `year`, as the conventions label them: 3 months are Q1, 6 are
-    /// H1, 12 the year.
+    /// H1, 12 the year, and the first month is January (`M01`: the same window).
     pub fn first_months(year: i32, n: u8) -> Option<Self> {
         let part = match n {
+            1 => PeriodPart::Month(1),
             3 => PeriodPart::Quarter(1),
             6 => PeriodPart::Half(1),
             12 => PeriodPart::Year,
-            1..=11 => PeriodPart::Months(n),
+            2..=11 => PeriodPart::Months(n),
             _ => return None,
         };
         Some(Period { year, part })
@@ -100,6 +103,8 @@ mod tests {
         assert_ne!(Period::parse("2014-9M"), Period::parse("2014-M09"));
         assert_eq!(Period::first_months(2014, 6).unwrap().to_string(), "2014-H1");
         assert_eq!(Period::first_months(2014, 12).unwrap().to_string(), "2014");
+        // the first month of the year is January
+        assert_eq!(Period::first_months(2022, 1).unwrap().to_string(), "2022-M01");
         assert_eq!(Period::parse("2014-Q5"), None);
         assert_eq!(Period::parse("2014-12M"), None);
         assert_eq!(Period::parse("abc"), None);
