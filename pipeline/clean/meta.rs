@@ -72,6 +72,7 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
     static OUTLET: OnceLock<Regex> = OnceLock::new();
     static FULL_DATE: OnceLock<Regex> = OnceLock::new();
     static EVENT: OnceLock<Regex> = OnceLock::new();
+    static TIME_OF_DAY: OnceLock<Regex> = OnceLock::new();
     let head: Vec<&String> = paragraphs.iter().take(8).collect();
     // an outlet given by name (`Báo Hà Tĩnh`, from a page title) becomes its domain when known
     let given_outlet = raw.given.outlet.as_deref().map(|o| {
@@ -119,17 +120,21 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
         }
     }
     if meta.published.is_none() {
+        let time_of_day = re(&TIME_OF_DAY, r"(?-u:\b)[0-9]{1,2}\s?[:h]\s?[0-9]{1,2}");
+        // (date, whether the line also gives a time of day) of each stamp line
+        let mut stamps: Vec<(NaiveDate, bool)> = Vec::new();
         for p in &head {
             // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
             let short = p.chars().filter(|c| crate::text::is_letter(*c)).count() <= 20;
             let event_line = event.is_match(p);
-            if let Some(c) = full_date.captures(p).filter(|_| short && !event_line) {
-                meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
-                if meta.published.is_some() {
-                    break;
-                }
+            if let Some(c) = full_date.captures(p).filter(|_| short && !event_line)
+                && let Some(d) = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0))
+            {
+                let rest = p.replacen(&c[0], " ", 1);
+                stamps.push((d, time_of_day.is_match(&rest)));
             }
         }
+        meta.published = stamp_date(&stamps);
     }
     // event dates: `Ngày 16/1/2009, ...`, `Sáng 26/03/2014`, `Sáng ngày 04/2/210`, `Ngày 10-1,`,
     // `Chiều 30.12,` (the year, when missing, from the publication date)
@@ -214,6 +219,19 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
         meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
     }
     meta
+}
+
+/// Rule `date.timed_stamp`: the publication date among a page's stamp lines. The first stamp is
+/// the publication, unless it is a bare date later than a stamp that carries a time of day: a
+/// site's header shows today's date (`Chủ Nhật, 24/11/2024`) above the article's own stamp
+/// (`Chủ Nhật, 8/10/2017 9:05 (GMT+7)`), which is the publication.
+pub(super) fn stamp_date(stamps: &[(NaiveDate, bool)]) -> Option<NaiveDate> {
+    let &(first, timed) = stamps.first()?;
+    if timed {
+        return Some(first);
+    }
+    let article = stamps.iter().find(|(d, t)| *t && *d < first).map(|(d, _)| *d);
+    Some(article.unwrap_or(first))
 }
 
 pub(super) fn is_stamp_line(p: &str) -> bool {

@@ -124,6 +124,36 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
     most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
 }
 
+/// The last month of a part of the year (`9M` → 9, `Q2` → 6, `H1` → 6).
+fn last_month(part: PeriodPart) -> Option<u32> {
+    match part {
+        PeriodPart::Year => Some(12),
+        PeriodPart::Quarter(q) => Some(u32::from(q) * 3),
+        PeriodPart::Half(h) => Some(u32::from(h) * 6),
+        PeriodPart::Months(n) | PeriodPart::Month(n) => Some(u32::from(n)),
+    }
+}
+
+/// Rule `period.year_in_context`: a month written without its year (`Tính đến cuối tháng 6`)
+/// is of the year the paragraph named before it (`sau 6 tháng đầu năm 2012, ... Tính đến cuối
+/// tháng 6`), not of the publication's, which may be years later (an archive page). A year
+/// that is a comparison base (`so với năm 2011`, `cùng kỳ 2011`) names no window.
+pub(super) fn year_before(before: &str) -> Option<i32> {
+    static Y: OnceLock<Regex> = OnceLock::new();
+    // only a year named as one (`năm 2012`): a date (`từ ngày 1-7-2005`) is an event's
+    let r = re(&Y, r"(?-u:\b)năm\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)");
+    r.captures_iter(before)
+        .filter(|c| {
+            let at = c.get(0).map_or(0, |m| m.start());
+            let lead = &before[crate::text::floor_char_boundary(before, at.saturating_sub(22))..at];
+            !["so với", "cùng kỳ", "cùng kì", "so ", "thành lập", "từ"]
+                .iter()
+                .any(|w| lead.contains(w))
+        })
+        .last()
+        .and_then(|c| c[1].parse().ok())
+}
+
 /// The report period: what the figures describe, which is not the publication year.
 /// `lowered`: the paragraphs in match form.
 pub(super) fn period(
@@ -265,7 +295,7 @@ pub(super) fn period(
                     continue;
                 }
                 let m = month_number(&c[1]);
-                let (Some(m), Some(y)) = (m, year.or(default_year)) else {
+                let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()])).or(default_year)) else {
                     continue;
                 };
                 let Some(p) = Period::first_months(y, m) else { continue };
@@ -309,11 +339,27 @@ pub(super) fn period(
         };
     }
     let best = scores
-        .into_iter()
+        .iter()
+        .map(|(p, s)| (*p, *s))
         .filter(|(_, s)| *s > 0.0)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     match best {
         Some((mut p, _)) => {
+            // rule `period.year_not_over`: a page published in October 2022 cannot review the
+            // whole of 2022 (`dự kiến đến cuối năm 2022` is a forecast); the part of the year it
+            // names that was over by then (`9 tháng đầu năm 2022`) is what it reports
+            if p.part == PeriodPart::Year
+                && let Some(r) = reference
+                && r.year() == p.year
+                && r.month() <= 10
+                && let Some((part, _)) = scores
+                    .iter()
+                    .filter(|(q, s)| q.year == p.year && **s > 0.0 && q.part != PeriodPart::Year)
+                    .filter(|(q, _)| last_month(q.part).is_some_and(|m| m < r.month()))
+                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            {
+                p = *part;
+            }
             // a January-February review of "năm qua" without a year describes the year before
             if p.part == PeriodPart::Year
                 && let Some(r) = reference

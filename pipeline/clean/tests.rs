@@ -179,6 +179,21 @@ mod metadata {
                 Some("mic.gov.vn"),
             ),
             ("Tin\n\nTheo Công văn số 12/UBND ngày 14-9-2018, Sở triển khai.", None, None, None),
+            // rule `date.timed_stamp`: the site's header shows today's date; the article's own
+            // stamp, with its time, is the publication
+            (
+                "Thứ Tư, 20/05/2026\n\nKinh tế\n\nThứ Ba, 14/3/2017 8:15 (GMT+7)\n\nTin\n\nCả nước có 120 triệu thuê bao.",
+                d(2017, 3, 14),
+                None,
+                None,
+            ),
+            // a bare date earlier than a timed one (a comment, a related story) is no header
+            (
+                "Tin\n\nThứ Hai, 02/01/2017\n\nXem thêm 10:20 05/02/2019\n\nNăm 2016, ngành ...",
+                d(2017, 1, 2),
+                None,
+                None,
+            ),
         ];
         for (text, published, event, outlet) in cases {
             let text = text.to_string();
@@ -290,6 +305,36 @@ mod metadata {
         // `phát sinh năm 2020` is not a birth
         let m = meta_of("Thuê bao mới\n\nSố thuê bao phát sinh năm 2020 của tỉnh Hà Nam đạt 20.000 thuê bao.");
         assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2020"));
+    }
+
+    #[test]
+    fn a_month_without_its_year_takes_the_year_its_paragraph_named() {
+        // rule period.year_in_context: an archive page stamped years later (`date 2019-05`)
+        // still reports the half year it names (invented figures)
+        let m = meta_of(
+            "date 2019-05\n\nTheo Tổng cục Thống kê, 6 tháng đầu năm 2013 cả nước có thêm 4,1 triệu thuê bao. Tính đến cuối tháng 6, thuê bao cả nước ước đạt 130,2 triệu.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2013-H1"));
+        // a founding date is an event's, not the year of a later month
+        let m = meta_of(
+            "Tin\n\nThứ Sáu, 26/06/2015 09:18\n\nSở được thành lập từ ngày 1-7-2005. Tính đến cuối tháng 5, toàn tỉnh có 1.100 trạm BTS.",
+        );
+        assert_eq!(m.period.map(|p| p.year), Some(2015));
+    }
+
+    #[test]
+    fn a_year_not_over_at_publication_is_not_the_period_reported() {
+        // rule period.year_not_over: an October page reports the part of its year that is over
+        // (invented figures)
+        let m = meta_of(
+            "Tin\n\n10:14 24/10/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022-9M"));
+        // a December page may report its year
+        let m = meta_of(
+            "Tin\n\n10:14 20/12/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022"));
     }
 
     #[test]
