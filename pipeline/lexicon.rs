@@ -54,6 +54,7 @@ struct DocumentDef {
     ict_cues: Vec<String>,
     min_ict_cues: usize,
     department_subject: Vec<String>,
+    sector_anaphora: Vec<String>,
     company_titles: Vec<String>,
     province_wide: Vec<String>,
     multi_year: Vec<String>,
@@ -185,6 +186,9 @@ pub struct Lexicon {
     pub ict_cues: PhraseSet<()>,
     pub min_ict_cues: usize,
     pub department_subject: PhraseSet<()>,
+    /// `toàn ngành`, `của ngành`: the sector a paragraph goes on speaking of (rule
+    /// `scope.sector_anaphora`).
+    pub sector_anaphora: PhraseSet<()>,
     pub company_titles: PhraseSet<()>,
     pub province_wide: PhraseSet<()>,
     pub multi_year: PhraseSet<()>,
@@ -372,6 +376,7 @@ impl Lexicon {
             ict_cues: PhraseSet::new(tagged(&lex.document.ict_cues, ())),
             min_ict_cues: lex.document.min_ict_cues,
             department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
+            sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
             province_wide: PhraseSet::new(tagged(&lex.document.province_wide, ())),
             multi_year: PhraseSet::new(tagged(&lex.document.multi_year, ())),
@@ -415,6 +420,7 @@ impl Lexicon {
         self.ict_cues.enroll(&mut u);
         self.province_wide.enroll(&mut u);
         self.department_subject.enroll(&mut u);
+        self.sector_anaphora.enroll(&mut u);
         self.multi_year.enroll(&mut u);
         self.breakdown.enroll(&mut u);
         self.compare.enroll(&mut u);

@@ -125,6 +125,10 @@ pub(super) fn make_claim(
     if status == Status::Estimate && status_cue.starts_with("dự kiến") && target_year.is_some() {
         status = Status::Target;
     }
+    if let Some(y) = plan_figure(&hay[s.start..q.start]) {
+        status = Status::Target;
+        target_year = y.or(target_year);
+    }
 
     let opening_end = hay[s.start..s.end]
         .find(',')
@@ -392,6 +396,20 @@ pub(super) fn make_claim(
         plan_share_pct: None,
         words_mismatch: None,
     }
+}
+
+/// Rule `status.plan_figure`: a figure written right after the plan it is (`đạt 22,8% so với kế
+/// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
+/// that plan's target, for the year it names or else the year under review. `before` is the
+/// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
+pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:kế hoạch|chỉ tiêu|mục tiêu)(?:\s+(?:cả\s+)?năm(?:\s+((?:19|20)[0-9]{2}))?)?(?:\s+đề ra|\s+được giao|\s+giao)?\s*[(:]?\s*(?:là\s+)?$")
+            .expect("plan-figure pattern")
+    });
+    let c = re.captures(before)?;
+    Some(c.get(1).and_then(|y| y.as_str().parse().ok()))
 }
 
 /// Rule `period.month_window`: a month named before the figure in its sentence dates it.

@@ -181,7 +181,17 @@ pub(super) fn out_of_scope(
                 a < b && ict_paragraph(a, b)
             }
         };
-        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ctx.scope.ict_title {
+        // rule `scope.sector_anaphora`: a paragraph that speaks of "the sector" (`Nộp ngân sách
+        // nhà nước của ngành ước đạt ...`, `lũy kế ... toàn ngành`) in a document about ICT goes
+        // on with the ICT sector of the paragraph before it (or is the document's opening)
+        let sector = || {
+            !lex.sector_anaphora.find_in(hay, &ctx.hits, ps, pe).is_empty()
+                && (s.paragraph == 0 || {
+                    let (a, b) = span(s.paragraph - 1);
+                    a < b && ict_paragraph(a, b)
+                })
+        };
+        if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ctx.scope.ict_title && !sector() {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),
