@@ -67,10 +67,13 @@ pub fn normalize(
     let mut report = NormalizeReport::default();
     let mut facts: Vec<Fact> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
-    for m in mentions.iter().filter(|m| m.kind == MentionKind::Metric) {
-        let (Some(claim), Some(value)) = (&m.claim, m.value) else {
+    let scales = missing_scales(doc, mentions);
+    for (mi, m) in mentions.iter().enumerate().filter(|(_, m)| m.kind == MentionKind::Metric) {
+        let (Some(claim), Some(written)) = (&m.claim, m.value) else {
             continue;
         };
+        let inferred = scales.iter().find(|(i, _, _)| *i == mi);
+        let value = inferred.map_or(written, |(_, k, _)| written * k);
         let Some(metric) = catalog.get(&claim.metric) else { continue };
         let key = (
             claim.metric.clone(),
@@ -110,7 +113,15 @@ pub fn normalize(
             char_end: idx.char_of(m.end),
             published: doc.meta.published.or(doc.meta.event_date),
         };
-        if m.malformed {
+        if let Some((_, _, total)) = inferred {
+            fact.flag = Some(Flag::MissingScale);
+            fact.flag_reason = Some(format!(
+                "`{}` has no scale word; read as {} as a part of the total `{}` it follows",
+                fact.raw,
+                fmt_vn(value),
+                &doc.text[mentions[*total].start..mentions[*total].end]
+            ));
+        } else if m.malformed {
             fact.flag = Some(Flag::MalformedNumber);
             fact.flag_reason = Some(format!(
                 "`{}` does not group its digits in threes; best reading {}",
@@ -176,6 +187,47 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
         !restated[i - 1]
     });
     before - facts.len()
+}
+
+/// Rule `number.part_scale`: a count written with decimals and no scale word after a total of
+/// the same unit in its sentence (`158,8 triệu thuê bao, bao gồm 142,4 thuê bao di động và 16,4
+/// thuê bao cố định`) is a part of that total whose scale word was left out: no count of
+/// subscribers has a fraction. It is read with the total's scale when that keeps it within the
+/// total, and flagged `missing_scale` (the document's own slip, reported, not hidden). Gives
+/// (mention index, scale, index of the total).
+fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usize)> {
+    let scale_of = |m: &Mention| {
+        let raw = doc.text[m.start..m.end].to_lowercase();
+        if raw.contains("triệu") {
+            Some(1e6)
+        } else if raw.contains("nghìn") || raw.contains("ngàn") {
+            Some(1e3)
+        } else {
+            None
+        }
+    };
+    let counts = |m: &Mention| matches!(m.unit_kind, Some(UnitKind::Subscribers | UnitKind::Stations));
+    let mut out = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let Some(v) = m.value.filter(|v| v.fract() != 0.0 && *v < 1000.0) else {
+            continue;
+        };
+        if m.kind != MentionKind::Metric || !counts(m) || scale_of(m).is_some() {
+            continue;
+        }
+        let total = mentions[..i]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, t)| t.sentence == m.sentence && t.kind == MentionKind::Metric && t.unit_kind == m.unit_kind)
+            .find_map(|(ti, t)| Some((ti, scale_of(t)?, t.value?)));
+        if let Some((ti, k, tv)) = total
+            && v * k <= tv * 1.001
+        {
+            out.push((i, k, ti));
+        }
+    }
+    out
 }
 
 /// Rule `province.national_scale`: a document that names no province, with a count no province
@@ -371,6 +423,22 @@ mod tests {
                 73_000.0,
                 Some(Flag::MalformedNumber),
                 "73.0000",
+            ),
+            // a part written without its total's scale (rule number.part_scale)
+            (
+                "Cả nước có 120,6 triệu thuê bao điện thoại, bao gồm 110,2 thuê bao di động và 10,4 thuê bao cố định.",
+                "mobile_subscribers",
+                110_200_000.0,
+                Some(Flag::MissingScale),
+                "120,6 triệu",
+            ),
+            // a whole count needs no scale: 850 stations stay 850
+            (
+                "Toàn tỉnh có 1,2 triệu thuê bao di động và 850 trạm BTS.",
+                "bts_stations",
+                850.0,
+                None,
+                "",
             ),
             // digits and words that disagree
             (

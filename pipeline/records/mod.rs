@@ -389,6 +389,9 @@ pub enum Flag {
     MalformedNumber,
     Implausible,
     WordsMismatch,
+    /// A part written without the scale of its total (`158,8 triệu thuê bao, bao gồm 142,4 thuê
+    /// bao di động`): read with the total's scale, and flagged.
+    MissingScale,
 }
 
 impl Flag {
@@ -397,10 +400,11 @@ impl Flag {
             Flag::MalformedNumber => "malformed_number",
             Flag::Implausible => "implausible",
             Flag::WordsMismatch => "words_mismatch",
+            Flag::MissingScale => "missing_scale",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Flag::MalformedNumber, Flag::Implausible, Flag::WordsMismatch]
+        [Flag::MalformedNumber, Flag::Implausible, Flag::WordsMismatch, Flag::MissingScale]
             .into_iter()
             .find(|v| v.as_str() == s)
     }
