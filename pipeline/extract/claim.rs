@@ -486,6 +486,33 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
     })
 }
 
+/// Rule `revenue.month_on_month`: a revenue growth rate against the month before (`tăng 3% so
+/// với tháng trước`, `tăng 3% so với tháng 8/2023` of a September 2023 figure) followed by the
+/// rate against the year before (`và tăng 15% so với cùng kỳ`, `so với tháng 9/2022`) is not
+/// the period's growth rate: the year-on-year one is, and the month-on-month one stays the
+/// revenue's column. Alone, it is the rate stated. `after` is the text after the percentage
+/// in its sentence.
+pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
+    let after = after.split(';').next().unwrap_or("");
+    let Some(rest) = after.trim_start().strip_prefix("so với tháng ") else {
+        return false;
+    };
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"^([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?").expect("month pattern"));
+    let year_of = |c: &regex::Captures<'_>| c.get(2).and_then(|y| y.as_str().parse::<i32>().ok());
+    let month_before = rest.starts_with("trước")
+        || re.captures(rest).is_some_and(|c| match (year_of(&c), period) {
+            (Some(y), Some(p)) => y == p.year,
+            (None, _) => true,
+            _ => false,
+        });
+    // the year-on-year rate that follows
+    let later = &rest[rest.find("so với").unwrap_or(rest.len())..];
+    let year_on_year = ["cùng kỳ", "cùng kì", "năm trước", "năm ngoái"].iter().any(|w| later.contains(w))
+        || period.is_some_and(|p| later.contains(&format!("/{}", p.year - 1)));
+    month_before && year_on_year
+}
+
 /// Rule `revenue.growth_rate`: a growth rate stated with a revenue figure (`doanh thu ... ước đạt
 /// 74.900 tỷ đồng, tăng 10,2% so với cùng kỳ`) is a `revenue_growth_pct` fact of the same
 /// province, period and status, besides the revenue's `growth_pct` column. Only a rise or fall

@@ -353,9 +353,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     // a named rate (`ước tốc độ tăng trưởng đạt 9,36% so với năm 2015`) is a
                     // rate like a rise or fall
                     let named = hay[out[j].end.min(q.start)..q.start].contains("tăng trưởng");
-                    if let Some(cl) = out[j].claim.as_mut() {
+                    // a rate after another figure is that figure's (`...; sản lượng bưu gửi đạt
+                    // 250 triệu bưu gửi, tăng 9%`), not the revenue's
+                    let same_statement = !qs[..i]
+                        .iter()
+                        .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
+                    if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
                         cl.growth_pct = Some(pct);
                         rate = revenue_growth_rate(cl, verb || named, pct);
+                        if rate_month_on_month(&hay[q.end..s.end.max(q.end)], cl.period) {
+                            rate = None;
+                        }
                     }
                     match rate {
                         Some(claim) if ctx.res.catalog.get(&claim.metric).is_some() => {
