@@ -241,12 +241,13 @@ pub(super) fn period(
             *scores.entry(p).or_insert(0.0) += w;
         }
     }
-    // `BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 10 NĂM 2023`: a monthly report is of its month
+    // `BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 10 NĂM 2023`, `Hội nghị giao ban quản lý nhà nước tháng
+    // 3/2023`: a monthly report (or briefing) is of its month, over the year words of its targets
     {
         static MONTHLY: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTHLY,
-            r"(?:báo cáo|tình hình|kết quả|hoạt động)[^.\n]{0,40}?tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
+            r"(?:báo cáo|tình hình|kết quả|hoạt động|giao ban)[^.\n]{0,40}?tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
         );
         for hay in lead.iter().take(3) {
             if let Some(c) = r.captures(hay)
@@ -257,7 +258,7 @@ pub(super) fn period(
                         year: y,
                         part: PeriodPart::Month(m),
                     })
-                    .or_insert(0.0) += 4.0;
+                    .or_insert(0.0) += 5.0;
             }
         }
     }

@@ -338,6 +338,16 @@ mod metadata {
     }
 
     #[test]
+    fn a_monthly_briefing_reports_its_month() {
+        // a monthly report or briefing named in the text (`giao ban ... tháng 5/2022`) is of
+        // that month, over the year words of its targets (invented figures)
+        let m = meta_of(
+            "date 2022-05\n\nThông tin này được nêu tại Hội nghị giao ban quản lý nhà nước tháng 5/2022 của Bộ Thông tin và Truyền thông.\n\nƯớc tính tháng 5/2022, tỷ lệ hộ gia đình dùng cáp quang đạt 70% tăng 5% so với cùng kỳ năm ngoái. Mục tiêu năm 2022 đạt 80%.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022-M05"));
+    }
+
+    #[test]
     fn province_and_period_table() {
         let cases: &[(&str, &str, &str)] = &[
             (
