@@ -174,7 +174,9 @@ pub(super) fn make_claim(
         let part = own.iter().rev().find(|t| t.kind == MentionKind::Period).and_then(|t| {
             let text = &hay[t.start..t.end];
             let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
-            if text.starts_with("quý") || full.starts_with("quý") {
+            // (`riêng quý 1`: the trap holds the number only)
+            let quarter_word = hay[..t.start].trim_end().ends_with("quý");
+            if text.starts_with("quý") || full.starts_with("quý") || quarter_word {
                 let after = text.trim_start_matches("quý").trim_start();
                 let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
                 let q = match token.as_str() {
