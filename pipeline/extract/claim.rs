@@ -259,13 +259,10 @@ pub(super) fn make_claim(
             period = Some(Period::year(y));
         }
     }
-    // `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)`: the baseline's own figure, of its year
     if status != Status::Target {
-        static BASELINE: OnceLock<Regex> = OnceLock::new();
-        let re = BASELINE.get_or_init(|| Regex::new(r"so với (?:cùng kỳ )?năm ([0-9]{4})\s*\([^()]{0,24}$").expect("baseline pattern"));
         let from = floor_char_boundary(hay, q.start.saturating_sub(80).max(s.start));
-        if let Some(y) = re.captures(&hay[from..q.start]).and_then(|c| c[1].parse::<i32>().ok()) {
-            period = Some(Period::year(y));
+        if let Some(p) = baseline_period(&hay[from..q.start], period) {
+            period = Some(p);
         }
     }
     // a rank is of a year (`công bố trong quý II, ... ICT Index năm 2020`)
@@ -400,6 +397,49 @@ pub(super) fn make_claim(
     }
 }
 
+/// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
+/// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
+/// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
+/// 2020; `cũng như cùng kỳ 2019 (10,32 nghìn tỷ đồng)` and `Cùng kỳ năm 2019 là 2.006.864` are
+/// the same window (`current`) of 2019. `before` is the sentence up to the figure, match form.
+pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(so với|cùng kỳ|cùng kì)\s+(?:(tháng trước)|tháng\s+([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?|(cùng kỳ\s+|cùng kì\s+)?(?:năm\s+)?((?:19|20)[0-9]{2}))\s*(?:\([^()]{0,24}|là\s+)$",
+        )
+        .expect("baseline pattern")
+    });
+    let c = re.captures(before)?;
+    let same_window = c[1].starts_with("cùng") || c.get(5).is_some();
+    if c.get(2).is_some() {
+        // the month before the figure's own month
+        return match current?.part {
+            PeriodPart::Month(m) if m > 1 => Some(Period {
+                year: current?.year,
+                part: PeriodPart::Month(m - 1),
+            }),
+            _ => None,
+        };
+    }
+    if let Some(m) = c
+        .get(3)
+        .and_then(|m| m.as_str().parse::<u8>().ok())
+        .filter(|m| (1..=12).contains(m))
+    {
+        let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(current.map(|p| p.year))?;
+        return Some(Period {
+            year,
+            part: PeriodPart::Month(m),
+        });
+    }
+    let year: i32 = c.get(6)?.as_str().parse().ok()?;
+    Some(match current {
+        Some(p) if same_window => Period { year, part: p.part },
+        _ => Period::year(year),
+    })
+}
+
 /// Rule `status.plan_figure`: a figure written right after the plan it is (`đạt 22,8% so với kế
 /// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
 /// that plan's target, for the year it names or else the year under review. `before` is the
@@ -451,7 +491,13 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period
         // the month must date the figure's own clause: not one before `;`, `đến nay` (a span
         // to the present) or a count of months (`tháng 10 ... ; lũy kế 10 tháng đạt`)
         let rest = &before[c.get(0)?.end()..];
-        let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || rest.contains(" tháng");
+        let count_of_months = rest.match_indices(" tháng").any(|(k, _)| {
+            rest[..k]
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        });
+        let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || count_of_months;
         if event || other {
             return None;
         }
