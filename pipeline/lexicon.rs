@@ -53,6 +53,8 @@ struct FeatureDef {
 struct DocumentDef {
     ict_cues: Vec<String>,
     min_ict_cues: usize,
+    min_ict_cues_short: usize,
+    short_document_bytes: usize,
     department_subject: Vec<String>,
     sector_anaphora: Vec<String>,
     company_titles: Vec<String>,
@@ -185,6 +187,9 @@ pub struct Lexicon {
     pub difference: PhraseSet<()>,
     pub ict_cues: PhraseSet<()>,
     pub min_ict_cues: usize,
+    /// The cues a short excerpt (under `short_document_bytes`) needs (rule `scope.short_excerpt`).
+    pub min_ict_cues_short: usize,
+    pub short_document_bytes: usize,
     pub department_subject: PhraseSet<()>,
     /// `toàn ngành`, `của ngành`: the sector a paragraph goes on speaking of (rule
     /// `scope.sector_anaphora`).
@@ -375,6 +380,8 @@ impl Lexicon {
             difference: PhraseSet::new(tagged(&lex.comparison.difference, ())),
             ict_cues: PhraseSet::new(tagged(&lex.document.ict_cues, ())),
             min_ict_cues: lex.document.min_ict_cues,
+            min_ict_cues_short: lex.document.min_ict_cues_short,
+            short_document_bytes: lex.document.short_document_bytes,
             department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
             sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),

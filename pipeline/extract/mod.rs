@@ -114,7 +114,10 @@ impl Scope {
         let cues = lex.ict_cues.find_in(hay, hits, 0, hay.len()).len();
         let title = doc.meta.title.as_deref().map(match_form).unwrap_or_default();
         Scope {
-            ict: cues >= lex.min_ict_cues,
+            // rule `scope.short_excerpt`: an excerpt of a few lines (a news digest's paragraph)
+            // has room for few cues; two of them in a short text are as telling as four in an
+            // article
+            ict: cues >= lex.min_ict_cues || (hay.len() < lex.short_document_bytes && cues >= lex.min_ict_cues_short),
             company: !lex.company_titles.find_all(&title).is_empty(),
             multi_province: false,
             gated: true,

@@ -251,6 +251,17 @@ fn a_paragraph_about_the_sector_goes_on_with_the_ict_paragraph_before_it() {
 }
 
 #[test]
+fn a_short_excerpt_with_two_ict_cues_is_about_ict() {
+    // rule scope.short_excerpt: a news digest's one-paragraph excerpt (invented figures)
+    let text = "Theo Tổng cục Thống kê, trong tháng 5, cả nước có thêm 1,2 triệu thuê bao điện thoại, nâng tổng số thuê bao điện thoại lên 120,5 triệu.\n";
+    let m = doc_metrics(text);
+    assert!(m.contains(&"telephone_subscribers".to_string()), "{m:?}");
+    // a short page of another sector stays out
+    let water = "Công ty cấp nước cho biết đang cung cấp nước sạch cho 52.300 thuê bao tại thành phố.\n";
+    assert!(doc_metrics(water).is_empty());
+}
+
+#[test]
 fn a_report_on_coverage_gaps_is_about_ict() {
     // our own words, after the shape of news on mobile dead zones: no `viễn thông`, no
     // `Internet`, only coverage words (invented figures)
