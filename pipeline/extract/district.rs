@@ -77,6 +77,9 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
 /// district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province (`Chợ Mới đưa công
 /// nghệ số về từng ấp` ... `huyện Chợ Mới`).
 pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool {
+    if doc.meta.url.as_deref().is_some_and(|u| address_names_district(u, hay, provinces)) {
+        return true;
+    }
     let Some(title) = doc.meta.title.as_deref() else { return false };
     // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
     let mut name: Vec<&str> = Vec::new();
@@ -106,6 +109,42 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
     named && provinces.find_all(&name).is_empty()
 }
 
+/// Rule `district.address`: a page whose address spells its headline (`/tam-binh-binh-quan-moi-
+/// ho-dan-...`) opening with a place the text calls a district (`huyện Tam Bình`), and that is no
+/// province, is about that district, as a title opening with it would say.
+fn address_names_district(url: &str, hay: &str, provinces: &Provinces) -> bool {
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let Some(last) = path
+        .split(['?', '#'])
+        .next()
+        .and_then(|p| p.trim_end_matches('/').rsplit('/').next())
+    else {
+        return false;
+    };
+    let slug = format!("{}-", last.to_ascii_lowercase());
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"(?:huyện|thị xã|quận)\s+(\p{L}+(?:\s+\p{L}+){0,2})").expect("district name pattern"));
+    re.captures_iter(hay).any(|c| {
+        let words: Vec<&str> = c[1].split_whitespace().collect();
+        (2..=words.len()).any(|k| {
+            let name = words[..k].join(" ");
+            let plain: Vec<String> = words[..k].iter().map(|w| without_marks(w)).collect();
+            slug.starts_with(&format!("{}-", plain.join("-"))) && provinces.find_all(&name).is_empty()
+        })
+    })
+}
+
+/// A syllable without its tone and vowel marks, `đ` as `d` (`bình` → `binh`), as addresses
+/// spell it.
+fn without_marks(w: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    w.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Rule `district.table`: is a table broken down by district (`... phân theo huyện, thành
 /// phố`)? Then every row but the total is a district's.
 pub(super) fn table_by_district(title_line: &str) -> bool {
@@ -124,6 +163,31 @@ mod tests {
         assert!(table_by_district("Số thuê bao điện thoại phân theo huyện, thành phố"));
         assert!(table_by_district("Số trạm BTS phân theo đơn vị hành chính"));
         assert!(!table_by_district("Số thuê bao điện thoại qua các năm"));
+    }
+
+    #[test]
+    fn an_address_opening_with_a_district_of_the_text_makes_a_district_article() {
+        // rule district.address (invented page)
+        let provinces = &crate::extract::tests::res().provinces;
+        let hay = "bình quân mỗi hộ dân dùng 3 máy điện thoại ... toàn huyện tam bình phát triển 2.000 thuê bao";
+        assert!(address_names_district(
+            "https://bao.vn/xa-hoi/201410/tam-binh-binh-quan-moi-ho-2560964",
+            hay,
+            provinces
+        ));
+        // the address of another subject, and a province's name, make none
+        assert!(!address_names_district(
+            "https://bao.vn/xa-hoi/binh-quan-moi-ho-2560964",
+            hay,
+            provinces
+        ));
+        let hay = "toàn huyện vĩnh long ... ";
+        assert!(!address_names_district(
+            "https://bao.vn/vinh-long-phat-trien-2560964",
+            hay,
+            provinces
+        ));
+        assert_eq!(without_marks("Đình"), "dinh");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::config::Resources;
 use crate::records::{Fact, Period, ProvinceRef};
 use crate::text::CharIndex;
 
-fn res() -> &'static Resources {
+pub(crate) fn res() -> &'static Resources {
     use std::sync::OnceLock;
     static R: OnceLock<Resources> = OnceLock::new();
     R.get_or_init(|| Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).expect("resources load"))
