@@ -172,7 +172,9 @@ impl Provinces {
     /// Examples: `baothainguyen.vn`, `stttt.quangninh.gov.vn`, `thaibinhtv.vn` → their
     /// provinces; `vietnamnet.vn`, `baochinhphu.vn` → none.
     pub fn by_host(&self, host: &str) -> Option<usize> {
-        const PREFIXES: [&str; 5] = ["bao", "dai", "ptth", "truyenhinh", ""];
+        // (`thongkequangngai.com`, `cucthongke...`: the provincial statistics office, which
+        // publishes the yearbook)
+        const PREFIXES: [&str; 7] = ["bao", "dai", "ptth", "truyenhinh", "cucthongke", "thongke", ""];
         const SUFFIXES: [&str; 5] = ["tv", "online", "dientu", "city", ""];
         for label in host.to_ascii_lowercase().split('.') {
             for pre in PREFIXES {
@@ -319,6 +321,8 @@ mod tests {
             ("thaibinhtv.vn", Some("Thái Bình")),
             ("www.baobacninh.com.vn", Some("Bắc Ninh")),
             ("hochiminhcity.gov.vn", Some("TP Hồ Chí Minh")),
+            // the provincial statistics office, which publishes the yearbook
+            ("thongkequangngai.com", Some("Quảng Ngãi")),
             ("vietnamnet.vn", None),
             ("baochinhphu.vn", None),
             ("mic.gov.vn", None),

@@ -375,6 +375,25 @@ mod tests {
     }
 
     #[test]
+    fn a_yearbook_table_of_two_metrics_gives_each_its_column() {
+        // rule table.metric_pair: invented figures, laid out as a yearbook page exported with a
+        // blank line between lines and its column headings out of order
+        let text = "Trang 300\n\n201. Số thuê bao điện thoại và internet\n\nNumber of telephone and internet subscribers\n\nSố thuê bao internet\n\nNumber of internet\n\nsubscribers\n\nTổng số\n\nTrong đó: Di động\n\nTotal\n\nOf which: Mobi-phone\n\n2017\n\n900.000\n\n850.000\n\n300.000\n\n2018\n\n950.000\n\n900.500\n\n350.000\n\n2019\n\n1.000.000\n\n950.000\n\n400.000\n\n2018\n\n105,56 105,94 116,67";
+        let got = cells(text);
+        let has =
+            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        assert!(has("telephone_subscribers", 950_000.0, "2018"), "{got:?}");
+        assert!(has("mobile_subscribers", 900_500.0, "2018"), "{got:?}");
+        assert!(has("internet_subscribers", 400_000.0, "2019"), "{got:?}");
+        // 3 rows x 3 columns; the index rows below give nothing
+        assert_eq!(got.len(), 9, "{got:?}");
+        assert_eq!(
+            years::metric_pair("Số thuê bao điện thoại và internet"),
+            Some(("Số thuê bao điện thoại".to_string(), "Số thuê bao internet".to_string()))
+        );
+    }
+
+    #[test]
     fn a_yearbook_table_gives_its_parts_with_ids_of_their_own() {
         // invented figures, laid out as a statistical yearbook page
         let text = "Số thuê bao điện thoại\n\nTổng số\nTotal\n\nChia ra - Of which\n\nDi động - Mobile\n\nCố định - Fixed\n\nThuê bao - Subscribers\n\n2018\n\n1.500.000\n\n1.400.000\n\n100.000\n\n2019\n\n1.600.000\n\n1.510.000\n\n90.000\n\n2020\n\n1.700.000\n\n1.620.000\n\n80.000\n\nNguồn: Niên giám thống kê";

@@ -94,11 +94,15 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
     let first_line = rows[0].0;
     // the title: the nearest line above that names what the table counts (a numbered title,
     // else a line of words that is not a column label)
-    let above: Vec<&str> = lines[first_line.saturating_sub(16)..first_line]
+    // (16 lines of text: a page exported with a blank line between lines holds twice as many)
+    let mut above: Vec<&str> = lines[..first_line]
         .iter()
+        .rev()
         .map(|l| l.1.trim())
         .filter(|l| !l.is_empty())
+        .take(16)
         .collect();
+    above.reverse();
     let column_label = |l: &str| {
         let m = match_form(l);
         [
@@ -142,6 +146,10 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
     for (_, _, cells) in rows {
         out.cells.extend(cells.iter().copied());
     }
+    // rule `table.metric_pair`: a yearbook table of two metrics (`Số thuê bao điện thoại và
+    // internet`): its first column is the first's total, its last the second's
+    let pair = metric_pair(title);
+    let first_title = pair.as_ref().map_or(title, |(a, _)| a.as_str());
     let mut reading: Option<Option<(Mention, f64)>> = None;
     for (_, year, cells) in rows {
         let (start, end) = cells[0];
@@ -150,7 +158,7 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
             continue;
         };
         let Some(p) = reading
-            .get_or_insert_with(|| probe(doc, res, title, raw, unit, value.value))
+            .get_or_insert_with(|| probe(doc, res, first_title, raw, unit, value.value))
             .clone()
         else {
             return;
@@ -171,7 +179,89 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
         }
     }
     let total = reading.flatten().and_then(|(m, _)| m.claim.map(|c| c.metric));
+    if let Some((first, second)) = &pair {
+        pair_columns(doc, res, &above, first, second, unit, rows, total.as_deref(), out);
+        return;
+    }
     year_parts(doc, res, &above, title_line, title, unit, rows, total.as_deref(), out);
+}
+
+/// The two metrics of a title that names two (`Số thuê bao điện thoại và internet` → `Số thuê
+/// bao điện thoại`, `Số thuê bao internet`): the second takes the first's head noun.
+pub(super) fn metric_pair(title: &str) -> Option<(String, String)> {
+    let (a, b) = title.split_once(" và ")?;
+    let b = b.trim();
+    if b.is_empty() || b.split_whitespace().count() > 3 {
+        return None;
+    }
+    let k = match_form(a).find("thuê bao")? + "thuê bao".len();
+    // (match form keeps byte lengths for Vietnamese letters)
+    let head = a.get(..k)?;
+    Some((a.trim().to_string(), format!("{head} {b}")))
+}
+
+/// The columns of a two-metric year table: the last is the second metric's; a middle column
+/// labelled `Trong đó: X` is a part of the first with an id of its own (`Di động`), or none.
+#[allow(clippy::too_many_arguments)]
+fn pair_columns(
+    doc: &CleanDoc,
+    res: &Resources,
+    above: &[&str],
+    first: &str,
+    second: &str,
+    unit: &str,
+    rows: &[YearRow],
+    total: Option<&str>,
+    out: &mut Tables,
+) {
+    let Some(total) = total else { return };
+    let n = rows.iter().map(|r| r.2.len()).max().unwrap_or(0);
+    if n < 2 {
+        return;
+    }
+    let parts: Vec<&str> = above
+        .iter()
+        .filter_map(|l| {
+            let m = match_form(l);
+            m.starts_with("trong đó").then(|| l.split_once(':').map(|(_, x)| x.trim()))?
+        })
+        .collect();
+    let mut columns: Vec<(usize, String)> = vec![(n - 1, second.to_string())];
+    if n >= 3 && parts.len() == n - 2 {
+        columns.extend(parts.iter().enumerate().map(|(i, label)| (i + 1, format!("{first} {label}"))));
+    }
+    for (c, label) in columns {
+        let mut reading: Option<Option<(Mention, f64)>> = None;
+        for (_, year, cells) in rows.iter().filter(|r| r.2.len() == n) {
+            let (start, end) = cells[c];
+            let raw = doc.text[start..end].trim_end_matches('%').trim_end();
+            let Some(value) = crate::extract::number::parse_digits(raw) else {
+                continue;
+            };
+            let Some(p) = reading
+                .get_or_insert_with(|| probe(doc, res, &label, raw, unit, value.value))
+                .clone()
+            else {
+                break;
+            };
+            if p.0.claim.as_ref().is_none_or(|cl| cl.metric == total) {
+                break;
+            }
+            if p.0.claim.as_ref().is_some_and(|cl| is_count(res, &cl.metric)) && value.has_decimals {
+                continue;
+            }
+            if let Some(m) = cell(
+                doc,
+                p,
+                (start, end),
+                value,
+                *year,
+                format!("table.metric_pair: column `{label}` in {year}"),
+            ) {
+                out.mentions.push(m);
+            }
+        }
+    }
 }
 
 /// A metric whose values are whole counts (subscribers, stations, activities): a cell with
