@@ -215,7 +215,11 @@ pub(super) fn make_claim(
             }
             _ => {}
         }
-        if let Some(p) = month_window(&hay[s.start..q.start], doc_year) {
+        // a level: a count of what exists, a density, a share (not revenue, fines or growth)
+        let stock = metric.default_basis == Some(Basis::Stock)
+            || metric.unit_kind == UnitKind::Per100
+            || (metric.unit_kind == UnitKind::Percent && !metric.id.ends_with("growth_pct"));
+        if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
             period = Some(p);
         } else if period == doc_period
             && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period)
@@ -461,10 +465,10 @@ pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
 /// `doanh thu của tháng 6/2020 đạt`). A month after `so với` or `cùng kỳ` is a baseline, not the
 /// figure's window; one after `từ`, `vào`, `kể từ` or a day (`ngày 15 tháng 3`) is an event's
 /// date; a month on its own dates only its clause (not after `;`, `đến nay`, `lũy kế` or a count
-/// of months). The month's year comes
+/// of months); a stock's December on its own is the year's end, the year. The month's year comes
 /// from the phrase (`tháng 12/2012`, `tháng 12-2012`, `tháng 12 năm 2012`), else from the
 /// document.
-pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period> {
+pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -501,6 +505,11 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>) -> Option<Period
         if event || other {
             return None;
         }
+    }
+    // a level in December (`Tháng 12/2007, thuê bao Internet toàn tỉnh lên 25.461`) is the
+    // level at the year's end: the year
+    if bare && stock && m == 12 {
+        return Some(Period::year(year));
     }
     if c.get(2).is_some() || bare {
         return (1..=12).contains(&m).then_some(Period {
