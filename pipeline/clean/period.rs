@@ -105,7 +105,7 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
     static BASE: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &BASE,
-        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
     );
     let mut report = years.clone();
     let mut same_period = BTreeMap::new();
@@ -180,6 +180,9 @@ pub(super) fn period(
                 "trong",
                 "năm qua",
                 "báo cáo",
+                // `tính đến 09 tháng đầu năm 2024`: the window reported so far
+                "tính đến",
+                "lũy kế",
             ]
             .iter()
             .any(|w| tail.contains(w));
@@ -215,7 +218,7 @@ pub(super) fn period(
             let t = tail.trim_end();
             let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
             // (`tăng 68% so năm 2015`: `so` alone is `so với`)
-            if ["so với", "cùng kỳ", "cùng kì", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
+            if ["so với", "cùng kỳ", "cùng kì", "cùng kỳ của", "cùng kì của", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
                 .iter()
                 .any(|w| t.ends_with(w))
                 || t == "so"

@@ -348,6 +348,16 @@ mod metadata {
     }
 
     #[test]
+    fn the_window_reported_so_far_outweighs_the_year_compared_with() {
+        // `tính đến 09 tháng đầu năm 2024` is the window reported; `so với cùng kỳ của năm 2023`
+        // names the base, however often (invented figures)
+        let m = meta_of(
+            "Tin\n\nỞ lĩnh vực viễn thông, tính đến 09 tháng đầu năm 2024, tổng số thuê bao điện thoại đạt 1.100.000 thuê bao, bằng 91% so với cùng kỳ của năm 2023; thuê bao di động đạt 1.050.000 thuê bao, bằng 92% so với cùng kỳ của năm 2023; doanh thu đạt 1.300 tỷ đồng, bằng 95% so với cùng kỳ của năm 2023.",
+        );
+        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2024-9M"));
+    }
+
+    #[test]
     fn province_and_period_table() {
         let cases: &[(&str, &str, &str)] = &[
             (
