@@ -68,8 +68,14 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
             .any(|h| *h.tag == CompareCue::GrowthVerb);
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
         let sentence_versus = hay[sentence_start..q.start].contains("so với") || hay[sentence_start..q.start].contains("so sánh với");
-        let difference =
-            difference_cue || falling || ((verb.is_some() || growth_in_clause) && versus_after) || (verb.is_some() && sentence_versus);
+        // `phát triển mới trong tháng 6 là 300.000 so với tháng 5`: a count set against another
+        // month right after it is the change between the two, not a level
+        let against_month = right_trim.starts_with("so với tháng");
+        let difference = difference_cue
+            || falling
+            || against_month
+            || ((verb.is_some() || growth_in_clause) && versus_after)
+            || (verb.is_some() && sentence_versus);
         return difference.then_some(Compare::Difference);
     }
     let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
