@@ -19,7 +19,7 @@ use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
-use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*};
+use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month};
 
 /// Rule `clause.coordination`: ` và ` ends a figure's clause unless it joins two rival words of
 /// one slot and the second closes the phrase (`1,9 triệu thuê bao điện thoại cố định và di

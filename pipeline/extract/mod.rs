@@ -28,6 +28,7 @@ mod scope;
 mod subject;
 mod table;
 pub mod traps;
+mod window;
 
 use quantity::unit_at;
 pub(crate) use quantity::{Quantity, scan};

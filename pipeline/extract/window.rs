@@ -1,0 +1,230 @@
+//! Window rules: which period a figure describes, read from the words around it in its
+//! sentence (a month named before it, a comparison with the month before, the base of a
+//! comparison whose own value it is).
+//!
+//! Input: the figure's sentence before (or after) it, in match form, and the period known so
+//! far. Output: the period the rule decides, or None. Invariant: a rule reads only its
+//! figure's own sentence; the caller ([`super::claim`]) decides which rule applies first.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::records::{Period, PeriodPart};
+use crate::text::floor_char_boundary;
+
+/// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
+/// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
+/// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
+/// 2020; `cũng như cùng kỳ 2019 (10,32 nghìn tỷ đồng)` and `Cùng kỳ năm 2019 là 2.006.864` are
+/// the same window (`current`) of 2019. `before` is the sentence up to the figure, match form.
+pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(so với|cùng kỳ|cùng kì)\s+(?:(tháng trước)|tháng\s+([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?|(cùng kỳ\s+|cùng kì\s+)?(?:năm\s+)?((?:19|20)[0-9]{2}))\s*(?:\([^()]{0,24}|là\s+)$",
+        )
+        .expect("baseline pattern")
+    });
+    let c = re.captures(before)?;
+    let same_window = c[1].starts_with("cùng") || c.get(5).is_some();
+    if c.get(2).is_some() {
+        // the month before the figure's own month
+        return match current?.part {
+            PeriodPart::Month(m) if m > 1 => Some(Period {
+                year: current?.year,
+                part: PeriodPart::Month(m - 1),
+            }),
+            _ => None,
+        };
+    }
+    if let Some(m) = c
+        .get(3)
+        .and_then(|m| m.as_str().parse::<u8>().ok())
+        .filter(|m| (1..=12).contains(m))
+    {
+        let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(current.map(|p| p.year))?;
+        return Some(Period {
+            year,
+            part: PeriodPart::Month(m),
+        });
+    }
+    let year: i32 = c.get(6)?.as_str().parse().ok()?;
+    Some(match current {
+        Some(p) if same_window => Period { year, part: p.part },
+        _ => Period::year(year),
+    })
+}
+
+/// Rule `period.month_window`: a month named before the figure in its sentence dates it.
+/// `tính đến hết tháng 10/2017` (a level at the end of October) is the first ten months,
+/// `2017-10M`; `đến cuối tháng 6/2012` is `2012-H1`; `trong tháng 11/2011` is that one month,
+/// `2011-M11`, and so is a month named on its own (`tháng 9/2023, doanh thu ... đạt`,
+/// `doanh thu của tháng 6/2020 đạt`). A month after `so với` or `cùng kỳ` is a baseline, not the
+/// figure's window; one after `từ`, `vào`, `kể từ` or a day (`ngày 15 tháng 3`) is an event's
+/// date; a month on its own dates only its clause (not after `;`, `đến nay`, `lũy kế` or a count
+/// of months); a stock's December on its own is the year's end, the year. The month's year comes
+/// from the phrase (`tháng 12/2012`, `tháng 12-2012`, `tháng 12 năm 2012`), else from the
+/// document.
+pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)?tháng\s+([0-9]{1,2})(?:\s*[/\-]\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
+        )
+        .expect("month-window pattern")
+    });
+    let c = re.captures_iter(before).last()?;
+    let at = c.get(0)?.start();
+    let lead = &before[floor_char_boundary(before, at.saturating_sub(20))..at];
+    if lead.contains("so với") || lead.contains("cùng kỳ") {
+        return None;
+    }
+    let m: u8 = c[3].parse().ok()?;
+    let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
+    let bare = c.get(1).is_none() && c.get(2).is_none();
+    if bare {
+        let word = lead.trim_end().rsplit([' ', ',', '(']).next().unwrap_or("");
+        let event = [
+            "từ", "vào", "sau", "trước", "hồi", "mỗi", "hàng", "đầu", "cuối", "giữa", "hết", "ngày",
+        ]
+        .contains(&word)
+            || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        // the month must date the figure's own clause: not one before `;`, `đến nay` (a span
+        // to the present) or a count of months (`tháng 10 ... ; lũy kế 10 tháng đạt`)
+        let rest = &before[c.get(0)?.end()..];
+        let count_of_months = rest.match_indices(" tháng").any(|(k, _)| {
+            rest[..k]
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        });
+        let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || count_of_months;
+        if event || other {
+            return None;
+        }
+    }
+    // a level in December (`Tháng 12/2007, thuê bao Internet toàn tỉnh lên 25.461`) is the
+    // level at the year's end: the year
+    if bare && stock && m == 12 {
+        return Some(Period::year(year));
+    }
+    if c.get(2).is_some() || bare {
+        return (1..=12).contains(&m).then_some(Period {
+            year,
+            part: PeriodPart::Month(m),
+        });
+    }
+    Period::first_months(year, m)
+}
+
+/// Rule `period.month_on_month`: a figure compared with the month before (`ước đạt 9.295 tỷ
+/// đồng, tăng 3% so với tháng trước`, in a May report `tăng 6% so với tháng 4`) is one month's,
+/// the last month of a report of the first months of the year (`2023-9M` gives `2023-M09`).
+/// `after` is the figure's sentence after it; only its own clause is read.
+pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<Period> {
+    let dp = doc_period?;
+    let m = match dp.part {
+        PeriodPart::Months(n) => n,
+        PeriodPart::Quarter(1) => 3,
+        PeriodPart::Half(1) => 6,
+        _ => return None,
+    };
+    let clause = after.split(';').next().unwrap_or("");
+    let clause = &clause[..floor_char_boundary(clause, clause.len().min(90))];
+    let (_, rest) = clause.split_once("so với tháng ")?;
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let previous = word == "trước" || word.parse::<u8>().is_ok_and(|n| n + 1 == m);
+    previous.then_some(Period {
+        year: dp.year,
+        part: PeriodPart::Month(m),
+    })
+}
+
+/// Rule `revenue.month_on_month`: a revenue growth rate against the month before (`tăng 3% so
+/// với tháng trước`, `tăng 3% so với tháng 8/2023` of a September 2023 figure) followed by the
+/// rate against the year before (`và tăng 15% so với cùng kỳ`, `so với tháng 9/2022`) is not
+/// the period's growth rate: the year-on-year one is, and the month-on-month one stays the
+/// revenue's column. Alone, it is the rate stated. `after` is the text after the percentage
+/// in its sentence.
+pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
+    let after = after.split(';').next().unwrap_or("");
+    let Some(rest) = after.trim_start().strip_prefix("so với tháng ") else {
+        return false;
+    };
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"^([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?").expect("month pattern"));
+    let year_of = |c: &regex::Captures<'_>| c.get(2).and_then(|y| y.as_str().parse::<i32>().ok());
+    let month_before = rest.starts_with("trước")
+        || re.captures(rest).is_some_and(|c| match (year_of(&c), period) {
+            (Some(y), Some(p)) => y == p.year,
+            (None, _) => true,
+            _ => false,
+        });
+    // the year-on-year rate that follows
+    let later = &rest[rest.find("so với").unwrap_or(rest.len())..];
+    let year_on_year = ["cùng kỳ", "cùng kì", "năm trước", "năm ngoái"].iter().any(|w| later.contains(w))
+        || period.is_some_and(|p| later.contains(&format!("/{}", p.year - 1)));
+    month_before && year_on_year
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<Period> {
+        Period::parse(s)
+    }
+
+    #[test]
+    fn month_window_table() {
+        // (sentence before the figure, document year, a level?, period)
+        let cases: &[(&str, Option<i32>, bool, Option<&str>)] = &[
+            ("tính đến hết tháng 10/2017, toàn tỉnh có ", None, true, Some("2017-10M")),
+            ("đến cuối tháng 6/2012, thuê bao đạt ", None, true, Some("2012-H1")),
+            ("trong tháng 11/2011, bộ đã thực hiện ", None, false, Some("2011-M11")),
+            ("tháng 9/2023, doanh thu dịch vụ bưu chính ước đạt ", None, false, Some("2023-M09")),
+            ("tính đến tháng 12-2012, cả nước đạt hơn ", None, true, Some("2012")),
+            ("tháng 12/2007, thuê bao internet toàn tỉnh lên ", None, true, Some("2007")),
+            (
+                "doanh thu tháng 10 ước đạt 11.430 tỷ đồng; lũy kế 10 tháng ước đạt ",
+                Some(2023),
+                false,
+                None,
+            ),
+            ("khai trương vào tháng 3/2019, đến nay đã phục vụ ", Some(2020), true, None),
+            ("tăng 5% so với tháng 10/2023, đạt ", Some(2023), false, None),
+        ];
+        for (before, year, stock, want) in cases {
+            assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
+        }
+    }
+
+    #[test]
+    fn comparisons_with_the_month_before() {
+        assert_eq!(month_on_month(", tăng 3% so với tháng trước.", p("2023-9M")), p("2023-M09"));
+        assert_eq!(month_on_month(", tăng 6% so với tháng 4.", p("2020-5M")), p("2020-M05"));
+        assert_eq!(month_on_month(", tăng 6% so với cùng kỳ.", p("2020-5M")), None);
+        // the month-on-month rate is no fact when the year-on-year one follows
+        assert!(rate_month_on_month(
+            " so với tháng trước và tăng 17% so với cùng kỳ năm ngoái",
+            p("2023-M09")
+        ));
+        assert!(rate_month_on_month(
+            " so với tháng 8/2023 và tăng 15% so với tháng 9/2022",
+            p("2023-M09")
+        ));
+        assert!(!rate_month_on_month(" so với tháng trước.", p("2023-M09")));
+        assert!(!rate_month_on_month(" so với tháng 9/2022", p("2023-M09")));
+    }
+
+    #[test]
+    fn a_base_s_own_figure_is_of_the_base_s_period() {
+        assert_eq!(baseline_period("giảm nhẹ so với tháng trước (", p("2020-M06")), p("2020-M05"));
+        assert_eq!(baseline_period("tăng 48% so với tháng 11/2022 (", p("2023-M11")), p("2022-M11"));
+        assert_eq!(baseline_period("cũng như cùng kỳ 2019 (", p("2020-M06")), p("2019-M06"));
+        assert_eq!(baseline_period("cùng kỳ năm 2019 là ", p("2020")), p("2019"));
+        assert_eq!(baseline_period("tăng 7 bậc so với năm 2013 (xếp thứ ", p("2014")), p("2013"));
+        assert_eq!(baseline_period("toàn tỉnh có ", p("2014")), None);
+    }
+}
