@@ -196,15 +196,13 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
 /// total, and flagged `missing_scale` (the document's own slip, reported, not hidden). Gives
 /// (mention index, scale, index of the total).
 fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usize)> {
+    // the scale the figure's words applied (`158,8 triệu` → 1e6, `142,4` → 1): its value over
+    // the value of its digits alone, so every scale word of the lexicon counts
     let scale_of = |m: &Mention| {
-        let raw = doc.text[m.start..m.end].to_lowercase();
-        if raw.contains("triệu") {
-            Some(1e6)
-        } else if raw.contains("nghìn") || raw.contains("ngàn") {
-            Some(1e3)
-        } else {
-            None
-        }
+        let digits = doc.text[m.start..m.end].split_whitespace().next()?;
+        let bare = crate::extract::number::parse_digits(digits)?.value;
+        let value = m.value?;
+        (bare != 0.0).then(|| (value / bare).round())
     };
     let counts = |m: &Mention| matches!(m.unit_kind, Some(UnitKind::Subscribers | UnitKind::Stations));
     let mut out = Vec::new();
@@ -212,7 +210,7 @@ fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usiz
         let Some(v) = m.value.filter(|v| v.fract() != 0.0 && *v < 1000.0) else {
             continue;
         };
-        if m.kind != MentionKind::Metric || !counts(m) || scale_of(m).is_some() {
+        if m.kind != MentionKind::Metric || !counts(m) || scale_of(m) != Some(1.0) {
             continue;
         }
         let total = mentions[..i]
@@ -220,7 +218,7 @@ fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usiz
             .enumerate()
             .rev()
             .filter(|(_, t)| t.sentence == m.sentence && t.kind == MentionKind::Metric && t.unit_kind == m.unit_kind)
-            .find_map(|(ti, t)| Some((ti, scale_of(t)?, t.value?)));
+            .find_map(|(ti, t)| Some((ti, scale_of(t).filter(|k| *k >= 1000.0)?, t.value?)));
         if let Some((ti, k, tv)) = total
             && v * k <= tv * 1.001
         {

@@ -110,8 +110,8 @@ pub struct Provinces {
     compact: std::collections::HashMap<String, usize>,
 }
 
-/// `Thái Nguyên` → `thainguyen`, `TP. HCM` → `tphcm`.
-fn compact_name(s: &str) -> String {
+/// `Thái Nguyên` → `thainguyen`, `TP. HCM` → `tphcm`: how web addresses spell a name.
+pub(crate) fn compact_name(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.replace(['Đ', 'đ'], "d")
         .nfd()

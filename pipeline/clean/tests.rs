@@ -91,6 +91,11 @@ mod metadata {
         clean(raw, &r.clean, &r.provinces, &r.outlets).0.meta
     }
 
+    /// The report period `clean` gives a text, as the tables write it.
+    fn period_of(text: &str) -> Option<String> {
+        meta_of(text).period.map(|p| p.to_string())
+    }
+
     #[test]
     fn the_address_of_a_page_gives_its_date_words_and_host() {
         assert_eq!(
@@ -298,23 +303,21 @@ mod metadata {
     fn a_birth_year_is_not_the_period_reported() {
         // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
         // with no other year stays undated rather than dated 1980 (invented figures)
-        let m = meta_of(
-            "Thanh tra Sở TT&TT Hà Nội xử phạt người đăng tin sai sự thật\n\nTại Quyết định số 12/QĐ-XPVPHC, Thanh tra Sở xử phạt ông N.V.B, sinh năm 1980, số tiền 5.000.000 đồng.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()), None);
+        let text = "Thanh tra Sở TT&TT Hà Nội xử phạt người đăng tin sai sự thật\n\nTại Quyết định số 12/QĐ-XPVPHC, Thanh tra Sở xử phạt ông N.V.B, sinh năm 1980, số tiền 5.000.000 đồng.";
+        assert_eq!(period_of(text), None);
         // `phát sinh năm 2020` is not a birth
-        let m = meta_of("Thuê bao mới\n\nSố thuê bao phát sinh năm 2020 của tỉnh Hà Nam đạt 20.000 thuê bao.");
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2020"));
+        assert_eq!(
+            period_of("Thuê bao mới\n\nSố thuê bao phát sinh năm 2020 của tỉnh Hà Nam đạt 20.000 thuê bao.").as_deref(),
+            Some("2020")
+        );
     }
 
     #[test]
     fn a_month_without_its_year_takes_the_year_its_paragraph_named() {
         // rule period.year_in_context: an archive page stamped years later (`date 2019-05`)
         // still reports the half year it names (invented figures)
-        let m = meta_of(
-            "date 2019-05\n\nTheo Tổng cục Thống kê, 6 tháng đầu năm 2013 cả nước có thêm 4,1 triệu thuê bao. Tính đến cuối tháng 6, thuê bao cả nước ước đạt 130,2 triệu.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2013-H1"));
+        let text = "date 2019-05\n\nTheo Tổng cục Thống kê, 6 tháng đầu năm 2013 cả nước có thêm 4,1 triệu thuê bao. Tính đến cuối tháng 6, thuê bao cả nước ước đạt 130,2 triệu.";
+        assert_eq!(period_of(text).as_deref(), Some("2013-H1"));
         // a founding date is an event's, not the year of a later month
         let m = meta_of(
             "Tin\n\nThứ Sáu, 26/06/2015 09:18\n\nSở được thành lập từ ngày 1-7-2005. Tính đến cuối tháng 5, toàn tỉnh có 1.100 trạm BTS.",
@@ -326,35 +329,27 @@ mod metadata {
     fn a_year_not_over_at_publication_is_not_the_period_reported() {
         // rule period.year_not_over: an October page reports the part of its year that is over
         // (invented figures)
-        let m = meta_of(
-            "Tin\n\n10:14 24/10/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022-9M"));
+        let text = "Tin\n\n10:14 24/10/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.";
+        assert_eq!(period_of(text).as_deref(), Some("2022-9M"));
         // a December page may report its year
-        let m = meta_of(
-            "Tin\n\n10:14 20/12/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022"));
+        let text = "Tin\n\n10:14 20/12/2022\n\nNăm 2022, ngành viễn thông tỉnh phát triển mạnh.\n\nNăm 2022, số thuê bao tăng nhanh. Sau 9 tháng đầu năm 2022, doanh thu đạt 500 tỷ đồng.";
+        assert_eq!(period_of(text).as_deref(), Some("2022"));
     }
 
     #[test]
     fn a_monthly_briefing_reports_its_month() {
         // a monthly report or briefing named in the text (`giao ban ... tháng 5/2022`) is of
         // that month, over the year words of its targets (invented figures)
-        let m = meta_of(
-            "date 2022-05\n\nThông tin này được nêu tại Hội nghị giao ban quản lý nhà nước tháng 5/2022 của Bộ Thông tin và Truyền thông.\n\nƯớc tính tháng 5/2022, tỷ lệ hộ gia đình dùng cáp quang đạt 70% tăng 5% so với cùng kỳ năm ngoái. Mục tiêu năm 2022 đạt 80%.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2022-M05"));
+        let text = "date 2022-05\n\nThông tin này được nêu tại Hội nghị giao ban quản lý nhà nước tháng 5/2022 của Bộ Thông tin và Truyền thông.\n\nƯớc tính tháng 5/2022, tỷ lệ hộ gia đình dùng cáp quang đạt 70% tăng 5% so với cùng kỳ năm ngoái. Mục tiêu năm 2022 đạt 80%.";
+        assert_eq!(period_of(text).as_deref(), Some("2022-M05"));
     }
 
     #[test]
     fn the_window_reported_so_far_outweighs_the_year_compared_with() {
         // `tính đến 09 tháng đầu năm 2024` is the window reported; `so với cùng kỳ của năm 2023`
         // names the base, however often (invented figures)
-        let m = meta_of(
-            "Tin\n\nỞ lĩnh vực viễn thông, tính đến 09 tháng đầu năm 2024, tổng số thuê bao điện thoại đạt 1.100.000 thuê bao, bằng 91% so với cùng kỳ của năm 2023; thuê bao di động đạt 1.050.000 thuê bao, bằng 92% so với cùng kỳ của năm 2023; doanh thu đạt 1.300 tỷ đồng, bằng 95% so với cùng kỳ của năm 2023.",
-        );
-        assert_eq!(m.period.map(|p| p.to_string()).as_deref(), Some("2024-9M"));
+        let text = "Tin\n\nỞ lĩnh vực viễn thông, tính đến 09 tháng đầu năm 2024, tổng số thuê bao điện thoại đạt 1.100.000 thuê bao, bằng 91% so với cùng kỳ của năm 2023; thuê bao di động đạt 1.050.000 thuê bao, bằng 92% so với cùng kỳ của năm 2023; doanh thu đạt 1.300 tỷ đồng, bằng 95% so với cùng kỳ của năm 2023.";
+        assert_eq!(period_of(text).as_deref(), Some("2024-9M"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use regex::Regex;
 
 use super::DocCtx;
 use crate::records::{CleanDoc, Sentence};
-use crate::reference::Provinces;
+use crate::reference::{Provinces, compact_name};
 use crate::text::{floor_char_boundary, match_form};
 
 /// A named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
@@ -128,21 +128,10 @@ fn address_names_district(url: &str, hay: &str, provinces: &Provinces) -> bool {
         let words: Vec<&str> = c[1].split_whitespace().collect();
         (2..=words.len()).any(|k| {
             let name = words[..k].join(" ");
-            let plain: Vec<String> = words[..k].iter().map(|w| without_marks(w)).collect();
+            let plain: Vec<String> = words[..k].iter().map(|w| compact_name(w)).collect();
             slug.starts_with(&format!("{}-", plain.join("-"))) && provinces.find_all(&name).is_empty()
         })
     })
-}
-
-/// A syllable without its tone and vowel marks, `đ` as `d` (`bình` → `binh`), as addresses
-/// spell it.
-fn without_marks(w: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    w.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
-        .collect::<String>()
-        .to_lowercase()
 }
 
 /// Rule `district.table`: is a table broken down by district (`... phân theo huyện, thành
@@ -187,7 +176,7 @@ mod tests {
             hay,
             provinces
         ));
-        assert_eq!(without_marks("Đình"), "dinh");
+        assert_eq!(compact_name("Đình"), "dinh");
     }
 
     #[test]

@@ -10,26 +10,23 @@ use crate::text::floor_char_boundary;
 /// The sentence is about one company: it opens with the company, or the figure's clause does
 /// (`Riêng Viettel chi nhánh tỉnh đã ...`, `VNPT Bình Định hiện có ...`, `Dự kiến đến cuối năm,
 /// VNPT sẽ lắp ...`), names no other (a name and its abbreviation in parentheses are one), and
-/// says nothing of the whole province (`toàn tỉnh`, checked by the caller). Several operators together (`Viettel, VNPT và MobiFone
-/// đã ...`) are not one company.
+/// says nothing of the whole province (`toàn tỉnh`, checked by the caller). Several operators
+/// together (`Viettel, VNPT và MobiFone đã ...`) are not one company.
 pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> bool {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let Some(company) = lex.feature("company") else { return false };
-    let names: Vec<(usize, usize)> = ctx
-        .features
-        .hits_in(s.start, s.end)
-        .filter(|h| h.2 == company)
-        .map(|h| (h.0, h.1))
-        .collect();
-    let Some(&(at, first_end)) = names.first() else { return false };
+    let mut names = ctx.features.hits_in(s.start, s.end).filter(|h| h.2 == company).map(|h| (h.0, h.1));
+    let Some((at, first_end)) = names.next() else { return false };
     let first = &hay[at..first_end];
     // rule `company.abbreviation`: `Tập đoàn Bưu chính Viễn thông Việt Nam (VNPT)` names one
     // company twice: a name in parentheses right after another is the same company
-    let one = names.windows(2).all(|w| {
-        let (prev, (ns, ne)) = (w[0], w[1]);
+    let mut prev_end = first_end;
+    let one = names.all(|(ns, ne)| {
         // (a name inside another, `mobifone` in `tổng công ty viễn thông mobifone`, is the same)
-        hay[ns..ne] == *first || ns < prev.1 || hay[prev.1..ns].trim() == "("
+        let same = hay[ns..ne] == *first || ns < prev_end || hay[prev_end..ns].trim() == "(";
+        prev_end = ne;
+        same
     });
     // the company opens the sentence, or the clause the figure is in (`Dự kiến tới cuối năm,
     // VNPT sẽ lắp thêm 7.000 trạm BTS`)

@@ -357,13 +357,17 @@ mod tests {
             .collect()
     }
 
+    /// Whether the cells read hold `metric` = `value` of `period`.
+    fn has_cell(got: &[(String, f64, String)], metric: &str, value: f64, period: &str) -> bool {
+        got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period)
+    }
+
     #[test]
     fn an_inline_table_gives_each_cell_of_its_named_columns() {
         // invented figures; the shape of a thesis table copied without its line breaks
         let text = "Bảng 3: Số thuê bao điện thoại tại Đà Nẵng giai đoạn 2010 – 2013\nĐơn vị tính: thuê bao\nNăm Số thuê bao điện thoại Tổng số thuê bao Tốc độ tăng trưởng (%) Mật độ thuê bao/100 dân Cố định Di động Cố định Di động 2010 100.200 400.300 500.500 10,50 40,20 2011 90.100 500.400 590.500 117,98 9,40 50,10 2012 80.000 600.000 680.000 115,15 8,30 60,00\nNguồn: Sở TT&TT.";
         let got = cells(text);
-        let has =
-            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        let has = |metric: &str, value: f64, period: &str| has_cell(&got, metric, value, period);
         assert!(has("fixed_telephone_subscribers", 100_200.0, "2010"), "{got:?}");
         assert!(has("mobile_subscribers", 600_000.0, "2012"), "{got:?}");
         assert!(has("telephone_subscribers", 590_500.0, "2011"), "{got:?}");
@@ -380,8 +384,7 @@ mod tests {
         // blank line between lines and its column headings out of order
         let text = "Trang 300\n\n201. Số thuê bao điện thoại và internet\n\nNumber of telephone and internet subscribers\n\nSố thuê bao internet\n\nNumber of internet\n\nsubscribers\n\nTổng số\n\nTrong đó: Di động\n\nTotal\n\nOf which: Mobi-phone\n\n2017\n\n900.000\n\n850.000\n\n300.000\n\n2018\n\n950.000\n\n900.500\n\n350.000\n\n2019\n\n1.000.000\n\n950.000\n\n400.000\n\n2018\n\n105,56 105,94 116,67";
         let got = cells(text);
-        let has =
-            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        let has = |metric: &str, value: f64, period: &str| has_cell(&got, metric, value, period);
         assert!(has("telephone_subscribers", 950_000.0, "2018"), "{got:?}");
         assert!(has("mobile_subscribers", 900_500.0, "2018"), "{got:?}");
         assert!(has("internet_subscribers", 400_000.0, "2019"), "{got:?}");
@@ -398,8 +401,7 @@ mod tests {
         // invented figures, laid out as a statistical yearbook page
         let text = "Số thuê bao điện thoại\n\nTổng số\nTotal\n\nChia ra - Of which\n\nDi động - Mobile\n\nCố định - Fixed\n\nThuê bao - Subscribers\n\n2018\n\n1.500.000\n\n1.400.000\n\n100.000\n\n2019\n\n1.600.000\n\n1.510.000\n\n90.000\n\n2020\n\n1.700.000\n\n1.620.000\n\n80.000\n\nNguồn: Niên giám thống kê";
         let got = cells(text);
-        let has =
-            |metric: &str, value: f64, period: &str| got.iter().any(|(m, v, p)| m == metric && (v - value).abs() < 1e-6 && p == period);
+        let has = |metric: &str, value: f64, period: &str| has_cell(&got, metric, value, period);
         assert!(has("telephone_subscribers", 1_600_000.0, "2019"), "{got:?}");
         assert!(has("mobile_subscribers", 1_620_000.0, "2020"), "{got:?}");
         assert!(has("fixed_telephone_subscribers", 100_000.0, "2018"), "{got:?}");

@@ -118,6 +118,29 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     Period::first_months(year, m)
 }
 
+/// The month a comparison is made with (`so với tháng trước`, `so với tháng 8`, `so với tháng
+/// 8/2023`), read at the start of `text`.
+enum Against {
+    /// `tháng trước`: the month before.
+    Previous,
+    /// A month named, with its year if written.
+    Month(u8, Option<i32>),
+}
+
+/// The month `text` opens comparing with (`so với tháng ...`), and the text after it.
+fn against_month(text: &str) -> Option<(Against, &str)> {
+    let rest = text.strip_prefix("so với tháng ")?;
+    if let Some(after) = rest.strip_prefix("trước") {
+        return Some((Against::Previous, after));
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"^([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?").expect("month pattern"));
+    let c = re.captures(rest)?;
+    let month = c[1].parse().ok()?;
+    let year = c.get(2).and_then(|y| y.as_str().parse().ok());
+    Some((Against::Month(month, year), &rest[c.get(0)?.end()..]))
+}
+
 /// Rule `period.month_on_month`: a figure compared with the month before (`ước đạt 9.295 tỷ
 /// đồng, tăng 3% so với tháng trước`, in a May report `tăng 6% so với tháng 4`) is one month's,
 /// the last month of a report of the first months of the year (`2023-9M` gives `2023-M09`).
@@ -132,9 +155,11 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
     };
     let clause = after.split(';').next().unwrap_or("");
     let clause = &clause[..floor_char_boundary(clause, clause.len().min(90))];
-    let (_, rest) = clause.split_once("so với tháng ")?;
-    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-    let previous = word == "trước" || word.parse::<u8>().is_ok_and(|n| n + 1 == m);
+    let (against, _) = against_month(&clause[clause.find("so với tháng ")?..])?;
+    let previous = match against {
+        Against::Previous => true,
+        Against::Month(n, _) => n + 1 == m,
+    };
     previous.then_some(Period {
         year: dp.year,
         part: PeriodPart::Month(m),
@@ -149,18 +174,13 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
 /// in its sentence.
 pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
     let after = after.split(';').next().unwrap_or("");
-    let Some(rest) = after.trim_start().strip_prefix("so với tháng ") else {
+    let Some((against, rest)) = against_month(after.trim_start()) else {
         return false;
     };
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"^([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?").expect("month pattern"));
-    let year_of = |c: &regex::Captures<'_>| c.get(2).and_then(|y| y.as_str().parse::<i32>().ok());
-    let month_before = rest.starts_with("trước")
-        || re.captures(rest).is_some_and(|c| match (year_of(&c), period) {
-            (Some(y), Some(p)) => y == p.year,
-            (None, _) => true,
-            _ => false,
-        });
+    let month_before = match against {
+        Against::Previous | Against::Month(_, None) => true,
+        Against::Month(_, Some(y)) => period.is_some_and(|p| p.year == y),
+    };
     // the year-on-year rate that follows
     let later = &rest[rest.find("so với").unwrap_or(rest.len())..];
     let year_on_year = ["cùng kỳ", "cùng kì", "năm trước", "năm ngoái"].iter().any(|w| later.contains(w))

@@ -150,33 +150,12 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
     // internet`): its first column is the first's total, its last the second's
     let pair = metric_pair(title);
     let first_title = pair.as_ref().map_or(title, |(a, _)| a.as_str());
-    let mut reading: Option<Option<(Mention, f64)>> = None;
-    for (_, year, cells) in rows {
-        let (start, end) = cells[0];
-        let raw = doc.text[start..end].trim_end_matches('%').trim_end();
-        let Some(value) = crate::extract::number::parse_digits(raw) else {
-            continue;
-        };
-        let Some(p) = reading
-            .get_or_insert_with(|| probe(doc, res, first_title, raw, unit, value.value))
-            .clone()
-        else {
-            return;
-        };
-        // counts are whole: `98,17` under a count's title is an index of the block below
-        if p.0.claim.as_ref().is_some_and(|c| is_count(res, &c.metric)) && value.has_decimals {
-            continue;
-        }
-        if let Some(m) = cell(
-            doc,
-            p,
-            (start, end),
-            value,
-            *year,
-            format!("table.year_rows: `{title}` in {year}, the table's first column"),
-        ) {
-            out.mentions.push(m);
-        }
+    let reading = column_cells(doc, res, rows.iter(), 0, first_title, unit, None, out, |year| {
+        format!("table.year_rows: `{title}` in {year}, the table's first column")
+    });
+    // the first column reads as no catalog figure: neither do the others
+    if matches!(reading, Some(None)) {
+        return;
     }
     let total = reading.flatten().and_then(|(m, _)| m.claim.map(|c| c.metric));
     if let Some((first, second)) = &pair {
@@ -231,37 +210,64 @@ fn pair_columns(
         columns.extend(parts.iter().enumerate().map(|(i, label)| (i + 1, format!("{first} {label}"))));
     }
     for (c, label) in columns {
-        let mut reading: Option<Option<(Mention, f64)>> = None;
-        for (_, year, cells) in rows.iter().filter(|r| r.2.len() == n) {
-            let (start, end) = cells[c];
-            let raw = doc.text[start..end].trim_end_matches('%').trim_end();
-            let Some(value) = crate::extract::number::parse_digits(raw) else {
-                continue;
-            };
-            let Some(p) = reading
-                .get_or_insert_with(|| probe(doc, res, &label, raw, unit, value.value))
-                .clone()
-            else {
-                break;
-            };
-            if p.0.claim.as_ref().is_none_or(|cl| cl.metric == total) {
-                break;
-            }
-            if p.0.claim.as_ref().is_some_and(|cl| is_count(res, &cl.metric)) && value.has_decimals {
-                continue;
-            }
-            if let Some(m) = cell(
-                doc,
-                p,
-                (start, end),
-                value,
-                *year,
-                format!("table.metric_pair: column `{label}` in {year}"),
-            ) {
-                out.mentions.push(m);
-            }
+        column_cells(
+            doc,
+            res,
+            rows.iter().filter(|r| r.2.len() == n),
+            c,
+            &label,
+            unit,
+            Some(total),
+            out,
+            |year| format!("table.metric_pair: column `{label}` in {year}"),
+        );
+    }
+}
+
+/// The cells of column `c` of a year table, read as `label` (probed once, on its first number):
+/// a fact of the row's year per cell, unless the column reads as no catalog figure or as `total`
+/// (the table's own metric: a part of it, not a part with an id of its own). Counts are whole:
+/// `98,17` under a count's label is an index, no fact. Gives the column's reading: None when no
+/// cell holds a number, `Some(None)` when the label reads as no catalog figure.
+#[allow(clippy::too_many_arguments)]
+fn column_cells<'a>(
+    doc: &CleanDoc,
+    res: &Resources,
+    rows: impl Iterator<Item = &'a YearRow>,
+    c: usize,
+    label: &str,
+    unit: &str,
+    total: Option<&str>,
+    out: &mut Tables,
+    reason: impl Fn(i32) -> String,
+) -> Option<Option<(Mention, f64)>> {
+    let mut reading: Option<Option<(Mention, f64)>> = None;
+    for (_, year, cells) in rows {
+        let (start, end) = cells[c];
+        let raw = doc.text[start..end].trim_end_matches('%').trim_end();
+        let Some(value) = crate::extract::number::parse_digits(raw) else {
+            continue;
+        };
+        let Some(p) = reading
+            .get_or_insert_with(|| probe(doc, res, label, raw, unit, value.value))
+            .clone()
+        else {
+            break;
+        };
+        let Some(metric) = p.0.claim.as_ref().map(|cl| cl.metric.as_str()) else {
+            break;
+        };
+        if total == Some(metric) {
+            break;
+        }
+        if is_count(res, metric) && value.has_decimals {
+            continue;
+        }
+        if let Some(m) = cell(doc, p, (start, end), value, *year, reason(*year)) {
+            out.mentions.push(m);
         }
     }
+    reading
 }
 
 /// A metric whose values are whole counts (subscribers, stations, activities): a cell with
@@ -314,38 +320,16 @@ pub(super) fn year_parts(
         return;
     }
     for (c, label) in labels.iter().enumerate().skip(1) {
-        let mut reading: Option<Option<(Mention, f64)>> = None;
-        for (_, year, cells) in rows.iter().filter(|r| r.2.len() == n) {
-            let (start, end) = cells[c];
-            let raw = doc.text[start..end].trim_end_matches('%').trim_end();
-            let Some(value) = crate::extract::number::parse_digits(raw) else {
-                continue;
-            };
-            let Some(p) = reading
-                .get_or_insert_with(|| probe(doc, res, &format!("{title} {label}"), raw, unit, value.value))
-                .clone()
-            else {
-                break;
-            };
-            let Some(metric) = p.0.claim.as_ref().map(|c| c.metric.clone()) else {
-                break;
-            };
-            if metric == total {
-                break;
-            }
-            if is_count(res, &metric) && value.has_decimals {
-                continue;
-            }
-            if let Some(m) = cell(
-                doc,
-                p,
-                (start, end),
-                value,
-                *year,
-                format!("table.year_parts: column `{label}` of `{title}` in {year}"),
-            ) {
-                out.mentions.push(m);
-            }
-        }
+        column_cells(
+            doc,
+            res,
+            rows.iter().filter(|r| r.2.len() == n),
+            c,
+            &format!("{title} {label}"),
+            unit,
+            Some(total),
+            out,
+            |year| format!("table.year_parts: column `{label}` of `{title}` in {year}"),
+        );
     }
 }
