@@ -68,8 +68,14 @@ pub(crate) fn lower_same_len(c: char) -> char {
     if (0x1EA0..=0x1EF9).contains(&u) {
         return char::from_u32(u | 1).unwrap_or(c);
     }
-    if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
-        return char::from_u32(u + 0x20).unwrap_or(c);
+    // Latin-1: the capitals are 0x20 below their small letters; everything else there (the
+    // small letters à á â ... of most Vietnamese words, symbols) is its own lower case
+    if u < 0x100 {
+        return if (0xC0..=0xDE).contains(&u) && u != 0xD7 {
+            char::from_u32(u + 0x20).unwrap_or(c)
+        } else {
+            c
+        };
     }
     // the other Vietnamese letters outside Latin-1 (ă đ ĩ ũ ơ ư and their capitals), the most
     // frequent non-ASCII letters of the text, without the Unicode case tables
@@ -90,7 +96,8 @@ pub(crate) fn lower_same_len(c: char) -> char {
 /// phrase is searched in both placements (see [`tone_variants`]).
 pub fn match_form(s: &str) -> String {
     // byte by byte: ASCII (most of the bytes) in place, other letters re-encoded at the same
-    // length; collecting chars into a String cost more than the lower-casing itself
+    // length where they change (capitals: rare); collecting chars into a String, copying the
+    // runs between diacritics or validating a rewritten buffer all cost more than this
     let mut out = s.to_string();
     out.make_ascii_lowercase();
     let bytes = s.as_bytes();
@@ -480,6 +487,9 @@ impl CharIndex {
 
 /// Collapse runs of white space to one space and trim.
 pub fn squash_ws(s: &str) -> String {
+    if is_squashed(s.as_bytes()) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -488,6 +498,34 @@ pub fn squash_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether a text is already squashed: no white space at either end, single ASCII spaces
+/// between words, none of the other white space (`char::is_whitespace`: tabs, line breaks,
+/// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Most
+/// lines of a page are: they are then copied, not split into words and joined again.
+fn is_squashed(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    for (i, &c) in b.iter().enumerate() {
+        let other_space = match c {
+            b' ' => at(i + 1) == b' ',
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => true,
+            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+            0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
+            0xE2 => {
+                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+            }
+            0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+            _ => false,
+        };
+        if other_space {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -501,6 +539,25 @@ mod tests {
         for c in letters.chars() {
             let want = c.to_lowercase().next().unwrap();
             assert_eq!(lower_same_len(c), want, "{c}");
+        }
+    }
+
+    #[test]
+    fn the_squashed_test_knows_every_white_space() {
+        for u in 0..0x11000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = format!("a{c}b");
+            assert_eq!(is_squashed(s.as_bytes()), !c.is_whitespace() || c == ' ', "U+{u:04X}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The copy of an already squashed text is what splitting and joining would give.
+        #[test]
+        fn squashed_texts_are_left_as_they_are(s in "[a ẠạĐ\\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{1ea0}-\\u{1eb0}]{0,12}") {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(is_squashed(s.as_bytes()), joined == s);
+            proptest::prop_assert_eq!(squash_ws(&s), joined);
         }
     }
 
@@ -537,6 +594,20 @@ mod tests {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The bulk form agrees with lower-casing letter by letter, on any text, and a slice of
+        /// a document's match form is the match form of the slice (callers rely on both).
+        #[test]
+        fn match_form_is_letter_by_letter(s in "[a-zA-Z0-9 ,.ĐđẮắỆệÔôƯưÁá\\u{300}\\u{1E00}-\\u{1EFF}]{0,40}") {
+            let want: String = s.chars().map(lower_same_len).collect();
+            let got = match_form(&s);
+            proptest::prop_assert_eq!(&got, &want);
+            for (i, _) in s.char_indices() {
+                proptest::prop_assert_eq!(&got[i..], match_form(&s[i..]));
+            }
         }
     }
 

@@ -22,15 +22,25 @@ pub(super) fn glued_stop(stop: char, before: Option<char>, next: Option<char>, s
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    // one pass over the characters, looking ahead in the text itself (no per-paragraph
-    // vector of chars)
-    let mut before: Option<char> = None;
-    for (i, c) in p.char_indices() {
-        let prev = before.replace(c);
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
+    // one pass over the bytes to the stops (`…` is E2 80 A6), looking around each in the text
+    // itself: no per-paragraph vector of chars, no decoding of the letters between stops
+    let bytes = p.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let i = at;
+        let c = match bytes[i] {
+            b'.' => '.',
+            b'!' => '!',
+            b'?' => '?',
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => '…',
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
         let end = i + c.len_utf8();
+        at = end;
+        let prev = p[..i].chars().next_back();
         let rest = &p[end..];
         // the next non-space char must start a new sentence, after at least one space
         let mut ahead = rest.chars();

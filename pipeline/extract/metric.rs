@@ -90,14 +90,31 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     let levels: [&[usize]; 5] = [&[0], &[0, 1], &[0, 2], &[0, PARAGRAPH], &[0, TAIL]];
     let passes = levels.iter().map(|l| (*l, true)).chain(levels.iter().map(|l| (*l, false)));
     // whether the figure's unit fits a metric does not change from pass to pass: asked once
-    let fits: Vec<bool> = ctx.res.catalog.metrics.iter().map(|m| unit_fits(lex, m, q, unit, lv)).collect();
+    // and so is whether a rule can fit at all: a rule one of whose features is at no level
+    // fits in no pass. Ten passes over the few rules that can, in catalog order (ties go to
+    // the first), instead of ten over the whole catalog
+    let at_some_level = |f: usize| (0..=TAIL).any(|k| lv.l[k].has(f) && (k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph));
+    let candidates: Vec<(usize, usize)> = ctx
+        .res
+        .catalog
+        .metrics
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| unit_fits(lex, m, q, unit, lv))
+        .flat_map(|(mi, m)| {
+            m.rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.all.iter().all(|&f| at_some_level(f)))
+                .map(move |(ri, _)| (mi, ri))
+        })
+        .collect();
     for (pass, (allowed, specific_only)) in passes.enumerate() {
         let mut best: Option<(usize, f64, usize)> = None;
-        for (mi, m) in ctx.res.catalog.metrics.iter().enumerate() {
-            if !fits[mi] {
-                continue;
-            }
-            for (ri, r) in m.rules.iter().enumerate() {
+        for &(mi, ri) in &candidates {
+            let m = &ctx.res.catalog.metrics[mi];
+            let r = &m.rules[ri];
+            {
                 if (specific_only && r.weight < 1.0) || (pass == 0 && r.all.is_empty()) {
                     continue;
                 }

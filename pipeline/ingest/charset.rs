@@ -66,7 +66,12 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
             }
         }
     };
-    let text = nfc(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    // most texts hold no carriage return: no copy to replace one
+    let text = if text.as_bytes().contains(&b'\r') {
+        nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        nfc(&text)
+    };
     if text.trim().is_empty() {
         return Err((RejectKind::Empty, "no text after decoding".into()));
     }
@@ -159,54 +164,55 @@ pub(super) fn is_vietnamese_letter(c: char) -> bool {
     )
 }
 
-/// Legacy-font mojibake (TCVN3/VNI text shown as Latin-1/Windows-1252 letters).
-pub(super) fn mojibake_score(text: &str, letters: usize) -> f64 {
-    let letters = letters.max(1);
-    // TCVN3 and VNI render Vietnamese letters as these Latin-1 symbols and letters
-    let odd = text
-        .chars()
-        .filter(|c| {
-            matches!(
-                c,
-                '×' | '¸'
-                    | '¬'
-                    | 'µ'
-                    | '¶'
-                    | '·'
-                    | '¹'
-                    | '®'
-                    | '©'
-                    | 'ª'
-                    | '«'
-                    | '¨'
-                    | 'Ñ'
-                    | 'Ø'
-                    | 'Ï'
-                    | 'Ò'
-                    | 'Ö'
-                    | 'ø'
-                    | 'ï'
-                    | 'õ'
-                    | 'ä'
-                    | 'ö'
-                    | 'ü'
-                    | 'Ä'
-                    | 'Ü'
-                    | 'ÿ'
-                    | 'ë'
-            )
-        })
-        .count();
-    odd as f64 / letters as f64
+/// A Latin-1 symbol or letter that TCVN3 and VNI text shows in place of a Vietnamese letter.
+pub(super) fn is_mojibake_letter(c: char) -> bool {
+    matches!(
+        c,
+        '×' | '¸'
+            | '¬'
+            | 'µ'
+            | '¶'
+            | '·'
+            | '¹'
+            | '®'
+            | '©'
+            | 'ª'
+            | '«'
+            | '¨'
+            | 'Ñ'
+            | 'Ø'
+            | 'Ï'
+            | 'Ò'
+            | 'Ö'
+            | 'ø'
+            | 'ï'
+            | 'õ'
+            | 'ä'
+            | 'ö'
+            | 'ü'
+            | 'Ä'
+            | 'Ü'
+            | 'ÿ'
+            | 'ë'
+    )
 }
 
 pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result<(), Bad> {
     // one pass: ASCII letters are counted without the Unicode tables
-    let (mut letters, mut viet) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() {
-            letters += usize::from(c.is_ascii_alphabetic());
-        } else if crate::text::is_letter(c) {
+    let (mut letters, mut viet, mut odd) = (0usize, 0usize, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII bytes (most of them) without decoding a char
+        if bytes[i] < 0x80 {
+            letters += usize::from(bytes[i].is_ascii_alphabetic());
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        i += c.len_utf8();
+        odd += usize::from(is_mojibake_letter(c));
+        if crate::text::is_letter(c) {
             letters += 1;
             viet += usize::from(is_vietnamese_letter(c));
         }
@@ -214,7 +220,7 @@ pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::res
     if letters == 0 {
         return Err((RejectKind::NotVietnamese, "no letters: nothing to read".into()));
     }
-    let moji = mojibake_score(text, letters);
+    let moji = odd as f64 / letters as f64;
     if moji > 0.02 {
         warnings.push(format!(
             "legacy-font mojibake suspected (TCVN3/VNI): {:.1}% odd letters",

@@ -133,3 +133,25 @@ mod cases {
         assert!(w.iter().any(|x| x.contains("mojibake")), "{w:?}");
     }
 }
+
+mod nfc_fast_path {
+    use super::*;
+
+    /// Every letter the fast path lets through is stable under NFC on its own (quick check Yes)
+    /// and never reorders or composes with a neighbour (combining class 0), so a text of them
+    /// only is in NFC; and a text with one letter outside (a combining mark) is still normalized.
+    #[test]
+    fn the_fast_path_admits_only_letters_that_are_nfc_in_any_context() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        for u in (0..0x300u32).chain(0x1EA0..=0x1EF9).chain(0x2010..=0x2027) {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert!(surely_nfc(&c.to_string()), "U+{u:04X}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{u:04X}");
+            assert_eq!(canonical_combining_class(c), 0, "U+{u:04X}");
+        }
+        assert!(!surely_nfc("Hoa\u{301}"));
+        assert_eq!(nfc("Ho\u{61}\u{301} và Thanh Hoá"), "Hoá và Thanh Hoá");
+        assert_eq!(nfc("Thanh Hoá – “số” …"), "Thanh Hoá – “số” …");
+    }
+}
