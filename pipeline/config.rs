@@ -164,7 +164,7 @@ impl Resources {
             fp.update(text.as_bytes());
         }
         let origin_path = PathBuf::from(&origin);
-        let lexicon = Lexicon::parse(&lexicon, &units, &origin_path)?;
+        let mut lexicon = Lexicon::parse(&lexicon, &units, &origin_path)?;
         if lexicon.feature_names.len() > 128 {
             return Err(Error::config("lexicon", origin_path.join("lexicon.toml"), "more than 128 features"));
         }
@@ -182,7 +182,9 @@ impl Resources {
             Some(p) => (read(p)?, p.clone()),
             None => (builtin::PROVINCES.to_string(), PathBuf::from("built-in:provinces.csv")),
         };
-        let provinces = Provinces::parse(&prov_text, &prov_name)?;
+        let mut provinces = Provinces::parse(&prov_text, &prov_name)?;
+        // one scan per document: the lexicon's phrase sets and the province names together
+        lexicon.enroll(&mut provinces);
         let local_outlets = prov_path.as_ref().map(|p| p.with_file_name("outlets.csv")).filter(|p| p.exists());
         let (outlets_text, outlets_name) = match &local_outlets {
             Some(p) => (read(p)?, p.clone()),

@@ -354,7 +354,7 @@ impl Lexicon {
         let unit_mask = (0..feature_names.len())
             .filter(|&f| feature_names[f].starts_with("u_"))
             .fold(0, |m, f| m | bit(f));
-        let mut out = Lexicon {
+        let out = Lexicon {
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,
@@ -414,13 +414,14 @@ impl Lexicon {
             per100_denominators: PhraseSet::new(tagged(&units.per_100.denominators, ())),
             per100_max_gap_words: units.per_100.max_gap_words,
         };
-        out.enroll();
         Ok(out)
     }
 
-    /// Put the sets the per-figure rules ask about into the document scan ([`PhraseUnion`]).
-    fn enroll(&mut self) {
+    /// Put the sets the per-figure rules ask about, and the province names, into the document
+    /// scan ([`PhraseUnion`]). Until then each set is searched on its own (same answers).
+    pub(crate) fn enroll(&mut self, provinces: &mut crate::reference::Provinces) {
         let mut u = UnionBuilder::default();
+        provinces.enroll(&mut u);
         self.features.enroll(&mut u);
         self.status.enroll(&mut u);
         self.basis.enroll(&mut u);

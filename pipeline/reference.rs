@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::records::ProvinceRef;
-use crate::text::{Hit, PhraseSet};
+use crate::text::{DocHits, Hit, PhraseSet, UnionBuilder};
 use crate::{Error, Result};
 
 /// The name used for national figures.
@@ -193,7 +193,21 @@ impl Provinces {
 
     /// Every province name or alias found in `hay` (match form), longest first at each place.
     pub fn find_all<'a>(&'a self, hay: &str) -> Vec<Hit<'a, usize>> {
-        let mut hits = self.aliases.find_all(hay);
+        Self::longest(self.aliases.find_all(hay))
+    }
+
+    /// What `find_all(&hay[s..e])` finds, answered from the document's scan (rule `scan.once`)
+    /// when the aliases are enrolled in it; `hay` is the document's match form.
+    pub fn find_in<'a>(&'a self, hay: &str, doc: &DocHits, s: usize, e: usize) -> Vec<Hit<'a, usize>> {
+        Self::longest(self.aliases.find_in(hay, doc, s, e))
+    }
+
+    /// Put the aliases into the document scan, beside the lexicon's phrase sets.
+    pub(crate) fn enroll(&mut self, union: &mut UnionBuilder) {
+        self.aliases.enroll(union);
+    }
+
+    fn longest(mut hits: Vec<Hit<'_, usize>>) -> Vec<Hit<'_, usize>> {
         // keep only the longest alias at each start, and drop hits inside a longer one
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         let mut out: Vec<Hit<usize>> = Vec::new();

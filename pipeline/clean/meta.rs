@@ -14,7 +14,6 @@ use regex::Regex;
 
 use crate::records::{DocMeta, Period, RawDoc};
 use crate::reference::{Outlets, Provinces};
-use crate::text::match_form;
 
 use super::CleanRules;
 use super::period::*;
@@ -68,7 +67,16 @@ pub(super) fn repair_year(written: &str, years: &BTreeMap<i32, usize>) -> Option
         .map(|(_, y)| y)
 }
 
-pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> DocMeta {
+/// The metadata of a cleaned document; `lowered` holds the match form of each paragraph (title,
+/// province and period all search it).
+pub(super) fn metadata(
+    raw: &RawDoc,
+    paragraphs: &[String],
+    lowered: &[String],
+    rules: &CleanRules,
+    provinces: &Provinces,
+    outlets: &Outlets,
+) -> DocMeta {
     static OUTLET: OnceLock<Regex> = OnceLock::new();
     static FULL_DATE: OnceLock<Regex> = OnceLock::new();
     static EVENT: OnceLock<Regex> = OnceLock::new();
@@ -166,13 +174,7 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
             break;
         }
     }
-    // the match form of every paragraph, once: title, province and period all search it
-    let lowered: Vec<String> = paragraphs.iter().map(|p| match_form(p)).collect();
-    meta.title = raw
-        .given
-        .title
-        .clone()
-        .or_else(|| title(paragraphs, &lowered, outlet_re, provinces));
+    meta.title = raw.given.title.clone().or_else(|| title(paragraphs, lowered, outlet_re, provinces));
     // the web host the document came from (its URL, else an outlet written as a domain)
     let host = meta
         .url
@@ -203,7 +205,7 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
             raw.given.outlet.as_deref(),
             outlet_province,
             slug.clone(),
-            &lowered,
+            lowered,
             rules,
             provinces,
         )
@@ -214,7 +216,7 @@ pub(super) fn metadata(raw: &RawDoc, paragraphs: &[String], rules: &CleanRules, 
         .or(meta.event_date)
         .or(stamp_month)
         .or_else(|| meta.url.as_deref().and_then(url_month));
-    meta.period = period(&meta.title, &lowered, reference_date, &years, slug.as_deref());
+    meta.period = period(&meta.title, lowered, reference_date, &years, slug.as_deref());
     if meta.period.is_none() {
         meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
     }

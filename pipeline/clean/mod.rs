@@ -90,6 +90,9 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
     let mut report = CleanReport::default();
     let mut seen = rustc_hash::FxHashSet::default();
     let mut paragraphs: Vec<String> = Vec::new();
+    // the match form of each kept paragraph: the repeat check's key, then what metadata
+    // searches (computed once)
+    let mut lowered: Vec<String> = Vec::new();
     for line in raw.text.lines() {
         let line = squash_ws(line);
         if line.is_empty() {
@@ -101,11 +104,12 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
             continue;
         }
         let key = match_form(&line);
-        if line.split_whitespace().count() >= rules.dedupe_min_words && !seen.insert(key) {
+        if line.split_whitespace().count() >= rules.dedupe_min_words && !seen.insert(key.clone()) {
             report.repeated_paragraphs += 1;
             continue;
         }
         paragraphs.push(line);
+        lowered.push(key);
     }
     let mut text = String::new();
     let mut sentences = Vec::new();
@@ -133,7 +137,7 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
             });
         }
     }
-    let meta = metadata(&raw, &paragraphs, rules, provinces, outlets);
+    let meta = metadata(&raw, &paragraphs, &lowered, rules, provinces, outlets);
     let mut warnings = raw.warnings;
     if let Some(f) = &meta.date_flag {
         warnings.push(format!("event date {f}"));

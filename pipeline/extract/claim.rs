@@ -367,8 +367,13 @@ pub(super) fn make_claim(
             code: String::new(),
         });
     } else {
-        let own = &hay[left_start..q.start];
-        let mut named: Vec<usize> = ctx.res.provinces.find_all(own).iter().map(|h| *h.tag).collect();
+        let mut named: Vec<usize> = ctx
+            .res
+            .provinces
+            .find_in(hay, &ctx.hits, left_start, q.start)
+            .iter()
+            .map(|h| *h.tag)
+            .collect();
         if named.is_empty() && ctx.scope.multi_province {
             // a round-up: the province named last before the figure in its paragraph
             let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);

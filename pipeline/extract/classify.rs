@@ -19,56 +19,8 @@ use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
+use super::clause::{Clauses, clauses, last_separator};
 use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month};
-
-/// Rule `clause.coordination`: ` và ` ends a figure's clause unless it joins two rival words of
-/// one slot and the second closes the phrase (`1,9 triệu thuê bao điện thoại cố định và di
-/// động;`: fixed and mobile, both of the `family` slot): the figure is of both kinds together,
-/// so both words belong to its clause. A list of other words (`sở, ngành và UBND các huyện`)
-/// still ends it.
-fn coordinated(ctx: &DocCtx<'_>, hay: &str, at: usize, limit: usize) -> bool {
-    let next = at + " và ".len();
-    if at == 0 || next >= limit {
-        return false;
-    }
-    let slots = &ctx.res.lexicon.feature_slot;
-    let slot_of = |h: &(usize, usize, usize)| slots.get(h.2).and_then(|s| s.as_deref());
-    // the feature word that ends right before ` và `, and the one that starts right after it
-    let before = ctx
-        .features
-        .hits_in(at.saturating_sub(48), at)
-        .filter(|h| h.1 == at)
-        .find_map(slot_of);
-    let after = ctx
-        .features
-        .hits_in(next, limit)
-        .take_while(|h| h.0 == next)
-        .filter_map(|h| slot_of(h).map(|s| (s, h.1)))
-        .max_by_key(|x| x.1);
-    let (Some(before), Some((slot, end))) = (before, after) else {
-        return false;
-    };
-    // a clause break after it, not the next figure (`95% thôn bản và Internet cáp quang 80%`
-    // coordinates two figures, each with its own words)
-    before == slot && hay[end..limit].trim_start().starts_with([',', ';', '.', ':', '!', '?', ')', '\n'])
-}
-
-/// The byte offset of the last of `separators` in `text` outside parentheses: a list inside
-/// parentheses (`thuê bao Internet (ADSL, FTTH, không dây)`) qualifies one word, it separates no
-/// clauses.
-fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
-    let mut depth = 0i32;
-    let mut cut = None;
-    for (k, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            c if depth <= 0 && separators.contains(&c) => cut = Some(k),
-            _ => {}
-        }
-    }
-    cut
-}
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
@@ -78,95 +30,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let s = doc.sentences[si];
     let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
     let n = qs.len();
-    // clause windows
-    let mut right_end = vec![0; n];
-    for (i, q) in qs.iter().enumerate() {
-        let limit = if i + 1 < n { qs[i + 1].start } else { s.end };
-        let limit = limit.max(q.end);
-        let mut end = q.end;
-        let mut words = 0;
-        let mut skip_to = 0;
-        for (off, c) in hay[q.end..limit].char_indices() {
-            let at = q.end + off;
-            if at < skip_to {
-                end = at + c.len_utf8();
-                continue;
-            }
-            if c == ',' {
-                // a comma inside a listed phrase (`cán bộ, công chức`) does not end the clause
-                if let Some(e) = ctx.features.covering(at) {
-                    skip_to = e;
-                    end = at + c.len_utf8();
-                    continue;
-                }
-            }
-            if c == '(' {
-                // a short qualifier in parentheses (`truy nhập Internet (3G và 4G)`, `(ADSL,
-                // FTTH)`, `(quy đổi)`) belongs to the clause; one with figures is a breakdown
-                let close = hay[at..limit].find(')').map(|k| at + k).filter(|&k| k - at <= 40);
-                if let Some(close) = close
-                    && qualifier(&hay[at + 1..close])
-                {
-                    skip_to = close + 1;
-                    end = close + 1;
-                    continue;
-                }
-            }
-            if matches!(c, ',' | ';' | ':' | '(' | ')' | '.' | '!' | '?' | '\n') {
-                break;
-            }
-            if c.is_whitespace() {
-                words += 1;
-                if hay[at..].starts_with(" và ") && !coordinated(ctx, hay, at, limit) {
-                    break;
-                }
-                if words > 14 {
-                    // a phrase cut by the word limit (`máy | vi tính`) belongs to the clause whole
-                    if let Some(e) = ctx.features.covering(at) {
-                        end = e.min(limit);
-                    }
-                    break;
-                }
-            }
-            end = at + c.len_utf8();
-        }
-        right_end[i] = end;
-    }
-    // rule `clause.semicolon`: a figure's own clause never reaches back across a `;` outside
-    // parentheses (`... có sóng điện thoại, Internet; tổng số thuê bao điện thoại ước đạt 554
-    // nghìn`); what comes before it is the sentence's context (level 2), not the clause
-    let left_start: Vec<usize> = (0..n)
-        .map(|i| {
-            let from = if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) };
-            last_separator(&hay[from..qs[i].start], &[';']).map_or(from, |k| from + k + 1)
-        })
-        .collect();
-    // the context figure of each figure: the previous one outside any parenthesis or breakdown
-    // closed since (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` and
-    // `812.460 thuê bao, trong đó cố định ..., di động ...; mật độ đạt 101,6` inherit from the whole)
-    let depths: Vec<i32> = {
-        let mut d = 0;
-        let mut at = s.start;
-        let mut breakdown = false;
-        qs.iter()
-            .map(|q| {
-                let gap_start = at.min(q.start);
-                let gap = &hay[gap_start..q.start];
-                d += gap.bytes().map(|b| i32::from(b == b'(') - i32::from(b == b')')).sum::<i32>();
-                if breakdown && gap.contains(';') {
-                    d -= 1;
-                    breakdown = false;
-                }
-                if !breakdown && !lex.breakdown.find_in(hay, &ctx.hits, gap_start, q.start).is_empty() {
-                    d += 1;
-                    breakdown = true;
-                }
-                at = q.start.max(at);
-                d
-            })
-            .collect()
-    };
-    let context: Vec<Option<usize>> = (0..n).map(|i| (0..i).rev().find(|&j| depths[j] <= depths[i])).collect();
+    let Clauses {
+        left_start,
+        right_end,
+        context,
+    } = clauses(ctx, s, qs);
     let paragraph_mask = FeatSet(lex.paragraph_mask);
     // unit nouns (`u_*` features) count only inside the figure's own unit
     let unit_mask = FeatSet(lex.unit_mask);

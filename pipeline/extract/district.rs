@@ -54,7 +54,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         .iter()
         .any(|w| opening.trim_start().starts_with(w));
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)
-    if local && district_re().is_match(opening) && provinces.find_all(&hay[s.start..s.start + opening.len()]).is_empty() {
+    if local && district_re().is_match(opening) && provinces.find_in(hay, &ctx.hits, s.start, s.start + opening.len()).is_empty() {
         return Some("district.opening");
     }
     let subject = doc.text[s.start..q_start].trim_start();
@@ -62,12 +62,12 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         .iter()
         .any(|w| subject.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_uppercase)))
         && provinces
-            .find_all(&hay[s.start..floor_char_boundary(hay, (s.start + 40).min(q_start))])
+            .find_in(hay, &ctx.hits, s.start, floor_char_boundary(hay, (s.start + 40).min(q_start)))
             .is_empty()
     {
         return Some("district.subject");
     }
-    if ctx.scope.district && !province_wide && provinces.find_all(&hay[s.start..s.end]).is_empty() {
+    if ctx.scope.district && !province_wide && provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty() {
         return Some("district.article");
     }
     None
@@ -103,8 +103,8 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
     // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
     let named = ["huyện ", "thị xã ", "thành phố ", "quận "].iter().any(|d| {
         let key = format!("{d}{name}");
-        hay.match_indices(&key)
-            .any(|(i, _)| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
+        memchr::memmem::find_iter(hay.as_bytes(), key.as_bytes())
+            .any(|i| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
     });
     named && provinces.find_all(&name).is_empty()
 }

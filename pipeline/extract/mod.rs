@@ -14,6 +14,7 @@
 mod breakdown;
 mod claim;
 pub(crate) mod classify;
+mod clause;
 mod compare;
 mod continuation;
 mod district;
@@ -65,7 +66,31 @@ pub(crate) struct DocCtx<'a> {
     pub paragraphs: Vec<(usize, usize)>,
 }
 
-impl DocCtx<'_> {
+impl<'a> DocCtx<'a> {
+    /// The one scan of a document (rule `scan.once`) and what is read from it once: its match
+    /// form, phrase hits, feature index, scope (given, or read from the document) and
+    /// paragraph spans.
+    pub(crate) fn new(doc: &'a CleanDoc, res: &'a Resources, scope: Option<Scope>) -> Self {
+        let hay = match_form(&doc.text);
+        let hits = res.lexicon.scan.scan(&hay);
+        let features = features::FeatureIndex::new(&res.lexicon, &hay, &hits);
+        let scope = scope.unwrap_or_else(|| {
+            Scope::of(doc, &hay, &hits, &res.lexicon)
+                .with_provinces(&hay, &hits, &res.provinces)
+                .with_district(doc, &hay, &res.provinces)
+        });
+        DocCtx {
+            doc,
+            res,
+            hay,
+            features,
+            hits,
+            scope,
+            memo: std::cell::RefCell::default(),
+            paragraphs: paragraph_spans(doc),
+        }
+    }
+
     /// Byte span of paragraph `p` (empty when it has no sentence).
     pub fn paragraph_span(&self, p: usize) -> (usize, usize) {
         self.paragraphs.get(p).copied().unwrap_or((usize::MAX, 0))
@@ -128,8 +153,8 @@ impl Scope {
     }
 
     /// Add what needs the province table: whether several provinces are reported on.
-    pub fn with_provinces(mut self, hay: &str, provinces: &crate::reference::Provinces) -> Scope {
-        let mut named: Vec<usize> = provinces.find_all(hay).iter().map(|h| *h.tag).collect();
+    pub fn with_provinces(mut self, hay: &str, hits: &DocHits, provinces: &crate::reference::Provinces) -> Scope {
+        let mut named: Vec<usize> = provinces.find_in(hay, hits, 0, hay.len()).iter().map(|h| *h.tag).collect();
         named.sort_unstable();
         named.dedup();
         self.multi_province = named.len() >= 3;
@@ -162,24 +187,7 @@ pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport)
 
 /// Extract with a given scope (None: read it from the document).
 pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
-    let hay = match_form(&doc.text);
-    let hits = res.lexicon.scan.scan(&hay);
-    let features = features::FeatureIndex::new(&res.lexicon, &hay, &hits);
-    let scope = scope.unwrap_or_else(|| {
-        Scope::of(doc, &hay, &hits, &res.lexicon)
-            .with_provinces(&hay, &res.provinces)
-            .with_district(doc, &hay, &res.provinces)
-    });
-    let ctx = DocCtx {
-        doc,
-        res,
-        hay,
-        features,
-        hits,
-        scope,
-        memo: std::cell::RefCell::default(),
-        paragraphs: paragraph_spans(doc),
-    };
+    let ctx = DocCtx::new(doc, res, scope);
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -223,7 +231,7 @@ pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scop
     if ctx.scope.gated {
         with_tables(doc, res, &mut out);
     }
-    with_ranks(doc, &ctx.hay, res, &mut out);
+    with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
     continuation::apply(doc, &ctx.hay, &mut out);
     breakdown::apply(doc, &ctx.hay, &mut out);
     cut_off(doc, &mut out);
@@ -254,8 +262,8 @@ fn cut_off(doc: &CleanDoc, out: &mut [Mention]) {
 
 /// Ranks of the provinces a ranking names ([`rank`]): a rank the sentence rules read takes the
 /// province named beside it; one they missed (`Hà Nội đứng thứ 2`, `Đà Nẵng dẫn đầu`) is added.
-fn with_ranks(doc: &CleanDoc, hay: &str, res: &Resources, out: &mut Vec<Mention>) {
-    let found = rank::read(doc, hay, res);
+fn with_ranks(doc: &CleanDoc, hay: &str, hits: &DocHits, res: &Resources, out: &mut Vec<Mention>) {
+    let found = rank::read(doc, hay, hits, res);
     for m in out
         .iter_mut()
         .filter(|m| found.components.iter().any(|&(s, e)| m.start < e && s < m.end))

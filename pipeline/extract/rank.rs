@@ -78,7 +78,7 @@ pub(crate) struct Ranks {
 }
 
 /// The ranks of the provinces a ranking names.
-pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Ranks {
+pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: &Resources) -> Ranks {
     let mut found = Ranks::default();
     if !(hay.contains("ict index") || hay.contains("chỉ số sẵn sàng")) || res.catalog.get("ict_readiness_rank").is_none() {
         return found;
@@ -92,7 +92,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, res: &Resources) -> Ranks {
     let out = &mut found.ranks;
     for (si, s) in doc.sentences.iter().enumerate() {
         let sent = &hay[s.start..s.end];
-        for h in res.provinces.find_all(sent) {
+        for h in res.provinces.find_in(hay, hits, s.start, s.end) {
             let p = res.provinces.reference(*h.tag);
             // `chỉ số hạ tầng của Bình Dương xếp thứ 12`: the subject is something of the province
             let clause = sent[..h.start].rsplit([',', ';', '.']).next().unwrap_or("");
@@ -197,7 +197,7 @@ mod tests {
         let res = Resources::load(None, None).unwrap();
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
         let hay = crate::text::match_form(&doc.text);
-        read(&doc, &hay, &res)
+        read(&doc, &hay, &crate::text::DocHits::default(), &res)
             .ranks
             .into_iter()
             .map(|m| (m.claim.unwrap().province.unwrap().name, m.value.unwrap()))

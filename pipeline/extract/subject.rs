@@ -56,7 +56,8 @@ pub(super) fn qualifier(inner: &str) -> bool {
 /// figure before it (its province comes from its own clause).
 pub(super) fn peer_reference(ctx: &DocCtx<'_>, left_start: usize, q: &Quantity) -> bool {
     let own = ctx.hay[left_start..q.start].trim_start_matches([',', ';', ' ']);
-    (own.starts_with("trong khi ") || own.starts_with("còn ")) && !ctx.res.provinces.find_all(own).is_empty()
+    let from = q.start - own.len();
+    (own.starts_with("trong khi ") || own.starts_with("còn ")) && !ctx.res.provinces.find_in(&ctx.hay, &ctx.hits, from, q.start).is_empty()
 }
 
 /// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình

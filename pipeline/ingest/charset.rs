@@ -24,7 +24,9 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
         if looks_binary(bytes) {
             return Err((RejectKind::Binary, "binary content (NUL or control bytes), not text".into()));
         }
-        match std::str::from_utf8(bytes) {
+        // SIMD validation first; the standard library's, for its error, only on invalid bytes
+        let valid = simdutf8::basic::from_utf8(bytes).map_err(|_| std::str::from_utf8(bytes).err());
+        match valid.map_err(|e| e.expect("simdutf8 and the standard library agree on what is UTF-8")) {
             Ok(s) => (s.to_string(), "utf-8".to_string()),
             // valid UTF-8 cut inside its last character (a truncated download or copy): the
             // text stays UTF-8, the cut character is dropped with a warning
@@ -211,6 +213,12 @@ pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::res
         }
         let c = text[i..].chars().next().expect("i is a char boundary");
         i += c.len_utf8();
+        // the precomposed Vietnamese vowels (the most frequent non-ASCII letters) at once
+        if ('\u{1EA0}'..='\u{1EF9}').contains(&c) {
+            letters += 1;
+            viet += 1;
+            continue;
+        }
         odd += usize::from(is_mojibake_letter(c));
         if crate::text::is_letter(c) {
             letters += 1;

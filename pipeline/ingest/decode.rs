@@ -147,8 +147,28 @@ pub fn nfc(text: &str) -> String {
 /// precomposed Vietnamese vowels (U+1EA0..U+1EF9) and the dashes, quotes and ellipsis
 /// (U+2010..U+2027). Composed Vietnamese text is all of these, and then needs no table lookup.
 pub(super) fn surely_nfc(text: &str) -> bool {
-    text.chars()
-        .all(|c| c < '\u{300}' || ('\u{1EA0}'..='\u{1EF9}').contains(&c) || ('\u{2010}'..='\u{2027}').contains(&c))
+    // on the UTF-8 bytes: lead bytes below 0xCC start letters below U+0300; a 3-byte letter
+    // is let through only in the two ranges (E1 BA A0..E1 BB B9, E2 80 90..E2 80 A7)
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0xCC {
+            i += 1;
+            continue;
+        }
+        let (b1, b2) = (b.get(i + 1).copied().unwrap_or(0), b.get(i + 2).copied().unwrap_or(0));
+        let ok = match c {
+            0xE1 => (b1 == 0xBA && b2 >= 0xA0) || (b1 == 0xBB && b2 <= 0xB9),
+            0xE2 => b1 == 0x80 && (0x90..=0xA7).contains(&b2),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 3;
+    }
+    true
 }
 
 /// A date from `2014-03-27`, `2014-03-27T10:50:00+07:00` and similar.

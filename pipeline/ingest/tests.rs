@@ -150,8 +150,27 @@ mod nfc_fast_path {
             assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{u:04X}");
             assert_eq!(canonical_combining_class(c), 0, "U+{u:04X}");
         }
+        // and no other letter: the byte test agrees with the ranges on every code point
+        for u in (0..0x3_0000u32).chain(0x10_FF00..=0x10_FFFF) {
+            let Some(c) = char::from_u32(u) else { continue };
+            let listed = u < 0x300 || (0x1EA0..=0x1EF9).contains(&u) || (0x2010..=0x2027).contains(&u);
+            assert_eq!(surely_nfc(&format!("a{c}b")), listed, "U+{u:04X}");
+        }
         assert!(!surely_nfc("Hoa\u{301}"));
         assert_eq!(nfc("Ho\u{61}\u{301} và Thanh Hoá"), "Hoá và Thanh Hoá");
         assert_eq!(nfc("Thanh Hoá – “số” …"), "Thanh Hoá – “số” …");
+    }
+}
+
+/// The language check counts the precomposed vowels U+1EA0..U+1EF9 as Vietnamese letters
+/// without asking `is_vietnamese_letter`: it would say the same of each.
+#[test]
+fn every_precomposed_vowel_is_a_vietnamese_letter() {
+    for u in 0x1EA0..=0x1EF9u32 {
+        let c = char::from_u32(u).unwrap();
+        assert!(
+            is_vietnamese_letter(c) && crate::text::is_letter(c) && !is_mojibake_letter(c),
+            "U+{u:04X}"
+        );
     }
 }

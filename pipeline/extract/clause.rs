@@ -1,0 +1,247 @@
+//! Clause windows: where each figure's own clause starts and ends in its sentence, and which
+//! earlier figure is its context.
+//!
+//! Input: the document context, one sentence and its quantities (in order). Output: per
+//! figure, the start of its own clause (L0 begins there), the end of it (its predicate ends
+//! there) and the figure whose clause it inherits from (L1). Invariants: `left_start[i] <=
+//! qs[i].start` and `right_end[i] >= qs[i].end`; a context figure comes before its figure.
+
+use super::subject::qualifier;
+use super::{DocCtx, Quantity};
+use crate::records::Sentence;
+
+/// The clause windows of one sentence's figures.
+pub(super) struct Clauses {
+    pub left_start: Vec<usize>,
+    pub right_end: Vec<usize>,
+    pub context: Vec<Option<usize>>,
+}
+
+/// Rule `clause.coordination`: ` và ` ends a figure's clause unless it joins two rival words of
+/// one slot and the second closes the phrase (`1,9 triệu thuê bao điện thoại cố định và di
+/// động;`: fixed and mobile, both of the `family` slot): the figure is of both kinds together,
+/// so both words belong to its clause. A list of other words (`sở, ngành và UBND các huyện`)
+/// still ends it.
+fn coordinated(ctx: &DocCtx<'_>, hay: &str, at: usize, limit: usize) -> bool {
+    let next = at + " và ".len();
+    if at == 0 || next >= limit {
+        return false;
+    }
+    let slots = &ctx.res.lexicon.feature_slot;
+    let slot_of = |h: &(usize, usize, usize)| slots.get(h.2).and_then(|s| s.as_deref());
+    // the feature word that ends right before ` và `, and the one that starts right after it
+    let before = ctx
+        .features
+        .hits_in(at.saturating_sub(48), at)
+        .filter(|h| h.1 == at)
+        .find_map(slot_of);
+    let after = ctx
+        .features
+        .hits_in(next, limit)
+        .take_while(|h| h.0 == next)
+        .filter_map(|h| slot_of(h).map(|s| (s, h.1)))
+        .max_by_key(|x| x.1);
+    let (Some(before), Some((slot, end))) = (before, after) else {
+        return false;
+    };
+    // a clause break after it, not the next figure (`95% thôn bản và Internet cáp quang 80%`
+    // coordinates two figures, each with its own words)
+    before == slot && hay[end..limit].trim_start().starts_with([',', ';', '.', ':', '!', '?', ')', '\n'])
+}
+
+/// The byte offset of the last of `separators` in `text` outside parentheses: a list inside
+/// parentheses (`thuê bao Internet (ADSL, FTTH, không dây)`) qualifies one word, it separates no
+/// clauses.
+pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut cut = None;
+    for (k, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            c if depth <= 0 && separators.contains(&c) => cut = Some(k),
+            _ => {}
+        }
+    }
+    cut
+}
+
+/// Rule `clause.window`: a figure's clause runs right to the next separator (`, ; : ( ) . ! ?`),
+/// a ` và ` that coordinates nothing, or 14 words, and left to the end of the previous
+/// figure's clause or a `;`. Example: in `có 850 trạm BTS, 1,2 triệu thuê bao`, the first
+/// clause ends at the comma and the second starts there.
+pub(super) fn clauses(ctx: &DocCtx<'_>, s: Sentence, qs: &[Quantity]) -> Clauses {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let n = qs.len();
+    let mut right_end = vec![0; n];
+    for (i, q) in qs.iter().enumerate() {
+        let limit = if i + 1 < n { qs[i + 1].start } else { s.end };
+        let limit = limit.max(q.end);
+        let mut end = q.end;
+        let mut words = 0;
+        let mut skip_to = 0;
+        for (off, c) in hay[q.end..limit].char_indices() {
+            let at = q.end + off;
+            if at < skip_to {
+                end = at + c.len_utf8();
+                continue;
+            }
+            if c == ',' {
+                // a comma inside a listed phrase (`cán bộ, công chức`) does not end the clause
+                if let Some(e) = ctx.features.covering(at) {
+                    skip_to = e;
+                    end = at + c.len_utf8();
+                    continue;
+                }
+            }
+            if c == '(' {
+                // a short qualifier in parentheses (`truy nhập Internet (3G và 4G)`, `(ADSL,
+                // FTTH)`, `(quy đổi)`) belongs to the clause; one with figures is a breakdown
+                let close = hay[at..limit].find(')').map(|k| at + k).filter(|&k| k - at <= 40);
+                if let Some(close) = close
+                    && qualifier(&hay[at + 1..close])
+                {
+                    skip_to = close + 1;
+                    end = close + 1;
+                    continue;
+                }
+            }
+            if matches!(c, ',' | ';' | ':' | '(' | ')' | '.' | '!' | '?' | '\n') {
+                break;
+            }
+            if c.is_whitespace() {
+                words += 1;
+                if hay[at..].starts_with(" và ") && !coordinated(ctx, hay, at, limit) {
+                    break;
+                }
+                if words > 14 {
+                    // a phrase cut by the word limit (`máy | vi tính`) belongs to the clause whole
+                    if let Some(e) = ctx.features.covering(at) {
+                        end = e.min(limit);
+                    }
+                    break;
+                }
+            }
+            end = at + c.len_utf8();
+        }
+        right_end[i] = end;
+    }
+    // rule `clause.semicolon`: a figure's own clause never reaches back across a `;` outside
+    // parentheses (`... có sóng điện thoại, Internet; tổng số thuê bao điện thoại ước đạt 554
+    // nghìn`); what comes before it is the sentence's context (level 2), not the clause
+    let left_start: Vec<usize> = (0..n)
+        .map(|i| {
+            let from = if i == 0 { s.start } else { right_end[i - 1].min(qs[i].start) };
+            last_separator(&hay[from..qs[i].start], &[';']).map_or(from, |k| from + k + 1)
+        })
+        .collect();
+    // the context figure of each figure: the previous one outside any parenthesis or breakdown
+    // closed since (`950.000 thuê bao (trong đó ... 730.000 thuê bao), đạt mật độ 69` and
+    // `812.460 thuê bao, trong đó cố định ..., di động ...; mật độ đạt 101,6` inherit from the whole)
+    let depths: Vec<i32> = {
+        let mut d = 0;
+        let mut at = s.start;
+        let mut breakdown = false;
+        qs.iter()
+            .map(|q| {
+                let gap_start = at.min(q.start);
+                let gap = &hay[gap_start..q.start];
+                d += gap.bytes().map(|b| i32::from(b == b'(') - i32::from(b == b')')).sum::<i32>();
+                if breakdown && gap.contains(';') {
+                    d -= 1;
+                    breakdown = false;
+                }
+                if !breakdown && !lex.breakdown.find_in(hay, &ctx.hits, gap_start, q.start).is_empty() {
+                    d += 1;
+                    breakdown = true;
+                }
+                at = q.start.max(at);
+                d
+            })
+            .collect()
+    };
+    let context: Vec<Option<usize>> = (0..n).map(|i| (0..i).rev().find(|&j| depths[j] <= depths[i])).collect();
+    Clauses {
+        left_start,
+        right_end,
+        context,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Scope, quantity, traps};
+    use crate::records::Period;
+
+    /// Each figure of the first sentence of `text`: (its own clause, its context figure's text).
+    fn windows(text: &str) -> Vec<(String, Option<String>)> {
+        let res = crate::extract::tests::res();
+        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
+        let ctx = DocCtx::new(&doc, res, Some(Scope::open()));
+        let s = doc.sentences[0];
+        let traps = traps::find(&doc.text[s.start..s.end], s.start, &|_| false);
+        let qs = quantity::scan(&ctx, s.start, s.end, &traps);
+        let c = clauses(&ctx, s, &qs);
+        (0..qs.len())
+            .map(|i| {
+                assert!(c.left_start[i] <= qs[i].start && c.right_end[i] >= qs[i].end);
+                // a clause starts where the one before it ended: at its separator
+                let own = doc.text[c.left_start[i]..c.right_end[i]]
+                    .trim_start_matches([',', ' '])
+                    .trim()
+                    .to_string();
+                (own, c.context[i].map(|j| doc.text[qs[j].start..qs[j].end].to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clause_window_table() {
+        // our own words: (sentence, the own clause of each figure)
+        let cases: &[(&str, &[&str])] = &[
+            // a comma ends a clause; the next starts after it
+            (
+                "Toàn tỉnh có 850 trạm BTS, 1,2 triệu thuê bao.",
+                &["Toàn tỉnh có 850 trạm BTS", "1,2 triệu thuê bao"],
+            ),
+            // `và` between two kinds of one slot coordinates them
+            (
+                "Có 1,9 triệu thuê bao điện thoại cố định và di động; mật độ 98 thuê bao/100 dân.",
+                &["Có 1,9 triệu thuê bao điện thoại cố định và di động", "mật độ 98 thuê bao/100 dân"],
+            ),
+            // a short qualifier in parentheses belongs to the clause
+            (
+                "Có 300 nghìn thuê bao Internet (ADSL, FTTH) trên địa bàn.",
+                &["Có 300 nghìn thuê bao Internet (ADSL, FTTH) trên địa bàn"],
+            ),
+            // a `;` before the figure starts its clause
+            (
+                "Các xã có sóng điện thoại; tổng số thuê bao đạt 554 nghìn.",
+                &["tổng số thuê bao đạt 554 nghìn"],
+            ),
+        ];
+        for (text, want) in cases {
+            let got: Vec<String> = windows(text).into_iter().map(|w| w.0).collect();
+            assert_eq!(&got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_figure_after_a_closed_breakdown_takes_the_whole_as_its_context() {
+        let got = windows("Có 950.000 thuê bao (trong đó 730.000 thuê bao di động), đạt mật độ 69 thuê bao/100 dân.");
+        let ctx: Vec<Option<&str>> = got.iter().map(|w| w.1.as_deref()).collect();
+        assert_eq!(ctx, [None, Some("950.000 thuê bao"), Some("950.000 thuê bao")]);
+    }
+
+    #[test]
+    fn separators_inside_parentheses_separate_nothing() {
+        assert_eq!(
+            last_separator("thuê bao (ADSL, FTTH), di động", &[',']),
+            Some("thuê bao (ADSL, FTTH)".len())
+        );
+        assert_eq!(last_separator("thuê bao (ADSL, FTTH)", &[',']), None);
+        assert_eq!(last_separator("a; b; c", &[';']), Some(4));
+    }
+}
