@@ -43,10 +43,16 @@ fn district_re() -> &'static Regex {
 /// speaks of the whole province (`toàn tỉnh`).
 pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: usize, province_wide: bool) -> Option<&'static str> {
     let (doc, hay, provinces) = (ctx.doc, &ctx.hay, &ctx.res.provinces);
-    let left_text = &doc.text[left_start..q_start];
-    let words: Vec<&str> = left_text.split_whitespace().collect();
-    if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) {
-        return Some("district.near");
+    // every match of the pattern holds one of these words: most clauses hold none, and are
+    // not split into words and matched
+    let may_name = ["huyện", "thị", "quận", "thành", "tp"]
+        .iter()
+        .any(|k| hay[left_start..q_start].contains(k));
+    if may_name {
+        let words: Vec<&str> = doc.text[left_start..q_start].split_whitespace().collect();
+        if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) {
+            return Some("district.near");
+        }
     }
     let opening = &doc.text[s.start..q_start];
     let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
