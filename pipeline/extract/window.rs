@@ -70,7 +70,7 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)?tháng\s+([0-9]{1,2})(?:\s*[/\-]\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
+            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)?tháng\s+([0-9]{1,2}|(?:giêng|hai|ba|tư|sáu|bảy|tám|chín|mười một|mười hai|mười|chạp)\b)(?:\s*[/\-]\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
         )
         .expect("month-window pattern")
     });
@@ -80,7 +80,7 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     if lead.contains("so với") || lead.contains("cùng kỳ") {
         return None;
     }
-    let m: u8 = c[3].parse().ok()?;
+    let m: u8 = c[3].parse().ok().or_else(|| spelled_month(&c[3]))?;
     let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
     let bare = c.get(1).is_none() && c.get(2).is_none();
     if bare {
@@ -116,6 +116,28 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
         });
     }
     Period::first_months(year, m)
+}
+
+/// Rule `period.spelled_month`: a month written as a word (`tính tới tháng Sáu`, `tháng Giêng`,
+/// `tháng Mười hai`) is that month. `tháng Năm` (May) and `tháng Một` are left out: `tháng năm
+/// 2020` reads as well as "the month, the year 2020", and `trong tháng một số ...` as "in the
+/// month, some ...".
+fn spelled_month(word: &str) -> Option<u8> {
+    let m = match word {
+        "giêng" => 1,
+        "hai" => 2,
+        "ba" => 3,
+        "tư" => 4,
+        "sáu" => 6,
+        "bảy" => 7,
+        "tám" => 8,
+        "chín" => 9,
+        "mười" => 10,
+        "mười một" => 11,
+        "mười hai" | "chạp" => 12,
+        _ => return None,
+    };
+    Some(m)
 }
 
 /// The month a comparison is made with (`so với tháng trước`, `so với tháng 8`, `so với tháng
@@ -214,6 +236,18 @@ mod tests {
             ),
             ("khai trương vào tháng 3/2019, đến nay đã phục vụ ", Some(2020), true, None),
             ("tăng 5% so với tháng 10/2023, đạt ", Some(2023), false, None),
+            // rule period.spelled_month (our words)
+            (
+                "theo số liệu mới, tính tới tháng sáu, cả nước có ",
+                Some(2019),
+                true,
+                Some("2019-H1"),
+            ),
+            ("đến hết tháng mười một năm 2021, toàn tỉnh có ", None, true, Some("2021-11M")),
+            ("trong tháng giêng, doanh thu ước đạt ", Some(2022), false, Some("2022-M01")),
+            // a word that only starts like a month is no month; `một số` is "some"
+            ("tính tới tháng bảyx, có ", Some(2019), true, None),
+            ("trong tháng một số doanh nghiệp đã ", Some(2019), false, None),
         ];
         for (before, year, stock, want) in cases {
             assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
