@@ -241,6 +241,7 @@ pub(crate) const CODE_FEATURES: &[&str] = &[
     "investment",
     "it",
     "national",
+    "other_domain",
     "postal",
     "provincial",
     "radio",

@@ -47,6 +47,26 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .map(|h| (s.start + h.start, s.start + h.end))
         .collect();
     let company_feature = lex.feature("company").filter(|&c| c < 128);
+    // rule `slot.nearest_sentence`: what the paragraph before the sentence names, but of a slot
+    // its sentences fill differently, only what the nearest of them names (`Hoạt động bưu chính,
+    // viễn thông ... phát triển. Sản lượng bưu chính ... Doanh thu ước đạt 156,7 tỷ đồng`: the
+    // postal revenue, not the postal and telecom revenue)
+    let mut paragraph_level = ctx.features.set(para_start, s.start).mask(paragraph_mask);
+    for &slot in &lex.slot_masks {
+        let slot = FeatSet(slot);
+        if paragraph_level.mask(slot).0.count_ones() < 2 {
+            continue;
+        }
+        let nearest = doc.sentences[..si]
+            .iter()
+            .rev()
+            .take_while(|p| p.start >= para_start)
+            .map(|p| ctx.features.set(p.start, p.end).mask(paragraph_mask).mask(slot))
+            .find(|f| *f != FeatSet::default());
+        if let Some(f) = nearest {
+            paragraph_level = paragraph_level.mask(FeatSet(!slot.0)).union(f);
+        }
+    }
     let levels: Vec<Levels> = (0..n)
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
@@ -102,7 +122,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 None if left_start[i] > s.start => ctx.features.set(s.start, left_start[i]).mask(no_units),
                 _ => FeatSet::default(),
             };
-            let l3 = ctx.features.set(para_start, s.start).mask(paragraph_mask);
+            let l3 = paragraph_level;
             // the predicate after a figure, to the end of its clause (`38/38 sở, ngành và UBND
             // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
             let tail_from = right_end[i].min(s.end);
@@ -263,11 +283,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
                         // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
                         // lưu trú ... tăng 63%` is tourism's
+                        // (`doanh thu ngành in`: printing is another sector's `ngành`)
+                        let other = lex.feature("other_domain").is_some_and(|f| lv.l[..4].iter().any(|l| l.has(f)));
                         let ict = crate::lexicon::ICT_DOMAINS
                             .iter()
                             .filter_map(|n| lex.feature(n))
                             .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
-                            || hay[s.start..q.start].contains("ngành");
+                            || (hay[s.start..q.start].contains("ngành") && !other);
                         let revenue = revenue && ict;
                         let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                         if let (true, Some((kind, reason))) = (revenue, &scope) {
