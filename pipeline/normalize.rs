@@ -42,14 +42,14 @@ pub fn mention_rows(doc: &CleanDoc, mentions: Vec<Mention>, idx: &CharIndex) -> 
         .collect()
 }
 
-/// A document's `documents` row: its length in code points, its counts, and the region and
-/// 2025 province of its province.
-pub fn document_row(doc: CleanDoc, n_mentions: usize, n_facts: usize, provinces: &Provinces) -> DocumentRow {
+/// A document's `documents` row: its length in code points (`n_chars`, from the document's
+/// [`CharIndex`]), its counts, and the region and 2025 province of its province.
+pub fn document_row(doc: CleanDoc, n_chars: usize, n_mentions: usize, n_facts: usize, provinces: &Provinces) -> DocumentRow {
     let pref = doc.meta.province.as_ref().and_then(|p| provinces.by_name(&p.name));
     DocumentRow {
         region: pref.map(|p| p.region.clone()),
         province_2025: pref.map(|p| p.merged_2025_into.clone()),
-        n_chars: doc.text.chars().count(),
+        n_chars,
         n_mentions,
         n_facts,
         clean: doc,

@@ -158,7 +158,8 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutpu
     count(&clock.duplicates, nr.duplicates);
     count(&clock.flagged, nr.flagged);
     let mentions = normalize::mention_rows(&doc, mentions, &idx);
-    let document = normalize::document_row(doc, mentions.len(), facts.len(), &res.provinces);
+    let n_chars = idx.char_of(doc.text.len());
+    let document = normalize::document_row(doc, n_chars, mentions.len(), facts.len(), &res.provinces);
     add(&clock.normalize, t.elapsed());
     DocOutput::Done {
         document: Box::new(document),

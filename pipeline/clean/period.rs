@@ -76,26 +76,6 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
     out
 }
 
-/// A month written as a number or a word (`6`, `Sáu`, `mười hai`), in match form.
-pub(super) fn month_number(w: &str) -> Option<u8> {
-    let m = match w {
-        "một" => 1,
-        "hai" => 2,
-        "ba" => 3,
-        "tư" | "bốn" => 4,
-        "năm" => 5,
-        "sáu" => 6,
-        "bảy" => 7,
-        "tám" => 8,
-        "chín" => 9,
-        "mười" => 10,
-        "mười một" => 11,
-        "mười hai" => 12,
-        d => d.parse().ok()?,
-    };
-    (1..=12).contains(&m).then_some(m)
-}
-
 /// Rule `period.comparison_base`: the year a page without a date reports on. Years named as a
 /// comparison base (`tăng 35% so với cùng kỳ năm 2011`, `bằng 109% so với năm 2010`) are what the
 /// figures are compared with, not what they describe: the most mentioned other year wins, and
@@ -298,7 +278,7 @@ pub(super) fn period(
                 if year.is_none() && !written_month {
                     continue;
                 }
-                let m = month_number(&c[1]);
+                let m = Period::month_number(&c[1]);
                 let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()])).or(default_year)) else {
                     continue;
                 };

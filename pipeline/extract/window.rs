@@ -80,7 +80,9 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     if lead.contains("so với") || lead.contains("cùng kỳ") {
         return None;
     }
-    let m: u8 = c[3].parse().ok().or_else(|| spelled_month(&c[3]))?;
+    // rule `period.spelled_month`: `tháng Sáu` too; the pattern leaves out `tháng năm` (`tháng năm
+    // 2020` reads as well as "the month, the year") and `tháng một` (`trong tháng một số ...`)
+    let m = Period::month_number(&c[3])?;
     let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
     let bare = c.get(1).is_none() && c.get(2).is_none();
     if bare {
@@ -116,28 +118,6 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
         });
     }
     Period::first_months(year, m)
-}
-
-/// Rule `period.spelled_month`: a month written as a word (`tính tới tháng Sáu`, `tháng Giêng`,
-/// `tháng Mười hai`) is that month. `tháng Năm` (May) and `tháng Một` are left out: `tháng năm
-/// 2020` reads as well as "the month, the year 2020", and `trong tháng một số ...` as "in the
-/// month, some ...".
-fn spelled_month(word: &str) -> Option<u8> {
-    let m = match word {
-        "giêng" => 1,
-        "hai" => 2,
-        "ba" => 3,
-        "tư" => 4,
-        "sáu" => 6,
-        "bảy" => 7,
-        "tám" => 8,
-        "chín" => 9,
-        "mười" => 10,
-        "mười một" => 11,
-        "mười hai" | "chạp" => 12,
-        _ => return None,
-    };
-    Some(m)
 }
 
 /// The month a comparison is made with (`so với tháng trước`, `so với tháng 8`, `so với tháng

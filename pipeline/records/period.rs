@@ -23,6 +23,28 @@ pub enum PeriodPart {
 }
 
 impl Period {
+    /// A month written as a number or a word (`6`, `Sáu`, `mười hai`, `Giêng`, `Chạp`), in
+    /// match form (rule `period.spelled_month`). Callers whose text makes a word ambiguous
+    /// (`tháng năm 2020`, `trong tháng một số`) leave it out of what they capture.
+    pub fn month_number(w: &str) -> Option<u8> {
+        let m = match w {
+            "một" | "giêng" => 1,
+            "hai" => 2,
+            "ba" => 3,
+            "tư" | "bốn" => 4,
+            "năm" => 5,
+            "sáu" => 6,
+            "bảy" => 7,
+            "tám" => 8,
+            "chín" => 9,
+            "mười" => 10,
+            "mười một" => 11,
+            "mười hai" | "chạp" => 12,
+            d => d.parse().ok()?,
+        };
+        (1..=12).contains(&m).then_some(m)
+    }
+
     pub fn year(year: i32) -> Self {
         Period {
             year,
