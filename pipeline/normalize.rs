@@ -25,7 +25,7 @@ pub struct NormalizeReport {
 
 fn fmt_vn(v: f64) -> String {
     let dec = if v.fract().abs() > 1e-9 { 1 } else { 0 };
-    crate::extract::number::format_digits(v, dec)
+    crate::extract::number_format::format_digits(v, dec)
 }
 
 /// A document's mentions as `mentions` rows: the raw text of each and its code-point span.

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::extract::number::format_digits;
+use crate::extract::number_format::format_digits;
 use crate::reference::Provinces;
 use crate::{Error, Result};
 

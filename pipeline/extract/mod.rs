@@ -22,6 +22,7 @@ pub(crate) mod features;
 mod inline_table;
 mod metric;
 pub mod number;
+pub mod number_format;
 mod part;
 mod quantity;
 mod rank;
