@@ -171,14 +171,14 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
             acc.add_document(facts);
         }
     }
-    let (metrics, anomalies, _) = acc.finish(&res.catalog, &res.provinces)?;
+    let agg = acc.aggregate(&res.catalog, &res.provinces)?;
     let staging = Staging::new(&out, &run_id)?;
     let stamp = RunStamp {
         run_id: run_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let mut counts = BTreeMap::new();
-    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &metrics, &anomalies, &mut counts)?;
+    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &agg, &mut counts)?;
     let manifest = serde_json::json!({
         "run_id": run_id,
         "ictstat_version": env!("CARGO_PKG_VERSION"),
@@ -200,7 +200,7 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         files: fact_files.len() + doc_files.len(),
         documents: names.len(),
         facts: n_facts,
-        province_metrics: metrics.len(),
-        anomalies: anomalies.len(),
+        province_metrics: counts.get("province_metrics").copied().unwrap_or(0),
+        anomalies: counts.get("anomalies").copied().unwrap_or(0),
     })
 }

@@ -241,100 +241,109 @@ fn comparable_period(p: Period) -> bool {
     )
 }
 
-/// The group table, column by column.
+/// The group table, column by column. The strings are the fold's shared copies (interned names,
+/// documents) or static, so building the table allocates per column, not per cell.
 #[derive(Default)]
 struct GroupColumns {
-    province: Vec<String>,
-    period: Vec<String>,
-    metric: Vec<String>,
-    status: Vec<String>,
-    basis: Vec<String>,
+    province: Vec<Arc<str>>,
+    period: Vec<Arc<str>>,
+    metric: Vec<Arc<str>>,
+    status: Vec<&'static str>,
+    basis: Vec<&'static str>,
     year: Vec<i32>,
-    prev_period: Vec<String>,
+    prev_period: Vec<Arc<str>>,
     comparable: Vec<bool>,
-    province_code: Vec<String>,
-    tier: Vec<String>,
-    unit: Vec<String>,
+    province_code: Vec<Arc<str>>,
+    tier: Vec<Arc<str>>,
+    unit: Vec<Arc<str>>,
     value: Vec<f64>,
     value_high: Vec<Option<f64>>,
     value_min: Vec<f64>,
     value_max: Vec<f64>,
     n_facts: Vec<u32>,
     n_docs: Vec<u32>,
-    doc: Vec<String>,
+    doc: Vec<Arc<str>>,
     char_start: Vec<i64>,
     char_end: Vec<i64>,
-    flag: Vec<Option<String>>,
+    flag: Vec<Option<Arc<str>>>,
     other_value: Vec<Option<f64>>,
-    other_doc: Vec<Option<String>>,
+    other_doc: Vec<Option<Arc<str>>>,
+    /// Each period's label, written once.
+    labels: rustc_hash::FxHashMap<Period, Arc<str>>,
 }
 
 impl GroupColumns {
+    fn label(&mut self, p: Period) -> Arc<str> {
+        self.labels.entry(p).or_insert_with(|| Arc::from(p.to_string())).clone()
+    }
+
     fn push(&mut self, key: &GroupKey, g: &Group) {
         let (prov, metric) = (&key.0, &key.2);
         let (period, status, basis) = (key.1, key.3, key.4);
         let ch = &g.chosen;
         let other = g.other();
-        self.province.push(prov.to_string());
-        self.period.push(period.to_string());
-        self.metric.push(metric.to_string());
-        self.status.push(status.as_str().to_string());
-        self.basis.push(basis.map_or("", |b| b.as_str()).to_string());
+        self.province.push(prov.clone());
+        let label = self.label(period);
+        self.period.push(label);
+        self.metric.push(metric.clone());
+        self.status.push(status.as_str());
+        self.basis.push(basis.map_or("", |b| b.as_str()));
         self.year.push(period.year);
-        self.prev_period.push(
-            Period {
-                year: period.year - 1,
-                part: period.part,
-            }
-            .to_string(),
-        );
+        let prev = self.label(Period {
+            year: period.year - 1,
+            part: period.part,
+        });
+        self.prev_period.push(prev);
         self.comparable.push(comparable_period(period));
-        self.province_code.push(ch.province_code.to_string());
-        self.tier.push(ch.tier.to_string());
-        self.unit.push(ch.unit.to_string());
+        self.province_code.push(ch.province_code.clone());
+        self.tier.push(ch.tier.clone());
+        self.unit.push(ch.unit.clone());
         self.value.push(ch.value);
         self.value_high.push(ch.value_high);
         self.value_min.push(g.value_min);
         self.value_max.push(g.value_max);
         self.n_facts.push(g.n_facts);
         self.n_docs.push(g.n_docs);
-        self.doc.push(ch.doc.to_string());
+        self.doc.push(ch.doc.clone());
         self.char_start.push(ch.char_start);
         self.char_end.push(ch.char_end);
-        self.flag.push(ch.flag.as_deref().map(String::from));
+        self.flag.push(ch.flag.clone());
         self.other_value.push(other.as_ref().map(|o| o.0));
-        self.other_doc.push(other.map(|o| o.1.to_string()));
+        self.other_doc.push(other.map(|o| o.1));
     }
 
     fn into_frame(self) -> Result<DataFrame> {
         let n = self.value.len();
         let c = |name: &str, s: Series| -> Column { s.with_name(name.into()).into() };
+        let strs = |v: &[Arc<str>]| -> Series { Series::new("".into(), v.iter().map(|s| &**s).collect::<Vec<&str>>()) };
+        let opt_strs =
+            |v: &[Option<Arc<str>>]| -> Series { Series::new("".into(), v.iter().map(|s| s.as_deref()).collect::<Vec<Option<&str>>>()) };
         Ok(DataFrame::new(
             n,
             vec![
-                c("province", Series::new("".into(), self.province)),
-                c("period", Series::new("".into(), self.period)),
-                c("metric", Series::new("".into(), self.metric)),
+                c("province", strs(&self.province)),
+                c("period", strs(&self.period)),
+                c("metric", strs(&self.metric)),
                 c("status", Series::new("".into(), self.status)),
                 c("basis", Series::new("".into(), self.basis)),
                 c("year", Series::new("".into(), self.year)),
-                c("prev_period", Series::new("".into(), self.prev_period)),
+                c("prev_period", strs(&self.prev_period)),
                 c("comparable", Series::new("".into(), self.comparable)),
-                c("province_code", Series::new("".into(), self.province_code)),
-                c("tier", Series::new("".into(), self.tier)),
-                c("unit", Series::new("".into(), self.unit)),
+                c("province_code", strs(&self.province_code)),
+                c("tier", strs(&self.tier)),
+                c("unit", strs(&self.unit)),
                 c("value", Series::new("".into(), self.value)),
                 c("value_high", Series::new("".into(), self.value_high)),
                 c("value_min", Series::new("".into(), self.value_min)),
                 c("value_max", Series::new("".into(), self.value_max)),
                 c("n_facts", Series::new("".into(), self.n_facts)),
                 c("n_docs", Series::new("".into(), self.n_docs)),
-                c("doc", Series::new("".into(), self.doc)),
+                c("doc", strs(&self.doc)),
                 c("char_start", Series::new("".into(), self.char_start)),
                 c("char_end", Series::new("".into(), self.char_end)),
-                c("flag", Series::new("".into(), self.flag)),
+                c("flag", opt_strs(&self.flag)),
                 c("other_value", Series::new("".into(), self.other_value)),
-                c("other_doc", Series::new("".into(), self.other_doc)),
+                c("other_doc", opt_strs(&self.other_doc)),
             ],
         )?)
     }

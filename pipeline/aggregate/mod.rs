@@ -35,20 +35,85 @@ pub struct AggregateReport {
     pub conflicts: usize,
 }
 
+/// The aggregate of a run, before it is written: the fold's anomalies about single facts and the
+/// query's frames. Rows and anomalies are made one at a time as they are read
+/// ([`Aggregated::for_each_metric`], [`Aggregated::for_each_anomaly`]), so writing them never
+/// holds the table twice.
+pub struct Aggregated {
+    fact_anomalies: Vec<Anomaly>,
+    derived: Option<query::Derived>,
+    years: Vec<i32>,
+    pub report: AggregateReport,
+}
+
+impl Aggregated {
+    /// The years of the rows, ascending.
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    /// Each `province_metrics` row in key order (of one year, if `year` is given).
+    pub fn for_each_metric(&self, year: Option<i32>, mut f: impl FnMut(&ProvinceMetric) -> Result<()>) -> Result<()> {
+        match &self.derived {
+            Some(d) => query::each_metric_row(&d.rows, year, &mut f),
+            None => Ok(()),
+        }
+    }
+
+    /// Each anomaly, in this order: those about single facts and repaired dates (in input
+    /// order), conflicts (in row order), outliers (by metric, period and status).
+    pub fn for_each_anomaly(&self, mut f: impl FnMut(&Anomaly) -> Result<()>) -> Result<()> {
+        for a in &self.fact_anomalies {
+            f(a)?;
+        }
+        if let Some(d) = &self.derived {
+            query::each_conflict(&d.rows, &mut f)?;
+            query::each_outlier(&d.outliers, &mut f)?;
+        }
+        Ok(())
+    }
+}
+
 impl Accumulator {
-    /// The barrier: turn the groups into rows and anomalies. Anomalies come in this order: those
-    /// about single facts and repaired dates (in input order), conflicts (in row order), outliers
-    /// (by metric, period and status).
-    pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
-        let (groups, mut anomalies) = self.into_groups(catalog)?;
-        let d = query::derive(groups, catalog, provinces)?;
-        let report = AggregateReport {
-            groups: d.rows.len(),
-            conflicts: d.conflicts.len(),
+    /// The barrier: run the query over the groups.
+    pub fn aggregate(self, catalog: &Catalog, provinces: &Provinces) -> Result<Aggregated> {
+        let (groups, fact_anomalies) = self.into_groups(catalog)?;
+        let derived = query::derive(groups, catalog, provinces)?;
+        let (report, years) = match &derived {
+            Some(d) => {
+                let mut years: Vec<i32> = d.rows.column("year")?.i32()?.into_no_null_iter().collect();
+                years.sort_unstable();
+                years.dedup();
+                let report = AggregateReport {
+                    groups: d.rows.height(),
+                    conflicts: query::conflict_count(&d.rows)?,
+                };
+                (report, years)
+            }
+            None => (AggregateReport::default(), Vec::new()),
         };
-        anomalies.extend(d.conflicts);
-        anomalies.extend(d.outliers);
-        Ok((d.rows, anomalies, report))
+        Ok(Aggregated {
+            fact_anomalies,
+            derived,
+            years,
+            report,
+        })
+    }
+
+    /// The barrier, with every row and anomaly collected (the tests).
+    #[cfg(test)]
+    pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
+        let agg = self.aggregate(catalog, provinces)?;
+        let (mut rows, mut anomalies) = (Vec::new(), Vec::new());
+        agg.for_each_metric(None, |m| {
+            rows.push(m.clone());
+            Ok(())
+        })?;
+        agg.for_each_anomaly(|a| {
+            anomalies.push(a.clone());
+            Ok(())
+        })?;
+        Ok((rows, anomalies, agg.report))
     }
 }
 

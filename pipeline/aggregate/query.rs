@@ -101,21 +101,20 @@ fn left(frame: LazyFrame, other: LazyFrame, left_on: &[&str], right_on: &[&str])
     )
 }
 
-/// The derived rows and anomalies of a group table.
+/// The derived tables of a group table, kept as the query's frames: the rows and anomalies are
+/// made from them one at a time as they are written, so the barrier never holds a second copy of
+/// the table as Rust records.
 pub(super) struct Derived {
-    pub rows: Vec<ProvinceMetric>,
-    pub conflicts: Vec<Anomaly>,
-    pub outliers: Vec<Anomaly>,
+    /// The `province_metrics` rows in key order, with the `conflict` column.
+    pub rows: DataFrame,
+    /// The outliers, in anomaly order.
+    pub outliers: DataFrame,
 }
 
 /// Run the query.
-pub(super) fn derive(groups: DataFrame, catalog: &Catalog, provinces: &Provinces) -> Result<Derived> {
+pub(super) fn derive(groups: DataFrame, catalog: &Catalog, provinces: &Provinces) -> Result<Option<Derived>> {
     if groups.height() == 0 {
-        return Ok(Derived {
-            rows: Vec::new(),
-            conflicts: Vec::new(),
-            outliers: Vec::new(),
-        });
+        return Ok(None);
     }
     let mut years: Vec<i32> = groups.column("year")?.i32()?.into_no_null_iter().collect();
     years.sort_unstable();
@@ -220,11 +219,7 @@ pub(super) fn derive(groups: DataFrame, catalog: &Catalog, provinces: &Provinces
             SortMultipleOptions::default(),
         )
         .collect()?;
-    Ok(Derived {
-        conflicts: conflicts(&rows)?,
-        outliers: outlier_anomalies(&outliers)?,
-        rows: metric_rows(&rows)?,
-    })
+    Ok(Some(Derived { rows, outliers }))
 }
 
 fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<&'a str>> + 'a> {
@@ -239,8 +234,16 @@ fn need<T>(v: Option<T>, column: &str) -> Result<T> {
     v.ok_or_else(|| Error::Bug(format!("aggregate: null in the non-null column {column}")))
 }
 
-/// The `province_metrics` rows of the query's result.
-fn metric_rows(df: &DataFrame) -> Result<Vec<ProvinceMetric>> {
+/// Each `province_metrics` row of the query's result, in order (of one year, if `only_year`).
+pub(super) fn each_metric_row(df: &DataFrame, only_year: Option<i32>, f: &mut dyn FnMut(&ProvinceMetric) -> Result<()>) -> Result<()> {
+    let year_rows;
+    let df = match only_year {
+        Some(y) => {
+            year_rows = df.filter(&df.column("year")?.i32()?.equal(y))?;
+            &year_rows
+        }
+        None => df,
+    };
     let n = df.height();
     let mut province = strs(df, "province")?;
     let mut code = strs(df, "province_code")?;
@@ -269,16 +272,16 @@ fn metric_rows(df: &DataFrame) -> Result<Vec<ProvinceMetric>> {
     let mut per100 = f64s(df, "per_100_inhabitants")?;
     let mut implied = f64s(df, "implied_population")?;
     let mut growth = f64s(df, "growth_vs_prev_pct")?;
-    let mut rows = Vec::with_capacity(n);
     for _ in 0..n {
+        let y = need(year.next().flatten(), "year")?;
         let s = |v: Option<Option<&str>>, c: &str| need(v.flatten(), c).map(String::from);
-        rows.push(ProvinceMetric {
+        f(&ProvinceMetric {
             province: s(province.next(), "province")?,
             province_code: code.next().flatten().filter(|c| !c.is_empty()).map(String::from),
             region: region.next().flatten().map(String::from),
             province_2025: p2025.next().flatten().map(String::from),
             period: s(period.next(), "period")?,
-            year: need(year.next().flatten(), "year")?,
+            year: y,
             metric: s(metric.next(), "metric")?,
             tier: s(tier.next(), "tier")?,
             unit: s(unit.next(), "unit")?,
@@ -300,15 +303,19 @@ fn metric_rows(df: &DataFrame) -> Result<Vec<ProvinceMetric>> {
             per_100_inhabitants: per100.next().flatten(),
             implied_population: implied.next().flatten().map(f64::round),
             growth_vs_prev_pct: growth.next().flatten(),
-        });
+        })?;
     }
-    Ok(rows)
+    Ok(())
+}
+
+/// The number of rows whose sources disagree.
+pub(super) fn conflict_count(df: &DataFrame) -> Result<usize> {
+    Ok(df.column("conflict")?.bool()?.sum().unwrap_or(0) as usize)
 }
 
 /// A `conflict` anomaly for each row whose sources disagree, in row order.
-fn conflicts(df: &DataFrame) -> Result<Vec<Anomaly>> {
+pub(super) fn each_conflict(df: &DataFrame, f: &mut dyn FnMut(&Anomaly) -> Result<()>) -> Result<()> {
     let hits = df.clone().lazy().filter(col("conflict")).collect()?;
-    let mut out = Vec::with_capacity(hits.height());
     let (mut province, mut metric, mut period, mut status) = (
         strs(&hits, "province")?,
         strs(&hits, "metric")?,
@@ -328,7 +335,7 @@ fn conflicts(df: &DataFrame) -> Result<Vec<Anomaly>> {
         let od = need(other_doc.next().flatten(), "other_doc")?;
         let v = need(value.next().flatten(), "value")?;
         let ov = need(other_value.next().flatten(), "other_value")?;
-        out.push(Anomaly {
+        f(&Anomaly {
             kind: "conflict".into(),
             metric: Some(metric_id.to_string()),
             province: Some(prov.to_string()),
@@ -340,14 +347,13 @@ fn conflicts(df: &DataFrame) -> Result<Vec<Anomaly>> {
             other_value: Some(ov),
             other_doc: Some(od.to_string()),
             reason: format!("sources disagree on {prov} {metric_id} {period_s} ({status}): {v} in {doc} vs {ov} in {od}"),
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// An `outlier` anomaly for each row of the outlier query.
-fn outlier_anomalies(df: &DataFrame) -> Result<Vec<Anomaly>> {
-    let mut out = Vec::with_capacity(df.height());
+pub(super) fn each_outlier(df: &DataFrame, f: &mut dyn FnMut(&Anomaly) -> Result<()>) -> Result<()> {
     let (mut province, mut metric, mut period, mut doc) =
         (strs(df, "province")?, strs(df, "metric")?, strs(df, "period")?, strs(df, "doc")?);
     let (mut value, mut x, mut median, mut z) = (f64s(df, "value")?, f64s(df, "x")?, f64s(df, "median")?, f64s(df, "z")?);
@@ -359,7 +365,7 @@ fn outlier_anomalies(df: &DataFrame) -> Result<Vec<Anomaly>> {
             need(median.next().flatten(), "median")?,
             need(z.next().flatten(), "z")?,
         );
-        out.push(Anomaly {
+        f(&Anomaly {
             kind: "outlier".into(),
             metric: metric.next().flatten().map(String::from),
             province: province.next().flatten().map(String::from),
@@ -371,7 +377,7 @@ fn outlier_anomalies(df: &DataFrame) -> Result<Vec<Anomaly>> {
             other_value: Some(med),
             other_doc: None,
             reason: format!("{x:.1} is far from the median {med:.1} of other provinces (robust z = {z:.1})"),
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }

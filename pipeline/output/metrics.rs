@@ -6,46 +6,46 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::Result;
+use crate::aggregate::Aggregated;
 use crate::config::Resources;
 use crate::output::parquet::{RunStamp, TableWriter};
 use crate::output::rows::{self, BatchBuilder};
 use crate::output::sink::Sink;
-use crate::records::{Anomaly, ProvinceMetric};
 
-/// Write the aggregate's tables into an output folder and record their rows in `counts`.
+/// Write the aggregate's tables into an output folder and record their rows in `counts`. Rows
+/// go from the aggregate's frames to the writers one at a time.
 pub(crate) fn write_aggregate(
     dir: &Path,
     res: &Resources,
     stamp: &RunStamp,
-    metrics: &[ProvinceMetric],
-    anomalies: &[Anomaly],
+    agg: &Aggregated,
     counts: &mut BTreeMap<&'static str, usize>,
 ) -> Result<()> {
     let pm_table = res.table("province_metrics");
     let mut pm = Sink::open(dir, "province_metrics", res, stamp)?;
-    for m in metrics {
+    agg.for_each_metric(None, |m| {
         rows::push_province_metric(pm.rows()?, m);
-    }
+        Ok(())
+    })?;
     counts.insert("province_metrics", pm.finish()?);
     // Hive-style partitions by year, the partition column living in the folder name
     let part_table = pm_table.without(&["year"]);
-    let mut years: Vec<i32> = metrics.iter().map(|m| m.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    for y in years {
+    for &y in agg.years() {
         let path = dir.join("province_metrics").join(format!("year={y}")).join("part-0.parquet");
         let mut pw = TableWriter::create(&path, &part_table, stamp)?;
         let mut pb = BatchBuilder::new(&part_table)?;
-        for m in metrics.iter().filter(|m| m.year == y) {
+        agg.for_each_metric(Some(y), |m| {
             rows::push_province_metric(&mut pb, m);
-        }
+            Ok(())
+        })?;
         pw.write(&pb.finish()?)?;
         pw.finish()?;
     }
     let mut an = Sink::open(dir, "anomalies", res, stamp)?;
-    for a in anomalies {
+    agg.for_each_anomaly(|a| {
         rows::push_anomaly(an.rows()?, a);
-    }
+        Ok(())
+    })?;
     counts.insert("anomalies", an.finish()?);
     Ok(())
 }

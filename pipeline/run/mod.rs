@@ -247,9 +247,11 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
 
     // the barrier: every document's facts are in
     let t = Instant::now();
-    let (metrics, anomalies, agg) = acc.finish(&res.catalog, &res.provinces)?;
-    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg);
-    write_aggregate(&dir, res, &ctx.stamp, &metrics, &anomalies, &mut counts)?;
+    let agg = acc.aggregate(&res.catalog, &res.provinces)?;
+    // the aggregate's rows are made as they are written: its time includes writing them
+    write_aggregate(&dir, res, &ctx.stamp, &agg, &mut counts)?;
+    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg.report);
+    drop(agg);
 
     let report = match (&prev, full_report) {
         (Some(p), _) => Some(IncrementalReport {
