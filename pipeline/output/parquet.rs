@@ -79,7 +79,7 @@ impl TableWriter {
         self.writer.write(batch).map_err(|e| pq_err(&self.path, e))?;
         // close the row group once it holds enough: memory stays bounded by the row group,
         // and the footer (one entry per row group) stays small
-        if self.writer.in_progress_size() >= 32 << 20 || self.writer.in_progress_rows() >= 128 * 1024 {
+        if self.writer.in_progress_size() >= 8 << 20 || self.writer.in_progress_rows() >= 32 * 1024 {
             self.writer.flush().map_err(|e| pq_err(&self.path, e))?;
         }
         Ok(())
