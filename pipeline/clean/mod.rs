@@ -24,6 +24,7 @@ mod sentences;
 #[cfg(test)]
 mod tests;
 mod url;
+mod wrap;
 
 use meta::metadata;
 pub use sentences::split_sentences;
@@ -93,8 +94,8 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
     // the match form of each kept paragraph: the repeat check's key, then what metadata
     // searches (computed once)
     let mut lowered: Vec<String> = Vec::new();
-    for line in raw.text.lines() {
-        let line = squash_ws(line);
+    // rule `clean.hard_wrap`: a sentence the page broke over lines is one line again
+    for line in wrap::join_wrapped(raw.text.lines().map(squash_ws)) {
         if line.is_empty() {
             continue;
         }

@@ -313,3 +313,41 @@ fn a_bare_figure_cut_off_by_the_end_of_the_text_is_no_fact() {
     let whole = doc_metrics(&format!("{head}350.400 thuê bao."));
     assert!(whole.contains(&"broadband_subscribers".to_string()), "{whole:?}");
 }
+
+#[test]
+fn a_sentence_the_page_broke_over_lines_keeps_its_figure() {
+    // rule clean.hard_wrap: our own words, after the shape of a provincial history book and a
+    // formal plan copied from PDF (invented figures)
+    let text = "Lịch sử ngành bưu điện tỉnh Kon Tum\n\n\
+        Bưu điện tỉnh năm 1993 có 6 tổng đài, phần lớn là tổng đài nhân công, các cuộc gọi phải chờ lâu.\n\
+        Tổng số máy điện thoại của tỉnh năm 1993 là 412 máy, bình quân trên\n\
+        100 dân là 0,15 máy. Mạng lưới còn mỏng, các xã vùng sâu chưa có điện thoại.\n\
+        Đến năm 1998, mạng viễn thông đã về tới các huyện và các bưu cục được mở rộng.\n";
+    let m = doc_metrics(text);
+    assert!(m.contains(&"telephone_density".to_string()), "{m:?}");
+    let text = "Hiện trạng hạ tầng số tỉnh Phú Thọ năm 2022\n\n\
+        Mạng thông tin di động của các doanh nghiệp viễn thông đã phủ tới mọi xã, phường; 98,7% thôn, bản\n\
+        đã được phủ sóng điện thoại di động, số còn lại là các bản vùng sâu.\n";
+    let m = doc_metrics(text);
+    assert!(m.contains(&"mobile_coverage_population_pct".to_string()), "{m:?}");
+}
+
+#[test]
+fn an_old_page_about_telephone_sets_and_post_offices_is_about_ict() {
+    // lexicon ict_cues: bưu cục and máy điện thoại are words only ICT reporting uses; our own
+    // words after the shape of a provincial history of the 1990s (invented figures), longer
+    // than a short excerpt and naming viễn thông once
+    let text = "Những chặng đường phát triển của tỉnh\n\n\
+        Năm 1992, toàn tỉnh chỉ có 9 bưu cục, chủ yếu đặt ở trung tâm các huyện và thị xã. Đến năm 1996 số \
+        bưu cục tăng lên 14 và mạng lưới viễn thông bắt đầu về tới một số xã vùng thấp, phục vụ kịp thời nhu \
+        cầu liên lạc của cán bộ và nhân dân trong tỉnh.\n\n\
+        Cùng với sự mở rộng đó, năm 1992 số xã, phường có máy điện thoại là 15, đến năm 1996 là 40. Năm 1996, \
+        tổng số máy điện thoại toàn tỉnh đạt 3.850 máy, gấp nhiều lần so với năm 1992, khi cả tỉnh mới có \
+        vài trăm máy đặt chủ yếu ở các cơ quan nhà nước và doanh nghiệp lớn.\n\n\
+        Giá lắp đặt và cước liên lạc giảm dần qua từng năm, nhờ đó nhu cầu của người dân ngày càng tăng. \
+        Những năm cuối thập kỷ, tỉnh tập trung đầu tư cho các huyện vùng cao, đưa bưu cục và điểm liên lạc \
+        về gần dân hơn, rút ngắn thời gian chuyển thư từ, báo chí tới các xã.\n";
+    assert!(text.len() > 1000, "longer than a short excerpt: {}", text.len());
+    let m = doc_metrics(text);
+    assert!(m.contains(&"telephone_subscribers".to_string()), "{m:?}");
+}

@@ -79,10 +79,14 @@ fn patterns() -> &'static [Pattern] {
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+([0-9]+)(?-u:\b)", Ordinal, "article or session number", 1),
             // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
+            // a flattened table's row number glued to its label: `6Trạm thu phát sóng`, `1Số
+            // máy điện thoại` (a capital then a Vietnamese letter: `100Mb`, `4G` are not this)
+            p(r"(?:^|[^\p{L}\p{N}.,])([0-9]{1,3})\p{Lu}\p{Ll}*?[\p{L}&&[^\x00-\x7F]]", Ordinal, "row number glued to its label (a flattened table)", 1),
             // (followed by a non-letter: `15.000bản` is a glued unit, not a code)
             p(r"(?-u:\b)([0-9]+[A-Za-z]{1,3}[0-9]*)(?:[^\p{L}\p{N}]|$)", Name, "alphanumeric code", 1),
-            // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân`
-            p(r"(?i)(?:/|(?-u:\b)cứ|(?-u:\b)bình quân|(?-u:\b)trên|(?-u:\b)mỗi)\s?(100)\s+(?:người\s+)?dân(?-u:\b)", Denominator, "the 100 of a per-100-inhabitants expression", 1),
+            // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân` (also glued to the next
+            // cell of a flattened table: `bình quân 100 dânthuê bao`)
+            p(r"(?i)(?:/|(?-u:\b)cứ|(?-u:\b)bình quân|(?-u:\b)trên|(?-u:\b)mỗi)\s?(100)\s+(?:người\s+)?dân", Denominator, "the 100 of a per-100-inhabitants expression", 1),
             // year ranges and years
             p(r"(?-u:\b)((?:19[5-9][0-9]|20[0-4][0-9])\s?[-–]\s?(?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "range of years", 1),
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "year", 1),
@@ -235,6 +239,15 @@ mod tests {
             ("trước ngày 30/10/2014", &[("30/10/2014", Date)]),
             ("dịp lễ Quốc khánh 2-9", &[("2-9", Date)]),
             ("tập san số thứ 1 chào mừng", &[("1", Ordinal)]),
+            (
+                "5Bưu cục khu vựcbưu cục9211313 6Trạm thu phát sóng di độngtrạm1722",
+                &[("5", Ordinal), ("6", Ordinal)],
+            ),
+            ("2Đài phát thanh huyện", &[("2", Ordinal)]),
+            (
+                "3Số thuê bao bình quân 100 dânthuê bao17192425",
+                &[("3", Ordinal), ("100", Denominator)],
+            ),
         ];
         for (s, want) in cases {
             let got = kinds(s);
@@ -255,6 +268,8 @@ mod tests {
             "6.200.000đồng",
             "15.000bản/năm",
             "3,8 thuê bao/100dân",
+            "đường truyền 100Mbps",
+            "12 Trạm thu phát sóng",
         ] {
             assert_eq!(kinds(s), vec![], "{s}");
         }
