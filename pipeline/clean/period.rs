@@ -150,6 +150,7 @@ pub(super) fn period(
         for (at, part, year) in period_phrases(hay) {
             let before = &hay[..at];
             let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             // what the document reviews scores; what it plans for counts against
             let review = [
                 "tổng kết",
@@ -179,9 +180,17 @@ pub(super) fn period(
                 // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
                 || {
                     let after: String = hay[at..].chars().take(40).collect();
+                    // rule `period.plan_after_clause`: a phrase inside a sentence ends with its
+                    // clause (`mức tăng của 9 tháng đầu năm 2022, dự kiến đến cuối năm ...`: the
+                    // plan is the next clause's); a phrase opening its sentence (`Năm 2022, tỉnh
+                    // sẽ ...`) is what the rest of the sentence is about
+                    let after = if sentence_start {
+                        &after[..]
+                    } else {
+                        after.split([',', ';', '.']).next().unwrap_or("")
+                    };
                     [" sẽ ", "dự kiến", "phấn đấu"].iter().any(|w| after.contains(w))
                 };
-            let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             let Some(y) = year.or(default_year) else { continue };
             let mut w: f64 = if review && !plan {
                 3.0

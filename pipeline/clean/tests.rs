@@ -326,6 +326,17 @@ mod metadata {
     }
 
     #[test]
+    fn a_plan_in_the_next_clause_does_not_undo_the_months_reported() {
+        // rule period.plan_after_clause: our own words, after the shape of the Ministry's
+        // nine-month figures as news pages reprint them (invented figures)
+        let text = "Thuê bao băng rộng tăng đều\n\n10:20 25/10/2021\n\nVới mức tăng bình quân 0,8% mỗi tháng của 9 tháng đầu năm 2021, dự kiến đến cuối năm 2021 sẽ đạt mục tiêu đề ra.\n\nThuê bao băng rộng cố định ước đạt 18,2 triệu thuê bao, tăng 9% so với cùng kỳ; đạt kế hoạch năm 2021.";
+        assert_eq!(period_of(text).as_deref(), Some("2021-9M"));
+        // a period phrase opening its sentence is what the sentence's plan is about
+        let plan = "Phát triển hạ tầng\n\n10:20 25/10/2021\n\n9 tháng đầu năm 2022, tỉnh sẽ đầu tư thêm 300 trạm BTS.\n\nNăm 2021, toàn tỉnh có 1.500 trạm BTS.";
+        assert_ne!(period_of(plan).as_deref(), Some("2022-9M"));
+    }
+
+    #[test]
     fn a_year_not_over_at_publication_is_not_the_period_reported() {
         // rule period.year_not_over: an October page reports the part of its year that is over
         // (invented figures)

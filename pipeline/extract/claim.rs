@@ -104,6 +104,8 @@ pub(super) fn make_claim(
         }
     }
     let mut target_year = None;
+    // the year whose end a year-end estimate is of (rule `status.year_end_estimate`)
+    let mut estimate_year = None;
     let sub_year = doc_period.is_some_and(|p| p.part != PeriodPart::Year);
     // a plan named in an earlier clause (`quy hoạch ... đến năm 2020; đồng thời ban hành 312 văn
     // bản`) does not make the figure a target
@@ -112,8 +114,14 @@ pub(super) fn make_claim(
         let y: i32 = c[1].parse().unwrap_or(0);
         // a plan for a later year, or for the rest of this year in a quarterly or half-year report
         let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
+        // rule `status.year_end_estimate`: `ước đến cuối năm 2022 đạt ...` in a report of part of
+        // 2022 estimates the year's end; it is no target (a later year's is)
+        let year_end_estimate = status == Status::Estimate && sub_year && doc_year == Some(y);
         let m = c.get(0).expect("match");
-        if future && m.start() >= clause_from && s.start + m.end() >= s.start + status_at {
+        if year_end_estimate && m.start() >= clause_from {
+            estimate_year = Some(y);
+        }
+        if future && !year_end_estimate && m.start() >= clause_from && s.start + m.end() >= s.start + status_at {
             status_at = m.end();
             status = Status::Target;
         }
@@ -220,7 +228,9 @@ pub(super) fn make_claim(
         let stock = metric.default_basis == Some(Basis::Stock)
             || metric.unit_kind == UnitKind::Per100
             || (metric.unit_kind == UnitKind::Percent && !metric.id.ends_with("growth_pct"));
-        if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
+        if let Some(y) = estimate_year {
+            period = Some(Period::year(y));
+        } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
             period = Some(p);
         } else if period == doc_period
             && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period)
