@@ -240,6 +240,7 @@ pub(crate) const CODE_FEATURES: &[&str] = &[
     "ict_sector",
     "investment",
     "it",
+    "ministry",
     "national",
     "other_domain",
     "postal",

@@ -367,7 +367,18 @@ pub(super) fn make_claim(
         let after_end = floor_char_boundary(hay, (q.end + 24).min(doc.sentences[si].end));
         ctx.features.set(q.end, after_end).has(f) && hay[q.end..after_end].trim_start().starts_with("của")
     });
+    // rule `province.ministry_source`: a figure the Ministry gives or a minister states (`Theo
+    // báo cáo của Bộ TT&TT, tỷ lệ ... đạt 131 thuê bao/100 dân`) is the country's, unless its
+    // statement names the province before it (a statement ends at `;`)
+    let ministry_source = lex.feature("ministry").is_some_and(|f| {
+        let s0 = doc.sentences[si].start;
+        let from = hay[s0..q.start].rfind(';').map_or(s0, |k| s0 + k + 1);
+        ctx.features.set(from, q.start).has(f)
+            && !lex.feature("provincial").is_some_and(|p| ctx.features.set(from, q.start).has(p))
+            && ctx.res.provinces.find_in(hay, &ctx.hits, from, q.start).is_empty()
+    });
     let national_here = national_after
+        || ministry_source
         || lex
             .feature("national")
             .is_some_and(|f| lv.left.has(f) || (!provincial_here && (lv.l[1].has(f) || lv.l[2].has(f))));
