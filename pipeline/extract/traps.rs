@@ -78,10 +78,12 @@ fn patterns() -> &'static [Pattern] {
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản|năm)\s+thứ\s+([0-9]+)(?-u:\b)", Ordinal, "ordinal", 1),
             p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+([0-9]+)(?-u:\b)", Ordinal, "article or session number", 1),
             // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
+            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp|ảnh|clip|video)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
             // a flattened table's row number glued to its label: `6Trạm thu phát sóng`, `1Số
             // máy điện thoại` (a capital then a Vietnamese letter: `100Mb`, `4G` are not this)
-            p(r"(?:^|[^\p{L}\p{N}.,])([0-9]{1,3})\p{Lu}\p{Ll}*?[\p{L}&&[^\x00-\x7F]]", Ordinal, "row number glued to its label (a flattened table)", 1),
+            p(r"(?:^|[^\p{L}\p{N}.,])([0-9]{1,3})(?:[\p{Lu}&&[^\x00-\x7F]]|\p{Lu}\p{Ll}*?[\p{L}&&[^\x00-\x7F]])", Ordinal, "row number glued to its label (a flattened table)", 1),
+            // names with a hyphenated number: COVID-19, VINASAT-2, SARS-CoV-2
+            p(r"(?-u:\b)[A-Za-z]{2,}(?:-[A-Za-z]+)*-([0-9]{1,4})(?-u:\b)", Name, "name with a number (COVID-19)", 1),
             // (followed by a non-letter: `15.000bản` is a glued unit, not a code)
             p(r"(?-u:\b)([0-9]+[A-Za-z]{1,3}[0-9]*)(?:[^\p{L}\p{N}]|$)", Name, "alphanumeric code", 1),
             // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân` (also glued to the next
@@ -244,6 +246,11 @@ mod tests {
                 &[("5", Ordinal), ("6", Ordinal)],
             ),
             ("2Đài phát thanh huyện", &[("2", Ordinal)]),
+            ("dịch bệnh COVID-19 kéo dài", &[("19", Name)]),
+            ("vệ tinh VINASAT-2 đi vào hoạt động", &[("2", Name)]),
+            ("ảnh 1Ảnh chỉ có tính minh họa", &[("1", Name)]),
+            ("5Ảnh hưởng của dịch", &[("5", Ordinal)]),
+            ("Ảnh 2: Lắp đặt trạm BTS", &[("2", Name)]),
             (
                 "3Số thuê bao bình quân 100 dânthuê bao17192425",
                 &[("3", Ordinal), ("100", Denominator)],
@@ -270,6 +277,7 @@ mod tests {
             "3,8 thuê bao/100dân",
             "đường truyền 100Mbps",
             "12 Trạm thu phát sóng",
+            "triển khai mô hình 50 điểm",
         ] {
             assert_eq!(kinds(s), vec![], "{s}");
         }
