@@ -38,6 +38,7 @@ struct CleanFile {
     national_cues: Vec<String>,
     local_cues: Vec<String>,
     venue_cues: Vec<String>,
+    period: period::PeriodWords,
 }
 
 /// Compiled clean rules.
@@ -55,6 +56,8 @@ pub struct CleanRules {
     /// Words of a sentence that names a province only as where an event took place
     /// (`hội nghị ... tổ chức tại Hà Nội`): rule `province.venue`.
     venue_cues: Vec<String>,
+    /// The words that tell a reviewed period from a planned one or a comparison base.
+    period: period::PeriodWords,
 }
 
 impl CleanRules {
@@ -64,6 +67,25 @@ impl CleanRules {
         // each pattern on its own first, so that a bad one is named in the error
         for p in &f.debris_lines {
             Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("pattern {p:?}: {e}")))?;
+        }
+        // the period words are searched in match form: a word written otherwise never matches
+        let p = &f.period;
+        for (list, words) in [
+            ("review", &p.review),
+            ("plan", &p.plan),
+            ("plan_after", &p.plan_after),
+            ("baseline_before", &p.baseline_before),
+            ("year_baseline", &p.year_baseline),
+            ("target_date", &p.target_date),
+            ("as_of_publication", &p.as_of_publication),
+        ] {
+            if let Some(w) = words.iter().find(|w| w.trim().is_empty() || match_form(w) != **w) {
+                return Err(Error::config(
+                    "clean rules",
+                    &path,
+                    format!("[period] {list}: {w:?} is not in match form (lowercase, composed)"),
+                ));
+            }
         }
         let debris = RegexSet::new(f.debris_lines.iter().map(|p| format!("(?i){p}")))
             .map_err(|e| Error::config("clean rules", &path, format!("debris patterns: {e}")))?;
@@ -75,6 +97,7 @@ impl CleanRules {
             national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
             local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
             venue_cues: f.venue_cues.iter().map(|w| match_form(w)).collect(),
+            period: f.period,
         })
     }
 }

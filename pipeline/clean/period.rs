@@ -16,6 +16,26 @@ use crate::text::match_form;
 use super::meta::*;
 use super::url::*;
 
+/// The words around a period phrase that tell what it is (`schemas/clean.toml`, `[period]`),
+/// in match form: checked at load.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PeriodWords {
+    /// Before a phrase: the document reviews the period (`tổng kết`, `kết quả`, `tính đến`).
+    pub review: Vec<String>,
+    /// Before a phrase: the document plans for it (`nhiệm vụ`, `kế hoạch`, `phấn đấu`).
+    pub plan: Vec<String>,
+    /// After a phrase, in its clause: a plan said after the year (`năm 2022 tỉnh sẽ ...`).
+    pub plan_after: Vec<String>,
+    /// Right before a phrase: it names a comparison base or an event (`so với`, `thành lập`).
+    pub baseline_before: Vec<String>,
+    /// Before a year inherited by a month without its own: not a window (`so với năm 2011`).
+    pub year_baseline: Vec<String>,
+    /// Before a month-end date: a target date, not the stock's date (`Mục tiêu đến tháng 12`).
+    pub target_date: Vec<String>,
+    /// A page that names no period of its own but reports "up to now" (`đến nay`, `hiện có`).
+    pub as_of_publication: Vec<String>,
+}
+
 /// A period phrase found in text.
 pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     static P: OnceLock<Regex> = OnceLock::new();
@@ -118,7 +138,7 @@ fn last_month(part: PeriodPart) -> Option<u32> {
 /// is of the year the paragraph named before it (`sau 6 tháng đầu năm 2012, ... Tính đến cuối
 /// tháng 6`), not of the publication's, which may be years later (an archive page). A year
 /// that is a comparison base (`so với năm 2011`, `cùng kỳ 2011`) names no window.
-pub(super) fn year_before(before: &str) -> Option<i32> {
+pub(super) fn year_before(before: &str, words: &PeriodWords) -> Option<i32> {
     static Y: OnceLock<Regex> = OnceLock::new();
     // only a year named as one (`năm 2012`): a date (`từ ngày 1-7-2005`) is an event's
     let r = re(&Y, r"(?-u:\b)năm\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)");
@@ -126,9 +146,7 @@ pub(super) fn year_before(before: &str) -> Option<i32> {
         .filter(|c| {
             let at = c.get(0).map_or(0, |m| m.start());
             let lead = &before[crate::text::floor_char_boundary(before, at.saturating_sub(22))..at];
-            !["so với", "cùng kỳ", "cùng kì", "so ", "thành lập", "từ"]
-                .iter()
-                .any(|w| lead.contains(w))
+            !words.year_baseline.iter().any(|w| lead.contains(w.as_str()))
         })
         .last()
         .and_then(|c| c[1].parse().ok())
@@ -137,6 +155,7 @@ pub(super) fn year_before(before: &str) -> Option<i32> {
 /// The report period: what the figures describe, which is not the publication year.
 /// `lowered`: the paragraphs in match form.
 pub(super) fn period(
+    words: &PeriodWords,
     title: &Option<String>,
     lowered: &[String],
     reference: Option<NaiveDate>,
@@ -152,31 +171,8 @@ pub(super) fn period(
             let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             // what the document reviews scores; what it plans for counts against
-            let review = [
-                "tổng kết",
-                "đánh giá",
-                "kết quả",
-                "sơ kết",
-                "thực hiện",
-                "trong",
-                "năm qua",
-                "báo cáo",
-                // `tính đến 09 tháng đầu năm 2024`: the window reported so far
-                "tính đến",
-                "lũy kế",
-            ]
-            .iter()
-            .any(|w| tail.contains(w));
-            let plan = [
-                "triển khai",
-                "nhiệm vụ",
-                "phương hướng",
-                "kế hoạch",
-                "chương trình công tác",
-                "phấn đấu",
-            ]
-            .iter()
-            .any(|w| tail.contains(w))
+            let review = words.review.iter().any(|w| tail.contains(w.as_str()));
+            let plan = words.plan.iter().any(|w| tail.contains(w.as_str()))
                 // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
                 || {
                     let after: String = hay[at..].chars().take(40).collect();
@@ -189,7 +185,7 @@ pub(super) fn period(
                     } else {
                         after.split([',', ';', '.']).next().unwrap_or("")
                     };
-                    [" sẽ ", "dự kiến", "phấn đấu"].iter().any(|w| after.contains(w))
+                    words.plan_after.iter().any(|w| after.contains(w.as_str()))
                 };
             let Some(y) = year.or(default_year) else { continue };
             let mut w: f64 = if review && !plan {
@@ -207,9 +203,7 @@ pub(super) fn period(
             let t = tail.trim_end();
             let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
             // (`tăng 68% so năm 2015`: `so` alone is `so với`)
-            if ["so với", "cùng kỳ", "cùng kì", "cùng kỳ của", "cùng kì của", "lần", "thành lập", "từ", "kể từ", "ra đời", "trước", "hơn"]
-                .iter()
-                .any(|w| t.ends_with(w))
+            if words.baseline_before.iter().any(|w| t.ends_with(w.as_str()))
                 || t == "so"
                 || t.ends_with(" so")
                 // a person's birth year (`ông N.A.M, sinh năm 1977`), not `phát sinh năm 2020`
@@ -274,10 +268,7 @@ pub(super) fn period(
                     .into_iter()
                     .rev()
                     .collect();
-                if ["mục tiêu", "phấn đấu", "kế hoạch", "dự kiến", "sẽ"]
-                    .iter()
-                    .any(|w| before.contains(w))
-                {
+                if words.target_date.iter().any(|w| before.contains(w.as_str())) {
                     continue;
                 }
                 // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
@@ -288,7 +279,7 @@ pub(super) fn period(
                     continue;
                 }
                 let m = Period::month_number(&c[1]);
-                let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()])).or(default_year)) else {
+                let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()], words)).or(default_year)) else {
                     continue;
                 };
                 let Some(p) = Period::first_months(y, m) else { continue };
@@ -323,7 +314,7 @@ pub(super) fn period(
         && lead
             .iter()
             .chain(lowered.iter())
-            .any(|p| ["đến nay", "hiện nay", "hiện có", "hiện đang có"].iter().any(|w| p.contains(w)))
+            .any(|p| words.as_of_publication.iter().any(|w| p.contains(w.as_str())))
     {
         return if r.month() <= 2 {
             Some(Period::year(r.year() - 1))

@@ -459,3 +459,20 @@ mod metadata {
         }
     }
 }
+
+mod period_words {
+    use super::*;
+
+    #[test]
+    fn period_words_are_data_checked_at_load() {
+        let text = std::fs::read_to_string("schemas/clean.toml").unwrap();
+        let rules = CleanRules::parse(&text, Path::new("schemas")).unwrap();
+        assert!(rules.period.review.iter().any(|w| w == "tổng kết"));
+        assert!(rules.period.plan_after.iter().any(|w| w == " sẽ "));
+        // a word not in match form would never match: the file is refused, naming the list
+        let bad = text.replacen("review = [\"tổng kết\"", "review = [\"Tổng kết\"", 1);
+        assert_ne!(bad, text);
+        let err = CleanRules::parse(&bad, Path::new("schemas")).unwrap_err().to_string();
+        assert!(err.contains("[period] review") && err.contains("Tổng kết"), "{err}");
+    }
+}
