@@ -113,6 +113,7 @@ struct UnitsFile {
 struct Per100Def {
     nouns: Vec<String>,
     prefixes: Vec<String>,
+    per_person: Vec<String>,
     denominators: Vec<String>,
     max_gap_words: usize,
 }
@@ -199,6 +200,9 @@ pub struct Lexicon {
     pub multi_year: PhraseSet<()>,
     pub breakdown: PhraseSet<()>,
     pub per100_prefixes: PhraseSet<()>,
+    /// A count per person written before the number (`mỗi người sở hữu 1,33 thuê bao`): rule
+    /// `unit.per_person`.
+    pub per_person: PhraseSet<()>,
     pub features: PhraseSet<usize>,
     pub status: PhraseSet<StatusCue>,
     pub basis: PhraseSet<BasisCue>,
@@ -391,6 +395,7 @@ impl Lexicon {
             multi_year: PhraseSet::new(tagged(&lex.document.multi_year, ())),
             breakdown: PhraseSet::new(tagged(&lex.comparison.breakdown, ())),
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
+            per_person: PhraseSet::new(tagged(&units.per_100.per_person, ())),
             features: PhraseSet::new(feature_phrases),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             basis: PhraseSet::new(
@@ -437,6 +442,7 @@ impl Lexicon {
         self.difference.enroll(&mut u);
         self.num_words.enroll(&mut u);
         self.per100_prefixes.enroll(&mut u);
+        self.per_person.enroll(&mut u);
         self.scan = u.build();
     }
 

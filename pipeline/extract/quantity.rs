@@ -387,6 +387,22 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         None if density_before => Some((UnitKind::Per100, end, end)),
         other => other,
     };
+    // rule `unit.per_person`: `mỗi người Việt sở hữu 1,33 thuê bao điện thoại` is a density of
+    // 133 per 100 inhabitants (a person, not a hundred, is the denominator). A whole number per
+    // person (`mỗi người dân có hơn 1 thuê bao`) is a rounded saying, not a statistic.
+    let per_person = matches!(unit, Some((UnitKind::Subscribers, _, _)))
+        && !density_before
+        && scales.is_empty()
+        && value.fract() != 0.0
+        && !lex.per_person.find_in(hay, &ctx.hits, clause_start, ts).is_empty();
+    let unit = match unit {
+        Some((UnitKind::Subscribers, s, e)) if per_person => {
+            value *= 100.0;
+            value_high = value_high.map(|h| h * 100.0);
+            Some((UnitKind::Per100, s, e))
+        }
+        other => other,
+    };
     let (unit_kind, us, ue) = match unit {
         Some((k, s, e)) if !is_rank => (k, s, e),
         Some((_, s, e)) => (UnitKind::Rank, s, e),
