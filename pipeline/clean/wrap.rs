@@ -15,28 +15,33 @@
 /// Shortest line (in chars) read as a wrapped line of prose.
 const MIN_WRAPPED_CHARS: usize = 50;
 
-/// Does `line` continue `prev` (rule `clean.hard_wrap`)?
-pub(super) fn continues(prev: &str, line: &str) -> bool {
-    let Some(last) = prev.chars().next_back() else { return false };
+/// Does `line` continue a physical line of `prev_chars` chars ending with `prev_last` (rule
+/// `clean.hard_wrap`)? The line before is judged alone, not with what it was joined to: the short
+/// last line of a wrapped paragraph ends it.
+fn continues(prev_chars: usize, prev_last: char, line: &str) -> bool {
     let Some(first) = line.chars().next() else { return false };
-    let ends_inside = last.is_lowercase() || last.is_ascii_digit() || last == ',';
-    if !ends_inside || prev.chars().count() < MIN_WRAPPED_CHARS {
+    let ends_inside = prev_last.is_lowercase() || prev_last.is_ascii_digit() || prev_last == ',';
+    if !ends_inside || prev_chars < MIN_WRAPPED_CHARS {
         return false;
     }
     first.is_lowercase() || (first.is_ascii_digit() && line.chars().count() >= MIN_WRAPPED_CHARS)
 }
 
-/// Join the lines that continue the line before them.
+/// Join the lines that continue the line before them. Each line is measured once.
 pub(super) fn join_wrapped(lines: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // the previous physical line: its length in chars and its last char
+    let mut prev: Option<(usize, char)> = None;
     for line in lines {
-        match out.last_mut() {
-            Some(prev) if !line.is_empty() && continues(prev, &line) => {
-                prev.push(' ');
-                prev.push_str(&line);
+        let shape = line.chars().next_back().map(|last| (line.chars().count(), last));
+        match (out.last_mut(), prev) {
+            (Some(joined), Some((n, last))) if continues(n, last, &line) => {
+                joined.push(' ');
+                joined.push_str(&line);
             }
             _ => out.push(line),
         }
+        prev = shape;
     }
     out
 }
@@ -60,6 +65,9 @@ mod tests {
         );
         let text = "Mạng thông tin di động đã được đầu tư tại 100% xã; 99,5% thôn, bản\nđã được phủ sóng điện thoại di động.";
         assert_eq!(join(text).len(), 1);
+        // the short last line of a wrapped paragraph ends it, whatever it was joined to
+        let text = "Tổng số máy điện thoại của tỉnh năm 1991 là 278 máy, bình quân trên\nmỗi 100 dân chỉ có 0,098 máy, còn rất thấp\nso với cả nước khi đó.";
+        assert_eq!(join(text).len(), 2);
     }
 
     #[test]

@@ -373,8 +373,9 @@ pub(super) fn make_claim(
     let ministry_source = lex.feature("ministry").is_some_and(|f| {
         let s0 = doc.sentences[si].start;
         let from = hay[s0..q.start].rfind(';').map_or(s0, |k| s0 + k + 1);
-        ctx.features.set(from, q.start).has(f)
-            && !lex.feature("provincial").is_some_and(|p| ctx.features.set(from, q.start).has(p))
+        let said = ctx.features.set(from, q.start);
+        said.has(f)
+            && !lex.feature("provincial").is_some_and(|p| said.has(p))
             && ctx.res.provinces.find_in(hay, &ctx.hits, from, q.start).is_empty()
     });
     let national_here = national_after

@@ -59,20 +59,11 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
         // (rule `unit.per_person`: `mỗi người ... 1,33 thuê bao` read as a density is a level,
         // its `mỗi người` no difference)
-        let per_person: Vec<(usize, usize)> = if q.unit_kind == UnitKind::Per100 {
-            lex.per_person
-                .find_in(hay, &ctx.hits, clause_start, q.start)
-                .iter()
-                .map(|h| (h.start, h.end))
-                .collect()
-        } else {
-            Vec::new()
-        };
         let difference_cue = lex
             .difference
             .find_in(hay, &ctx.hits, clause_start, q.start)
             .iter()
-            .any(|h| !per_person.iter().any(|&(a, b)| h.start < b && a < h.end));
+            .any(|h| !q.per_person.is_some_and(|(a, b)| h.start < b && a < h.end));
         let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
         let six = leading_words(right_trim, 6);
         let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");

@@ -33,6 +33,9 @@ pub struct Quantity {
     pub words_value: Option<f64>,
     /// The figure itself is written in words.
     pub spelled: bool,
+    /// The per-person cue this density was read from (`mỗi người ... 1,33 thuê bao`: rule
+    /// `unit.per_person`), so that no other rule reads the cue again as something else.
+    pub per_person: Option<(usize, usize)>,
 }
 
 pub(super) fn digit_token() -> &'static Regex {
@@ -226,6 +229,7 @@ pub(super) fn scan_words(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[trap
             malformed: false,
             words_value: None,
             spelled: true,
+            per_person: None,
         });
         *consumed = ue;
         while i < hits.len() && from + hits[i].start < ue {
@@ -390,13 +394,16 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     // rule `unit.per_person`: `mỗi người Việt sở hữu 1,33 thuê bao điện thoại` is a density of
     // 133 per 100 inhabitants (a person, not a hundred, is the denominator). A whole number per
     // person (`mỗi người dân có hơn 1 thuê bao`) is a rounded saying, not a statistic.
-    let per_person = matches!(unit, Some((UnitKind::Subscribers, _, _)))
-        && !density_before
-        && scales.is_empty()
-        && value.fract() != 0.0
-        && !lex.per_person.find_in(hay, &ctx.hits, clause_start, ts).is_empty();
+    let per_person = (matches!(unit, Some((UnitKind::Subscribers, _, _))) && !density_before && scales.is_empty() && value.fract() != 0.0)
+        .then(|| {
+            lex.per_person
+                .find_in(hay, &ctx.hits, clause_start, ts)
+                .first()
+                .map(|h| (h.start, h.end))
+        })
+        .flatten();
     let unit = match unit {
-        Some((UnitKind::Subscribers, s, e)) if per_person => {
+        Some((UnitKind::Subscribers, s, e)) if per_person.is_some() => {
             value *= 100.0;
             value_high = value_high.map(|h| h * 100.0);
             Some((UnitKind::Per100, s, e))
@@ -426,5 +433,6 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         malformed,
         words_value: None,
         spelled: false,
+        per_person,
     }
 }
