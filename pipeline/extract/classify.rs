@@ -45,6 +45,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .find_in(hay, &ctx.hits, s.start, s.end)
         .iter()
         .map(|h| (s.start + h.start, s.start + h.end))
+        // rule `company.share_denominator`: `chiếm 47% tổng số thuê bao cả nước` names the whole
+        // a share is of, not whose figures the sentence gives
+        .filter(|&(a, _)| !share_denominator(hay, s.start, a))
         .collect();
     let company_feature = lex.feature("company").filter(|&c| c < 128);
     // rule `slot.nearest_sentence`: what the paragraph before the sentence names, but of a slot
@@ -187,7 +190,27 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
 
     let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
     let cues = SentenceCues::of(ctx, s);
-    let company_subject = wide.is_empty() && company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start));
+    // rule `company.clause`: a sentence of several `;` clauses can name one company per clause
+    // (`... của VNPT đạt 40,4 triệu; Viettel có 54,25 triệu`): each clause is judged alone, and a
+    // province-wide phrase counts against a figure only when it comes before it in its clause
+    // (`Viettel có 54 triệu thuê bao tại Việt Nam` is still Viettel's); a clause that names no
+    // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
+    // tháng đầu năm tăng 12%`)
+    let sentence_company = wide.is_empty() && company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start));
+    let company_of: Vec<bool> = qs
+        .iter()
+        .map(|q| {
+            let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
+            let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
+            let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
+            if !names_company {
+                return sentence_company;
+            }
+            let clause = crate::records::Sentence { start: from, end: to, ..s };
+            let first = qs.iter().find(|o| o.start >= from).map_or(q.start, |o| o.start);
+            !wide.iter().any(|&(a, _)| a >= from && a < q.start) && company_subject(ctx, clause, first)
+        })
+        .collect();
     let qs = &qs[..];
     let mut out: Vec<Mention> = Vec::with_capacity(n);
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
@@ -209,7 +232,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             malformed: q.malformed,
             claim: None,
         };
-        if company_subject {
+        if company_of[i] {
             let mut m = base.clone();
             m.kind = MentionKind::Company;
             m.reason = "figure of the one company the sentence is about, not of the province (its growth rates too)".into();

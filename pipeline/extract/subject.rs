@@ -89,3 +89,28 @@ pub(super) fn national_reference(hay: &str, left_start: usize, q: &Quantity, sen
     let named_after = before.ends_with("mức") && (after.starts_with("của cả nước") || after.starts_with("của toàn quốc"));
     (named_before && connector) || named_after
 }
+
+/// Rule `company.share_denominator`: a province-wide phrase that names the whole a share is of
+/// (`chiếm 47% tổng số thuê bao điện thoại cả nước`) says nothing about whose figures the
+/// sentence gives. True when the phrase at `at` follows `chiếm` in its own clause.
+pub(super) fn share_denominator(hay: &str, sentence_start: usize, at: usize) -> bool {
+    let before = &hay[sentence_start..at];
+    let clause = before.rfind([',', ';', '(']).map_or(before, |k| &before[k + 1..]);
+    clause.contains("chiếm")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_denominator;
+
+    #[test]
+    fn share_denominator_is_the_whole_after_chiem() {
+        let s = "riêng thuê bao của vnpt đạt 60 triệu, chiếm 45% tổng số thuê bao cả nước";
+        assert!(share_denominator(s, 0, s.find("cả nước").unwrap()));
+        let s = "vnpt cho biết, cả nước có 60 triệu thuê bao";
+        assert!(!share_denominator(s, 0, s.find("cả nước").unwrap()));
+        // a new clause ends the share
+        let s = "vnpt chiếm 45% thị phần, cả nước có 120 triệu thuê bao";
+        assert!(!share_denominator(s, 0, s.find("cả nước").unwrap()));
+    }
+}
