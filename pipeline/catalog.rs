@@ -37,6 +37,8 @@ struct MetricDef {
     #[serde(default)]
     max: Option<f64>,
     #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
     per_capita_max: Option<f64>,
     #[serde(default)]
     density_of: Option<String>,
@@ -81,6 +83,9 @@ pub struct Metric {
     /// In the spec's catalog (scored by `eval`), or one of ictstat's own (`origin = "ictstat"`).
     pub in_spec: bool,
     pub max: Option<f64>,
+    /// Rule `metric.min`: the smallest value a statement of this metric can have; a smaller
+    /// figure counts something else its clause names and is not read as this metric.
+    pub min: Option<f64>,
     pub per_capita_max: Option<f64>,
     pub density_of: Option<String>,
     pub rules: Vec<Rule>,
@@ -130,6 +135,11 @@ impl Catalog {
             if rules.is_empty() {
                 return Err(bad("has no rules".into()));
             }
+            if let Some(min) = m.min
+                && (min < 0.0 || m.max.is_some_and(|max| max <= min))
+            {
+                return Err(bad(format!("min {min} must be at least 0 and below max")));
+            }
             metrics.push(Metric {
                 id: m.id,
                 tier: m.tier,
@@ -142,6 +152,7 @@ impl Catalog {
                 needs_ict_context,
                 in_spec: m.origin.as_deref().is_none_or(|o| o == "spec"),
                 max: m.max,
+                min: m.min,
                 per_capita_max: m.per_capita_max,
                 density_of: m.density_of,
                 rules,
@@ -177,5 +188,39 @@ impl Catalog {
 
     pub fn get(&self, id: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Catalog;
+    use crate::lexicon::Lexicon;
+    use std::path::Path;
+
+    fn lexicon() -> Lexicon {
+        let lex = std::fs::read_to_string("schemas/lexicon.toml").unwrap();
+        let units = std::fs::read_to_string("schemas/units.toml").unwrap();
+        Lexicon::parse(&lex, &units, Path::new("schemas")).unwrap()
+    }
+
+    #[test]
+    fn min_is_read_and_checked_at_load() {
+        let text = std::fs::read_to_string("schemas/metrics.toml").unwrap();
+        let lex = lexicon();
+        let cat = Catalog::parse(&text, &lex, Path::new("schemas")).unwrap();
+        let mobile = cat.metrics.iter().find(|m| m.id == "mobile_subscribers").unwrap();
+        assert_eq!(mobile.min, Some(100.0));
+        // a negative min, or one at or above the metric's max, is refused, naming the metric
+        let bad = text.replacen("min = 100\n", "min = -1\n", 1);
+        assert_ne!(bad, text);
+        let err = Catalog::parse(&bad, &lex, Path::new("schemas")).unwrap_err().to_string();
+        assert!(err.contains("telephone_subscribers: min -1 must be at least 0"), "{err}");
+        let pct = "id = \"mobile_coverage_population_pct\"";
+        let bad = text.replacen(pct, &format!("{pct}\nmin = 100"), 1);
+        let err = Catalog::parse(&bad, &lex, Path::new("schemas")).unwrap_err().to_string();
+        assert!(
+            err.contains("mobile_coverage_population_pct: min 100 must be at least 0 and below max"),
+            "{err}"
+        );
     }
 }

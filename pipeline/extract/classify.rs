@@ -396,6 +396,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     out.push(m);
                     continue;
                 }
+                // rule `metric.min`: `chỉ tính thuê bao có ít nhất 1 giao dịch`, `9 di động mới có 1
+                // cố định`: a figure below the least a statement of the metric can be counts
+                // something else its clause names (a count with decimals, `16,4 thuê bao`, has
+                // lost its scale word: normalize infers it and flags the fact)
+                if let Some(min) = metric.min.filter(|&min| q.value < min && q.value.fract() == 0.0) {
+                    let mut m = base.clone();
+                    m.reason = format!("metric.min: {} is below the least plausible {} ({min})", q.value, metric.id);
+                    out.push(m);
+                    continue;
+                }
                 if let Some((kind, reason)) = out_of_scope(ctx, s, q, metric, &claim, traps) {
                     let mut m = base.clone();
                     m.kind = kind;
