@@ -10,9 +10,10 @@ use std::collections::HashSet;
 /// 2013.Hiện tại, tổng số ...`, `đạt 1 triệu thuê bao.MobiFone cũng ...`): a stop between a
 /// lower-case letter, a digit or a closing bracket or quote and a capitalised word (a capital, then a lower-case letter) ends
 /// the sentence. `TP.Hồ Chí Minh` (a capital before the stop), `2.003.300` and `mic.gov.vn` (no
-/// capital after) do not; abbreviations are checked by the caller as for any stop.
+/// capital after) do not; abbreviations are checked by the caller as for any stop. A glued
+/// ellipsis (`nộp ngân sách 2.700 tỷ đồng…Trong khi đó`) ends a sentence the same way.
 pub(super) fn glued_stop(stop: char, before: Option<char>, next: Option<char>, second: Option<char>) -> bool {
-    stop == '.'
+    matches!(stop, '.' | '…')
         && before.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit() || matches!(b, ')' | '"' | '”'))
         && next.is_some_and(char::is_uppercase)
         && second.is_some_and(char::is_lowercase)

@@ -40,6 +40,14 @@ mod sentences_and_dates {
                     "Về phía Tp.Hồ Chí Minh, mic.gov.vn có 2.003.300 lượt.",
                 ],
             ),
+            // a glued ellipsis; one before a lower-case word goes on (invented text)
+            (
+                "Lợi nhuận đạt 900 tỷ đồng…Trong khi đó, công ty kia lỗ… nhưng vẫn nộp 12 tỷ đồng.",
+                &[
+                    "Lợi nhuận đạt 900 tỷ đồng…",
+                    "Trong khi đó, công ty kia lỗ… nhưng vẫn nộp 12 tỷ đồng.",
+                ],
+            ),
         ];
         for (p, want) in cases {
             let spans = split_sentences(p, &abbr());
