@@ -12,6 +12,10 @@ use crate::text::match_form;
 
 use super::CleanRules;
 
+/// Rule `province.ministry_headline`: the score (see [`province`]) at which the text is plainly
+/// about one province: two mentions in the opening paragraphs, or four further on.
+const PLAINLY_ONE_PROVINCE: f64 = 4.0;
+
 /// `lowered`: the paragraphs in match form; `outlet_province`: the province of the provincial
 /// outlet that published the document, if it is one.
 pub(super) fn province(
@@ -86,7 +90,10 @@ pub(super) fn province(
     let ministry = ["bộ thông tin và truyền thông", "bộ tt&tt", "cả nước", "toàn quốc"]
         .iter()
         .any(|w| headline.contains(w));
-    if ministry && provinces.find_all(&headline).is_empty() {
+    // rule `province.ministry_headline`: unless the text itself is plainly about one province
+    // (`Thứ trưởng Bộ TT&TT làm việc tại ...` over an article on the province's figures)
+    let plain = score.values().any(|&s| s >= PLAINLY_ONE_PROVINCE);
+    if ministry && !plain && provinces.find_all(&headline).is_empty() {
         return Some(ProvinceRef {
             name: NATIONAL.into(),
             code: String::new(),

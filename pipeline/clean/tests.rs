@@ -308,6 +308,29 @@ mod metadata {
     }
 
     #[test]
+    fn a_ministry_headline_over_an_article_plainly_about_one_province_keeps_the_province() {
+        // rule province.ministry_headline (invented figures): the Ministry in the headline makes
+        // a page naming no province national, but not a page whose text keeps naming one
+        let visit = meta_of(
+            "Thứ trưởng Bộ TT&TT thăm khu công nghệ thông tin tập trung
+
+Những năm qua, Long An là một trong những tỉnh dẫn đầu về chuyển đổi số.
+
+Hạ tầng viễn thông tại Long An phát triển nhanh.
+
+Toàn tỉnh Long An có 3.900 trạm BTS.",
+        );
+        assert_eq!(visit.province.map(|p| p.name).as_deref(), Some("Long An"));
+        // one passing mention does not outweigh the headline
+        let national = meta_of(
+            "Bộ TT&TT công bố số liệu thuê bao
+
+Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất đặt trụ sở tại Long An.",
+        );
+        assert_eq!(national.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+    }
+
+    #[test]
     fn a_birth_year_is_not_the_period_reported() {
         // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
         // with no other year stays undated rather than dated 1980 (invented figures)
