@@ -54,7 +54,9 @@ impl FeatureIndex {
             .map(|h| (h.start, h.end, *h.tag))
             .collect();
         // `điện thoại di động` is mobile, not also telephone: drop a hit that lies inside a
-        // longer hit of another feature
+        // longer hit of another feature; but a source (`theo Cục Viễn thông`, feature
+        // `ministry`) says who gives the figure, and the words inside it still say what it is
+        let source = lex.feature("ministry");
         let mut hits = Vec::with_capacity(all.len());
         for (i, &(s, e, f)) in all.iter().enumerate() {
             let lo = all.partition_point(|h| h.0 + 96 < s);
@@ -62,7 +64,7 @@ impl FeatureIndex {
                 .iter()
                 .take_while(|h| h.0 <= s)
                 .enumerate()
-                .any(|(k, &(os, oe, of))| lo + k != i && of != f && os <= s && e <= oe && (oe - os) > (e - s));
+                .any(|(k, &(os, oe, of))| lo + k != i && of != f && Some(of) != source && os <= s && e <= oe && (oe - os) > (e - s));
             if !shadowed {
                 hits.push((s, e, f));
             }
