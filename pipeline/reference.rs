@@ -171,6 +171,17 @@ impl Provinces {
     /// paper), `dai`/`ptth`/`truyenhinh` (radio-TV), or before `tv`/`online`/`dientu`/`city`.
     /// Examples: `baothainguyen.vn`, `stttt.quangninh.gov.vn`, `thaibinhtv.vn` → their
     /// provinces; `vietnamnet.vn`, `baochinhphu.vn` → none.
+    /// Rule `district.portal`: how many labels a government host has before the province's own
+    /// label (`xuantruc.anthi.hungyen.gov.vn`: 2, a commune's portal under a district's;
+    /// `sotttt.thainguyen.gov.vn`: 1; `hungyen.gov.vn`: 0). None for a host that is no
+    /// province's `.gov.vn` portal.
+    pub fn labels_below_province(&self, host: &str) -> Option<usize> {
+        let host = host.to_ascii_lowercase();
+        let labels: Vec<&str> = host.strip_suffix(".gov.vn")?.split('.').collect();
+        let at = labels.iter().rposition(|l| self.compact.contains_key(*l))?;
+        (at + 1 == labels.len()).then_some(at)
+    }
+
     pub fn by_host(&self, host: &str) -> Option<usize> {
         // (`thongkequangngai.com`, `cucthongke...`: the provincial statistics office, which
         // publishes the yearbook)
@@ -322,6 +333,25 @@ mod tests {
             ("  ", None),
         ] {
             assert_eq!(name(given).as_deref(), want, "{given}");
+        }
+    }
+
+    #[test]
+    fn portals_below_a_province_count_their_levels() {
+        // rule district.portal (invented hosts of the real shape)
+        let p = provinces();
+        for (host, want) in [
+            ("binhminh.tamduong.vinhphuc.gov.vn", Some(2)),
+            ("tamduong.vinhphuc.gov.vn", Some(1)),
+            ("sotttt.thainguyen.gov.vn", Some(1)),
+            ("vinhphuc.gov.vn", Some(0)),
+            ("www.vinhphuc.gov.vn", Some(1)),
+            // no province's portal
+            ("mic.gov.vn", None),
+            ("baovinhphuc.com.vn", None),
+            ("vinhphuc.example.vn", None),
+        ] {
+            assert_eq!(p.labels_below_province(host), want, "{host}");
         }
     }
 

@@ -14,7 +14,8 @@
 //! - `district.opening`: the sentence opens on a district (`Trên huyện đảo Phú Quốc, tổng số máy
 //!   điện thoại đạt 24.600 máy`).
 //! - `district.subject`: a district is the sentence's subject (`Thành phố Tuy Hòa có 58.200 máy`).
-//! - `district.article`: in an article about one district ([`article`]), a figure no sentence
+//! - `district.article`: in an article about one district ([`article`]: its title, its address,
+//!   or a portal two levels below the province's, rule `district.portal`), a figure no sentence
 //!   claims for the province.
 //! - `district.table` ([`table_by_district`]): a table broken down by district (`phân theo
 //!   huyện, thành phố`): every row but the total is a district's.
@@ -84,6 +85,18 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
 /// nghệ số về từng ấp` ... `huyện Chợ Mới`).
 pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool {
     if doc.meta.url.as_deref().is_some_and(|u| address_names_district(u, hay, provinces)) {
+        return true;
+    }
+    // rule `district.portal`: a page on a portal two levels below the province's
+    // (`xuantruc.anthi.hungyen.gov.vn`: a commune's, under its district's) is about the commune
+    // or the district (one level, `sotttt.thainguyen.gov.vn`, is as often a department's)
+    if let Some(url) = doc.meta.url.as_deref()
+        && let Some(host) = url
+            .split_once("://")
+            .map_or(Some(url), |(_, r)| Some(r))
+            .and_then(|r| r.split(['/', ':', '?']).next())
+        && provinces.labels_below_province(host).is_some_and(|n| n >= 2)
+    {
         return true;
     }
     let Some(title) = doc.meta.title.as_deref() else { return false };

@@ -351,3 +351,30 @@ fn an_old_page_about_telephone_sets_and_post_offices_is_about_ict() {
     let m = doc_metrics(text);
     assert!(m.contains(&"telephone_subscribers".to_string()), "{m:?}");
 }
+
+#[test]
+fn a_page_on_a_portal_two_levels_below_the_province_gives_no_province_facts() {
+    // rule district.portal (our own words, the shape of a commune's plan on its own portal)
+    let facts = |url: &str| {
+        let line = serde_json::json!({
+            "id": "p",
+            "url": url,
+            "text": "Kế hoạch phát triển hạ tầng số giai đoạn 2023-2025\n\n- Số thuê bao băng rộng di động/100 dân: 85%.\n- Số thuê bao băng rộng cố định/100 dân: 24%.",
+        })
+        .to_string();
+        let raw = crate::records::RawInput {
+            doc: "p".into(),
+            source: "p.jsonl".into(),
+            line: Some(1),
+            format: crate::records::Format::Jsonl,
+            payload: crate::records::Payload::JsonLine(line.into_bytes()),
+        };
+        match crate::process::process(raw, res()) {
+            crate::records::DocOutput::Done { facts, .. } => facts.len(),
+            crate::records::DocOutput::Rejected(r) => panic!("rejected: {}", r.reason),
+        }
+    };
+    assert_eq!(facts("https://binhminh.tamduong.vinhphuc.gov.vn/ke-hoach-ha-tang-so"), 0);
+    // the same page on the province's own portal gives the province's facts
+    assert_eq!(facts("https://vinhphuc.gov.vn/ke-hoach-ha-tang-so"), 2);
+}
