@@ -8,6 +8,9 @@
 //! Trong đó, doanh thu di động đạt 7.404 tỷ đồng, tăng 6,09% ...  → parts: no facts
 //! ```
 //!
+//! Rule `breakdown.generation` ([`generation_part_of`], asked by the sentence rules): mobile
+//! subscribers named only by their generation after a mobile total are parts of it.
+//!
 //! Input: the document's mentions after the sentence rules. Output: the same mentions, parts
 //! demoted to `unclassified` with this rule as their reason. Invariant: only a sentence's
 //! opening words and the sentence just before it, in the same paragraph, are read.
@@ -70,6 +73,21 @@ pub(super) fn apply(doc: &CleanDoc, hay: &str, out: &mut [Mention]) {
             }
         }
     }
+}
+
+/// Rule `breakdown.generation`: subscribers named only by their mobile generation (`trong đó số
+/// thuê bao 3G 48,2 triệu`, `trong đó 48,9 triệu thuê bao 3G`) after a mobile total are a part of that total by technology, not
+/// mobile broadband subscribers of their own; `băng rộng`, `Internet` or `data` in the part's
+/// words make it broadband all the same.
+pub(super) fn generation_part_of(hay: &str, whole_end: usize, part_end: usize, whole: &str, part: &str) -> bool {
+    if whole != "mobile_subscribers" || part != "mobile_broadband_subscribers" {
+        return false;
+    }
+    let between = &hay[whole_end..part_end];
+    ["3g", "4g", "5g"].iter().any(|g| between.contains(g))
+        && !["băng rộng", "băng thông rộng", "brdđ", "internet", "data", "dữ liệu"]
+            .iter()
+            .any(|w| between.contains(w))
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
 use super::clause::{Clauses, clauses, last_separator};
-use super::{claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month};
+use super::{
+    breakdown::generation_part_of, claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month,
+};
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
@@ -368,6 +370,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
                 // a subset whatever its stock or flow wording
+                let own_end = {
+                    let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
+                    hay[q.end..to].find([',', ';', '(']).map_or(to, |k| q.end + k)
+                };
                 let generation = {
                     let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
                     let after = &hay[q.end..to];
@@ -375,7 +381,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 };
                 let whole = out.iter().find(|w| {
                     w.claim.as_ref().is_some_and(|c| {
-                        c.metric == claim.metric
+                        (c.metric == claim.metric || generation_part_of(hay, w.end, own_end, &c.metric, &claim.metric))
                             && (c.basis == claim.basis || generation)
                             && c.status == claim.status
                             && c.period == claim.period
