@@ -35,6 +35,7 @@ struct PartDef {
     area_subgroups: Vec<String>,
     area_locatives: Vec<String>,
     area_inclusive: Vec<String>,
+    inclusive_aside: Vec<String>,
     negations: Vec<String>,
     negation_window_words: usize,
     composition_after: Vec<String>,
@@ -226,6 +227,9 @@ pub struct PartCues {
     pub area_subgroups: PhraseSet<()>,
     pub area_locatives: Vec<String>,
     pub area_inclusive: Vec<String>,
+    /// Rule `slot.inclusive_aside`: words that open a parenthesis saying what a figure also
+    /// counts (`(tính cả thuê bao USB 3G)`); the kinds named inside do not make its kind.
+    pub inclusive_aside: Vec<String>,
     pub negations: Vec<String>,
     pub negation_window_words: usize,
     pub composition_after: Vec<String>,
@@ -372,6 +376,7 @@ impl Lexicon {
                     area_subgroups: PhraseSet::new(tagged(&lex.part.area_subgroups, ())),
                     area_locatives: words(&lex.part.area_locatives),
                     area_inclusive: words(&lex.part.area_inclusive),
+                    inclusive_aside: words(&lex.part.inclusive_aside),
                     negations: words(&lex.part.negations),
                     negation_window_words: lex.part.negation_window_words,
                     composition_after: words(&lex.part.composition_after),

@@ -19,7 +19,7 @@ use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
-use super::clause::{Clauses, clauses, last_separator};
+use super::clause::{Clauses, clauses, inclusive_aside, last_separator};
 use super::{
     breakdown::generation_part_of, claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month,
 };
@@ -93,6 +93,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 FeatSet(bits)
             };
             let mut l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
+            // rule `slot.inclusive_aside`: `dịch vụ điện thoại di động (tính cả thuê bao sử dụng
+            // USB 3G) đạt 1.510.500 thuê bao` counts mobile subscribers: what the parenthesis
+            // also counts does not make the figure's kind
+            if let Some((a, b)) = inclusive_aside(ctx, left_start[i], qs[i].start) {
+                l0 = ctx
+                    .features
+                    .set(left_start[i], a)
+                    .union(ctx.features.set(b, right_end[i]))
+                    .mask(no_units)
+                    .union(unit);
+            }
             // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
             // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
             // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
@@ -119,7 +130,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 }
             }
             let l1 = match context[i] {
-                Some(j) => ctx.features.set(left_start[j], right_end[j].max(qs[j].end)).mask(no_units),
+                Some(j) => {
+                    let end = right_end[j].max(qs[j].end);
+                    match inclusive_aside(ctx, left_start[j], qs[j].start) {
+                        Some((a, b)) => ctx.features.set(left_start[j], a).union(ctx.features.set(b, end)).mask(no_units),
+                        None => ctx.features.set(left_start[j], end).mask(no_units),
+                    }
+                }
                 None => FeatSet::default(),
             };
             let l2 = match context[i] {

@@ -66,6 +66,23 @@ pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
     cut
 }
 
+/// Rule `slot.inclusive_aside`: the span of a parenthesis in `[from, to)` that opens with an
+/// inclusive word (lexicon `[part] inclusive_aside`: `(tính cả thuê bao sử dụng USB 3G)`), which
+/// says what a figure also counts rather than what it is.
+pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option<(usize, usize)> {
+    let hay = &ctx.hay;
+    let open = from + hay[from..to].find('(')?;
+    let close = open + hay[open..to].find(')')? + 1;
+    let inside = hay[open + 1..close].trim_start();
+    ctx.res
+        .lexicon
+        .part
+        .inclusive_aside
+        .iter()
+        .any(|w| inside.starts_with(w.as_str()))
+        .then_some((open, close))
+}
+
 /// Rule `clause.window`: a figure's clause runs right to the next separator (`, ; : ( ) . ! ?`),
 /// a ` và ` that coordinates nothing, or 14 words, and left to the end of the previous
 /// figure's clause or a `;`. Example: in `có 850 trạm BTS, 1,2 triệu thuê bao`, the first
