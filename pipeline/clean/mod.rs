@@ -78,6 +78,7 @@ impl CleanRules {
             ("year_baseline", &p.year_baseline),
             ("target_date", &p.target_date),
             ("as_of_publication", &p.as_of_publication),
+            ("year_end_forecast", &p.year_end_forecast),
         ] {
             if let Some(w) = words.iter().find(|w| w.trim().is_empty() || match_form(w) != **w) {
                 return Err(Error::config(

@@ -34,6 +34,9 @@ pub struct PeriodWords {
     pub target_date: Vec<String>,
     /// A page that names no period of its own but reports "up to now" (`đến nay`, `hiện có`).
     pub as_of_publication: Vec<String>,
+    /// Right before `năm <year>`: a forecast of the year's end (`ước đến cuối năm 2022`), so
+    /// that year is not over (rule `period.year_end_forecast`).
+    pub year_end_forecast: Vec<String>,
 }
 
 /// A period phrase found in text.
@@ -332,14 +335,25 @@ pub(super) fn period(
             // rule `period.year_not_over`: a page published in October 2022 cannot review the
             // whole of 2022 (`dự kiến đến cuối năm 2022` is a forecast); the part of the year it
             // names that was over by then (`9 tháng đầu năm 2022`) is what it reports
+            // rule `period.year_end_forecast`: an undated page that forecasts the end of the
+            // year (`ước đến cuối năm 2022 đạt 21,7 triệu`) was written before it ended, just the
+            // same
+            let forecast = lead.iter().any(|hay| {
+                words.year_end_forecast.iter().any(|w| {
+                    let key = format!("{w} năm {}", p.year);
+                    hay.contains(&key) || hay.contains(&format!("{w} {}", p.year))
+                })
+            });
+            let not_over = match reference {
+                Some(r) => r.year() == p.year && r.month() <= 10,
+                None => forecast,
+            };
             if p.part == PeriodPart::Year
-                && let Some(r) = reference
-                && r.year() == p.year
-                && r.month() <= 10
+                && not_over
                 && let Some((part, _)) = scores
                     .iter()
                     .filter(|(q, s)| q.year == p.year && **s > 0.0 && q.part != PeriodPart::Year)
-                    .filter(|(q, _)| last_month(q.part).is_some_and(|m| m < r.month()))
+                    .filter(|(q, _)| last_month(q.part).is_some_and(|m| reference.is_none_or(|r| m < r.month())))
                     .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
             {
                 p = *part;

@@ -331,6 +331,16 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn an_undated_page_forecasting_the_year_end_reports_the_months_so_far() {
+        // rule period.year_end_forecast, its words from clean.toml (invented figures)
+        let text = "Thuê bao băng rộng tăng đều\n\nTheo Bộ TT&TT, hiện thuê bao băng rộng cố định đạt 19,5 triệu.\n\nVới tốc độ tăng trưởng của 9 tháng đầu năm 2021, ước đến cuối năm 2021 đạt 20,3 triệu thuê bao.";
+        assert_eq!(period_of(text).as_deref(), Some("2021-9M"));
+        // a page that reviews the whole year keeps the year
+        let review = "Thuê bao băng rộng tăng đều\n\nTổng kết năm 2021, thuê bao băng rộng cố định đạt 20,3 triệu.\n\nRiêng 9 tháng đầu năm 2021 tăng 1,1 triệu thuê bao.";
+        assert_eq!(period_of(review).as_deref(), Some("2021"));
+    }
+
+    #[test]
     fn a_birth_year_is_not_the_period_reported() {
         // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
         // with no other year stays undated rather than dated 1980 (invented figures)
