@@ -82,6 +82,18 @@ fn header_years(line: &str) -> Option<Vec<i32>> {
     if line.bytes().filter(u8::is_ascii_digit).count() < 8 {
         return None;
     }
+    // then the words: a header names at most two that are no header words, and a line of
+    // prose shows it within its first few words (match form is per letter: a word's is the
+    // same alone as inside its line)
+    let mut others = 0;
+    for w in line.split(|c: char| !crate::text::is_letter(c)).filter(|w| !w.is_empty()) {
+        if !HEADER_WORDS.contains(&match_form(w).as_str()) {
+            others += 1;
+            if others > 2 {
+                return None;
+            }
+        }
+    }
     let lower = match_form(line);
     let mut years = Vec::new();
     let mut pos = 0;
@@ -93,11 +105,7 @@ fn header_years(line: &str) -> Option<Vec<i32>> {
     if years.len() < 2 || years.windows(2).any(|w| w[1] <= w[0]) {
         return None;
     }
-    let others = lower
-        .split(|c: char| !crate::text::is_letter(c))
-        .filter(|w| !w.is_empty() && !HEADER_WORDS.contains(w))
-        .count();
-    (others <= 2).then_some(years)
+    Some(years)
 }
 
 /// The words of a table title that name what it counts: `115. Số máy điện thoại trên địa bàn

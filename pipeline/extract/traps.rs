@@ -125,6 +125,27 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
     }
     let candidates = pattern_set().matches(sentence);
     for pat in candidates.iter().map(|i| &patterns()[i]) {
+        // a whole-match pattern that reads no year needs no capture groups: the plain search
+        // is the regex engine's fast path
+        if pat.group == 0 && !matches!(pat.kind, MentionKind::Year | MentionKind::Period) {
+            for m in pat.re.find_iter(sentence) {
+                let (s, e) = (base + m.start(), base + m.end());
+                if overlaps(&out, s, e) {
+                    continue;
+                }
+                if pat.kind == MentionKind::Date && sentence[m.end()..].trim_start().starts_with('%') {
+                    continue;
+                }
+                out.push(Trap {
+                    start: s,
+                    end: e,
+                    kind: pat.kind,
+                    reason: pat.reason,
+                    year: None,
+                });
+            }
+            continue;
+        }
         for c in pat.re.captures_iter(sentence) {
             let Some(m) = c.get(pat.group) else { continue };
             let (s, e) = (base + m.start(), base + m.end());
