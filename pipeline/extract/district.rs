@@ -30,11 +30,11 @@ use crate::reference::{Provinces, compact_name};
 use crate::text::{floor_char_boundary, match_form};
 
 /// A named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
-/// `Huyện có 154 trạm` at the start of the clause).
+/// `trên địa bàn huyện`, `Huyện có 154 trạm` at the start of the clause).
 fn district_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])[Tt]oàn (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
+        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])(?:[Tt]oàn|[Cc]ả|địa bàn) (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
             .expect("district pattern")
     })
 }
