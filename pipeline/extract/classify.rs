@@ -21,7 +21,14 @@ use crate::text::floor_char_boundary;
 
 use super::clause::{Clauses, clauses, inclusive_aside, last_separator};
 use super::{
-    breakdown::generation_part_of, claim::*, compare::*, features::*, metric::*, scope::*, subject::*, window::rate_month_on_month,
+    breakdown::generation_part_of,
+    claim::*,
+    compare::*,
+    features::*,
+    metric::*,
+    scope::*,
+    subject::*,
+    window::{equivalent_of_previous, rate_month_on_month},
 };
 
 /// Classify the quantities of sentence `si`.
@@ -444,6 +451,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     m.reason.push_str("; digits do not group in threes, best reading kept");
                 }
                 let mut claim = claim;
+                // rule `period.equivalent`: `..., tương đương 22 thuê bao/100 dân` restates the
+                // figure before it in another unit, for the same period and with its status
+                if let Some(prev) = last_metric
+                    .and_then(|j| out.get(j))
+                    .and_then(|p| p.claim.as_ref().map(|c| (p.end, c)))
+                    && equivalent_of_previous(hay, prev.0, q.start, &lex.part.equivalent)
+                {
+                    claim.period = prev.1.period;
+                    claim.status = prev.1.status;
+                }
                 if let Some(w) = q.words_value
                     && (w - q.value).abs() > 0.005 * q.value.abs().max(1.0)
                 {

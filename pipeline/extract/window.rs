@@ -190,6 +190,17 @@ pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
     month_before && year_on_year
 }
 
+/// Rule `period.equivalent`: the words between the figure before (ending at `prev_end`) and
+/// this one (at `start`) are only an equivalence cue (`; tương đương`, `(tương ứng với`).
+pub(super) fn equivalent_of_previous(hay: &str, prev_end: usize, start: usize, cues: &[String]) -> bool {
+    let Some(between) = hay.get(prev_end..start) else { return false };
+    // the previous figure's own unit words end at the first separator
+    let Some(k) = between.find([',', ';', '(']) else { return false };
+    let rest = between[k + 1..].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ':'));
+    cues.iter()
+        .any(|w| rest == w.as_str() || rest.strip_prefix(w.as_str()).is_some_and(|r| r.trim().is_empty()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
