@@ -174,7 +174,11 @@ pub(super) fn metadata(
             break;
         }
     }
-    meta.title = raw.given.title.clone().or_else(|| title(paragraphs, lowered, outlet_re, provinces));
+    meta.title = raw
+        .given
+        .title
+        .clone()
+        .or_else(|| title(paragraphs, lowered, outlet_re, &rules.caption, provinces));
     // the web host the document came from (its URL, else an outlet written as a domain)
     let host = meta
         .url
@@ -242,7 +246,13 @@ pub(super) fn is_stamp_line(p: &str) -> bool {
     digits > 0 && letters < 12 && (p.contains('/') || p.contains(':'))
 }
 
-pub(super) fn title(paragraphs: &[String], lowered: &[String], outlet_re: &Regex, provinces: &Provinces) -> Option<String> {
+pub(super) fn title(
+    paragraphs: &[String],
+    lowered: &[String],
+    outlet_re: &Regex,
+    caption: &regex::RegexSet,
+    provinces: &Provinces,
+) -> Option<String> {
     paragraphs
         .iter()
         .zip(lowered)
@@ -257,6 +267,8 @@ pub(super) fn title(paragraphs: &[String], lowered: &[String], outlet_re: &Regex
                 && !banner
                 && !only_place
                 && !is_stamp_line(p)
+                // rule `title.not_caption`: a photo caption (`... kiểm tra trạm BTS. Ảnh: L.Đ`)
+                && !caption.is_match(p.trim())
                 && !outlet_re.is_match(p.split_whitespace().next().unwrap_or(""))
         })
         .map(|(p, _)| p.trim().to_string())

@@ -33,6 +33,7 @@ pub use sentences::split_sentences;
 struct CleanFile {
     schema_version: String,
     debris_lines: Vec<String>,
+    caption_lines: Vec<String>,
     abbreviations: Vec<String>,
     dedupe_min_words: usize,
     national_cues: Vec<String>,
@@ -47,6 +48,8 @@ pub struct CleanRules {
     pub version: String,
     /// Every debris pattern in one set: a line is tested once, not once per pattern.
     debris: RegexSet,
+    /// Rule `title.not_caption`: a photo caption is never the title.
+    caption: RegexSet,
     abbreviations: HashSet<String>,
     dedupe_min_words: usize,
     /// Words of a document that names no province and reports the country's figures.
@@ -90,9 +93,15 @@ impl CleanRules {
         }
         let debris = RegexSet::new(f.debris_lines.iter().map(|p| format!("(?i){p}")))
             .map_err(|e| Error::config("clean rules", &path, format!("debris patterns: {e}")))?;
+        for p in &f.caption_lines {
+            Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("caption pattern {p:?}: {e}")))?;
+        }
+        let caption = RegexSet::new(f.caption_lines.iter().map(|p| format!("(?i){p}")))
+            .map_err(|e| Error::config("clean rules", &path, format!("caption patterns: {e}")))?;
         Ok(CleanRules {
             version: f.schema_version,
             debris,
+            caption,
             abbreviations: f.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
             dedupe_min_words: f.dedupe_min_words,
             national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),

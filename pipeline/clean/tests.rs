@@ -341,6 +341,18 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn a_photo_caption_is_never_the_title() {
+        // rule title.not_caption, its patterns from clean.toml (invented text)
+        let m = meta_of(
+            "Kỹ thuật viên MobiFone kiểm tra thiết bị trên cột ăng ten. Ảnh: Hoàng Lan |\n\nHạ tầng viễn thông Tây Ninh tiếp tục mở rộng\n\nĐến nay, toàn tỉnh có 2.100 trạm BTS.",
+        );
+        assert_eq!(m.title.as_deref(), Some("Hạ tầng viễn thông Tây Ninh tiếp tục mở rộng"));
+        // a headline that only mentions a photo is still a headline
+        let m = meta_of("Ảnh đẹp về hạ tầng viễn thông Tây Ninh\n\nĐến nay, toàn tỉnh có 2.100 trạm BTS.");
+        assert_eq!(m.title.as_deref(), Some("Ảnh đẹp về hạ tầng viễn thông Tây Ninh"));
+    }
+
+    #[test]
     fn a_birth_year_is_not_the_period_reported() {
         // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
         // with no other year stays undated rather than dated 1980 (invented figures)
