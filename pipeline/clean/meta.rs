@@ -178,7 +178,7 @@ pub(super) fn metadata(
         .given
         .title
         .clone()
-        .or_else(|| title(paragraphs, lowered, outlet_re, &rules.caption, provinces));
+        .or_else(|| title(paragraphs, lowered, outlet_re, rules, provinces));
     // the web host the document came from (its URL, else an outlet written as a domain)
     let host = meta
         .url
@@ -250,7 +250,7 @@ pub(super) fn title(
     paragraphs: &[String],
     lowered: &[String],
     outlet_re: &Regex,
-    caption: &regex::RegexSet,
+    rules: &CleanRules,
     provinces: &Provinces,
 ) -> Option<String> {
     paragraphs
@@ -268,7 +268,13 @@ pub(super) fn title(
                 && !only_place
                 && !is_stamp_line(p)
                 // rule `title.not_caption`: a photo caption (`... kiểm tra trạm BTS. Ảnh: L.Đ`)
-                && !caption.is_match(p.trim())
+                && !rules.caption.is_match(p.trim())
+                // rule `title.not_prose`: `Ngoài ra, tính đến ngày 30/4, ...` continues an
+                // article; a headline does not open on a connective
+                && !rules
+                    .prose_openers
+                    .iter()
+                    .any(|w| low.trim_start().strip_prefix(w.as_str()).is_some_and(|r| r.trim_start().starts_with(',')))
                 && !outlet_re.is_match(p.split_whitespace().next().unwrap_or(""))
         })
         .map(|(p, _)| p.trim().to_string())

@@ -34,6 +34,7 @@ struct CleanFile {
     schema_version: String,
     debris_lines: Vec<String>,
     caption_lines: Vec<String>,
+    prose_openers: Vec<String>,
     abbreviations: Vec<String>,
     dedupe_min_words: usize,
     national_cues: Vec<String>,
@@ -50,6 +51,8 @@ pub struct CleanRules {
     debris: RegexSet,
     /// Rule `title.not_caption`: a photo caption is never the title.
     caption: RegexSet,
+    /// Rule `title.not_prose`: a line opening with one of these and a comma is body text.
+    prose_openers: Vec<String>,
     abbreviations: HashSet<String>,
     dedupe_min_words: usize,
     /// Words of a document that names no province and reports the country's figures.
@@ -74,20 +77,21 @@ impl CleanRules {
         // the period words are searched in match form: a word written otherwise never matches
         let p = &f.period;
         for (list, words) in [
-            ("review", &p.review),
-            ("plan", &p.plan),
-            ("plan_after", &p.plan_after),
-            ("baseline_before", &p.baseline_before),
-            ("year_baseline", &p.year_baseline),
-            ("target_date", &p.target_date),
-            ("as_of_publication", &p.as_of_publication),
-            ("year_end_forecast", &p.year_end_forecast),
+            ("[period] review", &p.review),
+            ("[period] plan", &p.plan),
+            ("[period] plan_after", &p.plan_after),
+            ("[period] baseline_before", &p.baseline_before),
+            ("[period] year_baseline", &p.year_baseline),
+            ("[period] target_date", &p.target_date),
+            ("[period] as_of_publication", &p.as_of_publication),
+            ("[period] year_end_forecast", &p.year_end_forecast),
+            ("prose_openers", &f.prose_openers),
         ] {
             if let Some(w) = words.iter().find(|w| w.trim().is_empty() || match_form(w) != **w) {
                 return Err(Error::config(
                     "clean rules",
                     &path,
-                    format!("[period] {list}: {w:?} is not in match form (lowercase, composed)"),
+                    format!("{list}: {w:?} is not in match form (lowercase, composed)"),
                 ));
             }
         }
@@ -102,6 +106,7 @@ impl CleanRules {
             version: f.schema_version,
             debris,
             caption,
+            prose_openers: f.prose_openers.iter().map(|w| match_form(w)).collect(),
             abbreviations: f.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
             dedupe_min_words: f.dedupe_min_words,
             national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),

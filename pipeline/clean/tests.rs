@@ -353,6 +353,18 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn a_line_opening_on_a_connective_is_never_the_title() {
+        // rule title.not_prose, its words from clean.toml (invented text)
+        let m = meta_of(
+            "Ngoài ra, tính đến cuối tháng 6, số khách hàng dùng ví điện tử của VinaPhone đạt 2 triệu khách\n\nĐến nay, toàn tỉnh có 2.100 trạm BTS.",
+        );
+        assert_eq!(m.title, None);
+        // the same words inside a headline are no opener
+        let m = meta_of("Hạ tầng viễn thông ngoài ra còn phục vụ du lịch\n\nĐến nay, toàn tỉnh có 2.100 trạm BTS.");
+        assert_eq!(m.title.as_deref(), Some("Hạ tầng viễn thông ngoài ra còn phục vụ du lịch"));
+    }
+
+    #[test]
     fn a_birth_year_is_not_the_period_reported() {
         // rule period: `sinh năm 1980` names a person's birth, not the report's year; a page
         // with no other year stays undated rather than dated 1980 (invented figures)
