@@ -166,22 +166,21 @@ impl Provinces {
         })
     }
 
-    /// Rule `province.outlet_domain`: the province a web host belongs to, read from the host's
-    /// labels: the province's name without spaces and diacritics, alone or after `bao` (party
-    /// paper), `dai`/`ptth`/`truyenhinh` (radio-TV), or before `tv`/`online`/`dientu`/`city`.
-    /// Examples: `baothainguyen.vn`, `stttt.quangninh.gov.vn`, `thaibinhtv.vn` → their
-    /// provinces; `vietnamnet.vn`, `baochinhphu.vn` → none.
     /// Rule `district.portal`: how many labels a government host has before the province's own
     /// label (`xuantruc.anthi.hungyen.gov.vn`: 2, a commune's portal under a district's;
     /// `sotttt.thainguyen.gov.vn`: 1; `hungyen.gov.vn`: 0). None for a host that is no
-    /// province's `.gov.vn` portal.
+    /// province's `.gov.vn` portal. `host` is lower case (`clean::url_host`).
     pub fn labels_below_province(&self, host: &str) -> Option<usize> {
-        let host = host.to_ascii_lowercase();
         let labels: Vec<&str> = host.strip_suffix(".gov.vn")?.split('.').collect();
         let at = labels.iter().rposition(|l| self.compact.contains_key(*l))?;
         (at + 1 == labels.len()).then_some(at)
     }
 
+    /// Rule `province.outlet_domain`: the province a web host belongs to, read from the host's
+    /// labels: the province's name without spaces and diacritics, alone or after `bao` (party
+    /// paper), `dai`/`ptth`/`truyenhinh` (radio-TV), or before `tv`/`online`/`dientu`/`city`.
+    /// Examples: `baothainguyen.vn`, `stttt.quangninh.gov.vn`, `thaibinhtv.vn` → their
+    /// provinces; `vietnamnet.vn`, `baochinhphu.vn` → none.
     pub fn by_host(&self, host: &str) -> Option<usize> {
         // (`thongkequangngai.com`, `cucthongke...`: the provincial statistics office, which
         // publishes the yearbook)

@@ -203,6 +203,9 @@ pub struct PhraseSet<T> {
     /// `phrases` it stands for, in order.
     ac: Option<ScanAutomaton>,
     same: Vec<Vec<u32>>,
+    /// Whether each distinct phrase starts and ends with a letter or digit (then it needs a
+    /// word boundary there), as in [`PhraseUnion`].
+    edges: Vec<(bool, bool)>,
     /// The same phrases for anchored leftmost-longest search: "the longest phrase that starts
     /// here" stops after a few bytes instead of scanning a window.
     anchored: Option<AhoCorasick>,
@@ -247,6 +250,7 @@ impl<T: Clone> PhraseSet<T> {
             same[k].push(i as u32);
         }
         let ac = (!distinct.is_empty()).then(|| overlapping_automaton(&distinct));
+        let edges = distinct.iter().map(|p| (first_is_alnum(p), last_is_alnum(p))).collect();
         let anchored = if phrases.is_empty() {
             None
         } else {
@@ -261,6 +265,7 @@ impl<T: Clone> PhraseSet<T> {
         PhraseSet {
             ac,
             same,
+            edges,
             anchored,
             tags,
             phrases,
@@ -312,14 +317,12 @@ impl<T: Clone> PhraseSet<T> {
         let Some(ac) = &self.ac else { return Vec::new() };
         let mut out = Vec::new();
         for m in ac.0.find_overlapping_iter(hay) {
-            let same = &self.same[m.value() as usize];
-            let p = &self.phrases[same[0] as usize];
-            let first_alnum = p.chars().next().is_some_and(is_letter_or_digit);
-            let last_alnum = p.chars().next_back().is_some_and(is_letter_or_digit);
+            let k = m.value() as usize;
+            let (first_alnum, last_alnum) = self.edges[k];
             if (first_alnum && !starts_word(hay, m.start())) || (last_alnum && !ends_word(hay, m.end())) {
                 continue;
             }
-            for &i in same {
+            for &i in &self.same[k] {
                 out.push(Hit {
                     start: m.start(),
                     end: m.end(),

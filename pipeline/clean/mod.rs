@@ -28,6 +28,7 @@ mod wrap;
 
 use meta::metadata;
 pub use sentences::split_sentences;
+pub(crate) use url::url_host;
 
 #[derive(Debug, Deserialize)]
 struct CleanFile {
@@ -66,14 +67,20 @@ pub struct CleanRules {
     period: period::PeriodWords,
 }
 
+/// One set of whole-line patterns (case-insensitive), each compiled on its own first so that a
+/// bad one is named in the error.
+fn line_set(patterns: &[String], what: &str, path: &Path) -> Result<RegexSet> {
+    for p in patterns {
+        Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", path, format!("{what} pattern {p:?}: {e}")))?;
+    }
+    RegexSet::new(patterns.iter().map(|p| format!("(?i){p}")))
+        .map_err(|e| Error::config("clean rules", path, format!("{what} patterns: {e}")))
+}
+
 impl CleanRules {
     pub fn parse(text: &str, origin: &Path) -> Result<Self> {
         let path = origin.join("clean.toml");
         let f: CleanFile = toml::from_str(text).map_err(|e| Error::config("clean rules", &path, e))?;
-        // each pattern on its own first, so that a bad one is named in the error
-        for p in &f.debris_lines {
-            Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("pattern {p:?}: {e}")))?;
-        }
         // the period words are searched in match form: a word written otherwise never matches
         let p = &f.period;
         for (list, words) in [
@@ -95,13 +102,8 @@ impl CleanRules {
                 ));
             }
         }
-        let debris = RegexSet::new(f.debris_lines.iter().map(|p| format!("(?i){p}")))
-            .map_err(|e| Error::config("clean rules", &path, format!("debris patterns: {e}")))?;
-        for p in &f.caption_lines {
-            Regex::new(&format!("(?i){p}")).map_err(|e| Error::config("clean rules", &path, format!("caption pattern {p:?}: {e}")))?;
-        }
-        let caption = RegexSet::new(f.caption_lines.iter().map(|p| format!("(?i){p}")))
-            .map_err(|e| Error::config("clean rules", &path, format!("caption patterns: {e}")))?;
+        let debris = line_set(&f.debris_lines, "debris", &path)?;
+        let caption = line_set(&f.caption_lines, "caption", &path)?;
         Ok(CleanRules {
             version: f.schema_version,
             debris,

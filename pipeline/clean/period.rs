@@ -338,18 +338,19 @@ pub(super) fn period(
             // rule `period.year_end_forecast`: an undated page that forecasts the end of the
             // year (`ước đến cuối năm 2022 đạt 21,7 triệu`) was written before it ended, just the
             // same
-            let forecast = lead.iter().any(|hay| {
-                words.year_end_forecast.iter().any(|w| {
-                    let key = format!("{w} năm {}", p.year);
-                    hay.contains(&key) || hay.contains(&format!("{w} {}", p.year))
-                })
-            });
-            let not_over = match reference {
-                Some(r) => r.year() == p.year && r.month() <= 10,
-                None => forecast,
+            let forecast = || {
+                let keys: Vec<String> = words
+                    .year_end_forecast
+                    .iter()
+                    .flat_map(|w| [format!("{w} năm {}", p.year), format!("{w} {}", p.year)])
+                    .collect();
+                lead.iter().any(|hay| keys.iter().any(|k| hay.contains(k.as_str())))
             };
             if p.part == PeriodPart::Year
-                && not_over
+                && match reference {
+                    Some(r) => r.year() == p.year && r.month() <= 10,
+                    None => forecast(),
+                }
                 && let Some((part, _)) = scores
                     .iter()
                     .filter(|(q, s)| q.year == p.year && **s > 0.0 && q.part != PeriodPart::Year)

@@ -15,7 +15,7 @@ use crate::text::match_form;
 use super::meta::{re, ymd};
 
 /// The host of a URL, lower case: `https://m.BaoThaiNguyen.vn/x` → `m.baothainguyen.vn`.
-pub(super) fn url_host(url: &str) -> Option<String> {
+pub(crate) fn url_host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#', ':']).next()?.to_ascii_lowercase();
     host.contains('.').then_some(host)

@@ -79,6 +79,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             paragraph_level = paragraph_level.mask(FeatSet(!slot.0)).union(f);
         }
     }
+    // rule `slot.inclusive_aside`: `dịch vụ điện thoại di động (tính cả thuê bao sử dụng USB 3G)
+    // đạt 1.510.500 thuê bao` counts mobile subscribers: what the parenthesis also counts does
+    // not make the figure's kind, nor the kind of the figure that inherits its clause
+    let asides: Vec<Option<(usize, usize)>> = (0..n).map(|i| inclusive_aside(ctx, left_start[i], qs[i].start)).collect();
+    let outside_aside = |from: usize, to: usize, aside: Option<(usize, usize)>| match aside {
+        Some((a, b)) => ctx.features.set(from, a).union(ctx.features.set(b, to)),
+        None => ctx.features.set(from, to),
+    };
     let levels: Vec<Levels> = (0..n)
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
@@ -99,18 +107,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 });
                 FeatSet(bits)
             };
-            let mut l0 = ctx.features.set(left_start[i], right_end[i]).mask(no_units).union(unit);
-            // rule `slot.inclusive_aside`: `dịch vụ điện thoại di động (tính cả thuê bao sử dụng
-            // USB 3G) đạt 1.510.500 thuê bao` counts mobile subscribers: what the parenthesis
-            // also counts does not make the figure's kind
-            if let Some((a, b)) = inclusive_aside(ctx, left_start[i], qs[i].start) {
-                l0 = ctx
-                    .features
-                    .set(left_start[i], a)
-                    .union(ctx.features.set(b, right_end[i]))
-                    .mask(no_units)
-                    .union(unit);
-            }
+            let mut l0 = outside_aside(left_start[i], right_end[i], asides[i]).mask(no_units).union(unit);
             // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
             // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
             // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
@@ -137,13 +134,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 }
             }
             let l1 = match context[i] {
-                Some(j) => {
-                    let end = right_end[j].max(qs[j].end);
-                    match inclusive_aside(ctx, left_start[j], qs[j].start) {
-                        Some((a, b)) => ctx.features.set(left_start[j], a).union(ctx.features.set(b, end)).mask(no_units),
-                        None => ctx.features.set(left_start[j], end).mask(no_units),
-                    }
-                }
+                Some(j) => outside_aside(left_start[j], right_end[j].max(qs[j].end), asides[j]).mask(no_units),
                 None => FeatSet::default(),
             };
             let l2 = match context[i] {
@@ -394,15 +385,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
                 // a subset whatever its stock or flow wording
-                let own_end = {
-                    let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
-                    hay[q.end..to].find([',', ';', '(']).map_or(to, |k| q.end + k)
-                };
-                let generation = {
-                    let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
-                    let after = &hay[q.end..to];
-                    ["2g", "3g", "4g", "5g"].iter().any(|g| after.contains(g))
-                };
+                let after = &hay[q.end..floor_char_boundary(hay, (q.end + 24).min(s.end))];
+                let own_end = q.end + after.find([',', ';', '(']).unwrap_or(after.len());
+                let generation = ["2g", "3g", "4g", "5g"].iter().any(|g| after.contains(g));
                 let whole = out.iter().find(|w| {
                     w.claim.as_ref().is_some_and(|c| {
                         (c.metric == claim.metric || generation_part_of(hay, w.end, own_end, &c.metric, &claim.metric))

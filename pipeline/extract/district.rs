@@ -90,12 +90,8 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
     // rule `district.portal`: a page on a portal two levels below the province's
     // (`xuantruc.anthi.hungyen.gov.vn`: a commune's, under its district's) is about the commune
     // or the district (one level, `sotttt.thainguyen.gov.vn`, is as often a department's)
-    if let Some(url) = doc.meta.url.as_deref()
-        && let Some(host) = url
-            .split_once("://")
-            .map_or(Some(url), |(_, r)| Some(r))
-            .and_then(|r| r.split(['/', ':', '?']).next())
-        && provinces.labels_below_province(host).is_some_and(|n| n >= 2)
+    if let Some(host) = doc.meta.url.as_deref().and_then(crate::clean::url_host)
+        && provinces.labels_below_province(&host).is_some_and(|n| n >= 2)
     {
         return true;
     }

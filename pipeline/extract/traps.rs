@@ -127,27 +127,35 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
     for pat in candidates.iter().map(|i| &patterns()[i]) {
         // a whole-match pattern that reads no year needs no capture groups: the plain search
         // is the regex engine's fast path
-        if pat.group == 0 && !matches!(pat.kind, MentionKind::Year | MentionKind::Period) {
-            for m in pat.re.find_iter(sentence) {
-                let (s, e) = (base + m.start(), base + m.end());
-                if overlaps(&out, s, e) {
-                    continue;
-                }
-                if pat.kind == MentionKind::Date && sentence[m.end()..].trim_start().starts_with('%') {
-                    continue;
-                }
-                out.push(Trap {
-                    start: s,
-                    end: e,
-                    kind: pat.kind,
-                    reason: pat.reason,
-                    year: None,
-                });
-            }
-            continue;
-        }
-        for c in pat.re.captures_iter(sentence) {
-            let Some(m) = c.get(pat.group) else { continue };
+        let plain = pat.group == 0 && !matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+        let found = plain
+            .then(|| pat.re.find_iter(sentence))
+            .into_iter()
+            .flatten()
+            .map(|m| (m, None))
+            .chain(
+                (!plain)
+                    .then(|| pat.re.captures_iter(sentence))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| {
+                        let m = c.get(pat.group)?;
+                        let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+                        let year = reads_year
+                            .then(|| c.iter().skip(1).flatten().chain(std::iter::once(m)))
+                            .into_iter()
+                            .flatten()
+                            .find_map(|g| {
+                                g.as_str()
+                                    .trim()
+                                    .get(..4)
+                                    .and_then(|y| y.parse::<i32>().ok())
+                                    .filter(|y| (1950..=2049).contains(y))
+                            });
+                        Some((m, year))
+                    }),
+            );
+        for (m, year) in found {
             let (s, e) = (base + m.start(), base + m.end());
             if overlaps(&out, s, e) {
                 continue;
@@ -159,16 +167,6 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             if pat.kind == MentionKind::Date && sentence[m.end()..].trim_start().starts_with('%') {
                 continue;
             }
-            let year = match pat.kind {
-                MentionKind::Year | MentionKind::Period => c.iter().skip(1).flatten().chain(std::iter::once(m)).find_map(|g| {
-                    g.as_str()
-                        .trim()
-                        .get(..4)
-                        .and_then(|y| y.parse::<i32>().ok())
-                        .filter(|y| (1950..=2049).contains(y))
-                }),
-                _ => None,
-            };
             out.push(Trap {
                 start: s,
                 end: e,
