@@ -178,7 +178,8 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let mut counts = BTreeMap::new();
-    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &agg, &mut counts)?;
+    let anomalies = crate::output::sink::Sink::open(staging.dir(), "anomalies", res, &stamp)?;
+    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &agg, anomalies, &mut counts)?;
     let manifest = serde_json::json!({
         "run_id": run_id,
         "ictstat_version": env!("CARGO_PKG_VERSION"),

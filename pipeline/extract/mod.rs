@@ -370,4 +370,4 @@ pub fn explain(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

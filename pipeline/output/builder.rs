@@ -34,6 +34,9 @@ pub enum Val<'a> {
     Date(Option<NaiveDate>),
 }
 
+/// Text bytes a finished builder reserves again for its next batch, at most.
+const MAX_RESERVED_BYTES: usize = 4 << 20;
+
 /// Column builders for one table.
 pub struct BatchBuilder {
     table: TableSchema,
@@ -212,6 +215,18 @@ impl BatchBuilder {
         self.rows == 0
     }
 
+    /// About how many bytes the rows held so far take: the text columns' bytes and eight per
+    /// other cell. What a sink bounds, since one `documents` row carries a whole text.
+    pub fn bytes(&self) -> usize {
+        self.cols
+            .iter()
+            .map(|c| match c {
+                Col::Utf8(b) => b.values_slice().len() + 4 * c.len(),
+                other => 8 * other.len(),
+            })
+            .sum()
+    }
+
     /// Finish the batch (the builder is reset and can be reused).
     pub fn finish(&mut self) -> Result<RecordBatch> {
         if let Some(e) = self.error.take() {
@@ -222,11 +237,12 @@ impl BatchBuilder {
             .iter_mut()
             .map(|c| -> ArrayRef {
                 // the next batch starts with this one's capacity: finishing a builder leaves it
-                // empty, and regrowing every column buffer by doubling was a tenth of the writer
+                // empty, and regrowing every column buffer by doubling was a tenth of the writer;
+                // capped, so one batch of long texts does not stay reserved for the whole run
                 let n = c.len();
                 match c {
                     Col::Utf8(b) => {
-                        let bytes = b.values_slice().len();
+                        let bytes = b.values_slice().len().min(MAX_RESERVED_BYTES);
                         Arc::new(std::mem::replace(b, StringBuilder::with_capacity(n, bytes)).finish())
                     }
                     Col::F64(b) => Arc::new(std::mem::replace(b, Float64Builder::with_capacity(n)).finish()),
@@ -269,6 +285,28 @@ mod tests {
             kind: RejectKind::Empty,
             reason: "empty".into(),
         }
+    }
+
+    #[test]
+    fn bytes_follow_the_text_held_and_start_again_after_finish() {
+        let t = rejects_contract(&[
+            ("source", "utf8", false),
+            ("line", "int64", true),
+            ("doc", "utf8", true),
+            ("kind", "utf8", false),
+            ("reason", "utf8", false),
+        ]);
+        let mut b = BatchBuilder::new(&t).unwrap();
+        assert_eq!(b.bytes(), 0);
+        let mut r = reject();
+        crate::output::rows::push_reject(&mut b, &r);
+        let one = b.bytes();
+        r.reason = "x".repeat(10_000);
+        crate::output::rows::push_reject(&mut b, &r);
+        // the second row holds 10 000 more bytes of reason (and the same rest)
+        assert_eq!(b.bytes() - one, one + 10_000 - "empty".len());
+        b.finish().unwrap();
+        assert_eq!(b.bytes(), 0);
     }
 
     #[test]

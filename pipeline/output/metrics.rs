@@ -13,12 +13,14 @@ use crate::output::rows::{self, BatchBuilder};
 use crate::output::sink::Sink;
 
 /// Write the aggregate's tables into an output folder and record their rows in `counts`. Rows
-/// go from the aggregate's frames to the writers one at a time.
+/// go from the aggregate's frames to the writers one at a time; `anomalies` may already hold
+/// the rows a run wrote while it folded, and the aggregate's follow them.
 pub(crate) fn write_aggregate(
     dir: &Path,
     res: &Resources,
     stamp: &RunStamp,
     agg: &Aggregated,
+    mut anomalies: Sink,
     counts: &mut BTreeMap<&'static str, usize>,
 ) -> Result<()> {
     let pm_table = res.table("province_metrics");
@@ -41,11 +43,10 @@ pub(crate) fn write_aggregate(
         pw.write(&pb.finish()?)?;
         pw.finish()?;
     }
-    let mut an = Sink::open(dir, "anomalies", res, stamp)?;
     agg.for_each_anomaly(|a| {
-        rows::push_anomaly(an.rows()?, a);
+        rows::push_anomaly(anomalies.rows()?, a);
         Ok(())
     })?;
-    counts.insert("anomalies", an.finish()?);
+    counts.insert("anomalies", anomalies.finish()?);
     Ok(())
 }

@@ -2,7 +2,7 @@
 //!
 //! Input: a processed unit's [`DocOutput`] with its [`InputInfo`], or the Arrow batches of
 //! reused units. Output: `documents`, `mentions`, `facts`, `rejects` and the `inputs` ledger in a
-//! staging folder, flushed every [`FLUSH_ROWS`] rows.
+//! staging folder, flushed every [`FLUSH_ROWS`] rows or [`FLUSH_BYTES`] bytes.
 //! Invariant: rows reach each table in the order they are handed in, new and copied alike.
 
 use std::collections::BTreeMap;
@@ -18,6 +18,11 @@ use crate::{Error, Result};
 
 /// Rows held per table before they are written as one batch.
 const FLUSH_ROWS: usize = 8192;
+
+/// Bytes held per table before they are written as one batch, whatever the rows: 8 192
+/// documents of 10 kB were 80 MB of text held twice (builder and batch), the largest swing in a
+/// run's memory.
+const FLUSH_BYTES: usize = 4 << 20;
 
 /// What the `inputs` ledger needs of a processed unit besides its outcome.
 pub(crate) struct InputInfo {
@@ -84,9 +89,9 @@ impl Sink {
         self.writer.write(&b)
     }
 
-    /// Write the new rows once there are enough of them.
+    /// Write the new rows once there are enough of them, by rows or by bytes.
     pub(crate) fn flush(&mut self) -> Result<()> {
-        if self.rows.len() >= FLUSH_ROWS {
+        if self.rows.len() >= FLUSH_ROWS || self.rows.bytes() >= FLUSH_BYTES {
             let b = self.rows.finish()?;
             self.writer.write(&b)?;
         }
@@ -111,6 +116,9 @@ pub(crate) struct DocSinks {
     pub facts: Sink,
     pub rejects: Sink,
     pub inputs: Sink,
+    /// Open until the aggregate adds its own anomalies after the fold's (see
+    /// [`DocSinks::finish`]).
+    pub anomalies: Sink,
 }
 
 impl DocSinks {
@@ -121,6 +129,7 @@ impl DocSinks {
             facts: Sink::open(dir, "facts", res, stamp)?,
             rejects: Sink::open(dir, "rejects", res, stamp)?,
             inputs: Sink::open(dir, "inputs", res, stamp)?,
+            anomalies: Sink::open(dir, "anomalies", res, stamp)?,
         })
     }
 
@@ -153,14 +162,16 @@ impl DocSinks {
             &mut self.facts,
             &mut self.rejects,
             &mut self.inputs,
+            &mut self.anomalies,
         ] {
             s.flush()?;
         }
         Ok(())
     }
 
-    /// Close every file; the rows of each table.
-    pub(crate) fn finish(self) -> Result<BTreeMap<&'static str, usize>> {
+    /// Close every per-document file; the rows of each table, and the `anomalies` sink, still
+    /// open for the aggregate's rows.
+    pub(crate) fn finish(self) -> Result<(BTreeMap<&'static str, usize>, Sink)> {
         let mut counts = BTreeMap::new();
         for (name, sink) in [
             ("documents", self.documents),
@@ -171,6 +182,43 @@ impl DocSinks {
         ] {
             counts.insert(name, sink.finish()?);
         }
-        Ok(counts)
+        Ok((counts, self.anomalies))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Reject, RejectKind};
+
+    fn reject(reason: String) -> Reject {
+        Reject {
+            source: "in/a.jsonl".into(),
+            doc: Some("a".into()),
+            line: Some(1),
+            kind: RejectKind::Empty,
+            reason,
+        }
+    }
+
+    #[test]
+    fn a_sink_writes_its_rows_once_they_hold_enough_bytes_whatever_their_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = RunStamp {
+            run_id: "t".into(),
+            version: "0".into(),
+        };
+        let mut s = Sink::open(dir.path(), "rejects", crate::extract::tests::res(), &stamp).unwrap();
+        // a few short rows stay in the builder
+        for _ in 0..3 {
+            rows::push_reject(s.rows().unwrap(), &reject("short".into()));
+            s.flush().unwrap();
+        }
+        assert_eq!(s.rows.len(), 3);
+        // one long row (far fewer rows than FLUSH_ROWS) makes the sink write them all
+        rows::push_reject(s.rows().unwrap(), &reject("x".repeat(FLUSH_BYTES)));
+        s.flush().unwrap();
+        assert!(s.rows.is_empty());
+        assert_eq!(s.finish().unwrap(), 4);
     }
 }

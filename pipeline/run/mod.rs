@@ -243,13 +243,13 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    let mut counts = sinks.finish()?;
+    let (mut counts, anomalies) = sinks.finish()?;
 
     // the barrier: every document's facts are in
     let t = Instant::now();
     let agg = acc.aggregate(&res.catalog, &res.provinces)?;
     // the aggregate's rows are made as they are written: its time includes writing them
-    write_aggregate(&dir, res, &ctx.stamp, &agg, &mut counts)?;
+    write_aggregate(&dir, res, &ctx.stamp, &agg, anomalies, &mut counts)?;
     let stages = stages(&clock, t.elapsed().as_secs_f64(), agg.report);
     drop(agg);
 

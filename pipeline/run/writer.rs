@@ -87,6 +87,14 @@ impl<'a> Writer<'a> {
             }
             self.acc.add_document(&facts);
         }
+        self.write_anomalies()
+    }
+
+    /// Write the fold's anomalies about single facts as they come, in input order.
+    fn write_anomalies(&mut self) -> Result<()> {
+        for a in self.acc.drain_anomalies() {
+            crate::output::rows::push_anomaly(self.sinks.anomalies.rows()?, &a);
+        }
         Ok(())
     }
 
@@ -137,7 +145,7 @@ impl<'a> Writer<'a> {
             }
             self.acc.add_document(&d.facts);
         }
-        Ok(())
+        self.write_anomalies()
     }
 
     /// Replay what is pending; the tables' writers, the fold and the counts.
