@@ -28,6 +28,14 @@ struct LexiconFile {
     scale: BTreeMap<String, f64>,
     words: WordsDef,
     part: PartDef,
+    removed: RemovedDef,
+}
+
+#[derive(Debug, Deserialize)]
+struct RemovedDef {
+    before: Vec<String>,
+    after: Vec<String>,
+    kept: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +68,7 @@ struct DocumentDef {
     department_subject: Vec<String>,
     sector_anaphora: Vec<String>,
     company_titles: Vec<String>,
+    company_verbs: Vec<String>,
     province_wide: Vec<String>,
     multi_year: Vec<String>,
 }
@@ -198,6 +207,8 @@ pub struct Lexicon {
     /// `scope.sector_anaphora`).
     pub sector_anaphora: PhraseSet<()>,
     pub company_titles: PhraseSet<()>,
+    /// Rule `company.verb_subject`: verbs whose subject a company right before them is.
+    pub company_verbs: PhraseSet<()>,
     pub province_wide: PhraseSet<()>,
     pub multi_year: PhraseSet<()>,
     pub breakdown: PhraseSet<()>,
@@ -220,6 +231,19 @@ pub struct Lexicon {
     pub scan: PhraseUnion,
     /// The cues of the part rules (`[part]`, see `extract::part`).
     pub part: PartCues,
+    /// The cues of rule `count.removed` (`[removed]`, see `extract::removed`).
+    pub removed: RemovedCues,
+}
+
+/// Cue words of rule `count.removed`: a count of subscribers taken off the networks.
+#[derive(Debug, Clone)]
+pub struct RemovedCues {
+    /// In the figure's own clause before it.
+    pub before: PhraseSet<()>,
+    /// In the words after it, to the next comma or semicolon.
+    pub after: PhraseSet<()>,
+    /// A level left after the removal: between the cue and the figure, these keep it.
+    pub kept: PhraseSet<()>,
 }
 
 /// Cue words of the part rules, in match form.
@@ -387,6 +411,11 @@ impl Lexicon {
                     composition_after: words(&lex.part.composition_after),
                 }
             },
+            removed: RemovedCues {
+                before: PhraseSet::new(tagged(&lex.removed.before, ())),
+                after: PhraseSet::new(tagged(&lex.removed.after, ())),
+                kept: PhraseSet::new(tagged(&lex.removed.kept, ())),
+            },
             version: lex.schema_version,
             units_version: units.schema_version,
             feature_names,
@@ -401,6 +430,7 @@ impl Lexicon {
             department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
             sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
+            company_verbs: PhraseSet::new(tagged(&lex.document.company_verbs, ())),
             province_wide: PhraseSet::new(tagged(&lex.document.province_wide, ())),
             multi_year: PhraseSet::new(tagged(&lex.document.multi_year, ())),
             breakdown: PhraseSet::new(tagged(&lex.comparison.breakdown, ())),
@@ -450,6 +480,7 @@ impl Lexicon {
         self.breakdown.enroll(&mut u);
         self.compare.enroll(&mut u);
         self.difference.enroll(&mut u);
+        self.removed.before.enroll(&mut u);
         self.num_words.enroll(&mut u);
         self.per100_prefixes.enroll(&mut u);
         self.per_person.enroll(&mut u);

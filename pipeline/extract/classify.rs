@@ -256,6 +256,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
+        // rule `count.removed`: subscribers revoked, blocked or cut are no level and no growth
+        if q.unit_kind == UnitKind::Subscribers
+            && super::removed::removed(&lex.removed, hay, &ctx.hits, left_start[i], q.start, q.end, right_end[i])
+        {
+            let mut m = base.clone();
+            m.reason = "count.removed: subscribers taken off the networks (thu hồi, bị khóa), neither a level nor growth".into();
+            out.push(m);
+            continue;
+        }
         // a comparison belongs to the figure before it
         if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.reference) {
             let mut m = base.clone();

@@ -26,6 +26,7 @@ pub mod number_format;
 mod part;
 mod quantity;
 mod rank;
+mod removed;
 mod scope;
 mod subject;
 mod table;

@@ -38,7 +38,22 @@ pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, fir
     // động trên mạng MobiFone đạt 40,2 triệu`, `doanh thu của VNPT`: the company owns the figure
     let before = hay[s.start..at].trim_end();
     let owner = before.ends_with(" của") || before.ends_with(" mạng") || before == "mạng";
-    one && (opening || owner) && at < first_figure
+    one && (opening || owner || verb_subject(ctx, first_end, first_figure)) && at < first_figure
+}
+
+/// Rule `company.verb_subject`: the company stands right before the verb of the predicate that
+/// gives the figures (`điểm nhấn là Tổng công ty Bưu điện Việt Nam đạt doanh thu 8.811 tỷ đồng,
+/// đóng góp ngân sách 375 tỷ đồng`), wherever it is in the sentence; `company_verbs` in
+/// `lexicon.toml` lists the verbs.
+fn verb_subject(ctx: &DocCtx<'_>, name_end: usize, first_figure: usize) -> bool {
+    let hay = &ctx.hay;
+    if first_figure <= name_end {
+        return false;
+    }
+    let after = &hay[name_end..first_figure];
+    let skip = after.len() - after.trim_start().len();
+    // the verb follows the name after one space, not after a comma or another word
+    skip == 1 && ctx.res.lexicon.company_verbs.find_all(&after[skip..]).iter().any(|h| h.start == 0)
 }
 
 /// Text in parentheses that qualifies, rather than breaks down, what comes before it: no digits
