@@ -83,8 +83,9 @@ fn parquet_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Read some columns of a Parquet file (all when `columns` is None).
-fn read(path: &Path, columns: Option<&[&str]>) -> Result<Vec<RecordBatch>> {
+/// Read some columns of a Parquet file (all when `columns` is None), one batch at a time: a
+/// file is never decoded whole (a `facts` file holds every figure's sentence).
+fn for_each_batch(path: &Path, columns: Option<&[&str]>, mut f: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
     let pq = |e: parquet::errors::ParquetError| Error::Parquet {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -95,11 +96,108 @@ fn read(path: &Path, columns: Option<&[&str]>) -> Result<Vec<RecordBatch>> {
         let mask = ProjectionMask::columns(b.parquet_schema(), cols.iter().copied());
         b = b.with_projection(mask);
     }
-    let reader = b.build().map_err(pq)?;
-    reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| Error::Parquet {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+    for batch in b.build().map_err(pq)? {
+        f(batch.map_err(|e| Error::Parquet {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?)?;
+    }
+    Ok(())
+}
+
+/// One copy of each distinct name of a dataset's facts (metrics, tiers, units, provinces).
+#[derive(Default)]
+struct Names {
+    ids: rustc_hash::FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.names.len()).expect("fewer than 2^32 distinct names");
+        self.names.push(s.to_string());
+        self.ids.insert(s.to_string(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> String {
+        self.names[i as usize].clone()
+    }
+}
+
+/// What the fold reads of a fact (`Accumulator::add_document`), its names interned. A dataset
+/// is held whole until every file is read, since its documents are folded in name order: whole
+/// facts took about 800 bytes each, 1.6 GB for the 1.9 million facts of 1 GB of reports.
+struct Held {
+    metric: u32,
+    tier: u32,
+    unit: u32,
+    /// Name and code.
+    province: Option<(u32, u32)>,
+    value: f64,
+    value_high: Option<f64>,
+    period: Option<crate::records::Period>,
+    basis: Option<crate::records::Basis>,
+    status: crate::records::Status,
+    flag: Option<crate::records::Flag>,
+    flag_reason: Option<Box<str>>,
+    char_start: usize,
+    char_end: usize,
+}
+
+impl Held {
+    fn of(f: &Fact, names: &mut Names) -> Held {
+        Held {
+            metric: names.id(&f.metric),
+            tier: names.id(&f.tier),
+            unit: names.id(&f.unit),
+            province: f.province.as_ref().map(|p| (names.id(&p.name), names.id(&p.code))),
+            value: f.value,
+            value_high: f.value_high,
+            period: f.period,
+            basis: f.basis,
+            status: f.status,
+            flag: f.flag,
+            flag_reason: f.flag_reason.as_deref().map(Box::from),
+            char_start: f.char_start,
+            char_end: f.char_end,
+        }
+    }
+
+    /// The fact again, with what the fold does not read left empty.
+    fn fact(self, doc: &str, published: Option<chrono::NaiveDate>, names: &Names) -> Fact {
+        Fact {
+            doc: doc.to_string(),
+            metric: names.get(self.metric),
+            tier: names.get(self.tier),
+            value: self.value,
+            value_high: self.value_high,
+            of: None,
+            unit: names.get(self.unit),
+            province: self.province.map(|(n, c)| crate::records::ProvinceRef {
+                name: names.get(n),
+                code: names.get(c),
+            }),
+            period: self.period,
+            basis: self.basis,
+            status: self.status,
+            bound: None,
+            converted: false,
+            flag: self.flag,
+            flag_reason: self.flag_reason.map(String::from),
+            growth_pct: None,
+            plan_share_pct: None,
+            raw: String::new(),
+            sentence_index: 0,
+            sentence: String::new(),
+            char_start: self.char_start,
+            char_end: self.char_end,
+            published,
+        }
+    }
 }
 
 /// Publication date (else event date) and date flag of each document.
@@ -108,7 +206,7 @@ type DocDates = BTreeMap<String, (Option<chrono::NaiveDate>, Option<String>)>;
 fn document_dates(files: &[PathBuf]) -> Result<DocDates> {
     let mut out = DocDates::new();
     for path in files {
-        for b in read(path, Some(&["doc", "published", "event_date", "date_flag"]))? {
+        for_each_batch(path, Some(&["doc", "published", "event_date", "date_flag"]), |b| {
             let rows = crate::output::rows::document_dates(&b).map_err(|reason| Error::Schema {
                 table: "documents".into(),
                 reason: format!("{}: {reason}", path.display()),
@@ -116,7 +214,8 @@ fn document_dates(files: &[PathBuf]) -> Result<DocDates> {
             for d in rows {
                 out.insert(d.doc, (d.date, d.date_flag));
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(out)
 }
@@ -135,10 +234,11 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         parquet_files(documents)?
     };
     // each document's facts together, in their order; documents in name order
-    let mut by_doc: BTreeMap<String, Vec<Fact>> = BTreeMap::new();
+    let mut by_doc: BTreeMap<String, Vec<Held>> = BTreeMap::new();
+    let mut names_of = Names::default();
     let mut n_facts = 0;
     for path in &fact_files {
-        for b in read(path, None)? {
+        for_each_batch(path, None, |b| {
             let facts = rows::facts_from_batch(&b).map_err(|e| match e {
                 Error::Schema { table, reason } => Error::Schema {
                     table,
@@ -147,12 +247,17 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
                 e => e,
             })?;
             n_facts += facts.len();
-            for mut f in facts {
-                // the aggregate keeps no text
-                f.sentence = String::new();
-                by_doc.entry(f.doc.clone()).or_default().push(f);
+            for f in facts {
+                let held = Held::of(&f, &mut names_of);
+                match by_doc.get_mut(&f.doc) {
+                    Some(v) => v.push(held),
+                    None => {
+                        by_doc.insert(f.doc, vec![held]);
+                    }
+                }
             }
-        }
+            Ok(())
+        })?;
     }
     let dates = document_dates(&doc_files)?;
     let mut names: Vec<String> = by_doc.keys().chain(dates.keys()).cloned().collect();
@@ -164,11 +269,10 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         if let Some(flag) = flag {
             acc.add_date_flag(name, &flag);
         }
-        if let Some(facts) = by_doc.get_mut(name) {
-            for f in facts.iter_mut() {
-                f.published = published;
-            }
-            acc.add_document(facts);
+        // one document's facts at a time, whole again
+        if let Some(held) = by_doc.remove(name) {
+            let facts: Vec<Fact> = held.into_iter().map(|h| h.fact(name, published, &names_of)).collect();
+            acc.add_document(&facts);
         }
     }
     let agg = acc.aggregate(&res.catalog, &res.provinces)?;
