@@ -220,6 +220,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
             let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
             let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
+            if names_company && owner_after(ctx, q, to) {
+                return true;
+            }
             if !names_company {
                 return sentence_company;
             }
@@ -233,6 +236,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
     let mut last_metric: Option<usize> = None;
     let mut last_basis_cue: Option<Basis> = None;
+    // which figures were judged a district's (rule `district.breakdown` reads their parts)
+    let mut district_of = vec![false; n];
     for (i, q) in qs.iter().enumerate() {
         let lv = levels[i];
         let base = Mention {
@@ -360,12 +365,21 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
-        // district figures are not province facts (rules `district.*`)
-        if let Some(rule) = super::district::figure(ctx, s, q.start, left_start[i], !wide.is_empty()) {
+        // district figures are not province facts (rules `district.*`), nor their parts
+        let rule = super::district::figure(ctx, s, q.start, left_start[i], !wide.is_empty()).or_else(|| {
+            // a district figure before whose breakdown this one is in, as is every figure since
+            // (`huyện A có 7 trạm, toàn tỉnh có 1.200 trạm, trong đó ...` breaks down the
+            // province's)
+            (0..i)
+                .any(|j| district_of[j] && (j + 1..=i).all(|k| super::district::breaks_down(ctx, qs[j].end, qs[k].start)))
+                .then_some("district.breakdown")
+        });
+        if let Some(rule) = rule {
             let mut m = base.clone();
             m.kind = MentionKind::District;
             m.reason = format!("{rule}: figure about a district or city, not the province");
             out.push(m);
+            district_of[i] = true;
             continue;
         }
         // a share of a subgroup, of a whole's composition, or a level not reached (`part`)

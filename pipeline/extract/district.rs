@@ -14,9 +14,14 @@
 //! - `district.opening`: the sentence opens on a district (`Trên huyện đảo Phú Quốc, tổng số máy
 //!   điện thoại đạt 24.600 máy`).
 //! - `district.subject`: a district is the sentence's subject (`Thành phố Tuy Hòa có 58.200 máy`).
+//! - `district.own_clause`: neither of the two above reaches into a `;` clause that speaks of
+//!   the whole province (`Huyện A có 1.450 thuê bao; toàn tỉnh có 512.000 thuê bao`).
 //! - `district.article`: in an article about one district ([`article`]: its title, its address,
 //!   or a portal two levels below the province's, rule `district.portal`), a figure no sentence
 //!   claims for the province.
+//! - `district.breakdown` ([`breaks_down`]): a part of a district's figure, after a breakdown
+//!   word (`xã Thanh Tương đã có 7 trạm BTS (trong đó có 03 trạm của Viettel, 03 trạm của ...)`),
+//!   is the district's too.
 //! - `district.table` ([`table_by_district`]): a table broken down by district (`phân theo
 //!   huyện, thành phố`): every row but the total is a district's.
 
@@ -54,6 +59,18 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) {
             return Some("district.near");
         }
+    }
+    // rule `district.own_clause`: a `;` clause that speaks of the whole province (`Huyện A có
+    // 1.450 thuê bao; toàn tỉnh có 512.000 thuê bao`) is not the district's the sentence opens on
+    if let Some(k) = hay[s.start..q_start].rfind(';')
+        && !ctx
+            .res
+            .lexicon
+            .province_wide
+            .find_in(hay, &ctx.hits, s.start + k, q_start)
+            .is_empty()
+    {
+        return None;
     }
     let opening = &doc.text[s.start..q_start];
     let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
@@ -156,6 +173,21 @@ pub(super) fn table_by_district(title_line: &str) -> bool {
     ["theo huyện", "theo đơn vị hành chính", "theo địa phương", "theo quận"]
         .iter()
         .any(|w| t.contains(w))
+}
+
+/// Rule `district.breakdown`: does the figure starting at `part_start` break down the figure
+/// ending at `whole_end` of the same sentence: a breakdown word (`trong đó`, `gồm`) between
+/// them, and no `;`? Then a district's whole makes its parts the district's. A parenthesis
+/// alone is no breakdown: `TP Đà Nẵng đạt 0,8654 điểm, theo sau là Thừa Thiên Huế (0,8046
+/// điểm)` sets peers beside it.
+pub(super) fn breaks_down(ctx: &DocCtx<'_>, whole_end: usize, part_start: usize) -> bool {
+    !ctx.hay[whole_end..part_start].contains(';')
+        && !ctx
+            .res
+            .lexicon
+            .breakdown
+            .find_in(&ctx.hay, &ctx.hits, whole_end, part_start)
+            .is_empty()
 }
 
 #[cfg(test)]

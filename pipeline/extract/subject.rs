@@ -105,6 +105,26 @@ pub(super) fn national_reference(hay: &str, left_start: usize, q: &Quantity, sen
     (named_before && connector) || named_after
 }
 
+/// Rule `company.owner_after`: a company named right after the figure with `của` owns it
+/// (`trong đó có 03 trạm BTS của Viettel`, `63,6 triệu thuê bao của nhà mạng Viettel`), as `của` before the
+/// company does in [`company_subject`].
+pub(super) fn owner_after(ctx: &DocCtx<'_>, q: &Quantity, sentence_end: usize) -> bool {
+    let Some(company) = ctx.res.lexicon.feature("company") else {
+        return false;
+    };
+    let hay = &ctx.hay;
+    let rest = &hay[q.end..sentence_end.max(q.end)];
+    let after = rest.trim_start();
+    let Some(name) = after.strip_prefix("của ") else { return false };
+    // (`của nhà mạng Viettel`, `của mạng VinaPhone`)
+    let name = ["nhà mạng ", "mạng "].iter().find_map(|w| name.strip_prefix(w)).unwrap_or(name);
+    let at = sentence_end - name.trim_start().len();
+    ctx.features
+        .hits_in(at, sentence_end)
+        .next()
+        .is_some_and(|h| h.0 == at && h.2 == company)
+}
+
 /// Rule `company.share_denominator`: a province-wide phrase that names the whole a share is of
 /// (`chiếm 47% tổng số thuê bao điện thoại cả nước`) says nothing about whose figures the
 /// sentence gives. True when the phrase at `at` follows `chiếm` in its own clause.
