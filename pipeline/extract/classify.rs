@@ -107,7 +107,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 });
                 FeatSet(bits)
             };
-            let mut l0 = outside_aside(left_start[i], right_end[i], asides[i]).mask(no_units).union(unit);
+            // rule `breakdown.own_clause`: a breakdown word after the figure in its own clause
+            // (`2.006.864 thuê bao trong đó thuê bao cố định 39.236`) opens its parts, whose
+            // kinds are not the figure's: the clause ends there for it
+            let own_end = lex
+                .breakdown
+                .find_in(hay, &ctx.hits, qs[i].end, right_end[i].max(qs[i].end))
+                .first()
+                .map_or(right_end[i], |h| qs[i].end + h.start);
+            let mut l0 = outside_aside(left_start[i], own_end, asides[i]).mask(no_units).union(unit);
             // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
             // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
             // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
