@@ -353,14 +353,14 @@ mod tests {
             &r.provinces,
             &r.outlets,
         );
-        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()));
+        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()), None);
         super::normalize(&doc, &mentions, &r.catalog, &r.provinces, &CharIndex::new(&doc.text)).0
     }
 
     fn facts_without_province(text: &str) -> Vec<crate::records::Fact> {
         let r = Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap();
         let doc = crate::clean::doc_from_text("t", text, None, Period::parse("2021"), &r.clean, &r.provinces, &r.outlets);
-        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()));
+        let (mentions, _) = crate::extract::extract_scoped(&doc, &r, Some(crate::extract::Scope::open()), None);
         super::normalize(&doc, &mentions, &r.catalog, &r.provinces, &CharIndex::new(&doc.text)).0
     }
 

@@ -142,12 +142,12 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutpu
         Err(rej) => return DocOutput::Rejected(rej),
     };
     let t = Instant::now();
-    let (doc, cr) = clean::clean(raw, &res.clean, &res.provinces, &res.outlets);
+    let (doc, cr, scan) = clean::clean_scanned(raw, &res.clean, &res.provinces, &res.outlets, Some(&res.lexicon.scan));
     add(&clock.clean, t.elapsed());
     count(&clock.debris_lines, cr.debris_lines);
     count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
     let t = Instant::now();
-    let (mentions, er) = extract::extract(&doc, res);
+    let (mentions, er) = extract::extract_scanned(&doc, res, scan);
     add(&clock.extract, t.elapsed());
     count(&clock.numbers, er.numbers);
     count(&clock.traps, er.traps);

@@ -449,6 +449,15 @@ pub struct RawHit {
     end_ok: bool,
 }
 
+/// A document's match form and the one scan of it (rule `scan.once`): made by clean, which
+/// searches the paragraphs for provinces, and read again by extract.
+#[derive(Debug, Clone, Default)]
+pub struct DocScan {
+    /// The match form of the cleaned text, byte for byte the same length.
+    pub hay: String,
+    pub hits: DocHits,
+}
+
 /// The occurrences of every enrolled set's phrases in one document, per set, sorted like
 /// [`PhraseSet::find_all`] sorts them.
 #[derive(Debug, Clone, Default)]

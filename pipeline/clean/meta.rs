@@ -73,6 +73,7 @@ pub(super) fn metadata(
     raw: &RawDoc,
     paragraphs: &[String],
     lowered: &[String],
+    scan: Option<&crate::text::DocScan>,
     rules: &CleanRules,
     provinces: &Provinces,
     outlets: &Outlets,
@@ -209,7 +210,7 @@ pub(super) fn metadata(
             raw.given.outlet.as_deref(),
             outlet_province,
             slug.clone(),
-            lowered,
+            super::province::Lowered { paragraphs: lowered, scan },
             rules,
             provinces,
         )

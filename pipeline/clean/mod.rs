@@ -128,6 +128,19 @@ pub struct CleanReport {
 
 /// Clean one document.
 pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &Outlets) -> (CleanDoc, CleanReport) {
+    let (doc, report, _) = clean_scanned(raw, rules, provinces, outlets, None);
+    (doc, report)
+}
+
+/// Clean one document and, given the lexicon's document scan, scan its match form once: the
+/// province search reads the scan, and extract takes it over (no second pass over the text).
+pub fn clean_scanned(
+    raw: RawDoc,
+    rules: &CleanRules,
+    provinces: &Provinces,
+    outlets: &Outlets,
+    union: Option<&crate::text::PhraseUnion>,
+) -> (CleanDoc, CleanReport, Option<crate::text::DocScan>) {
     let mut report = CleanReport::default();
     let mut seen = rustc_hash::FxHashSet::default();
     let mut paragraphs: Vec<String> = Vec::new();
@@ -178,7 +191,14 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
             });
         }
     }
-    let meta = metadata(&raw, &paragraphs, &lowered, rules, provinces, outlets);
+    // the text's match form is its paragraphs' joined as the text joins them
+    let scan = union.map(|u| {
+        let hay = lowered.join("\n\n");
+        debug_assert_eq!(hay.len(), text.len());
+        let hits = u.scan(&hay);
+        crate::text::DocScan { hay, hits }
+    });
+    let meta = metadata(&raw, &paragraphs, &lowered, scan.as_ref(), rules, provinces, outlets);
     let mut warnings = raw.warnings;
     if let Some(f) = &meta.date_flag {
         warnings.push(format!("event date {f}"));
@@ -204,7 +224,7 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
         meta,
         warnings,
     };
-    (doc, report)
+    (doc, report, scan)
 }
 
 /// A cleaned document made from a piece of text with the metadata given, not recovered:

@@ -16,25 +16,39 @@ use super::CleanRules;
 /// about one province: two mentions in the opening paragraphs, or four further on.
 const PLAINLY_ONE_PROVINCE: f64 = 4.0;
 
-/// `lowered`: the paragraphs in match form; `outlet_province`: the province of the provincial
+/// The paragraphs in match form and, when clean made one, the scan of their text (paragraphs
+/// joined by a blank line): the province search reads it instead of searching again.
+#[derive(Clone, Copy)]
+pub(super) struct Lowered<'a> {
+    pub paragraphs: &'a [String],
+    pub scan: Option<&'a crate::text::DocScan>,
+}
+
+/// `text`: the paragraphs in match form; `outlet_province`: the province of the provincial
 /// outlet that published the document, if it is one.
 pub(super) fn province(
     title: &Option<String>,
     outlet: Option<&str>,
     outlet_province: Option<usize>,
     url_slug: Option<String>,
-    lowered: &[String],
+    text: Lowered<'_>,
     rules: &CleanRules,
     provinces: &Provinces,
 ) -> Option<ProvinceRef> {
     // rule `province.national`, cues from clean.toml: a document that names no province and
     // speaks of the country, not of a provincial department
+    let (lowered, scan) = (text.paragraphs, text.scan);
     let all = lowered.join(" ");
     let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
     let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
-    let mut add = |hay: &str, w: f64| {
-        for h in provinces.find_all(hay) {
+    // `at`: where `hay` starts in the document's scan, when it is a paragraph of it
+    let mut add = |hay: &str, at: Option<usize>, w: f64| {
+        let hits = match (scan, at) {
+            (Some(sc), Some(at)) => provinces.find_in(&sc.hay, &sc.hits, at, at + hay.len()),
+            _ => provinces.find_all(hay),
+        };
+        for h in hits {
             let before = &hay[..h.start];
             // rule `province.venue`: in a national document, `hội nghị ... tổ chức tại Hà Nội`
             // names where an event was held, not whose figures these are
@@ -54,18 +68,21 @@ pub(super) fn province(
         }
     };
     if let Some(t) = title {
-        add(&match_form(t), 4.0);
+        add(&match_form(t), None, 4.0);
     }
     // the provincial paper that published it (`Báo Ninh Thuận`)
     if let Some(o) = outlet {
-        add(&match_form(o), 2.0);
+        add(&match_form(o), None, 2.0);
     }
+    let mut at = 0;
     for (i, p) in lowered.iter().enumerate() {
-        add(p, if i < 4 { 2.0 } else { 1.0 });
+        add(p, Some(at), if i < 4 { 2.0 } else { 1.0 });
+        // (paragraphs are joined by a blank line)
+        at += p.len() + 2;
     }
     // the address's words (`.../tinh-dien-bien-tap-trung-phat-trien-ha-tang-so...`) name it too
     if let Some(slug) = url_slug {
-        add(&slug, 1.5);
+        add(&slug, None, 1.5);
     }
     // rule `province.outlet`: a provincial paper, broadcaster or portal writes about its own
     // province, often without naming it; unless the text, naming no province, speaks of the

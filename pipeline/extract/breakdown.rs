@@ -98,7 +98,7 @@ mod tests {
     fn metrics(text: &str) -> Vec<(String, f64)> {
         let res = Resources::load(None, None).unwrap();
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2021)), &res.clean, &res.provinces, &res.outlets);
-        super::super::extract_scoped(&doc, &res, Some(super::super::Scope::open()))
+        super::super::extract_scoped(&doc, &res, Some(super::super::Scope::open()), None)
             .0
             .into_iter()
             .filter(|m| m.kind == MentionKind::Metric)

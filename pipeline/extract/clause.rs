@@ -196,7 +196,7 @@ mod tests {
     fn windows(text: &str) -> Vec<(String, Option<String>)> {
         let res = crate::extract::tests::res();
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-        let ctx = DocCtx::new(&doc, res, Some(Scope::open()));
+        let ctx = DocCtx::scanned(&doc, res, Some(Scope::open()), None);
         let s = doc.sentences[0];
         let traps = traps::find(&doc.text[s.start..s.end], s.start, &|_| false);
         let qs = quantity::scan(&ctx, s.start, s.end, &traps);

@@ -71,10 +71,16 @@ pub(crate) struct DocCtx<'a> {
 impl<'a> DocCtx<'a> {
     /// The one scan of a document (rule `scan.once`) and what is read from it once: its match
     /// form, phrase hits, feature index, scope (given, or read from the document) and
-    /// paragraph spans.
-    pub(crate) fn new(doc: &'a CleanDoc, res: &'a Resources, scope: Option<Scope>) -> Self {
-        let hay = match_form(&doc.text);
-        let hits = res.lexicon.scan.scan(&hay);
+    /// paragraph spans. When clean's scan of this document is given, it is read, not made again.
+    pub(crate) fn scanned(doc: &'a CleanDoc, res: &'a Resources, scope: Option<Scope>, scan: Option<crate::text::DocScan>) -> Self {
+        let (hay, hits) = match scan {
+            Some(s) if s.hay.len() == doc.text.len() => (s.hay, s.hits),
+            _ => {
+                let hay = match_form(&doc.text);
+                let hits = res.lexicon.scan.scan(&hay);
+                (hay, hits)
+            }
+        };
         let features = features::FeatureIndex::new(&res.lexicon, &hay, &hits);
         let scope = scope.unwrap_or_else(|| {
             Scope::of(doc, &hay, &hits, &res.lexicon)
@@ -184,12 +190,23 @@ impl Scope {
 
 /// Extract every mention of one document.
 pub fn extract(doc: &CleanDoc, res: &Resources) -> (Vec<Mention>, ExtractReport) {
-    extract_scoped(doc, res, None)
+    extract_scoped(doc, res, None, None)
+}
+
+/// Extract every mention of one document, reading the scan clean made of it
+/// ([`crate::clean::clean_scanned`]).
+pub fn extract_scanned(doc: &CleanDoc, res: &Resources, scan: Option<crate::text::DocScan>) -> (Vec<Mention>, ExtractReport) {
+    extract_scoped(doc, res, None, scan)
 }
 
 /// Extract with a given scope (None: read it from the document).
-pub(crate) fn extract_scoped(doc: &CleanDoc, res: &Resources, scope: Option<Scope>) -> (Vec<Mention>, ExtractReport) {
-    let ctx = DocCtx::new(doc, res, scope);
+pub(crate) fn extract_scoped(
+    doc: &CleanDoc,
+    res: &Resources,
+    scope: Option<Scope>,
+    doc_scan: Option<crate::text::DocScan>,
+) -> (Vec<Mention>, ExtractReport) {
+    let ctx = DocCtx::scanned(doc, res, scope, doc_scan);
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -341,7 +358,7 @@ pub fn explain(
     res: &Resources,
 ) -> String {
     let doc = crate::clean::doc_from_text("explain", text, province, period, &res.clean, &res.provinces, &res.outlets);
-    let (mentions, _) = extract_scoped(&doc, res, Some(Scope::open()));
+    let (mentions, _) = extract_scoped(&doc, res, Some(Scope::open()), None);
     let mut out = String::new();
     for m in &mentions {
         out.push_str(&format!(

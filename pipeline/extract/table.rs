@@ -288,7 +288,7 @@ pub(super) fn probe(doc: &CleanDoc, res: &Resources, label: &str, digits: &str, 
         &res.provinces,
         &res.outlets,
     );
-    let m = extract_scoped(&p, res, Some(Scope::open()))
+    let m = extract_scoped(&p, res, Some(Scope::open()), None)
         .0
         .into_iter()
         .find(|m| m.kind == MentionKind::Metric && m.claim.is_some())?;

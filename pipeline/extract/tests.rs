@@ -42,7 +42,7 @@ pub(crate) fn facts_of(text: &str, prov: &str, period: &str) -> Vec<Fact> {
         &r.provinces,
         &r.outlets,
     );
-    let (mentions, _) = super::extract_scoped(&doc, r, Some(super::Scope::open()));
+    let (mentions, _) = super::extract_scoped(&doc, r, Some(super::Scope::open()), None);
     let idx = CharIndex::new(&doc.text);
     crate::normalize::normalize(&doc, &mentions, &r.catalog, &r.provinces, &idx).0
 }
@@ -377,4 +377,38 @@ fn a_page_on_a_portal_two_levels_below_the_province_gives_no_province_facts() {
     assert_eq!(facts("https://binhminh.tamduong.vinhphuc.gov.vn/ke-hoach-ha-tang-so"), 0);
     // the same page on the province's own portal gives the province's facts
     assert_eq!(facts("https://vinhphuc.gov.vn/ke-hoach-ha-tang-so"), 2);
+}
+
+/// Rule `scan.once`: the scan clean makes of a document is its text's match form and scan, and
+/// extract reading it finds what extract scanning again finds (the seeds, each whole).
+#[test]
+fn clean_s_scan_is_the_one_extract_would_make() {
+    let r = res();
+    let mut seen = 0;
+    for entry in std::fs::read_dir("data/raw").expect("seeds") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("seed text");
+        let raw = crate::records::RawDoc {
+            doc: path.display().to_string(),
+            source: path.display().to_string(),
+            line: None,
+            format: crate::records::Format::Txt,
+            encoding: "utf-8".into(),
+            content_hash: String::new(),
+            text,
+            given: crate::records::GivenMeta::default(),
+            warnings: Vec::new(),
+        };
+        let (doc, _, scan) = crate::clean::clean_scanned(raw.clone(), &r.clean, &r.provinces, &r.outlets, Some(&r.lexicon.scan));
+        let scan = scan.expect("a scan when the union is given");
+        assert_eq!(scan.hay, crate::text::match_form(&doc.text), "{}", doc.doc);
+        // the province and everything else clean decides are the same without the scan
+        let (plain, _) = crate::clean::clean(raw, &r.clean, &r.provinces, &r.outlets);
+        assert_eq!(format!("{:?}", plain.meta), format!("{:?}", doc.meta), "{}", doc.doc);
+        let (with, _) = super::extract_scanned(&doc, r, Some(scan));
+        let (without, _) = super::extract(&doc, r);
+        assert_eq!(format!("{with:?}"), format!("{without:?}"), "{}", doc.doc);
+        seen += 1;
+    }
+    assert!(seen >= 5, "the seeds are read");
 }
