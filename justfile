@@ -76,6 +76,9 @@ bench-scale DOCS:
     /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet 2> target/bench/time-{{DOCS}}.txt | grep -E "input|time"
     grep -E "Maximum resident" target/bench/time-{{DOCS}}.txt
     target/release/ictstat eval --gold target/bench/{{DOCS}}/gold.jsonl --out target/bench/out-{{DOCS}} --brief | head -3
+    @echo "== ictstat aggregate over the run's facts and documents (what a Spark or Ray job hands it)"
+    /usr/bin/time -v target/release/ictstat aggregate target/bench/out-{{DOCS}}/facts.parquet --documents target/bench/out-{{DOCS}}/documents.parquet --out target/bench/agg-{{DOCS}} 2> target/bench/time-agg-{{DOCS}}.txt | grep -E "facts|province_metrics"
+    grep -E "Maximum resident" target/bench/time-agg-{{DOCS}}.txt
     @echo "== incremental re-run, nothing changed"
     /usr/bin/time -v target/release/ictstat run target/bench/{{DOCS}}/corpus --out target/bench/out-{{DOCS}} --quiet --incremental 2> target/bench/time-inc-{{DOCS}}.txt | grep -E "time|incremental"
     grep -E "Maximum resident" target/bench/time-inc-{{DOCS}}.txt
