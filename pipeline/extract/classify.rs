@@ -221,22 +221,30 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // (`Viettel có 54 triệu thuê bao tại Việt Nam` is still Viettel's); a clause that names no
     // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
     // tháng đầu năm tăng 12%`)
-    let sentence_company = wide.is_empty() && company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start));
-    let company_of: Vec<bool> = qs
+    let sentence_company = if wide.is_empty() {
+        company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start))
+    } else {
+        None
+    };
+    // the rule that makes each figure one company's, if any
+    let company_of: Vec<Option<&'static str>> = qs
         .iter()
         .map(|q| {
             let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
             let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
             let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
             if names_company && owner_after(ctx, q, to) {
-                return true;
+                return Some("company.owner_after");
             }
             if !names_company {
                 return sentence_company;
             }
             let clause = crate::records::Sentence { start: from, end: to, ..s };
             let first = qs.iter().find(|o| o.start >= from).map_or(q.start, |o| o.start);
-            !wide.iter().any(|&(a, _)| a >= from && a < q.start) && company_subject(ctx, clause, first)
+            if wide.iter().any(|&(a, _)| a >= from && a < q.start) {
+                return None;
+            }
+            company_subject(ctx, clause, first)
         })
         .collect();
     let qs = &qs[..];
@@ -262,10 +270,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             malformed: q.malformed,
             claim: None,
         };
-        if company_of[i] {
+        if let Some(rule) = company_of[i] {
             let mut m = base.clone();
             m.kind = MentionKind::Company;
-            m.reason = "figure of the one company the sentence is about, not of the province (its growth rates too)".into();
+            m.reason = format!("{rule}: figure of the one company the sentence is about, not of the province (its growth rates too)");
             out.push(m);
             continue;
         }

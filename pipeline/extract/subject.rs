@@ -11,13 +11,15 @@ use crate::text::floor_char_boundary;
 /// (`Riêng Viettel chi nhánh tỉnh đã ...`, `VNPT Bình Định hiện có ...`, `Dự kiến đến cuối năm,
 /// VNPT sẽ lắp ...`), names no other (a name and its abbreviation in parentheses are one), and
 /// says nothing of the whole province (`toàn tỉnh`, checked by the caller). Several operators
-/// together (`Viettel, VNPT và MobiFone đã ...`) are not one company.
-pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> bool {
+/// together (`Viettel, VNPT và MobiFone đã ...`) are not one company. The rule that decided:
+/// `company.subject` (it opens the sentence or the clause), `company.owner` or
+/// `company.verb_subject`.
+pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> Option<&'static str> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
-    let Some(company) = lex.feature("company") else { return false };
+    let company = lex.feature("company")?;
     let mut names = ctx.features.hits_in(s.start, s.end).filter(|h| h.2 == company).map(|h| (h.0, h.1));
-    let Some((at, first_end)) = names.next() else { return false };
+    let (at, first_end) = names.next()?;
     let first = &hay[at..first_end];
     // rule `company.abbreviation`: `Tập đoàn Bưu chính Viễn thông Việt Nam (VNPT)` names one
     // company twice: a name in parentheses right after another is the same company
@@ -38,7 +40,16 @@ pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, fir
     // động trên mạng MobiFone đạt 40,2 triệu`, `doanh thu của VNPT`: the company owns the figure
     let before = hay[s.start..at].trim_end();
     let owner = before.ends_with(" của") || before.ends_with(" mạng") || before == "mạng";
-    one && (opening || owner || verb_subject(ctx, first_end, first_figure)) && at < first_figure
+    if !one || at >= first_figure {
+        return None;
+    }
+    if opening {
+        Some("company.subject")
+    } else if owner {
+        Some("company.owner")
+    } else {
+        verb_subject(ctx, first_end, first_figure).then_some("company.verb_subject")
+    }
 }
 
 /// Rule `company.verb_subject`: the company stands right before the verb of the predicate that
