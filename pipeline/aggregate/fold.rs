@@ -3,8 +3,9 @@
 //! Input: each document's facts in input order ([`Accumulator::add_document`]) and the documents
 //! whose dates clean repaired. Output ([`Accumulator::into_groups`]): the group table, one row
 //! per province × period × metric × status × basis with the chosen fact, the spread, the
-//! support and the farthest other document's value, as a polars `DataFrame` for the relational
-//! part ([`super::query`]), and the anomalies about single facts.
+//! support and the farthest other document's value, in the order of `province_metrics` and with
+//! the columns of its dimensions, as a polars `DataFrame` for the relational part
+//! ([`super::query`]), and the anomalies about single facts.
 //! Invariant: memory grows with the number of groups, never with the corpus (no fact text is
 //! kept; strings of the keys are interned).
 
@@ -14,8 +15,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::query::Dimensions;
 use crate::catalog::Catalog;
 use crate::records::{Anomaly, Basis, Fact, Period, PeriodPart, Status};
+use crate::reference::Provinces;
 use crate::{Error, Result};
 
 /// province, period, metric, status, basis: the names interned (a handful of distinct values
@@ -71,13 +74,18 @@ struct Group {
 
 impl Group {
     /// Disagreement between documents: the other document's value farthest from the choice.
-    fn other(&self) -> Option<(f64, Arc<str>)> {
+    fn other(&self) -> Option<(f64, &str)> {
         let c = &self.chosen;
-        [self.doc_low.clone(), self.doc_high.clone()]
+        [self.doc_low.as_ref(), self.doc_high.as_ref()]
             .into_iter()
             .flatten()
             .filter(|(_, d)| *d != c.doc)
             .max_by(|a, b| (a.0 - c.value).abs().total_cmp(&(b.0 - c.value).abs()))
+            .map(|(v, d)| (*v, &**d))
+    }
+
+    fn other_doc(&self) -> Option<&str> {
+        self.other().map(|o| o.1)
     }
 }
 
@@ -225,21 +233,22 @@ impl Accumulator {
         });
     }
 
-    /// The end of the fold: the group table and the anomalies about single facts. Each group
-    /// is freed as soon as its row is in the columns, so the barrier never holds both whole.
-    pub(super) fn into_groups(self, catalog: &Catalog) -> Result<(DataFrame, Vec<Anomaly>)> {
-        let mut c = GroupColumns::default();
-        for (key, g) in self.groups {
-            let metric = &key.2;
-            if catalog.get(metric).is_none() {
-                return Err(Error::Aggregate(format!("fact with unknown metric {metric}")));
-            }
-            c.push(&key, &g);
+    /// The end of the fold: the group table, in key order and joined with its dimensions, and
+    /// the anomalies about single facts. The table is built a column at a time from the groups,
+    /// and the groups are freed once it is whole, so the barrier holds the fold and the table,
+    /// never a copy of the rows in between or a join's.
+    pub(super) fn into_groups(self, catalog: &Catalog, provinces: &Provinces) -> Result<(DataFrame, Vec<Anomaly>)> {
+        if let Some(metric) = self.groups.keys().map(|k| &k.2).find(|m| catalog.get(m).is_none()) {
+            return Err(Error::Aggregate(format!("fact with unknown metric {metric}")));
         }
-        Ok((c.into_frame()?, self.anomalies))
+        let mut years: Vec<i32> = self.groups.keys().map(|k| k.1.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let dims = Dimensions::new(catalog, provinces, &years);
+        let frame = group_frame(&self.groups, &self.strings, &dims)?;
+        Ok((frame, self.anomalies))
     }
 }
-
 /// The periods whose figures are compared across provinces for outliers.
 fn comparable_period(p: Period) -> bool {
     matches!(
@@ -248,110 +257,91 @@ fn comparable_period(p: Period) -> bool {
     )
 }
 
-/// The group table, column by column. The strings are the fold's shared copies (interned names,
-/// documents) or static, so building the table allocates per column, not per cell.
-#[derive(Default)]
-struct GroupColumns {
-    province: Vec<Arc<str>>,
-    period: Vec<Arc<str>>,
-    metric: Vec<Arc<str>>,
-    status: Vec<&'static str>,
-    basis: Vec<&'static str>,
-    year: Vec<i32>,
-    prev_period: Vec<Arc<str>>,
-    comparable: Vec<bool>,
-    province_code: Vec<Arc<str>>,
-    tier: Vec<Arc<str>>,
-    unit: Vec<Arc<str>>,
-    value: Vec<f64>,
-    value_high: Vec<Option<f64>>,
-    value_min: Vec<f64>,
-    value_max: Vec<f64>,
-    n_facts: Vec<u32>,
-    n_docs: Vec<u32>,
-    doc: Vec<Arc<str>>,
-    char_start: Vec<i64>,
-    char_end: Vec<i64>,
-    flag: Vec<Option<Arc<str>>>,
-    other_value: Vec<Option<f64>>,
-    other_doc: Vec<Option<Arc<str>>>,
-    /// Each period's label, written once.
-    labels: rustc_hash::FxHashMap<Period, Arc<str>>,
+/// A string column from the fold's shared strings (no `String` per cell).
+fn str_column<'a>(name: &str, cells: impl Iterator<Item = &'a str>) -> Column {
+    StringChunked::from_iter_values(name.into(), cells).into_series().into()
 }
 
-impl GroupColumns {
-    fn label(&mut self, p: Period) -> Arc<str> {
-        self.labels.entry(p).or_insert_with(|| Arc::from(p.to_string())).clone()
-    }
+fn opt_str_column<'a>(name: &str, cells: impl Iterator<Item = Option<&'a str>>) -> Column {
+    StringChunked::from_iter_options(name.into(), cells).into_series().into()
+}
 
-    fn push(&mut self, key: &GroupKey, g: &Group) {
-        let (prov, metric) = (&key.0, &key.2);
-        let (period, status, basis) = (key.1, key.3, key.4);
-        let ch = &g.chosen;
-        let other = g.other();
-        self.province.push(prov.clone());
-        let label = self.label(period);
-        self.period.push(label);
-        self.metric.push(metric.clone());
-        self.status.push(status.as_str());
-        self.basis.push(basis.map_or("", |b| b.as_str()));
-        self.year.push(period.year);
-        let prev = self.label(Period {
-            year: period.year - 1,
-            part: period.part,
-        });
-        self.prev_period.push(prev);
-        self.comparable.push(comparable_period(period));
-        self.province_code.push(ch.province_code.clone());
-        self.tier.push(ch.tier.clone());
-        self.unit.push(ch.unit.clone());
-        self.value.push(ch.value);
-        self.value_high.push(ch.value_high);
-        self.value_min.push(g.value_min);
-        self.value_max.push(g.value_max);
-        self.n_facts.push(g.n_facts);
-        self.n_docs.push(g.n_docs);
-        self.doc.push(ch.doc.clone());
-        self.char_start.push(ch.char_start);
-        self.char_end.push(ch.char_end);
-        self.flag.push(ch.flag.clone());
-        self.other_value.push(other.as_ref().map(|o| o.0));
-        self.other_doc.push(other.map(|o| o.1));
-    }
+/// A column of plain values, collected for this column only.
+fn value_column<T, I>(name: &str, cells: I) -> Column
+where
+    I: Iterator<Item = T>,
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Series::new(name.into(), cells.collect::<Vec<T>>()).into()
+}
 
-    fn into_frame(self) -> Result<DataFrame> {
-        let n = self.value.len();
-        let c = |name: &str, s: Series| -> Column { s.with_name(name.into()).into() };
-        let strs = |v: &[Arc<str>]| -> Series { Series::new("".into(), v.iter().map(|s| &**s).collect::<Vec<&str>>()) };
-        let opt_strs =
-            |v: &[Option<Arc<str>>]| -> Series { Series::new("".into(), v.iter().map(|s| s.as_deref()).collect::<Vec<Option<&str>>>()) };
-        Ok(DataFrame::new(
-            n,
-            vec![
-                c("province", strs(&self.province)),
-                c("period", strs(&self.period)),
-                c("metric", strs(&self.metric)),
-                c("status", Series::new("".into(), self.status)),
-                c("basis", Series::new("".into(), self.basis)),
-                c("year", Series::new("".into(), self.year)),
-                c("prev_period", strs(&self.prev_period)),
-                c("comparable", Series::new("".into(), self.comparable)),
-                c("province_code", strs(&self.province_code)),
-                c("tier", strs(&self.tier)),
-                c("unit", strs(&self.unit)),
-                c("value", Series::new("".into(), self.value)),
-                c("value_high", Series::new("".into(), self.value_high)),
-                c("value_min", Series::new("".into(), self.value_min)),
-                c("value_max", Series::new("".into(), self.value_max)),
-                c("n_facts", Series::new("".into(), self.n_facts)),
-                c("n_docs", Series::new("".into(), self.n_docs)),
-                c("doc", strs(&self.doc)),
-                c("char_start", Series::new("".into(), self.char_start)),
-                c("char_end", Series::new("".into(), self.char_end)),
-                c("flag", opt_strs(&self.flag)),
-                c("other_value", Series::new("".into(), self.other_value)),
-                c("other_doc", opt_strs(&self.other_doc)),
-            ],
-        )?)
+/// The group table: one row per group, in the order of `province_metrics` (province, metric,
+/// period label, status, basis), a column at a time, with the columns of its dimensions and of
+/// its own groups:
+/// - the metric's catalog entry and the province's reference row for the year;
+/// - `density`: the value of the group of the count this metric is a density of (same province,
+///   period and status, no basis);
+/// - `prev_value`: the value of the same province × metric × status × basis a year before.
+fn group_frame(groups: &rustc_hash::FxHashMap<GroupKey, Box<Group>>, strings: &Interner, dims: &Dimensions<'_>) -> Result<DataFrame> {
+    // each period's label, and its previous period's, written once
+    let mut labels: rustc_hash::FxHashMap<Period, Arc<str>> = rustc_hash::FxHashMap::default();
+    let prev = |p: Period| Period {
+        year: p.year - 1,
+        part: p.part,
+    };
+    for p in groups.keys().map(|k| k.1) {
+        for q in [p, prev(p)] {
+            labels.entry(q).or_insert_with(|| Arc::from(q.to_string()));
+        }
     }
+    let label = |p: Period| -> &str { &labels[&p] };
+    let basis = |k: &GroupKey| k.4.map_or("", |b| b.as_str());
+    let sort_key = |k: &GroupKey| (k.0.clone(), k.2.clone(), label(k.1), k.3.as_str(), basis(k));
+    let mut rows: Vec<(&GroupKey, &Group)> = groups.iter().map(|(k, g)| (k, &**g)).collect();
+    rows.sort_unstable_by(|a, b| sort_key(a.0).cmp(&sort_key(b.0)));
+    let g = || rows.iter().copied();
+    let metric = |k: &GroupKey| dims.metrics.get(&*k.2);
+    let province = |k: &GroupKey| dims.provinces.get(&*k.0)?.get(&k.1.year);
+    let density = |k: &GroupKey| {
+        let of = strings.0.get(metric(k)?.density_of?)?;
+        groups.get(&(k.0.clone(), k.1, of.clone(), k.3, None)).map(|d| d.chosen.value)
+    };
+    let prev_value = |k: &GroupKey| groups.get(&(k.0.clone(), prev(k.1), k.2.clone(), k.3, k.4)).map(|p| p.chosen.value);
+    let columns = vec![
+        str_column("province", g().map(|(k, _)| &*k.0)),
+        str_column("period", g().map(|(k, _)| label(k.1))),
+        str_column("metric", g().map(|(k, _)| &*k.2)),
+        str_column("status", g().map(|(k, _)| k.3.as_str())),
+        str_column("basis", g().map(|(k, _)| basis(k))),
+        value_column("year", g().map(|(k, _)| k.1.year)),
+        str_column("prev_period", g().map(|(k, _)| label(prev(k.1)))),
+        value_column("comparable", g().map(|(k, _)| comparable_period(k.1))),
+        str_column("province_code", g().map(|(_, g)| &*g.chosen.province_code)),
+        str_column("tier", g().map(|(_, g)| &*g.chosen.tier)),
+        str_column("unit", g().map(|(_, g)| &*g.chosen.unit)),
+        value_column("value", g().map(|(_, g)| g.chosen.value)),
+        value_column("value_high", g().map(|(_, g)| g.chosen.value_high)),
+        value_column("value_min", g().map(|(_, g)| g.value_min)),
+        value_column("value_max", g().map(|(_, g)| g.value_max)),
+        value_column("n_facts", g().map(|(_, g)| g.n_facts)),
+        value_column("n_docs", g().map(|(_, g)| g.n_docs)),
+        str_column("doc", g().map(|(_, g)| &*g.chosen.doc)),
+        value_column("char_start", g().map(|(_, g)| g.chosen.char_start)),
+        value_column("char_end", g().map(|(_, g)| g.chosen.char_end)),
+        opt_str_column("flag", g().map(|(_, g)| g.chosen.flag.as_deref())),
+        value_column("other_value", g().map(|(_, g)| g.other().map(|o| o.0))),
+        opt_str_column("other_doc", g().map(|(_, g)| g.other_doc())),
+        value_column("per_capita", g().map(|(k, _)| metric(k).map(|m| m.per_capita))),
+        value_column("rate", g().map(|(k, _)| metric(k).map(|m| m.rate))),
+        value_column("tol", g().map(|(k, _)| metric(k).map(|m| m.tol))),
+        value_column("tol_absolute", g().map(|(k, _)| metric(k).map(|m| m.tol_absolute))),
+        opt_str_column("density_of", g().map(|(k, _)| metric(k).and_then(|m| m.density_of))),
+        opt_str_column("region", g().map(|(k, _)| province(k).and_then(|p| p.region))),
+        opt_str_column("province_2025", g().map(|(k, _)| province(k).and_then(|p| p.province_2025))),
+        value_column("population", g().map(|(k, _)| province(k).map(|p| p.population))),
+        value_column("population_extrapolated", g().map(|(k, _)| province(k).map(|p| p.extrapolated))),
+        value_column("density", g().map(|(k, _)| density(k))),
+        value_column("prev_value", g().map(|(k, _)| prev_value(k))),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
 }

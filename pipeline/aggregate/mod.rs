@@ -4,10 +4,12 @@
 //! document's facts to an [`Accumulator`] as they are written, and the accumulator keeps one
 //! small state per province × period × metric × status × basis group (the chosen fact, the
 //! spread, the support, the per-document extremes), so memory grows with the number of groups,
-//! not with the corpus ([`fold`]). At the end, the relational part is one polars lazy query
-//! over the group table ([`query`]): joins with the catalog and the province reference, the
-//! derived columns (population, per-100 values, implied population, growth vs the previous
-//! period), conflicts between documents, cross-province outliers and the order of the rows.
+//! not with the corpus ([`fold`]). At the end, the fold builds the group table in the order of
+//! the rows, a column at a time, with what its dimensions (catalog, province reference) and its
+//! own groups (the count a density is of, the previous period) give each row, and frees the
+//! groups; the relational part is one polars lazy query over that table ([`query`]): the
+//! derived columns (per-100 values, implied population, growth vs the previous period),
+//! conflicts between documents and cross-province outliers.
 //!
 //! Choice rule, within one group:
 //! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
@@ -77,8 +79,8 @@ impl Aggregated {
 impl Accumulator {
     /// The barrier: run the query over the groups.
     pub fn aggregate(self, catalog: &Catalog, provinces: &Provinces) -> Result<Aggregated> {
-        let (groups, fact_anomalies) = self.into_groups(catalog)?;
-        let derived = query::derive(groups, catalog, provinces)?;
+        let (groups, fact_anomalies) = self.into_groups(catalog, provinces)?;
+        let derived = query::derive(groups)?;
         let (report, years) = match &derived {
             Some(d) => {
                 let mut years: Vec<i32> = d.rows.column("year")?.i32()?.into_no_null_iter().collect();

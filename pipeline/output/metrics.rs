@@ -25,9 +25,10 @@ pub(crate) fn write_aggregate(
 ) -> Result<()> {
     let pm_table = res.table("province_metrics");
     let mut pm = Sink::open(dir, "province_metrics", res, stamp)?;
+    // written as they are made, in batches (a sink holds one batch, not the table)
     agg.for_each_metric(None, |m| {
         rows::push_province_metric(pm.rows()?, m);
-        Ok(())
+        pm.flush()
     })?;
     counts.insert("province_metrics", pm.finish()?);
     // Hive-style partitions by year, the partition column living in the folder name
@@ -45,7 +46,7 @@ pub(crate) fn write_aggregate(
     }
     agg.for_each_anomaly(|a| {
         rows::push_anomaly(anomalies.rows()?, a);
-        Ok(())
+        anomalies.flush()
     })?;
     counts.insert("anomalies", anomalies.finish()?);
     Ok(())
