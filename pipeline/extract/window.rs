@@ -85,6 +85,19 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     let m = Period::month_number(&c[3])?;
     let year = c.get(4).and_then(|y| y.as_str().parse().ok()).or(doc_year)?;
     let bare = c.get(1).is_none() && c.get(2).is_none();
+    let rest = &before[c.get(0)?.end()..];
+    // rule `period.months_after_month`: a count of months between the month and the figure
+    // (`trong tháng 9, ... nâng tổng số 9 tháng đầu năm lên 23,4 triệu`) is the figure's window,
+    // not the month: the month dates the flow before it
+    let count_of_months = rest.match_indices(" tháng").any(|(k, _)| {
+        rest[..k]
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+    });
+    if c.get(2).is_some() && count_of_months {
+        return None;
+    }
     if bare {
         let word = lead.trim_end().rsplit([' ', ',', '(']).next().unwrap_or("");
         let event = [
@@ -94,13 +107,6 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
             || word.chars().next().is_some_and(|c| c.is_ascii_digit());
         // the month must date the figure's own clause: not one before `;`, `đến nay` (a span
         // to the present) or a count of months (`tháng 10 ... ; lũy kế 10 tháng đạt`)
-        let rest = &before[c.get(0)?.end()..];
-        let count_of_months = rest.match_indices(" tháng").any(|(k, _)| {
-            rest[..k]
-                .rsplit(' ')
-                .next()
-                .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
-        });
         let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || count_of_months;
         if event || other {
             return None;
@@ -239,6 +245,14 @@ mod tests {
             // a word that only starts like a month is no month; `một số` is "some"
             ("tính tới tháng bảyx, có ", Some(2019), true, None),
             ("trong tháng một số doanh nghiệp đã ", Some(2019), false, None),
+            // rule period.months_after_month (our words): the count of months is the window
+            (
+                "trong tháng 10, toàn tỉnh phát triển thêm 12.400 thuê bao, nâng tổng số thuê bao 10 tháng đầu năm lên ",
+                Some(2019),
+                true,
+                None,
+            ),
+            ("trong tháng 10, toàn tỉnh phát triển thêm ", Some(2019), false, Some("2019-M10")),
         ];
         for (before, year, stock, want) in cases {
             assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
