@@ -68,12 +68,18 @@ pub fn normalize(
     let mut facts: Vec<Fact> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
     let scales = missing_scales(doc, mentions);
+    let decimals = sum_separators(doc, mentions);
     for (mi, m) in mentions.iter().enumerate().filter(|(_, m)| m.kind == MentionKind::Metric) {
         let (Some(claim), Some(written)) = (&m.claim, m.value) else {
             continue;
         };
         let inferred = scales.iter().find(|(i, _, _)| *i == mi);
-        let value = inferred.map_or(written, |(_, k, _)| written * k);
+        let decimal = decimals.iter().find(|(i, _)| *i == mi);
+        let value = match (inferred, decimal) {
+            (Some((_, k, _)), _) => written * k,
+            (None, Some(_)) => written / 1000.0,
+            (None, None) => written,
+        };
         let Some(metric) = catalog.get(&claim.metric) else { continue };
         let key = (
             claim.metric.clone(),
@@ -117,6 +123,14 @@ pub fn normalize(
             fact.flag = Some(Flag::MissingScale);
             fact.flag_reason = Some(format!(
                 "`{}` has no scale word; read as {} as a part of the total `{}` it follows",
+                fact.raw,
+                fmt_vn(value),
+                &doc.text[mentions[*total].start..mentions[*total].end]
+            ));
+        } else if let Some((_, total)) = decimal {
+            fact.flag = Some(Flag::MalformedNumber);
+            fact.flag_reason = Some(format!(
+                "`{}` read with its dot as a decimal point, {}: only so do the parts of `{}` add up to it (rule number.sum_separator)",
                 fact.raw,
                 fmt_vn(value),
                 &doc.text[mentions[*total].start..mentions[*total].end]
@@ -223,6 +237,60 @@ fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usiz
             && v * k <= tv * 1.001
         {
             out.push((i, k, ti));
+        }
+    }
+    out
+}
+
+/// Rule `number.sum_separator`: amounts of money in one sentence, a total and two or more parts
+/// after it, where a figure with a single dot group (`132.967 tỷ`) must have a decimal point,
+/// not a thousands dot, for the parts to add up to the total: `Tổng doanh thu đạt 132.967 tỷ
+/// đồng (trong đó bưu chính 1.644 tỷ đồng, viễn thông 131,323 tỷ đồng)` is 132,967 billion =
+/// 1,644 + 131,323. Read so and flagged `malformed_number` (the document mixed its separators:
+/// reported, not hidden). The reading that changes the fewest figures wins; the sum as written
+/// must not already hold. Gives (mention index, index of the total).
+fn sum_separators(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, usize)> {
+    const TOLERANCE: f64 = 0.0005;
+    // one dot and three digits after it: the only grouping a decimal point can hide
+    let one_dot_group = |m: &Mention| {
+        let digits = doc.text[m.start..m.end].split_whitespace().next().unwrap_or("");
+        let (a, b) = digits.split_once('.').unwrap_or(("", ""));
+        (1..=3).contains(&a.len()) && b.len() == 3 && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+    };
+    let money: Vec<usize> = (0..mentions.len())
+        .filter(|&i| mentions[i].kind == MentionKind::Metric && mentions[i].unit_kind == Some(UnitKind::Vnd) && mentions[i].value.is_some())
+        .collect();
+    let mut out = Vec::new();
+    for sentence in money.chunk_by(|&a, &b| mentions[a].sentence == mentions[b].sentence) {
+        // few enough figures to try every reading
+        if sentence.len() < 3 || sentence.len() > 6 {
+            continue;
+        }
+        // a total and the two or more figures right after it (`..., và nộp ngân sách 8,4 tỷ`
+        // after the parts is no part)
+        let runs = (0..sentence.len()).flat_map(|t| (t + 3..=sentence.len()).map(move |e| &sentence[t..e]));
+        for group in runs {
+            let value = |i: usize, decimal: bool| mentions[i].value.unwrap_or(0.0) / if decimal { 1000.0 } else { 1.0 };
+            let adds_up = |mask: u32| {
+                let read = |k: usize| value(group[k], mask & (1 << k) != 0);
+                let total = read(0);
+                let parts: f64 = (1..group.len()).map(read).sum();
+                total > 0.0 && (total - parts).abs() <= TOLERANCE * total
+            };
+            if adds_up(0) {
+                break;
+            }
+            let ambiguous: u32 = (0..group.len())
+                .filter(|&k| one_dot_group(&mentions[group[k]]))
+                .map(|k| 1 << k)
+                .sum();
+            let best = (1..1u32 << group.len())
+                .filter(|mask| mask & !ambiguous == 0 && adds_up(*mask))
+                .min_by_key(|mask| mask.count_ones());
+            if let Some(mask) = best {
+                out.extend((0..group.len()).filter(|k| mask & (1 << k) != 0).map(|k| (group[k], group[0])));
+                break;
+            }
         }
     }
     out
@@ -445,6 +513,29 @@ mod tests {
                 6_200_000.0,
                 Some(Flag::WordsMismatch),
                 "6.300.000",
+            ),
+            // rule number.sum_separator (our words): the parts add up only with decimal points
+            (
+                "Doanh thu bưu chính, viễn thông 6 tháng đầu năm đạt 86.412 tỷ đồng (trong đó bưu chính 2.187 tỷ đồng, viễn thông 84,225 tỷ đồng), nộp ngân sách 5,1 tỷ đồng.",
+                "postal_revenue",
+                2_187_000_000.0,
+                Some(Flag::MalformedNumber),
+                "decimal point",
+            ),
+            (
+                "Doanh thu bưu chính, viễn thông 6 tháng đầu năm đạt 86.412 tỷ đồng (trong đó bưu chính 2.187 tỷ đồng, viễn thông 84,225 tỷ đồng), nộp ngân sách 5,1 tỷ đồng.",
+                "telecom_revenue",
+                84_225_000_000.0,
+                None,
+                "",
+            ),
+            // parts that add up as written keep their thousands dots
+            (
+                "Doanh thu bưu chính, viễn thông năm 2014 đạt 3.412 tỷ đồng, trong đó bưu chính 187 tỷ đồng, viễn thông 3.225 tỷ đồng.",
+                "telecom_revenue",
+                3_225_000_000_000.0,
+                None,
+                "",
             ),
         ];
         for (text, metric, value, flag, reason) in cases {
