@@ -17,7 +17,8 @@
 //! - `district.own_clause`: neither of the two above reaches into a `;` clause that speaks of
 //!   the whole province (`Huyện A có 1.450 thuê bao; toàn tỉnh có 512.000 thuê bao`).
 //! - `district.article`: in an article about one district ([`article`]: its title, its address,
-//!   or a portal two levels below the province's, rule `district.portal`), a figure no sentence
+//!   or a portal two levels below the province's, rule `district.portal`; a title placing the
+//!   page in a district by its unit word, rule `district.title_locality`), a figure no sentence
 //!   claims for the province.
 //! - `district.breakdown` ([`breaks_down`]): a part of a district's figure, after a breakdown
 //!   word (`xã Thanh Tương đã có 7 trạm BTS (trong đó có 03 trạm của Viettel, 03 trạm của ...)`),
@@ -113,6 +114,9 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
         return true;
     }
     let Some(title) = doc.meta.title.as_deref() else { return false };
+    if title_names_locality(title) && !PROVINCIAL_ACTORS.iter().any(|a| match_form(title).contains(a)) {
+        return true;
+    }
     // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
     let mut name: Vec<&str> = Vec::new();
     for w in title
@@ -139,6 +143,23 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
             .any(|i| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
     });
     named && provinces.find_all(&name).is_empty()
+}
+
+/// The province's department in a title, in match form.
+const PROVINCIAL_ACTORS: [&str; 4] = ["sở tt&tt", "sở thông tin", "sở tt-tt", "sở tttt"];
+
+/// Rule `district.title_locality`: a title that places the page in a district by its unit word
+/// (`Kiểm tra đại lý internet trên địa bàn thị xã Bắc Kạn`, `... tại huyện Mường Tè`) is about
+/// that district, even when the district shares the province's name: a `huyện`, `thị xã` or
+/// `quận` is never a province (a `thành phố` can be, `thành phố Cần Thơ`, so it is left out).
+///
+/// A title that names the province's department as the actor (`Sở TT&TT Bình Định: Thanh tra
+/// các đại lý internet ... trên địa bàn huyện Tuy Phước`) reports the department's own work,
+/// which counts for the province wherever it took place: the rule does not apply.
+fn title_names_locality(title: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"(?:trên địa bàn|tại|ở)\s+(?:huyện|thị xã|quận)\s+\p{Lu}").expect("title locality pattern"));
+    re.is_match(title)
 }
 
 /// Rule `district.address`: a page whose address spells its headline (`/tam-binh-binh-quan-moi-
@@ -224,6 +245,27 @@ mod tests {
             provinces
         ));
         assert_eq!(compact_name("Đình"), "dinh");
+    }
+
+    #[test]
+    fn a_title_placing_the_page_in_a_town_makes_a_district_article_unless_the_department_acts() {
+        // rule district.title_locality (our words): the town shares the province's name
+        let r = crate::extract::tests::res();
+        let about_district = |text: &str| {
+            let doc = crate::clean::doc_from_text("case", text, None, None, &r.clean, &r.provinces, &r.outlets);
+            article(&doc, &crate::text::match_form(&doc.text), &r.provinces)
+        };
+        let body = "\n\nQua kiểm tra 18 đại lý internet, đoàn phát hiện 6 đại lý vi phạm.";
+        assert!(about_district(&format!(
+            "Kiểm tra các đại lý internet trên địa bàn thị xã Hà Tĩnh{body}"
+        )));
+        assert!(!about_district(&format!(
+            "Sở TT&TT Hà Tĩnh kiểm tra các đại lý internet trên địa bàn huyện Kỳ Anh{body}"
+        )));
+        assert!(!about_district(&format!("Kiểm tra các đại lý internet tỉnh Hà Tĩnh{body}")));
+        assert!(title_names_locality("Phủ sóng 4G tại huyện Mường Tè"));
+        assert!(!title_names_locality("Phủ sóng 4G đến các huyện, thị xã"));
+        assert!(!title_names_locality("Hội nghị tại thành phố Cần Thơ"));
     }
 
     #[test]
