@@ -67,19 +67,17 @@ pub fn normalize(
     let mut report = NormalizeReport::default();
     let mut facts: Vec<Fact> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
-    let scales = missing_scales(doc, mentions);
-    let decimals = sum_separators(doc, mentions);
+    // figures read again from the other figures of their sentence (a missing scale word first)
+    let rereads: Vec<Reread> = missing_scales(doc, mentions)
+        .into_iter()
+        .chain(sum_separators(doc, mentions))
+        .collect();
     for (mi, m) in mentions.iter().enumerate().filter(|(_, m)| m.kind == MentionKind::Metric) {
         let (Some(claim), Some(written)) = (&m.claim, m.value) else {
             continue;
         };
-        let inferred = scales.iter().find(|(i, _, _)| *i == mi);
-        let decimal = decimals.iter().find(|(i, _)| *i == mi);
-        let value = match (inferred, decimal) {
-            (Some((_, k, _)), _) => written * k,
-            (None, Some(_)) => written / 1000.0,
-            (None, None) => written,
-        };
+        let reread = rereads.iter().find(|r| r.mention == mi);
+        let value = reread.map_or(written, |r| r.value(written));
         let Some(metric) = catalog.get(&claim.metric) else { continue };
         let key = (
             claim.metric.clone(),
@@ -119,22 +117,28 @@ pub fn normalize(
             char_end: idx.char_of(m.end),
             published: doc.meta.published.or(doc.meta.event_date),
         };
-        if let Some((_, _, total)) = inferred {
-            fact.flag = Some(Flag::MissingScale);
-            fact.flag_reason = Some(format!(
-                "`{}` has no scale word; read as {} as a part of the total `{}` it follows",
-                fact.raw,
-                fmt_vn(value),
-                &doc.text[mentions[*total].start..mentions[*total].end]
-            ));
-        } else if let Some((_, total)) = decimal {
-            fact.flag = Some(Flag::MalformedNumber);
-            fact.flag_reason = Some(format!(
-                "`{}` read with its dot as a decimal point, {}: only so do the parts of `{}` add up to it (rule number.sum_separator)",
-                fact.raw,
-                fmt_vn(value),
-                &doc.text[mentions[*total].start..mentions[*total].end]
-            ));
+        if let Some(r) = reread {
+            let total = &doc.text[mentions[r.total].start..mentions[r.total].end];
+            let (flag, reason) = match r.reading {
+                Reading::MissingScale(_) => (
+                    Flag::MissingScale,
+                    format!(
+                        "`{}` has no scale word; read as {} as a part of the total `{total}` it follows",
+                        fact.raw,
+                        fmt_vn(value)
+                    ),
+                ),
+                Reading::DecimalDot => (
+                    Flag::MalformedNumber,
+                    format!(
+                        "`{}` read with its dot as a decimal point, {}: only so do the parts of `{total}` add up to it (rule number.sum_separator)",
+                        fact.raw,
+                        fmt_vn(value)
+                    ),
+                ),
+            };
+            fact.flag = Some(flag);
+            fact.flag_reason = Some(reason);
         } else if m.malformed {
             fact.flag = Some(Flag::MalformedNumber);
             fact.flag_reason = Some(format!(
@@ -203,18 +207,46 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
     before - facts.len()
 }
 
+/// A figure read again from the other figures of its sentence, and flagged so: the document's
+/// own slip, reported, not hidden.
+struct Reread {
+    mention: usize,
+    reading: Reading,
+    /// the total whose parts decided the reading
+    total: usize,
+}
+
+enum Reading {
+    /// rule `number.part_scale`: the total's scale word, left out
+    MissingScale(f64),
+    /// rule `number.sum_separator`: the dot is a decimal point
+    DecimalDot,
+}
+
+impl Reread {
+    fn value(&self, written: f64) -> f64 {
+        match self.reading {
+            Reading::MissingScale(k) => written * k,
+            Reading::DecimalDot => written / 1000.0,
+        }
+    }
+}
+
+/// The digits a figure is written with (`1.644` of `1.644 tỷ đồng`).
+fn digits_of<'a>(doc: &'a CleanDoc, m: &Mention) -> &'a str {
+    doc.text[m.start..m.end].split_whitespace().next().unwrap_or("")
+}
+
 /// Rule `number.part_scale`: a count written with decimals and no scale word after a total of
 /// the same unit in its sentence (`158,8 triệu thuê bao, bao gồm 142,4 thuê bao di động và 16,4
 /// thuê bao cố định`) is a part of that total whose scale word was left out: no count of
 /// subscribers has a fraction. It is read with the total's scale when that keeps it within the
-/// total, and flagged `missing_scale` (the document's own slip, reported, not hidden). Gives
-/// (mention index, scale, index of the total).
-fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usize)> {
+/// total, and flagged `missing_scale` (the document's own slip, reported, not hidden).
+fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<Reread> {
     // the scale the figure's words applied (`158,8 triệu` → 1e6, `142,4` → 1): its value over
     // the value of its digits alone, so every scale word of the lexicon counts
     let scale_of = |m: &Mention| {
-        let digits = doc.text[m.start..m.end].split_whitespace().next()?;
-        let bare = crate::extract::number::parse_digits(digits)?.value;
+        let bare = crate::extract::number::parse_digits(digits_of(doc, m))?.value;
         let value = m.value?;
         (bare != 0.0).then(|| (value / bare).round())
     };
@@ -236,7 +268,11 @@ fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usiz
         if let Some((ti, k, tv)) = total
             && v * k <= tv * 1.001
         {
-            out.push((i, k, ti));
+            out.push(Reread {
+                mention: i,
+                reading: Reading::MissingScale(k),
+                total: ti,
+            });
         }
     }
     out
@@ -248,13 +284,12 @@ fn missing_scales(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, f64, usiz
 /// đồng (trong đó bưu chính 1.644 tỷ đồng, viễn thông 131,323 tỷ đồng)` is 132,967 billion =
 /// 1,644 + 131,323. Read so and flagged `malformed_number` (the document mixed its separators:
 /// reported, not hidden). The reading that changes the fewest figures wins; the sum as written
-/// must not already hold. Gives (mention index, index of the total).
-fn sum_separators(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, usize)> {
+/// must not already hold.
+fn sum_separators(doc: &CleanDoc, mentions: &[Mention]) -> Vec<Reread> {
     const TOLERANCE: f64 = 0.0005;
     // one dot and three digits after it: the only grouping a decimal point can hide
     let one_dot_group = |m: &Mention| {
-        let digits = doc.text[m.start..m.end].split_whitespace().next().unwrap_or("");
-        let (a, b) = digits.split_once('.').unwrap_or(("", ""));
+        let (a, b) = digits_of(doc, m).split_once('.').unwrap_or(("", ""));
         (1..=3).contains(&a.len()) && b.len() == 3 && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
     };
     let money: Vec<usize> = (0..mentions.len())
@@ -288,7 +323,11 @@ fn sum_separators(doc: &CleanDoc, mentions: &[Mention]) -> Vec<(usize, usize)> {
                 .filter(|mask| mask & !ambiguous == 0 && adds_up(*mask))
                 .min_by_key(|mask| mask.count_ones());
             if let Some(mask) = best {
-                out.extend((0..group.len()).filter(|k| mask & (1 << k) != 0).map(|k| (group[k], group[0])));
+                out.extend((0..group.len()).filter(|k| mask & (1 << k) != 0).map(|k| Reread {
+                    mention: group[k],
+                    reading: Reading::DecimalDot,
+                    total: group[0],
+                }));
                 break;
             }
         }

@@ -296,9 +296,10 @@ fn group_frame(groups: &rustc_hash::FxHashMap<GroupKey, Box<Group>>, strings: &I
     }
     let label = |p: Period| -> &str { &labels[&p] };
     let basis = |k: &GroupKey| k.4.map_or("", |b| b.as_str());
-    let sort_key = |k: &GroupKey| (k.0.clone(), k.2.clone(), label(k.1), k.3.as_str(), basis(k));
     let mut rows: Vec<(&GroupKey, &Group)> = groups.iter().map(|(k, g)| (k, &**g)).collect();
-    rows.sort_unstable_by(|a, b| sort_key(a.0).cmp(&sort_key(b.0)));
+    rows.sort_unstable_by(|(a, _), (b, _)| {
+        (&*a.0, &*a.2, label(a.1), a.3.as_str(), basis(a)).cmp(&(&*b.0, &*b.2, label(b.1), b.3.as_str(), basis(b)))
+    });
     let g = || rows.iter().copied();
     let metric = |k: &GroupKey| dims.metrics.get(&*k.2);
     let province = |k: &GroupKey| dims.provinces.get(&*k.0)?.get(&k.1.year);

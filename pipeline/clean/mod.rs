@@ -78,6 +78,12 @@ fn line_set(patterns: &[String], what: &str, path: &Path) -> Result<RegexSet> {
 }
 
 impl CleanRules {
+    /// Words that name the province's own department or committee, or the whole province, in
+    /// match form (`clean.toml` `local_cues`).
+    pub(crate) fn local_cues(&self) -> &[String] {
+        &self.local_cues
+    }
+
     pub fn parse(text: &str, origin: &Path) -> Result<Self> {
         let path = origin.join("clean.toml");
         let f: CleanFile = toml::from_str(text).map_err(|e| Error::config("clean rules", &path, e))?;

@@ -101,7 +101,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
 /// Is the article about one district? Its title opens with a place that the text calls a
 /// district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province (`Chợ Mới đưa công
 /// nghệ số về từng ấp` ... `huyện Chợ Mới`).
-pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool {
+pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces, clean: &crate::clean::CleanRules) -> bool {
     if doc.meta.url.as_deref().is_some_and(|u| address_names_district(u, hay, provinces)) {
         return true;
     }
@@ -114,8 +114,11 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
         return true;
     }
     let Some(title) = doc.meta.title.as_deref() else { return false };
-    if title_names_locality(title) && !PROVINCIAL_ACTORS.iter().any(|a| match_form(title).contains(a)) {
-        return true;
+    if title_names_locality(title) {
+        let t = match_form(title);
+        if !clean.local_cues().iter().any(|c| t.contains(c.as_str())) {
+            return true;
+        }
     }
     // the capitalised words the title opens with (`Chợ Mới`, `Thị xã Ba Đồn`)
     let mut name: Vec<&str> = Vec::new();
@@ -145,17 +148,15 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces) -> bool 
     named && provinces.find_all(&name).is_empty()
 }
 
-/// The province's department in a title, in match form.
-const PROVINCIAL_ACTORS: [&str; 4] = ["sở tt&tt", "sở thông tin", "sở tt-tt", "sở tttt"];
-
 /// Rule `district.title_locality`: a title that places the page in a district by its unit word
 /// (`Kiểm tra đại lý internet trên địa bàn thị xã Bắc Kạn`, `... tại huyện Mường Tè`) is about
 /// that district, even when the district shares the province's name: a `huyện`, `thị xã` or
 /// `quận` is never a province (a `thành phố` can be, `thành phố Cần Thơ`, so it is left out).
 ///
-/// A title that names the province's department as the actor (`Sở TT&TT Bình Định: Thanh tra
-/// các đại lý internet ... trên địa bàn huyện Tuy Phước`) reports the department's own work,
-/// which counts for the province wherever it took place: the rule does not apply.
+/// A title that names the province's department or committee (`clean.toml` `local_cues`: `Sở
+/// TT&TT Bình Định: Thanh tra các đại lý internet ... trên địa bàn huyện Tuy Phước`) reports the
+/// province's own work, which counts for the province wherever it took place: the rule does not
+/// apply.
 fn title_names_locality(title: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"(?:trên địa bàn|tại|ở)\s+(?:huyện|thị xã|quận)\s+\p{Lu}").expect("title locality pattern"));
@@ -253,7 +254,7 @@ mod tests {
         let r = crate::extract::tests::res();
         let about_district = |text: &str| {
             let doc = crate::clean::doc_from_text("case", text, None, None, &r.clean, &r.provinces, &r.outlets);
-            article(&doc, &crate::text::match_form(&doc.text), &r.provinces)
+            article(&doc, &crate::text::match_form(&doc.text), &r.provinces, &r.clean)
         };
         let body = "\n\nQua kiểm tra 18 đại lý internet, đoàn phát hiện 6 đại lý vi phạm.";
         assert!(about_district(&format!(

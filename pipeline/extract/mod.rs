@@ -85,7 +85,7 @@ impl<'a> DocCtx<'a> {
         let scope = scope.unwrap_or_else(|| {
             Scope::of(doc, &hay, &hits, &res.lexicon)
                 .with_provinces(&hay, &hits, &res.provinces)
-                .with_district(doc, &hay, &res.provinces)
+                .with_district(doc, &hay, res)
         });
         DocCtx {
             doc,
@@ -170,8 +170,8 @@ impl Scope {
     }
 
     /// Add whether the article is about one district (see [`district::article`]).
-    pub fn with_district(mut self, doc: &CleanDoc, hay: &str, provinces: &crate::reference::Provinces) -> Scope {
-        self.district = district::article(doc, hay, provinces);
+    pub fn with_district(mut self, doc: &CleanDoc, hay: &str, res: &Resources) -> Scope {
+        self.district = district::article(doc, hay, &res.provinces, &res.clean);
         self
     }
 
