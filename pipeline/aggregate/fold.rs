@@ -7,9 +7,11 @@
 //! the columns of its dimensions, as a polars `DataFrame` for the relational part
 //! ([`super::query`]), and the anomalies about single facts.
 //! Invariant: memory grows with the number of groups, never with the corpus (no fact text is
-//! kept; strings of the keys are interned).
+//! kept; names are ids of one string table; a document's name is kept while a group refers to
+//! it, [`Accumulator::collect_docs`]).
 
 use std::cmp::Ordering;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -21,44 +23,64 @@ use crate::records::{Anomaly, Basis, Fact, Period, PeriodPart, Status};
 use crate::reference::Provinces;
 use crate::{Error, Result};
 
-/// province, period, metric, status, basis: the names interned (a handful of distinct values
-/// each), the rest kept as the enums they are, so a group's key holds no heap of its own and
-/// nothing is parsed back
-type GroupKey = (Arc<str>, Period, Arc<str>, Status, Option<Basis>);
+/// A name of the fold's string table ([`Strings`]): 4 bytes where an `Arc<str>` is 16, and
+/// `Option<Id>` is 4 bytes too.
+type Id = NonZeroU32;
 
-/// One shared copy of each distinct string of the group keys and candidates: the fold keeps a
-/// group per province × period × metric × status × basis, and memory grows with the groups.
+/// province, period, metric, status, basis: the names as ids of the fold's string table (a
+/// handful of distinct values each), the rest kept as the enums they are, so a group's key is
+/// 20 bytes, holds no heap of its own and nothing is parsed back
+type GroupKey = (Id, Period, Id, Status, Option<Basis>);
+
+/// One shared copy of each distinct string of the group keys and candidates, by id: the fold
+/// keeps a group per province × period × metric × status × basis, and memory grows with the
+/// groups.
 #[derive(Debug, Default)]
-struct Interner(rustc_hash::FxHashSet<Arc<str>>);
+struct Strings {
+    ids: rustc_hash::FxHashMap<Arc<str>, Id>,
+    names: Vec<Arc<str>>,
+}
 
-impl Interner {
-    fn get(&mut self, v: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(v) {
-            return a.clone();
+impl Strings {
+    fn id(&mut self, v: &str) -> Id {
+        if let Some(&i) = self.ids.get(v) {
+            return i;
         }
         let a: Arc<str> = Arc::from(v);
-        self.0.insert(a.clone());
-        a
+        self.names.push(a.clone());
+        let i = Id::new(u32::try_from(self.names.len()).expect("fewer than 4 billion distinct names")).expect("one or more");
+        self.ids.insert(a, i);
+        i
+    }
+
+    /// The id of a name, if the fold has seen it.
+    fn get(&self, v: &str) -> Option<Id> {
+        self.ids.get(v).copied()
+    }
+
+    fn name(&self, i: Id) -> &str {
+        &self.names[i.get() as usize - 1]
     }
 }
 
-/// What the fold keeps of a fact: no text.
+/// What the fold keeps of a fact: no text, 64 bytes.
 #[derive(Debug, Clone)]
 struct Candidate {
-    /// Shared by the candidates of one document; dropped when no group refers to it.
-    doc: Arc<str>,
     value: f64,
     value_high: Option<f64>,
-    flag: Option<Arc<str>>,
-    published: Option<NaiveDate>,
     char_start: i64,
     char_end: i64,
-    tier: Arc<str>,
-    unit: Arc<str>,
-    province_code: Arc<str>,
+    /// The document's number ([`Accumulator::docs`]).
+    doc: Id,
+    flag: Option<Id>,
+    published: Option<NaiveDate>,
+    tier: Id,
+    unit: Id,
+    province_code: Id,
 }
 
-/// The state of one group.
+/// The state of one group: 128 bytes (it had been about 210 with its names as `Arc<str>`, and
+/// a group about 300 bytes with its slot in the map; the 1 GB corpus has 287 000 groups).
 #[derive(Debug, Clone)]
 struct Group {
     chosen: Candidate,
@@ -66,26 +88,21 @@ struct Group {
     value_max: f64,
     n_facts: u32,
     n_docs: u32,
-    last_doc: u64,
+    last_doc: Id,
     /// First unflagged value of each document: the lowest and highest, with their documents.
-    doc_low: Option<(f64, Arc<str>)>,
-    doc_high: Option<(f64, Arc<str>)>,
+    doc_low: Option<(f64, Id)>,
+    doc_high: Option<(f64, Id)>,
 }
 
 impl Group {
     /// Disagreement between documents: the other document's value farthest from the choice.
-    fn other(&self) -> Option<(f64, &str)> {
+    fn other(&self) -> Option<(f64, Id)> {
         let c = &self.chosen;
-        [self.doc_low.as_ref(), self.doc_high.as_ref()]
+        [self.doc_low, self.doc_high]
             .into_iter()
             .flatten()
             .filter(|(_, d)| *d != c.doc)
             .max_by(|a, b| (a.0 - c.value).abs().total_cmp(&(b.0 - c.value).abs()))
-            .map(|(v, d)| (*v, &**d))
-    }
-
-    fn other_doc(&self) -> Option<&str> {
-        self.other().map(|o| o.1)
     }
 }
 
@@ -106,15 +123,21 @@ fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
     }
 }
 
+/// The fewest document names that start a collection ([`Accumulator::collect_docs`]).
+const MIN_DOCS_COLLECTED: usize = 1 << 16;
+
 /// The streaming fold of all facts.
 #[derive(Debug, Default)]
 pub struct Accumulator {
-    /// Documents folded so far (a counter: names live in the groups that need them).
-    docs: u64,
+    /// The names of the documents the groups refer to, by number (a document's number is its
+    /// index plus one), and of the documents folded since the last collection.
+    docs: Vec<Box<str>>,
+    /// The length of `docs` at which the names no group refers to are dropped.
+    collect_at: usize,
     /// Boxed: the table holds a key and a pointer per slot, and its spare capacity stays small.
     groups: rustc_hash::FxHashMap<GroupKey, Box<Group>>,
     anomalies: Vec<Anomaly>,
-    strings: Interner,
+    strings: Strings,
 }
 
 impl Accumulator {
@@ -124,16 +147,57 @@ impl Accumulator {
 
     /// Is `a` a better choice than `b` (choice rule of the module header)?
     fn better(&self, a: &Candidate, b: &Candidate) -> bool {
-        let key = |c: &Candidate| (c.flag.is_some(), std::cmp::Reverse(c.published), c.doc.clone(), c.char_start);
+        let key = |c: &Candidate| (c.flag.is_some(), std::cmp::Reverse(c.published), self.doc(c.doc), c.char_start);
         key(a).cmp(&key(b)) == Ordering::Less
+    }
+
+    /// Drop the names of the documents no group refers to and number the others anew, in
+    /// order, so `docs` grows with the groups and not with the corpus. Called when `docs` has
+    /// doubled since the last collection: each call is linear in the groups, and the calls
+    /// together linear in the documents.
+    fn collect_docs(&mut self) {
+        let mut renumber: Vec<Option<Id>> = vec![None; self.docs.len()];
+        for g in self.groups.values() {
+            for d in [Some(g.chosen.doc), g.doc_low.map(|x| x.1), g.doc_high.map(|x| x.1)]
+                .into_iter()
+                .flatten()
+            {
+                renumber[d.get() as usize - 1] = Some(d);
+            }
+        }
+        let mut kept = 0u32;
+        for slot in renumber.iter_mut().filter(|s| s.is_some()) {
+            kept += 1;
+            *slot = Id::new(kept);
+        }
+        let old = std::mem::take(&mut self.docs);
+        self.docs = old.into_iter().zip(&renumber).filter_map(|(name, n)| n.map(|_| name)).collect();
+        let new = |d: Id| renumber[d.get() as usize - 1].expect("a group's document is kept");
+        for g in self.groups.values_mut() {
+            g.chosen.doc = new(g.chosen.doc);
+            // `last_doc` is only compared with later documents, whose numbers are all new
+            g.last_doc = g.chosen.doc;
+            for x in [&mut g.doc_low, &mut g.doc_high].into_iter().flatten() {
+                x.1 = new(x.1);
+            }
+        }
+        self.collect_at = (2 * self.docs.len()).max(MIN_DOCS_COLLECTED);
+    }
+
+    /// A document's name by its number.
+    fn doc(&self, d: Id) -> &str {
+        &self.docs[d.get() as usize - 1]
     }
 
     /// Fold one document's facts (call in input order).
     pub fn add_document(&mut self, facts: &[Fact]) {
         let Some(first) = facts.first() else { return };
-        self.docs += 1;
-        let doc_no = self.docs;
-        let doc: Arc<str> = Arc::from(first.doc.as_str());
+        if self.docs.len() >= self.collect_at.max(MIN_DOCS_COLLECTED) {
+            self.collect_docs();
+        }
+        self.docs.push(first.doc.as_str().into());
+        let doc =
+            Id::new(u32::try_from(self.docs.len()).expect("fewer than 4 billion documents between collections")).expect("one or more");
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
             if let Some(flag) = f.flag {
@@ -158,22 +222,22 @@ impl Accumulator {
                 continue;
             };
             let st = &mut self.strings;
-            let key = (st.get(&prov.name), period, st.get(&f.metric), f.status, f.basis);
+            let key = (st.id(&prov.name), period, st.id(&f.metric), f.status, f.basis);
             let cand = Candidate {
-                doc: doc.clone(),
+                doc,
                 value: f.value,
                 value_high: f.value_high,
-                flag: f.flag.map(|x| st.get(x.as_str())),
+                flag: f.flag.map(|x| st.id(x.as_str())),
                 published: f.published,
                 char_start: f.char_start as i64,
                 char_end: f.char_end as i64,
-                tier: st.get(&f.tier),
-                unit: st.get(&f.unit),
-                province_code: st.get(&prov.code),
+                tier: st.id(&f.tier),
+                unit: st.id(&f.unit),
+                province_code: st.id(&prov.code),
             };
             let doc_first = f.flag.is_none() && !firsts.contains(&key);
             if doc_first {
-                firsts.push(key.clone());
+                firsts.push(key);
             }
             let better = self.groups.get(&key).map(|g| self.better(&cand, &g.chosen));
             let g = self.groups.entry(key).or_insert_with(|| {
@@ -183,24 +247,24 @@ impl Accumulator {
                     value_max: cand.value,
                     n_facts: 0,
                     n_docs: 0,
-                    last_doc: 0,
+                    last_doc: doc,
                     doc_low: None,
                     doc_high: None,
                 })
             });
             g.n_facts += 1;
-            if g.last_doc != doc_no {
+            if g.n_docs == 0 || g.last_doc != doc {
                 g.n_docs += 1;
-                g.last_doc = doc_no;
+                g.last_doc = doc;
             }
             g.value_min = g.value_min.min(cand.value);
             g.value_max = g.value_max.max(cand.value);
             if doc_first {
                 if g.doc_low.as_ref().is_none_or(|(v, _)| cand.value < *v) {
-                    g.doc_low = Some((cand.value, doc.clone()));
+                    g.doc_low = Some((cand.value, doc));
                 }
                 if g.doc_high.as_ref().is_none_or(|(v, _)| cand.value > *v) {
-                    g.doc_high = Some((cand.value, doc.clone()));
+                    g.doc_high = Some((cand.value, doc));
                 }
             }
             if better == Some(true) {
@@ -238,14 +302,19 @@ impl Accumulator {
     /// and the groups are freed once it is whole, so the barrier holds the fold and the table,
     /// never a copy of the rows in between or a join's.
     pub(super) fn into_groups(self, catalog: &Catalog, provinces: &Provinces) -> Result<(DataFrame, Vec<Anomaly>)> {
-        if let Some(metric) = self.groups.keys().map(|k| &k.2).find(|m| catalog.get(m).is_none()) {
+        if let Some(metric) = self
+            .groups
+            .keys()
+            .map(|k| self.strings.name(k.2))
+            .find(|m| catalog.get(m).is_none())
+        {
             return Err(Error::Aggregate(format!("fact with unknown metric {metric}")));
         }
         let mut years: Vec<i32> = self.groups.keys().map(|k| k.1.year).collect();
         years.sort_unstable();
         years.dedup();
         let dims = Dimensions::new(catalog, provinces, &years);
-        let frame = group_frame(&self.groups, &self.strings, &dims)?;
+        let frame = group_frame(&self, &dims)?;
         Ok((frame, self.anomalies))
     }
 }
@@ -282,61 +351,59 @@ where
 /// - `density`: the value of the group of the count this metric is a density of (same province,
 ///   period and status, no basis);
 /// - `prev_value`: the value of the same province × metric × status × basis a year before.
-fn group_frame(groups: &rustc_hash::FxHashMap<GroupKey, Box<Group>>, strings: &Interner, dims: &Dimensions<'_>) -> Result<DataFrame> {
-    // each period's label, and its previous period's, written once
+fn group_frame(acc: &Accumulator, dims: &Dimensions<'_>) -> Result<DataFrame> {
+    let (groups, strings) = (&acc.groups, &acc.strings);
+    let name = |i: Id| strings.name(i);
+    // each period's label, written once
     let mut labels: rustc_hash::FxHashMap<Period, Arc<str>> = rustc_hash::FxHashMap::default();
     let prev = |p: Period| Period {
         year: p.year - 1,
         part: p.part,
     };
     for p in groups.keys().map(|k| k.1) {
-        for q in [p, prev(p)] {
-            labels.entry(q).or_insert_with(|| Arc::from(q.to_string()));
-        }
+        labels.entry(p).or_insert_with(|| Arc::from(p.to_string()));
     }
     let label = |p: Period| -> &str { &labels[&p] };
     let basis = |k: &GroupKey| k.4.map_or("", |b| b.as_str());
     let mut rows: Vec<(&GroupKey, &Group)> = groups.iter().map(|(k, g)| (k, &**g)).collect();
     rows.sort_unstable_by(|(a, _), (b, _)| {
-        (&*a.0, &*a.2, label(a.1), a.3.as_str(), basis(a)).cmp(&(&*b.0, &*b.2, label(b.1), b.3.as_str(), basis(b)))
+        (name(a.0), name(a.2), label(a.1), a.3.as_str(), basis(a)).cmp(&(name(b.0), name(b.2), label(b.1), b.3.as_str(), basis(b)))
     });
     let g = || rows.iter().copied();
-    let metric = |k: &GroupKey| dims.metrics.get(&*k.2);
-    let province = |k: &GroupKey| dims.provinces.get(&*k.0)?.get(&k.1.year);
+    let metric = |k: &GroupKey| dims.metrics.get(name(k.2));
+    let province = |k: &GroupKey| dims.provinces.get(name(k.0))?.get(&k.1.year);
     let density = |k: &GroupKey| {
-        let of = strings.0.get(metric(k)?.density_of?)?;
-        groups.get(&(k.0.clone(), k.1, of.clone(), k.3, None)).map(|d| d.chosen.value)
+        let of = strings.get(metric(k)?.density_of?)?;
+        groups.get(&(k.0, k.1, of, k.3, None)).map(|d| d.chosen.value)
     };
-    let prev_value = |k: &GroupKey| groups.get(&(k.0.clone(), prev(k.1), k.2.clone(), k.3, k.4)).map(|p| p.chosen.value);
+    let prev_value = |k: &GroupKey| groups.get(&(k.0, prev(k.1), k.2, k.3, k.4)).map(|p| p.chosen.value);
     let columns = vec![
-        str_column("province", g().map(|(k, _)| &*k.0)),
+        str_column("province", g().map(|(k, _)| name(k.0))),
         str_column("period", g().map(|(k, _)| label(k.1))),
-        str_column("metric", g().map(|(k, _)| &*k.2)),
+        str_column("metric", g().map(|(k, _)| name(k.2))),
         str_column("status", g().map(|(k, _)| k.3.as_str())),
         str_column("basis", g().map(|(k, _)| basis(k))),
         value_column("year", g().map(|(k, _)| k.1.year)),
-        str_column("prev_period", g().map(|(k, _)| label(prev(k.1)))),
         value_column("comparable", g().map(|(k, _)| comparable_period(k.1))),
-        str_column("province_code", g().map(|(_, g)| &*g.chosen.province_code)),
-        str_column("tier", g().map(|(_, g)| &*g.chosen.tier)),
-        str_column("unit", g().map(|(_, g)| &*g.chosen.unit)),
+        str_column("province_code", g().map(|(_, g)| name(g.chosen.province_code))),
+        str_column("tier", g().map(|(_, g)| name(g.chosen.tier))),
+        str_column("unit", g().map(|(_, g)| name(g.chosen.unit))),
         value_column("value", g().map(|(_, g)| g.chosen.value)),
         value_column("value_high", g().map(|(_, g)| g.chosen.value_high)),
         value_column("value_min", g().map(|(_, g)| g.value_min)),
         value_column("value_max", g().map(|(_, g)| g.value_max)),
         value_column("n_facts", g().map(|(_, g)| g.n_facts)),
         value_column("n_docs", g().map(|(_, g)| g.n_docs)),
-        str_column("doc", g().map(|(_, g)| &*g.chosen.doc)),
+        str_column("doc", g().map(|(_, g)| acc.doc(g.chosen.doc))),
         value_column("char_start", g().map(|(_, g)| g.chosen.char_start)),
         value_column("char_end", g().map(|(_, g)| g.chosen.char_end)),
-        opt_str_column("flag", g().map(|(_, g)| g.chosen.flag.as_deref())),
+        opt_str_column("flag", g().map(|(_, g)| g.chosen.flag.map(name))),
         value_column("other_value", g().map(|(_, g)| g.other().map(|o| o.0))),
-        opt_str_column("other_doc", g().map(|(_, g)| g.other_doc())),
+        opt_str_column("other_doc", g().map(|(_, g)| g.other().map(|o| acc.doc(o.1)))),
         value_column("per_capita", g().map(|(k, _)| metric(k).map(|m| m.per_capita))),
         value_column("rate", g().map(|(k, _)| metric(k).map(|m| m.rate))),
         value_column("tol", g().map(|(k, _)| metric(k).map(|m| m.tol))),
         value_column("tol_absolute", g().map(|(k, _)| metric(k).map(|m| m.tol_absolute))),
-        opt_str_column("density_of", g().map(|(k, _)| metric(k).and_then(|m| m.density_of))),
         opt_str_column("region", g().map(|(k, _)| province(k).and_then(|p| p.region))),
         opt_str_column("province_2025", g().map(|(k, _)| province(k).and_then(|p| p.province_2025))),
         value_column("population", g().map(|(k, _)| province(k).map(|p| p.population))),
@@ -345,4 +412,56 @@ fn group_frame(groups: &rustc_hash::FxHashMap<GroupKey, Box<Group>>, strings: &I
         value_column("prev_value", g().map(|(k, _)| prev_value(k))),
     ];
     Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::tests::{fact, res};
+    use crate::records::Flag;
+
+    /// Dropping the names no group refers to, and numbering the others anew, changes no row: the
+    /// choice, the support, the farthest other document and `n_docs` across a collection are
+    /// those of a fold without one.
+    #[test]
+    fn collecting_document_names_changes_no_row_and_drops_the_unreferenced() {
+        let r = res();
+        let subs = |doc: &str, v: f64, day: u32| fact(doc, "telephone_subscribers", v, "2014", Status::Actual, (2015, 1, day));
+        let mut flagged = subs("flagged", 9_000_000.0, 20);
+        flagged.flag = Some(Flag::Implausible);
+        let docs = vec![
+            vec![subs("a", 4_000_000.0, 1)],
+            // a flagged figure loses to a sound one and is no document's first value: no group
+            // refers to its document
+            vec![flagged],
+            vec![subs("b", 4_100_000.0, 3), subs("b", 4_100_000.0, 3)],
+            vec![fact("c", "bts_stations", 1_200.0, "2014", Status::Actual, (2015, 1, 4))],
+            vec![subs("d", 3_900_000.0, 2)],
+            vec![subs("b", 4_050_000.0, 5)],
+        ];
+        let fold = |collect: bool| {
+            let mut acc = Accumulator::new();
+            let mut kept = Vec::new();
+            for d in &docs {
+                if collect {
+                    acc.collect_docs();
+                    kept.push(acc.docs.len());
+                }
+                acc.add_document(d);
+            }
+            (kept, acc.finish(&r.catalog, &r.provinces).unwrap())
+        };
+        let (_, (rows, anomalies, _)) = fold(false);
+        let (kept, (rows_c, anomalies_c, _)) = fold(true);
+        assert_eq!(rows, rows_c);
+        assert_eq!(anomalies, anomalies_c);
+        // before the third document `a` is kept (the group's choice) and `flagged` dropped;
+        // before the fourth, `a` (the lowest value) and `b` (the choice and the highest)
+        assert_eq!(kept[2..4], [1, 2]);
+        let subs = rows.iter().find(|m| m.metric == "telephone_subscribers").unwrap();
+        assert_eq!((subs.n_facts, subs.n_docs, subs.doc.as_str(), subs.value), (6, 5, "b", 4_050_000.0));
+        // the farthest other document is `d`, numbered anew by the collections
+        let conflict = anomalies.iter().find(|a| a.kind == "conflict").unwrap();
+        assert_eq!(conflict.other_doc.as_deref(), Some("d"));
+    }
 }

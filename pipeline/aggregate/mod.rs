@@ -148,11 +148,11 @@ mod tests {
         acc.finish(catalog, provinces)
     }
 
-    fn res() -> crate::config::Resources {
+    pub(super) fn res() -> crate::config::Resources {
         crate::config::Resources::load(Some(Path::new("schemas")), Some(Path::new("data/reference/provinces.csv"))).unwrap()
     }
 
-    fn fact(doc: &str, metric: &str, value: f64, period: &str, status: Status, published: (i32, u32, u32)) -> Fact {
+    pub(super) fn fact(doc: &str, metric: &str, value: f64, period: &str, status: Status, published: (i32, u32, u32)) -> Fact {
         let basis = match metric {
             "telephone_subscribers" | "bts_stations" => Some(Basis::Stock),
             _ => None,
