@@ -420,6 +420,15 @@ mod tests {
     use crate::aggregate::tests::{fact, res};
     use crate::records::Flag;
 
+    /// The sizes the fold's memory was measured with (issue 12): a group's state, its key and the
+    /// candidate inside it.
+    #[test]
+    fn a_group_is_128_bytes_and_its_key_20() {
+        assert_eq!(std::mem::size_of::<Candidate>(), 64);
+        assert_eq!(std::mem::size_of::<Group>(), 128);
+        assert_eq!(std::mem::size_of::<GroupKey>(), 20);
+    }
+
     /// Dropping the names no group refers to, and numbering the others anew, changes no row: the
     /// choice, the support, the farthest other document and `n_docs` across a collection are
     /// those of a fold without one.

@@ -10,7 +10,8 @@
 //! an unclassified mention with the features it had, so the catalog can be extended from them.
 //!
 //! This module is the order of the decisions; the rules live beside it: [`super::features`]
-//! (where feature words are), `metric` (which rule fits), `subject` (whose figure), `compare`
+//! (where feature words are), `levels` (what each figure's clause, its context, the sentence,
+//! the paragraph and its tail name), `metric` (which rule fits), `subject` (whose figure), `compare`
 //! (rates, shares of plan, differences), `part` (parts of a whole), `scope` (what a document can
 //! state) and `claim` (status, basis, bound, period, province).
 
@@ -19,12 +20,11 @@ use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
-use super::clause::{Clauses, clauses, inclusive_aside, last_separator};
+use super::clause::clauses;
 use super::{
     breakdown::generation_part_of,
     claim::*,
     compare::*,
-    features::*,
     metric::*,
     scope::*,
     subject::*,
@@ -37,18 +37,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let hay = &ctx.hay;
     let doc = ctx.doc;
     let s = doc.sentences[si];
-    let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
     let n = qs.len();
-    let Clauses {
-        left_start,
-        right_end,
-        context,
-    } = clauses(ctx, s, qs);
-    let paragraph_mask = FeatSet(lex.paragraph_mask);
-    // unit nouns (`u_*` features) count only inside the figure's own unit
-    let unit_mask = FeatSet(lex.unit_mask);
-    let no_units = FeatSet(!unit_mask.0);
-    // `toàn tỉnh`, `trên địa bàn tỉnh`: spans of the sentence that speak of the whole province
+    let cl = clauses(ctx, s, qs);
     let wide: Vec<(usize, usize)> = lex
         .province_wide
         .find_in(hay, &ctx.hits, s.start, s.end)
@@ -59,159 +49,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         .filter(|&(a, _)| !share_denominator(hay, s.start, a))
         .collect();
     let company_feature = lex.feature("company").filter(|&c| c < 128);
-    // rule `slot.nearest_sentence`: what the paragraph before the sentence names, but of a slot
-    // its sentences fill differently, only what the nearest of them names (`Hoạt động bưu chính,
-    // viễn thông ... phát triển. Sản lượng bưu chính ... Doanh thu ước đạt 156,7 tỷ đồng`: the
-    // postal revenue, not the postal and telecom revenue)
-    let mut paragraph_level = ctx.features.set(para_start, s.start).mask(paragraph_mask);
-    for &slot in &lex.slot_masks {
-        let slot = FeatSet(slot);
-        if paragraph_level.mask(slot).0.count_ones() < 2 {
-            continue;
-        }
-        let nearest = doc.sentences[..si]
-            .iter()
-            .rev()
-            .take_while(|p| p.start >= para_start)
-            .map(|p| ctx.features.set(p.start, p.end).mask(paragraph_mask).mask(slot))
-            .find(|f| *f != FeatSet::default());
-        if let Some(f) = nearest {
-            paragraph_level = paragraph_level.mask(FeatSet(!slot.0)).union(f);
-        }
-    }
-    // rule `slot.inclusive_aside`: `dịch vụ điện thoại di động (tính cả thuê bao sử dụng USB 3G)
-    // đạt 1.510.500 thuê bao` counts mobile subscribers: what the parenthesis also counts does
-    // not make the figure's kind, nor the kind of the figure that inherits its clause
-    let asides: Vec<Option<(usize, usize)>> = (0..n).map(|i| inclusive_aside(ctx, left_start[i], qs[i].start)).collect();
-    let outside_aside = |from: usize, to: usize, aside: Option<(usize, usize)>| match aside {
-        Some((a, b)) => ctx.features.set(from, a).union(ctx.features.set(b, to)),
-        None => ctx.features.set(from, to),
-    };
-    let levels: Vec<Levels> = (0..n)
-        .map(|i| {
-            // matched on the unit's own words, so a longer phrase around it cannot shadow it
-            let unit = {
-                let text = &hay[qs[i].unit_start..qs[i].unit_end];
-                let known = ctx.memo.borrow().unit_features.get(text).copied();
-                let bits = known.unwrap_or_else(|| {
-                    let mut u = FeatSet::default();
-                    // the head noun comes first in Vietnamese: `văn bản` is not a `bản`
-                    for h in lex.features.find_all(text) {
-                        if h.start == 0 {
-                            u.add(*h.tag);
-                        }
-                    }
-                    let bits = u.mask(unit_mask).0;
-                    ctx.memo.borrow_mut().unit_features.insert(text.to_string(), bits);
-                    bits
-                });
-                FeatSet(bits)
-            };
-            // rule `breakdown.own_clause`: a breakdown word after the figure in its own clause
-            // (`2.006.864 thuê bao trong đó thuê bao cố định 39.236`) opens its parts, whose
-            // kinds are not the figure's: the clause ends there for it
-            let own_end = lex
-                .breakdown
-                .find_in(hay, &ctx.hits, qs[i].end, right_end[i].max(qs[i].end))
-                .first()
-                .map_or(right_end[i], |h| qs[i].end + h.start);
-            let mut l0 = outside_aside(left_start[i], own_end, asides[i]).mask(no_units).union(unit);
-            // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
-            // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
-            // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
-            // phrase they combine (`xử lý vi phạm hành chính với số tiền nộp ngân sách là 31
-            // triệu`: a fine paid into the budget)
-            for &members in &lex.nearest_slot_masks {
-                let members = FeatSet(members);
-                // most clauses name one member at most: no hits are gathered for them
-                if l0.mask(members).0.count_ones() < 2 {
-                    continue;
-                }
-                let rivals: Vec<&(usize, usize, usize)> = ctx
-                    .features
-                    .hits_in(left_start[i], qs[i].start)
-                    .filter(|h| members.has(h.2))
-                    .collect();
-                if let Some(&&(last_start, _, f)) = rivals.last()
-                    && let Some(cut) = last_separator(&hay[left_start[i]..last_start], &[',', ';']).map(|k| left_start[i] + k)
-                    && rivals.iter().all(|h| h.2 == f || h.1 <= cut)
-                {
-                    let mut only = FeatSet::default();
-                    only.add(f);
-                    l0 = l0.mask(FeatSet(!members.0)).union(only);
-                }
-            }
-            let l1 = match context[i] {
-                Some(j) => outside_aside(left_start[j], right_end[j].max(qs[j].end), asides[j]).mask(no_units),
-                None => FeatSet::default(),
-            };
-            let l2 = match context[i] {
-                Some(j) if j > 0 => ctx.features.set(s.start, left_start[j]).mask(no_units),
-                None if left_start[i] > s.start => ctx.features.set(s.start, left_start[i]).mask(no_units),
-                _ => FeatSet::default(),
-            };
-            let l3 = paragraph_level;
-            // the predicate after a figure, to the end of its clause (`38/38 sở, ngành và UBND
-            // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
-            let tail_from = right_end[i].min(s.end);
-            let tail_end = hay[tail_from..s.end].find(';').map_or(s.end, |k| tail_from + k);
-            // rule `breakdown.tail`: the parts after a breakdown word right after the figure
-            // (`158,8 triệu thuê bao, bao gồm 142,4 triệu thuê bao di động và 16,4 triệu thuê bao
-            // cố định`) that name rival kinds of one slot make the figure their sum, not one of
-            // them: the whole takes none of those kinds (it still takes what the parts share:
-            // `08 cuộc, trong đó 04 cuộc thanh tra, 03 cuộc kiểm tra` are inspections)
-            let mut tail = ctx.features.set(tail_from, tail_end).mask(no_units);
-            let parts_follow = {
-                let to = floor_char_boundary(hay, (tail_from + 16).min(s.end));
-                let after_start = qs[i].end.min(to);
-                let after = &hay[after_start..to];
-                // at most three words between the figure and the breakdown word
-                lex.breakdown
-                    .find_in(hay, &ctx.hits, after_start, to)
-                    .first()
-                    .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
-            };
-            if parts_follow {
-                for &slot in &lex.slot_masks {
-                    if tail.mask(FeatSet(slot)).0.count_ones() >= 2 {
-                        tail = tail.mask(FeatSet(!slot));
-                    }
-                }
-            }
-            let left = ctx
-                .features
-                .set(left_start[i], qs[i].start)
-                .mask(no_units)
-                .union(ctx.features.set(qs[i].unit_start, qs[i].unit_end));
-            // a slot is inherited only from the nearest level that fills it (own clause first,
-            // then the previous figure's clause, the sentence, the paragraph, the tail)
-            let mut l = [l0, l1, l2, l3, tail];
-            // `VNPT cho biết, toàn tỉnh hiện có 850 trạm BTS`: a company that reports a
-            // province-wide figure does not make it the company's
-            if let Some(c) = company_feature
-                && wide.iter().any(|&(a, b)| a >= left_start[i] && b <= right_end[i])
-            {
-                for x in &mut l {
-                    *x = x.mask(FeatSet(!(1u128 << c)));
-                }
-            }
-            let order = [0, 1, 2, PARAGRAPH, TAIL];
-            for &members in &lex.slot_masks {
-                let members = FeatSet(members);
-                if let Some(pos) = order.iter().position(|&k| l[k].mask(members) != FeatSet::default()) {
-                    for &k in &order[pos + 1..] {
-                        l[k] = l[k].mask(FeatSet(!members.0));
-                    }
-                }
-            }
-            Levels {
-                l,
-                left,
-                reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
-                context_unit: context[i].map(|j| qs[j].unit_kind),
-            }
-        })
-        .collect();
+    let levels = super::levels::levels(ctx, si, qs, &cl, &wide);
+    let (left_start, right_end) = (&cl.left_start, &cl.right_end);
 
     let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
     let cues = SentenceCues::of(ctx, s);

@@ -20,6 +20,7 @@ mod continuation;
 mod district;
 pub(crate) mod features;
 mod inline_table;
+mod levels;
 mod metric;
 pub mod number;
 pub mod number_format;
