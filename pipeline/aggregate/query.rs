@@ -308,36 +308,49 @@ pub(super) fn conflict_count(df: &DataFrame) -> Result<usize> {
     Ok(df.column("conflict")?.bool()?.sum().unwrap_or(0) as usize)
 }
 
-/// A `conflict` anomaly for each row whose sources disagree, in row order.
+/// A `conflict` anomaly for each row whose sources disagree, in row order. The rows are read in
+/// place, the others skipped: over the 1 GB corpus 165 000 of 287 000 rows conflict, and
+/// filtering the table first had copied most of it at the barrier's peak (about 40 MB).
 pub(super) fn each_conflict(df: &DataFrame, f: &mut dyn FnMut(&Anomaly) -> Result<()>) -> Result<()> {
-    let hits = df.clone().lazy().filter(col("conflict")).collect()?;
-    let (mut province, mut metric, mut period, mut status) = (
-        strs(&hits, "province")?,
-        strs(&hits, "metric")?,
-        strs(&hits, "period")?,
-        strs(&hits, "status")?,
-    );
-    let (mut doc, mut other_doc) = (strs(&hits, "doc")?, strs(&hits, "other_doc")?);
-    let (mut value, mut other_value) = (f64s(&hits, "value")?, f64s(&hits, "other_value")?);
-    let mut char_start = hits.column("char_start")?.i64()?.iter();
-    let mut char_end = hits.column("char_end")?.i64()?.iter();
-    for _ in 0..hits.height() {
-        let prov = need(province.next().flatten(), "province")?;
-        let metric_id = need(metric.next().flatten(), "metric")?;
-        let period_s = need(period.next().flatten(), "period")?;
-        let status = need(status.next().flatten(), "status")?;
-        let doc = need(doc.next().flatten(), "doc")?;
-        let od = need(other_doc.next().flatten(), "other_doc")?;
-        let v = need(value.next().flatten(), "value")?;
-        let ov = need(other_value.next().flatten(), "other_value")?;
+    let mut conflict = df.column("conflict")?.bool()?.iter();
+    let (mut province, mut metric, mut period, mut status) =
+        (strs(df, "province")?, strs(df, "metric")?, strs(df, "period")?, strs(df, "status")?);
+    let (mut doc, mut other_doc) = (strs(df, "doc")?, strs(df, "other_doc")?);
+    let (mut value, mut other_value) = (f64s(df, "value")?, f64s(df, "other_value")?);
+    let mut char_start = df.column("char_start")?.i64()?.iter();
+    let mut char_end = df.column("char_end")?.i64()?.iter();
+    for _ in 0..df.height() {
+        let (prov, metric_id, period_s, status, doc, od, v, ov, start, end) = (
+            province.next().flatten(),
+            metric.next().flatten(),
+            period.next().flatten(),
+            status.next().flatten(),
+            doc.next().flatten(),
+            other_doc.next().flatten(),
+            value.next().flatten(),
+            other_value.next().flatten(),
+            char_start.next().flatten(),
+            char_end.next().flatten(),
+        );
+        if conflict.next().flatten() != Some(true) {
+            continue;
+        }
+        let prov = need(prov, "province")?;
+        let metric_id = need(metric_id, "metric")?;
+        let period_s = need(period_s, "period")?;
+        let status = need(status, "status")?;
+        let doc = need(doc, "doc")?;
+        let od = need(od, "other_doc")?;
+        let v = need(v, "value")?;
+        let ov = need(ov, "other_value")?;
         f(&Anomaly {
             kind: "conflict".into(),
             metric: Some(metric_id.to_string()),
             province: Some(prov.to_string()),
             period: Some(period_s.to_string()),
             doc: doc.to_string(),
-            char_start: char_start.next().flatten(),
-            char_end: char_end.next().flatten(),
+            char_start: start,
+            char_end: end,
             value: Some(v),
             other_value: Some(ov),
             other_doc: Some(od.to_string()),
