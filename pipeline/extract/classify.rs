@@ -11,25 +11,19 @@
 //!
 //! This module is the order of the decisions; the rules live beside it: [`super::features`]
 //! (where feature words are), `levels` (what each figure's clause, its context, the sentence,
-//! the paragraph and its tail name), `metric` (which rule fits), `subject` (whose figure), `compare`
-//! (rates, shares of plan, differences), `part` (parts of a whole), `scope` (what a document can
-//! state) and `claim` (status, basis, bound, period, province).
+//! the paragraph and its tail name), `metric` (which rule fits), `subject` (whose figure),
+//! `compare` (rates, shares of plan, differences), `attach` (which figure a comparison is a
+//! column of), `part` (parts of a whole), `scope` (what a document can state) and `claim`
+//! (status, basis, bound, period, province).
 
 use super::traps::Trap;
 use super::{DocCtx, Quantity};
-use crate::records::{Basis, Mention, MentionKind, Status, UnitKind};
+use crate::records::{Basis, Mention, MentionKind, UnitKind};
 use crate::text::floor_char_boundary;
 
+use super::attach::{Figure, attach};
 use super::clause::clauses;
-use super::{
-    breakdown::generation_part_of,
-    claim::*,
-    compare::*,
-    metric::*,
-    scope::*,
-    subject::*,
-    window::{equivalent_of_previous, rate_month_on_month},
-};
+use super::{breakdown::generation_part_of, claim::*, compare::*, metric::*, scope::*, subject::*, window::equivalent_of_previous};
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
@@ -127,96 +121,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         // a comparison belongs to the figure before it
         if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.reference) {
-            let mut m = base.clone();
-            m.kind = MentionKind::Comparison;
-            match (c, last_metric) {
-                (Compare::Difference, _) => m.reason = "difference versus another period (so với ...), not a level".into(),
-                (Compare::PlanShare(p), Some(j)) => {
-                    let same_clause = !hay[out[j].end..q.start].contains(';');
-                    if let Some(cl) = out[j].claim.as_mut() {
-                        cl.plan_share_pct = Some(p);
-                        // `chỉ tiêu ... đạt 228.600 thuê bao, bằng 99,2% kế hoạch`: a figure
-                        // measured against its plan is what was achieved, in the period reviewed
-                        if cl.status == Status::Target && same_clause {
-                            cl.status = Status::Actual;
-                            cl.period = doc.meta.period;
-                        }
-                    }
-                    m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
-                }
-                (Compare::Growth { pct, verb }, Some(j)) => {
-                    // kept as a column of the figure it compares, whatever the metric
-                    let mut rate = None;
-                    // a named rate (`ước tốc độ tăng trưởng đạt 9,36% so với năm 2015`) is a
-                    // rate like a rise or fall
-                    let named = hay[out[j].end.min(q.start)..q.start].contains("tăng trưởng");
-                    // a rate after another figure is that figure's (`...; sản lượng bưu gửi đạt
-                    // 250 triệu bưu gửi, tăng 9%`), not the revenue's
-                    let same_statement = !qs[..i]
-                        .iter()
-                        .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
-                    if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
-                        cl.growth_pct = Some(pct);
-                        rate = revenue_growth_rate(cl, verb || named, pct);
-                        if rate_month_on_month(&hay[q.end..s.end.max(q.end)], cl.period) {
-                            rate = None;
-                        }
-                    }
-                    match rate {
-                        Some(claim) if ctx.res.catalog.get(&claim.metric).is_some() => {
-                            m.kind = MentionKind::Metric;
-                            m.value = Some(pct);
-                            m.reason = format!(
-                                "revenue.growth_rate: growth {pct}% of the revenue at {}, a fact and its column",
-                                out[j].start
-                            );
-                            m.claim = Some(claim);
-                        }
-                        _ => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
-                    }
-                }
-                (_, None) => {
-                    if let (Compare::Growth { pct, verb }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct"))
-                        && (verb || hay[s.start..q.start].contains("tăng trưởng"))
-                    {
-                        let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], rg, &mut None);
-                        // a growth rate of revenue is a fact whether planned (`phấn đấu doanh thu
-                        // tăng 8 - 10%`), named (`tốc độ tăng trưởng doanh thu`) or measured
-                        // (`doanh thu đã tăng 23% so với cùng kỳ`); an index (`bằng 109%`) is not
-                        let rate = verb || claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
-                        let revenue = rate
-                            && lex
-                                .feature("revenue")
-                                .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
-                        // rule `revenue.growth_domain`: the revenue of a sector the catalog
-                        // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
-                        // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
-                        // lưu trú ... tăng 63%` is tourism's
-                        // (`doanh thu ngành in`: printing is another sector's `ngành`)
-                        let other = lex.feature("other_domain").is_some_and(|f| lv.l[..4].iter().any(|l| l.has(f)));
-                        let ict = crate::lexicon::ICT_DOMAINS
-                            .iter()
-                            .filter_map(|n| lex.feature(n))
-                            .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
-                            || (hay[s.start..q.start].contains("ngành") && !other);
-                        let revenue = revenue && ict;
-                        let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
-                        if let (true, Some((kind, reason))) = (revenue, &scope) {
-                            m.kind = *kind;
-                            m.reason = reason.clone();
-                        } else if revenue {
-                            m.kind = MentionKind::Metric;
-                            m.value = Some(pct);
-                            m.reason = "revenue growth rate (tăng X% ...)".into();
-                            m.claim = Some(claim);
-                        } else {
-                            m.reason = "comparison with no figure to attach to".into();
-                        }
-                    } else {
-                        m.reason = "comparison with no figure to attach to".into();
-                    }
-                }
-            }
+            let figure = Figure {
+                ctx,
+                cues: &cues,
+                si,
+                traps,
+                qs,
+                i,
+                lv: &lv,
+                left_start: left_start[i],
+            };
+            let m = attach(&figure, c, last_metric, &mut out, base.clone());
             out.push(m);
             continue;
         }

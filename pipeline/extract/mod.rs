@@ -11,6 +11,7 @@
 //! (`phát thanh và truyền hình ... 98%`) is two mentions of one span; a number inside a trap is
 //! never a statistic.
 
+mod attach;
 mod breakdown;
 mod claim;
 pub(crate) mod classify;

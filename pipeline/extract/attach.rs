@@ -1,0 +1,182 @@
+//! Rule `compare.attach`: a comparison belongs to the figure before it. A growth rate or a share
+//! of plan becomes a column of the last metric figure of the sentence (`đạt 228.600 thuê bao,
+//! bằng 99,2% kế hoạch`); a growth rate of revenue is also a fact of its own
+//! (`revenue.growth_rate`, the conventions); a difference versus another period is no level.
+//!
+//! Input: the figure (a [`Figure`]), the comparison it makes ([`super::compare`]) and the
+//! mentions of the sentence so far. Output: the figure's mention; the figure it compares gets
+//! its `growth_pct` or `plan_share_pct`, and, measured against its plan, its status.
+//! Invariant: a comparison never attaches across another figure's statement, and a
+//! month-on-month rate is no growth of the period's revenue.
+
+use super::claim::{SentenceCues, make_claim, revenue_growth_rate};
+use super::compare::Compare;
+use super::metric::Levels;
+use super::scope::out_of_scope;
+use super::traps::Trap;
+use super::window::rate_month_on_month;
+use super::{DocCtx, Quantity};
+use crate::records::{Mention, MentionKind, Status, UnitKind};
+
+/// A figure of a sentence, with what the sentence has decided for it: what a per-figure
+/// decision reads, in one place instead of a long parameter list.
+pub(super) struct Figure<'c, 'd> {
+    pub ctx: &'c DocCtx<'d>,
+    pub cues: &'c SentenceCues,
+    /// The sentence's index.
+    pub si: usize,
+    pub traps: &'c [Trap],
+    /// The sentence's figures; this one is `qs[i]`.
+    pub qs: &'c [Quantity],
+    pub i: usize,
+    pub lv: &'c Levels,
+    /// Where the figure's own clause starts.
+    pub left_start: usize,
+}
+
+/// The mention of a comparison `c`, made from `m` (the figure's plain mention); `last_metric`
+/// is the index in `out` of the sentence's last metric figure.
+///
+/// `Doanh thu đạt 156,7 tỷ đồng, tăng 12% so với cùng kỳ`: the 12 % is the revenue's
+/// `growth_pct`, and a revenue growth fact.
+pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>, out: &mut [Mention], mut m: Mention) -> Mention {
+    let (ctx, qs, i, lv, si, traps, cues) = (f.ctx, f.qs, f.i, f.lv, f.si, f.traps, f.cues);
+    let q = &qs[i];
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let doc = ctx.doc;
+    let s = doc.sentences[si];
+    m.kind = MentionKind::Comparison;
+    match (c, last_metric) {
+        (Compare::Difference, _) => m.reason = "difference versus another period (so với ...), not a level".into(),
+        (Compare::PlanShare(p), Some(j)) => {
+            let same_clause = !hay[out[j].end..q.start].contains(';');
+            if let Some(cl) = out[j].claim.as_mut() {
+                cl.plan_share_pct = Some(p);
+                // `chỉ tiêu ... đạt 228.600 thuê bao, bằng 99,2% kế hoạch`: a figure
+                // measured against its plan is what was achieved, in the period reviewed
+                if cl.status == Status::Target && same_clause {
+                    cl.status = Status::Actual;
+                    cl.period = doc.meta.period;
+                }
+            }
+            m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
+        }
+        (Compare::Growth { pct, verb }, Some(j)) => {
+            // kept as a column of the figure it compares, whatever the metric
+            let mut rate = None;
+            // a named rate (`ước tốc độ tăng trưởng đạt 9,36% so với năm 2015`) is a
+            // rate like a rise or fall
+            let named = hay[out[j].end.min(q.start)..q.start].contains("tăng trưởng");
+            // a rate after another figure is that figure's (`...; sản lượng bưu gửi đạt
+            // 250 triệu bưu gửi, tăng 9%`), not the revenue's
+            let same_statement = !qs[..i]
+                .iter()
+                .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
+            if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
+                cl.growth_pct = Some(pct);
+                rate = revenue_growth_rate(cl, verb || named, pct);
+                if rate_month_on_month(&hay[q.end..s.end.max(q.end)], cl.period) {
+                    rate = None;
+                }
+            }
+            match rate {
+                Some(claim) if ctx.res.catalog.get(&claim.metric).is_some() => {
+                    m.kind = MentionKind::Metric;
+                    m.value = Some(pct);
+                    m.reason = format!(
+                        "revenue.growth_rate: growth {pct}% of the revenue at {}, a fact and its column",
+                        out[j].start
+                    );
+                    m.claim = Some(claim);
+                }
+                _ => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
+            }
+        }
+        (_, None) => {
+            if let (Compare::Growth { pct, verb }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct"))
+                && (verb || hay[s.start..q.start].contains("tăng trưởng"))
+            {
+                let claim = make_claim(ctx, cues, si, traps, q, lv, f.left_start, rg, &mut None);
+                // a growth rate of revenue is a fact whether planned (`phấn đấu doanh thu
+                // tăng 8 - 10%`), named (`tốc độ tăng trưởng doanh thu`) or measured
+                // (`doanh thu đã tăng 23% so với cùng kỳ`); an index (`bằng 109%`) is not
+                let rate = verb || claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
+                let revenue = rate
+                    && lex
+                        .feature("revenue")
+                        .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+                // rule `revenue.growth_domain`: the revenue of a sector the catalog
+                // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
+                // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
+                // lưu trú ... tăng 63%` is tourism's
+                // (`doanh thu ngành in`: printing is another sector's `ngành`)
+                let other = lex.feature("other_domain").is_some_and(|f| lv.l[..4].iter().any(|l| l.has(f)));
+                let ict = crate::lexicon::ICT_DOMAINS
+                    .iter()
+                    .filter_map(|n| lex.feature(n))
+                    .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
+                    || (hay[s.start..q.start].contains("ngành") && !other);
+                let revenue = revenue && ict;
+                let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
+                if let (true, Some((kind, reason))) = (revenue, &scope) {
+                    m.kind = *kind;
+                    m.reason = reason.clone();
+                } else if revenue {
+                    m.kind = MentionKind::Metric;
+                    m.value = Some(pct);
+                    m.reason = "revenue growth rate (tăng X% ...)".into();
+                    m.claim = Some(claim);
+                } else {
+                    m.reason = "comparison with no figure to attach to".into();
+                }
+            } else {
+                m.reason = "comparison with no figure to attach to".into();
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::tests::facts_of;
+
+    fn fact<'f>(facts: &'f [crate::records::Fact], metric: &str) -> Option<&'f crate::records::Fact> {
+        facts.iter().find(|f| f.metric == metric)
+    }
+
+    #[test]
+    fn a_growth_rate_is_a_column_of_the_revenue_before_it_and_a_fact() {
+        let facts = facts_of(
+            "Năm 2019, doanh thu dịch vụ viễn thông trên địa bàn tỉnh đạt 1.250 tỷ đồng, tăng 12% so với năm 2018.",
+            "Nghệ An",
+            "2019",
+        );
+        let revenue = fact(&facts, "telecom_revenue").expect("the revenue");
+        assert_eq!(revenue.growth_pct, Some(12.0));
+        assert_eq!(fact(&facts, "revenue_growth_pct").map(|f| f.value), Some(12.0));
+    }
+
+    #[test]
+    fn a_share_of_plan_is_a_column_of_the_figure_before_it() {
+        let facts = facts_of(
+            "Năm 2019, toàn tỉnh có 228.600 thuê bao internet, bằng 99,2% kế hoạch năm.",
+            "Nghệ An",
+            "2019",
+        );
+        let subs = fact(&facts, "internet_subscribers").expect("the subscribers");
+        assert_eq!(subs.plan_share_pct, Some(99.2));
+        assert_eq!(facts.len(), 1, "the share is no fact of its own: {facts:?}");
+    }
+
+    #[test]
+    fn a_difference_versus_another_period_is_no_level() {
+        let facts = facts_of(
+            "Năm 2019, toàn tỉnh có 228.600 thuê bao internet, tăng 12.000 thuê bao so với năm 2018.",
+            "Nghệ An",
+            "2019",
+        );
+        assert_eq!(facts.iter().map(|f| f.value).collect::<Vec<_>>(), vec![228_600.0]);
+    }
+}
