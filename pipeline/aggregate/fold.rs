@@ -27,6 +27,16 @@ use crate::{Error, Result};
 /// `Option<Id>` is 4 bytes too.
 type Id = NonZeroU32;
 
+/// The id of the `n`-th entry (counting from one) of a table of names.
+fn nth_id(n: usize) -> Id {
+    Id::new(u32::try_from(n).expect("fewer than 4 billion names in a table")).expect("counted from one")
+}
+
+/// The index, in its table, of the entry an id names.
+fn index(i: Id) -> usize {
+    i.get() as usize - 1
+}
+
 /// province, period, metric, status, basis: the names as ids of the fold's string table (a
 /// handful of distinct values each), the rest kept as the enums they are, so a group's key is
 /// 20 bytes, holds no heap of its own and nothing is parsed back
@@ -48,7 +58,7 @@ impl Strings {
         }
         let a: Arc<str> = Arc::from(v);
         self.names.push(a.clone());
-        let i = Id::new(u32::try_from(self.names.len()).expect("fewer than 4 billion distinct names")).expect("one or more");
+        let i = nth_id(self.names.len());
         self.ids.insert(a, i);
         i
     }
@@ -59,7 +69,7 @@ impl Strings {
     }
 
     fn name(&self, i: Id) -> &str {
-        &self.names[i.get() as usize - 1]
+        &self.names[index(i)]
     }
 }
 
@@ -162,17 +172,15 @@ impl Accumulator {
                 .into_iter()
                 .flatten()
             {
-                renumber[d.get() as usize - 1] = Some(d);
+                renumber[index(d)] = Some(d);
             }
         }
-        let mut kept = 0u32;
-        for slot in renumber.iter_mut().filter(|s| s.is_some()) {
-            kept += 1;
-            *slot = Id::new(kept);
+        for (kept, slot) in renumber.iter_mut().filter(|s| s.is_some()).enumerate() {
+            *slot = Some(nth_id(kept + 1));
         }
         let old = std::mem::take(&mut self.docs);
         self.docs = old.into_iter().zip(&renumber).filter_map(|(name, n)| n.map(|_| name)).collect();
-        let new = |d: Id| renumber[d.get() as usize - 1].expect("a group's document is kept");
+        let new = |d: Id| renumber[index(d)].expect("a group's document is kept");
         for g in self.groups.values_mut() {
             g.chosen.doc = new(g.chosen.doc);
             // `last_doc` is only compared with later documents, whose numbers are all new
@@ -181,12 +189,12 @@ impl Accumulator {
                 x.1 = new(x.1);
             }
         }
-        self.collect_at = (2 * self.docs.len()).max(MIN_DOCS_COLLECTED);
+        self.collect_at = 2 * self.docs.len();
     }
 
     /// A document's name by its number.
     fn doc(&self, d: Id) -> &str {
-        &self.docs[d.get() as usize - 1]
+        &self.docs[index(d)]
     }
 
     /// Fold one document's facts (call in input order).
@@ -196,8 +204,7 @@ impl Accumulator {
             self.collect_docs();
         }
         self.docs.push(first.doc.as_str().into());
-        let doc =
-            Id::new(u32::try_from(self.docs.len()).expect("fewer than 4 billion documents between collections")).expect("one or more");
+        let doc = nth_id(self.docs.len());
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
             if let Some(flag) = f.flag {
@@ -246,14 +253,15 @@ impl Accumulator {
                     value_min: cand.value,
                     value_max: cand.value,
                     n_facts: 0,
-                    n_docs: 0,
+                    // made for this document
+                    n_docs: 1,
                     last_doc: doc,
                     doc_low: None,
                     doc_high: None,
                 })
             });
             g.n_facts += 1;
-            if g.n_docs == 0 || g.last_doc != doc {
+            if g.last_doc != doc {
                 g.n_docs += 1;
                 g.last_doc = doc;
             }

@@ -131,7 +131,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 lv: &lv,
                 left_start: left_start[i],
             };
-            let m = attach(&figure, c, last_metric, &mut out, base.clone());
+            let m = attach(&figure, c, last_metric, &mut out, base);
             out.push(m);
             continue;
         }

@@ -83,7 +83,10 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
     lock.remove_stale(&cfg.out);
     let files = ingest::discover(&cfg.inputs)?;
     let bytes_in: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
-    let pool = worker_pool(cfg)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let ctx = RunContext {
         cfg,
         res,
@@ -103,7 +106,7 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         files,
     };
     if !cfg.incremental {
-        return run_stream(&ctx, pool, None);
+        return run_stream(&ctx, &pool, None);
     }
     let full = |reason: String| {
         Some(Base::Full(IncrementalReport {
@@ -113,21 +116,13 @@ pub fn run(cfg: &Config, res: &Resources) -> Result<RunSummary> {
         }))
     };
     match incremental::load(&cfg.out, res) {
-        Err(reason) => run_stream(&ctx, pool, full(reason)),
+        Err(reason) => run_stream(&ctx, &pool, full(reason)),
         Ok((prev, _)) if incremental::unchanged(&prev, &ctx.files, cfg.max_doc_bytes) => run_unchanged(&ctx, &prev),
-        Ok((prev, readers)) => match run_stream(&ctx, pool, Some(Base::Merge(prev, Box::new(readers)))) {
-            Err(Error::ReuseConflict(reason)) => run_stream(&ctx, worker_pool(cfg)?, full(format!("rows could not be reused: {reason}"))),
+        Ok((prev, readers)) => match run_stream(&ctx, &pool, Some(Base::Merge(prev, Box::new(readers)))) {
+            Err(Error::ReuseConflict(reason)) => run_stream(&ctx, &pool, full(format!("rows could not be reused: {reason}"))),
             other => other,
         },
     }
-}
-
-/// The workers of one streaming pass.
-fn worker_pool(cfg: &Config) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
 /// Every input is as it was: the previous tables are the result, shared by hard links.
@@ -196,7 +191,7 @@ fn read_inputs(ctx: &RunContext<'_>, prev: Option<&Previous>, tx: SyncSender<Vec
 }
 
 /// The streaming run: read, process (or reuse), write, fold; then the aggregate barrier.
-fn run_stream(ctx: &RunContext<'_>, pool: rayon::ThreadPool, base: Option<Base>) -> Result<RunSummary> {
+fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>) -> Result<RunSummary> {
     let res = ctx.res;
     let staging = Staging::new(&ctx.cfg.out, &ctx.info.run_id)?;
     let dir = staging.dir().to_path_buf();
@@ -244,9 +239,6 @@ fn run_stream(ctx: &RunContext<'_>, pool: rayon::ThreadPool, base: Option<Base>)
         reader.join().map_err(|_| Error::Bug("the reader thread panicked".into()))?;
         writer.join().map_err(|_| Error::Bug("the writer thread panicked".into()))?
     });
-    // the workers end before the barrier: an idle worker never returns the memory its
-    // allocator heap holds for it (the documents it processed), and an ended one gives it back
-    drop(pool);
     let (sinks, acc, n) = written?;
     if let Some(p) = &progress {
         p.finish_and_clear();
