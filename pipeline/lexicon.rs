@@ -29,6 +29,15 @@ struct LexiconFile {
     words: WordsDef,
     part: PartDef,
     removed: RemovedDef,
+    rank: RankDef,
+}
+
+/// Rule `rank.*` ([`crate::extract::rank`]): what makes a document an ICT Index ranking, and what
+/// names one component of the index rather than the index.
+#[derive(Debug, Deserialize)]
+struct RankDef {
+    index_cues: Vec<String>,
+    component_cues: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +226,11 @@ pub struct Lexicon {
     /// `unit.per_person`.
     pub per_person: PhraseSet<()>,
     pub features: PhraseSet<usize>,
+    /// A document that names one of these is an ICT Index ranking (match form).
+    pub rank_index_cues: Vec<String>,
+    /// Words that name one component of the index (`hạ tầng kỹ thuật`) or another index (`chuyển
+    /// đổi số`), in match form.
+    pub rank_component_cues: Vec<String>,
     pub status: PhraseSet<StatusCue>,
     pub basis: PhraseSet<BasisCue>,
     pub bound: PhraseSet<Bound>,
@@ -437,6 +451,8 @@ impl Lexicon {
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             per_person: PhraseSet::new(tagged(&units.per_100.per_person, ())),
             features: PhraseSet::new(feature_phrases),
+            rank_index_cues: lex.rank.index_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
+            rank_component_cues: lex.rank.component_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             basis: PhraseSet::new(
                 tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)

@@ -86,6 +86,9 @@ pub fn normalize(
             m.of.map(f64::to_bits),
             claim.period,
             claim.status,
+            // the same rank or count of two provinces (`Hải Phòng đứng thứ 2` in one year, `Hà
+            // Nội xếp hạng hai` in another list) is two figures, not a restatement
+            claim.province.as_ref().map(|p| p.name.clone()),
         );
         if !seen.insert(key) {
             report.duplicates += 1;

@@ -289,10 +289,12 @@ fn with_ranks(doc: &CleanDoc, hay: &str, hits: &DocHits, res: &Resources, out: &
         .iter_mut()
         .filter(|m| found.components.iter().any(|&(s, e)| m.start < e && s < m.end))
     {
-        if m.kind == MentionKind::Metric {
+        // only the index's own rank: a component's or another index's (`DTI`) rank that has a
+        // metric of its own keeps it
+        if m.kind == MentionKind::Metric && m.claim.as_ref().is_some_and(|c| c.metric == "ict_readiness_rank") {
             m.kind = MentionKind::Unclassified;
             m.claim = None;
-            m.reason = "rank.named_province: a rank in one component of the index, not the index's".into();
+            m.reason = "rank.component: a rank in one component of the index, or in another index, not the ICT Index's".into();
         }
     }
     if found.ranks.is_empty() {
