@@ -9,30 +9,12 @@
 //! Invariant: a comparison never attaches across another figure's statement, and a
 //! month-on-month rate is no growth of the period's revenue.
 
-use super::claim::{SentenceCues, make_claim, revenue_growth_rate};
+use super::claim::{make_claim, revenue_growth_rate};
 use super::compare::Compare;
-use super::metric::Levels;
+use super::figure::Figure;
 use super::scope::out_of_scope;
-use super::traps::Trap;
 use super::window::rate_month_on_month;
-use super::{DocCtx, Quantity};
 use crate::records::{Mention, MentionKind, Status, UnitKind};
-
-/// A figure of a sentence, with what the sentence has decided for it: what a per-figure
-/// decision reads, in one place instead of a long parameter list.
-pub(super) struct Figure<'c, 'd> {
-    pub ctx: &'c DocCtx<'d>,
-    pub cues: &'c SentenceCues,
-    /// The sentence's index.
-    pub si: usize,
-    pub traps: &'c [Trap],
-    /// The sentence's figures; this one is `qs[i]`.
-    pub qs: &'c [Quantity],
-    pub i: usize,
-    pub lv: &'c Levels,
-    /// Where the figure's own clause starts.
-    pub left_start: usize,
-}
 
 /// The mention of a comparison `c`, made from `m` (the figure's plain mention); `last_metric`
 /// is the index in `out` of the sentence's last metric figure.
@@ -40,8 +22,7 @@ pub(super) struct Figure<'c, 'd> {
 /// `Doanh thu đạt 156,7 tỷ đồng, tăng 12% so với cùng kỳ`: the 12 % is the revenue's
 /// `growth_pct`, and a revenue growth fact.
 pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>, out: &mut [Mention], mut m: Mention) -> Mention {
-    let (ctx, qs, i, lv, si, traps, cues) = (f.ctx, f.qs, f.i, f.lv, f.si, f.traps, f.cues);
-    let q = &qs[i];
+    let (ctx, qs, i, lv, si, traps, q) = (f.ctx, f.qs, f.i, f.lv, f.si, f.traps, f.q);
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let doc = ctx.doc;
@@ -97,7 +78,7 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
             if let (Compare::Growth { pct, verb }, Some(rg)) = (c, ctx.res.catalog.get("revenue_growth_pct"))
                 && (verb || hay[s.start..q.start].contains("tăng trưởng"))
             {
-                let claim = make_claim(ctx, cues, si, traps, q, lv, f.left_start, rg, &mut None);
+                let claim = make_claim(f, rg, &mut None);
                 // a growth rate of revenue is a fact whether planned (`phấn đấu doanh thu
                 // tăng 8 - 10%`), named (`tốc độ tăng trưởng doanh thu`) or measured
                 // (`doanh thu đã tăng 23% so với cùng kỳ`); an index (`bằng 109%`) is not

@@ -9,10 +9,11 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::DocCtx;
+use super::figure::Figure;
 use super::metric::*;
 use super::traps::Trap;
 use super::window::*;
-use super::{DocCtx, Quantity};
 use crate::catalog::Metric;
 use crate::lexicon::{BasisCue, StatusCue};
 use crate::records::{Basis, Claim, MentionKind, Period, PeriodPart, ProvinceRef, Status, UnitKind};
@@ -56,19 +57,19 @@ impl SentenceCues {
     }
 }
 
-/// Status, basis, bound, converted, period and province of a metric figure.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn make_claim(
-    ctx: &DocCtx<'_>,
-    cues: &SentenceCues,
-    si: usize,
-    traps: &[Trap],
-    q: &Quantity,
-    lv: &Levels,
-    left_start: usize,
-    metric: &Metric,
-    last_basis_cue: &mut Option<Basis>,
-) -> Claim {
+/// Status, basis, bound, converted, period and province of a metric figure `f` of `metric`;
+/// `last_basis_cue` carries the sentence's last basis cue from one figure to the next.
+pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &mut Option<Basis>) -> Claim {
+    let Figure {
+        ctx,
+        cues,
+        si,
+        traps,
+        q,
+        lv,
+        left_start,
+        ..
+    } = *f;
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let doc = ctx.doc;

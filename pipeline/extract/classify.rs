@@ -21,8 +21,9 @@ use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, UnitKind};
 use crate::text::floor_char_boundary;
 
-use super::attach::{Figure, attach};
+use super::attach::attach;
 use super::clause::clauses;
+use super::figure::Figure;
 use super::{breakdown::generation_part_of, claim::*, compare::*, metric::*, scope::*, subject::*, window::equivalent_of_previous};
 
 /// Classify the quantities of sentence `si`.
@@ -89,6 +90,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let mut district_of = vec![false; n];
     for (i, q) in qs.iter().enumerate() {
         let lv = levels[i];
+        let figure = Figure {
+            ctx,
+            cues: &cues,
+            si,
+            traps,
+            q,
+            qs,
+            i,
+            lv: &lv,
+            left_start: left_start[i],
+        };
         let base = Mention {
             sentence: si,
             start: q.start,
@@ -121,16 +133,6 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         // a comparison belongs to the figure before it
         if let Some(c) = comparison(ctx, q, s.start, left_start[i], right_end[i]).filter(|_| !lv.reference) {
-            let figure = Figure {
-                ctx,
-                cues: &cues,
-                si,
-                traps,
-                qs,
-                i,
-                lv: &lv,
-                left_start: left_start[i],
-            };
             let m = attach(&figure, c, last_metric, &mut out, base);
             out.push(m);
             continue;
@@ -174,7 +176,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
-                let claim = make_claim(ctx, &cues, si, traps, q, &lv, left_start[i], metric, &mut last_basis_cue);
+                let claim = make_claim(&Figure { q, ..figure }, metric, &mut last_basis_cue);
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
                 // a subset whatever its stock or flow wording
@@ -251,7 +253,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             None => {
                 // one figure for two media (`sóng phát thanh và truyền hình phủ 98% dân số`):
                 // a fact for each, read with one medium at a time
-                let shared = shared_media(ctx, si, traps, q, &lv, left_start[i], &cues, s);
+                let shared = shared_media(&Figure { q, ..figure }, s);
                 if !shared.is_empty() {
                     for (metric, claim) in shared {
                         let mut m = base.clone();

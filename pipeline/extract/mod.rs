@@ -20,6 +20,7 @@ mod compare;
 mod continuation;
 mod district;
 pub(crate) mod features;
+mod figure;
 mod inline_table;
 mod levels;
 mod metric;

@@ -32,6 +32,9 @@ use crate::config::Resources;
 use crate::lexicon::Lexicon;
 use crate::records::{Claim, CleanDoc, Mention, MentionKind, Period, Status, UnitKind};
 
+mod lists;
+use lists::respectively;
+
 /// `nhất`, `hai`, …, `mười`, or digits.
 fn ordinal(w: &str) -> Option<f64> {
     Some(match w {
@@ -52,7 +55,7 @@ fn ordinal(w: &str) -> Option<f64> {
 /// Rule `rank.spelled`: the rank whose first word is `hay[at..word_end]`, and where it ends. A
 /// spelled number goes on past its first word (`hai mươi mốt` is 21, not 2); a word glued to
 /// letters after it (`ba` of `bao nhiêu`) is none. Example: `xếp thứ hai mươi mốt` → 21.
-fn rank_at(lex: &Lexicon, hay: &str, at: usize, word_end: usize) -> Option<(f64, usize)> {
+pub(super) fn rank_at(lex: &Lexicon, hay: &str, at: usize, word_end: usize) -> Option<(f64, usize)> {
     if let Some((v, _, end)) = super::quantity::words_at(lex, hay, at)
         && (1.0..=63.0).contains(&v)
         && v.fract() == 0.0
@@ -72,7 +75,7 @@ fn year_after() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"^\s+(?:19|20)[0-9]{2}").expect("year after"))
 }
 
-const N: &str = r"([0-9]{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|đầu tiên)";
+pub(super) const N: &str = r"([0-9]{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|đầu tiên)";
 /// A count of steps or years, in digits or words.
 const STEPS: &str = r"(?:[0-9]{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)";
 
@@ -118,12 +121,6 @@ fn before_province() -> &'static Regex {
     })
 }
 
-/// One item of a list of ranks: `vị trí thứ 2`, `, thứ 3`, ` và 8`.
-fn list_item() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"^\s*(?:,|và)?\s*(?:(?:vị trí|hạng)\s+)?(?:thứ\s+|số\s+)?{N}")).expect("rank list item"))
-}
-
 /// `xếp thứ 24 về hạ tầng kỹ thuật`, `xếp hạng 6 về chỉ số công nghiệp`: a rank about something.
 fn rank_about() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -141,42 +138,12 @@ fn rank_phrase() -> &'static Regex {
     })
 }
 
-/// `(của) năm 2018` right after a list of ranks.
-fn list_year() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^\s*(?:của\s+)?(?:năm\s+)?((?:19|20)[0-9]{2})").expect("list year"))
-}
-
 /// `vị trí số 58 năm 2017`: a rank of a stated year.
 fn dated_rank() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(r"(?:vị trí|hạng|thứ)\s+(?:số\s+|thứ\s+)?([0-9]{1,2})\s+(?:của\s+)?năm\s+((?:19|20)[0-9]{2})").expect("dated rank")
     })
-}
-
-/// A list of ranks starting at `at` (`thứ 2, thứ 3`, `thứ tư và thứ năm`, `thứ 7 và 8`), in
-/// order, with no year yet.
-fn rank_list(lex: &Lexicon, hay: &str, mut at: usize, to: usize) -> Vec<Ranked> {
-    let mut out: Vec<Ranked> = Vec::new();
-    while let Some(c) = list_item().captures(&hay[at..to]) {
-        let n = c.get(1).expect("rank");
-        let Some((value, end)) = rank_at(lex, hay, at + n.start(), at + n.end()) else {
-            break;
-        };
-        // a separator is needed between items
-        if !out.is_empty() && !c.get(0).expect("item").as_str().trim_start().starts_with([',', 'v']) {
-            break;
-        }
-        out.push(Ranked {
-            value,
-            start: at + n.start(),
-            end,
-            year: None,
-        });
-        at = end;
-    }
-    out
 }
 
 /// What a ranking says: the ranks of the provinces it names, and the spans of ranks in one
@@ -367,118 +334,6 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
     found
 }
 
-/// A rank the rules of lists read: its value, its span in `hay`, and its year.
-#[derive(Debug, Clone, Copy)]
-struct Ranked {
-    value: f64,
-    start: usize,
-    end: usize,
-    year: Option<i32>,
-}
-
-/// What rule `rank.respectively` read in one sentence: each rank with the index of its province
-/// (in the sentence's province hits), and the provinces no other rule may rank.
-#[derive(Default)]
-struct Respectively {
-    pairs: Vec<(usize, Ranked)>,
-    taken: Vec<usize>,
-}
-
-/// Rule `rank.respectively`: two lists in the same order, ranks and provinces, in one sentence
-/// `[from, to)` of `hay` (`provinces`: its province hits, relative to `from`):
-/// - `Hai vị trí thứ tư và thứ năm là Quảng Ninh và Thừa Thiên Huế`: ranks, then `là`, then as
-///   many provinces;
-/// - `P1 và P2 lần lượt tụt từ vị trí thứ 2, thứ 3 của năm 2018 xuống vị trí thứ 7 và 8`: the
-///   provinces before `lần lượt`, then one list of ranks per province count (two with `từ …
-///   xuống|lên`: the earlier of its stated year, else the year before).
-fn respectively(
-    lex: &Lexicon,
-    hay: &str,
-    (from, to): (usize, usize),
-    provinces: &[crate::text::Hit<'_, usize>],
-    year: Option<i32>,
-) -> Respectively {
-    static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = HEAD.get_or_init(|| Regex::new(r"(?:vị trí|hạng|thứ)\s").expect("rank list head"));
-    static IS: OnceLock<Regex> = OnceLock::new();
-    let is = IS.get_or_init(|| Regex::new(r"^\s+(?:lần lượt\s+)?(?:là|thuộc về)\s").expect("rank list is"));
-    let mut out = Respectively::default();
-    let sent = &hay[from..to];
-    let mut at = from;
-    while let Some(m) = head.find(&hay[at..to]) {
-        let list = rank_list(lex, hay, at + m.start(), to);
-        let Some(last) = list.last().map(|r| r.end) else {
-            at += m.end();
-            continue;
-        };
-        at = last;
-        if list.len() < 2 || !is.is_match(&hay[last..to]) {
-            continue;
-        }
-        let after: Vec<usize> = (0..provinces.len())
-            .filter(|&i| from + provinces[i].start >= last)
-            .take(list.len())
-            .collect();
-        if after.len() == list.len() {
-            out.pairs.extend(after.iter().zip(&list).map(|(&i, &r)| (i, Ranked { year, ..r })));
-        }
-        // lists of different lengths pair nothing, and no other rule reads a rank of the list
-        // as the rank of the province after it
-        out.taken.extend(after);
-    }
-    let Some(lan) = sent.find("lần lượt") else { return out };
-    let subjects: Vec<usize> = (0..provinces.len())
-        .filter(|&i| provinces[i].end <= lan && !sent[provinces[i].end..lan].contains(';'))
-        .collect();
-    let k = subjects.len();
-    if k < 2 {
-        return out;
-    }
-    let end = sent[lan..].find(';').map_or(to, |e| from + lan + e);
-    // the lists after `lần lượt`, each with the year it states
-    let mut lists: Vec<Vec<Ranked>> = Vec::new();
-    let mut at = from + lan;
-    while let Some(m) = head.find(&hay[at..end]) {
-        let mut list = rank_list(lex, hay, at + m.start(), end);
-        let Some(last) = list.last().map(|r| r.end) else {
-            at += m.end();
-            continue;
-        };
-        let y = list_year().captures(&hay[last..end]).and_then(|c| c[1].parse::<i32>().ok());
-        list.iter_mut().for_each(|r| r.year = y);
-        lists.push(list);
-        at = last;
-    }
-    let ranks: Vec<Ranked> = match lists.as_slice() {
-        [one] if one.len() == k => one
-            .iter()
-            .map(|&r| Ranked {
-                year: r.year.or(year),
-                ..r
-            })
-            .collect(),
-        [a, b]
-            if a.len() == k && b.len() == k && {
-                let between = &hay[a[k - 1].end..b[0].start];
-                between.contains("xuống") || between.contains("lên")
-            } =>
-        {
-            let y_after = b[0].year.or(year);
-            let y_before = a[0].year.or(y_after.map(|y| y - 1));
-            a.iter()
-                .map(|&r| Ranked { year: y_before, ..r })
-                .chain(b.iter().map(|&r| Ranked { year: y_after, ..r }))
-                .collect()
-        }
-        _ => return out,
-    };
-    for (j, r) in ranks.into_iter().enumerate() {
-        out.pairs.push((subjects[j % k], r));
-    }
-    out.taken.extend(subjects);
-    out
-}
-
 #[allow(clippy::too_many_arguments)]
 fn rank_mention(
     si: usize,
@@ -518,175 +373,4 @@ fn rank_mention(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ranks(text: &str) -> Vec<(String, f64)> {
-        let res = Resources::load(None, None).unwrap();
-        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-        let hay = crate::text::match_form(&doc.text);
-        read(&doc, &hay, &crate::text::DocHits::default(), &res)
-            .ranks
-            .into_iter()
-            .map(|m| (m.claim.unwrap().province.unwrap().name, m.value.unwrap()))
-            .collect()
-    }
-
-    #[test]
-    fn each_province_takes_the_rank_stated_beside_it() {
-        // our own words, in the shape of ICT Index news
-        let got = ranks(
-            "Theo Vietnam ICT Index 2016, Bình Dương giữ vị trí thứ 9, tăng 2 bậc. Trong bảng xếp hạng, Đà Nẵng tiếp tục dẫn đầu, \
-             Hà Nội đứng thứ 2, ở vị trí thứ ba là TP. HCM. Chỉ số hạ tầng kỹ thuật của Bình Dương xếp thứ 12. \
-             Xét theo chỉ số thành phần, Bình Dương xếp thứ 15 về ứng dụng CNTT.",
-        );
-        assert_eq!(
-            got,
-            vec![
-                ("Bình Dương".to_string(), 9.0),
-                ("Đà Nẵng".to_string(), 1.0),
-                ("Hà Nội".to_string(), 2.0),
-                ("TP Hồ Chí Minh".to_string(), 3.0),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_province_moving_gets_both_ranks_and_steps_or_streaks_are_no_rank() {
-        // our own words (invented ranks)
-        let got = ranks(
-            "Theo ICT Index 2016, Đà Nẵng năm thứ 4 liên tiếp dẫn đầu. TP.HCM tiếp tục xếp ở vị trí thứ 2, trong khi \
-             Nghệ An tiến thêm 12 bậc, xếp thứ 9. Một số tỉnh tụt hạng như Bắc Giang, từ vị trí thứ 5 năm 2015 xuống thứ 17 năm 2016.",
-        );
-        assert_eq!(
-            got,
-            vec![
-                ("Đà Nẵng".to_string(), 1.0),
-                ("TP Hồ Chí Minh".to_string(), 2.0),
-                ("Nghệ An".to_string(), 9.0),
-                ("Bắc Giang".to_string(), 5.0),
-                ("Bắc Giang".to_string(), 17.0),
-            ]
-        );
-    }
-
-    fn ranks_by_year(text: &str) -> Vec<(String, f64, i32)> {
-        let res = Resources::load(None, None).unwrap();
-        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-        let hay = crate::text::match_form(&doc.text);
-        read(&doc, &hay, &crate::text::DocHits::default(), &res)
-            .ranks
-            .into_iter()
-            .map(|m| {
-                let c = m.claim.unwrap();
-                (c.province.unwrap().name, m.value.unwrap(), c.period.unwrap().year)
-            })
-            .collect()
-    }
-
-    fn owned(v: &[(&str, f64)]) -> Vec<(String, f64)> {
-        v.iter().map(|&(p, r)| (p.to_string(), r)).collect()
-    }
-
-    #[test]
-    fn spelled_ranks_and_steps_and_a_wider_subject_phrase() {
-        // our own words (invented ranks): rule `rank.spelled` and the preamble of `rank.named_province`
-        let got = ranks(
-            "Theo ICT Index 2016, Hà Nam xếp thứ hai mươi mốt; Bắc Ninh tăng bảy bậc lên vị trí thứ tư. \
-             Cần Thơ cũng đã hai năm duy trì ở vị trí thứ ba, Hải Phòng vươn lên đứng thứ 6. \
-             Tỉnh Lạng Sơn tăng 20 bậc so với năm 2015, xếp thứ 30/63.",
-        );
-        let want = [
-            ("Hà Nam", 21.0),
-            ("Bắc Ninh", 4.0),
-            ("Cần Thơ", 3.0),
-            ("Hải Phòng", 6.0),
-            ("Lạng Sơn", 30.0),
-        ];
-        assert_eq!(got, owned(&want));
-    }
-
-    #[test]
-    fn a_rank_named_before_its_province() {
-        // our own words: `xếp hạng hai là P`, `thứ 3 là P`
-        let got = ranks("Theo ICT Index 2016, Đà Nẵng bỏ xa hai thành phố xếp hạng hai là Hà Nội và thứ 3 là TP Hồ Chí Minh.");
-        assert_eq!(got, owned(&[("Đà Nẵng", 1.0), ("Hà Nội", 2.0), ("TP Hồ Chí Minh", 3.0)][1..]));
-    }
-
-    #[test]
-    fn lists_in_the_same_order_pair_up() {
-        // our own words (invented ranks): rule `rank.respectively`
-        let got = ranks_by_year(
-            "Theo ICT Index 2016, hai vị trí thứ năm và thứ sáu là Quảng Ninh và Thừa Thiên Huế. \
-             Hai tỉnh Bình Dương và Đồng Nai lần lượt tụt hạng từ vị trí thứ 7, thứ 8 của năm 2014 xuống vị trí thứ 11 và 12.",
-        );
-        let want = [
-            ("Quảng Ninh", 5.0, 2016),
-            ("Thừa Thiên Huế", 6.0, 2016),
-            ("Bình Dương", 7.0, 2014),
-            ("Đồng Nai", 8.0, 2014),
-            ("Bình Dương", 11.0, 2016),
-            ("Đồng Nai", 12.0, 2016),
-        ];
-        assert_eq!(got, want.iter().map(|&(p, r, y)| (p.to_string(), r, y)).collect::<Vec<_>>());
-        // lists of different lengths pair nothing
-        assert!(ranks("Theo ICT Index 2016, các vị trí thứ 5, thứ 6 và thứ 7 là Quảng Ninh và Huế.").is_empty());
-    }
-
-    #[test]
-    fn earlier_years_follow_the_one_province_ranked_just_before() {
-        // our own words (invented ranks): rule `rank.earlier_years`
-        let got = ranks_by_year(
-            "Theo ICT Index 2016, tỉnh Lạng Sơn xếp thứ 30/63. Đây là bước tiến so với vị trí số 50 năm 2015, vị trí số 55 năm 2014.",
-        );
-        assert_eq!(
-            got,
-            vec![
-                ("Lạng Sơn".to_string(), 30.0, 2016),
-                ("Lạng Sơn".to_string(), 50.0, 2015),
-                ("Lạng Sơn".to_string(), 55.0, 2014)
-            ]
-        );
-        // a sentence in between breaks the chain
-        let got = ranks_by_year("Theo ICT Index 2016, tỉnh Lạng Sơn xếp thứ 30/63. Tỉnh có 500 trạm BTS. So với vị trí số 50 năm 2015.");
-        assert_eq!(got, vec![("Lạng Sơn".to_string(), 30.0, 2016)]);
-    }
-
-    #[test]
-    fn a_component_another_index_or_an_aim_is_no_rank() {
-        // our own words: rule `rank.component`, and an aim (`đưa P vươn lên dẫn đầu`)
-        let res = Resources::load(None, None).unwrap();
-        let text = "Theo ICT Index 2016, ở chỉ số “hạ tầng nhân lực”, Thừa Thiên Huế xếp thứ 2. Lãnh đạo thành phố quyết tâm đưa Hà Nội vươn lên dẫn đầu. \
-                    Đà Nẵng dẫn đầu chỉ số ứng dụng công nghệ thông tin; xếp hạng 6 về chỉ số công nghiệp công nghệ thông tin.";
-        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-        let hay = crate::text::match_form(&doc.text);
-        let found = read(&doc, &hay, &crate::text::DocHits::default(), &res);
-        assert!(
-            found.ranks.is_empty(),
-            "{:?}",
-            found.ranks.iter().map(|m| &m.reason).collect::<Vec<_>>()
-        );
-        let spans: Vec<&str> = found.components.iter().map(|&(s, e)| &hay[s..e]).collect();
-        assert_eq!(spans, ["xếp thứ 2", "2", "xếp hạng 6 về ", "dẫn đầu"]);
-    }
-
-    #[test]
-    fn the_index_itself_as_possessor_is_the_index() {
-        // our own words: `Chỉ số ICT Index năm N của P xếp thứ K` is the province's rank
-        assert_eq!(
-            ranks("Chỉ số ICT Index năm 2016 của Hải Dương xếp thứ 19/63 tỉnh, thành phố."),
-            owned(&[("Hải Dương", 19.0)])
-        );
-        // the index's full name right after a lead is no component, and a long one is cut at a
-        // char boundary (a cut inside `ô` had panicked)
-        assert_eq!(
-            ranks("Theo ICT Index 2016, Đà Nẵng dẫn đầu chỉ số sẵn sàng cho phát triển và ứng dụng công nghệ thông tin và truyền thông."),
-            owned(&[("Đà Nẵng", 1.0)])
-        );
-    }
-
-    #[test]
-    fn no_ranking_without_the_index() {
-        assert!(ranks("Năm 2016, Đà Nẵng dẫn đầu cả nước về du lịch, Hà Nội đứng thứ 2.").is_empty());
-    }
-}
+mod tests;

@@ -5,6 +5,7 @@
 //! claims, or the kind and reason that keep a figure out. Invariant: these rules only ever
 //! remove or duplicate claims, they never invent a metric the rules did not find.
 
+use super::figure::Figure;
 use super::traps::Trap;
 use super::{DocCtx, Quantity};
 use super::{claim::*, features::*, metric::*};
@@ -75,17 +76,8 @@ pub(super) fn respectively(
 
 /// Claims for a figure whose own clause names two media joined as one subject (radio and
 /// television): each medium's metric, read with the other medium masked out.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn shared_media(
-    ctx: &DocCtx<'_>,
-    si: usize,
-    traps: &[Trap],
-    q: &Quantity,
-    lv: &Levels,
-    left_start: usize,
-    cues: &SentenceCues,
-    s: crate::records::Sentence,
-) -> Vec<(String, Claim)> {
+pub(super) fn shared_media(f: &Figure<'_, '_>, s: crate::records::Sentence) -> Vec<(String, Claim)> {
+    let Figure { ctx, traps, q, lv, .. } = *f;
     let lex = &ctx.res.lexicon;
     let (Some(radio), Some(tv)) = (lex.feature("radio"), lex.feature("tv")) else {
         return Vec::new();
@@ -102,7 +94,7 @@ pub(super) fn shared_media(
         one.left = one.left.mask(FeatSet(!(1u128 << drop)));
         if let Some((mi, _, _)) = best_metric(ctx, q, &one) {
             let metric = &ctx.res.catalog.metrics[mi];
-            let claim = make_claim(ctx, cues, si, traps, q, &one, left_start, metric, &mut None);
+            let claim = make_claim(&Figure { lv: &one, ..*f }, metric, &mut None);
             if out_of_scope(ctx, s, q, metric, &claim, traps).is_none() {
                 out.push((metric.id.clone(), claim));
             }
