@@ -80,7 +80,7 @@ pub fn normalize(
         let value = reread.map_or(written, |r| r.value(written));
         let Some(metric) = catalog.get(&claim.metric) else { continue };
         let key = (
-            claim.metric.clone(),
+            claim.metric.as_str(),
             value.to_bits(),
             m.value_high.map(f64::to_bits),
             m.of.map(f64::to_bits),
@@ -88,7 +88,7 @@ pub fn normalize(
             claim.status,
             // the same rank or count of two provinces (`Hải Phòng đứng thứ 2` in one year, `Hà
             // Nội xếp hạng hai` in another list) is two figures, not a restatement
-            claim.province.as_ref().map(|p| p.name.clone()),
+            claim.province.as_ref().map(|p| p.name.as_str()),
         );
         if !seen.insert(key) {
             report.duplicates += 1;

@@ -16,6 +16,15 @@ use super::scope::out_of_scope;
 use super::window::rate_month_on_month;
 use crate::records::{Mention, MentionKind, Status, UnitKind};
 
+/// Whether the figure at `at` is stated as a level: `đạt` or `là` right before it (`chiếm 80%
+/// tổng doanh thu` is a share of the figure before, whose growth may follow).
+fn stated_level(hay: &str, from: usize, at: usize) -> bool {
+    let before = hay[from..at].trim_end();
+    ["đạt", "là", "đạt khoảng", "đạt trên", "đạt gần"]
+        .iter()
+        .any(|w| before.ends_with(w))
+}
+
 /// The mention of a comparison `c`, made from `m` (the figure's plain mention); `last_metric`
 /// is the index in `out` of the sentence's last metric figure.
 ///
@@ -51,9 +60,19 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
             let named = hay[out[j].end.min(q.start)..q.start].contains("tăng trưởng");
             // a rate after another figure is that figure's (`...; sản lượng bưu gửi đạt
             // 250 triệu bưu gửi, tăng 9%`), not the revenue's
-            let same_statement = !qs[..i]
-                .iter()
-                .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
+            // and a percent stated as a level of something else (`tỉ lệ phủ cáp quang ... đạt
+            // 65%, tăng 10%`: no metric of the catalog, but no comparison either) ends it too
+            let level_between = out[j + 1..].iter().any(|o| {
+                o.kind == MentionKind::Unclassified
+                    && o.start >= out[j].end
+                    && o.end <= q.start
+                    && o.unit_kind == Some(UnitKind::Percent)
+                    && stated_level(hay, s.start, o.start)
+            });
+            let same_statement = !level_between
+                && !qs[..i]
+                    .iter()
+                    .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
             if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
                 cl.growth_pct = Some(pct);
                 rate = revenue_growth_rate(cl, verb || named, pct);
@@ -71,7 +90,8 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     );
                     m.claim = Some(claim);
                 }
-                _ => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
+                _ if same_statement => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
+                _ => m.reason = format!("growth {pct}% of a figure stated after the one at {}, not of it", out[j].start),
             }
         }
         (_, None) => {
