@@ -16,6 +16,8 @@
 //! - `rank.transition`: `P, từ vị trí thứ 4 năm 2015 xuống thứ 18 năm 2016`: both ranks;
 //! - `rank.respectively`: lists in the same order (`Hai vị trí thứ tư và thứ năm là P1 và P2`,
 //!   `P1 và P2 lần lượt tụt từ vị trí thứ 2, thứ 3 của năm 2018 xuống vị trí thứ 7 và 8`);
+//! - `rank.following`: the provinces listed after the leader, ranked 2, 3, … (`Tiếp theo sau
+//!   là các địa phương: P2 (0,69 điểm), P3 (0,65 điểm)`, `Xếp sau Đà Nẵng … là P2 và P3`);
 //! - `rank.earlier_years`: the sentence after one province's rank gives its ranks of earlier
 //!   years without naming it (`so với vị trí số 58 năm 2017, vị trí số 61 năm 2016`);
 //! - `rank.component`: a rank in one component of the index or in another index (lexicon
@@ -33,7 +35,7 @@ use crate::lexicon::Lexicon;
 use crate::records::{Claim, CleanDoc, Mention, MentionKind, Period, Status, UnitKind};
 
 mod lists;
-use lists::respectively;
+use lists::{following, respectively};
 
 /// `nhất`, `hai`, …, `mười`, or digits.
 fn ordinal(w: &str) -> Option<f64> {
@@ -205,13 +207,27 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             }
         }
         let provinces = res.provinces.find_in(hay, hits, s.start, s.end);
-        let listed = respectively(lex, hay, (s.start, s.end), &provinces, year);
+        let mut listed = respectively(lex, hay, (s.start, s.end), &provinces, year);
         for &(i, r) in &listed.pairs {
             let p = res.provinces.reference(*provinces[i].tag);
             found
                 .ranks
                 .push(rank_mention(si, r.start, r.end, r.value, None, r.year, &p, "rank.respectively"));
         }
+        let led = found.ranks.iter().any(|m| m.value == Some(1.0));
+        // (`Đà Nẵng xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”, đơn vị xếp sau là P`: a component's)
+        let after_leader = if names_component(lex, sent) {
+            Default::default()
+        } else {
+            following(hay, (s.start, s.end), &provinces, led, year)
+        };
+        for &(i, r) in after_leader.pairs.iter().filter(|(i, _)| !listed.taken.contains(i)) {
+            let p = res.provinces.reference(*provinces[i].tag);
+            found
+                .ranks
+                .push(rank_mention(si, r.start, r.end, r.value, None, r.year, &p, "rank.following"));
+        }
+        listed.taken.extend(after_leader.taken);
         for (i, h) in provinces.iter().enumerate() {
             if listed.taken.contains(&i) {
                 continue;
@@ -277,7 +293,9 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 let end = if of.is_some() { whole.end() } else { at_end };
                 // `xếp thứ 24 về hạ tầng kỹ thuật`, `dẫn đầu chỉ số ứng dụng`: a rank in one
                 // component of the index
+                // (`xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”` too)
                 let rest = sent[h.end + end..].trim_start();
+                let rest = rest.strip_prefix("ở ").unwrap_or(rest);
                 if rest.starts_with("về ") || (rest.starts_with("chỉ số") && names_component(lex, &rest[..rest.floor_char_boundary(60)]))
                 {
                     found.components.push((s.start + h.end + at, s.start + h.end + end));

@@ -158,3 +158,55 @@ pub(super) fn respectively(
     out.taken.extend(subjects);
     out
 }
+
+/// Rule `rank.following`: the provinces listed after the leader, ranked 2, 3, … in order (`Tiếp
+/// theo sau là các địa phương: Cần Thơ (0,69 điểm), Quảng Ninh (0,65 điểm)`, `Xếp sau Đà Nẵng
+/// ở nhóm các thành phố là TP HCM và Hà Nội`). Read only after a leader (`led`: the document
+/// ranked one first, or the sentence says `dẫn đầu` before the list), and only while the
+/// provinces follow one another as a list (names, a score in parentheses, `,` or `và`).
+pub(super) fn following(
+    hay: &str,
+    (from, to): (usize, usize),
+    provinces: &[crate::text::Hit<'_, usize>],
+    led: bool,
+    year: Option<i32>,
+) -> Respectively {
+    static AFTER: OnceLock<Regex> = OnceLock::new();
+    let after = AFTER.get_or_init(|| {
+        Regex::new(r"(?:tiếp theo(?:\s+sau)?|theo sau|xếp sau|đứng sau)(?:\s+[^.;:]{0,80}?)?\s+là(?:\s+các\s+(?:địa phương|tỉnh,\s*thành(?:\s+phố)?|tỉnh|thành phố))?\s*:?")
+            .expect("rank following")
+    });
+    static SEP: OnceLock<Regex> = OnceLock::new();
+    let sep = SEP.get_or_init(|| {
+        Regex::new(r"^\s*(?:\([^()]{0,40}\))?\s*(?:,|và|,\s*và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$").expect("rank list separator")
+    });
+    let mut out = Respectively::default();
+    let sent = &hay[from..to];
+    let Some(m) = after.find(sent) else { return out };
+    if !(led || sent[..m.start()].contains("dẫn đầu") || sent[..m.start()].contains("đứng đầu")) {
+        return out;
+    }
+    let mut prev_end = m.end();
+    for (i, h) in provinces.iter().enumerate().filter(|(_, h)| h.start >= m.end()) {
+        let gap = &sent[prev_end..h.start];
+        let first = out.pairs.is_empty();
+        let joined = if first {
+            gap.trim().is_empty() || matches!(gap.trim(), "tỉnh" | "thành phố" | "tp" | "tp.")
+        } else {
+            sep.is_match(gap)
+        };
+        if !joined {
+            break;
+        }
+        let rank = Ranked {
+            value: (out.pairs.len() + 2) as f64,
+            start: from + h.start,
+            end: from + h.end,
+            year,
+        };
+        out.pairs.push((i, rank));
+        out.taken.push(i);
+        prev_end = h.end;
+    }
+    out
+}

@@ -170,3 +170,28 @@ fn the_index_itself_as_possessor_is_the_index() {
 fn no_ranking_without_the_index() {
     assert!(ranks("Năm 2016, Đà Nẵng dẫn đầu cả nước về du lịch, Hà Nội đứng thứ 2.").is_empty());
 }
+
+#[test]
+fn the_provinces_listed_after_the_leader_follow_it() {
+    // our own words (invented scores): rule `rank.following`
+    let got = ranks(
+        "Theo ICT Index 2016, Đà Nẵng dẫn đầu bảng xếp hạng. Tiếp theo sau là các địa phương: Cần Thơ (0,68 điểm), \
+         Quảng Ninh (0,65 điểm) và Bắc Ninh (0,64 điểm). Xếp sau Đà Nẵng ở nhóm các thành phố là Hải Phòng và Hà Nội.",
+    );
+    let want = [
+        ("Đà Nẵng", 1.0),
+        ("Cần Thơ", 2.0),
+        ("Quảng Ninh", 3.0),
+        ("Bắc Ninh", 4.0),
+        ("Hải Phòng", 2.0),
+        ("Hà Nội", 3.0),
+    ];
+    assert_eq!(got, owned(&want));
+    // no leader, no following; a list broken by other words stops there
+    assert!(ranks("Theo ICT Index 2016, tiếp theo là Cần Thơ và Quảng Ninh.").is_empty());
+    let got = ranks("Theo ICT Index 2016, Đà Nẵng dẫn đầu, tiếp theo là Cần Thơ, trong khi Huế có 0,5 điểm.");
+    assert_eq!(got, owned(&[("Cần Thơ", 2.0), ("Đà Nẵng", 1.0)]));
+    // a component's list is not the index's
+    assert!(ranks("Theo ICT Index 2016, ở chỉ số hạ tầng kỹ thuật, Đà Nẵng dẫn đầu, xếp sau là Cần Thơ.").is_empty());
+    assert!(ranks("Theo ICT Index 2016, Đà Nẵng xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”, đơn vị xếp sau là Cần Thơ.").is_empty());
+}
