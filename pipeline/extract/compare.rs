@@ -33,6 +33,8 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let mut before = hay[left_start..q.start].trim_end();
+    // a verb set off by a colon (`di động giảm: 3.642 thuê bao`) is still the figure's
+    before = before.strip_suffix(':').map_or(before, str::trim_end);
     // hedges between the verb and its figure (`giảm khoảng hơn 1 triệu`, `tăng thêm gần 300`)
     while let Some(w) = ["khoảng", "hơn", "gần", "trên", "xấp xỉ", "thêm", "được", "tới", "đến", "đi"]
         .iter()
