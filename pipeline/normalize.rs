@@ -154,6 +154,21 @@ pub fn normalize(
             fact.flag_reason = Some(format!("written {} in digits but {} in words", fmt_vn(value), fmt_vn(w)));
         } else if let Some(max) = metric.max
             && value > max
+            && let Some(read) = last_dot_as_decimal(&fact.raw, value, max)
+        {
+            // rule `number.last_dot_decimal`: see [`last_dot_as_decimal`]
+            fact.flag = Some(Flag::MalformedNumber);
+            fact.flag_reason = Some(format!(
+                "`{}` is {}, above the plausible maximum {} for {}; read with its last dot as the decimal mark, {} (rule number.last_dot_decimal)",
+                fact.raw,
+                fmt_vn(value),
+                fmt_vn(max),
+                metric.id,
+                fmt_vn(read)
+            ));
+            fact.value = read;
+        } else if let Some(max) = metric.max
+            && value > max
             && !(metric.unit_kind == UnitKind::Percent && metric.id.ends_with("growth_pct"))
         {
             fact.flag = Some(Flag::Implausible);
@@ -368,6 +383,20 @@ fn national_scale(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) 
     }
 }
 
+/// Rule `number.last_dot_decimal`: a figure above its metric's plausible maximum whose digits
+/// come in two or more dot groups (`1.357.880 tỷ đồng` for a province's nine months of telecom
+/// revenue, more than the whole country's year) is read with its last dot as the decimal mark
+/// (`1.357,880 tỷ`), when that reading is plausible; the fact is flagged `malformed_number` with
+/// both readings, never silently changed. None when the figure is not so written, or the other
+/// reading is implausible too.
+fn last_dot_as_decimal(raw: &str, value: f64, max: f64) -> Option<f64> {
+    let digits: &str = raw.split(|c: char| !(c.is_ascii_digit() || c == '.')).find(|t| t.contains('.'))?;
+    let groups: Vec<&str> = digits.split('.').collect();
+    let grouped = groups.len() >= 3 && groups[1..].iter().all(|g| g.len() == 3) && (1..=3).contains(&groups[0].len());
+    let read = value / 1000.0;
+    (grouped && read <= max).then_some(read)
+}
+
 /// A count of subscribers cannot exceed what the province's people (and the document's own
 /// density) allow: flag it `implausible`, naming the figure it contradicts.
 fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) {
@@ -555,6 +584,23 @@ mod tests {
                 6_200_000.0,
                 Some(Flag::WordsMismatch),
                 "6.300.000",
+            ),
+            // rule number.last_dot_decimal (our words): more than the country's revenue, read
+            // with its last dot as the decimal mark, flagged with both readings
+            (
+                "Doanh thu dịch vụ viễn thông 9 tháng đạt 2.468.120 tỷ đồng, bằng 96% cùng kỳ.",
+                "telecom_revenue",
+                2_468_120_000_000.0,
+                Some(Flag::MalformedNumber),
+                "last dot as the decimal mark",
+            ),
+            // a plausible revenue in the same writing is left as it is
+            (
+                "Doanh thu dịch vụ viễn thông 9 tháng đạt 2.468 tỷ đồng, bằng 96% cùng kỳ.",
+                "telecom_revenue",
+                2_468_000_000_000.0,
+                None,
+                "",
             ),
             // rule number.sum_separator (our words): the parts add up only with decimal points
             (
