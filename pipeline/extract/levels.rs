@@ -188,7 +188,26 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 left,
                 reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
+                share_of_people: share_of_people(hay, qs, i, context[i]),
             }
         })
         .collect()
+}
+
+/// Rule `share.of_people` (see [`Levels::share_of_people`]): figure `i` is a percent, its context
+/// figure `j` a count of people (`triệu người`) in the clause right before it, and nothing but
+/// a comma and a few words between them.
+fn share_of_people(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>) -> bool {
+    let Some(j) = context else { return false };
+    // (`78,59% người dân dùng Internet, cao hơn năm 2022 là 4,09%`: a percent after a percent
+    // is no share of a count)
+    if qs[i].unit_kind != crate::records::UnitKind::Percent || qs[j].unit_kind == crate::records::UnitKind::Percent {
+        return false;
+    }
+    let unit = &hay[qs[j].unit_start..qs[j].unit_end];
+    let between = &hay[qs[j].end..qs[i].start];
+    (unit.starts_with("người") || between.trim_start().starts_with("người"))
+        && between.len() <= 100
+        && between.contains(',')
+        && !between.contains([';', '(', ')'])
 }

@@ -29,6 +29,11 @@ pub(super) struct Levels {
     pub(super) reference: bool,
     /// Unit of the context figure (the one this figure inherits its subject from).
     pub(super) context_unit: Option<UnitKind>,
+    /// Rule `share.of_people`: the figure is a percent right after a count of people, in the
+    /// next clause (`12,5 triệu người thường xuyên sử dụng Internet, đạt 14,6%`, `70 triệu
+    /// người, chiếm hơn 70% dân số`): that count as a share of the population, so the count's
+    /// clause names its subject as if it were its own.
+    pub(super) share_of_people: bool,
 }
 
 /// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
@@ -133,7 +138,7 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
                     match found {
                         Some((k, w)) => {
                             sum += w;
-                            anchored |= k == 0 || (lv.reference && k == 1);
+                            anchored |= k == 0 || ((lv.reference || lv.share_of_people) && k == 1);
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }
