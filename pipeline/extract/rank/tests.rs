@@ -194,4 +194,6 @@ fn the_provinces_listed_after_the_leader_follow_it() {
     // a component's list is not the index's
     assert!(ranks("Theo ICT Index 2016, ở chỉ số hạ tầng kỹ thuật, Đà Nẵng dẫn đầu, xếp sau là Cần Thơ.").is_empty());
     assert!(ranks("Theo ICT Index 2016, Đà Nẵng xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”, đơn vị xếp sau là Cần Thơ.").is_empty());
+    // the index's industry component (`lĩnh vực sản xuất kinh doanh`)
+    assert!(ranks("Theo ICT Index 2016, ở lĩnh vực sản xuất kinh doanh, Đà Nẵng đứng thứ 2 sau Bắc Ninh.").is_empty());
 }
