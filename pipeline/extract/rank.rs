@@ -194,14 +194,15 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         let sent = &hay[s.start..s.end];
         let before = found.ranks.len();
         // rule `rank.component`: `xếp thứ 24 về hạ tầng kỹ thuật`, whoever is ranked
-        for m in rank_about().find_iter(sent) {
+        for m in rank_about().find_iter(sent).filter(|_| sent.contains(" về ")) {
             let about = &sent[m.end()..];
             if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
                 found.components.push((s.start + m.start(), s.start + m.end()));
             }
         }
         // a rank whoever is ranked (`tỉnh xếp thứ 4`) in a clause about a component
-        for m in rank_phrase().find_iter(sent) {
+        let ranks_someone = sent.contains("xếp") || sent.contains("đứng");
+        for m in rank_phrase().find_iter(sent).filter(|_| ranks_someone) {
             if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
                 found.components.push((s.start + m.start(), s.start + m.end()));
             }
@@ -215,12 +216,11 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 .push(rank_mention(si, r.start, r.end, r.value, None, r.year, &p, "rank.respectively"));
         }
         let led = found.ranks.iter().any(|m| m.value == Some(1.0));
+        let mut after_leader = following(hay, (s.start, s.end), &provinces, led, year);
         // (`Đà Nẵng xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”, đơn vị xếp sau là P`: a component's)
-        let after_leader = if names_component(lex, sent) {
-            Default::default()
-        } else {
-            following(hay, (s.start, s.end), &provinces, led, year)
-        };
+        if !after_leader.pairs.is_empty() && names_component(lex, sent) {
+            after_leader = Default::default();
+        }
         for &(i, r) in after_leader.pairs.iter().filter(|(i, _)| !listed.taken.contains(i)) {
             let p = res.provinces.reference(*provinces[i].tag);
             found
@@ -236,25 +236,37 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             // `chỉ số hạ tầng của Bình Dương xếp thứ 12`, `Ở chỉ số hạ tầng nhân lực, X xếp thứ 2`:
             // the subject is something of the province, or the clause is about a component
             let clause = sent[..h.start].rsplit([',', ';', '.']).next().unwrap_or("");
-            let since_semicolon = sent[..h.start].rsplit(';').next().unwrap_or("");
-            // (`Chỉ số ICT Index năm 2019 của Hải Dương xếp thứ 19` is the index's own rank)
-            let names_index = lex.rank_index_cues.iter().any(|c| clause.contains(c.as_str()));
-            let possessed = names_component(lex, since_semicolon)
-                || (!names_index && (clause.trim_end().ends_with("của") || clause.contains("chỉ số")));
             // `quyết tâm đưa Hà Nội vươn lên dẫn đầu`: an aim, not a rank
             if clause.trim_end().ends_with("đưa") {
                 continue;
             }
+            let rest = &sent[h.end..];
+            let trans = transition().captures(rest);
+            let after = if trans.is_none() { after_province().captures(rest) } else { None };
+            // asked only of a province a rank follows (most province names in a ranking are not)
+            let possessed = (trans.is_some() || after.is_some()) && {
+                let since_semicolon = sent[..h.start].rsplit(';').next().unwrap_or("");
+                // (`Chỉ số ICT Index năm 2019 của Hải Dương xếp thứ 19` is the index's own rank)
+                let names_index = lex.rank_index_cues.iter().any(|c| clause.contains(c.as_str()));
+                names_component(lex, since_semicolon) || (!names_index && (clause.trim_end().ends_with("của") || clause.contains("chỉ số")))
+            };
             // a component's rank (`Ở chỉ số hạ tầng nhân lực, X xếp thứ 2`): no rank of the
             // index, whatever rule would read it
-            if possessed && let Some(n) = after_province().captures(&sent[h.end..]).and_then(|c| c.get(2).or(c.get(1))) {
-                found.components.push((s.start + h.end + n.start(), s.start + h.end + n.end()));
-                continue;
+            if possessed {
+                let rank = |c: &regex::Captures<'_>| c.get(2).or(c.get(1)).map(|m| (m.start(), m.end()));
+                let span = match &after {
+                    Some(c) => rank(c),
+                    None => after_province().captures(rest).as_ref().and_then(rank),
+                };
+                if let Some((a, b)) = span {
+                    found.components.push((s.start + h.end + a, s.start + h.end + b));
+                    continue;
+                }
             }
             let out = &mut found.ranks;
             // rule `rank.transition`: a province's rank before and after (`từ thứ 6 năm 2015
             // xuống 22 năm 2016`); the earlier rank is of its year, else the index's year before
-            if let Some(c) = transition().captures(&sent[h.end..]).filter(|_| !possessed) {
+            if let Some(c) = trans.filter(|_| !possessed) {
                 let at = |g: usize| {
                     let n = c.get(g).expect("rank");
                     rank_at(lex, hay, s.start + h.end + n.start(), s.start + h.end + n.end())
@@ -279,7 +291,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 }
                 continue;
             }
-            let (start, end, value, of) = if let Some(c) = after_province().captures(&sent[h.end..]).filter(|_| !possessed) {
+            let (start, end, value, of) = if let Some(c) = after.filter(|_| !possessed) {
                 let whole = c.get(0).expect("match");
                 let (value, at, at_end) = match (c.get(1), c.get(2)) {
                     (Some(lead), _) => (1.0, lead.start(), lead.end()),

@@ -83,6 +83,9 @@ pub(super) fn respectively(
     static IS: OnceLock<Regex> = OnceLock::new();
     let is = IS.get_or_init(|| Regex::new(r"^\s+(?:lần lượt\s+)?(?:là|thuộc về)\s").expect("rank list is"));
     let mut out = Respectively::default();
+    if provinces.is_empty() {
+        return out;
+    }
     let sent = &hay[from..to];
     let mut at = from;
     while let Some(m) = head.find(&hay[at..to]) {
@@ -182,6 +185,9 @@ pub(super) fn following(
     });
     let mut out = Respectively::default();
     let sent = &hay[from..to];
+    if provinces.is_empty() || !(sent.contains("sau") || sent.contains("tiếp theo")) {
+        return out;
+    }
     let Some(m) = after.find(sent) else { return out };
     if !(led || sent[..m.start()].contains("dẫn đầu") || sent[..m.start()].contains("đứng đầu")) {
         return out;
