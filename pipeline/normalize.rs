@@ -154,30 +154,32 @@ pub fn normalize(
             fact.flag_reason = Some(format!("written {} in digits but {} in words", fmt_vn(value), fmt_vn(w)));
         } else if let Some(max) = metric.max
             && value > max
-            && let Some(read) = last_dot_as_decimal(&fact.raw, value, max)
-        {
-            // rule `number.last_dot_decimal`: see [`last_dot_as_decimal`]
-            fact.flag = Some(Flag::MalformedNumber);
-            fact.flag_reason = Some(format!(
-                "`{}` is {}, above the plausible maximum {} for {}; read with its last dot as the decimal mark, {} (rule number.last_dot_decimal)",
-                fact.raw,
-                fmt_vn(value),
-                fmt_vn(max),
-                metric.id,
-                fmt_vn(read)
-            ));
-            fact.value = read;
-        } else if let Some(max) = metric.max
-            && value > max
             && !(metric.unit_kind == UnitKind::Percent && metric.id.ends_with("growth_pct"))
         {
-            fact.flag = Some(Flag::Implausible);
-            fact.flag_reason = Some(format!(
-                "{} is above the plausible maximum {} for {}",
-                fmt_vn(value),
-                fmt_vn(max),
-                metric.id
-            ));
+            match last_dot_as_decimal(digits_of(doc, m), value, max) {
+                // rule `number.last_dot_decimal`: see [`last_dot_as_decimal`]
+                Some(read) => {
+                    fact.flag = Some(Flag::MalformedNumber);
+                    fact.flag_reason = Some(format!(
+                        "`{}` is {}, above the plausible maximum {} for {}; read with its last dot as the decimal mark, {} (rule number.last_dot_decimal)",
+                        fact.raw,
+                        fmt_vn(value),
+                        fmt_vn(max),
+                        metric.id,
+                        fmt_vn(read)
+                    ));
+                    fact.value = read;
+                }
+                None => {
+                    fact.flag = Some(Flag::Implausible);
+                    fact.flag_reason = Some(format!(
+                        "{} is above the plausible maximum {} for {}",
+                        fmt_vn(value),
+                        fmt_vn(max),
+                        metric.id
+                    ));
+                }
+            }
         }
         facts.push(fact);
     }
@@ -389,10 +391,12 @@ fn national_scale(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) 
 /// (`1.357,880 tỷ`), when that reading is plausible; the fact is flagged `malformed_number` with
 /// both readings, never silently changed. None when the figure is not so written, or the other
 /// reading is implausible too.
-fn last_dot_as_decimal(raw: &str, value: f64, max: f64) -> Option<f64> {
-    let digits: &str = raw.split(|c: char| !(c.is_ascii_digit() || c == '.')).find(|t| t.contains('.'))?;
+fn last_dot_as_decimal(digits: &str, value: f64, max: f64) -> Option<f64> {
     let groups: Vec<&str> = digits.split('.').collect();
-    let grouped = groups.len() >= 3 && groups[1..].iter().all(|g| g.len() == 3) && (1..=3).contains(&groups[0].len());
+    let grouped = groups.len() >= 3
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.');
     let read = value / 1000.0;
     (grouped && read <= max).then_some(read)
 }

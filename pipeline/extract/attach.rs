@@ -16,13 +16,15 @@ use super::scope::out_of_scope;
 use super::window::rate_month_on_month;
 use crate::records::{Mention, MentionKind, Status, UnitKind};
 
-/// Whether the figure at `at` is stated as a level: `đạt` or `là` right before it (`chiếm 80%
-/// tổng doanh thu` is a share of the figure before, whose growth may follow).
-fn stated_level(hay: &str, from: usize, at: usize) -> bool {
-    let before = hay[from..at].trim_end();
-    ["đạt", "là", "đạt khoảng", "đạt trên", "đạt gần"]
-        .iter()
-        .any(|w| before.ends_with(w))
+/// Whether the figure at `at` is stated as a level: `đạt` or `là` right before it, or before
+/// the bound cue right before it (`đạt khoảng`: the lexicon's `bound` cues). `chiếm 80% tổng
+/// doanh thu` is a share of the figure before, whose growth may follow.
+fn stated_level(lex: &crate::lexicon::Lexicon, hay: &str, from: usize, at: usize) -> bool {
+    let mut before = hay[from..at].trim_end();
+    if let Some(b) = lex.bound.longest_ending_at(hay, from + before.len()).filter(|b| b.start >= from) {
+        before = hay[from..b.start].trim_end();
+    }
+    before.ends_with("đạt") || before.ends_with("là")
 }
 
 /// The mention of a comparison `c`, made from `m` (the figure's plain mention); `last_metric`
@@ -67,7 +69,7 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     && o.start >= out[j].end
                     && o.end <= q.start
                     && o.unit_kind == Some(UnitKind::Percent)
-                    && stated_level(hay, s.start, o.start)
+                    && stated_level(lex, hay, s.start, o.start)
             });
             let same_statement = !level_between
                 && !qs[..i]

@@ -194,17 +194,21 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         let sent = &hay[s.start..s.end];
         let before = found.ranks.len();
         // rule `rank.component`: `xếp thứ 24 về hạ tầng kỹ thuật`, whoever is ranked
-        for m in rank_about().find_iter(sent).filter(|_| sent.contains(" về ")) {
-            let about = &sent[m.end()..];
-            if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
-                found.components.push((s.start + m.start(), s.start + m.end()));
+        // (the regular expressions run only where their words are: most sentences have none)
+        if sent.contains(" về ") {
+            for m in rank_about().find_iter(sent) {
+                let about = &sent[m.end()..];
+                if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
+                    found.components.push((s.start + m.start(), s.start + m.end()));
+                }
             }
         }
         // a rank whoever is ranked (`tỉnh xếp thứ 4`) in a clause about a component
-        let ranks_someone = sent.contains("xếp") || sent.contains("đứng");
-        for m in rank_phrase().find_iter(sent).filter(|_| ranks_someone) {
-            if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
-                found.components.push((s.start + m.start(), s.start + m.end()));
+        if sent.contains("xếp") || sent.contains("đứng") {
+            for m in rank_phrase().find_iter(sent) {
+                if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
+                    found.components.push((s.start + m.start(), s.start + m.end()));
+                }
             }
         }
         let provinces = res.provinces.find_in(hay, hits, s.start, s.end);

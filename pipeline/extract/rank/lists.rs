@@ -1,4 +1,5 @@
-//! Rule `rank.respectively`: a list of ranks and a list of provinces in the same order.
+//! Rules `rank.respectively` (a list of ranks and a list of provinces in the same order) and
+//! `rank.following` (the provinces listed after the leader).
 //!
 //! Input: one sentence of the match form and its province hits. Output: each rank with the
 //! province it pairs with, and the provinces no other rank rule may read (a list of ranks of
@@ -47,6 +48,27 @@ fn rank_list(lex: &Lexicon, hay: &str, mut at: usize, to: usize) -> Vec<Ranked> 
     out
 }
 
+/// Every list of ranks in `hay[from..to]`, in order, each with the year stated right after it
+/// (`thứ 2, thứ 3 của năm 2018`).
+fn rank_lists(lex: &Lexicon, hay: &str, from: usize, to: usize) -> Vec<Vec<Ranked>> {
+    static HEAD: OnceLock<Regex> = OnceLock::new();
+    let head = HEAD.get_or_init(|| Regex::new(r"(?:vị trí|hạng|thứ)\s").expect("rank list head"));
+    let mut lists = Vec::new();
+    let mut at = from;
+    while let Some(m) = head.find(&hay[at..to]) {
+        let mut list = rank_list(lex, hay, at + m.start(), to);
+        let Some(last) = list.last().map(|r| r.end) else {
+            at += m.end();
+            continue;
+        };
+        let year = list_year().captures(&hay[last..to]).and_then(|c| c[1].parse::<i32>().ok());
+        list.iter_mut().for_each(|r| r.year = year);
+        lists.push(list);
+        at = last;
+    }
+    lists
+}
+
 /// A rank the rules of lists read: its value, its span in `hay`, and its year.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Ranked {
@@ -78,8 +100,6 @@ pub(super) fn respectively(
     provinces: &[crate::text::Hit<'_, usize>],
     year: Option<i32>,
 ) -> Respectively {
-    static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = HEAD.get_or_init(|| Regex::new(r"(?:vị trí|hạng|thứ)\s").expect("rank list head"));
     static IS: OnceLock<Regex> = OnceLock::new();
     let is = IS.get_or_init(|| Regex::new(r"^\s+(?:lần lượt\s+)?(?:là|thuộc về)\s").expect("rank list is"));
     let mut out = Respectively::default();
@@ -87,14 +107,8 @@ pub(super) fn respectively(
         return out;
     }
     let sent = &hay[from..to];
-    let mut at = from;
-    while let Some(m) = head.find(&hay[at..to]) {
-        let list = rank_list(lex, hay, at + m.start(), to);
-        let Some(last) = list.last().map(|r| r.end) else {
-            at += m.end();
-            continue;
-        };
-        at = last;
+    for list in rank_lists(lex, hay, from, to) {
+        let last = list[list.len() - 1].end;
         if list.len() < 2 || !is.is_match(&hay[last..to]) {
             continue;
         }
@@ -119,19 +133,7 @@ pub(super) fn respectively(
     }
     let end = sent[lan..].find(';').map_or(to, |e| from + lan + e);
     // the lists after `lần lượt`, each with the year it states
-    let mut lists: Vec<Vec<Ranked>> = Vec::new();
-    let mut at = from + lan;
-    while let Some(m) = head.find(&hay[at..end]) {
-        let mut list = rank_list(lex, hay, at + m.start(), end);
-        let Some(last) = list.last().map(|r| r.end) else {
-            at += m.end();
-            continue;
-        };
-        let y = list_year().captures(&hay[last..end]).and_then(|c| c[1].parse::<i32>().ok());
-        list.iter_mut().for_each(|r| r.year = y);
-        lists.push(list);
-        at = last;
-    }
+    let lists = rank_lists(lex, hay, from + lan, end);
     let ranks: Vec<Ranked> = match lists.as_slice() {
         [one] if one.len() == k => one
             .iter()
@@ -197,7 +199,7 @@ pub(super) fn following(
         let gap = &sent[prev_end..h.start];
         let first = out.pairs.is_empty();
         let joined = if first {
-            gap.trim().is_empty() || matches!(gap.trim(), "tỉnh" | "thành phố" | "tp" | "tp.")
+            matches!(gap.trim(), "" | "tỉnh" | "thành phố" | "tp" | "tp.")
         } else {
             sep.is_match(gap)
         };

@@ -2,15 +2,29 @@
 
 use super::*;
 
-fn ranks(text: &str) -> Vec<(String, f64)> {
+/// What rank::read finds in `text` (a document of 2016), and the text's match form.
+fn read_text(text: &str) -> (String, Ranks) {
     let res = Resources::load(None, None).unwrap();
     let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
     let hay = crate::text::match_form(&doc.text);
-    read(&doc, &hay, &crate::text::DocHits::default(), &res)
+    let found = read(&doc, &hay, &crate::text::DocHits::default(), &res);
+    (hay, found)
+}
+
+fn ranks_by_year(text: &str) -> Vec<(String, f64, i32)> {
+    read_text(text)
+        .1
         .ranks
         .into_iter()
-        .map(|m| (m.claim.unwrap().province.unwrap().name, m.value.unwrap()))
+        .map(|m| {
+            let c = m.claim.unwrap();
+            (c.province.unwrap().name, m.value.unwrap(), c.period.unwrap().year)
+        })
         .collect()
+}
+
+fn ranks(text: &str) -> Vec<(String, f64)> {
+    ranks_by_year(text).into_iter().map(|(p, r, _)| (p, r)).collect()
 }
 
 #[test]
@@ -49,20 +63,6 @@ fn a_province_moving_gets_both_ranks_and_steps_or_streaks_are_no_rank() {
             ("Bắc Giang".to_string(), 17.0),
         ]
     );
-}
-
-fn ranks_by_year(text: &str) -> Vec<(String, f64, i32)> {
-    let res = Resources::load(None, None).unwrap();
-    let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-    let hay = crate::text::match_form(&doc.text);
-    read(&doc, &hay, &crate::text::DocHits::default(), &res)
-        .ranks
-        .into_iter()
-        .map(|m| {
-            let c = m.claim.unwrap();
-            (c.province.unwrap().name, m.value.unwrap(), c.period.unwrap().year)
-        })
-        .collect()
 }
 
 fn owned(v: &[(&str, f64)]) -> Vec<(String, f64)> {
@@ -136,12 +136,10 @@ fn earlier_years_follow_the_one_province_ranked_just_before() {
 #[test]
 fn a_component_another_index_or_an_aim_is_no_rank() {
     // our own words: rule `rank.component`, and an aim (`đưa P vươn lên dẫn đầu`)
-    let res = Resources::load(None, None).unwrap();
-    let text = "Theo ICT Index 2016, ở chỉ số “hạ tầng nhân lực”, Thừa Thiên Huế xếp thứ 2. Lãnh đạo thành phố quyết tâm đưa Hà Nội vươn lên dẫn đầu. \
-                Đà Nẵng dẫn đầu chỉ số ứng dụng công nghệ thông tin; xếp hạng 6 về chỉ số công nghiệp công nghệ thông tin.";
-    let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-    let hay = crate::text::match_form(&doc.text);
-    let found = read(&doc, &hay, &crate::text::DocHits::default(), &res);
+    let (hay, found) = read_text(
+        "Theo ICT Index 2016, ở chỉ số “hạ tầng nhân lực”, Thừa Thiên Huế xếp thứ 2. Lãnh đạo thành phố quyết tâm đưa Hà Nội vươn lên dẫn đầu. \
+         Đà Nẵng dẫn đầu chỉ số ứng dụng công nghệ thông tin; xếp hạng 6 về chỉ số công nghiệp công nghệ thông tin.",
+    );
     assert!(
         found.ranks.is_empty(),
         "{:?}",
