@@ -89,7 +89,9 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
                 None => continue,
             }
         } else {
-            if year.is_none() {
+            // rule `period.this_year`: `năm nay` (`Đến cuối năm nay, tổng số máy ... đạt`) is the
+            // year of the page (the caller's default year)
+            if year.is_none() && !(head == "năm" && hay[m.end()..].trim_start().starts_with("nay")) {
                 continue;
             }
             PeriodPart::Year

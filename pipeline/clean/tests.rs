@@ -341,6 +341,17 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn this_year_is_the_pages_year_and_a_contrast_year_no_period() {
+        // rules period.this_year and the contrast words of clean.toml's baseline_before
+        // (invented figures)
+        let text = "date 2006-12\n\nĐến cuối năm nay, cả nước có 20 triệu máy điện thoại, đạt 24 máy/100 dân.\n\nMạng bưu chính có 15.000 điểm phục vụ, trong khi, năm 1990 mới chỉ có 1.700 bưu cục.";
+        assert_eq!(period_of(text).as_deref(), Some("2006"));
+        // without the contrast word, the year opening its clause still weighs as before
+        let plain = "date 2006-12\n\nMạng bưu chính có 15.000 điểm phục vụ.\n\nNăm 1990, cả nước mới chỉ có 1.700 bưu cục.";
+        assert_eq!(period_of(plain).as_deref(), Some("1990"));
+    }
+
+    #[test]
     fn a_photo_caption_is_never_the_title() {
         // rule title.not_caption, its patterns from clean.toml (invented text)
         let m = meta_of(

@@ -68,6 +68,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         q,
         lv,
         left_start,
+        chain_start,
         ..
     } = *f;
     let lex = &ctx.res.lexicon;
@@ -173,11 +174,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             .iter()
             .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)
             // the figure's own clause, or the sentence's opening clause (`Năm 2019, ...`,
-            // `Nhìn lại cả năm 2018, ...`)
-            .filter(|t| (t.start >= left_start && t.start >= s.start + clause_from) || t.end <= opening_end)
+            // `Nhìn lại cả năm 2018, ...`); rule `period.context_clause`: or the clause of the
+            // figure it continues (`năm 2007 cả nước đạt 60,9 thuê bao/100 dân, trong đó cố
+            // định đạt 13,4`: the part is of the whole's year)
+            .filter(|t| (t.start >= chain_start && t.start >= s.start + clause_from) || t.end <= opening_end)
             .filter(|t| {
-                let before = &hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start];
-                !before.contains("so với")
+                let after = &hay[t.end..floor_char_boundary(hay, (t.end + 8).min(hay.len()))];
+                !base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after)
             })
             .collect();
         let year = own.iter().rev().find_map(|t| t.year);
@@ -463,4 +466,24 @@ pub(super) fn revenue_growth_rate(revenue: &Claim, verb: bool, pct: f64) -> Opti
         words_mismatch: None,
         ..revenue.clone()
     })
+}
+
+/// Whether a year written between `before` and `after` is a comparison base (`so với năm
+/// 2019`, `so với cùng kỳ năm 2010`, `so với cùng thời điểm năm 2009`, `bằng 29,4% cùng kỳ năm
+/// 2010`, `gấp 2 lần năm 2005`), or a birth year (`ông N.A.M, sinh năm 1977`; not `phát sinh`):
+/// it names what the figure is compared with, or a person, never the figure's own window. `Cùng kỳ
+/// năm 2019 là 2.006.864` is the base's own figure (rule `period.baseline_value`), and its year
+/// dates what follows.
+fn base_year(before: &str, after: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:so với(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|thời điểm|giữa|cuối|đầu|hết|với))*|cùng kỳ|cùng kì|cùng thời điểm|gấp\s+[0-9.,]+\s+lần)(?:\s+năm)?\s*$")
+            .expect("base-year pattern")
+    });
+    let near = &before[floor_char_boundary(before, before.len().saturating_sub(16))..];
+    let stated = ["là", "đạt", "có"].iter().any(|w| after.trim_start().starts_with(w));
+    let lead = before.trim_end();
+    let lead = lead.strip_suffix("năm").unwrap_or(lead).trim_end();
+    let born = lead.ends_with(" sinh") && !lead.ends_with("phát sinh");
+    (re.is_match(before) && !stated) || near.contains("so với") || born
 }

@@ -100,6 +100,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             i,
             lv: &lv,
             left_start: left_start[i],
+            chain_start: {
+                let mut at = i;
+                let mut start = left_start[i];
+                while let Some(j) = cl.context.get(at).copied().flatten().filter(|&j| j < at) {
+                    start = start.min(left_start[j]);
+                    at = j;
+                }
+                start
+            },
         };
         let base = Mention {
             sentence: si,

@@ -28,4 +28,8 @@ pub(super) struct Figure<'c, 'd> {
     pub lv: &'c Levels,
     /// Where the figure's own clause starts.
     pub left_start: usize,
+    /// Where the clause of the first figure it continues starts (its context figure's, and
+    /// that one's, up the chain; `left_start` when it continues none): rule
+    /// `period.context_clause` reads the year there.
+    pub chain_start: usize,
 }
