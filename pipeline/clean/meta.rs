@@ -121,7 +121,7 @@ pub(super) fn metadata(
     // rule `date.stamp`: a page stored with its date ahead of its text (`date 2023-03`,
     // `date 2025-10-24`): a full date is its publication, a month dates it for its period
     let mut stamp_month = None;
-    if let Some((y, m, d)) = date_stamp(paragraphs.first().map_or("", |p| p.as_str())) {
+    if let Some((y, m, d)) = date_stamp(raw.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("")) {
         match d {
             Some(d) if meta.published.is_none() => meta.published = ymd(y, m, d),
             None => stamp_month = ymd(y, m, 1),

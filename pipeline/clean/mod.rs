@@ -163,6 +163,12 @@ pub fn clean_scanned(
             report.debris_lines += 1;
             continue;
         }
+        // rule `date.stamp_apart`: the store's date stamp is no part of the first sentence
+        // (metadata reads it from the raw text)
+        let line = match url::date_stamp_end(&line).filter(|_| paragraphs.is_empty()) {
+            Some(end) => line[end..].trim().to_string(),
+            None => line,
+        };
         let key = match_form(&line);
         if line.split_whitespace().count() >= rules.dedupe_min_words && !seen.insert(key.clone()) {
             report.repeated_paragraphs += 1;
