@@ -183,6 +183,16 @@ pub(crate) fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Tra
                 pos = consumed;
             }
         }
+        // rule `unit.density_of_count`: a percent stated as the density of the subscriber count
+        // right before it (`thuê bao băng rộng đạt 3,68 triệu thuê bao, đạt mật độ 4,2%`) is
+        // subscribers per 100 inhabitants; after a count of people (`26,8 triệu người sử dụng
+        // Internet, đạt mật độ 31,12%`) it stays a share
+        if q.unit_kind == UnitKind::Percent
+            && let Some(prev) = out.last().filter(|p| p.unit_kind == UnitKind::Subscribers && p.end <= q.start)
+            && density_link(&hay[prev.end..q.start])
+        {
+            q.unit_kind = UnitKind::Per100;
+        }
         // a figure never runs past its sentence (a sentence cut at its length limit can fall
         // between a number and its unit): what lies beyond is the next sentence's
         q.end = q.end.min(to);
@@ -191,6 +201,20 @@ pub(crate) fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Tra
         out.push(q);
     }
     out
+}
+
+/// Whether the words between a count and a percent make the percent the count's density
+/// (`, đạt mật độ`, `, mật độ là`), in match form.
+fn density_link(between: &str) -> bool {
+    // the words after the count's own (`thuê bao băng rộng cố định, đạt mật độ`)
+    let t = between.rsplit(',').next().unwrap_or(between).trim();
+    let t = t
+        .strip_prefix("đạt")
+        .or_else(|| t.strip_prefix("tương ứng"))
+        .unwrap_or(t)
+        .trim_start();
+    let Some(rest) = t.strip_prefix("mật độ") else { return false };
+    matches!(rest.trim(), "" | "là" | "đạt" | "khoảng")
 }
 
 /// Spelled-out figures between `from` and `to` (only those followed by a unit).
@@ -434,5 +458,22 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         words_value: None,
         spelled: false,
         per_person,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::density_link;
+
+    #[test]
+    fn density_link_reads_the_words_between_a_count_and_its_density() {
+        // rule unit.density_of_count, in match form
+        assert!(density_link(", đạt mật độ "));
+        assert!(density_link(" băng rộng cố định, đạt mật độ "));
+        assert!(density_link(", mật độ là "));
+        // a growth rate or another noun between them is no density
+        assert!(!density_link(", tăng "));
+        assert!(!density_link(", chiếm "));
+        assert!(!density_link(", đạt mật độ điện thoại cố định "));
     }
 }
