@@ -41,6 +41,8 @@ struct CleanFile {
     national_cues: Vec<String>,
     local_cues: Vec<String>,
     venue_cues: Vec<String>,
+    #[serde(default)]
+    venue_before: Vec<String>,
     period: period::PeriodWords,
 }
 
@@ -63,6 +65,9 @@ pub struct CleanRules {
     /// Words of a sentence that names a province only as where an event took place
     /// (`hội nghị ... tổ chức tại Hà Nội`): rule `province.venue`.
     venue_cues: Vec<String>,
+    /// Words right before a province that name it as where someone took part, whatever the
+    /// sentence (`điểm cầu Thừa Thiên Huế tham dự hội nghị trực tuyến`): rule `province.venue`.
+    venue_before: Vec<String>,
     /// The words that tell a reviewed period from a planned one or a comparison base.
     period: period::PeriodWords,
 }
@@ -120,6 +125,7 @@ impl CleanRules {
             national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
             local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
             venue_cues: f.venue_cues.iter().map(|w| match_form(w)).collect(),
+            venue_before: f.venue_before.iter().map(|w| format!("{} ", match_form(w).trim())).collect(),
             period: f.period,
         })
     }

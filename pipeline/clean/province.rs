@@ -52,6 +52,11 @@ pub(super) fn province(
             let before = &hay[..h.start];
             // rule `province.venue`: in a national document, `hội nghị ... tổ chức tại Hà Nội`
             // names where an event was held, not whose figures these are
+            // (`điểm cầu Thừa Thiên Huế tham dự hội nghị trực tuyến`: one bridge point of an
+            // online conference)
+            if national_text && rules.venue_before.iter().any(|w| before.ends_with(w.as_str())) {
+                continue;
+            }
             if national_text && before.ends_with("tại ") {
                 let sentence = &before[before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1)..];
                 if rules.venue_cues.iter().any(|c| sentence.contains(c.as_str())) {

@@ -305,6 +305,11 @@ mod metadata {
         // a provincial department's own conference held in its province keeps the province
         let local = meta_of("Tổng kết năm 2019\n\nSở TT&TT tổ chức hội nghị tổng kết tại Đà Nẵng; toàn thành phố có 1.500 trạm BTS.");
         assert_eq!(local.province.map(|p| p.name).as_deref(), Some("Đà Nẵng"));
+        // one bridge point of the Ministry's online conference names where someone attended
+        let bridge = meta_of(
+            "Doanh thu toàn ngành ước đạt 3.000 tỷ đồng\n\nĐiểm cầu Quảng Bình tham dự hội nghị trực tuyến tổng kết năm 2021\n\nNăm 2021, doanh thu toàn ngành thông tin và truyền thông cả nước ước đạt 3.000 tỷ đồng.",
+        );
+        assert_eq!(bridge.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
     }
 
     #[test]
