@@ -8,6 +8,11 @@
 //! đến năm 2020, ... Cụ thể, mật độ điện thoại cố định đạt 21 thuê bao/100 dân`). The status of a
 //! sentence is what its own figures were judged to be, else its cue words. Invariant: only
 //! `actual` figures change, and only in a sentence that opens with a continuation word.
+//!
+//! Rule `status.list_intro`: the items of a list (paragraphs opening with a bullet or a short
+//! label and a colon) after a sentence that ends with a colon and states a plan for a year
+//! (`tỉnh đặt ra những mục tiêu quan trọng đến năm 2025:`) are that plan's targets, of its year
+//! unless an item names its own; the list ends at the first paragraph that is no item.
 
 use std::sync::OnceLock;
 
@@ -57,11 +62,46 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
     // continues it (rare), not for every sentence of every document
     let mut previous: Option<(&str, std::ops::Range<usize>)> = None;
     let mut k = 0;
+    // rule `status.list_intro`: the plan a list's introduction states (`tỉnh đặt ra những mục
+    // tiêu quan trọng đến năm 2025:`) and the paragraph it ends
+    let mut intro: Option<(Status, Option<Period>, usize)> = None;
+    let mut item = false;
     for (si, s) in doc.sentences.iter().enumerate() {
         let text = &hay[s.start..s.end];
         let first = k;
         while k < mentions.len() && mentions[k].sentence == si {
             k += 1;
+        }
+        let opens_paragraph = si == 0 || doc.sentences[si - 1].paragraph != s.paragraph;
+        if opens_paragraph {
+            item = list_item(text);
+        }
+        if let Some((status, period, at)) = intro {
+            if s.paragraph > at && !item {
+                intro = None;
+            } else if s.paragraph > at {
+                // a target's year from the introduction, unless the item names its own
+                let own_year = text
+                    .split(|c: char| !c.is_ascii_digit())
+                    .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
+                for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
+                    let Some(c) = m.claim.as_mut() else { continue };
+                    if c.status == Status::Actual || (c.status == status && !own_year) {
+                        c.status = status;
+                        if period.is_some() && !own_year {
+                            c.period = period;
+                        }
+                        m.reason.push_str("; status.list_intro: the plan the list's introduction states");
+                    }
+                }
+            }
+        }
+        if text.trim_end().ends_with(':') {
+            // (a plan for the page's own year too: `mục tiêu ... đến năm 2025:` on a page whose
+            // year the plan gave)
+            intro = sentence_status(text, own_status(&mentions[first..k]), doc_year.map(|y| y - 1))
+                .filter(|(st, _)| *st == Status::Target)
+                .map(|(st, p)| (st, p, s.paragraph));
         }
         let continues = OPENERS.iter().any(|o| text.trim_start().starts_with(o)) && !OWN_CUES.iter().any(|w| text.contains(w));
         if continues
@@ -80,6 +120,17 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
         }
         previous = Some((text, first..k));
     }
+}
+
+/// Whether a paragraph opening with `text` is an item of a list: a bullet (`- `, `+ `, `•`) or a
+/// short label before a colon (`Mạng viễn thông băng rộng di động: Hướng tới ...`).
+fn list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with(['-', '+', '•', '*', '–']) {
+        return true;
+    }
+    t.find(':')
+        .is_some_and(|k| k > 0 && t[..k].split_whitespace().count() <= 8 && !t[..k].contains([',', '.', ';']))
 }
 
 /// The status the last figure of a sentence was judged to have, with a target's period.
@@ -133,6 +184,21 @@ mod tests {
         );
         assert!(!got.is_empty());
         assert!(got.iter().all(|(_, s, p)| s == "target" && p == "2020"), "{got:?}");
+    }
+
+    #[test]
+    fn the_items_of_a_list_are_the_plan_its_introduction_states() {
+        // rule status.list_intro: our own words (invented figures) in the shape of a provincial
+        // plan whose targets are listed under a sentence ending with a colon
+        let got = statuses(
+            "Hạ tầng số của Hà Nội.\n\nThành phố đặt ra các mục tiêu chính đến năm 2027:\n\nMạng di động: Hướng tới 90 thuê bao băng rộng di động trên 100 dân.\n\nMạng cố định: Phổ cập cáp quang, đặt mục tiêu 85% hộ gia đình sử dụng Internet cáp quang.\n\nHiện nay toàn thành phố có 15.000 trạm BTS.",
+            2025,
+        );
+        let of = |v: f64| got.iter().find(|g| g.0 == v).map(|g| (g.1.clone(), g.2.clone()));
+        assert_eq!(of(90.0), Some(("target".into(), "2027".into())), "{got:?}");
+        assert_eq!(of(85.0), Some(("target".into(), "2027".into())), "{got:?}");
+        // the paragraph after the list is no item: the page's own figure
+        assert_eq!(of(15000.0), Some(("actual".into(), "2025".into())), "{got:?}");
     }
 
     #[test]
