@@ -30,6 +30,14 @@ struct LexiconFile {
     part: PartDef,
     removed: RemovedDef,
     rank: RankDef,
+    station: StationDef,
+}
+
+/// Rule `station.site_beside_station` ([`crate::extract`]'s classify): the words that count
+/// sites or masts rather than stations.
+#[derive(Debug, Deserialize)]
+struct StationDef {
+    site_words: Vec<String>,
 }
 
 /// Rule `rank.*` ([`crate::extract::rank`]): what makes a document an ICT Index ranking, and what
@@ -231,6 +239,9 @@ pub struct Lexicon {
     /// Words that name one component of the index (`hạ tầng kỹ thuật`) or another index (`chuyển
     /// đổi số`), in match form.
     pub rank_component_cues: Vec<String>,
+    /// Words right after a figure that count sites or masts (`1.360 vị trí`, `1.491 cột ăng
+    /// ten`), in match form (rule `station.site_beside_station`).
+    pub station_site_words: Vec<String>,
     pub status: PhraseSet<StatusCue>,
     pub basis: PhraseSet<BasisCue>,
     pub bound: PhraseSet<Bound>,
@@ -453,6 +464,7 @@ impl Lexicon {
             features: PhraseSet::new(feature_phrases),
             rank_index_cues: lex.rank.index_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
             rank_component_cues: lex.rank.component_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
+            station_site_words: lex.station.site_words.iter().map(|w| crate::text::match_form(w.trim())).collect(),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             basis: PhraseSet::new(
                 tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)

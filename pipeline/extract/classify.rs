@@ -225,6 +225,28 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     out.push(m);
                     continue;
                 }
+                // rule `station.site_beside_station`: `1.360 vị trí với 3.236 trạm` counts the
+                // sites of the stations the figure beside it counts
+                if q.unit_kind == UnitKind::Stations || metric.unit_kind == UnitKind::Stations {
+                    let site = |o: &Quantity| {
+                        let from = if o.unit_end > o.unit_start { o.unit_start } else { o.end };
+                        let after = hay[from..floor_char_boundary(hay, (from + 32).min(hay.len()))].trim_start();
+                        lex.station_site_words.iter().any(|w| after.starts_with(w.as_str()))
+                    };
+                    let station = |o: &Quantity| o.unit_kind == UnitKind::Stations && !site(o);
+                    // (not the stations of a breakdown of the sites: `59.000 vị trí lắp đặt các
+                    // loại trạm BTS, trong đó có hơn 20.000 trạm Node B`)
+                    let next = qs
+                        .get(i + 1)
+                        .filter(|o| lex.breakdown.find_in(hay, &ctx.hits, q.end, o.start).is_empty());
+                    let beside = i.checked_sub(1).and_then(|j| qs.get(j)).is_some_and(station) || next.is_some_and(station);
+                    if site(q) && beside {
+                        let mut m = base.clone();
+                        m.reason = "station.site_beside_station: sites or masts counted beside the stations".into();
+                        out.push(m);
+                        continue;
+                    }
+                }
                 if let Some((kind, reason)) = out_of_scope(ctx, s, q, metric, &claim, traps) {
                     let mut m = base.clone();
                     m.kind = kind;
