@@ -65,6 +65,7 @@ struct PartDef {
     negations: Vec<String>,
     negation_window_words: usize,
     composition_after: Vec<String>,
+    field_words: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -286,6 +287,9 @@ pub struct PartCues {
     pub negations: Vec<String>,
     pub negation_window_words: usize,
     pub composition_after: Vec<String>,
+    /// Rule `fine.field_part`: words that say a figure is of one field (`trong lĩnh vực thông
+    /// tin điện tử`), in match form.
+    pub field_words: Vec<String>,
 }
 
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
@@ -434,6 +438,7 @@ impl Lexicon {
                     negations: words(&lex.part.negations),
                     negation_window_words: lex.part.negation_window_words,
                     composition_after: words(&lex.part.composition_after),
+                    field_words: words(&lex.part.field_words),
                 }
             },
             removed: RemovedCues {

@@ -20,6 +20,7 @@ mod compare;
 mod continuation;
 mod district;
 pub(crate) mod features;
+mod field_part;
 mod figure;
 mod inline_table;
 mod levels;
@@ -256,6 +257,7 @@ pub(crate) fn extract_scoped(
     with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
     continuation::apply(doc, &ctx.hay, &mut out);
     breakdown::apply(doc, &ctx.hay, &mut out);
+    field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);
     cut_off(doc, &mut out);
     (out, report)
 }
