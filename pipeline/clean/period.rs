@@ -120,13 +120,32 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
             if let Some(n) = report.get_mut(&y) {
                 *n = n.saturating_sub(1);
             }
-            if c.get(0).is_some_and(|m| m.as_str().contains("cùng")) {
-                *same_period.entry(y + 1).or_insert(0usize) += 1;
-            }
         }
+    }
+    for (y, n) in same_period_bases(lowered) {
+        same_period.insert(y + 1, n);
     }
     let most = |m: &BTreeMap<i32, usize>| m.iter().filter(|(_, n)| **n > 0).max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
     most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
+}
+
+/// The years named as the same period's base (`so với cùng kỳ năm 2019`, `cùng thời điểm năm
+/// 2011`), with how often.
+fn same_period_bases(lowered: &[String]) -> BTreeMap<i32, usize> {
+    static BASE: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &BASE,
+        r"(?:so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+    );
+    let mut out = BTreeMap::new();
+    for p in lowered {
+        for c in r.captures_iter(p) {
+            if c.get(0).is_some_and(|m| m.as_str().contains("cùng")) {
+                *out.entry(c[1].parse().unwrap_or(0)).or_insert(0usize) += 1;
+            }
+        }
+    }
+    out
 }
 
 /// The last month of a part of the year (`9M` → 9, `Q2` → 6, `H1` → 6).
@@ -310,6 +329,16 @@ pub(super) fn period(
                 *s += 0.75;
             }
         }
+    }
+    // rule `period.comparison_base` on a dated page: one that names no period of its own but
+    // compares with the same period of a year two or more years before its date (`tăng 23% so
+    // với cùng kỳ năm 2019` on a page filed in March 2021) reports the year after that base
+    if !scores.values().any(|s| *s > 0.0)
+        && let Some(r) = reference
+        && let Some(y) = same_period_bases(lowered).keys().next_back().map(|y| y + 1)
+        && y < r.year()
+    {
+        return Some(Period::year(y));
     }
     // rule `period.as_of_publication`: `đến nay`, `hiện nay`, `hiện có` in a page that names no
     // period of its own describe the months of the year up to its publication (a January or

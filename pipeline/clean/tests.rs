@@ -357,6 +357,16 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn a_dated_page_comparing_with_a_same_period_two_years_back_reports_the_year_between() {
+        // rule period.comparison_base on a dated page (invented figures)
+        let text = "date 2021-03\n\nToàn tỉnh hiện có 300 điểm phục vụ bưu chính. Doanh thu bưu chính tăng 20% so với cùng kỳ năm 2019 (doanh thu đạt 180 tỷ đồng).";
+        assert_eq!(period_of(text).as_deref(), Some("2020"));
+        // a base one year back: the page reports the months of its own year so far
+        let text = "date 2021-03\n\nToàn tỉnh hiện có 300 điểm phục vụ bưu chính. Doanh thu bưu chính tăng 20% so với cùng kỳ năm 2020.";
+        assert_eq!(period_of(text).as_deref(), Some("2021-Q1"));
+    }
+
+    #[test]
     fn a_photo_caption_is_never_the_title() {
         // rule title.not_caption, its patterns from clean.toml (invented text)
         let m = meta_of(

@@ -17,7 +17,9 @@ use crate::text::floor_char_boundary;
 /// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
 /// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
 /// 2020; `cũng như cùng kỳ 2019 (10,32 nghìn tỷ đồng)` and `Cùng kỳ năm 2019 là 2.006.864` are
-/// the same window (`current`) of 2019. `before` is the sentence up to the figure, match form.
+/// the same window (`current`) of 2019. A parenthesis that states its level with a verb (`tăng 23%
+/// so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`) restates the figure reported, not the
+/// base's. `before` is the sentence up to the figure, match form.
 pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -27,6 +29,12 @@ pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<P
         .expect("baseline pattern")
     });
     let c = re.captures(before)?;
+    // `tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`: a parenthesis that
+    // states its own level with a verb restates the figure of the period reported, not the base's
+    let tail = &before[c.get(0).map_or(0, |m| m.start())..];
+    if tail.rfind('(').is_some_and(|k| tail[k..].contains("đạt")) {
+        return None;
+    }
     let same_window = c[1].starts_with("cùng") || c.get(5).is_some();
     if c.get(2).is_some() {
         // the month before the figure's own month
@@ -285,5 +293,10 @@ mod tests {
         assert_eq!(baseline_period("cùng kỳ năm 2019 là ", p("2020")), p("2019"));
         assert_eq!(baseline_period("tăng 7 bậc so với năm 2013 (xếp thứ ", p("2014")), p("2013"));
         assert_eq!(baseline_period("toàn tỉnh có ", p("2014")), None);
+        // a parenthesis stating its own level with a verb is the period reported
+        assert_eq!(
+            baseline_period("tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn ", p("2020")),
+            None
+        );
     }
 }
