@@ -13,6 +13,11 @@
 //! label and a colon) after a sentence that ends with a colon and states a plan for a year
 //! (`tỉnh đặt ra những mục tiêu quan trọng đến năm 2025:`) are that plan's targets, of its year
 //! unless an item names its own; the list ends at the first paragraph that is no item.
+//!
+//! Rule `period.continuation`: a sentence opening with `Đồng thời`, `Cụ thể`, `Bên cạnh đó`, ...
+//! that names no time of its own has the window its previous sentence's figures share
+//! (`trong tháng 10, Sở đã thực hiện 1 cuộc thanh tra ... Đồng thời, thực hiện 3 cuộc kiểm
+//! tra`), when that window is a part of the page's year.
 
 use std::sync::OnceLock;
 
@@ -118,8 +123,59 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
                 }
             }
         }
+        // rule `period.continuation`: `Đồng thời, thực hiện 3 cuộc kiểm tra ...` after `trong
+        // tháng 10, Sở đã thực hiện 1 cuộc thanh tra ...`: a sentence that goes on with the one
+        // before and names no time of its own is of that sentence's window within the page's year
+        if PERIOD_OPENERS.iter().any(|o| text.trim_start().starts_with(o))
+            && !names_time(text)
+            && let Some((_, prev)) = &previous
+            && let Some(window) = shared_window(&mentions[prev.clone()])
+            && doc.meta.period.is_some_and(|d| d.year == window.year && d != window)
+        {
+            for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
+                if let Some(c) = m
+                    .claim
+                    .as_mut()
+                    .filter(|c| c.period == doc.meta.period && c.status == Status::Actual)
+                {
+                    c.period = Some(window);
+                    m.reason.push_str("; period.continuation: the window of the sentence it continues");
+                }
+            }
+        }
         previous = Some((text, first..k));
     }
+}
+
+/// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).
+const PERIOD_OPENERS: [&str; 6] = ["đồng thời", "cụ thể", "trong đó", "theo đó", "bên cạnh đó", "ngoài ra"];
+
+/// Whether a sentence names a time of its own (a year, a month, a quarter, months of a year).
+fn names_time(text: &str) -> bool {
+    ["tháng", "quý", "năm", "giai đoạn", "đến nay", "hiện nay"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
+/// The one window all actual metric figures of a sentence share, if they share one.
+fn shared_window(mentions: &[Mention]) -> Option<Period> {
+    let mut window = None;
+    for c in mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::Metric)
+        .filter_map(|m| m.claim.as_ref())
+    {
+        if c.status != Status::Actual {
+            return None;
+        }
+        match (window, c.period) {
+            (_, None) => return None,
+            (None, p) => window = p,
+            (Some(w), Some(p)) if w != p => return None,
+            _ => {}
+        }
+    }
+    window
 }
 
 /// Whether a paragraph opening with `text` is an item of a list: a bullet (`- `, `+ `, `•`) or a
@@ -199,6 +255,19 @@ mod tests {
         assert_eq!(of(85.0), Some(("target".into(), "2027".into())), "{got:?}");
         // the paragraph after the list is no item: the page's own figure
         assert_eq!(of(15000.0), Some(("actual".into(), "2025".into())), "{got:?}");
+    }
+
+    #[test]
+    fn a_continuing_sentence_keeps_the_window_of_the_one_before() {
+        // rule period.continuation: our own words (invented figures) after a monthly note of an
+        // inspectorate
+        let got = statuses(
+            "Thanh tra chuyên ngành thông tin và truyền thông.\n\nTrong tháng 9, Sở đã thực hiện 2 cuộc thanh tra đối với các doanh nghiệp viễn thông.\n\nĐồng thời, Sở thực hiện 4 cuộc kiểm tra đối với 15 đại lý Internet.\n\nThanh tra Sở tiếp nhận 6 đơn thư.",
+            2022,
+        );
+        let period = |v: f64| got.iter().find(|g| g.0 == v).map(|g| g.2.clone());
+        assert_eq!(period(2.0).as_deref(), Some("2022-M09"), "{got:?}");
+        assert_eq!(period(4.0).as_deref(), Some("2022-M09"), "{got:?}");
     }
 
     #[test]
