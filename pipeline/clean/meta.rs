@@ -191,6 +191,19 @@ pub(super) fn metadata(
             .as_deref()
             .map(|h| h.trim_start_matches("www.").trim_start_matches("m.").to_string());
     }
+    // rule `date.document_line`: an administrative document's date line (`Phú Thọ, ngày 05
+    // tháng 10 năm 2022`, often broken over two lines by a PDF copy) is its date of issue
+    if meta.published.is_none() {
+        static DOC_LINE: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &DOC_LINE,
+            r"(?m)^[^\n,]{2,40},\s*ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+((?:19|20)[0-9]{2})(?-u:\b)",
+        );
+        let head_text = &raw.text[..crate::text::floor_char_boundary(&raw.text, raw.text.len().min(3000))];
+        if let Some(c) = r.captures(head_text) {
+            meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
+        }
+    }
     if meta.published.is_none() {
         meta.published = meta.url.as_deref().and_then(url_date);
     }

@@ -367,6 +367,17 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn an_administrative_documents_date_line_is_its_date() {
+        // rule date.document_line (invented text): the line broken by a PDF copy, and a plan to
+        // a later year that no longer passes for the period reported
+        let m = meta_of(
+            "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI\n\nYên Bái, ngày 12\ntháng 9 năm 2023\n\nKẾ HOẠCH PHÁT TRIỂN HẠ TẦNG SỐ ĐẾN NĂM 2025\n\nĐến nay, 99% thôn, bản được phủ sóng di động; mục tiêu đến năm 2025 đạt 100%.",
+        );
+        assert_eq!(m.published, NaiveDate::from_ymd_opt(2023, 9, 12));
+        assert_eq!(m.period.map(|p| p.year), Some(2023));
+    }
+
+    #[test]
     fn a_photo_caption_is_never_the_title() {
         // rule title.not_caption, its patterns from clean.toml (invented text)
         let m = meta_of(
