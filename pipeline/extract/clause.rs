@@ -69,18 +69,28 @@ pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
 /// Rule `slot.inclusive_aside`: the span of a parenthesis in `[from, to)` that opens with an
 /// inclusive word (lexicon `[part] inclusive_aside`: `(tính cả thuê bao sử dụng USB 3G)`), which
 /// says what a figure also counts rather than what it is.
+/// Written without parentheses, the aside runs from its word to the verb before the figure
+/// (`số thuê bao điện thoại di động gồm cả trả trước và trả sau là 10,5 triệu`).
 pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option<(usize, usize)> {
     let hay = &ctx.hay;
-    let open = from + hay[from..to].find('(')?;
-    let close = open + hay[open..to].find(')')? + 1;
-    let inside = hay[open + 1..close].trim_start();
-    ctx.res
-        .lexicon
-        .part
-        .inclusive_aside
+    let words = &ctx.res.lexicon.part.inclusive_aside;
+    if let Some(open) = hay[from..to].find('(').map(|k| from + k)
+        && let Some(close) = hay[open..to].find(')').map(|k| open + k + 1)
+    {
+        let inside = hay[open + 1..close].trim_start();
+        if words.iter().any(|w| inside.starts_with(w.as_str())) {
+            return Some((open, close));
+        }
+    }
+    let text = &hay[from..to];
+    let start = words.iter().filter_map(|w| text.find(&format!(" {w} ")).map(|k| k + 1)).min()?;
+    let rest = &text[start..];
+    let end = [" là ", " đạt ", " có "]
         .iter()
-        .any(|w| inside.starts_with(w.as_str()))
-        .then_some((open, close))
+        .filter_map(|v| rest.rfind(v))
+        .max()
+        .map_or(to, |k| from + start + k);
+    Some((from + start, end))
 }
 
 /// Rule `clause.window`: a figure's clause runs right to the next separator (`, ; : ( ) . ! ?`),
