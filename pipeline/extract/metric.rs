@@ -59,7 +59,10 @@ pub(super) fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv:
         // `đưa tổng số lên 123 triệu` after a subscriber figure of the same sentence
         (UnitKind::Subscribers, UnitKind::Bare) => lex
             .feature("subscriber")
-            .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && lv.l[1].has(id))),
+            // (`thuê bao cả nước ước đạt 135,9 triệu, bao gồm 15,2 triệu cố định và 120,7 triệu di
+            // động`: the second part's context is the first part, the subscribers are the
+            // sentence's)
+            .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && (lv.l[1].has(id) || lv.l[2].has(id)))),
         // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets
         (UnitKind::Subscribers, UnitKind::Count) => {
             unit.starts_with("máy")
