@@ -9,7 +9,7 @@
 //! nearest level that names it, never from two.
 //!
 //! Rules decided here: `slot.nearest_sentence`, `slot.inclusive_aside`, `breakdown.own_clause`,
-//! `slot.nearest`, `breakdown.tail`, and the province-wide figure a company reports.
+//! `slot.nearest`, `breakdown.tail`, `breakdown.one_part`, and the province-wide figure a company reports.
 
 use super::clause::{Clauses, inclusive_aside, last_separator};
 use super::features::FeatSet;
@@ -150,10 +150,15 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                     .first()
                     .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
             };
+            // the one kind of each slot the parts name (rule `breakdown.one_part`, below)
+            let mut part_kinds: Vec<FeatSet> = Vec::new();
             if parts_follow {
                 for &slot in &lex.slot_masks {
-                    if tail.mask(FeatSet(slot)).0.count_ones() >= 2 {
+                    let kinds = tail.mask(FeatSet(slot));
+                    if kinds.0.count_ones() >= 2 {
                         tail = tail.mask(FeatSet(!slot));
+                    } else if kinds.0.count_ones() == 1 {
+                        part_kinds.push(kinds);
                     }
                 }
             }
@@ -172,6 +177,22 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
             {
                 for x in &mut l {
                     *x = x.mask(FeatSet(!(1u128 << c)));
+                }
+            }
+            // rule `breakdown.one_part`: `cả nước chỉ còn khoảng 127,8 triệu thuê bao, trong đó di
+            // động là 112,3 triệu` (after a sentence about mobile subscribers): a whole is not of
+            // the one kind its part is, so a kind it would only inherit from context, the same as
+            // its part's, is dropped
+            for kinds in &part_kinds {
+                let slot = lex.slot_masks.iter().map(|&m| FeatSet(m)).find(|m| m.0 & kinds.0 != 0);
+                if let Some(slot) = slot
+                    && l[0].mask(slot) == FeatSet::default()
+                {
+                    for k in [1, 2, PARAGRAPH, TAIL] {
+                        if l[k].mask(slot) == *kinds {
+                            l[k] = l[k].mask(FeatSet(!slot.0));
+                        }
+                    }
                 }
             }
             let order = [0, 1, 2, PARAGRAPH, TAIL];
