@@ -212,7 +212,14 @@ pub(super) fn out_of_scope(
         let range = traps
             .iter()
             .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
-        if range || !lex.multi_year.find_in(hay, &ctx.hits, s.start, q.start).is_empty() {
+        // (`Nếu tính chung thuê bao phát triển mới của cả năm 2011 thì ...`: taken together over
+        // the whole of one year, rule `scope.one_whole_year`)
+        let multi = lex
+            .multi_year
+            .find_in(hay, &ctx.hits, s.start, q.start)
+            .iter()
+            .any(|h| !hay[s.start + h.end..q.start].contains("cả năm"));
+        if range || multi {
             return Some((
                 MentionKind::Unclassified,
                 format!("{}: a figure over several years, not of the report period", metric.id),

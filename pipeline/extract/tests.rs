@@ -463,3 +463,19 @@ fn a_fine_of_one_field_is_a_part_of_the_pages_total() {
         .collect();
     assert_eq!(fines, vec![15_000_000.0], "{fines:?}");
 }
+
+#[test]
+fn taken_together_over_one_whole_year_is_of_that_year() {
+    // rule scope.one_whole_year: our own words (invented figures) after a national year-end brief
+    let text = "Thuê bao điện thoại năm 2012\n\n\
+        Theo Tổng cục Thống kê, đến cuối tháng 12/2012 cả nước có 141,2 triệu thuê bao điện thoại.\n\n\
+        Nếu tính chung số thuê bao điện thoại phát triển mới của cả năm 2012 thì cả nước đạt hơn 9,5 triệu thuê bao, trong đó có 31,2 nghìn thuê bao cố định và 9,47 triệu thuê bao di động.";
+    let facts = doc_facts(text);
+    let has = |m: &str, v: f64| facts.iter().any(|f| f.metric == m && (f.value - v).abs() < 1.0);
+    assert!(has("telephone_subscribers", 9_500_000.0), "{facts:?}");
+    assert!(has("mobile_subscribers", 9_470_000.0), "{facts:?}");
+    // a span of years taken together is still no fact of the report period
+    let text = "Thuê bao điện thoại năm 2012\n\n\
+        Tính chung giai đoạn 2008 - 2012, cả nước phát triển mới 60 triệu thuê bao điện thoại di động.";
+    assert!(!doc_facts(text).iter().any(|f| f.metric == "mobile_subscribers"));
+}
