@@ -122,6 +122,23 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
             }
         }
     }
+    // rule `period.span_years`: the ends of a span (`giai đoạn 2021 - 2025`, `2016-2020`) name a
+    // programme's years, not the one an undated page reports (`Từ 01/01/2022 đến nay đã phát
+    // triển 57 vị trí trạm BTS` on a page about the 2021-2025 programme)
+    static SPAN: OnceLock<Regex> = OnceLock::new();
+    let span = re(
+        &SPAN,
+        r"(?-u:\b)(199[0-9]|20[0-3][0-9])\s*[-–]\s*(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+    );
+    for p in lowered {
+        for c in span.captures_iter(p) {
+            for g in [1, 2] {
+                if let Some(n) = c[g].parse::<i32>().ok().and_then(|y| report.get_mut(&y)) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+    }
     for (y, n) in same_period_bases(lowered) {
         same_period.insert(y + 1, n);
     }

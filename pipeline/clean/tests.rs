@@ -378,6 +378,13 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn the_ends_of_a_span_are_no_year_an_undated_page_reports() {
+        // rule period.span_years (invented figures): an undated page about a programme
+        let text = "Hạ tầng số phục vụ xây dựng nông thôn mới giai đoạn 2021 - 2025\n\nTừ 01/01/2023 đến nay đã phát triển 40 vị trí trạm BTS, nâng tổng số trạm lên 2.100 trạm.";
+        assert_eq!(period_of(text).map(|p| p[..4].to_string()).as_deref(), Some("2023"));
+    }
+
+    #[test]
     fn a_photo_caption_is_never_the_title() {
         // rule title.not_caption, its patterns from clean.toml (invented text)
         let m = meta_of(

@@ -83,7 +83,15 @@ pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Optio
         }
     }
     let text = &hay[from..to];
-    let start = words.iter().filter_map(|w| text.find(&format!(" {w} ")).map(|k| k + 1)).min()?;
+    // the word on its own (a space on each side), without building a pattern per figure
+    let start = words
+        .iter()
+        .filter_map(|w| {
+            text.match_indices(w.as_str())
+                .find(|&(k, _)| k > 0 && text[..k].ends_with(' ') && text[k + w.len()..].starts_with(' '))
+                .map(|(k, _)| k)
+        })
+        .min()?;
     let rest = &text[start..];
     let end = [" là ", " đạt ", " có "]
         .iter()
