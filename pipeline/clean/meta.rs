@@ -195,12 +195,18 @@ pub(super) fn metadata(
     // tháng 10 năm 2022`, often broken over two lines by a PDF copy) is its date of issue
     if meta.published.is_none() {
         static DOC_LINE: OnceLock<Regex> = OnceLock::new();
+        // (the pattern opens with its comma, so the search skips to commas; the place name
+        // before it, 2 to 40 bytes back to the line's start, is checked after)
         let r = re(
             &DOC_LINE,
-            r"(?m)^[^\n,]{2,40},\s*ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+((?:19|20)[0-9]{2})(?-u:\b)",
+            r",\s*ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+((?:19|20)[0-9]{2})(?-u:\b)",
         );
         let head_text = &raw.text[..crate::text::floor_char_boundary(&raw.text, raw.text.len().min(3000))];
-        if let Some(c) = r.captures(head_text) {
+        if let Some(c) = r.captures_iter(head_text).find(|c| {
+            let at = c.get(0).map_or(0, |m| m.start());
+            let line = &head_text[head_text[..at].rfind('\n').map_or(0, |k| k + 1)..at];
+            (2..=40).contains(&line.len()) && !line.contains(',')
+        }) {
             meta.published = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0));
         }
     }

@@ -179,8 +179,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             // định đạt 13,4`: the part is of the whole's year)
             .filter(|t| (t.start >= chain_start && t.start >= s.start + clause_from) || t.end <= opening_end)
             .filter(|t| {
+                if let Some(&known) = ctx.memo.borrow().base_year.get(&t.start) {
+                    return !known;
+                }
                 let after = &hay[t.end..floor_char_boundary(hay, (t.end + 8).min(hay.len()))];
-                !base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after)
+                let base = base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after);
+                ctx.memo.borrow_mut().base_year.insert(t.start, base);
+                !base
             })
             .collect();
         let year = own.iter().rev().find_map(|t| t.year);

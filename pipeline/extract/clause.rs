@@ -83,6 +83,11 @@ pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Optio
         }
     }
     let text = &hay[from..to];
+    // most clauses hold no inclusive word: a search for each word's last letter (`cả`) first,
+    // which builds no substring searcher per figure
+    if !words.iter().any(|w| w.chars().next_back().is_some_and(|c| has_char(text, c))) {
+        return None;
+    }
     // the word on its own (a space on each side), without building a pattern per figure
     let start = words
         .iter()
@@ -99,6 +104,16 @@ pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Optio
         .max()
         .map_or(to, |k| from + start + k);
     Some((from + start, end))
+}
+
+/// Whether `text` holds `c`: a byte search for its last UTF-8 byte, then a check of the bytes
+/// before it (`str::contains` builds a substring searcher for a letter outside ASCII).
+fn has_char(text: &str, c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let enc = c.encode_utf8(&mut buf).as_bytes();
+    let bytes = text.as_bytes();
+    let last = enc[enc.len() - 1];
+    memchr::memchr_iter(last, bytes).any(|k| bytes[..=k].ends_with(enc))
 }
 
 /// Rule `clause.window`: a figure's clause runs right to the next separator (`, ; : ( ) . ! ?`),

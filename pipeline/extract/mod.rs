@@ -125,6 +125,9 @@ fn paragraph_spans(doc: &CleanDoc) -> Vec<(usize, usize)> {
 pub(crate) struct Memo {
     pub unit_features: rustc_hash::FxHashMap<String, u128>,
     pub ict_paragraph: rustc_hash::FxHashMap<(usize, usize), bool>,
+    /// Whether the year at a byte offset is a comparison base (`claim::base_year`): a question
+    /// of the year alone, asked by every figure after it in its sentence.
+    pub base_year: rustc_hash::FxHashMap<usize, bool>,
 }
 
 /// What the document as a whole is about, which bounds what its figures can be.
