@@ -160,7 +160,12 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             if overlaps(&out, s, e) {
                 continue;
             }
-            if pat.kind == MentionKind::Year && unit_follows(e) {
+            // (`năm 2020 thuê bao cố định sẽ đạt`: a year its cue names stays a year)
+            let named = {
+                let before = sentence[..m.start()].trim_end();
+                before.ends_with("năm") || before.ends_with("Năm") || before.ends_with("NĂM")
+            };
+            if pat.kind == MentionKind::Year && unit_follows(e) && !named {
                 continue;
             }
             // `từ 8 - 10%` is a range of percentages, not the 8th of October
