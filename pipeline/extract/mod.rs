@@ -267,17 +267,30 @@ pub(crate) fn extract_scoped(
 
 /// Rule `text.cut_off`: a text that stops mid-sentence (a page excerpt, a truncated feed) cuts
 /// the figure before its end off from its unit (`ít nhất 1 gi`): a bare figure followed by
-/// nothing but one unfinished word is no fact. Example: `... đạt 1.200 thuê b` at the end of a
-/// document; `tăng 1,78% so` keeps its figure.
+/// nothing but one unfinished word is no fact, and so are subscribers whose kind word was cut
+/// (`hơn 1,4 triệu thuê bao int`). Example: `... đạt 1.200 thuê b` at the end of a document;
+/// `tăng 1,78% so` keeps its figure.
 fn cut_off(doc: &CleanDoc, out: &mut [Mention]) {
     let text = doc.text.trim_end();
     let ends_cleanly = text.ends_with(['.', '!', '?', '…', '"', '”', ')', ':', ';']);
     if ends_cleanly {
         return;
     }
-    // a figure that carries its unit (`tăng 1,78% so`) is whole; a bare one may have lost it
+    // a figure that carries its unit (`tăng 1,78% so`) is whole; a bare one may have lost it, and
+    // so may subscribers whose kind came after the unit (`hơn 1,4 triệu thuê bao int`)
     let bare = |m: &Mention| m.unit_kind.is_none_or(|u| u == UnitKind::Bare);
-    for m in out.iter_mut().filter(|m| m.kind == MentionKind::Metric && bare(m)) {
+    let kind_lost = |m: &Mention| {
+        m.unit_kind == Some(UnitKind::Subscribers)
+            && m.unit_raw.as_deref().is_some_and(|u| u.trim().eq_ignore_ascii_case("thuê bao"))
+            && text.get(m.end..).is_some_and(|a| {
+                let a = a.trim();
+                !a.is_empty() && a.chars().count() <= 4 && !a.contains(char::is_whitespace)
+            })
+    };
+    for m in out
+        .iter_mut()
+        .filter(|m| m.kind == MentionKind::Metric && (bare(m) || kind_lost(m)))
+    {
         let after = text.get(m.end..).unwrap_or("");
         if after.split_whitespace().count() <= 1 && !after.contains(['.', ',', ';']) {
             m.kind = MentionKind::Unclassified;
