@@ -315,6 +315,7 @@ pub(crate) const CODE_FEATURES: &[&str] = &[
     "subscriber",
     "telecom",
     "tv",
+    "users",
 ];
 pub(crate) const CODE_SLOTS: &[&str] = &["family", "money", "domain"];
 

@@ -73,7 +73,8 @@ pub(super) fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv:
                     .any(|(id, s)| s.as_deref() == Some("family") && lv.l[0].has(id))
         }
         // `5,25 người/100 dân` is a share of the population
-        (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người"),
+        // (`người dùng internet trên 100 dân (đạt 69,24/100)`: people per 100 inhabitants)
+        (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người") || (unit == "/100" && f("users")),
         (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
         // `64 hồ sơ thiết kế trạm BTS` (a design dossier is a station; `64 hộ` is not)
         (UnitKind::Stations, UnitKind::Count) => f("bts") && (unit.starts_with("hồ sơ") || unit.starts_with("vị trí")),

@@ -310,6 +310,21 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     {
         unit = Some((UnitKind::Per100, te, d.end));
     }
+    // rule `unit.per100_slash`: `Số máy điện thoại cố định trên 100 dân (đạt 8,13/100)`: after a
+    // density's own denominator in its clause, `/100` with no noun is the density's, not a fraction
+    if unit.is_none()
+        && parts.len() == 1
+        && scales.is_empty()
+        && hay[te..].starts_with("/100")
+        && !hay[te + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == ',')
+    {
+        let from = floor_char_boundary(hay, ts.saturating_sub(80));
+        let back = hay[from..ts].rsplit([';', '.']).next().unwrap_or("");
+        if !lex.per100_prefixes.find_all(back).is_empty() {
+            unit = Some((UnitKind::Per100, te, te + 4));
+            end = te + 4;
+        }
+    }
     // fraction `427/635 xã` or rank `xếp thứ 15/64`
     if unit.is_none_or(|u| u.0 != UnitKind::Per100)
         && parts.len() == 1
