@@ -97,11 +97,13 @@ pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Optio
                 .map(|(k, _)| k)
         })
         .min()?;
+    // to the first verb or comma after it (`kể cả vùng sâu, sóng di động đã phủ 100% ...`: the
+    // aside ends at the comma, what follows is the figure's own)
     let rest = &text[start..];
-    let end = [" là ", " đạt ", " có "]
+    let end = [" là ", " đạt ", " có ", ","]
         .iter()
-        .filter_map(|v| rest.rfind(v))
-        .max()
+        .filter_map(|v| rest.find(v))
+        .min()
         .map_or(to, |k| from + start + k);
     Some((from + start, end))
 }

@@ -316,7 +316,12 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         && parts.len() == 1
         && scales.is_empty()
         && hay[te..].starts_with("/100")
-        && !hay[te + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == ',')
+        // (nothing counted after it: `95/100 xã` is a fraction of communes)
+        && {
+            let after = &hay[te + 4..];
+            !after.starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == ',')
+                && (after.trim_start().is_empty() || after.trim_start().starts_with([')', ';', ',', '.']))
+        }
     {
         let from = floor_char_boundary(hay, ts.saturating_sub(80));
         let back = hay[from..ts].rsplit([';', '.']).next().unwrap_or("");
