@@ -107,19 +107,14 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
 /// when every year is a base, `cùng kỳ năm Y` (the same period of year Y) dates the report to
 /// the year after Y.
 pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
-    static BASE: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &BASE,
-        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
-    );
     let mut report = years.clone();
     let mut same_period = BTreeMap::new();
-    for p in lowered {
-        for c in r.captures_iter(p) {
-            let y: i32 = c[2].parse().unwrap_or(0);
-            if let Some(n) = report.get_mut(&y) {
-                *n = n.saturating_sub(1);
-            }
+    for (y, same) in comparison_bases(lowered) {
+        if let Some(n) = report.get_mut(&y) {
+            *n = n.saturating_sub(1);
+        }
+        if same {
+            *same_period.entry(y + 1).or_insert(0usize) += 1;
         }
     }
     // rule `period.span_years`: the ends of a span (`giai đoạn 2021 - 2025`, `2016-2020`) name a
@@ -139,30 +134,23 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
             }
         }
     }
-    for (y, n) in same_period_bases(lowered) {
-        same_period.insert(y + 1, n);
-    }
     let most = |m: &BTreeMap<i32, usize>| m.iter().filter(|(_, n)| **n > 0).max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
     most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
 }
 
-/// The years named as the same period's base (`so với cùng kỳ năm 2019`, `cùng thời điểm năm
-/// 2011`), with how often.
-fn same_period_bases(lowered: &[String]) -> BTreeMap<i32, usize> {
+/// The years named as a comparison base (`so với năm 2010`), each with whether it is the same
+/// period's base (`so với cùng kỳ năm 2019`, `cùng thời điểm năm 2011`), in text order.
+fn comparison_bases(lowered: &[String]) -> Vec<(i32, bool)> {
     static BASE: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &BASE,
-        r"(?:so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
+        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
     );
-    let mut out = BTreeMap::new();
-    for p in lowered {
-        for c in r.captures_iter(p) {
-            if c.get(0).is_some_and(|m| m.as_str().contains("cùng")) {
-                *out.entry(c[1].parse().unwrap_or(0)).or_insert(0usize) += 1;
-            }
-        }
-    }
-    out
+    lowered
+        .iter()
+        .flat_map(|p| r.captures_iter(p))
+        .map(|c| (c[2].parse().unwrap_or(0), c[0].contains("cùng")))
+        .collect()
 }
 
 /// The last month of a part of the year (`9M` → 9, `Q2` → 6, `H1` → 6).
@@ -352,7 +340,7 @@ pub(super) fn period(
     // với cùng kỳ năm 2019` on a page filed in March 2021) reports the year after that base
     if !scores.values().any(|s| *s > 0.0)
         && let Some(r) = reference
-        && let Some(y) = same_period_bases(lowered).keys().next_back().map(|y| y + 1)
+        && let Some(y) = comparison_bases(lowered).iter().filter(|b| b.1).map(|b| b.0 + 1).max()
         && y < r.year()
     {
         return Some(Period::year(y));

@@ -30,22 +30,24 @@ pub(super) fn url_words(url: &str) -> String {
     match_form(&path.replace(['-', '_', '/', '.'], " "))
 }
 
+/// The `date YYYY-MM[-DD]` stamp a stored page may open with (year, month, day).
+fn stamp_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^\s*date\s+((?:19|20)[0-9]{2})-([01][0-9])(?:-([0-3][0-9]))?(?-u:\b)")
+}
+
 /// Rule `date.stamp_apart`: where the `date YYYY-MM[-DD]` stamp a stored page opens with ends,
 /// when text follows it on its line (` date 2017-03 Theo báo cáo ..., tại thời điểm cuối tháng
 /// 6, ...`). The stamp is the store's, not the sentence's: the caller drops it from the text
 /// (metadata reads it from the raw text), so its year never dates the first sentence's figures.
 pub(super) fn date_stamp_end(first: &str) -> Option<usize> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let r = re(&RE, r"^\s*date\s+(?:19|20)[0-9]{2}-[01][0-9](?:-[0-3][0-9])?(?-u:\b)");
-    let end = r.find(first)?.end();
+    let end = stamp_re().find(first)?.end();
     (!first[end..].trim().is_empty()).then_some(end)
 }
 
 /// The `date YYYY-MM[-DD]` stamp a stored page may open with.
 pub(super) fn date_stamp(first: &str) -> Option<(i32, u32, Option<u32>)> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let r = re(&RE, r"^\s*date\s+((?:19|20)[0-9]{2})-([01][0-9])(?:-([0-3][0-9]))?(?-u:\b)");
-    let c = r.captures(first)?;
+    let c = stamp_re().captures(first)?;
     let (y, m) = (c[1].parse().ok()?, c[2].parse().ok()?);
     let d = match c.get(3) {
         Some(d) => Some(d.as_str().parse().ok()?),

@@ -133,15 +133,11 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         // rule `compare.undated_base`: `chỉ còn 4,1 triệu thuê bao so với 10 triệu thuê bao ở thời
         // kỳ đỉnh cao`: the base of a comparison, of no period its clause names, is no fact
-        if hay[s.start..q.start].trim_end().ends_with("so với") {
-            let rest = &hay[q.end..right_end[i].max(q.end)];
-            let dated = rest.contains("năm") || rest.contains("tháng") || rest.contains("quý") || rest.contains("cùng kỳ");
-            if !dated {
-                let mut m = base.clone();
-                m.reason = "compare.undated_base: the base of a comparison, of no period its clause names".into();
-                out.push(m);
-                continue;
-            }
+        if hay[s.start..q.start].trim_end().ends_with("so với") && !super::window::names_time(&hay[q.end..right_end[i].max(q.end)]) {
+            let mut m = base.clone();
+            m.reason = "compare.undated_base: the base of a comparison, of no period its clause names".into();
+            out.push(m);
+            continue;
         }
         // rule `count.removed`: subscribers revoked, blocked or cut are no level and no growth
         if q.unit_kind == UnitKind::Subscribers

@@ -127,7 +127,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
         // tháng 10, Sở đã thực hiện 1 cuộc thanh tra ...`: a sentence that goes on with the one
         // before and names no time of its own is of that sentence's window within the page's year
         if PERIOD_OPENERS.iter().any(|o| text.trim_start().starts_with(o))
-            && !names_time(text)
+            && !super::window::names_time(text)
             && let Some((_, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && doc.meta.period.is_some_and(|d| d.year == window.year && d != window)
@@ -149,13 +149,6 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
 
 /// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).
 const PERIOD_OPENERS: [&str; 6] = ["đồng thời", "cụ thể", "trong đó", "theo đó", "bên cạnh đó", "ngoài ra"];
-
-/// Whether a sentence names a time of its own (a year, a month, a quarter, months of a year).
-fn names_time(text: &str) -> bool {
-    ["tháng", "quý", "năm", "giai đoạn", "đến nay", "hiện nay"]
-        .iter()
-        .any(|w| text.contains(w))
-}
 
 /// The one window all actual metric figures of a sentence share, if they share one.
 fn shared_window(mentions: &[Mention]) -> Option<Period> {
@@ -182,7 +175,7 @@ fn shared_window(mentions: &[Mention]) -> Option<Period> {
 /// short label before a colon (`Mạng viễn thông băng rộng di động: Hướng tới ...`).
 fn list_item(text: &str) -> bool {
     let t = text.trim_start();
-    if t.starts_with(['-', '+', '•', '*', '–']) {
+    if t.starts_with(super::BULLETS) {
         return true;
     }
     t.find(':')

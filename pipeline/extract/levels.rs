@@ -151,14 +151,14 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                     .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
             };
             // the one kind of each slot the parts name (rule `breakdown.one_part`, below)
-            let mut part_kinds: Vec<FeatSet> = Vec::new();
+            let mut part_kinds: Vec<(FeatSet, FeatSet)> = Vec::new();
             if parts_follow {
                 for &slot in &lex.slot_masks {
                     let kinds = tail.mask(FeatSet(slot));
                     if kinds.0.count_ones() >= 2 {
                         tail = tail.mask(FeatSet(!slot));
                     } else if kinds.0.count_ones() == 1 {
-                        part_kinds.push(kinds);
+                        part_kinds.push((FeatSet(slot), kinds));
                     }
                 }
             }
@@ -183,13 +183,10 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
             // động là 112,3 triệu` (after a sentence about mobile subscribers): a whole is not of
             // the one kind its part is, so a kind it would only inherit from context, the same as
             // its part's, is dropped
-            for kinds in &part_kinds {
-                let slot = lex.slot_masks.iter().map(|&m| FeatSet(m)).find(|m| m.0 & kinds.0 != 0);
-                if let Some(slot) = slot
-                    && l[0].mask(slot) == FeatSet::default()
-                {
+            for &(slot, kinds) in &part_kinds {
+                if l[0].mask(slot) == FeatSet::default() {
                     for k in [1, 2, PARAGRAPH, TAIL] {
-                        if l[k].mask(slot) == *kinds {
+                        if l[k].mask(slot) == kinds {
                             l[k] = l[k].mask(FeatSet(!slot.0));
                         }
                     }

@@ -120,6 +120,9 @@ fn paragraph_spans(doc: &CleanDoc) -> Vec<(usize, usize)> {
     out
 }
 
+/// The marks that open an item of a list (`- `, `+ `, `•`).
+pub(super) const BULLETS: [char; 5] = ['-', '+', '•', '*', '–'];
+
 /// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {

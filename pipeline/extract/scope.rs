@@ -127,7 +127,7 @@ pub(super) fn out_of_scope(
         let (mut ps, pe) = span(s.paragraph);
         // a line of a list (`- Số cuộc thanh tra, kiểm tra: 5 cuộc`) speaks of what its list and
         // the heading above it speak of
-        let list_item = |(a, b): (usize, usize)| a < b && hay[a..b].trim_start().starts_with(['-', '+', '•', '*', '–']);
+        let list_item = |(a, b): (usize, usize)| a < b && hay[a..b].trim_start().starts_with(super::BULLETS);
         if list_item((ps, pe)) {
             let mut p = s.paragraph;
             while p > 0 {

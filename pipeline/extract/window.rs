@@ -13,6 +13,15 @@ use regex::Regex;
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;
 
+/// Whether `text` (match form) names a time of its own: a year, a month, a quarter, a span, the
+/// same period of another year, or now (`đến nay`). Rules `period.continuation` and
+/// `compare.undated_base` ask it of a sentence or of a clause.
+pub(super) fn names_time(text: &str) -> bool {
+    ["tháng", "quý", "năm", "giai đoạn", "cùng kỳ", "đến nay", "hiện nay"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 /// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
 /// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
 /// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
