@@ -14,19 +14,15 @@
 //! dataset written by many workers gives the CLI's rows for the same documents.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow::array::RecordBatch;
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
 
 use crate::aggregate::Accumulator;
 use crate::config::Resources;
 use crate::output::atomic::Staging;
 use crate::output::guard::{OutputLock, check_out};
-use crate::output::parquet::RunStamp;
+use crate::output::parquet::{RunStamp, for_each_batch};
 use crate::output::rows;
 use crate::records::Fact;
 use crate::{Error, Result};
@@ -81,28 +77,6 @@ fn parquet_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         return Err(Error::NoInput(inputs.to_vec()));
     }
     Ok(out)
-}
-
-/// Read some columns of a Parquet file (all when `columns` is None), one batch at a time: a
-/// file is never decoded whole (a `facts` file holds every figure's sentence).
-fn for_each_batch(path: &Path, columns: Option<&[&str]>, mut f: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
-    let pq = |e: parquet::errors::ParquetError| Error::Parquet {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-    let mut b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?;
-    if let Some(cols) = columns {
-        let mask = ProjectionMask::columns(b.parquet_schema(), cols.iter().copied());
-        b = b.with_projection(mask);
-    }
-    for batch in b.build().map_err(pq)? {
-        f(batch.map_err(|e| Error::Parquet {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?)?;
-    }
-    Ok(())
 }
 
 /// One copy of each distinct name of a dataset's facts (metrics, tiers, units, provinces).
@@ -263,7 +237,9 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
     let mut names: Vec<String> = by_doc.keys().chain(dates.keys()).cloned().collect();
     names.sort();
     names.dedup();
-    let mut acc = Accumulator::new();
+    let staging = Staging::new(&out, &run_id)?;
+    // the fold's records wait for the barrier in the staging folder, not beside the facts held
+    let mut acc = Accumulator::spilling(staging.dir().join(".fold"));
     for name in &names {
         let (published, flag) = dates.get(name).cloned().unwrap_or_default();
         if let Some(flag) = flag {
@@ -272,18 +248,16 @@ pub fn aggregate_dataset(facts: &[PathBuf], documents: &[PathBuf], out: &Path, r
         // one document's facts at a time, whole again
         if let Some(held) = by_doc.remove(name) {
             let facts: Vec<Fact> = held.into_iter().map(|h| h.fact(name, published, &names_of)).collect();
-            acc.add_document(&facts);
+            acc.add_document(&facts)?;
         }
     }
-    let agg = acc.aggregate(&res.catalog, &res.provinces)?;
-    let staging = Staging::new(&out, &run_id)?;
     let stamp = RunStamp {
         run_id: run_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let mut counts = BTreeMap::new();
     let anomalies = crate::output::sink::Sink::open(staging.dir(), "anomalies", res, &stamp)?;
-    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, &agg, anomalies, &mut counts)?;
+    crate::output::metrics::write_aggregate(staging.dir(), res, &stamp, acc, anomalies, &mut counts)?;
     let manifest = serde_json::json!({
         "run_id": run_id,
         "ictstat_version": env!("CARGO_PKG_VERSION"),

@@ -1,27 +1,32 @@
-//! The streaming fold: facts, document by document, into one small state per group.
+//! The fold: facts, document by document, into one small state per group.
 //!
 //! Input: each document's facts in input order ([`Accumulator::add_document`]) and the documents
-//! whose dates clean repaired. Output ([`Accumulator::into_groups`]): the group table, one row
-//! per province × period × metric × status × basis with the chosen fact, the spread, the
-//! support and the farthest other document's value, in the order of `province_metrics` and with
-//! the columns of its dimensions, as a polars `DataFrame` for the relational part
-//! ([`super::query`]), and the anomalies about single facts.
-//! Invariant: memory grows with the number of groups, never with the corpus (no fact text is
-//! kept; names are ids of one string table; a document's name is kept while a group refers to
-//! it, [`Accumulator::collect_docs`]).
+//! whose dates clean repaired. The streaming side keeps each attributed fact as a compact record
+//! (no text; names are ids of one string table, the document's name once per fact) in its
+//! province's partition of a store that spills to the run's folder past a memory budget
+//! ([`super::spill`]), and makes the anomalies about single facts as they come. At the barrier,
+//! each province's records are folded ([`ProvinceFold`]) into one state per period × metric ×
+//! status × basis group (the chosen fact, the spread, the support, the farthest other
+//! document's value), and [`group_frame`] makes the province's group table, in the order of
+//! `province_metrics` and with the columns of its dimensions, as a polars `DataFrame` for the
+//! relational part ([`super::query`]).
+//! Invariant: what is held in memory is bounded by the spill budget while the documents stream,
+//! and by one province's groups at the barrier; the groups of a province, and their choice, are
+//! those a fold of all facts at once makes (the order of a province's records is input order).
 
 use std::cmp::Ordering;
 use std::num::NonZeroU32;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::query::Dimensions;
-use crate::catalog::Catalog;
+use super::record::Held;
+use super::spill::{self, Dec, Spill};
+use crate::Result;
 use crate::records::{Anomaly, Basis, Fact, Period, PeriodPart, Status};
-use crate::reference::Provinces;
-use crate::{Error, Result};
 
 /// A name of the fold's string table ([`Strings`]): 4 bytes where an `Arc<str>` is 16, and
 /// `Option<Id>` is 4 bytes too.
@@ -46,7 +51,7 @@ type GroupKey = (Id, Period, Id, Status, Option<Basis>);
 /// keeps a group per province × period × metric × status × basis, and memory grows with the
 /// groups.
 #[derive(Debug, Default)]
-struct Strings {
+pub(super) struct Strings {
     ids: rustc_hash::FxHashMap<Arc<str>, Id>,
     names: Vec<Arc<str>>,
 }
@@ -64,11 +69,11 @@ impl Strings {
     }
 
     /// The id of a name, if the fold has seen it.
-    fn get(&self, v: &str) -> Option<Id> {
+    pub(super) fn get(&self, v: &str) -> Option<Id> {
         self.ids.get(v).copied()
     }
 
-    fn name(&self, i: Id) -> &str {
+    pub(super) fn name(&self, i: Id) -> &str {
         &self.names[index(i)]
     }
 }
@@ -133,78 +138,65 @@ fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
     }
 }
 
-/// The fewest document names that start a collection ([`Accumulator::collect_docs`]).
-const MIN_DOCS_COLLECTED: usize = 1 << 16;
-
-/// The streaming fold of all facts.
-#[derive(Debug, Default)]
+/// The streaming side of the fold: each attributed fact becomes a record in its province's
+/// partition of a spilling store ([`Spill`]), and the anomalies about single facts are made as
+/// the facts arrive. The barrier ([`super::barrier`]) folds one province at a time
+/// ([`ProvinceFold`]), so what the run holds grows with the largest province's groups, not with
+/// all of them.
+#[derive(Debug)]
 pub struct Accumulator {
-    /// The names of the documents the groups refer to, by number (a document's number is its
-    /// index plus one), and of the documents folded since the last collection.
-    docs: Vec<Box<str>>,
-    /// The length of `docs` at which the names no group refers to are dropped.
-    collect_at: usize,
-    /// Boxed: the table holds a key and a pointer per slot, and its spare capacity stays small.
-    groups: rustc_hash::FxHashMap<GroupKey, Box<Group>>,
     anomalies: Vec<Anomaly>,
-    strings: Strings,
+    pub(super) strings: Strings,
+    /// Each province's partition of `facts`, by the province's id.
+    part_of: rustc_hash::FxHashMap<Id, usize>,
+    /// The province of each partition (a province reference has a few dozen).
+    pub(super) provinces: Vec<Id>,
+    /// The metrics and the years of the folded facts (a few dozen of each).
+    pub(super) metrics: std::collections::BTreeSet<Id>,
+    pub(super) years: std::collections::BTreeSet<i32>,
+    pub(super) facts: Spill,
+    /// Where the stores spill (`None`: never).
+    pub(super) spill_dir: Option<PathBuf>,
+    pub(super) budget: usize,
+    /// Documents folded so far: the number of the last one.
+    docs: u32,
+    /// The record being written (one buffer for the run).
+    record: Vec<u8>,
 }
 
 impl Accumulator {
+    /// A fold that holds its records in memory (the tests).
+    #[cfg(test)]
     pub fn new() -> Self {
-        Self::default()
+        Self::with_spill(None, spill::DEFAULT_BUDGET)
     }
 
-    /// Is `a` a better choice than `b` (choice rule of the module header)?
-    fn better(&self, a: &Candidate, b: &Candidate) -> bool {
-        let key = |c: &Candidate| (c.flag.is_some(), std::cmp::Reverse(c.published), self.doc(c.doc), c.char_start);
-        key(a).cmp(&key(b)) == Ordering::Less
+    /// A fold whose facts wait for the barrier in files under `dir` once they pass a budget of
+    /// memory. `dir` is the run's own (its staging folder) and is removed by the barrier.
+    pub fn spilling(dir: PathBuf) -> Self {
+        Self::with_spill(Some(dir), spill::DEFAULT_BUDGET)
     }
 
-    /// Drop the names of the documents no group refers to and number the others anew, in
-    /// order, so `docs` grows with the groups and not with the corpus. Called when `docs` has
-    /// doubled since the last collection: each call is linear in the groups, and the calls
-    /// together linear in the documents.
-    fn collect_docs(&mut self) {
-        let mut renumber: Vec<Option<Id>> = vec![None; self.docs.len()];
-        for g in self.groups.values() {
-            for d in [Some(g.chosen.doc), g.doc_low.map(|x| x.1), g.doc_high.map(|x| x.1)]
-                .into_iter()
-                .flatten()
-            {
-                renumber[index(d)] = Some(d);
-            }
+    pub(super) fn with_spill(dir: Option<PathBuf>, budget: usize) -> Self {
+        Accumulator {
+            anomalies: Vec::new(),
+            strings: Strings::default(),
+            part_of: rustc_hash::FxHashMap::default(),
+            provinces: Vec::new(),
+            metrics: Default::default(),
+            years: Default::default(),
+            facts: Spill::new(dir.clone(), "facts", budget),
+            spill_dir: dir,
+            budget,
+            docs: 0,
+            record: Vec::new(),
         }
-        for (kept, slot) in renumber.iter_mut().filter(|s| s.is_some()).enumerate() {
-            *slot = Some(nth_id(kept + 1));
-        }
-        let old = std::mem::take(&mut self.docs);
-        self.docs = old.into_iter().zip(&renumber).filter_map(|(name, n)| n.map(|_| name)).collect();
-        let new = |d: Id| renumber[index(d)].expect("a group's document is kept");
-        for g in self.groups.values_mut() {
-            g.chosen.doc = new(g.chosen.doc);
-            // `last_doc` is only compared with later documents, whose numbers are all new
-            g.last_doc = g.chosen.doc;
-            for x in [&mut g.doc_low, &mut g.doc_high].into_iter().flatten() {
-                x.1 = new(x.1);
-            }
-        }
-        self.collect_at = 2 * self.docs.len();
-    }
-
-    /// A document's name by its number.
-    fn doc(&self, d: Id) -> &str {
-        &self.docs[index(d)]
     }
 
     /// Fold one document's facts (call in input order).
-    pub fn add_document(&mut self, facts: &[Fact]) {
-        let Some(first) = facts.first() else { return };
-        if self.docs.len() >= self.collect_at.max(MIN_DOCS_COLLECTED) {
-            self.collect_docs();
-        }
-        self.docs.push(first.doc.as_str().into());
-        let doc = nth_id(self.docs.len());
+    pub fn add_document(&mut self, facts: &[Fact]) -> Result<()> {
+        let Some(first) = facts.first() else { return Ok(()) };
+        self.docs += 1;
         let mut firsts: Vec<GroupKey> = Vec::new();
         for f in facts {
             if let Some(flag) = f.flag {
@@ -230,8 +222,14 @@ impl Accumulator {
             };
             let st = &mut self.strings;
             let key = (st.id(&prov.name), period, st.id(&f.metric), f.status, f.basis);
-            let cand = Candidate {
-                doc,
+            let doc_first = f.flag.is_none() && !firsts.contains(&key);
+            if doc_first {
+                firsts.push(key);
+            }
+            let held = Held {
+                key,
+                doc: self.docs,
+                doc_first,
                 value: f.value,
                 value_high: f.value_high,
                 flag: f.flag.map(|x| st.id(x.as_str())),
@@ -242,43 +240,18 @@ impl Accumulator {
                 unit: st.id(&f.unit),
                 province_code: st.id(&prov.code),
             };
-            let doc_first = f.flag.is_none() && !firsts.contains(&key);
-            if doc_first {
-                firsts.push(key);
+            self.metrics.insert(key.2);
+            self.years.insert(period.year);
+            let next = self.part_of.len();
+            let part = *self.part_of.entry(key.0).or_insert(next);
+            if part == self.provinces.len() {
+                self.provinces.push(key.0);
             }
-            let better = self.groups.get(&key).map(|g| self.better(&cand, &g.chosen));
-            let g = self.groups.entry(key).or_insert_with(|| {
-                Box::new(Group {
-                    chosen: cand.clone(),
-                    value_min: cand.value,
-                    value_max: cand.value,
-                    n_facts: 0,
-                    // made for this document
-                    n_docs: 1,
-                    last_doc: doc,
-                    doc_low: None,
-                    doc_high: None,
-                })
-            });
-            g.n_facts += 1;
-            if g.last_doc != doc {
-                g.n_docs += 1;
-                g.last_doc = doc;
-            }
-            g.value_min = g.value_min.min(cand.value);
-            g.value_max = g.value_max.max(cand.value);
-            if doc_first {
-                if g.doc_low.as_ref().is_none_or(|(v, _)| cand.value < *v) {
-                    g.doc_low = Some((cand.value, doc));
-                }
-                if g.doc_high.as_ref().is_none_or(|(v, _)| cand.value > *v) {
-                    g.doc_high = Some((cand.value, doc));
-                }
-            }
-            if better == Some(true) {
-                g.chosen = cand;
-            }
+            self.record.clear();
+            held.encode(&mut self.record, &first.doc);
+            self.facts.push(part, &self.record)?;
         }
+        Ok(())
     }
 
     /// Hand over the anomalies about single facts found so far, in input order: a run writes
@@ -305,27 +278,99 @@ impl Accumulator {
         });
     }
 
-    /// The end of the fold: the group table, in key order and joined with its dimensions, and
-    /// the anomalies about single facts. The table is built a column at a time from the groups,
-    /// and the groups are freed once it is whole, so the barrier holds the fold and the table,
-    /// never a copy of the rows in between or a join's.
-    pub(super) fn into_groups(self, catalog: &Catalog, provinces: &Provinces) -> Result<(DataFrame, Vec<Anomaly>)> {
-        if let Some(metric) = self
-            .groups
-            .keys()
-            .map(|k| self.strings.name(k.2))
-            .find(|m| catalog.get(m).is_none())
-        {
-            return Err(Error::Aggregate(format!("fact with unknown metric {metric}")));
-        }
-        let mut years: Vec<i32> = self.groups.keys().map(|k| k.1.year).collect();
-        years.sort_unstable();
-        years.dedup();
-        let dims = Dimensions::new(catalog, provinces, &years);
-        let frame = group_frame(&self, &dims)?;
-        Ok((frame, self.anomalies))
+    /// The name of a string id.
+    pub(super) fn name(&self, i: Id) -> &str {
+        self.strings.name(i)
     }
 }
+
+/// One province's groups, folded at the barrier from its partition's records in input order.
+#[derive(Debug, Default)]
+pub(super) struct ProvinceFold {
+    /// The names of this province's documents, by number (index plus one).
+    docs: Vec<Box<str>>,
+    /// Boxed: the table holds a key and a pointer per slot, and its spare capacity stays small.
+    groups: rustc_hash::FxHashMap<GroupKey, Box<Group>>,
+}
+
+impl ProvinceFold {
+    /// Fold a partition's records.
+    pub(super) fn of(records: &[u8]) -> Result<Self> {
+        let mut fold = ProvinceFold::default();
+        let mut d = Dec::new(records);
+        let mut last = 0;
+        while !d.is_empty() {
+            let (h, name) = Held::decode(&mut d)?;
+            if h.doc != last {
+                fold.docs.push(name.into());
+                last = h.doc;
+            }
+            fold.add(h);
+        }
+        Ok(fold)
+    }
+
+    /// Is `a` a better choice than `b` (choice rule of the module header)?
+    fn better(&self, a: &Candidate, b: &Candidate) -> bool {
+        let key = |c: &Candidate| (c.flag.is_some(), std::cmp::Reverse(c.published), self.doc(c.doc), c.char_start);
+        key(a).cmp(&key(b)) == Ordering::Less
+    }
+
+    /// A document's name by its number.
+    fn doc(&self, d: Id) -> &str {
+        &self.docs[index(d)]
+    }
+
+    fn add(&mut self, h: Held) {
+        let doc = nth_id(self.docs.len());
+        let key = h.key;
+        let cand = Candidate {
+            doc,
+            value: h.value,
+            value_high: h.value_high,
+            flag: h.flag,
+            published: h.published,
+            char_start: h.char_start,
+            char_end: h.char_end,
+            tier: h.tier,
+            unit: h.unit,
+            province_code: h.province_code,
+        };
+        let better = self.groups.get(&key).map(|g| self.better(&cand, &g.chosen));
+        let g = self.groups.entry(key).or_insert_with(|| {
+            Box::new(Group {
+                chosen: cand.clone(),
+                value_min: cand.value,
+                value_max: cand.value,
+                n_facts: 0,
+                // made for this document
+                n_docs: 1,
+                last_doc: doc,
+                doc_low: None,
+                doc_high: None,
+            })
+        });
+        g.n_facts += 1;
+        if g.last_doc != doc {
+            g.n_docs += 1;
+            g.last_doc = doc;
+        }
+        g.value_min = g.value_min.min(cand.value);
+        g.value_max = g.value_max.max(cand.value);
+        if h.doc_first {
+            if g.doc_low.as_ref().is_none_or(|(v, _)| cand.value < *v) {
+                g.doc_low = Some((cand.value, doc));
+            }
+            if g.doc_high.as_ref().is_none_or(|(v, _)| cand.value > *v) {
+                g.doc_high = Some((cand.value, doc));
+            }
+        }
+        if better == Some(true) {
+            g.chosen = cand;
+        }
+    }
+}
+
 /// The periods whose figures are compared across provinces for outliers.
 fn comparable_period(p: Period) -> bool {
     matches!(
@@ -352,15 +397,15 @@ where
     Series::new(name.into(), cells.collect::<Vec<T>>()).into()
 }
 
-/// The group table: one row per group, in the order of `province_metrics` (province, metric,
-/// period label, status, basis), a column at a time, with the columns of its dimensions and of
+/// The group table of one province: one row per group, in the order of `province_metrics`
+/// (province, metric, period label, status, basis), a column at a time, with the columns of its dimensions and of
 /// its own groups:
 /// - the metric's catalog entry and the province's reference row for the year;
 /// - `density`: the value of the group of the count this metric is a density of (same province,
 ///   period and status, no basis);
 /// - `prev_value`: the value of the same province × metric × status × basis a year before.
-fn group_frame(acc: &Accumulator, dims: &Dimensions<'_>) -> Result<DataFrame> {
-    let (groups, strings) = (&acc.groups, &acc.strings);
+pub(super) fn group_frame(fold: &ProvinceFold, strings: &Strings, dims: &Dimensions<'_>) -> Result<DataFrame> {
+    let groups = &fold.groups;
     let name = |i: Id| strings.name(i);
     // each period's label, written once
     let mut labels: rustc_hash::FxHashMap<Period, Arc<str>> = rustc_hash::FxHashMap::default();
@@ -402,12 +447,12 @@ fn group_frame(acc: &Accumulator, dims: &Dimensions<'_>) -> Result<DataFrame> {
         value_column("value_max", g().map(|(_, g)| g.value_max)),
         value_column("n_facts", g().map(|(_, g)| g.n_facts)),
         value_column("n_docs", g().map(|(_, g)| g.n_docs)),
-        str_column("doc", g().map(|(_, g)| acc.doc(g.chosen.doc))),
+        str_column("doc", g().map(|(_, g)| fold.doc(g.chosen.doc))),
         value_column("char_start", g().map(|(_, g)| g.chosen.char_start)),
         value_column("char_end", g().map(|(_, g)| g.chosen.char_end)),
         opt_str_column("flag", g().map(|(_, g)| g.chosen.flag.map(name))),
         value_column("other_value", g().map(|(_, g)| g.other().map(|o| o.0))),
-        opt_str_column("other_doc", g().map(|(_, g)| g.other().map(|o| acc.doc(o.1)))),
+        opt_str_column("other_doc", g().map(|(_, g)| g.other().map(|o| fold.doc(o.1)))),
         value_column("per_capita", g().map(|(k, _)| metric(k).map(|m| m.per_capita))),
         value_column("rate", g().map(|(k, _)| metric(k).map(|m| m.rate))),
         value_column("tol", g().map(|(k, _)| metric(k).map(|m| m.tol))),
@@ -425,8 +470,6 @@ fn group_frame(acc: &Accumulator, dims: &Dimensions<'_>) -> Result<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::tests::{fact, res};
-    use crate::records::Flag;
 
     /// The sizes the fold's memory was measured with (issue 12): a group's state, its key and the
     /// candidate inside it.
@@ -435,50 +478,5 @@ mod tests {
         assert_eq!(std::mem::size_of::<Candidate>(), 64);
         assert_eq!(std::mem::size_of::<Group>(), 128);
         assert_eq!(std::mem::size_of::<GroupKey>(), 20);
-    }
-
-    /// Dropping the names no group refers to, and numbering the others anew, changes no row: the
-    /// choice, the support, the farthest other document and `n_docs` across a collection are
-    /// those of a fold without one.
-    #[test]
-    fn collecting_document_names_changes_no_row_and_drops_the_unreferenced() {
-        let r = res();
-        let subs = |doc: &str, v: f64, day: u32| fact(doc, "telephone_subscribers", v, "2014", Status::Actual, (2015, 1, day));
-        let mut flagged = subs("flagged", 9_000_000.0, 20);
-        flagged.flag = Some(Flag::Implausible);
-        let docs = vec![
-            vec![subs("a", 4_000_000.0, 1)],
-            // a flagged figure loses to a sound one and is no document's first value: no group
-            // refers to its document
-            vec![flagged],
-            vec![subs("b", 4_100_000.0, 3), subs("b", 4_100_000.0, 3)],
-            vec![fact("c", "bts_stations", 1_200.0, "2014", Status::Actual, (2015, 1, 4))],
-            vec![subs("d", 3_900_000.0, 2)],
-            vec![subs("b", 4_050_000.0, 5)],
-        ];
-        let fold = |collect: bool| {
-            let mut acc = Accumulator::new();
-            let mut kept = Vec::new();
-            for d in &docs {
-                if collect {
-                    acc.collect_docs();
-                    kept.push(acc.docs.len());
-                }
-                acc.add_document(d);
-            }
-            (kept, acc.finish(&r.catalog, &r.provinces).unwrap())
-        };
-        let (_, (rows, anomalies, _)) = fold(false);
-        let (kept, (rows_c, anomalies_c, _)) = fold(true);
-        assert_eq!(rows, rows_c);
-        assert_eq!(anomalies, anomalies_c);
-        // before the third document `a` is kept (the group's choice) and `flagged` dropped;
-        // before the fourth, `a` (the lowest value) and `b` (the choice and the highest)
-        assert_eq!(kept[2..4], [1, 2]);
-        let subs = rows.iter().find(|m| m.metric == "telephone_subscribers").unwrap();
-        assert_eq!((subs.n_facts, subs.n_docs, subs.doc.as_str(), subs.value), (6, 5, "b", 4_050_000.0));
-        // the farthest other document is `d`, numbered anew by the collections
-        let conflict = anomalies.iter().find(|a| a.kind == "conflict").unwrap();
-        assert_eq!(conflict.other_doc.as_deref(), Some("d"));
     }
 }

@@ -1,15 +1,18 @@
 //! Aggregate: all facts → the province × period × metric × status table, and anomalies.
 //!
-//! The one barrier of the pipeline. It is a streaming fold: the orchestrator hands each
-//! document's facts to an [`Accumulator`] as they are written, and the accumulator keeps one
-//! small state per province × period × metric × status × basis group (the chosen fact, the
-//! spread, the support, the per-document extremes), so memory grows with the number of groups,
-//! not with the corpus ([`fold`]). At the end, the fold builds the group table in the order of
-//! the rows, a column at a time, with what its dimensions (catalog, province reference) and its
-//! own groups (the count a density is of, the previous period) give each row, and frees the
-//! groups; the relational part is one polars lazy query over that table ([`query`]): the
-//! derived columns (per-100 values, implied population, growth vs the previous period),
-//! conflicts between documents and cross-province outliers.
+//! The one barrier of the pipeline. It is a fold in two passes: as the documents are written,
+//! the orchestrator hands each one's facts to an [`Accumulator`], which keeps them as compact
+//! records by province in a store that spills to the run's folder past a memory budget
+//! ([`spill`]); at the barrier each province's records are folded into one small state per
+//! period × metric × status × basis group (the chosen fact, the spread, the support, the
+//! per-document extremes) ([`fold`]), and its group table is built in the order of the rows, a
+//! column at a time, with what its dimensions (catalog, province reference) and its own groups
+//! (the count a density is of, the previous period) give each row. The relational part is
+//! polars lazy queries ([`query`]): the derived columns (per-100 values, implied population,
+//! growth vs the previous period) and conflicts between documents over each province's table,
+//! then the cross-province outliers over each metric's candidates ([`barrier`]). So memory is
+//! bounded by the spill budget and by one province's groups, not by the corpus or by all the
+//! groups.
 //!
 //! Choice rule, within one group:
 //! 1. a figure the document itself does not make suspect (no flag) beats a flagged one;
@@ -20,15 +23,18 @@
 //! flows are separate rows (basis is part of the key): a stock is never summed, and flows of
 //! sub-periods are never mixed with the year's (period is part of the key).
 
+mod barrier;
 mod fold;
 mod query;
+mod record;
+mod spill;
 
 pub use fold::Accumulator;
 
 use crate::Result;
-use crate::catalog::Catalog;
 use crate::records::{Anomaly, ProvinceMetric};
-use crate::reference::Provinces;
+#[cfg(test)]
+use crate::{catalog::Catalog, reference::Provinces};
 
 /// What aggregate did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -37,85 +43,39 @@ pub struct AggregateReport {
     pub conflicts: usize,
 }
 
-/// The aggregate of a run, before it is written: the fold's anomalies about single facts and the
-/// query's frames. Rows and anomalies are made one at a time as they are read
-/// ([`Aggregated::for_each_metric`], [`Aggregated::for_each_anomaly`]), so writing them never
-/// holds the table twice.
-pub struct Aggregated {
-    fact_anomalies: Vec<Anomaly>,
-    derived: Option<query::Derived>,
-    years: Vec<i32>,
-    pub report: AggregateReport,
+/// Where the barrier's rows and anomalies go, one at a time as they are made
+/// ([`Accumulator::aggregate`]): the anomalies about single facts not handed over yet (in input
+/// order), then each province's rows (key order) and conflicts, then the outliers (by metric,
+/// period, status and row).
+pub trait AggregateOut {
+    fn metric(&mut self, m: &ProvinceMetric) -> Result<()>;
+    fn anomaly(&mut self, a: &Anomaly) -> Result<()>;
 }
 
-impl Aggregated {
-    /// The years of the rows, ascending.
-    pub fn years(&self) -> &[i32] {
-        &self.years
-    }
+/// Every row and anomaly, collected (the tests).
+#[cfg(test)]
+#[derive(Default)]
+struct Collected(Vec<ProvinceMetric>, Vec<Anomaly>);
 
-    /// Each `province_metrics` row in key order (of one year, if `year` is given).
-    pub fn for_each_metric(&self, year: Option<i32>, mut f: impl FnMut(&ProvinceMetric) -> Result<()>) -> Result<()> {
-        match &self.derived {
-            Some(d) => query::each_metric_row(&d.rows, year, &mut f),
-            None => Ok(()),
-        }
+#[cfg(test)]
+impl AggregateOut for Collected {
+    fn metric(&mut self, m: &ProvinceMetric) -> Result<()> {
+        self.0.push(m.clone());
+        Ok(())
     }
-
-    /// Each anomaly, in this order: those about single facts and repaired dates (in input
-    /// order), conflicts (in row order), outliers (by metric, period and status).
-    pub fn for_each_anomaly(&self, mut f: impl FnMut(&Anomaly) -> Result<()>) -> Result<()> {
-        for a in &self.fact_anomalies {
-            f(a)?;
-        }
-        if let Some(d) = &self.derived {
-            query::each_conflict(&d.rows, &mut f)?;
-            query::each_outlier(&d.outliers, &mut f)?;
-        }
+    fn anomaly(&mut self, a: &Anomaly) -> Result<()> {
+        self.1.push(a.clone());
         Ok(())
     }
 }
 
 impl Accumulator {
-    /// The barrier: run the query over the groups.
-    pub fn aggregate(self, catalog: &Catalog, provinces: &Provinces) -> Result<Aggregated> {
-        let (groups, fact_anomalies) = self.into_groups(catalog, provinces)?;
-        let derived = query::derive(groups)?;
-        let (report, years) = match &derived {
-            Some(d) => {
-                let mut years: Vec<i32> = d.rows.column("year")?.i32()?.into_no_null_iter().collect();
-                years.sort_unstable();
-                years.dedup();
-                let report = AggregateReport {
-                    groups: d.rows.height(),
-                    conflicts: query::conflict_count(&d.rows)?,
-                };
-                (report, years)
-            }
-            None => (AggregateReport::default(), Vec::new()),
-        };
-        Ok(Aggregated {
-            fact_anomalies,
-            derived,
-            years,
-            report,
-        })
-    }
-
     /// The barrier, with every row and anomaly collected (the tests).
     #[cfg(test)]
     pub fn finish(self, catalog: &Catalog, provinces: &Provinces) -> Result<(Vec<ProvinceMetric>, Vec<Anomaly>, AggregateReport)> {
-        let agg = self.aggregate(catalog, provinces)?;
-        let (mut rows, mut anomalies) = (Vec::new(), Vec::new());
-        agg.for_each_metric(None, |m| {
-            rows.push(m.clone());
-            Ok(())
-        })?;
-        agg.for_each_anomaly(|a| {
-            anomalies.push(a.clone());
-            Ok(())
-        })?;
-        Ok((rows, anomalies, agg.report))
+        let mut out = Collected::default();
+        let report = self.aggregate(catalog, provinces, &mut out)?;
+        Ok((out.0, out.1, report))
     }
 }
 
@@ -138,7 +98,7 @@ mod tests {
         let mut start = 0;
         for i in 1..=facts.len() {
             if i == facts.len() || facts[i].doc != facts[start].doc {
-                acc.add_document(&facts[start..i]);
+                acc.add_document(&facts[start..i])?;
                 start = i;
             }
         }

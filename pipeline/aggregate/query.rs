@@ -1,21 +1,24 @@
-//! The relational part of the aggregate: the group table's dimensions, and one polars lazy
-//! query over the table.
+//! The relational part of the aggregate: the group table's dimensions, and the polars lazy
+//! queries over one province's table and over one metric's outlier candidates.
 //!
-//! Input: the group table of the fold ([`super::fold`]), in key order and already joined with
-//! its dimensions ([`Dimensions`]: the catalog's unit kind, tolerance and the count a density is
-//! of; the province reference's region, 2025 province and census population interpolated by
-//! year) and with its own groups (the value a density is of, the previous period's value).
-//! Output: the `province_metrics` rows in key order, the conflicts between documents and the
-//! cross-province outliers.
+//! Input: a province's group table from the fold ([`super::fold`]), in key order and already
+//! joined with its dimensions ([`Dimensions`]: the catalog's unit kind, tolerance and the count
+//! a density is of; the province reference's region, 2025 province and census population
+//! interpolated by year) and with its own groups (the value a density is of, the previous
+//! period's value). Output: its `province_metrics` rows in key order with their conflicts
+//! ([`derive`]) and its outlier candidates ([`outlier_candidates`]); then, from every province's
+//! candidates of one metric, that metric's outliers ([`outliers`]).
 //!
 //! The dimensions are small (a few dozen metrics, 64 provinces a year) and the self-joins are
 //! lookups in the fold's own map, so the fold makes them as it builds the table: the table never
-//! passes through a join. The query derives the per-100 values, the implied population and the
-//! growth against the previous period, flags the conflicts, and finds the outliers with windows
+//! passes through a join. The queries derive the per-100 values, the implied population and the
+//! growth against the previous period, flag the conflicts, and find the outliers with windows
 //! over metric × period × status (median and median absolute deviation), carrying only the
 //! columns an outlier's anomaly reads. Text (anomaly reasons) is written in Rust from the
-//! query's columns, so numbers print as before.
-//! Invariant: the same group table gives the same rows in the same order.
+//! queries' columns, so numbers print as before.
+//! Invariant: the same groups give the same rows in the same order, whether the table is
+//! queried whole or a province at a time (every row-wise column reads its own row; the windows
+//! read one metric's rows).
 
 use polars::prelude::*;
 
@@ -124,18 +127,10 @@ fn abs(e: Expr) -> Expr {
     when(e.clone().lt(lit(0.0))).then(lit(0.0) - e.clone()).otherwise(e)
 }
 
-/// The derived tables of a group table, kept as the query's frames: the rows and anomalies are
-/// made from them one at a time as they are written, so the barrier never holds a second copy of
-/// the table as Rust records.
-pub(super) struct Derived {
-    /// The `province_metrics` rows in key order, with the `conflict` column.
-    pub rows: DataFrame,
-    /// The outliers, in anomaly order.
-    pub outliers: DataFrame,
-}
-
-/// Run the query.
-pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
+/// Run the row-wise part of the query over one province's group table: the conflicts and the
+/// derived columns, and each row's number in the whole table (`row`, from `offset`). `None` for
+/// an empty table.
+pub(super) fn derive(groups: DataFrame, offset: usize) -> Result<Option<DataFrame>> {
     if groups.height() == 0 {
         return Ok(None);
     }
@@ -156,6 +151,7 @@ pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
     let growth = when(col("prev_value").neq(lit(0.0)))
         .then((col("value") - col("prev_value")) / col("prev_value") * lit(100.0))
         .otherwise(lit(NULL).cast(DataType::Float64));
+    let offset = IdxSize::try_from(offset).map_err(|_| Error::Aggregate("more groups than the row index holds".into()))?;
     let rows = groups
         .lazy()
         .with_columns([
@@ -164,21 +160,37 @@ pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
             implied.alias("implied_population"),
             growth.alias("growth_vs_prev_pct"),
         ])
-        .with_row_index("row", None)
+        .with_row_index("row", Some(offset))
         .collect()?;
+    Ok(Some(rows))
+}
 
-    // outliers: robust z-score (median absolute deviation) of per-capita counts, or of rates,
-    // across provinces for the same metric, period and status
-    let peers = [col("metric"), col("period"), col("status")];
+/// The columns an outlier's anomaly reads, in this order: what [`outlier_candidates`] keeps of
+/// a row and [`outliers`] reads.
+pub(super) const OUTLIER_COLUMNS: [&str; 10] = [
+    "province",
+    "metric",
+    "period",
+    "status",
+    "doc",
+    "value",
+    "x",
+    "row",
+    "char_start",
+    "char_end",
+];
+
+/// The rows of one province's table that may be outliers among the provinces: per-capita counts
+/// (per 100 inhabitants) and rates, of a province (not the country), unflagged, of a period
+/// compared across provinces; `x` is the value compared, `row` a `u64`. Only the columns an
+/// outlier's anomaly reads ([`OUTLIER_COLUMNS`]) are carried.
+pub(super) fn outlier_candidates(rows: &DataFrame) -> Result<DataFrame> {
     let x = when(col("per_capita"))
         .then(col("per_100_inhabitants"))
         .when(col("rate"))
         .then(col("value"))
         .otherwise(lit(NULL).cast(DataType::Float64));
-    // `Higher`: the element at n / 2 of the sorted values, for even n too
-    let median = |e: Expr| e.quantile(lit(0.5), QuantileMethod::Higher).over(peers.clone());
-    let n = col("x").count().over(peers.clone())?;
-    let outliers = rows
+    let out = rows
         .clone()
         .lazy()
         .with_column(x.alias("x"))
@@ -189,6 +201,22 @@ pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
                 .and(col("comparable"))
                 .and(col("x").is_not_null()),
         )
+        .with_column(col("row").cast(DataType::UInt64))
+        .select(OUTLIER_COLUMNS.map(col))
+        .collect()?;
+    Ok(out)
+}
+
+/// The outliers among one metric's candidates of every province: the robust z-score (median
+/// absolute deviation) of `x` across the provinces of the same metric, period and status, in
+/// anomaly order (metric, period, status, row).
+pub(super) fn outliers(candidates: DataFrame) -> Result<DataFrame> {
+    let peers = [col("metric"), col("period"), col("status")];
+    // `Higher`: the element at n / 2 of the sorted values, for even n too
+    let median = |e: Expr| e.quantile(lit(0.5), QuantileMethod::Higher).over(peers.clone());
+    let n = col("x").count().over(peers.clone())?;
+    let outliers = candidates
+        .lazy()
         .with_columns([n.alias("n"), median(col("x"))?.alias("median")])
         .with_column(median(abs(col("x") - col("median")))?.alias("mad"))
         .with_column(
@@ -199,8 +227,6 @@ pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
             [col("metric"), col("period"), col("status"), col("row")],
             SortMultipleOptions::default(),
         )
-        // what an outlier's anomaly reads: the query carries no other column through its
-        // filter and windows (all of them had taken 117 MB over the 1 GB corpus's groups)
         .select([
             col("province"),
             col("metric"),
@@ -214,7 +240,7 @@ pub(super) fn derive(groups: DataFrame) -> Result<Option<Derived>> {
             col("char_end"),
         ])
         .collect()?;
-    Ok(Some(Derived { rows, outliers }))
+    Ok(outliers)
 }
 
 fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<impl Iterator<Item = Option<&'a str>> + 'a> {
@@ -229,16 +255,8 @@ fn need<T>(v: Option<T>, column: &str) -> Result<T> {
     v.ok_or_else(|| Error::Bug(format!("aggregate: null in the non-null column {column}")))
 }
 
-/// Each `province_metrics` row of the query's result, in order (of one year, if `only_year`).
-pub(super) fn each_metric_row(df: &DataFrame, only_year: Option<i32>, f: &mut dyn FnMut(&ProvinceMetric) -> Result<()>) -> Result<()> {
-    let year_rows;
-    let df = match only_year {
-        Some(y) => {
-            year_rows = df.filter(&df.column("year")?.i32()?.equal(y))?;
-            &year_rows
-        }
-        None => df,
-    };
+/// Each `province_metrics` row of the query's result, in order.
+pub(super) fn each_metric_row(df: &DataFrame, f: &mut dyn FnMut(&ProvinceMetric) -> Result<()>) -> Result<()> {
     let n = df.height();
     let mut province = strs(df, "province")?;
     let mut code = strs(df, "province_code")?;

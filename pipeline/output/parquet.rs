@@ -98,6 +98,28 @@ impl TableWriter {
     }
 }
 
+/// Read some columns of a Parquet file (all when `columns` is None), one batch at a time: a
+/// file is never decoded whole (a `facts` file holds every figure's sentence).
+pub(crate) fn for_each_batch(path: &Path, columns: Option<&[&str]>, mut f: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
+    let pq = |e: parquet::errors::ParquetError| Error::Parquet {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?;
+    if let Some(cols) = columns {
+        let mask = parquet::arrow::ProjectionMask::columns(b.parquet_schema(), cols.iter().copied());
+        b = b.with_projection(mask);
+    }
+    for batch in b.build().map_err(pq)? {
+        f(batch.map_err(|e| Error::Parquet {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?)?;
+    }
+    Ok(())
+}
+
 /// Read a whole Parquet file (tests, eval, incremental runs).
 pub fn read_all(path: &Path) -> Result<Vec<RecordBatch>> {
     let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;

@@ -26,7 +26,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::aggregate::AggregateReport;
+use crate::aggregate::{Accumulator, AggregateReport};
 use crate::config::{Config, Resources, TABLES};
 use crate::incremental::{self, IncrementalReport, Matcher, PrevTables, Previous};
 use crate::output::atomic::Staging;
@@ -196,6 +196,9 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     let staging = Staging::new(&ctx.cfg.out, &ctx.info.run_id)?;
     let dir = staging.dir().to_path_buf();
     let sinks = DocSinks::open(&dir, res, &ctx.stamp)?;
+    // the fold's facts wait for the barrier in the staging folder (removed by the barrier, and
+    // with the folder if the run fails)
+    let acc = Accumulator::spilling(dir.join(".fold"));
     let (prev, mut prev_tables, full_report) = match base {
         Some(Base::Merge(p, t)) => (Some(p), Some(*t), None),
         Some(Base::Full(r)) => (None, None, Some(r)),
@@ -213,7 +216,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         let previous = prev_ref.zip(prev_tables.as_mut());
         let progress = progress.as_ref();
         let writer = scope.spawn(move || {
-            let mut w = Writer::new(sinks, previous, progress);
+            let mut w = Writer::new(sinks, acc, previous, progress);
             for outputs in orx {
                 for out in outputs {
                     w.write(out)?;
@@ -247,11 +250,9 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
 
     // the barrier: every document's facts are in
     let t = Instant::now();
-    let agg = acc.aggregate(&res.catalog, &res.provinces)?;
     // the aggregate's rows are made as they are written: its time includes writing them
-    write_aggregate(&dir, res, &ctx.stamp, &agg, anomalies, &mut counts)?;
-    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg.report);
-    drop(agg);
+    let agg = write_aggregate(&dir, res, &ctx.stamp, acc, anomalies, &mut counts)?;
+    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg);
 
     let report = match (&prev, full_report) {
         (Some(p), _) => Some(IncrementalReport {

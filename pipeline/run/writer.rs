@@ -50,12 +50,13 @@ pub(super) struct Writer<'a> {
 impl<'a> Writer<'a> {
     pub(super) fn new(
         sinks: DocSinks,
+        acc: Accumulator,
         previous: Option<(&'a Previous, &'a mut PrevTables)>,
         progress: Option<&'a indicatif::ProgressBar>,
     ) -> Self {
         Writer {
             sinks,
-            acc: Accumulator::new(),
+            acc,
             counts: Counts::default(),
             names: DocNames::default(),
             previous,
@@ -85,7 +86,7 @@ impl<'a> Writer<'a> {
             if let Some(f) = &document.clean.meta.date_flag {
                 self.acc.add_date_flag(&document.clean.doc, f);
             }
-            self.acc.add_document(&facts);
+            self.acc.add_document(&facts)?;
         }
         self.write_anomalies()
     }
@@ -143,7 +144,7 @@ impl<'a> Writer<'a> {
             if let Some(flag) = &d.date_flag {
                 self.acc.add_date_flag(&d.doc, flag);
             }
-            self.acc.add_document(&d.facts);
+            self.acc.add_document(&d.facts)?;
         }
         self.write_anomalies()
     }
