@@ -18,6 +18,7 @@ pub(crate) mod classify;
 mod clause;
 mod compare;
 mod continuation;
+mod density;
 mod district;
 pub(crate) mod features;
 mod field_part;
@@ -263,6 +264,7 @@ pub(crate) fn extract_scoped(
     with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
     continuation::apply(doc, &ctx.hay, &mut out);
     breakdown::apply(doc, &ctx.hay, &mut out);
+    density::apply(&ctx.hay, &res.catalog, &mut out);
     field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);
     cut_off(doc, &mut out);
     (out, report)

@@ -205,7 +205,7 @@ pub(crate) fn scan(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[traps::Tra
 
 /// Whether the words between a count and a percent make the percent the count's density
 /// (`, đạt mật độ`, `, mật độ là`), in match form.
-fn density_link(between: &str) -> bool {
+pub(super) fn density_link(between: &str) -> bool {
     // the words after the count's own (`thuê bao băng rộng cố định, đạt mật độ`)
     let t = between.rsplit(',').next().unwrap_or(between).trim();
     let t = t
