@@ -75,7 +75,12 @@ mod tests {
             // the count before it is a part in a parenthesis: the density is the total's
             (
                 "Tổng số máy điện thoại đạt 152.400 máy (cố định 88.650 máy, di động 63.750 máy), đạt mật độ 17,5 máy/100 dân.",
-                &["telephone_subscribers", "fixed_telephone_subscribers", "mobile_subscribers", "telephone_density"],
+                &[
+                    "telephone_subscribers",
+                    "fixed_telephone_subscribers",
+                    "mobile_subscribers",
+                    "telephone_density",
+                ],
             ),
             // consistent already: unchanged
             (
