@@ -137,6 +137,20 @@ fn end_to_end_over_the_seeds_writes_every_table_to_its_contract() {
         assert_eq!(md.get("ictstat.schema_version"), Some(&schema.version));
         assert!(md.get("ictstat.run_id").is_some_and(|r| !r.is_empty()));
     }
+    // the output holds the tables, their partitions and the manifest, nothing of the run's
+    // own (the fold's spill folder, staging files)
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = TABLES
+        .iter()
+        .map(|t| format!("{t}.parquet"))
+        .chain(["manifest.json".into(), "province_metrics".into()])
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
     // Hive partitions hold the same rows as the flat file
     let flat: usize = table(&out, "province_metrics").iter().map(RecordBatch::num_rows).sum();
     let mut parts = 0;
