@@ -39,6 +39,9 @@ pub struct PeriodWords {
     pub year_end_forecast: Vec<String>,
 }
 
+/// A paragraph of the lead has at least this many words (rule `period.lead_skips_chrome`).
+const LEAD_MIN_WORDS: usize = 5;
+
 /// A period phrase found in text.
 pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     static P: OnceLock<Regex> = OnceLock::new();
@@ -192,7 +195,20 @@ pub(super) fn period(
     slug: Option<&str>,
 ) -> Option<Period> {
     let mut scores: BTreeMap<Period, f64> = BTreeMap::new();
-    let lead: Vec<String> = title.iter().map(|t| match_form(t)).chain(lowered.iter().take(6).cloned()).collect();
+    // rule `period.lead_skips_chrome`: the lead is the title and the first six paragraphs of
+    // prose; a player's `0:00 / 0:00`, a menu's `• Nam miền Bắc` (lines of a few words) take no
+    // place in it
+    let lead: Vec<String> = title
+        .iter()
+        .map(|t| match_form(t))
+        .chain(
+            lowered
+                .iter()
+                .filter(|p| p.split_whitespace().nth(LEAD_MIN_WORDS - 1).is_some())
+                .take(6)
+                .cloned(),
+        )
+        .collect();
     let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
     for (li, hay) in lead.iter().enumerate() {
         for (at, part, year) in period_phrases(hay) {
@@ -256,17 +272,48 @@ pub(super) fn period(
             *scores.entry(p).or_insert(0.0) += w;
         }
     }
+    // rule `period.named_report`: `Theo báo cáo đánh giá tình hình công tác quản lý nhà nước quý
+    // II/2023 của Bộ ...`: a page that opens on a quarter's report it quotes is of that quarter,
+    // over the dates of single figures it quotes further down (`tính đến ngày 30/4/2023`)
+    {
+        static QUARTERLY: OnceLock<Regex> = OnceLock::new();
+        let r = re(
+            &QUARTERLY,
+            r"(?:báo cáo|tình hình|kết quả)[^.\n]{0,60}?quý\s+(i{1,3}|iv|[1-4])\s*(?:năm\s+|/)([0-9]{4})",
+        );
+        for hay in lead.iter().take(2) {
+            if let Some(c) = r.captures(hay)
+                && let Ok(y) = c[2].parse::<i32>()
+            {
+                let q = match &c[1] {
+                    "i" | "1" => 1,
+                    "ii" | "2" => 2,
+                    "iii" | "3" => 3,
+                    _ => 4,
+                };
+                *scores
+                    .entry(Period {
+                        year: y,
+                        part: PeriodPart::Quarter(q),
+                    })
+                    .or_insert(0.0) += 8.0;
+            }
+        }
+    }
     // `BÁO CÁO TÌNH HÌNH HOẠT ĐỘNG THÁNG 10 NĂM 2023`, `Hội nghị giao ban quản lý nhà nước tháng
-    // 3/2023`: a monthly report (or briefing) is of its month, over the year words of its targets
+    // 3/2023`: a monthly report (or briefing) is of its month, over the year words of its targets.
+    // A month the report counts up to (`Theo báo cáo tại hội thảo, đến tháng 8/2006, tổng số
+    // thuê bao ... đạt`) is a stock's date, not a monthly report's (rule `period.monthly_report`)
     {
         static MONTHLY: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTHLY,
-            r"(?:báo cáo|tình hình|kết quả|hoạt động|giao ban)[^.\n]{0,40}?tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
+            r"(?:báo cáo|tình hình|kết quả|hoạt động|giao ban)([^.\n]{0,40}?)tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
         );
         for hay in lead.iter().take(3) {
             if let Some(c) = r.captures(hay)
-                && let (Ok(m @ 1..=11), Ok(y)) = (c[1].parse::<u8>(), c[2].parse::<i32>())
+                && !["đến", "tới", "hết", "cuối"].iter().any(|w| c[1].trim_end().ends_with(w))
+                && let (Ok(m @ 1..=11), Ok(y)) = (c[2].parse::<u8>(), c[3].parse::<i32>())
             {
                 *scores
                     .entry(Period {
@@ -283,7 +330,7 @@ pub(super) fn period(
         static MONTH_END: OnceLock<Regex> = OnceLock::new();
         let r = re(
             &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?[0-9]{1,2}\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
+            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?([0-9]{1,2})\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
         );
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {
@@ -300,14 +347,19 @@ pub(super) fn period(
                 if words.target_date.iter().any(|w| before.contains(w.as_str())) {
                     continue;
                 }
+                // `Từ ngày 21/10/2018 đến ngày 20/10/2019`: the end of a span of dates (a year of
+                // inspections), not a stock's date
+                if before.contains("từ ngày") {
+                    continue;
+                }
                 // a month without its year (`tính đến hết tháng Sáu`) is of the year reported;
                 // a bare number needs `tháng` (`đến 2025` is a year, `đến 31/12/2020` a date)
                 let written_month = whole.as_str().contains("tháng");
-                let year = c.get(2).or(c.get(3)).and_then(|y| y.as_str().parse::<i32>().ok());
+                let year = c.get(3).or(c.get(4)).and_then(|y| y.as_str().parse::<i32>().ok());
                 if year.is_none() && !written_month {
                     continue;
                 }
-                let m = Period::month_number(&c[1]);
+                let m = Period::month_number(&c[2]);
                 let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()], words)).or(default_year)) else {
                     continue;
                 };

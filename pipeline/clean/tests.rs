@@ -367,6 +367,38 @@ Cả nước có 125 triệu thuê bao di động; doanh nghiệp mới nhất �
     }
 
     #[test]
+    fn a_quarters_report_quoted_first_is_the_period_reported() {
+        // rule period.named_report (invented figures): the dates of single figures further down
+        // do not outweigh the quarter's report the page opens on
+        let text = "date 2024-07\n\nTheo báo cáo tình hình hoạt động quý II/2024 của Bộ, số thuê bao băng rộng cố định đạt 23 triệu.\n\nSố thuê bao băng rộng di động đạt 87 triệu thuê bao.\n\nCập nhật tới tháng 5/2024, tốc độ băng rộng cố định đạt 95 Mbps. Tới tháng 5/2024, tốc độ di động đạt 50 Mbps.\n\nTính đến ngày 31/5/2024, có 4 triệu khách hàng dùng Mobile Money.";
+        assert_eq!(period_of(text).as_deref(), Some("2024-Q2"));
+    }
+
+    #[test]
+    fn a_month_counted_up_to_is_no_monthly_report() {
+        // rule period.monthly_report (invented figures): `báo cáo ..., đến tháng 8/2007` dates a
+        // stock; the months up to it are the window, not the one month
+        let text = "Theo báo cáo tại hội nghị, đến tháng 8/2007, cả nước có 30 triệu thuê bao điện thoại. Hiện cả nước có hơn 4 triệu thuê bao Internet.";
+        assert_eq!(period_of(text).as_deref(), Some("2007-8M"));
+    }
+
+    #[test]
+    fn a_players_and_a_menus_lines_take_no_place_in_the_lead() {
+        // rule period.lead_skips_chrome (invented text): seven lines of chrome before the first
+        // paragraph of prose, whose month-end date is the window
+        let text = "Mỗi người dân có hơn một thuê bao\n\n0:00 / 0:00\n\n0:00\n\n• Nam miền Bắc\n\n• Nữ miền Bắc\n\n• Nữ miền Nam\n\n• Nam miền Nam\n\nTheo Bộ, tính đến tháng 5/2021, tổng số thuê bao di động là 120 triệu.";
+        assert_eq!(period_of(text).as_deref(), Some("2021-5M"));
+    }
+
+    #[test]
+    fn the_end_of_a_span_of_dates_is_no_stocks_date() {
+        // (invented figures) inspections from one October to the next are the year's
+        let text = "date 2021-11\n\nTừ ngày 15/10/2020 đến ngày 14/10/2021, Thanh tra Sở tiến hành 9 cuộc kiểm tra đối với 52 đại lý Internet trong năm 2021.";
+        assert_eq!(period_of(text).map(|p| p[..4].to_string()).as_deref(), Some("2021"));
+        assert_ne!(period_of(text).as_deref(), Some("2021-10M"));
+    }
+
+    #[test]
     fn an_administrative_documents_date_line_is_its_date() {
         // rule date.document_line (invented text): the line broken by a PDF copy, and a plan to
         // a later year that no longer passes for the period reported

@@ -141,10 +141,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         target_year = y.or(target_year);
     }
 
-    let opening_end = hay[s.start..s.end]
-        .find(',')
-        .filter(|&k| k <= 60)
-        .map_or(s.start + 12, |k| s.start + k);
+    let opening_end = s.start + opening_clause_end(&hay[s.start..s.end]);
     // period: the document's, unless the figure's own clause names another
     let mut period = doc_period;
     if status == Status::Target {
@@ -239,6 +236,8 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             || (metric.unit_kind == UnitKind::Percent && !metric.id.ends_with("growth_pct"));
         if let Some(y) = estimate_year {
             period = Some(Period::year(y));
+        } else if let Some(p) = day_window(&hay[s.start..q.start]) {
+            period = Some(p);
         } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
             period = Some(p);
         } else if period == doc_period
@@ -259,6 +258,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             .and_then(|c| c[1].parse::<i32>().ok())
             && status != Status::Target
         {
+            period = Some(Period::year(y));
+        } else if period == doc_period
+            && status != Status::Target
+            && let Some(y) = super::rank::index_year(hay)
+        {
+            // rule `rank.document_index_year`: `Lào Cai đứng thứ 7 ...` in the title of a page
+            // on the `ICT Index năm 2017`
             period = Some(Period::year(y));
         }
     }
@@ -442,6 +448,38 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
 /// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
 /// that plan's target, for the year it names or else the year under review. `before` is the
 /// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
+/// The end of a sentence's opening clause (`Năm 2019, ...`), whose year dates every clause of the
+/// sentence: its first comma within 60 bytes, else its first 12 bytes (an offset that may pass
+/// its end, only ever compared with). Rule
+/// `period.attributed_opening`: an opening that only names the source (`Theo Bộ Thông tin và
+/// Truyền thông, trong năm 2010 tổng số thuê bao ... ; mật độ đạt 189 máy/100 dân`) is no
+/// context of its own: the clause after it is the opening. A comma between digits (`162,88`) is
+/// a decimal mark, not a clause's end.
+pub(super) fn opening_clause_end(sentence: &str) -> usize {
+    let clause_comma = |from: usize| {
+        sentence[from..].char_indices().map(|(k, c)| (from + k, c)).find(|&(k, c)| {
+            c == ','
+                && !(sentence[..k].ends_with(|d: char| d.is_ascii_digit()) && sentence[k + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        })
+    };
+    // (any comma here, as the rule has always read it: `Đạt 12,5 ...` opens on `Đạt 12`)
+    let Some(k) = sentence.find(',').filter(|&k| k <= 60) else {
+        return 12;
+    };
+    let attributed = sentence.starts_with("theo ") || sentence.starts_with("cũng theo ");
+    if !attributed {
+        return k;
+    }
+    // the clause after it ends at its own comma or `;`, however long it is
+    let semi = sentence[k + 1..].find(';').map(|j| k + 1 + j);
+    match (clause_comma(k + 1).map(|(j, _)| j), semi) {
+        (Some(j), Some(m)) => j.min(m),
+        (Some(j), None) => j,
+        (None, Some(m)) => m,
+        (None, None) => k,
+    }
+}
+
 pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -491,4 +529,27 @@ fn base_year(before: &str, after: &str) -> bool {
     let lead = lead.strip_suffix("năm").unwrap_or(lead).trim_end();
     let born = lead.ends_with(" sinh") && !lead.ends_with("phát sinh");
     (re.is_match(before) && !stated) || near.contains("so với") || born
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opening_clause_end;
+
+    #[test]
+    fn an_attributed_opening_reaches_the_clause_after_it() {
+        // rule period.attributed_opening (invented sentences, match form)
+        let s = "theo bộ thông tin và truyền thông, trong năm 2010 tổng số thuê bao đạt 162,88 triệu, trong đó di động chiếm 91,2%; mật độ đạt 189 máy/100 dân.";
+        let end = opening_clause_end(s);
+        assert!(s[..end].contains("năm 2010"), "{}", &s[..end]);
+        assert!(s[..end].ends_with("162,88 triệu"), "{}", &s[..end]);
+        // an opening that is its own context stays the first clause
+        let s = "năm 2019, toàn tỉnh có 1.200 trạm, trong năm 2020 thêm 80 trạm.";
+        assert_eq!(&s[..opening_clause_end(s)], "năm 2019");
+        // no comma near the start: the first 12 bytes
+        let s = "toàn tỉnh hiện có 1.200 trạm bts và 300 điểm phục vụ bưu chính trên khắp các huyện, xã.";
+        assert_eq!(opening_clause_end(s), 12);
+        // an attribution with no clause after it
+        let s = "theo sở tttt, toàn tỉnh có 1.200 trạm.";
+        assert_eq!(&s[..opening_clause_end(s)], "theo sở tttt");
+    }
 }

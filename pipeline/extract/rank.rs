@@ -175,6 +175,15 @@ fn names_component(lex: &Lexicon, s: &str) -> bool {
     }
 }
 
+/// Rule `rank.document_index_year`: the year of the index a document reports, the first it names
+/// (`ICT Index năm 2017`, `(Viet Nam ICT Index) năm 2016`): the year of every rank whose own
+/// sentence names none, whenever the page was published. `hay` is the document, match form.
+pub(super) fn index_year(hay: &str) -> Option<i32> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let year_re = YEAR.get_or_init(|| Regex::new(r"ict index\)?\s+(?:năm\s+)?((?:19|20)[0-9]{2})").expect("index year"));
+    year_re.captures(hay).and_then(|c| c[1].parse::<i32>().ok())
+}
+
 /// The ranks of the provinces a ranking names.
 pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: &Resources) -> Ranks {
     let mut found = Ranks::default();
@@ -182,12 +191,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
     if !lex.rank_index_cues.iter().any(|c| hay.contains(c.as_str())) || res.catalog.get("ict_readiness_rank").is_none() {
         return found;
     }
-    static YEAR: OnceLock<Regex> = OnceLock::new();
-    let year_re = YEAR.get_or_init(|| Regex::new(r"ict index\s+(?:năm\s+)?((?:19|20)[0-9]{2})").expect("index year"));
-    let year = year_re
-        .captures(hay)
-        .and_then(|c| c[1].parse::<i32>().ok())
-        .or(doc.meta.period.map(|p| p.year));
+    let year = index_year(hay).or(doc.meta.period.map(|p| p.year));
     // the one province the sentence before ranked, for rule `rank.earlier_years`
     let mut ranked_before: Option<(usize, crate::records::ProvinceRef)> = None;
     for (si, s) in doc.sentences.iter().enumerate() {

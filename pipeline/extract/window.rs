@@ -143,6 +143,50 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     Period::first_months(year, m)
 }
 
+/// Rule `period.day_window`: a level dated to a day before the figure in its own clause
+/// (`Tính đến ngày 30/4/2023, cả nước có`) is of the months of the year up to that day; a day in
+/// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`) dates figures compiled
+/// at the end of the month before, `2025-H1`. `before` is the sentence up to the figure, match
+/// form; a date before a `;` dates another clause.
+pub(super) fn day_window(before: &str) -> Option<Period> {
+    /// The days of a month's first week: the figures are the month before's.
+    const EARLY_DAYS: u8 = 7;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
+            .expect("day-window pattern")
+    });
+    let c = re.captures_iter(before).last()?;
+    let at = c.get(0)?.start();
+    // the date must date the figure's clause (not one before `;`, unless the sentence opens on
+    // it: `Tính đến ngày 04/7/2025, ...; thuê bao Internet đạt`), and end no span of dates (`Từ
+    // ngày 21/10/2018 đến ngày 20/10/2019, Sở tổ chức 08 cuộc`: the inspections of a year)
+    let opens = before[..at]
+        .trim_start()
+        .strip_prefix("tính")
+        .unwrap_or(before[..at].trim_start())
+        .trim()
+        .is_empty();
+    if before[c.get(0)?.end()..].contains(';') && !opens {
+        return None;
+    }
+    if before[..at].contains("từ ngày") || before[..at].contains("kể từ") {
+        return None;
+    }
+    let (day, month, year): (u8, u8, i32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        return None;
+    }
+    if day <= EARLY_DAYS {
+        return if month == 1 {
+            Some(Period::year(year - 1))
+        } else {
+            Period::first_months(year, month - 1)
+        };
+    }
+    Period::first_months(year, month)
+}
+
 /// The month a comparison is made with (`so với tháng trước`, `so với tháng 8`, `so với tháng
 /// 8/2023`), read at the start of `text`.
 enum Against {
@@ -273,6 +317,30 @@ mod tests {
         ];
         for (before, year, stock, want) in cases {
             assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
+        }
+    }
+
+    #[test]
+    fn day_window_table() {
+        // (sentence before the figure, period); invented sentences
+        let cases: &[(&str, Option<&str>)] = &[
+            ("tính đến ngày 04/7/2025, tổng số thuê bao điện thoại đạt ", Some("2025-H1")),
+            ("tính đến ngày 30/4/2023, cả nước có ", Some("2023-4M")),
+            ("đến hết ngày 31/12/2021, toàn tỉnh có ", Some("2021")),
+            ("tính đến ngày 02/01/2020, toàn tỉnh có ", Some("2019")),
+            ("tính đến ngày 15/10/2022, có ", Some("2022-10M")),
+            // a date in an earlier clause, a date without a cue, a date that is no date
+            ("có 5 doanh nghiệp tính đến ngày 04/7/2025; tổng số thuê bao đạt ", None),
+            (
+                "tính đến ngày 04/7/2025, tổng số thuê bao đạt 390.046; thuê bao internet đạt ",
+                Some("2025-H1"),
+            ),
+            ("từ ngày 21/10/2018 đến ngày 20/10/2019, sở tổ chức ", None),
+            ("ngày 04/7/2025, sở đã kiểm tra ", None),
+            ("tính đến ngày 40/7/2025, có ", None),
+        ];
+        for (before, want) in cases {
+            assert_eq!(day_window(before), want.and_then(p), "{before}");
         }
     }
 
