@@ -22,6 +22,9 @@ pub struct Province {
     pub population_2009: f64,
     pub population_2019: f64,
     pub merged_2025_into: String,
+    /// A centrally governed city (`kind` `thành phố trực thuộc trung ương`): a `thành phố` or
+    /// `TP` that names it is no district (rule `district.province_city`).
+    pub city: bool,
 }
 
 /// Outlets known by the abbreviation that opens their articles (`(BDO) -`, `HGĐT-`).
@@ -140,6 +143,7 @@ impl Provinces {
                 population_2009: num(6)?,
                 population_2019: num(7)?,
                 merged_2025_into: get(8),
+                city: get(3) == "thành phố trực thuộc trung ương",
             };
             let idx = rows.len();
             alias_items.push((p.name.clone(), idx));

@@ -244,10 +244,25 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     let station = |o: &Quantity| o.unit_kind == UnitKind::Stations && !site(o);
                     // (not the stations of a breakdown of the sites: `59.000 vị trí lắp đặt các
                     // loại trạm BTS, trong đó có hơn 20.000 trạm Node B`)
+                    // (nor those of a parenthesis that breaks the sites down, two figures or more:
+                    // `lên 1.682 vị trí (1.068 trạm 2G và 1.526 trạm 3G, ...)`; one figure in it
+                    // is the stations beside the sites, `1.491 cột ăng ten (3.560 trạm)`)
+                    let broken_down = |o: &Quantity| {
+                        hay[q.end..o.start].contains('(')
+                            && qs
+                                .get(i + 2)
+                                .is_some_and(|p| hay[o.end..p.start].find(')').is_none() && p.unit_kind == UnitKind::Stations)
+                    };
                     let next = qs
                         .get(i + 1)
-                        .filter(|o| lex.breakdown.find_in(hay, &ctx.hits, q.end, o.start).is_empty());
-                    let beside = i.checked_sub(1).and_then(|j| qs.get(j)).is_some_and(station) || next.is_some_and(station);
+                        .filter(|o| lex.breakdown.find_in(hay, &ctx.hits, q.end, o.start).is_empty() && !broken_down(o));
+                    // (nor the stations built in the year that raise the total the sites count:
+                    // `phát triển mới 101 trạm BTS, nâng tổng số trạm ... lên 1.682 vị trí`)
+                    let previous = i
+                        .checked_sub(1)
+                        .and_then(|j| qs.get(j))
+                        .filter(|o| !hay[o.end..q.start].contains("tổng số"));
+                    let beside = previous.is_some_and(station) || next.is_some_and(station);
                     if site(q) && beside {
                         let mut m = base.clone();
                         m.reason = "station.site_beside_station: sites or masts counted beside the stations".into();

@@ -48,6 +48,44 @@ fn district_re() -> &'static Regex {
 /// The rule that makes the figure at `q_start` of sentence `s` a district's, if one does.
 /// `left_start`: where the figure's own clause begins; `province_wide`: whether the sentence
 /// speaks of the whole province (`toàn tỉnh`).
+/// Rule `district.province_city`: a `thành phố` or `TP` that names a province-level city
+/// (`Công an TP. Hà Nội tổ chức 2 đợt thanh tra`) is no district. Whether the district pattern
+/// still matches the last eight words before the figure once every such city is taken out.
+fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
+    let (text, hay) = (&ctx.doc.text, &ctx.hay);
+    debug_assert_eq!(text.len(), hay.len(), "the match form keeps byte offsets");
+    let cities: Vec<(usize, usize)> = ctx
+        .res
+        .provinces
+        .find_in(hay, &ctx.hits, from, to)
+        .into_iter()
+        // (the hits' offsets are from `from`): an alias of a centrally governed city that holds
+        // the word (`tp. hà nội`, `thành phố cần thơ`); `thành phố Hải Dương`, `thành phố Huế`
+        // are the capitals of provinces, districts
+        .filter(|h| {
+            let name = &hay[from + h.start..from + h.end];
+            (name.starts_with("tp") || name.starts_with("thành phố")) && ctx.res.provinces.rows.get(*h.tag).is_some_and(|p| p.city)
+        })
+        .map(|h| (from + h.start, from + h.end))
+        .collect();
+    if cities.is_empty() {
+        return false;
+    }
+    let mut rest = String::with_capacity(to - from);
+    let mut at = from;
+    for (s, e) in cities {
+        if s < at {
+            continue;
+        }
+        rest.push_str(&text[at..s]);
+        rest.push_str(" , ");
+        at = e;
+    }
+    rest.push_str(&text[at..to]);
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    !district_re().is_match(&words[words.len().saturating_sub(8)..].join(" "))
+}
+
 pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: usize, province_wide: bool) -> Option<&'static str> {
     let (doc, hay, provinces) = (ctx.doc, &ctx.hay, &ctx.res.provinces);
     // every match of the pattern holds one of these words: most clauses hold none, and are
@@ -57,7 +95,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         .any(|k| hay[left_start..q_start].contains(k));
     if may_name {
         let words: Vec<&str> = doc.text[left_start..q_start].split_whitespace().collect();
-        if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) {
+        if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) && !only_province_cities(ctx, left_start, q_start) {
             return Some("district.near");
         }
     }
