@@ -305,6 +305,7 @@ pub(crate) const CODE_FEATURES: &[&str] = &[
     "ict_sector",
     "investment",
     "it",
+    "it_industry",
     "ministry",
     "national",
     "other_domain",

@@ -120,7 +120,10 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     .filter_map(|n| lex.feature(n))
                     .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
                     || (hay[s.start..q.start].contains("ngành") && !other);
-                let revenue = revenue && ict;
+                // rule `revenue.it_industry`: the IT industry's revenue (`doanh thu công
+                // nghiệp CNTT ... tăng 13%`, often in USD) is no catalog revenue, nor its growth
+                let it_industry = lex.feature("it_industry").is_some_and(|f| lv.l[..2].iter().any(|l| l.has(f)));
+                let revenue = revenue && ict && !it_industry;
                 let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                 if let (true, Some((kind, reason))) = (revenue, &scope) {
                     m.kind = *kind;
