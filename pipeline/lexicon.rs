@@ -66,6 +66,7 @@ struct PartDef {
     negation_window_words: usize,
     composition_after: Vec<String>,
     field_words: Vec<String>,
+    average_per_unit: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,6 +291,9 @@ pub struct PartCues {
     /// Rule `fine.field_part`: words that say a figure is of one field (`trong lĩnh vực thông
     /// tin điện tử`), in match form.
     pub field_words: Vec<String>,
+    /// Rule `part.average_per_unit`: words that make the count right after them an average per
+    /// unit (`trung bình mỗi xã ... có trên 10 trạm BTS`), not a total, in match form.
+    pub average_per_unit: Vec<String>,
 }
 
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
@@ -441,6 +445,7 @@ impl Lexicon {
                     negation_window_words: lex.part.negation_window_words,
                     composition_after: words(&lex.part.composition_after),
                     field_words: words(&lex.part.field_words),
+                    average_per_unit: words(&lex.part.average_per_unit),
                 }
             },
             removed: RemovedCues {

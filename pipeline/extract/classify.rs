@@ -233,6 +233,23 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     out.push(m);
                     continue;
                 }
+                // rule `part.average_per_unit`: `trung bình mỗi xã, phường, thị trấn có trên 10
+                // trạm BTS` is an average per commune, not the province's stations
+                if matches!(metric.unit_kind, UnitKind::Stations | UnitKind::Subscribers | UnitKind::Count) {
+                    let from = floor_char_boundary(hay, q.start.saturating_sub(90).max(s.start));
+                    let before = &hay[from..q.start];
+                    let average = lex.part.average_per_unit.iter().any(|w| {
+                        before
+                            .rfind(w.as_str())
+                            .is_some_and(|k| !before[k..].contains(|c: char| c.is_ascii_digit()))
+                    });
+                    if average {
+                        let mut m = base.clone();
+                        m.reason = "part.average_per_unit: an average per unit, not a total".into();
+                        out.push(m);
+                        continue;
+                    }
+                }
                 // rule `station.site_beside_station`: `1.360 vị trí với 3.236 trạm` counts the
                 // sites of the stations the figure beside it counts
                 if q.unit_kind == UnitKind::Stations || metric.unit_kind == UnitKind::Stations {
