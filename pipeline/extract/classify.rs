@@ -180,6 +180,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
+        if q.unit_kind == UnitKind::Per100
+            && let Some(reason) = super::part::area_density(&lex.part, hay, left_start[i], right_end[i].max(q.end))
+        {
+            let mut m = base.clone();
+            m.reason = reason.into();
+            out.push(m);
+            continue;
+        }
         // `trong khi con số này của cả nước là 24,1`: a bare national level has its province
         // figure's unit
         let restated;

@@ -2,8 +2,9 @@
 //!
 //! Input: the match form of the document, one percentage figure and the bounds of its own
 //! clause; the cue words of `lexicon.toml` `[part]`. Output: the id and reason of the rule that
-//! decided, or None. Invariant: only percentages are judged (a count of a subgroup is a
-//! district or breakdown question, decided elsewhere); every rule looks only at the figure's
+//! decided, or None. Invariant: only percentages are judged, and densities per 100 inhabitants
+//! by the area rule ([`area_density`]; a count of a subgroup is a district or breakdown
+//! question, decided elsewhere); every rule looks only at the figure's
 //! own clause, so a province-wide figure beside a subgroup's (`toàn tỉnh đạt 70%, trong khi
 //! tại các xã miền núi chỉ 40%`) keeps its fact.
 
@@ -26,6 +27,14 @@ pub(crate) fn judge(cues: &PartCues, hay: &str, clause_start: usize, clause_end:
     None
 }
 
+/// Rule `part.area_density`: a density per 100 inhabitants of one kind of area (`mật độ điện
+/// thoại ở các địa phương thuộc vùng được cung cấp dịch vụ viễn thông công ích đạt 16 máy/100
+/// dân`, `ở các xã miền núi mới đạt 5 máy/100 dân`) is that area's, not the province's.
+pub(crate) fn area_density(cues: &PartCues, hay: &str, clause_start: usize, clause_end: usize) -> Option<&'static str> {
+    area_subgroup(cues, hay, clause_start, clause_end)
+        .then_some("part.area_density: the density of one kind of area (rural, mountain, universal-service communes), not the whole's")
+}
+
 /// Rule `part.composition`: `trong đó 20% là thuê bao 3G`, `40% là nhân viên văn phòng`: the
 /// word right after the percentage says what share of the whole it is.
 fn composition(cues: &PartCues, hay: &str, end: usize) -> bool {
@@ -45,13 +54,14 @@ fn negated(cues: &PartCues, hay: &str, clause_start: usize, start: usize) -> boo
         .any(|w| cues.negations.iter().any(|n| n == w))
 }
 
-/// Rule `part.area_subgroup`: a kind of area named with a locative in the figure's own clause
+/// Rule `part.area_subgroup`: a kind of area named with a locative (among the six words before
+/// it: `ở các địa phương thuộc vùng ...`) in the figure's own clause
 /// (`Tại các khu vực thành thị, khoảng 50% dân số`, `40% hộ gia đình tại các xã miền núi`),
 /// unless an inclusive word introduces it (`bao gồm cả khu vực nông thôn`).
 fn area_subgroup(cues: &PartCues, hay: &str, clause_start: usize, clause_end: usize) -> bool {
     let clause = &hay[clause_start..clause_end];
     cues.area_subgroups.find_all(clause).iter().any(|h| {
-        let lead: Vec<&str> = clause[..h.start].split_whitespace().rev().take(4).collect();
+        let lead: Vec<&str> = clause[..h.start].split_whitespace().rev().take(6).collect();
         let located = lead.iter().any(|w| cues.area_locatives.iter().any(|l| l == w));
         let inclusive = lead.iter().any(|w| cues.area_inclusive.iter().any(|l| l == w))
             || cues
