@@ -42,6 +42,17 @@ pub struct PeriodWords {
 /// A paragraph of the lead has at least this many words (rule `period.lead_skips_chrome`).
 const LEAD_MIN_WORDS: usize = 5;
 
+/// The number of a quarter as a period phrase writes it (`i`-`iv` or `1`-`4`, match form; the
+/// patterns admit nothing else).
+fn quarter_number(q: &str) -> u8 {
+    match q {
+        "i" | "1" => 1,
+        "ii" | "2" => 2,
+        "iii" | "3" => 3,
+        _ => 4,
+    }
+}
+
 /// A period phrase found in text.
 pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     static P: OnceLock<Regex> = OnceLock::new();
@@ -55,13 +66,7 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
         let head = c.get(1).unwrap().as_str();
         let year = c.get(3).and_then(|y| y.as_str().parse().ok());
         let part = if let Some(q) = c.get(2) {
-            let q = match q.as_str() {
-                "i" | "1" => 1,
-                "ii" | "2" => 2,
-                "iii" | "3" => 3,
-                _ => 4,
-            };
-            PeriodPart::Quarter(q)
+            PeriodPart::Quarter(quarter_number(q.as_str()))
         } else if head.starts_with("6 tháng đầu") || head.starts_with("sáu") || head.starts_with("nửa") {
             PeriodPart::Half(1)
         } else if head.starts_with("6 tháng cuối") {
@@ -285,16 +290,10 @@ pub(super) fn period(
             if let Some(c) = r.captures(hay)
                 && let Ok(y) = c[2].parse::<i32>()
             {
-                let q = match &c[1] {
-                    "i" | "1" => 1,
-                    "ii" | "2" => 2,
-                    "iii" | "3" => 3,
-                    _ => 4,
-                };
                 *scores
                     .entry(Period {
                         year: y,
-                        part: PeriodPart::Quarter(q),
+                        part: PeriodPart::Quarter(quarter_number(&c[1])),
                     })
                     .or_insert(0.0) += 8.0;
             }

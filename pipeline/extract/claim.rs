@@ -261,7 +261,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             period = Some(Period::year(y));
         } else if period == doc_period
             && status != Status::Target
-            && let Some(y) = super::rank::index_year(hay)
+            && let Some(y) = ctx.doc_index_year()
         {
             // rule `rank.document_index_year`: `Lào Cai đứng thứ 7 ...` in the title of a page
             // on the `ICT Index năm 2017`
@@ -444,10 +444,6 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
     }
 }
 
-/// Rule `status.plan_figure`: a figure written right after the plan it is (`đạt 22,8% so với kế
-/// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
-/// that plan's target, for the year it names or else the year under review. `before` is the
-/// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
 /// The end of a sentence's opening clause (`Năm 2019, ...`), whose year dates every clause of the
 /// sentence: its first comma within 60 bytes, else its first 12 bytes (an offset that may pass
 /// its end, only ever compared with). Rule
@@ -480,6 +476,10 @@ pub(super) fn opening_clause_end(sentence: &str) -> usize {
     }
 }
 
+/// Rule `status.plan_figure`: a figure written right after the plan it is (`đạt 22,8% so với kế
+/// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
+/// that plan's target, for the year it names or else the year under review. `before` is the
+/// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
 pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {

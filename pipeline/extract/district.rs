@@ -45,12 +45,9 @@ fn district_re() -> &'static Regex {
     })
 }
 
-/// The rule that makes the figure at `q_start` of sentence `s` a district's, if one does.
-/// `left_start`: where the figure's own clause begins; `province_wide`: whether the sentence
-/// speaks of the whole province (`toàn tỉnh`).
 /// Rule `district.province_city`: a `thành phố` or `TP` that names a province-level city
-/// (`Công an TP. Hà Nội tổ chức 2 đợt thanh tra`) is no district. Whether the district pattern
-/// still matches the last eight words before the figure once every such city is taken out.
+/// (`Công an TP. Hà Nội tổ chức 2 đợt thanh tra`) is no district. True when the district pattern
+/// no longer matches the last eight words before the figure once every such city is taken out.
 fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
     let (text, hay) = (&ctx.doc.text, &ctx.hay);
     debug_assert_eq!(text.len(), hay.len(), "the match form keeps byte offsets");
@@ -86,6 +83,9 @@ fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
     !district_re().is_match(&words[words.len().saturating_sub(8)..].join(" "))
 }
 
+/// The rule that makes the figure at `q_start` of sentence `s` a district's, if one does.
+/// `left_start`: where the figure's own clause begins; `province_wide`: whether the sentence
+/// speaks of the whole province (`toàn tỉnh`).
 pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: usize, province_wide: bool) -> Option<&'static str> {
     let (doc, hay, provinces) = (ctx.doc, &ctx.hay, &ctx.res.provinces);
     // every match of the pattern holds one of these words: most clauses hold none, and are

@@ -74,6 +74,12 @@ pub(crate) struct DocCtx<'a> {
 }
 
 impl<'a> DocCtx<'a> {
+    /// The year of the index the document reports (rule `rank.document_index_year`), searched
+    /// once per document, when a rank figure first asks.
+    pub(crate) fn doc_index_year(&self) -> Option<i32> {
+        *self.memo.borrow_mut().index_year.get_or_insert_with(|| rank::index_year(&self.hay))
+    }
+
     /// The one scan of a document (rule `scan.once`) and what is read from it once: its match
     /// form, phrase hits, feature index, scope (given, or read from the document) and
     /// paragraph spans. When clean's scan of this document is given, it is read, not made again.
@@ -132,6 +138,9 @@ pub(crate) struct Memo {
     /// Whether the year at a byte offset is a comparison base (`claim::base_year`): a question
     /// of the year alone, asked by every figure after it in its sentence.
     pub base_year: rustc_hash::FxHashMap<usize, bool>,
+    /// The year of the index the document reports (rule `rank.document_index_year`), once a
+    /// rank figure has asked.
+    pub index_year: Option<Option<i32>>,
 }
 
 /// What the document as a whole is about, which bounds what its figures can be.
