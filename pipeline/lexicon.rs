@@ -61,6 +61,7 @@ struct PartDef {
     area_locatives: Vec<String>,
     area_inclusive: Vec<String>,
     inclusive_aside: Vec<String>,
+    mostly_aside: Vec<String>,
     equivalent: Vec<String>,
     negations: Vec<String>,
     negation_window_words: usize,
@@ -282,6 +283,9 @@ pub struct PartCues {
     /// Rule `slot.inclusive_aside`: words that open a parenthesis saying what a figure also
     /// counts (`(tính cả thuê bao USB 3G)`); the kinds named inside do not make its kind.
     pub inclusive_aside: Vec<String>,
+    /// Rule `slot.trailing_aside`: words that open a parenthesis after a figure saying what it
+    /// mostly is (`9.457 thuê bao Internet (chủ yếu là thuê bao băng rộng)`).
+    pub mostly_aside: Vec<String>,
     /// Rule `period.equivalent`: words that restate the figure before in another unit
     /// (`21,7 triệu thuê bao; tương đương 22 thuê bao/100 dân`).
     pub equivalent: Vec<String>,
@@ -440,6 +444,7 @@ impl Lexicon {
                     area_locatives: words(&lex.part.area_locatives),
                     area_inclusive: words(&lex.part.area_inclusive),
                     inclusive_aside: words(&lex.part.inclusive_aside),
+                    mostly_aside: words(&lex.part.mostly_aside),
                     equivalent: words(&lex.part.equivalent),
                     negations: words(&lex.part.negations),
                     negation_window_words: lex.part.negation_window_words,

@@ -66,6 +66,28 @@ pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
     cut
 }
 
+/// Rule `slot.trailing_aside`: the span of a parenthesis after a figure, in `[from, to)` with no
+/// comma or `;` before it, that opens with a word saying what the figure mostly is or also
+/// counts (lexicon `[part] mostly_aside` and `inclusive_aside`): `9.457 thuê bao Internet (chủ
+/// yếu là thuê bao băng rộng)` counts Internet subscribers, not broadband ones. An unclosed
+/// parenthesis runs to `to`.
+pub(super) fn trailing_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option<(usize, usize)> {
+    let hay = &ctx.hay;
+    let text = hay.get(from..to)?;
+    let open = text.find('(')?;
+    if text[..open].contains([',', ';']) {
+        return None;
+    }
+    let part = &ctx.res.lexicon.part;
+    let inside = text[open + 1..].trim_start();
+    let opens = |w: &String| inside.starts_with(w.as_str()) && !inside[w.len()..].starts_with(|c: char| c.is_alphanumeric());
+    if !part.mostly_aside.iter().chain(&part.inclusive_aside).any(opens) {
+        return None;
+    }
+    let close = text[open..].find(')').map_or(to, |k| from + open + k + 1);
+    Some((from + open, close))
+}
+
 /// Rule `slot.inclusive_aside`: the span of a parenthesis in `[from, to)` that opens with an
 /// inclusive word (lexicon `[part] inclusive_aside`: `(tính cả thuê bao sử dụng USB 3G)`), which
 /// says what a figure also counts rather than what it is.

@@ -8,10 +8,10 @@
 //! Invariant: a slot (a group of rival kinds, `slots` in the lexicon) is filled from the
 //! nearest level that names it, never from two.
 //!
-//! Rules decided here: `slot.nearest_sentence`, `slot.inclusive_aside`, `breakdown.own_clause`,
+//! Rules decided here: `slot.nearest_sentence`, `slot.inclusive_aside`, `slot.trailing_aside`, `breakdown.own_clause`,
 //! `slot.nearest`, `breakdown.tail`, `breakdown.one_part`, and the province-wide figure a company reports.
 
-use super::clause::{Clauses, inclusive_aside, last_separator};
+use super::clause::{Clauses, inclusive_aside, last_separator, trailing_aside};
 use super::features::FeatSet;
 use super::metric::{Levels, PARAGRAPH, TAIL};
 use super::subject::{national_reference, peer_reference};
@@ -66,6 +66,12 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
         Some((a, b)) => ctx.features.set(from, a).union(ctx.features.set(b, to)),
         None => ctx.features.set(from, to),
     };
+    // rule `slot.trailing_aside`: the same for a parenthesis after the figure that says what it
+    // mostly is (`9.457 thuê bao Internet (chủ yếu là thuê bao băng rộng)`)
+    let outside_asides = |from: usize, to: usize, before: Option<(usize, usize)>, after: Option<(usize, usize)>| match after {
+        Some((a, b)) if a >= from && b <= to => outside_aside(from, a, before).union(ctx.features.set(b, to)),
+        _ => outside_aside(from, to, before),
+    };
     (0..n)
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
@@ -94,7 +100,8 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 .find_in(hay, &ctx.hits, qs[i].end, right_end[i].max(qs[i].end))
                 .first()
                 .map_or(right_end[i], |h| qs[i].end + h.start);
-            let mut l0 = outside_aside(left_start[i], own_end, asides[i]).mask(no_units).union(unit);
+            let after = trailing_aside(ctx, qs[i].end, own_end);
+            let mut l0 = outside_asides(left_start[i], own_end, asides[i], after).mask(no_units).union(unit);
             // rule `slot.nearest`: two rivals of a `nearest_slots` slot in the own clause, the
             // last one after a comma (`tăng trưởng doanh thu trên, theo đó nộp ngân sách ... đạt
             // 46 nghìn tỷ đồng`): the one named last is what the figure is; in one unbroken
