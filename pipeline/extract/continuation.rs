@@ -14,6 +14,11 @@
 //! (`tỉnh đặt ra những mục tiêu quan trọng đến năm 2025:`) are that plan's targets, of its year
 //! unless an item names its own; the list ends at the first paragraph that is no item.
 //!
+//! Rule `period.paragraph_year`: a sentence that names no time of its own goes on, within its
+//! paragraph, with the window of an earlier year that the sentence right before states for all
+//! its figures (`Theo Bộ ..., trong năm 2010 tổng số thuê bao ... Toàn quốc có trên 26,8 triệu
+//! người sử dụng Internet`): the window goes on from sentence to sentence to the paragraph's end.
+//!
 //! Rule `period.continuation`: a sentence opening with `Đồng thời`, `Cụ thể`, `Bên cạnh đó`, ...
 //! that names no time of its own has the window its previous sentence's figures share
 //! (`trong tháng 10, Sở đã thực hiện 1 cuộc thanh tra ... Đồng thời, thực hiện 3 cuộc kiểm
@@ -71,6 +76,8 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
     // tiêu quan trọng đến năm 2025:`) and the paragraph it ends
     let mut intro: Option<(Status, Option<Period>, usize)> = None;
     let mut item = false;
+    // rule `period.paragraph_year`: the window the sentence before was given by the rule
+    let (mut carried, mut carried_now): (Option<Period>, Option<Period>) = (None, None);
     for (si, s) in doc.sentences.iter().enumerate() {
         let text = &hay[s.start..s.end];
         let first = k;
@@ -143,8 +150,42 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
                 }
             }
         }
+        // rule `period.paragraph_year`: `Theo Bộ ..., trong năm 2010 tổng số thuê bao ... Toàn
+        // quốc có trên 26,8 triệu người sử dụng Internet, đạt mật độ 31,12%.`: a sentence that
+        // names no time of its own goes on, within its paragraph, with the window the sentence
+        // right before it states for all its figures, when that window is not the page's
+        // (a sentence that names another year beside it, `DTI năm 2021 ... xếp thứ 6/63, và kỳ
+        // vọng năm 2022 ...`, states no one window; the window goes on from sentence to sentence)
+        else if !opens_paragraph
+            && !super::window::names_time(text)
+            && let Some((prev_text, prev)) = &previous
+            && let Some(window) = shared_window(&mentions[prev.clone()])
+            && (carried == Some(window) || (super::window::names_time(prev_text) && only_year(prev_text, window.year)))
+            && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
+        {
+            for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
+                if let Some(c) = m
+                    .claim
+                    .as_mut()
+                    .filter(|c| c.period == doc.meta.period && c.status == Status::Actual)
+                {
+                    c.period = Some(window);
+                    m.reason
+                        .push_str("; period.paragraph_year: the window of the sentence before, in its paragraph");
+                    carried_now = Some(window);
+                }
+            }
+        }
+        carried = carried_now.take();
         previous = Some((text, first..k));
     }
+}
+
+/// Whether every year `text` names (four digits, 19xx or 20xx) is `year`.
+fn only_year(text: &str, year: i32) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
+        .all(|w| w.parse() == Ok(year))
 }
 
 /// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).
@@ -261,6 +302,34 @@ mod tests {
         let period = |v: f64| got.iter().find(|g| g.0 == v).map(|g| g.2.clone());
         assert_eq!(period(2.0).as_deref(), Some("2022-M09"), "{got:?}");
         assert_eq!(period(4.0).as_deref(), Some("2022-M09"), "{got:?}");
+    }
+
+    #[test]
+    fn a_paragraph_goes_on_in_the_year_its_sentence_names() {
+        // rule period.paragraph_year: our own words (invented figures) in the shape of a page that
+        // quotes the Ministry's figures of an earlier year after a plan
+        let got = statuses(
+            "Đề án phát triển thông tin và truyền thông nông thôn.\n\nTheo Bộ Thông tin và Truyền thông, trong năm 2011 cả nước có 130 triệu thuê bao điện thoại. Toàn quốc có 30 triệu người sử dụng Internet, đạt tỷ lệ 34,5% dân số. Tổng số thuê bao băng rộng cố định đạt 4,1 triệu thuê bao.\n\nToàn thành phố có 12.000 trạm BTS.",
+            2014,
+        );
+        let period = |v: f64| got.iter().find(|g| (g.0 - v).abs() < 1e-6 * v).map(|g| g.2.clone());
+        assert_eq!(period(130_000_000.0).as_deref(), Some("2011"), "{got:?}");
+        assert_eq!(period(34.5).as_deref(), Some("2011"), "{got:?}");
+        assert_eq!(period(4_100_000.0).as_deref(), Some("2011"), "{got:?}");
+        // the next paragraph is the page's own
+        assert_eq!(period(12_000.0).as_deref(), Some("2014"), "{got:?}");
+    }
+
+    #[test]
+    fn a_sentence_of_two_years_gives_no_window_to_the_next() {
+        // rule period.paragraph_year: our own words (invented figures)
+        let got = statuses(
+            "Hạ tầng số của Hà Nội.\n\nNăm 2012 thành phố có 10.000 trạm BTS, và năm 2014 sẽ có thêm nhiều trạm. Tổng số thuê bao băng rộng cố định đạt 1,5 triệu thuê bao.",
+            2014,
+        );
+        let period = |v: f64| got.iter().find(|g| (g.0 - v).abs() < 1e-6 * v).map(|g| g.2.clone());
+        assert_eq!(period(10_000.0).as_deref(), Some("2012"), "{got:?}");
+        assert_eq!(period(1_500_000.0).as_deref(), Some("2014"), "{got:?}");
     }
 
     #[test]
