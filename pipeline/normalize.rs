@@ -386,14 +386,15 @@ fn national_scale(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) 
 }
 
 /// Rule `number.last_dot_decimal`: a figure above its metric's plausible maximum whose digits
-/// come in two or more dot groups (`1.357.880 tỷ đồng` for a province's nine months of telecom
-/// revenue, more than the whole country's year) is read with its last dot as the decimal mark
-/// (`1.357,880 tỷ`), when that reading is plausible; the fact is flagged `malformed_number` with
+/// come in dot groups (`1.357.880 tỷ đồng` for a province's nine months of telecom revenue, more
+/// than the whole country's year; `107.490 nghìn tỷ` for the country's ten months, a hundred
+/// times the world's) is read with its last dot as the decimal mark (`1.357,880 tỷ`, `107,490
+/// nghìn tỷ`), when that reading is plausible; the fact is flagged `malformed_number` with
 /// both readings, never silently changed. None when the figure is not so written, or the other
 /// reading is implausible too.
 fn last_dot_as_decimal(digits: &str, value: f64, max: f64) -> Option<f64> {
     let groups: Vec<&str> = digits.split('.').collect();
-    let grouped = groups.len() >= 3
+    let grouped = groups.len() >= 2
         && (1..=3).contains(&groups[0].len())
         && groups[1..].iter().all(|g| g.len() == 3)
         && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.');
@@ -595,6 +596,14 @@ mod tests {
                 "Doanh thu dịch vụ viễn thông 9 tháng đạt 2.468.120 tỷ đồng, bằng 96% cùng kỳ.",
                 "telecom_revenue",
                 2_468_120_000_000.0,
+                Some(Flag::MalformedNumber),
+                "last dot as the decimal mark",
+            ),
+            // (one dot group before a large scale word: `107.490 nghìn tỷ` is 107,49 nghìn tỷ)
+            (
+                "Doanh thu dịch vụ viễn thông 10 tháng ước đạt 95.320 nghìn tỷ đồng.",
+                "telecom_revenue",
+                95_320_000_000_000.0,
                 Some(Flag::MalformedNumber),
                 "last dot as the decimal mark",
             ),
