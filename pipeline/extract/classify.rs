@@ -191,9 +191,25 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         // `trong khi con số này của cả nước là 24,1`: a bare national level has its province
         // figure's unit
         let restated;
+        // rule `money.continued`: `doanh thu bưu chính ... đạt 7.500 tỷ, lũy kế 10 tháng ước
+        // 29.500 tỷ`: an amount with a scale word and no noun of its own, right after a revenue,
+        // is money too
+        let revenue = lex.feature("revenue");
         let q = match lv.context_unit {
             Some(u) if lv.reference && q.unit_kind == UnitKind::Bare => {
                 restated = Quantity { unit_kind: u, ..q.clone() };
+                &restated
+            }
+            Some(UnitKind::Vnd | UnitKind::Bare)
+                if q.unit_kind == UnitKind::Bare
+                    && q.scale >= 1e9
+                    && q.unit_end == q.unit_start
+                    && revenue.is_some_and(|r| lv.l[1].has(r) && !lv.l[0].has(r)) =>
+            {
+                restated = Quantity {
+                    unit_kind: UnitKind::Vnd,
+                    ..q.clone()
+                };
                 &restated
             }
             _ => q,
