@@ -412,7 +412,13 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
     let from = floor_char_boundary(hay, ts.saturating_sub(90));
     let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
-    let density_before = !lex.per100_prefixes.find_in(hay, &ctx.hits, clause_start, ts).is_empty();
+    // (not the unit of another figure before it: `đạt 18,3 thuê bao/100 dân và 11.773 thuê bao
+    // Internet` counts subscribers; rule `unit.prefix_of_other_figure`)
+    let density_before = lex
+        .per100_prefixes
+        .find_in(hay, &ctx.hits, clause_start, ts)
+        .iter()
+        .any(|h| !other_figure_in(&hay[clause_start..clause_start + h.start]));
     // rule `unit.per100_percent`: `số thuê bao băng rộng di động trên 100 dân đạt 84%` is a
     // density written with a percent sign. Not a change (a growth verb of the comparison
     // lexicon, `tăng 5%`), nor a percent after another figure of its clause (`Nếu năm 2007 bình
@@ -423,11 +429,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
             .find_in(hay, &ctx.hits, clause_start, ts)
             .iter()
             .any(|h| *h.tag == CompareCue::GrowthVerb);
-        let other_figure = hay[clause_start..ts]
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|run| !run.is_empty() && *run != "100")
-            .any(|run| run.len() != 4 || !run.parse::<i32>().is_ok_and(|y| (1950..=2049).contains(&y)));
-        !changed && !other_figure
+        !changed && !other_figure_in(&hay[clause_start..ts])
     };
     let unit = match unit {
         Some((UnitKind::Subscribers | UnitKind::Count, s, e)) if density_before => Some((UnitKind::Per100, s, e)),
@@ -479,6 +481,13 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
         spelled: false,
         per_person,
     }
+}
+
+/// Whether `text` holds a figure: a run of digits other than `100` and a year.
+fn other_figure_in(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty() && *run != "100")
+        .any(|run| run.len() != 4 || !run.parse::<i32>().is_ok_and(|y| (1950..=2049).contains(&y)))
 }
 
 #[cfg(test)]
