@@ -122,7 +122,16 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     || (hay[s.start..q.start].contains("ngành") && !other);
                 // rule `revenue.it_industry`: the IT industry's revenue (`doanh thu công
                 // nghiệp CNTT ... tăng 13%`, often in USD) is no catalog revenue, nor its growth
-                let it_industry = lex.feature("it_industry").is_some_and(|f| lv.l[..2].iter().any(|l| l.has(f)));
+                // (or of the sentence before it, when the figures between name no other revenue:
+                // `doanh thu công nghiệp CNTT ... ước đạt 1,71 triệu tỷ đồng, tương đương 72,9 tỷ
+                // USD, giảm 7,1%`)
+                let own_domain = crate::lexicon::ICT_DOMAINS
+                    .iter()
+                    .filter_map(|n| lex.feature(n))
+                    .any(|f| lv.l[..2].iter().any(|l| l.has(f)));
+                let it_industry = lex
+                    .feature("it_industry")
+                    .is_some_and(|f| lv.l[..2].iter().any(|l| l.has(f)) || (lv.l[2].has(f) && !own_domain));
                 let revenue = revenue && ict && !it_industry;
                 let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                 if let (true, Some((kind, reason))) = (revenue, &scope) {
