@@ -62,6 +62,8 @@ struct PartDef {
     area_inclusive: Vec<String>,
     inclusive_aside: Vec<String>,
     mostly_aside: Vec<String>,
+    new_rate: Vec<String>,
+    rate_anaphora: Vec<String>,
     equivalent: Vec<String>,
     negations: Vec<String>,
     negation_window_words: usize,
@@ -286,6 +288,10 @@ pub struct PartCues {
     /// Rule `slot.trailing_aside`: words that open a parenthesis after a figure saying what it
     /// mostly is (`9.457 thuê bao Internet (chủ yếu là thuê bao băng rộng)`).
     pub mostly_aside: Vec<String>,
+    /// Rule `clause.new_rate`: words that open a clause on a rate of its own (`tỷ lệ`), and
+    /// those that refer back to the rate before (`tỷ lệ này`).
+    pub new_rate: Vec<String>,
+    pub rate_anaphora: Vec<String>,
     /// Rule `period.equivalent`: words that restate the figure before in another unit
     /// (`21,7 triệu thuê bao; tương đương 22 thuê bao/100 dân`).
     pub equivalent: Vec<String>,
@@ -445,6 +451,8 @@ impl Lexicon {
                     area_inclusive: words(&lex.part.area_inclusive),
                     inclusive_aside: words(&lex.part.inclusive_aside),
                     mostly_aside: words(&lex.part.mostly_aside),
+                    new_rate: words(&lex.part.new_rate),
+                    rate_anaphora: words(&lex.part.rate_anaphora),
                     equivalent: words(&lex.part.equivalent),
                     negations: words(&lex.part.negations),
                     negation_window_words: lex.part.negation_window_words,

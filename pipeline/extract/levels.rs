@@ -8,7 +8,7 @@
 //! Invariant: a slot (a group of rival kinds, `slots` in the lexicon) is filled from the
 //! nearest level that names it, never from two.
 //!
-//! Rules decided here: `slot.nearest_sentence`, `slot.inclusive_aside`, `slot.trailing_aside`, `breakdown.own_clause`,
+//! Rules decided here: `clause.new_rate`, `slot.nearest_sentence`, `slot.inclusive_aside`, `slot.trailing_aside`, `breakdown.own_clause`,
 //! `slot.nearest`, `breakdown.tail`, `breakdown.one_part`, and the province-wide figure a company reports.
 
 use super::clause::{Clauses, inclusive_aside, last_separator, trailing_aside};
@@ -127,11 +127,26 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                     l0 = l0.mask(FeatSet(!members.0)).union(only);
                 }
             }
+            // rule `clause.new_rate`: a clause that opens on a rate of its own (`Tỷ lệ phủ sóng 4G
+            // đạt 99,9%, tỷ lệ người dân trưởng thành có tài khoản định danh điện tử đạt trên 98%`)
+            // says what it measures: it inherits nothing from the figure before (`tỷ lệ này`,
+            // `tỷ lệ tương ứng` refer back to it)
+            // (nor from the sentence before it; a rate whose words name nothing the lexicon knows,
+            // `tỷ lệ 8 thuê bao/100 dân`, `tỷ lệ xấp xỉ 100 thuê bao/100 dân`, is the figure
+            // before's)
+            let new_rate = {
+                let own = hay[left_start[i]..qs[i].start].trim_start_matches(|c: char| !c.is_alphanumeric());
+                let own_start = qs[i].start - own.len();
+                lex.part.new_rate.iter().any(|w| {
+                    own.starts_with(w.as_str()) && ctx.features.set(own_start + w.len(), qs[i].start).mask(no_units) != FeatSet::default()
+                }) && !lex.part.rate_anaphora.iter().any(|w| own.starts_with(w.as_str()))
+            };
             let l1 = match context[i] {
-                Some(j) => outside_aside(left_start[j], right_end[j].max(qs[j].end), asides[j]).mask(no_units),
-                None => FeatSet::default(),
+                Some(j) if !new_rate => outside_aside(left_start[j], right_end[j].max(qs[j].end), asides[j]).mask(no_units),
+                _ => FeatSet::default(),
             };
             let l2 = match context[i] {
+                _ if new_rate => FeatSet::default(),
                 Some(j) if j > 0 => ctx.features.set(s.start, left_start[j]).mask(no_units),
                 None if left_start[i] > s.start => ctx.features.set(s.start, left_start[i]).mask(no_units),
                 _ => FeatSet::default(),
