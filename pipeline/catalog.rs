@@ -42,6 +42,8 @@ struct MetricDef {
     per_capita_max: Option<f64>,
     #[serde(default)]
     density_of: Option<String>,
+    #[serde(default)]
+    event_dated: bool,
     rules: Vec<RuleDef>,
 }
 
@@ -88,6 +90,9 @@ pub struct Metric {
     pub min: Option<f64>,
     pub per_capita_max: Option<f64>,
     pub density_of: Option<String>,
+    /// Rule `period.event_day`: a figure of one act (a fine decided, an inspection made) that
+    /// its own sentence dates to a day is of that day's month.
+    pub event_dated: bool,
     pub rules: Vec<Rule>,
 }
 
@@ -155,6 +160,7 @@ impl Catalog {
                 min: m.min,
                 per_capita_max: m.per_capita_max,
                 density_of: m.density_of,
+                event_dated: m.event_dated,
                 rules,
             });
         }

@@ -240,6 +240,12 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             period = Some(p);
         } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
             period = Some(p);
+        } else if metric.event_dated
+            && period == doc_period
+            && let Some(p) = event_day(&hay[s.start..s.end], doc_year, doc.meta.published.or(doc.meta.event_date))
+        {
+            // rule `period.event_day`
+            period = Some(p);
         } else if period == doc_period
             && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period)
         {

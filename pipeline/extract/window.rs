@@ -143,6 +143,65 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
     Period::first_months(year, m)
 }
 
+/// Rule `period.event_day`: a figure of one act (catalog `event_dated`: a fine decided, an
+/// inspection made) that its own sentence dates to a day (`Ngày 20/5/2022, Thanh tra Sở ... xử
+/// phạt 25 triệu đồng`, `Quyết định số 01/QĐ-XPHC ngày 07/4/2022 xử phạt 70 triệu đồng`) is of that
+/// day's month. The date of a legal basis (`Nghị định số 119/2020/NĐ-CP ngày 07/10/2020`, the
+/// decision an inspection carries out, a plan, a dispatch) dates no act, nor does the start or end
+/// of a span (`từ ngày`, `đến ngày`). A date without its year (`Ngày 24/1 vừa qua, ...`) is of the
+/// year of `published` (the year before when its month is later), else of `doc_year`.
+/// `sentence` is the figure's sentence, match form.
+pub(super) fn event_day(sentence: &str, doc_year: Option<i32>, published: Option<chrono::NaiveDate>) -> Option<Period> {
+    use chrono::Datelike;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:^|[^\p{L}])ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})(?:\s*[/\-.]\s*((?:19|20)[0-9]{2}))?(?-u:\b)")
+            .expect("event-day pattern")
+    });
+    /// Words whose document's date is not an act's: a legal basis, a plan, a dispatch, a span.
+    const NOT_AN_ACT: [&str; 13] = [
+        "nghị định",
+        "thông tư",
+        "luật",
+        "kế hoạch",
+        "công văn",
+        "chỉ thị",
+        "nghị quyết",
+        "thực hiện",
+        "căn cứ",
+        "theo quyết định",
+        "từ",
+        "đến",
+        "tới",
+    ];
+    let mut months = re.captures_iter(sentence).filter_map(|c| {
+        let at = c.get(0)?.start();
+        let before = &sentence[crate::text::floor_char_boundary(sentence, at.saturating_sub(80))..at];
+        // the document a date belongs to is named in the words right before it
+        let owner = before.rsplit([',', ';', '(']).next().unwrap_or(before);
+        if NOT_AN_ACT.iter().any(|w| owner.contains(w)) {
+            return None;
+        }
+        let (day, month): (u8, u8) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+            return None;
+        }
+        let year = match (c.get(3).and_then(|y| y.as_str().parse().ok()), published) {
+            (Some(y), _) => y,
+            (None, Some(p)) if u32::from(month) > p.month() => p.year() - 1,
+            (None, Some(p)) => p.year(),
+            (None, None) => doc_year?,
+        };
+        Some(Period {
+            year,
+            part: PeriodPart::Month(month),
+        })
+    });
+    let first = months.next()?;
+    // two acts on different months are no one act's
+    months.all(|p| p == first).then_some(first)
+}
+
 /// Rule `period.day_window`: a level dated to a day before the figure in its own clause
 /// (`Tính đến ngày 30/4/2023, cả nước có`) is of the months of the year up to that day; a day in
 /// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`) dates figures compiled
@@ -317,6 +376,41 @@ mod tests {
         ];
         for (before, year, stock, want) in cases {
             assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
+        }
+    }
+
+    #[test]
+    fn event_day_table() {
+        // (sentence, period); invented sentences, match form
+        let published = chrono::NaiveDate::from_ymd_opt(2021, 1, 12);
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "ngày 14/9/2020, thanh tra sở đã ban hành quyết định xử phạt 15 triệu đồng đối với công ty a.",
+                Some("2020-M09"),
+            ),
+            (
+                "thanh tra sở vừa ban hành quyết định số 03/qđ-xphc ngày 02/3/2021 xử phạt 12 triệu đồng.",
+                Some("2021-M03"),
+            ),
+            // a date without its year: of the publication's year, or the year before
+            ("ngày 28/12 vừa qua, thanh tra sở đã xử phạt 8 triệu đồng.", Some("2020-M12")),
+            // the date of a legal basis, of the decision an inspection carries out, of a span
+            (
+                "căn cứ nghị định số 15/2020/nđ-cp ngày 03/02/2020 của chính phủ, thanh tra sở xử phạt 7,5 triệu đồng.",
+                None,
+            ),
+            (
+                "thực hiện quyết định số 33/qđ-stttt ngày 21/5/2019 của giám đốc sở, đoàn kiểm tra đã kiểm tra 24 cơ sở.",
+                None,
+            ),
+            ("từ ngày 03/6/2019 đến ngày 14/6/2019, đoàn kiểm tra đã kiểm tra 24 cơ sở.", None),
+            // two acts of two months are no one act's
+            ("ngày 05/3/2021 và ngày 12/4/2021, thanh tra sở xử phạt 2 đơn vị.", None),
+            ("thanh tra sở xử phạt 20 triệu đồng.", None),
+        ];
+        for (sentence, want) in cases {
+            let got = event_day(sentence, Some(2020), published).map(|p| p.to_string());
+            assert_eq!(got.as_deref(), *want, "{sentence}");
         }
     }
 
