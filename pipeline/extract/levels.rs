@@ -15,6 +15,7 @@ use super::clause::{Clauses, inclusive_aside, last_separator, trailing_aside};
 use super::features::FeatSet;
 use super::metric::{Levels, PARAGRAPH, TAIL};
 use super::subject::{national_reference, peer_reference};
+use super::window::baseline_parenthesis;
 use super::{DocCtx, Quantity};
 use crate::text::floor_char_boundary;
 
@@ -229,6 +230,10 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
                 share_of_people: share_of_people(hay, qs, i, context[i]),
+                baseline: context[i].is_some() && {
+                    let from = floor_char_boundary(hay, qs[i].start.saturating_sub(80).max(s.start));
+                    baseline_parenthesis(&hay[from..qs[i].start])
+                },
             }
         })
         .collect()

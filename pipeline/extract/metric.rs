@@ -34,6 +34,9 @@ pub(super) struct Levels {
     /// người, chiếm hơn 70% dân số`): that count as a share of the population, so the count's
     /// clause names its subject as if it were its own.
     pub(super) share_of_people: bool,
+    /// Rule `metric.baseline_value`: the figure is the value of its comparison base, in a
+    /// parenthesis (`tăng nhẹ so với tháng 1-2022 (68,31%)`): the previous figure's clause names it.
+    pub(super) baseline: bool,
 }
 
 /// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
@@ -142,7 +145,7 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
                     match found {
                         Some((k, w)) => {
                             sum += w;
-                            anchored |= k == 0 || ((lv.reference || lv.share_of_people) && k == 1);
+                            anchored |= k == 0 || ((lv.reference || lv.share_of_people || lv.baseline) && k == 1);
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }

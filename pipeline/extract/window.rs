@@ -22,18 +22,13 @@ pub(super) fn names_time(text: &str) -> bool {
         .any(|w| text.contains(w))
 }
 
-/// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
-/// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
-/// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
-/// 2020; `cũng như cùng kỳ 2019 (10,32 nghìn tỷ đồng)` and `Cùng kỳ năm 2019 là 2.006.864` are
-/// the same window (`current`) of 2019. A parenthesis that states its level with a verb (`tăng 23%
-/// so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`) restates the figure reported, not the
-/// base's. `before` is the sentence up to the figure, match form.
-pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
+/// The comparison base a figure is given as the value of (`so với tháng 1-2022 (68,31%)`), if
+/// `before` (the sentence up to the figure, match form) ends on one; see [`baseline_period`].
+fn baseline_captures(before: &str) -> Option<regex::Captures<'_>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"(so với|cùng kỳ|cùng kì)\s+(?:(tháng trước)|tháng\s+([0-9]{1,2})(?:\s*/\s*((?:19|20)[0-9]{2}))?|(cùng kỳ\s+|cùng kì\s+)?(?:năm\s+)?((?:19|20)[0-9]{2}))\s*(?:\([^()]{0,24}|là\s+)$",
+            r"(so với|cùng kỳ|cùng kì)\s+(?:(tháng trước)|tháng\s+([0-9]{1,2})(?:\s*[/\-]\s*((?:19|20)[0-9]{2}))?|(cùng kỳ\s+|cùng kì\s+)?(?:năm\s+)?((?:19|20)[0-9]{2}))\s*(?:\([^()]{0,24}|là\s+)$",
         )
         .expect("baseline pattern")
     });
@@ -44,6 +39,25 @@ pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<P
     if tail.rfind('(').is_some_and(|k| tail[k..].contains("đạt")) {
         return None;
     }
+    Some(c)
+}
+
+/// Rule `metric.baseline_value`: whether a figure is given in a parenthesis as the value of its
+/// comparison base (`tăng nhẹ so với tháng 1-2022 (68,31%)`): the figure before's metric, for
+/// another period, so the clause of the figure before names what it is.
+pub(super) fn baseline_parenthesis(before: &str) -> bool {
+    baseline_captures(before).is_some_and(|c| c.get(0).is_some_and(|m| m.as_str().contains('(')))
+}
+
+/// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
+/// base's period. `tăng 7 bậc so với năm 2013 (xếp thứ 38/63)` is 2013; `giảm nhẹ so với tháng
+/// trước (10,27 nghìn tỷ đồng)` of a June figure is May; `so với tháng 5/2020 (...)` is May
+/// 2020; `cũng như cùng kỳ 2019 (10,32 nghìn tỷ đồng)` and `Cùng kỳ năm 2019 là 2.006.864` are
+/// the same window (`current`) of 2019. A parenthesis that states its level with a verb (`tăng 23%
+/// so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`) restates the figure reported, not the
+/// base's. `before` is the sentence up to the figure, match form.
+pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
+    let c = baseline_captures(before)?;
     let same_window = c[1].starts_with("cùng") || c.get(5).is_some();
     if c.get(2).is_some() {
         // the month before the figure's own month
