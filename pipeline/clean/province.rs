@@ -57,8 +57,18 @@ pub(super) fn province(
             if national_text && rules.venue_before.iter().any(|w| before.ends_with(w.as_str())) {
                 continue;
             }
+            // rule `province.dateline`: in a national document, the place a story was filed from
+            // (`TT (Hà Nội) - Đến năm 2010, ngành viễn thông ...`, `Hà Nội (TTXVN) - ...`, at the
+            // head of a paragraph) names no one's figures
+            if national_text && dateline(before, &hay[h.end..]) {
+                continue;
+            }
+            // (the venue's words may follow it: `Ngày 17-5, tại Hà Nội, Bộ TT&TT đã tổ chức Lễ kỷ
+            // niệm ...`)
             if national_text && before.ends_with("tại ") {
-                let sentence = &before[before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1)..];
+                let from = before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+                let to = hay[h.end..].find(['.', '!', '?', '\n']).map_or(hay.len(), |i| h.end + i);
+                let sentence = &hay[from..to];
                 if rules.venue_cues.iter().any(|c| sentence.contains(c.as_str())) {
                     continue;
                 }
@@ -133,5 +143,50 @@ pub(super) fn province(
             name: NATIONAL.into(),
             code: String::new(),
         }),
+    }
+}
+
+/// Rule `province.dateline`: whether a province between `before` (its paragraph up to it) and
+/// `after` (the paragraph after it) is a dateline: at the head of the paragraph, alone or after an
+/// outlet's short tag in a parenthesis (`tt (hà nội) - `), or followed by the agency's tag
+/// (`hà nội (ttxvn) - `), then a dash.
+fn dateline(before: &str, after: &str) -> bool {
+    let head = before.trim_start();
+    let tagged = head.is_empty() || (head.ends_with('(') && head.len() <= 16 && !head[..head.len() - 1].contains(['(', ')', '.', ',']));
+    if !tagged {
+        return false;
+    }
+    let mut rest = after.trim_start();
+    if head.ends_with('(') {
+        let Some(r) = rest.strip_prefix(')') else { return false };
+        rest = r.trim_start();
+    } else if let Some(r) = rest.strip_prefix('(') {
+        let Some(close) = r.find(')').filter(|&k| k <= 16) else {
+            return false;
+        };
+        rest = r[close + 1..].trim_start();
+    }
+    rest.starts_with(['-', '–', '—'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dateline;
+
+    #[test]
+    fn datelines_and_other_places() {
+        // (paragraph before the province, after it, a dateline?), match form, invented
+        let cases: &[(&str, &str, bool)] = &[
+            ("tt (", ") - đến năm 2015, ngành bưu chính ...", true),
+            ("", " (ttxvn) - sáng nay, bộ tt&tt công bố ...", true),
+            ("", " – bộ tt&tt vừa công bố ...", true),
+            // a province named in the sentence, not at its head
+            ("năm 2014, ", " có 9 triệu thuê bao", false),
+            ("theo sở tt&tt (", ") - số thuê bao ...", false),
+            ("", " (cũ) có 1,2 triệu thuê bao", false),
+        ];
+        for (before, after, want) in cases {
+            assert_eq!(dateline(before, after), *want, "{before:?} | {after:?}");
+        }
     }
 }

@@ -310,6 +310,16 @@ mod metadata {
             "Doanh thu toàn ngành ước đạt 3.000 tỷ đồng\n\nĐiểm cầu Quảng Bình tham dự hội nghị trực tuyến tổng kết năm 2021\n\nNăm 2021, doanh thu toàn ngành thông tin và truyền thông cả nước ước đạt 3.000 tỷ đồng.",
         );
         assert_eq!(bridge.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        // the venue's words after the place (`Ngày 17-5, tại Hà Nội, Bộ ... đã tổ chức Lễ kỷ niệm`)
+        let after = meta_of(
+            "Kỷ niệm Ngày Viễn thông thế giới\n\nNgày 17-5, tại Hà Nội, Bộ Thông tin và Truyền thông đã tổ chức Lễ kỷ niệm Ngày Viễn thông.\n\nViệt Nam hiện có 118 triệu thuê bao di động.",
+        );
+        assert_eq!(after.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
+        // rule province.dateline: where a national story was filed from
+        let dateline = meta_of(
+            "Viễn thông sẽ là ngành mũi nhọn\n\nTT (Hà Nội) - Đến năm 2010, doanh thu ngành viễn thông Việt Nam sẽ đạt 50.000 tỉ đồng, theo quy hoạch vừa được Thủ tướng Chính phủ phê duyệt.",
+        );
+        assert_eq!(dateline.province.map(|p| p.name).as_deref(), Some("Việt Nam"));
     }
 
     #[test]
