@@ -277,9 +277,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
     // `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set for the period under review
     if status == Status::Target && target_year.is_none() {
         let cue_at = hay[..q.start].rfind(status_cue).filter(|_| !status_cue.is_empty());
+        // (or a parenthesis that gives the plan a share of plan was of: `bằng 101% kế hoạch (Kế
+        // hoạch đăng ký là 61,5 thuê bao/100 dân)`)
         let reviewed = cue_at.is_some_and(|k| {
             let before = hay[s.start..k].trim_end();
+            let aside = before.strip_suffix('(').map(str::trim_end);
             ["vượt", "so với", "hoàn thành", "bằng"].iter().any(|w| before.ends_with(w))
+                || aside.is_some_and(|a| ["kế hoạch", "chỉ tiêu"].iter().any(|w| a.ends_with(w)))
         });
         if reviewed {
             period = doc_period;
