@@ -289,13 +289,24 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             period = doc_period;
         }
     }
-    // `thứ 4 năm 2015`, `0,85 máy/100 dân vào năm 2007`: a year right after the figure is its own
-    if status != Status::Target {
+    // `thứ 4 năm 2015`, `0,85 máy/100 dân vào năm 2007`, `lên trên 70% (vào năm 2020)`: a year right
+    // after the figure is its own (a parenthesis that says more, `(cuối năm 2011 là 16.450 thuê bao)`,
+    // gives another figure's year); a target's too, when a parenthesis gives it (`sẽ tăng từ 50%
+    // (năm 2015) lên trên 70% (vào năm 2020)`)
+    {
         static AFTER: OnceLock<Regex> = OnceLock::new();
-        let re =
-            AFTER.get_or_init(|| Regex::new(r"^\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})(?-u:\b)").expect("year-after pattern"));
+        let re = AFTER.get_or_init(|| {
+            Regex::new(
+                r"^\s*(?:(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})(?-u:\b)|\(\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})\s*\))",
+            )
+            .expect("year-after pattern")
+        });
         let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
-        if let Some(y) = re.captures(&hay[q.end..to]).and_then(|c| c[1].parse::<i32>().ok()) {
+        let own = re.captures(&hay[q.end..to]).and_then(|c| match status {
+            Status::Target => c.get(2),
+            _ => c.get(1).or(c.get(2)),
+        });
+        if let Some(y) = own.and_then(|y| y.as_str().parse::<i32>().ok()) {
             period = Some(Period::year(y));
         }
     }

@@ -230,6 +230,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
                 share_of_people: share_of_people(hay, qs, i, context[i]),
+                from_to: from_to(hay, qs, i, context[i]),
                 baseline: context[i].is_some() && {
                     let from = floor_char_boundary(hay, qs[i].start.saturating_sub(80).max(s.start));
                     baseline_parenthesis(&hay[from..qs[i].start])
@@ -255,4 +256,20 @@ fn share_of_people(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>)
         && between.len() <= 100
         && between.contains(',')
         && !between.contains([';', '(', ')'])
+}
+
+/// Rule `metric.from_to` (see [`Levels::from_to`]): figure `j` follows `từ` and figure `i` comes
+/// right after it, past at most a parenthesis and a bound word, after `lên`, `đến` or `tới`, in
+/// the same unit.
+fn from_to(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>) -> bool {
+    let Some(j) = context else { return false };
+    if qs[i].unit_kind != qs[j].unit_kind || !hay[..qs[j].start].trim_end().ends_with("từ") {
+        return false;
+    }
+    let mut between = hay[qs[j].end..qs[i].start].trim_start();
+    if let Some(rest) = between.strip_prefix('(') {
+        let Some(close) = rest.find(')') else { return false };
+        between = rest[close + 1..].trim_start();
+    }
+    ["lên ", "đến ", "tới "].iter().any(|w| between.starts_with(w)) && between.len() <= 16
 }

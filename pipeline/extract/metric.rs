@@ -37,6 +37,9 @@ pub(super) struct Levels {
     /// Rule `metric.baseline_value`: the figure is the value of its comparison base, in a
     /// parenthesis (`tăng nhẹ so với tháng 1-2022 (68,31%)`): the previous figure's clause names it.
     pub(super) baseline: bool,
+    /// Rule `metric.from_to`: the figure is the second of `từ X ... lên Y` (`tỷ lệ người dân sử
+    /// dụng Internet sẽ tăng từ 50% (năm 2015) lên trên 70%`): what X's clause names, Y is.
+    pub(super) from_to: bool,
 }
 
 /// Unit kinds whose presence alone anchors a metric (no feature needed in the own clause).
@@ -145,7 +148,7 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
                     match found {
                         Some((k, w)) => {
                             sum += w;
-                            anchored |= k == 0 || ((lv.reference || lv.share_of_people || lv.baseline) && k == 1);
+                            anchored |= k == 0 || ((lv.reference || lv.share_of_people || lv.baseline || lv.from_to) && k == 1);
                             if k != TAIL {
                                 deepest = deepest.max(k);
                             }
