@@ -62,6 +62,9 @@ struct PartDef {
     area_inclusive: Vec<String>,
     inclusive_aside: Vec<String>,
     mostly_aside: Vec<String>,
+    not_an_act: Vec<String>,
+    from_word: String,
+    to_words: Vec<String>,
     new_rate: Vec<String>,
     rate_anaphora: Vec<String>,
     equivalent: Vec<String>,
@@ -288,6 +291,13 @@ pub struct PartCues {
     /// Rule `slot.trailing_aside`: words that open a parenthesis after a figure saying what it
     /// mostly is (`9.457 thuê bao Internet (chủ yếu là thuê bao băng rộng)`).
     pub mostly_aside: Vec<String>,
+    /// Rule `period.event_day`: words before a date that make it no act's (a legal basis, a plan,
+    /// a span).
+    pub not_an_act: Vec<String>,
+    /// Rule `metric.from_to`: the word before the first figure of `từ X lên Y`, and the words
+    /// before the second.
+    pub from_word: String,
+    pub to_words: Vec<String>,
     /// Rule `clause.new_rate`: words that open a clause on a rate of its own (`tỷ lệ`), and
     /// those that refer back to the rate before (`tỷ lệ này`).
     pub new_rate: Vec<String>,
@@ -451,6 +461,9 @@ impl Lexicon {
                     area_inclusive: words(&lex.part.area_inclusive),
                     inclusive_aside: words(&lex.part.inclusive_aside),
                     mostly_aside: words(&lex.part.mostly_aside),
+                    not_an_act: words(&lex.part.not_an_act),
+                    from_word: crate::text::match_form(lex.part.from_word.trim()),
+                    to_words: words(&lex.part.to_words),
                     new_rate: words(&lex.part.new_rate),
                     rate_anaphora: words(&lex.part.rate_anaphora),
                     equivalent: words(&lex.part.equivalent),

@@ -242,7 +242,12 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             period = Some(p);
         } else if metric.event_dated
             && period == doc_period
-            && let Some(p) = event_day(&hay[s.start..s.end], doc_year, doc.meta.published.or(doc.meta.event_date))
+            && let Some(p) = event_day(
+                &hay[s.start..s.end],
+                doc_year,
+                doc.meta.published.or(doc.meta.event_date),
+                &lex.part.not_an_act,
+            )
         {
             // rule `period.event_day`
             period = Some(p);

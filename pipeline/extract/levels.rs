@@ -8,8 +8,10 @@
 //! Invariant: a slot (a group of rival kinds, `slots` in the lexicon) is filled from the
 //! nearest level that names it, never from two.
 //!
-//! Rules decided here: `clause.new_rate`, `slot.nearest_sentence`, `slot.inclusive_aside`, `slot.trailing_aside`, `breakdown.own_clause`,
-//! `slot.nearest`, `breakdown.tail`, `breakdown.one_part`, and the province-wide figure a company reports.
+//! Rules decided here: `clause.new_rate`, `slot.nearest_sentence`, `slot.inclusive_aside`,
+//! `slot.trailing_aside`, `breakdown.own_clause`, `slot.nearest`, `breakdown.tail`,
+//! `breakdown.one_part`, `metric.from_to`, `metric.baseline_value`, and the province-wide figure a
+//! company reports.
 
 use super::clause::{Clauses, inclusive_aside, last_separator, trailing_aside};
 use super::features::FeatSet;
@@ -230,7 +232,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 reference: national_reference(hay, left_start[i], &qs[i], s.end) || peer_reference(ctx, left_start[i], &qs[i]),
                 context_unit: context[i].map(|j| qs[j].unit_kind),
                 share_of_people: share_of_people(hay, qs, i, context[i]),
-                from_to: from_to(hay, qs, i, context[i]),
+                from_to: from_to(hay, &lex.part, qs, i, context[i]),
                 baseline: context[i].is_some() && {
                     let from = floor_char_boundary(hay, qs[i].start.saturating_sub(80).max(s.start));
                     baseline_parenthesis(&hay[from..qs[i].start])
@@ -261,9 +263,9 @@ fn share_of_people(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>)
 /// Rule `metric.from_to` (see [`Levels::from_to`]): figure `j` follows `từ` and figure `i` comes
 /// right after it, past at most a parenthesis and a bound word, after `lên`, `đến` or `tới`, in
 /// the same unit.
-fn from_to(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>) -> bool {
+fn from_to(hay: &str, words: &crate::lexicon::PartCues, qs: &[Quantity], i: usize, context: Option<usize>) -> bool {
     let Some(j) = context else { return false };
-    if qs[i].unit_kind != qs[j].unit_kind || !hay[..qs[j].start].trim_end().ends_with("từ") {
+    if qs[i].unit_kind != qs[j].unit_kind || !hay[..qs[j].start].trim_end().ends_with(words.from_word.as_str()) {
         return false;
     }
     let mut between = hay[qs[j].end..qs[i].start].trim_start();
@@ -271,5 +273,9 @@ fn from_to(hay: &str, qs: &[Quantity], i: usize, context: Option<usize>) -> bool
         let Some(close) = rest.find(')') else { return false };
         between = rest[close + 1..].trim_start();
     }
-    ["lên ", "đến ", "tới "].iter().any(|w| between.starts_with(w)) && between.len() <= 16
+    words
+        .to_words
+        .iter()
+        .any(|w| between.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with(' ')))
+        && between.len() <= 16
 }

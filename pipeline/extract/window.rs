@@ -164,36 +164,26 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
 /// decision an inspection carries out, a plan, a dispatch) dates no act, nor does the start or end
 /// of a span (`từ ngày`, `đến ngày`). A date without its year (`Ngày 24/1 vừa qua, ...`) is of the
 /// year of `published` (the year before when its month is later), else of `doc_year`.
-/// `sentence` is the figure's sentence, match form.
-pub(super) fn event_day(sentence: &str, doc_year: Option<i32>, published: Option<chrono::NaiveDate>) -> Option<Period> {
+/// `sentence` is the figure's sentence, match form; `not_an_act` the lexicon's words that make a
+/// date no act's.
+pub(super) fn event_day(
+    sentence: &str,
+    doc_year: Option<i32>,
+    published: Option<chrono::NaiveDate>,
+    not_an_act: &[String],
+) -> Option<Period> {
     use chrono::Datelike;
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(?:^|[^\p{L}])ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})(?:\s*[/\-.]\s*((?:19|20)[0-9]{2}))?(?-u:\b)")
             .expect("event-day pattern")
     });
-    /// Words whose document's date is not an act's: a legal basis, a plan, a dispatch, a span.
-    const NOT_AN_ACT: [&str; 13] = [
-        "nghị định",
-        "thông tư",
-        "luật",
-        "kế hoạch",
-        "công văn",
-        "chỉ thị",
-        "nghị quyết",
-        "thực hiện",
-        "căn cứ",
-        "theo quyết định",
-        "từ",
-        "đến",
-        "tới",
-    ];
     let mut months = re.captures_iter(sentence).filter_map(|c| {
         let at = c.get(0)?.start();
         let before = &sentence[crate::text::floor_char_boundary(sentence, at.saturating_sub(80))..at];
         // the document a date belongs to is named in the words right before it
         let owner = before.rsplit([',', ';', '(']).next().unwrap_or(before);
-        if NOT_AN_ACT.iter().any(|w| owner.contains(w)) {
+        if not_an_act.iter().any(|w| owner.contains(w.as_str())) {
             return None;
         }
         let (day, month): (u8, u8) = (c[1].parse().ok()?, c[2].parse().ok()?);
@@ -395,6 +385,7 @@ mod tests {
 
     #[test]
     fn event_day_table() {
+        let res = crate::config::Resources::load(None, None).unwrap();
         // (sentence, period); invented sentences, match form
         let published = chrono::NaiveDate::from_ymd_opt(2021, 1, 12);
         let cases: &[(&str, Option<&str>)] = &[
@@ -423,7 +414,7 @@ mod tests {
             ("thanh tra sở xử phạt 20 triệu đồng.", None),
         ];
         for (sentence, want) in cases {
-            let got = event_day(sentence, Some(2020), published).map(|p| p.to_string());
+            let got = event_day(sentence, Some(2020), published, &res.lexicon.part.not_an_act).map(|p| p.to_string());
             assert_eq!(got.as_deref(), *want, "{sentence}");
         }
     }
