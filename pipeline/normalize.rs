@@ -607,6 +607,14 @@ mod tests {
                 Some(Flag::MalformedNumber),
                 "last dot as the decimal mark",
             ),
+            // (a province's copies a year: `6.878 triệu tờ` is more than the country prints)
+            (
+                "Trong năm 2014, toàn tỉnh phát hành 5.412 triệu bản báo, tạp chí.",
+                "print_circulation_per_year",
+                5_412_000.0,
+                Some(Flag::MalformedNumber),
+                "last dot as the decimal mark",
+            ),
             // a plausible revenue in the same writing is left as it is
             (
                 "Doanh thu dịch vụ viễn thông 9 tháng đạt 2.468 tỷ đồng, bằng 96% cùng kỳ.",

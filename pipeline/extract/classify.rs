@@ -212,6 +212,20 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 };
                 &restated
             }
+            // rule `unit.sets_continued`: `phát triển mới 290.513 máy điện thoại, nâng tổng số
+            // máy trên mạng lên 1.007.491 máy`: telephone sets right after telephone subscribers
+            // counted in sets are subscribers too
+            Some(UnitKind::Subscribers | UnitKind::Count)
+                if q.unit_kind == UnitKind::Count
+                    && hay[q.unit_start..q.unit_end].starts_with("máy")
+                    && lex.feature("telephone").is_some_and(|t| lv.l[1].has(t)) =>
+            {
+                restated = Quantity {
+                    unit_kind: UnitKind::Subscribers,
+                    ..q.clone()
+                };
+                &restated
+            }
             _ => q,
         };
         match best_metric(ctx, q, &lv) {

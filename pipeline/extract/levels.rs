@@ -145,7 +145,12 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 }) && !lex.part.rate_anaphora.iter().any(|w| own.starts_with(w.as_str()))
             };
             let l1 = match context[i] {
-                Some(j) if !new_rate => outside_aside(left_start[j], right_end[j].max(qs[j].end), asides[j]).mask(no_units),
+                // (the figure before's clause without its own trailing aside: `lên 1.007.491 máy
+                // (cả cố định và di động) với mật độ đạt 83 máy/100 dân`)
+                Some(j) if !new_rate => {
+                    let end = right_end[j].max(qs[j].end);
+                    outside_asides(left_start[j], end, asides[j], trailing_aside(ctx, qs[j].end, end)).mask(no_units)
+                }
                 _ => FeatSet::default(),
             };
             let l2 = match context[i] {
