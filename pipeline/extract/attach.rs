@@ -13,7 +13,7 @@ use super::claim::{make_claim, revenue_growth_rate};
 use super::compare::Compare;
 use super::figure::Figure;
 use super::scope::out_of_scope;
-use super::window::rate_month_on_month;
+use super::window::{equivalent_of_previous, rate_month_on_month};
 use crate::records::{Mention, MentionKind, Status, UnitKind};
 
 /// Whether the figure at `at` is stated as a level: `đạt` or `là` right before it, or before
@@ -71,10 +71,15 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     && o.unit_kind == Some(UnitKind::Percent)
                     && stated_level(lex, hay, s.start, o.start)
             });
+            // (a restatement of the figure in another unit, `136.499 tỷ đồng, tương đương 6,16 tỷ
+            // USD, tăng 1,6%`, is the same figure: rule `compare.past_equivalent`)
             let same_statement = !level_between
-                && !qs[..i]
-                    .iter()
-                    .any(|p| p.start >= out[j].end && p.end <= q.start && p.unit_kind != UnitKind::Percent);
+                && !qs[..i].iter().any(|p| {
+                    p.start >= out[j].end
+                        && p.end <= q.start
+                        && p.unit_kind != UnitKind::Percent
+                        && !equivalent_of_previous(hay, out[j].end, p.start, &lex.part.equivalent)
+                });
             if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
                 cl.growth_pct = Some(pct);
                 rate = revenue_growth_rate(cl, verb || named, pct);
