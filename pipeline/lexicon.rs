@@ -339,6 +339,7 @@ pub(crate) const CODE_FEATURES: &[&str] = &[
     "revenue",
     "subscriber",
     "telecom",
+    "telephone",
     "tv",
     "users",
 ];
