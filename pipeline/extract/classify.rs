@@ -60,6 +60,27 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     } else {
         None
     };
+    // rule `company.previous_sentence`: `Năm 2007, doanh thu của VNPT đã đạt 45.300 tỷ đồng. Nộp
+    // ngân sách Nhà nước 6.917 tỷ đồng`: money a sentence states with no subject of its own (no
+    // company, province or whole-province phrase), right after a sentence of its paragraph about
+    // one company, is that company's too; a sentence that names a field of the sector (`Doanh thu
+    // bưu chính, viễn thông ước đạt 742 tỷ đồng` after `Riêng Viettel Hòa Bình chiếm 61% thị
+    // phần`) has a subject of its own
+    let names_domain = crate::lexicon::ICT_DOMAINS
+        .iter()
+        .filter_map(|d| lex.feature(d))
+        .any(|d| ctx.features.set(s.start, s.end).has(d));
+    let money_of_previous_company = sentence_company.is_none()
+        && !names_domain
+        && wide.is_empty()
+        && si > 0
+        && doc.sentences[si - 1].paragraph == s.paragraph
+        && company_feature.is_none_or(|c| !ctx.features.set(s.start, s.end).has(c))
+        && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
+        && {
+            let prev = doc.sentences[si - 1];
+            lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() && company_subject(ctx, prev, prev.end).is_some()
+        };
     // the rule that makes each figure one company's, if any
     let company_of: Vec<Option<&'static str>> = qs
         .iter()
@@ -71,6 +92,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 return Some("company.owner_after");
             }
             if !names_company {
+                if money_of_previous_company && q.unit_kind == UnitKind::Vnd {
+                    return Some("company.previous_sentence");
+                }
                 return sentence_company;
             }
             let clause = crate::records::Sentence { start: from, end: to, ..s };
