@@ -204,18 +204,23 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
             .is_some_and(|s| s.paragraph == 0 && doc.text[s.start..s.end].trim() == title)
     };
     let before = facts.len();
+    // (a headline with no bound word rounds too when it writes fewer digits: `Việt Nam có 51,1
+    // triệu thuê bao di động băng rộng` over `... là 51.128.599 thuê bao`)
     let restated: Vec<bool> = facts
         .iter()
         .map(|h| {
-            h.bound.is_some()
-                && is_title(h)
+            is_title(h)
                 && facts.iter().any(|f| {
                     !is_title(f)
                         && f.metric == h.metric
                         && f.status == h.status
                         && f.period == h.period
                         && f.province.as_ref().map(|p| &p.name) == h.province.as_ref().map(|p| &p.name)
-                        && (f.value - h.value).abs() <= 0.1 * h.value.abs()
+                        && if h.bound.is_some() {
+                            (f.value - h.value).abs() <= 0.1 * h.value.abs()
+                        } else {
+                            rounds(&h.raw, h.value, f.value)
+                        }
                 })
         })
         .collect();
@@ -225,6 +230,30 @@ fn drop_rounded_headlines(doc: &CleanDoc, facts: &mut Vec<Fact>) -> usize {
         !restated[i - 1]
     });
     before - facts.len()
+}
+
+/// Whether a headline figure (`rounded`, written `raw`) writes `exact` with fewer digits (`51,1
+/// triệu` for `51.128.599`): within half a unit of its last written digit, and not the same
+/// number. The unit comes from the digits as written (`100%` is exact to the unit, `51,1 triệu`
+/// to a hundred thousand).
+fn rounds(raw: &str, rounded: f64, exact: f64) -> bool {
+    if rounded <= 0.0 || exact <= 0.0 || (rounded - exact).abs() < 1e-9 * exact {
+        return false;
+    }
+    let digits: String = raw
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        .collect();
+    let decimals = digits.rfind(',').map_or(0, |k| digits.len() - k - 1) as i32;
+    let Ok(written) = digits.replace('.', "").replace(',', ".").parse::<f64>() else {
+        return false;
+    };
+    if written <= 0.0 {
+        return false;
+    }
+    let unit = rounded / written * 10f64.powi(-decimals);
+    (exact - rounded).abs() <= unit / 2.0
 }
 
 /// A figure read again from the other figures of its sentence, and flagged so: the document's
@@ -659,6 +688,22 @@ mod tests {
                 "{text}: {:?}",
                 f.flag_reason
             );
+        }
+    }
+
+    #[test]
+    fn a_headline_rounds_only_within_its_last_written_digit() {
+        // rule drop_rounded_headlines: (raw, headline value, exact value, rounds?)
+        let cases: &[(&str, f64, f64, bool)] = &[
+            ("51,1 triệu thuê bao", 51_100_000.0, 51_128_599.0, true),
+            ("43 máy/100 dân", 43.0, 43.3, true),
+            ("1,2 triệu thuê bao", 1_200_000.0, 1_274_000.0, false),
+            ("100%", 100.0, 50.0, false),
+            ("100%", 100.0, 100.0, false),
+            ("2.160 trạm", 2_160.0, 2_161.0, false),
+        ];
+        for (raw, rounded, exact, want) in cases {
+            assert_eq!(super::rounds(raw, *rounded, *exact), *want, "{raw} {exact}");
         }
     }
 }
