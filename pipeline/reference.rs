@@ -205,6 +205,27 @@ impl Provinces {
         None
     }
 
+    /// Rule `province.url_section`: the province a national portal's section is for, read from
+    /// a whole path segment that is the province's name without spaces and diacritics
+    /// (`vietnam.vn/laocai/phat-trien-ha-tang-...` → Lào Cai). Words of a headline's slug
+    /// (`/lao-cai-phat-trien-...`) are read elsewhere, with the text.
+    pub fn by_url_section(&self, url: &str) -> Option<usize> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let path = rest.split_once('/').map_or("", |(_, p)| p);
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+        while let Some(seg) = segments.next() {
+            // (the last segment is the page itself, not a section)
+            if segments.peek().is_none() {
+                break;
+            }
+            if let Some(&i) = self.compact.get(seg.to_ascii_lowercase().as_str()) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
     /// Every province name or alias found in `hay` (match form), longest first at each place.
     pub fn find_all<'a>(&'a self, hay: &str) -> Vec<Hit<'a, usize>> {
         Self::longest(self.aliases.find_all(hay))
@@ -355,6 +376,22 @@ mod tests {
             ("vinhphuc.example.vn", None),
         ] {
             assert_eq!(p.labels_below_province(host), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn a_portal_section_names_its_province() {
+        let p = provinces();
+        let name = |u: &str| p.by_url_section(u).map(|i| p.rows[i].name.clone());
+        for (url, want) in [
+            ("https://vietnam.vn/laocai/phat-trien-ha-tang-vien-thong", Some("Lào Cai")),
+            ("https://example.vn/tin-tuc/quangninh/so-thue-bao-tang", Some("Quảng Ninh")),
+            // a headline's words, the page itself, a host: no section
+            ("https://example.vn/tin-tuc/lao-cai-phat-trien-ha-tang", None),
+            ("https://example.vn/tin-tuc/laocai", None),
+            ("https://baolaocai.vn/tin-tuc/ha-tang", None),
+        ] {
+            assert_eq!(name(url).as_deref(), want, "{url}");
         }
     }
 

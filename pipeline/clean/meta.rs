@@ -213,12 +213,16 @@ pub(super) fn metadata(
     if meta.published.is_none() {
         meta.published = meta.url.as_deref().and_then(url_date);
     }
-    let outlet_province = host.as_deref().and_then(|h| {
-        outlets
-            .province_of_host(h)
-            .and_then(|name| provinces.rows.iter().position(|p| p.name == name))
-            .or_else(|| provinces.by_host(h))
-    });
+    let outlet_province = host
+        .as_deref()
+        .and_then(|h| {
+            outlets
+                .province_of_host(h)
+                .and_then(|name| provinces.rows.iter().position(|p| p.name == name))
+                .or_else(|| provinces.by_host(h))
+        })
+        // rule `province.url_section`: a national portal's section for one province
+        .or_else(|| meta.url.as_deref().and_then(|u| provinces.by_url_section(u)));
     let slug = meta.url.as_deref().map(url_words);
     // rule `province.given` (see `Provinces::resolve`): the caller knows best; a stated
     // province that resolves to none is ignored with a warning (in `clean`)
