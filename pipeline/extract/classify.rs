@@ -66,16 +66,21 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // one company, is that company's too; a sentence that names a field of the sector (`Doanh thu
     // bưu chính, viễn thông ước đạt 742 tỷ đồng` after `Riêng Viettel Hòa Bình chiếm 61% thị
     // phần`) has a subject of its own
-    let names_domain = crate::lexicon::ICT_DOMAINS
-        .iter()
-        .filter_map(|d| lex.feature(d))
-        .any(|d| ctx.features.set(s.start, s.end).has(d));
+    // (the cheap questions first: most sentences fail them, and the sentence's features are
+    // gathered once)
     let money_of_previous_company = sentence_company.is_none()
-        && !names_domain
         && wide.is_empty()
         && si > 0
         && doc.sentences[si - 1].paragraph == s.paragraph
-        && company_feature.is_none_or(|c| !ctx.features.set(s.start, s.end).has(c))
+        && qs.iter().any(|q| q.unit_kind == UnitKind::Vnd)
+        && {
+            let feats = ctx.features.set(s.start, s.end);
+            let names_domain = crate::lexicon::ICT_DOMAINS
+                .iter()
+                .filter_map(|d| lex.feature(d))
+                .any(|d| feats.has(d));
+            !names_domain && company_feature.is_none_or(|c| !feats.has(c))
+        }
         && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
         && {
             let prev = doc.sentences[si - 1];

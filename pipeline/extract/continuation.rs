@@ -93,9 +93,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
                 intro = None;
             } else if s.paragraph > at {
                 // a target's year from the introduction, unless the item names its own
-                let own_year = text
-                    .split(|c: char| !c.is_ascii_digit())
-                    .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
+                let own_year = years_named(text).next().is_some();
                 for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
                     let Some(c) = m.claim.as_mut() else { continue };
                     if c.status == Status::Actual || (c.status == status && !own_year) {
@@ -139,16 +137,12 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && doc.meta.period.is_some_and(|d| d.year == window.year && d != window)
         {
-            for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
-                if let Some(c) = m
-                    .claim
-                    .as_mut()
-                    .filter(|c| c.period == doc.meta.period && c.status == Status::Actual)
-                {
-                    c.period = Some(window);
-                    m.reason.push_str("; period.continuation: the window of the sentence it continues");
-                }
-            }
+            give_window(
+                &mut mentions[first..k],
+                doc.meta.period,
+                window,
+                "period.continuation: the window of the sentence it continues",
+            );
         }
         // rule `period.paragraph_year`: `Theo Bộ ..., trong năm 2010 tổng số thuê bao ... Toàn
         // quốc có trên 26,8 triệu người sử dụng Internet, đạt mật độ 31,12%.`: a sentence that
@@ -162,30 +156,44 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && (carried == Some(window) || (super::window::names_time(prev_text) && only_year(prev_text, window.year)))
             && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
+            && give_window(
+                &mut mentions[first..k],
+                doc.meta.period,
+                window,
+                "period.paragraph_year: the window of the sentence before, in its paragraph",
+            )
         {
-            for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
-                if let Some(c) = m
-                    .claim
-                    .as_mut()
-                    .filter(|c| c.period == doc.meta.period && c.status == Status::Actual)
-                {
-                    c.period = Some(window);
-                    m.reason
-                        .push_str("; period.paragraph_year: the window of the sentence before, in its paragraph");
-                    carried_now = Some(window);
-                }
-            }
+            carried_now = Some(window);
         }
         carried = carried_now.take();
         previous = Some((text, first..k));
     }
 }
 
-/// Whether every year `text` names (four digits, 19xx or 20xx) is `year`.
-fn only_year(text: &str, year: i32) -> bool {
+/// Give `window` to the actual metric figures of a sentence that have the page's period,
+/// naming the rule that did; whether any took it.
+fn give_window(mentions: &mut [Mention], page: Option<Period>, window: Period, rule: &str) -> bool {
+    let mut gave = false;
+    for m in mentions.iter_mut().filter(|m| m.kind == MentionKind::Metric) {
+        if let Some(c) = m.claim.as_mut().filter(|c| c.period == page && c.status == Status::Actual) {
+            c.period = Some(window);
+            m.reason.push_str("; ");
+            m.reason.push_str(rule);
+            gave = true;
+        }
+    }
+    gave
+}
+
+/// The years `text` names: four digits, 19xx or 20xx.
+fn years_named(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
-        .all(|w| w.parse() == Ok(year))
+}
+
+/// Whether every year `text` names is `year`.
+fn only_year(text: &str, year: i32) -> bool {
+    years_named(text).all(|w| w.parse() == Ok(year))
 }
 
 /// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).

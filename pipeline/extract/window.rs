@@ -46,7 +46,8 @@ fn baseline_captures(before: &str) -> Option<regex::Captures<'_>> {
 /// comparison base (`tăng nhẹ so với tháng 1-2022 (68,31%)`): the figure before's metric, for
 /// another period, so the clause of the figure before names what it is.
 pub(super) fn baseline_parenthesis(before: &str) -> bool {
-    baseline_captures(before).is_some_and(|c| c.get(0).is_some_and(|m| m.as_str().contains('(')))
+    // (asked of every figure: most have no parenthesis before them, and need no search)
+    before.contains('(') && baseline_captures(before).is_some_and(|c| c.get(0).is_some_and(|m| m.as_str().contains('(')))
 }
 
 /// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
