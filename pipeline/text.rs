@@ -209,6 +209,8 @@ pub struct PhraseSet<T> {
     /// The same phrases for anchored leftmost-longest search: "the longest phrase that starts
     /// here" stops after a few bytes instead of scanning a window.
     anchored: Option<AhoCorasick>,
+    /// The distinct phrases spelled backwards, for "the longest phrase that ends here".
+    suffixes: SuffixTrie,
     tags: Vec<T>,
     phrases: Vec<String>,
     /// The set's place in the document scan ([`PhraseUnion`]) it is enrolled in, if any.
@@ -251,6 +253,7 @@ impl<T: Clone> PhraseSet<T> {
         }
         let ac = (!distinct.is_empty()).then(|| overlapping_automaton(&distinct));
         let edges = distinct.iter().map(|p| (first_is_alnum(p), last_is_alnum(p))).collect();
+        let suffixes = SuffixTrie::new(&distinct);
         let anchored = if phrases.is_empty() {
             None
         } else {
@@ -267,6 +270,7 @@ impl<T: Clone> PhraseSet<T> {
             same,
             edges,
             anchored,
+            suffixes,
             tags,
             phrases,
             union_slot: None,
@@ -364,19 +368,78 @@ impl<T: Clone> PhraseSet<T> {
     }
 
     /// The longest phrase that ends exactly at `at` in `hay` (match form).
+    ///
+    /// What the 80 bytes before `at` hold, searched on their own, of phrases ending at `at`: one
+    /// that starts with a letter or digit starts a word; none needs a word boundary after `at`.
+    /// Walked backwards from `at` in [`SuffixTrie`] (a few steps, where a search of the window
+    /// scanned all of it).
     pub fn longest_ending_at<'a>(&'a self, hay: &str, at: usize) -> Option<Hit<'a, T>> {
         let from = floor_char_boundary(hay, at.saturating_sub(80));
-        let slice = &hay[from..at];
-        self.find_all(slice)
-            .into_iter()
-            .filter(|h| h.end == slice.len())
-            .filter(|h| starts_word(hay, from + h.start) || !first_is_alnum(&slice[h.start..h.end]))
-            .max_by_key(|h| h.end - h.start)
-            .map(|h| Hit {
-                start: from + h.start,
-                end: at,
-                tag: h.tag,
-            })
+        let _ = &hay[from..at]; // (`at` is a char boundary)
+        let (start, k) = self
+            .suffixes
+            .ending_at(hay.as_bytes(), from, at, |start, k| !self.edges[k].0 || starts_word(hay, start))?;
+        // (of tags that share the phrase, the last, as the search's longest match was)
+        let i = *self.same[k].last()?;
+        Some(Hit {
+            start,
+            end: at,
+            tag: &self.tags[i as usize],
+        })
+    }
+}
+
+/// Phrases spelled backwards, byte by byte: walking back from a position finds every phrase
+/// that ends there, shortest first.
+#[derive(Debug, Clone, Default)]
+struct SuffixTrie {
+    nodes: Vec<TrieNode>,
+}
+
+/// A node of a [`SuffixTrie`]: its children by byte (sorted), and the phrase that ends there.
+type TrieNode = (Vec<(u8, u32)>, Option<u32>);
+
+impl SuffixTrie {
+    fn new(phrases: &[&str]) -> Self {
+        let mut nodes: Vec<TrieNode> = vec![(Vec::new(), None)];
+        for (k, p) in phrases.iter().enumerate() {
+            let mut at = 0usize;
+            for &b in p.as_bytes().iter().rev() {
+                let next = nodes.len() as u32;
+                at = match nodes[at].0.binary_search_by_key(&b, |c| c.0) {
+                    Ok(j) => nodes[at].0[j].1 as usize,
+                    Err(j) => {
+                        nodes[at].0.insert(j, (b, next));
+                        nodes.push((Vec::new(), None));
+                        next as usize
+                    }
+                };
+            }
+            nodes[at].1 = Some(k as u32);
+        }
+        SuffixTrie { nodes }
+    }
+
+    /// The longest phrase in `hay[from..at]` that ends at `at` and that `ok(start, phrase)`
+    /// accepts: its start and its index.
+    fn ending_at(&self, hay: &[u8], from: usize, at: usize, ok: impl Fn(usize, usize) -> bool) -> Option<(usize, usize)> {
+        let mut node = 0usize;
+        let mut best = None;
+        let mut pos = at;
+        while pos > from {
+            let b = hay[pos - 1];
+            let Ok(j) = self.nodes[node].0.binary_search_by_key(&b, |c| c.0) else {
+                break;
+            };
+            node = self.nodes[node].0[j].1 as usize;
+            pos -= 1;
+            if let Some(k) = self.nodes[node].1
+                && ok(pos, k as usize)
+            {
+                best = Some((pos, k as usize));
+            }
+        }
+        best
     }
 }
 
@@ -604,6 +667,37 @@ fn is_squashed(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `longest_ending_at` as it was: a search of the 80 bytes before `at`.
+    fn longest_ending_at_by_search<'a, T: Clone>(set: &'a PhraseSet<T>, hay: &str, at: usize) -> Option<Hit<'a, T>> {
+        let from = floor_char_boundary(hay, at.saturating_sub(80));
+        let slice = &hay[from..at];
+        set.find_all(slice)
+            .into_iter()
+            .filter(|h| h.end == slice.len())
+            .filter(|h| starts_word(hay, from + h.start) || !first_is_alnum(&slice[h.start..h.end]))
+            .max_by_key(|h| h.end - h.start)
+            .map(|h| Hit {
+                start: from + h.start,
+                end: at,
+                tag: h.tag,
+            })
+    }
+
+    proptest::proptest! {
+        /// Walking the phrases backwards finds what searching the window before `at` found.
+        #[test]
+        fn longest_ending_at_agrees_with_a_search(hay in "[a bơn%~1]{0,100}", at in 0usize..100) {
+            let set = PhraseSet::new(
+                ["trên", "hơn", "n", "a b", "b", "~", "% ~", "ab", "1 a", "bơn", "ơn", "b"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.to_string(), i)),
+            );
+            let at = floor_char_boundary(&hay, at.min(hay.len()));
+            proptest::prop_assert_eq!(set.longest_ending_at(&hay, at), longest_ending_at_by_search(&set, &hay, at));
+        }
+    }
 
     #[test]
     fn lower_same_len_agrees_with_the_unicode_tables_on_every_vietnamese_letter() {

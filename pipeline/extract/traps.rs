@@ -103,9 +103,20 @@ fn pattern_set() -> &'static regex::RegexSet {
     S.get_or_init(|| regex::RegexSet::new(patterns().iter().map(|p| p.re.as_str())).expect("trap pattern set"))
 }
 
-fn bare_year() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)").expect("year pattern"))
+/// The years 1950–2049 written alone (four digits with an ASCII word boundary on each side),
+/// as the pattern `(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)` finds them, by a byte loop: it
+/// ran over every sentence with a digit.
+fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ {
+    let b = sentence.as_bytes();
+    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    (0..b.len().saturating_sub(3)).filter_map(move |p| {
+        let digits = &b[p..p + 4];
+        if !digits.iter().all(u8::is_ascii_digit) || (p > 0 && word(p - 1)) || word(p + 4) {
+            return None;
+        }
+        let y = digits.iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
+        (1950..=2049).contains(&y).then_some((p, p + 4, y))
+    })
 }
 
 fn list_marker() -> &'static Regex {
@@ -181,11 +192,11 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             });
         }
     }
-    for m in bare_year().find_iter(sentence) {
-        let (s, e) = (base + m.start(), base + m.end());
+    for (ms, me, year) in bare_years(sentence) {
+        let (s, e) = (base + ms, base + me);
         // a year written with no cue: only when no unit follows (2015 thuê bao is a count)
-        let glued = sentence[..m.start()].ends_with(['.', ','])
-            || sentence[m.end()..].starts_with(['.', ',']) && sentence[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit());
+        let glued = sentence[..ms].ends_with(['.', ','])
+            || sentence[me..].starts_with(['.', ',']) && sentence[me + 1..].starts_with(|c: char| c.is_ascii_digit());
         if overlaps(&out, s, e) || glued || unit_follows(e) {
             continue;
         }
@@ -194,7 +205,7 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             end: e,
             kind: MentionKind::Year,
             reason: "year",
-            year: m.as_str().parse().ok(),
+            year: Some(year),
         });
     }
     if let Some(c) = list_marker().captures(sentence) {
@@ -304,6 +315,16 @@ mod tests {
             "triển khai mô hình 50 điểm",
         ] {
             assert_eq!(kinds(s), vec![], "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte loop finds the years the pattern finds.
+        #[test]
+        fn bare_years_agree_with_the_pattern(s in "[0-9a_ ă.]{0,16}|[ a]?(19|20)[0-9]{2}[ .a0]?") {
+            let re = Regex::new(r"(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)").unwrap();
+            let want: Vec<(usize, usize, i32)> = re.find_iter(&s).map(|m| (m.start(), m.end(), m.as_str().parse().unwrap())).collect();
+            proptest::prop_assert_eq!(bare_years(&s).collect::<Vec<_>>(), want);
         }
     }
 
