@@ -31,6 +31,8 @@ struct LexiconFile {
     removed: RemovedDef,
     rank: RankDef,
     station: StationDef,
+    /// Rule `trap.*` ([`crate::extract::traps`]): numbers that are no statistics, in order.
+    trap: Vec<crate::extract::traps::TrapDef>,
 }
 
 /// Rule `station.site_beside_station` ([`crate::extract`]'s classify): the words that count
@@ -266,6 +268,8 @@ pub struct Lexicon {
     pub part: PartCues,
     /// The cues of rule `count.removed` (`[removed]`, see `extract::removed`).
     pub removed: RemovedCues,
+    /// The trap patterns (`[[trap]]`, see `extract::traps`), compiled.
+    pub traps: crate::extract::traps::TrapSet,
 }
 
 /// Cue words of rule `count.removed`: a count of subscribers taken off the networks.
@@ -448,7 +452,9 @@ impl Lexicon {
         let unit_mask = (0..feature_names.len())
             .filter(|&f| feature_names[f].starts_with("u_"))
             .fold(0, |m, f| m | bit(f));
+        let traps = crate::extract::traps::TrapSet::new(&lex.trap).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let out = Lexicon {
+            traps,
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,

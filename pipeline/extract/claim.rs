@@ -5,6 +5,8 @@
 //! [`Claim`]. Invariant: a cue is read from the figure's own sentence, left of the figure,
 //! nearest first; the document's period and province are the fallback.
 
+mod status;
+
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -19,16 +21,6 @@ use crate::lexicon::{BasisCue, StatusCue};
 use crate::records::{Basis, Claim, MentionKind, Period, PeriodPart, ProvinceRef, Status, UnitKind};
 use crate::reference::NATIONAL;
 use crate::text::floor_char_boundary;
-
-pub(super) fn target_year_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        // `kế hoạch năm 2017`, `đến hết năm 2020`, and a plan named before its year (`kế hoạch
-        // phát triển thuê bao mới trong năm 2017`)
-        Regex::new(r"(?:(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?|(?:kế hoạch|mục tiêu|chỉ tiêu|phấn đấu)[^.;]{0,20}?\sđến\s+(?:hết\s+)?tháng\s+[0-9]{1,2}\s*/\s*|kế hoạch[^.;]{0,40}?\snăm\s+)((?:19|20)[0-9][0-9])(?-u:\b)")
-            .expect("target-year pattern")
-    })
-}
 
 /// Qualifier cues of one sentence, found once (absolute byte spans) and filtered per figure.
 pub(super) struct SentenceCues {
@@ -78,69 +70,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
     let doc_period = doc.meta.period;
     let doc_year = doc_period.map(|p| p.year);
 
-    // status: the nearest cue to the left in the sentence
-    let mut status = Status::Actual;
-    let mut status_at = 0usize;
-    let mut status_cue = "";
-    // a cue before `; Capital` (`Mục tiêu năm 2023 đạt 84%; Số thuê bao ... đạt 22,3 triệu`)
-    // belongs to the statement before it
-    let statement_from = {
-        let text = &doc.text[s.start..q.start];
-        text.rmatch_indices(';')
-            .find(|(k, _)| text[k + 1..].trim_start().chars().next().is_some_and(char::is_uppercase))
-            .map_or(s.start, |(k, _)| s.start + k + 1)
-    };
-    for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start && h.0 >= statement_from) {
-        let h = crate::text::Hit {
-            start: hs,
-            end: he - s.start,
-            tag: &tag,
-        };
-        if h.end >= status_at {
-            status_at = h.end;
-            status_cue = &hay[hs..he];
-            status = match h.tag {
-                StatusCue::Estimate => Status::Estimate,
-                StatusCue::Target => Status::Target,
-            };
-        }
-    }
-    let mut target_year = None;
-    // the year whose end a year-end estimate is of (rule `status.year_end_estimate`)
-    let mut estimate_year = None;
-    let sub_year = doc_period.is_some_and(|p| p.part != PeriodPart::Year);
-    // a plan named in an earlier clause (`quy hoạch ... đến năm 2020; đồng thời ban hành 312 văn
-    // bản`) does not make the figure a target
-    let clause_from = hay[s.start..q.start].rfind(';').map_or(0, |k| k + 1);
-    for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
-        let y: i32 = c[1].parse().unwrap_or(0);
-        // a plan for a later year, or for the rest of this year in a quarterly or half-year report
-        let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
-        // rule `status.year_end_estimate`: `ước đến cuối năm 2022 đạt ...` in a report of part of
-        // 2022 estimates the year's end; it is no target (a later year's is)
-        let year_end_estimate = status == Status::Estimate && sub_year && doc_year == Some(y);
-        let m = c.get(0).expect("match");
-        if year_end_estimate && m.start() >= clause_from {
-            estimate_year = Some(y);
-        }
-        if future && !year_end_estimate && m.start() >= clause_from && s.start + m.end() >= s.start + status_at {
-            status_at = m.end();
-            status = Status::Target;
-        }
-        if future && m.start() >= clause_from {
-            target_year = Some(y);
-        }
-    }
-    // `Kế hoạch năm 2017, tỉnh dự kiến phát triển ...`: what is foreseen in a plan for a later
-    // year is its target, not an estimate of the period under review
-    if status == Status::Estimate && status_cue.starts_with("dự kiến") && target_year.is_some() {
-        status = Status::Target;
-    }
-    if let Some(y) = plan_figure(&hay[s.start..q.start]) {
-        status = Status::Target;
-        target_year = y.or(target_year);
-    }
-
+    let status::StatusRead {
+        status,
+        cue: status_cue,
+        target_year,
+        estimate_year,
+        clause_from,
+    } = status::read(ctx, cues, s, q);
     let opening_end = s.start + opening_clause_end(&hay[s.start..s.end]);
     // period: the document's, unless the figure's own clause names another
     let mut period = doc_period;
@@ -150,7 +86,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
                 .iter()
                 .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
                 // `giai đoạn 2016 - 2020` names a span, not the year planned for
-                .filter(|t| t.reason != "range of years")
+                .filter(|t| !t.span)
                 // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
                 .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
                 // `so với năm 2016` names the base, not the year planned for
@@ -500,20 +436,6 @@ pub(super) fn opening_clause_end(sentence: &str) -> usize {
         (None, Some(m)) => m,
         (None, None) => k,
     }
-}
-
-/// Rule `status.plan_figure`: a figure written right after the plan it is (`đạt 22,8% so với kế
-/// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
-/// that plan's target, for the year it names or else the year under review. `before` is the
-/// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
-pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:kế hoạch|chỉ tiêu|mục tiêu)(?:\s+(?:cả\s+)?năm(?:\s+((?:19|20)[0-9]{2}))?)?(?:\s+đề ra|\s+được giao|\s+giao)?\s*[(:]?\s*(?:là\s+)?$")
-            .expect("plan-figure pattern")
-    });
-    let c = re.captures(before)?;
-    Some(c.get(1).and_then(|y| y.as_str().parse().ok()))
 }
 
 /// Rule `revenue.growth_rate`: a growth rate stated with a revenue figure (`doanh thu ... ước đạt

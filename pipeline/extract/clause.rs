@@ -255,7 +255,7 @@ mod tests {
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
         let ctx = DocCtx::scanned(&doc, res, Some(Scope::open()), None);
         let s = doc.sentences[0];
-        let traps = traps::find(&doc.text[s.start..s.end], s.start, &|_| false);
+        let traps = traps::find(&res.lexicon.traps, &doc.text[s.start..s.end], s.start, &|_| false);
         let qs = quantity::scan(&ctx, s.start, s.end, &traps);
         let c = clauses(&ctx, s, &qs);
         (0..qs.len())

@@ -19,7 +19,7 @@ pub(super) struct Figure<'c, 'd> {
     pub cues: &'c SentenceCues,
     /// The sentence's index.
     pub si: usize,
-    pub traps: &'c [Trap],
+    pub traps: &'c [Trap<'c>],
     /// The figure.
     pub q: &'c Quantity,
     /// The sentence's figures; the figure is (read from) `qs[i]`.

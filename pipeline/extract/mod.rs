@@ -35,6 +35,7 @@ mod removed;
 mod scope;
 mod subject;
 mod table;
+pub(crate) mod token;
 pub mod traps;
 mod window;
 
@@ -235,7 +236,7 @@ pub(crate) fn extract_scoped(
         let unit_follows = |e: usize| {
             unit_at(lex, &ctx.hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length))
         };
-        let traps = traps::find(sentence, s.start, &unit_follows);
+        let traps = traps::find(&res.lexicon.traps, sentence, s.start, &unit_follows);
         let quantities = scan(&ctx, s.start, s.end, &traps);
         report.traps += traps.len();
         report.numbers += quantities.len() + traps.len();

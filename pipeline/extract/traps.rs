@@ -1,10 +1,14 @@
 //! Numbers that are not statistics: document numbers, dates, times, years, periods,
 //! standards, technology generations, levels, phone numbers, ordinals, names with numbers.
 //!
-//! Input: one sentence (text and its byte offset in the document). Output: [`Trap`] spans with
-//! their kind and a reason. The extractor records them as mentions and never reads a figure
-//! inside them. Patterns are ordered most specific first; a span already claimed is not
-//! claimed again.
+//! Input: one sentence (text and its byte offset in the document) and the lexicon's trap
+//! patterns (`[[trap]]` in `lexicon.toml`: data, compiled and checked at load into a
+//! [`TrapSet`]). Output: [`Trap`] spans with their kind and a reason. The extractor records them
+//! as mentions and never reads a figure inside them. Patterns are tried in the lexicon's order,
+//! most specific first; a span already claimed is not claimed again. Two rules stay code: a
+//! year written alone (`bare_years`, unless a unit follows) and a list item's number.
+//! Invariant: every pattern's match holds an ASCII digit, but a quarter in Roman numerals
+//! (`quý II`): a sentence with neither is not searched.
 
 use std::sync::OnceLock;
 
@@ -14,93 +18,107 @@ use crate::records::MentionKind;
 
 /// A recognised non-statistic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trap {
+pub struct Trap<'t> {
     pub start: usize,
     pub end: usize,
     pub kind: MentionKind,
-    pub reason: &'static str,
+    /// The pattern's reason (`lexicon.toml`) or the rule's.
+    pub reason: &'t str,
     /// For years and periods: the year named.
     pub year: Option<i32>,
+    /// The trap names a span of years (`giai đoạn 2016 - 2020`), not one year: no year of a
+    /// target (its pattern's `span = true`).
+    pub span: bool,
 }
 
+/// One `[[trap]]` of the lexicon, as written.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrapDef {
+    pattern: String,
+    kind: String,
+    reason: String,
+    #[serde(default)]
+    group: usize,
+    #[serde(default)]
+    span: bool,
+}
+
+#[derive(Debug)]
 struct Pattern {
     re: Regex,
     kind: MentionKind,
-    reason: &'static str,
+    reason: String,
     /// capture group that holds the span to record (0 = whole match)
     group: usize,
+    span: bool,
+    /// whether the pattern is searched with its capture groups (it records a group, or reads a
+    /// year): a whole-match pattern that reads no year takes the regex engine's fast path
+    captures: bool,
 }
 
-fn patterns() -> &'static [Pattern] {
-    static P: OnceLock<Vec<Pattern>> = OnceLock::new();
-    P.get_or_init(|| {
-        let p = |re: &str, kind, reason, group| Pattern {
-            re: Regex::new(re).expect("trap pattern"),
-            kind,
-            reason,
-            group,
-        };
+/// The lexicon's trap patterns, compiled once (rule `trap.pattern`), and all of them as one set:
+/// one pass over a sentence tells which patterns can match at all, so only those are run for
+/// their spans (most sentences hold one or two kinds of trap).
+#[derive(Debug)]
+pub struct TrapSet {
+    patterns: Vec<Pattern>,
+    set: regex::RegexSet,
+}
+
+impl TrapSet {
+    /// Compile and check the lexicon's `[[trap]]` entries: every pattern compiles, its kind is a
+    /// trap's, its group exists.
+    pub(crate) fn new(defs: &[TrapDef]) -> Result<Self, String> {
         use MentionKind::*;
-        vec![
-            // ISO 9001:2008, TCVN 5700:2002, QCVN 32:2011/BTTTT
-            p(r"(?i)(?-u:\b)(?:ISO|TCVN|QCVN|IEC|ITU-T|IEEE)\s?[0-9.:\-/]+(?:[:\-/]\w+)*", Standard, "standard or norm", 0),
-            // 1355/QĐ-UBND, 11/2009/QĐ-UBND, 289-QĐ/TU, 119/QĐ-TTg, 15/QĐ - UBND, 64/2007/NĐ-CP
-            p(r"(?-u:\b)[0-9]+(?:\s?[/.\-–]\s?[0-9]+)*\s?[/\-–]\s?[A-ZĐ][A-Za-zĐđ]*[A-ZĐ][A-Za-zĐđ]*(?:\s?[\-–/&]\s?[A-ZĐ][A-Za-zĐđ0-9]*)*", DocNumber, "document number (decision, dispatch, resolution)", 0),
-            // Quyết định số 1355, Nghị quyết số 116, Công văn số 25
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:quyết định|nghị quyết|nghị định|công văn|kế hoạch|chỉ thị|thông tư|văn bản|báo cáo|tờ trình|thông báo|quy định|luật|đề án|chương trình|hướng dẫn)\s+(?:số\s+)?([0-9]+(?:/[0-9]+)*)(?-u:\b)", DocNumber, "number of a legal or administrative document", 1),
-            p(r"(?i)(?-u:\b)số\s+([0-9]+(?:/[0-9]+)+)(?-u:\b)", DocNumber, "number of a document", 1),
-            // 15:16:24, 10:50, 8h30
-            p(r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?-u:\b)", Time, "time of day", 0),
-            p(r"(?-u:\b)[0-9]{1,2}h[0-9]{2}(?-u:\b)|(?-u:\b)[0-9]{1,2}\s?giờ(?:\s?[0-9]{1,2}(?:\s?phút)?)?", Time, "time of day", 0),
-            // 7/2/2012, 14-9-2018, 04/2/210, 27.3.2014
-            p(r"(?-u:\b)[0-9]{1,2}\s?[/\-]\s?[0-9]{1,2}\s?[/\-]\s?[0-9]{2,4}(?-u:\b)", Date, "date", 0),
-            p(r"(?-u:\b)[0-9]{1,2}\.[0-9]{1,2}\.(?:19|20)[0-9]{2}(?-u:\b)", Date, "date", 0),
-            // ngày 30/6, ngày 2-9, Quốc khánh 2/9, đến 30/6
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:ngày|hôm|đến|từ|tới|trước|sau|khánh|lễ|dịp|tết)\s+([0-9]{1,2}\s?[/\-]\s?[0-9]{1,2})(?-u:\b)", Date, "day and month", 1),
-            // tháng 3/2014, tháng 12 năm 2014, tháng 3
-            p(r"(?i)(?-u:\b)tháng\s+([0-9]{1,2}(?:\s?/\s?[0-9]{4}|\s+năm\s+[0-9]{4})?)(?-u:\b)", Date, "month", 1),
-            p(r"(?i)(?-u:\b)ngày\s+([0-9]{1,2})(?-u:\b)", Date, "day of month", 1),
-            // quý II/2014, quý 1 năm 2014, 6 tháng đầu năm, 9 tháng
-            p(r"(?i)(?-u:\b)quý\s+(?:[1-4]|I{1,3}|IV)\s?(?:/\s?([0-9]{4})|năm\s+([0-9]{4}))", Period, "quarter", 0),
-            p(r"(?i)(?-u:\b)quý\s+([1-4])(?-u:\b)", Period, "quarter", 1),
-            p(r"(?-u:\b)[Qq]uý\s+(?:IV|I{1,3})(?-u:\b)", Period, "quarter", 0),
-            p(r"(?i)(?-u:\b)([0-9]{1,2})\s+tháng(?:\s+(?:đầu|cuối)\s+năm|\s+năm)?(?-u:\b)", Period, "months of the year (a period)", 1),
-            // 3G, 4G, 5G, 2G and 4.0 (công nghiệp 4.0), IPv6, Web 2.0
-            p(r"(?-u:\b)[2-6]G(?-u:\b)|(?-u:\b)[2-6]\s?G(?-u:\b)(?:/[2-6]G)*", Name, "mobile technology generation", 0),
-            p(r"(?-u:\b)[1-5]\.0(?-u:\b)", Name, "version name (4.0)", 0),
-            p(r"(?i)(?-u:\b)IPv[0-9](?-u:\b)|(?-u:\b)Web\s?[0-9]\.[0-9](?-u:\b)", Name, "technology name", 0),
-            // mức độ 3, 4; cấp độ 2
-            p(r"(?i)(?-u:\b)(?:mức độ|mức|cấp độ|level)\s+([0-9](?:\s?(?:,|và|-)\s?(?:mức độ\s+)?[0-9])*)(?-u:\b)", Level, "service level, not a count", 1),
-            // phone numbers: 0912.345.678, 0236 3822 123, 1900 1234, 18001091
-            p(r"(?:\+84|(?-u:\b)0)[0-9]{2,3}[\s.\-]?[0-9]{3}[\s.\-]?[0-9]{3,4}(?-u:\b)", Phone, "phone number", 0),
-            p(r"(?-u:\b)(?:1900|1800)[\s.]?[0-9]{4}(?-u:\b)|(?-u:\b)1800[0-9]{4}(?-u:\b)", Phone, "hotline number", 0),
-            // xếp thứ 15/64 is a rank (handled by the extractor); lần thứ 3, số thứ 1 are ordinals
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:lần|số|khóa|khoá|kỳ|đợt|giai đoạn|phần|chương|mục|điều|khoản|năm)\s+thứ\s+([0-9]+)(?-u:\b)", Ordinal, "ordinal", 1),
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:khóa|khoá|kỳ họp|điều|khoản|chương|mục|phụ lục)\s+([0-9]+)(?-u:\b)", Ordinal, "article or session number", 1),
-            // names with numbers: PA 25, cụm 1, Quốc lộ 1A, phòng 2, Top 10
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:PA|A|cụm|đội|phòng|tổ|khu vực|khu|tầng|lô|quốc lộ|QL|tỉnh lộ|ĐT|đường|tuyến|số nhà|trạm\s+y\s+tế|top|nhóm|vùng|cấp|ảnh|clip|video)\s?([0-9]+[A-Z]?)(?-u:\b)", Name, "name containing a number", 1),
-            // a flattened table's row number glued to its label: `6Trạm thu phát sóng`, `1Số
-            // máy điện thoại` (a capital then a Vietnamese letter: `100Mb`, `4G` are not this)
-            p(r"(?:^|[^\p{L}\p{N}.,])([0-9]{1,3})(?:[\p{Lu}&&[^\x00-\x7F]]|\p{Lu}\p{Ll}*?[\p{L}&&[^\x00-\x7F]])", Ordinal, "row number glued to its label (a flattened table)", 1),
-            // names with a hyphenated number: COVID-19, VINASAT-2, SARS-CoV-2
-            p(r"(?-u:\b)[A-Za-z]{2,}(?:-[A-Za-z]+)*-([0-9]{1,4})(?-u:\b)", Name, "name with a number (COVID-19)", 1),
-            // (followed by a non-letter: `15.000bản` is a glued unit, not a code)
-            p(r"(?-u:\b)([0-9]+[A-Za-z]{1,3}[0-9]*)(?:[^\p{L}\p{N}]|$)", Name, "alphanumeric code", 1),
-            // the 100 of `cứ 100 dân`, `/100 dân`, `bình quân 100 dân` (also glued to the next
-            // cell of a flattened table: `bình quân 100 dânthuê bao`)
-            p(r"(?i)(?:/|(?-u:\b)cứ|(?-u:\b)bình quân|(?-u:\b)trên|(?-u:\b)mỗi)\s?(100)\s+(?:người\s+)?dân", Denominator, "the 100 of a per-100-inhabitants expression", 1),
-            // year ranges and years
-            p(r"(?-u:\b)((?:19[5-9][0-9]|20[0-4][0-9])\s?[-–]\s?(?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "range of years", 1),
-            p(r"(?i)(?:^|[^\p{L}\p{N}])(?:năm|niên khóa|niên độ|giai đoạn|đến|từ|trước|sau|cuối|đầu)\s+((?:19[5-9][0-9]|20[0-4][0-9]))(?-u:\b)", Year, "year", 1),
-        ]
-    })
-}
-
-/// All patterns at once: one pass over a sentence tells which patterns can match at all, so
-/// only those are run for their spans (most sentences hold one or two kinds of trap).
-fn pattern_set() -> &'static regex::RegexSet {
-    static S: OnceLock<regex::RegexSet> = OnceLock::new();
-    S.get_or_init(|| regex::RegexSet::new(patterns().iter().map(|p| p.re.as_str())).expect("trap pattern set"))
+        if defs.is_empty() {
+            return Err("no [[trap]] patterns: every number would be read as a figure".into());
+        }
+        let mut patterns = Vec::with_capacity(defs.len());
+        for (i, d) in defs.iter().enumerate() {
+            let at = || format!("trap {} (`{}`)", i + 1, d.reason);
+            let re = Regex::new(&d.pattern).map_err(|e| format!("{}: {e}", at()))?;
+            let kind = match d.kind.as_str() {
+                "standard" => Standard,
+                "doc_number" => DocNumber,
+                "time" => Time,
+                "date" => Date,
+                "period" => Period,
+                "name" => Name,
+                "level" => Level,
+                "phone" => Phone,
+                "ordinal" => Ordinal,
+                "denominator" => Denominator,
+                "year" => Year,
+                other => return Err(format!("{}: unknown kind {other:?}", at())),
+            };
+            if d.group >= re.captures_len() {
+                return Err(format!(
+                    "{}: group {} but the pattern has {} groups",
+                    at(),
+                    d.group,
+                    re.captures_len() - 1
+                ));
+            }
+            if d.span && kind != Year {
+                return Err(format!("{}: only a year trap names a span of years", at()));
+            }
+            if d.reason.trim().is_empty() {
+                return Err(format!("{}: no reason", at()));
+            }
+            let captures = d.group != 0 || matches!(kind, Year | Period);
+            patterns.push(Pattern {
+                re,
+                kind,
+                reason: d.reason.clone(),
+                group: d.group,
+                span: d.span,
+                captures,
+            });
+        }
+        let set = regex::RegexSet::new(patterns.iter().map(|p| p.re.as_str())).map_err(|e| e.to_string())?;
+        Ok(TrapSet { patterns, set })
+    }
 }
 
 /// The years 1950–2049 written alone (four digits with an ASCII word boundary on each side),
@@ -127,18 +145,16 @@ fn list_marker() -> &'static Regex {
 /// Find the traps of one sentence. `base` is the sentence's byte offset in the document;
 /// `unit_follows(end)` tells whether a unit word follows a bare 4-digit number (then it is a
 /// quantity, not a year).
-pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap> {
-    let mut out: Vec<Trap> = Vec::new();
+pub fn find<'t>(traps: &'t TrapSet, sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap<'t>> {
+    let mut out: Vec<Trap<'t>> = Vec::new();
     let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
     // every trap holds a digit, but for the spelled quarter (`quý II`)
     if !sentence.bytes().any(|b| b.is_ascii_digit()) && !sentence.contains("uý") {
         return Vec::new();
     }
-    let candidates = pattern_set().matches(sentence);
-    for pat in candidates.iter().map(|i| &patterns()[i]) {
-        // a whole-match pattern that reads no year needs no capture groups: the plain search
-        // is the regex engine's fast path
-        let plain = pat.group == 0 && !matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+    let candidates = traps.set.matches(sentence);
+    for pat in candidates.iter().map(|i| &traps.patterns[i]) {
+        let plain = !pat.captures;
         let found = plain
             .then(|| pat.re.find_iter(sentence))
             .into_iter()
@@ -187,8 +203,9 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
                 start: s,
                 end: e,
                 kind: pat.kind,
-                reason: pat.reason,
+                reason: &pat.reason,
                 year,
+                span: pat.span,
             });
         }
     }
@@ -206,6 +223,7 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
             kind: MentionKind::Year,
             reason: "year",
             year: Some(year),
+            span: false,
         });
     }
     if let Some(c) = list_marker().captures(sentence) {
@@ -217,6 +235,7 @@ pub fn find(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -
                 kind: MentionKind::ListMarker,
                 reason: "list item number",
                 year: None,
+                span: false,
             });
         }
     }
@@ -229,7 +248,7 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str) -> Vec<(String, MentionKind)> {
-        find(s, 0, &|_| false)
+        find(&crate::extract::tests::res().lexicon.traps, s, 0, &|_| false)
             .into_iter()
             .map(|t| (s[t.start..t.end].to_string(), t.kind))
             .collect()
@@ -328,11 +347,52 @@ mod tests {
         }
     }
 
+    fn def(pattern: &str, kind: &str, group: usize) -> TrapDef {
+        TrapDef {
+            pattern: pattern.into(),
+            kind: kind.into(),
+            reason: "test".into(),
+            group,
+            span: false,
+        }
+    }
+
+    #[test]
+    fn trap_patterns_are_checked_at_load() {
+        assert!(TrapSet::new(&[def(r"[0-9]+h", "time", 0)]).is_ok());
+        for (bad, why) in [
+            (def(r"([0-9]+", "time", 0), "unclosed group"),
+            (def(r"[0-9]+", "weekday", 0), "unknown kind"),
+            (def(r"([0-9]+)", "date", 2), "group 2"),
+        ] {
+            let err = TrapSet::new(&[def(r"x[0-9]", "name", 0), bad]).unwrap_err();
+            assert!(err.starts_with("trap 2 (`test`)"), "{why}: {err}");
+        }
+        assert!(TrapSet::new(&[]).is_err());
+        let span = TrapDef {
+            span: true,
+            ..def(r"[0-9]{4}", "date", 0)
+        };
+        assert!(TrapSet::new(&[span]).is_err(), "a date is no span of years");
+    }
+
+    #[test]
+    fn a_range_of_years_is_a_span() {
+        let traps = find(
+            &crate::extract::tests::res().lexicon.traps,
+            "giai đoạn 2016-2020 và năm 2025",
+            0,
+            &|_| false,
+        );
+        let spans: Vec<bool> = traps.iter().map(|t| t.span).collect();
+        assert_eq!(spans, [true, false]);
+    }
+
     #[test]
     fn a_four_digit_number_with_a_unit_is_not_a_year() {
         let s = "phát triển 2015 thuê bao";
         let at = s.find("2015").unwrap() + 4;
-        assert!(find(s, 0, &|e| e == at).is_empty());
-        assert_eq!(find(s, 0, &|_| false).len(), 1);
+        assert!(find(&crate::extract::tests::res().lexicon.traps, s, 0, &|e| e == at).is_empty());
+        assert_eq!(find(&crate::extract::tests::res().lexicon.traps, s, 0, &|_| false).len(), 1);
     }
 }

@@ -1,0 +1,71 @@
+//! Digit tokens: where a written number's digits start and end (`2.003.300`, `971,8`,
+//! `73.0000`), before any reading of their value ([`super::number`]) or unit
+//! ([`super::quantity`]).
+//!
+//! Input: a sentence's text (any form: digits and separators are ASCII). Output: byte spans.
+//! Invariant: a token is digit runs joined by single `.` or `,`, exactly what the pattern
+//! `[0-9]+(?:[.,][0-9]+)*` reads (a property test holds the two together); a separator with no
+//! digit after it ends the token.
+
+/// The end of the digit token that starts at byte `i` (an ASCII digit): digit runs joined by
+/// single `.` or `,` (`2.003.300`, `971,8`), as the pattern `[0-9]+(?:[.,][0-9]+)*` reads them,
+/// by hand (a byte loop, where the regular expression cost a search per token).
+fn token_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    while i + 1 < b.len() && matches!(b[i], b'.' | b',') && b[i + 1].is_ascii_digit() {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// The first digit token in `hay[from..to]`: its start and end.
+pub(super) fn next_token(hay: &str, from: usize, to: usize) -> Option<(usize, usize)> {
+    let b = &hay.as_bytes()[..to];
+    let start = from + b[from..].iter().position(u8::is_ascii_digit)?;
+    Some((start, token_end(b, start)))
+}
+
+/// Digit token starting exactly at `i`, if any.
+pub(super) fn token_at(hay: &str, i: usize) -> Option<(usize, usize)> {
+    hay.as_bytes()
+        .get(i)
+        .is_some_and(u8::is_ascii_digit)
+        .then(|| (i, token_end(hay.as_bytes(), i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{next_token, token_at};
+
+    #[test]
+    fn digit_tokens_join_groups_by_one_separator() {
+        fn t(s: &str) -> Option<&str> {
+            next_token(s, 0, s.len()).map(|(a, b)| &s[a..b])
+        }
+        assert_eq!(t("đạt 2.003.300 thuê bao"), Some("2.003.300"));
+        assert_eq!(t("971,8 tỷ"), Some("971,8"));
+        // a separator needs a digit after it
+        assert_eq!(t("năm 2020, tăng"), Some("2020"));
+        assert_eq!(t("12.,5"), Some("12"));
+        assert_eq!(t("không có số"), None);
+        assert_eq!(token_at("a 73.0000 b", 2), Some((2, 9)));
+        assert_eq!(token_at("a 73", 1), None);
+    }
+
+    proptest::proptest! {
+        /// The byte loop reads every token the pattern `[0-9]+(?:[.,][0-9]+)*` reads.
+        #[test]
+        fn digit_tokens_agree_with_the_pattern(s in "[0-9.,a ă]{0,24}", from in 0usize..24, cut in 0usize..24) {
+            let re = regex::Regex::new(r"[0-9]+(?:[.,][0-9]+)*").unwrap();
+            let to = crate::text::floor_char_boundary(&s, cut.max(from).min(s.len()));
+            let from = crate::text::floor_char_boundary(&s, from.min(to));
+            let want = re.find_at(&s[..to], from).map(|m| (m.start(), m.end()));
+            proptest::prop_assert_eq!(next_token(&s, from, to), want);
+        }
+    }
+}
