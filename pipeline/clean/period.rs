@@ -191,6 +191,17 @@ pub(super) fn year_before(before: &str, words: &PeriodWords) -> Option<i32> {
 
 /// The report period: what the figures describe, which is not the publication year.
 /// `lowered`: the paragraphs in match form.
+/// The last `n` chars of `s` (all of it when it is shorter), as a slice.
+fn last_chars(s: &str, n: usize) -> &str {
+    let start = s.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
+    if n == 0 { &s[s.len()..] } else { &s[start..] }
+}
+
+/// The first `n` chars of `s` (all of it when it is shorter), as a slice.
+fn first_chars(s: &str, n: usize) -> &str {
+    &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
+}
+
 pub(super) fn period(
     words: &PeriodWords,
     title: &Option<String>,
@@ -203,35 +214,36 @@ pub(super) fn period(
     // rule `period.lead_skips_chrome`: the lead is the title and the first six paragraphs of
     // prose; a player's `0:00 / 0:00`, a menu's `• Nam miền Bắc` (lines of a few words) take no
     // place in it
-    let lead: Vec<String> = title
+    // (the paragraphs are borrowed, not copied: only the title needs its match form made)
+    let lead: Vec<std::borrow::Cow<'_, str>> = title
         .iter()
-        .map(|t| match_form(t))
+        .map(|t| std::borrow::Cow::Owned(match_form(t)))
         .chain(
             lowered
                 .iter()
                 .filter(|p| p.split_whitespace().nth(LEAD_MIN_WORDS - 1).is_some())
                 .take(6)
-                .cloned(),
+                .map(|p| std::borrow::Cow::Borrowed(p.as_str())),
         )
         .collect();
     let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
     for (li, hay) in lead.iter().enumerate() {
         for (at, part, year) in period_phrases(hay) {
             let before = &hay[..at];
-            let tail: String = before.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail = last_chars(before, 60);
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             // what the document reviews scores; what it plans for counts against
             let review = words.review.iter().any(|w| tail.contains(w.as_str()));
             let plan = words.plan.iter().any(|w| tail.contains(w.as_str()))
                 // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
                 || {
-                    let after: String = hay[at..].chars().take(40).collect();
+                    let after = first_chars(&hay[at..], 40);
                     // rule `period.plan_after_clause`: a phrase inside a sentence ends with its
                     // clause (`mức tăng của 9 tháng đầu năm 2022, dự kiến đến cuối năm ...`: the
                     // plan is the next clause's); a phrase opening its sentence (`Năm 2022, tỉnh
                     // sẽ ...`) is what the rest of the sentence is about
                     let after = if sentence_start {
-                        &after[..]
+                        after
                     } else {
                         after.split([',', ';', '.']).next().unwrap_or("")
                     };
@@ -251,7 +263,7 @@ pub(super) fn period(
             // `tăng 6,8% so với năm 2021` names the baseline, not the period reported; nor do
             // `gấp 110 lần năm 1997`, `thành lập năm 1997`, `từ năm 2006 đến nay`, a birth year
             let t = tail.trim_end();
-            let near: String = t.chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+            let near = last_chars(t, 14);
             // (`tăng 68% so năm 2015`: `so` alone is `so với`)
             if words.baseline_before.iter().any(|w| t.ends_with(w.as_str()))
                 || t == "so"
@@ -403,7 +415,8 @@ pub(super) fn period(
         && let Some(r) = reference
         && lead
             .iter()
-            .chain(lowered.iter())
+            .map(|p| p.as_ref())
+            .chain(lowered.iter().map(String::as_str))
             .any(|p| words.as_of_publication.iter().any(|w| p.contains(w.as_str())))
     {
         return if r.month() <= 2 {
@@ -463,5 +476,21 @@ pub(super) fn period(
             Some(p)
         }
         None => default_year.map(Period::year),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_chars, last_chars};
+
+    proptest::proptest! {
+        /// The slices hold the chars that collecting them one by one held.
+        #[test]
+        fn char_slices_agree_with_collected_chars(s in "[a ăđẠ\\u{1F600}]{0,30}", n in 0usize..32) {
+            let last: String = s.chars().rev().take(n).collect::<Vec<_>>().into_iter().rev().collect();
+            let first: String = s.chars().take(n).collect();
+            proptest::prop_assert_eq!(last_chars(&s, n), last.as_str());
+            proptest::prop_assert_eq!(first_chars(&s, n), first.as_str());
+        }
     }
 }

@@ -28,6 +28,11 @@ use super::{breakdown::generation_part_of, claim::*, compare::*, metric::*, scop
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
+    // a sentence with no figure has nothing to judge: its clauses, cues and subject are not
+    // gathered (every mention below is one of `qs`; the memo only caches answers)
+    if qs.is_empty() {
+        return Vec::new();
+    }
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let doc = ctx.doc;

@@ -199,16 +199,33 @@ pub(super) fn is_mojibake_letter(c: char) -> bool {
     )
 }
 
-pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result<(), Bad> {
-    // one pass: ASCII letters are counted without the Unicode tables
+/// What a text's letters say of its language: (letters, Vietnamese letters, legacy-font
+/// mojibake letters).
+///
+/// One pass over the bytes: ASCII bytes are counted without decoding; a two-byte character
+/// (U+0080..U+07FF: Latin-1, `ă đ ơ ư`) is looked up in a table built once from the same
+/// predicates; the precomposed vowels (U+1EA0..U+1EF9) are told from their bytes. Only other
+/// characters are decoded and tested one by one.
+pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
     let (mut letters, mut viet, mut odd) = (0usize, 0usize, 0usize);
     let bytes = text.as_bytes();
+    let table = two_byte_letters();
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII bytes (most of them) without decoding a char
-        if bytes[i] < 0x80 {
-            letters += usize::from(bytes[i].is_ascii_alphabetic());
+        let b = bytes[i];
+        if b < 0x80 {
+            letters += usize::from(b.is_ascii_alphabetic());
             i += 1;
+            continue;
+        }
+        if b < 0xE0 {
+            // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte)
+            let u = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            let f = table[u - 0x80];
+            letters += usize::from(f & LETTER != 0);
+            viet += usize::from(f & VIET != 0);
+            odd += usize::from(f & MOJI != 0);
+            i += 2;
             continue;
         }
         let c = text[i..].chars().next().expect("i is a char boundary");
@@ -225,6 +242,32 @@ pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::res
             viet += usize::from(is_vietnamese_letter(c));
         }
     }
+    (letters, viet, odd)
+}
+
+const LETTER: u8 = 1;
+const VIET: u8 = 2;
+const MOJI: u8 = 4;
+
+/// The letter flags of every two-byte character (U+0080..U+07FF), from the predicates
+/// [`letter_counts`] asks of other characters.
+fn two_byte_letters() -> &'static [u8; 0x780] {
+    static T: std::sync::OnceLock<[u8; 0x780]> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = [0u8; 0x780];
+        for (k, f) in t.iter_mut().enumerate() {
+            let c = char::from_u32(0x80 + k as u32).expect("no surrogates below U+0800");
+            let letter = crate::text::is_letter(c);
+            *f = (u8::from(letter) * LETTER)
+                | (u8::from(letter && is_vietnamese_letter(c)) * VIET)
+                | (u8::from(is_mojibake_letter(c)) * MOJI);
+        }
+        t
+    })
+}
+
+pub(super) fn check_language(text: &str, warnings: &mut Vec<String>) -> std::result::Result<(), Bad> {
+    let (letters, viet, odd) = letter_counts(text);
     if letters == 0 {
         return Err((RejectKind::NotVietnamese, "no letters: nothing to read".into()));
     }

@@ -174,3 +174,36 @@ fn every_precomposed_vowel_is_a_vietnamese_letter() {
         );
     }
 }
+
+mod letter_counts_fast_path {
+    use super::*;
+
+    /// The counts, char by char, with the same predicates.
+    fn by_chars(text: &str) -> (usize, usize, usize) {
+        let (mut letters, mut viet, mut odd) = (0, 0, 0);
+        for c in text.chars() {
+            odd += usize::from(is_mojibake_letter(c));
+            if crate::text::is_letter(c) {
+                letters += 1;
+                viet += usize::from(is_vietnamese_letter(c));
+            }
+        }
+        (letters, viet, odd)
+    }
+
+    #[test]
+    fn every_two_byte_character_counts_as_it_does_alone() {
+        for u in 0x80..0x800u32 {
+            let s = char::from_u32(u).unwrap().to_string();
+            assert_eq!(letter_counts(&s), by_chars(&s), "U+{u:04X}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Byte lookups and char tests count the same letters on any text.
+        #[test]
+        fn letter_counts_agree_with_testing_each_char(s in "[a-zA-Z0-9 .,ăâđêôơưÀ-ÿĀ-ſ\\u{300}-\\u{36f}\\u{1EA0}-\\u{1EF9}×¸¬µ¶·¹®©ª«¨Ññ€→\\u{1F600}]{0,60}") {
+            proptest::prop_assert_eq!(letter_counts(&s), by_chars(&s));
+        }
+    }
+}
