@@ -64,6 +64,8 @@ fn one() -> f64 {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub all: Vec<usize>,
+    /// `all` as a bit mask (bit = feature id; the lexicon has at most 128 features).
+    pub all_mask: u128,
     pub none: Vec<usize>,
     pub weight: f64,
 }
@@ -131,8 +133,10 @@ impl Catalog {
             };
             let mut rules = Vec::new();
             for r in &m.rules {
+                let all = resolve(&r.all)?;
                 rules.push(Rule {
-                    all: resolve(&r.all)?,
+                    all_mask: all.iter().fold(0u128, |m, &f| m | (1u128 << f)),
+                    all,
                     none: resolve(&r.none)?,
                     weight: r.weight,
                 });

@@ -212,7 +212,7 @@ pub struct Lexicon {
     pub units_version: String,
     /// Feature names, index = feature id.
     pub feature_names: Vec<String>,
-    feature_ids: std::collections::HashMap<String, usize>,
+    feature_ids: rustc_hash::FxHashMap<String, usize>,
     pub feature_reach: Vec<Reach>,
     /// Slot of each feature (rival features share one), or None.
     pub feature_slot: Vec<Option<String>>,
@@ -404,7 +404,7 @@ impl Lexicon {
                 .map(|(k, v)| (k.clone(), NumWord::Scale(*v))),
         );
 
-        let feature_ids: std::collections::HashMap<String, usize> = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        let feature_ids: rustc_hash::FxHashMap<String, usize> = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         let bit = |f: usize| if f < 128 { 1u128 << f } else { 0 };
         let mut slots: std::collections::BTreeMap<&str, u128> = std::collections::BTreeMap::new();
         for (f, s) in feature_slot.iter().enumerate() {

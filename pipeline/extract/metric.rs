@@ -108,7 +108,10 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     // and so is whether a rule can fit at all: a rule one of whose features is at no level
     // fits in no pass. Ten passes over the few rules that can, in catalog order (ties go to
     // the first), instead of ten over the whole catalog
-    let at_some_level = |f: usize| (0..=TAIL).any(|k| lv.l[k].has(f) && (k != PARAGRAPH || lex.feature_reach[f] == Reach::Paragraph));
+    // (as masks: the features some level names, the paragraph's only those of paragraph reach)
+    let present = (0..=TAIL)
+        .filter(|&k| k != PARAGRAPH)
+        .fold(lv.l[PARAGRAPH].0 & lex.paragraph_mask, |m, k| m | lv.l[k].0);
     let candidates: Vec<(usize, usize)> = ctx
         .res
         .catalog
@@ -120,7 +123,7 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
             m.rules
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.all.iter().all(|&f| at_some_level(f)))
+                .filter(|(_, r)| r.all_mask & !present == 0)
                 .map(move |(ri, _)| (mi, ri))
         })
         .collect();

@@ -106,6 +106,10 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
         )
         .expect("month-window pattern")
     });
+    // (every match holds `tháng`: most figures' sentences name no month, and are not searched)
+    if !before.contains("tháng") {
+        return None;
+    }
     let c = re.captures_iter(before).last()?;
     let at = c.get(0)?.start();
     let lead = &before[floor_char_boundary(before, at.saturating_sub(20))..at];
@@ -220,6 +224,10 @@ pub(super) fn day_window(before: &str) -> Option<Period> {
         Regex::new(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
             .expect("day-window pattern")
     });
+    // (every match holds `ngày`)
+    if !before.contains("ngày") {
+        return None;
+    }
     let c = re.captures_iter(before).last()?;
     let at = c.get(0)?.start();
     // the date must date the figure's clause (not one before `;`, unless the sentence opens on
