@@ -551,8 +551,10 @@ impl PhraseUnion {
                 });
             }
         }
+        // (equal spans are one phrase's owners, pushed in pattern order: the pattern as the last
+        // key makes the unstable sort give the stable sort's order)
         for hits in &mut sets {
-            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+            hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.pattern));
         }
         DocHits { sets }
     }
@@ -641,32 +643,63 @@ pub fn squash_ws(s: &str) -> String {
 /// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Most
 /// lines of a page are: they are then copied, not split into words and joined again.
 fn is_squashed(b: &[u8]) -> bool {
+    use memchr::{memchr_iter, memchr2, memchr3, memmem};
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
+    // each kind of white space is looked for with `memchr` / `memmem` (SIMD, a few passes over
+    // a line), where a byte-by-byte match cost about 16 instructions a byte; the lead bytes of
+    // the other spaces (C2, E2, E3: rare in Vietnamese text) are checked where they occur, and
+    // U+1680 (E1 9A 80; E1 leads every precomposed vowel) as a whole
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    for (i, &c) in b.iter().enumerate() {
-        let other_space = match c {
-            b' ' => at(i + 1) == b' ',
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => true,
-            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
-            0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
-            0xE2 => {
-                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
-            }
-            0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
-            _ => false,
-        };
-        if other_space {
-            return false;
-        }
-    }
-    true
+    let other = memmem::find(b, b"  ").is_some()
+        || memchr3(b'\t', b'\n', b'\r', b).is_some()
+        || memchr2(0x0B, 0x0C, b).is_some()
+        || memmem::find(b, "\u{1680}".as_bytes()).is_some()
+        || memchr_iter(0xC2, b).any(|i| matches!(at(i + 1), 0x85 | 0xA0))
+        || memchr_iter(0xE2, b).any(|i| {
+            (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+        })
+        || memchr_iter(0xE3, b).any(|i| at(i + 1) == 0x80 && at(i + 2) == 0x80);
+    !other
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_squashed` as it was: one match per byte.
+    fn is_squashed_bytewise(b: &[u8]) -> bool {
+        if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+            return false;
+        }
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
+        for (i, &c) in b.iter().enumerate() {
+            let other_space = match c {
+                b' ' => at(i + 1) == b' ',
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => true,
+                0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+                0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
+                0xE2 => {
+                    (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+                }
+                0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+                _ => false,
+            };
+            if other_space {
+                return false;
+            }
+        }
+        true
+    }
+
+    proptest::proptest! {
+        /// The searches find what the byte-by-byte scan found.
+        #[test]
+        fn is_squashed_agrees_with_the_bytewise_scan(s in "[a \\t\\n\\r\\u{b}\\u{c}ẠạĐ\\u{85}\\u{a0}\\u{1680}\\u{2000}-\\u{2030}\\u{205f}\\u{3000}\\u{3001}\\u{1ea0}-\\u{1eb0}]{0,16}") {
+            proptest::prop_assert_eq!(is_squashed(s.as_bytes()), is_squashed_bytewise(s.as_bytes()));
+        }
+    }
 
     /// `longest_ending_at` as it was: a search of the 80 bytes before `at`.
     fn longest_ending_at_by_search<'a, T: Clone>(set: &'a PhraseSet<T>, hay: &str, at: usize) -> Option<Hit<'a, T>> {

@@ -19,6 +19,30 @@ pub(super) fn glued_stop(stop: char, before: Option<char>, next: Option<char>, s
         && second.is_some_and(char::is_lowercase)
 }
 
+/// The stops of a text that may end a sentence (`.`, `!`, `?`, `…`), with their byte offsets, in
+/// order: `memchr` jumps to the next ASCII stop, a substring search kept one ahead finds the
+/// ellipsis (E2 80 A6, which holds none of the others' bytes).
+fn stops(bytes: &[u8]) -> impl Iterator<Item = (usize, char)> + '_ {
+    static ELLIPSIS: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let ellipsis = ELLIPSIS.get_or_init(|| memchr::memmem::Finder::new("…"));
+    let mut next_ellipsis = ellipsis.find(bytes);
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if next_ellipsis.is_some_and(|e| e < at) {
+            next_ellipsis = ellipsis.find(&bytes[at..]).map(|e| at + e);
+        }
+        let stop = memchr::memchr3(b'.', b'!', b'?', &bytes[at..]).map(|k| at + k);
+        let (i, c) = match (stop, next_ellipsis) {
+            (Some(k), Some(e)) if e < k => (e, '…'),
+            (Some(k), _) => (k, char::from(bytes[k])),
+            (None, Some(e)) => (e, '…'),
+            (None, None) => return None,
+        };
+        at = i + c.len_utf8();
+        Some((i, c))
+    })
+}
+
 /// Sentence spans (byte offsets) of one paragraph.
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -26,21 +50,8 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
     // one pass over the bytes to the stops (`…` is E2 80 A6), looking around each in the text
     // itself: no per-paragraph vector of chars, no decoding of the letters between stops
     let bytes = p.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let i = at;
-        let c = match bytes[i] {
-            b'.' => '.',
-            b'!' => '!',
-            b'?' => '?',
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => '…',
-            _ => {
-                at += 1;
-                continue;
-            }
-        };
+    for (i, c) in stops(bytes) {
         let end = i + c.len_utf8();
-        at = end;
         let prev = p[..i].chars().next_back();
         let rest = &p[end..];
         // the next non-space char must start a new sentence, after at least one space
@@ -111,4 +122,19 @@ pub(super) fn cut_long(p: &str, start: usize, end: usize) -> Vec<(usize, usize)>
         out.push((s, end));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stops;
+
+    proptest::proptest! {
+        /// The jumps find every stop a byte-by-byte scan finds.
+        #[test]
+        fn stops_are_every_stop(s in "[a .!?…,ẠĐ\u{2026}\u{2000}-\u{2030}]{0,40}") {
+            let b = s.as_bytes();
+            let want: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| matches!(c, '.' | '!' | '?' | '…')).collect();
+            proptest::prop_assert_eq!(stops(b).collect::<Vec<_>>(), want);
+        }
+    }
 }

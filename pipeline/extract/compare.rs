@@ -17,8 +17,29 @@ pub(super) enum Compare {
     Difference,
 }
 
-/// The first `n` words of `s`, joined by single spaces.
-pub(super) fn leading_words(s: &str, n: usize) -> String {
+/// The first `n` words of `s`, joined by single spaces: a slice of `s` when its words are
+/// already (cleaned text is), a new string otherwise.
+pub(super) fn leading_words(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    // the slice: no white space before the first word, single ASCII spaces between the words
+    let mut end = 0;
+    let mut words = 0;
+    let mut plain = !s.starts_with(char::is_whitespace);
+    while plain && words < n && end < s.len() {
+        let rest = &s[end..];
+        let w = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        words += 1;
+        if words == n || w == rest.len() {
+            end += w;
+            break;
+        }
+        let after = &rest[w..];
+        // one ASCII space, then another word
+        plain = after.starts_with(' ') && !after[1..].starts_with(char::is_whitespace) && after.len() > 1;
+        end += w + 1;
+    }
+    if plain {
+        return std::borrow::Cow::Borrowed(&s[..end]);
+    }
     let mut out = String::new();
     for w in s.split_whitespace().take(n) {
         if !out.is_empty() {
@@ -26,7 +47,7 @@ pub(super) fn leading_words(s: &str, n: usize) -> String {
         }
         out.push_str(w);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, left_start: usize, right_end: usize) -> Option<Compare> {
@@ -50,7 +71,7 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     let right = &hay[q.end..right_end.max(q.end)];
     let right_trim = right.trim_start();
     let first_words = leading_words(right_trim, 4);
-    let after_cues = lex.compare.find_all(&first_words);
+    let after_cues = lex.compare.find_all(first_words.as_ref());
     let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
         || first_words.starts_with("so ")
         || first_words.starts_with("cùng kỳ");
@@ -101,4 +122,28 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         return Some(Compare::Growth { pct, verb: false });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_words;
+
+    proptest::proptest! {
+        /// The slice, when taken, is the words split and joined again.
+        #[test]
+        fn leading_words_are_the_words_joined(s in "[ab \\t\\u{a0}ă]{0,14}", n in 0usize..6) {
+            let joined = s.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
+            let got = leading_words(&s, n);
+            proptest::prop_assert_eq!(got.as_ref(), joined.as_str());
+        }
+    }
+
+    #[test]
+    fn cleaned_text_is_sliced_not_copied() {
+        assert!(matches!(
+            leading_words("so với cùng kỳ năm trước", 4),
+            std::borrow::Cow::Borrowed("so với cùng kỳ")
+        ));
+        assert_eq!(leading_words("  so  với", 4), "so với");
+    }
 }

@@ -127,13 +127,22 @@ impl TrapSet {
 fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ {
     let b = sentence.as_bytes();
     let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-    (0..b.len().saturating_sub(3)).filter_map(move |p| {
-        let digits = &b[p..p + 4];
-        if !digits.iter().all(u8::is_ascii_digit) || (p > 0 && word(p - 1)) || word(p + 4) {
-            return None;
+    // (a match is a whole run of digits, four long: a digit beside it would be a word byte; so
+    // the runs are walked, not every position)
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let p = at + b[at..].iter().position(u8::is_ascii_digit)?;
+            let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+            at = end;
+            if end - p != 4 || (p > 0 && word(p - 1)) || word(end) {
+                continue;
+            }
+            let y = b[p..end].iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
+            if (1950..=2049).contains(&y) {
+                return Some((p, end, y));
+            }
         }
-        let y = digits.iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
-        (1950..=2049).contains(&y).then_some((p, p + 4, y))
     })
 }
 

@@ -17,9 +17,18 @@ use crate::text::floor_char_boundary;
 /// same period of another year, or now (`đến nay`). Rules `period.continuation` and
 /// `compare.undated_base` ask it of a sentence or of a clause.
 pub(super) fn names_time(text: &str) -> bool {
-    ["tháng", "quý", "năm", "giai đoạn", "cùng kỳ", "đến nay", "hiện nay"]
+    // (searchers built once: `str::contains` builds one per call, and this is asked of every
+    // sentence a figure continues)
+    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            ["tháng", "quý", "năm", "giai đoạn", "cùng kỳ", "đến nay", "hiện nay"]
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect()
+        })
         .iter()
-        .any(|w| text.contains(w))
+        .any(|f| f.find(text.as_bytes()).is_some())
 }
 
 /// The comparison base a figure is given as the value of (`so với tháng 1-2022 (68,31%)`), if
