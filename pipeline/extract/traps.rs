@@ -132,7 +132,7 @@ fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ 
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let p = at + b[at..].iter().position(u8::is_ascii_digit)?;
+            let p = at + super::token::first_digit(&b[at..])?;
             let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
             at = end;
             if end - p != 4 || (p > 0 && word(p - 1)) || word(end) {
@@ -158,7 +158,7 @@ pub fn find<'t>(traps: &'t TrapSet, sentence: &str, base: usize, unit_follows: &
     let mut out: Vec<Trap<'t>> = Vec::new();
     let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
     // every trap holds a digit, but for the spelled quarter (`quý II`)
-    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !sentence.contains("uý") {
+    if super::token::first_digit(sentence.as_bytes()).is_none() && !sentence.contains("uý") {
         return Vec::new();
     }
     let candidates = traps.set.matches(sentence);

@@ -192,6 +192,16 @@ mod letter_counts_fast_path {
     }
 
     #[test]
+    fn every_ascii_byte_counts_as_it_does_alone_eight_at_a_time() {
+        for b in 1..0x80u8 {
+            let s = String::from_utf8(vec![b; 17]).unwrap();
+            assert_eq!(letter_counts(&s), by_chars(&s), "byte {b:#04x}");
+        }
+        let all: String = (1..0x80u8).map(char::from).collect();
+        assert_eq!(letter_counts(&all), by_chars(&all));
+    }
+
+    #[test]
     fn every_two_byte_character_counts_as_it_does_alone() {
         for u in 0x80..0x800u32 {
             let s = char::from_u32(u).unwrap().to_string();
