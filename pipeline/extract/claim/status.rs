@@ -20,8 +20,6 @@ use crate::records::{PeriodPart, Sentence, Status};
 fn target_year_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        // `kế hoạch năm 2017`, `đến hết năm 2020`, and a plan named before its year (`kế hoạch
-        // phát triển thuê bao mới trong năm 2017`)
         Regex::new(r"(?:(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?|(?:kế hoạch|mục tiêu|chỉ tiêu|phấn đấu)[^.;]{0,20}?\sđến\s+(?:hết\s+)?tháng\s+[0-9]{1,2}\s*/\s*|kế hoạch[^.;]{0,40}?\snăm\s+)((?:19|20)[0-9][0-9])(?-u:\b)")
             .expect("target-year pattern")
     })
