@@ -176,7 +176,11 @@ pub fn clean_scanned(
             None => line,
         };
         let key = match_form(&line);
-        if line.split_whitespace().count() >= rules.dedupe_min_words && !seen.insert(key.clone()) {
+        // the line is squashed (single ASCII spaces between words, no other white space): its
+        // words are its spaces plus one, counted by memchr rather than split out
+        let words = memchr::memchr_iter(b' ', line.as_bytes()).count() + 1;
+        debug_assert_eq!(words, line.split_whitespace().count(), "a squashed line");
+        if words >= rules.dedupe_min_words && !seen.insert(key.clone()) {
             report.repeated_paragraphs += 1;
             continue;
         }
