@@ -210,10 +210,7 @@ impl Provinces {
     /// (`vietnam.vn/laocai/phat-trien-ha-tang-...` → Lào Cai). Words of a headline's slug
     /// (`/lao-cai-phat-trien-...`) are read elsewhere, with the text.
     pub fn by_url_section(&self, url: &str) -> Option<usize> {
-        let rest = url.split_once("://").map_or(url, |(_, r)| r);
-        let path = rest.split_once('/').map_or("", |(_, p)| p);
-        let path = path.split(['?', '#']).next().unwrap_or("");
-        let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+        let mut segments = crate::clean::url_path(url).split('/').filter(|s| !s.is_empty()).peekable();
         while let Some(seg) = segments.next() {
             // (the last segment is the page itself, not a section)
             if segments.peek().is_none() {

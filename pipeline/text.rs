@@ -375,7 +375,7 @@ impl<T: Clone> PhraseSet<T> {
     /// scanned all of it).
     pub fn longest_ending_at<'a>(&'a self, hay: &str, at: usize) -> Option<Hit<'a, T>> {
         let from = floor_char_boundary(hay, at.saturating_sub(80));
-        let _ = &hay[from..at]; // (`at` is a char boundary)
+        debug_assert!(hay.is_char_boundary(at));
         let (start, k) = self
             .suffixes
             .ending_at(hay.as_bytes(), from, at, |start, k| !self.edges[k].0 || starts_word(hay, start))?;
@@ -642,7 +642,7 @@ pub fn squash_ws(s: &str) -> String {
 /// between words, none of the other white space (`char::is_whitespace`: tabs, line breaks,
 /// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Most
 /// lines of a page are: they are then copied, not split into words and joined again.
-fn is_squashed(b: &[u8]) -> bool {
+pub(crate) fn is_squashed(b: &[u8]) -> bool {
     use memchr::{memchr_iter, memchr2, memchr3, memmem};
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;

@@ -28,7 +28,7 @@ mod wrap;
 
 use meta::metadata;
 pub use sentences::split_sentences;
-pub(crate) use url::url_host;
+pub(crate) use url::{url_host, url_path};
 
 #[derive(Debug, Deserialize)]
 struct CleanFile {

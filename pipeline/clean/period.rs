@@ -189,8 +189,6 @@ pub(super) fn year_before(before: &str, words: &PeriodWords) -> Option<i32> {
         .and_then(|c| c[1].parse().ok())
 }
 
-/// The report period: what the figures describe, which is not the publication year.
-/// `lowered`: the paragraphs in match form.
 /// The last `n` chars of `s` (all of it when it is shorter), as a slice.
 fn last_chars(s: &str, n: usize) -> &str {
     let start = s.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
@@ -202,6 +200,8 @@ fn first_chars(s: &str, n: usize) -> &str {
     &s[..s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)]
 }
 
+/// The report period: what the figures describe, which is not the publication year.
+/// `lowered`: the paragraphs in match form.
 pub(super) fn period(
     words: &PeriodWords,
     title: &Option<String>,

@@ -21,13 +21,18 @@ pub(crate) fn url_host(url: &str) -> Option<String> {
     host.contains('.').then_some(host)
 }
 
+/// The path of a URL, without its leading `/`, query or fragment: `https://vietnam.vn/laocai/x?p=1`
+/// → `laocai/x`.
+pub(crate) fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    path.split(['?', '#']).next().unwrap_or("")
+}
+
 /// The words of a URL's path (`/tinh-dien-bien-tap-trung` → `tinh dien bien tap trung`), in
 /// match form: page addresses spell their headline without marks.
 pub(super) fn url_words(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.split_once('/').map_or("", |(_, p)| p);
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    match_form(&path.replace(['-', '_', '/', '.'], " "))
+    match_form(&url_path(url).replace(['-', '_', '/', '.'], " "))
 }
 
 /// The `date YYYY-MM[-DD]` stamp a stored page may open with (year, month, day).

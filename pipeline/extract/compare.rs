@@ -20,25 +20,14 @@ pub(super) enum Compare {
 /// The first `n` words of `s`, joined by single spaces: a slice of `s` when its words are
 /// already (cleaned text is), a new string otherwise.
 pub(super) fn leading_words(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
-    // the slice: no white space before the first word, single ASCII spaces between the words
-    let mut end = 0;
-    let mut words = 0;
-    let mut plain = !s.starts_with(char::is_whitespace);
-    while plain && words < n && end < s.len() {
-        let rest = &s[end..];
-        let w = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        words += 1;
-        if words == n || w == rest.len() {
-            end += w;
-            break;
-        }
-        let after = &rest[w..];
-        // one ASCII space, then another word
-        plain = after.starts_with(' ') && !after[1..].starts_with(char::is_whitespace) && after.len() > 1;
-        end += w + 1;
-    }
-    if plain {
-        return std::borrow::Cow::Borrowed(&s[..end]);
+    // the text up to the n-th space: when it is squashed, its words are the first n
+    let end = n
+        .checked_sub(1)
+        .and_then(|k| s.match_indices(' ').nth(k))
+        .map_or(s.len(), |(k, _)| k);
+    let head = &s[..end];
+    if n > 0 && !head.is_empty() && crate::text::is_squashed(head.as_bytes()) {
+        return std::borrow::Cow::Borrowed(head);
     }
     let mut out = String::new();
     for w in s.split_whitespace().take(n) {

@@ -78,20 +78,23 @@ impl TrapSet {
         for (i, d) in defs.iter().enumerate() {
             let at = || format!("trap {} (`{}`)", i + 1, d.reason);
             let re = Regex::new(&d.pattern).map_err(|e| format!("{}: {e}", at()))?;
-            let kind = match d.kind.as_str() {
-                "standard" => Standard,
-                "doc_number" => DocNumber,
-                "time" => Time,
-                "date" => Date,
-                "period" => Period,
-                "name" => Name,
-                "level" => Level,
-                "phone" => Phone,
-                "ordinal" => Ordinal,
-                "denominator" => Denominator,
-                "year" => Year,
-                other => return Err(format!("{}: unknown kind {other:?}", at())),
-            };
+            // (a trap's kind is named as the mentions table names it)
+            let kind = [
+                Standard,
+                DocNumber,
+                Time,
+                Date,
+                Period,
+                Name,
+                Level,
+                Phone,
+                Ordinal,
+                Denominator,
+                Year,
+            ]
+            .into_iter()
+            .find(|k| k.as_str() == d.kind)
+            .ok_or_else(|| format!("{}: unknown kind {:?}", at(), d.kind))?;
             if d.group >= re.captures_len() {
                 return Err(format!(
                     "{}: group {} but the pattern has {} groups",
