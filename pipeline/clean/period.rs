@@ -117,7 +117,11 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
 pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
     let mut report = years.clone();
     let mut same_period = BTreeMap::new();
-    for (y, same) in comparison_bases(lowered) {
+    let bases = comparison_bases(lowered);
+    // rule `period.after_base`: a page whose every year is a comparison base (`dịch vụ 4G phủ
+    // 98,5% thôn, tăng 0,7% so với năm 2023`) was written after the latest of them
+    let after_base = bases.iter().map(|b| b.0 + 1).max();
+    for &(y, same) in &bases {
         if let Some(n) = report.get_mut(&y) {
             *n = n.saturating_sub(1);
         }
@@ -143,7 +147,7 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
         }
     }
     let most = |m: &BTreeMap<i32, usize>| m.iter().filter(|(_, n)| **n > 0).max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y);
-    most(&report).or_else(|| most(&same_period)).or_else(|| most(years))
+    most(&report).or_else(|| most(&same_period)).or(after_base).or_else(|| most(years))
 }
 
 /// The years named as a comparison base (`so với năm 2010`), each with whether it is the same

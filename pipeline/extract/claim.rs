@@ -89,11 +89,21 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
                 .filter(|t| !t.span)
                 // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
                 .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
-                // `so với năm 2016` names the base, not the year planned for
-                .filter(|t| !hay[floor_char_boundary(hay, t.start.saturating_sub(16))..t.start].contains("so với"))
+                // `so với năm 2016`, `so với cùng kỳ năm 2023` name the base, not the year
+                // planned for
+                .filter(|t| {
+                    let after = &hay[t.end..floor_char_boundary(hay, (t.end + 8).min(hay.len()))];
+                    !base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after)
+                })
                 .filter_map(|t| t.year)
-                .filter(|y| doc_year.is_none_or(|dy| *y >= dy))
-                .min_by_key(|y| (*y - doc_year.unwrap_or(*y)).abs())
+                // (the year closest to the report's, one not before it first: rule
+                // `period.target_year_in_sentence`; a year before it is still the sentence's
+                // own, `chỉ tiêu ... đến năm 2015 ... 15-20 đường/100 dân` on a page whose
+                // headline names the plan's end)
+                .min_by_key(|y| {
+                    let dy = doc_year.unwrap_or(*y);
+                    (*y < dy, (*y - dy).abs())
+                })
         });
         match (y, doc_period) {
             (Some(y), _) => period = Some(Period::year(y)),
@@ -122,28 +132,11 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             })
             .collect();
         let year = own.iter().rev().find_map(|t| t.year);
-        let part = own.iter().rev().find(|t| t.kind == MentionKind::Period).and_then(|t| {
-            let text = &hay[t.start..t.end];
-            let full = &hay[t.start..floor_char_boundary(hay, (t.end + 24).min(hay.len()))];
-            // (`riêng quý 1`: the trap holds the number only)
-            let quarter_word = hay[..t.start].trim_end().ends_with("quý");
-            if text.starts_with("quý") || full.starts_with("quý") || quarter_word {
-                let after = text.trim_start_matches("quý").trim_start();
-                let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
-                let q = match token.as_str() {
-                    "i" | "1" => 1,
-                    "ii" | "2" => 2,
-                    "iii" | "3" => 3,
-                    "iv" | "4" => 4,
-                    _ => return None,
-                };
-                Some(PeriodPart::Quarter(q))
-            } else {
-                let n: u8 = text.trim().parse().ok()?;
-                // `10 tháng đầu năm`: the first n months
-                Period::first_months(0, n).map(|p| p.part)
-            }
-        });
+        let part = own
+            .iter()
+            .rev()
+            .find(|t| t.kind == MentionKind::Period)
+            .and_then(|t| period_part(hay, t.start, t.end));
         match (year, part, doc_period) {
             (Some(y), p, Some(dp)) if y != dp.year => {
                 let same_span = hay[floor_char_boundary(hay, left_start.saturating_sub(0))..q.start].contains("cùng kỳ");
@@ -175,6 +168,17 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         } else if let Some(p) = day_window(&hay[s.start..q.start]) {
             period = Some(p);
         } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
+            period = Some(p);
+        } else if let Some(p) = report_month(
+            &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
+            &hay[q.end..s.end],
+            doc_period,
+        ) {
+            period = Some(p);
+        } else if let Some(p) = last_year(
+            &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
+            doc.meta.published.map(|d| chrono::Datelike::year(&d)),
+        ) {
             period = Some(p);
         } else if metric.event_dated
             && period == doc_period
@@ -244,7 +248,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         });
         let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
         let own = re.captures(&hay[q.end..to]).and_then(|c| match status {
-            Status::Target => c.get(2),
+            Status::Target => c.get(2).or(c.get(1).filter(|_| c[0].trim_start().starts_with("vào"))),
             _ => c.get(1).or(c.get(2)),
         });
         if let Some(y) = own.and_then(|y| y.as_str().parse::<i32>().ok()) {
@@ -477,6 +481,41 @@ fn base_year(before: &str, after: &str) -> bool {
     let lead = lead.strip_suffix("năm").unwrap_or(lead).trim_end();
     let born = lead.ends_with(" sinh") && !lead.ends_with("phát sinh");
     (re.is_match(before) && !stated) || near.contains("so với") || born
+}
+
+/// The part of the year a period trap names: a quarter (`quý II/2014`, `quý 3`, `Q3/2012`) or
+/// the first n months (`10 tháng đầu năm`). Rule `period.quarter_to_date`: a quarter counted
+/// to its end from the year's start (`tính đến hết quý III/2012`) is the months to its end, as
+/// `tính đến hết tháng 9` is: `9M` (the first quarter is `Q1`, the second `H1`, the fourth the
+/// year). `Đến cuối quý III` in a quarter's report stays the quarter, as analysts label it.
+fn period_part(hay: &str, start: usize, end: usize) -> Option<PeriodPart> {
+    let text = &hay[start..end];
+    let full = &hay[start..floor_char_boundary(hay, (end + 24).min(hay.len()))];
+    let before = hay[..start].trim_end();
+    // (`riêng quý 1`: the trap holds the number only)
+    let quarter_word = before.ends_with("quý");
+    // (`q3/2012`: the short form, a digit right after the letter)
+    let short = text.strip_prefix('q').filter(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+    if text.starts_with("quý") || full.starts_with("quý") || quarter_word || short.is_some() {
+        let after = short.unwrap_or_else(|| text.trim_start_matches("quý").trim_start());
+        let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
+        let q: u8 = match token.as_str() {
+            "i" | "1" => 1,
+            "ii" | "2" => 2,
+            "iii" | "3" => 3,
+            "iv" | "4" => 4,
+            _ => return None,
+        };
+        let lead = before.strip_suffix("quý").map_or(before, str::trim_end);
+        if lead.ends_with("đến hết") {
+            return Period::first_months(0, 3 * q).map(|p| p.part);
+        }
+        Some(PeriodPart::Quarter(q))
+    } else {
+        let n: u8 = text.trim().parse().ok()?;
+        // `10 tháng đầu năm`: the first n months
+        Period::first_months(0, n).map(|p| p.part)
+    }
 }
 
 #[cfg(test)]

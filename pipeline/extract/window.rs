@@ -222,15 +222,15 @@ pub(super) fn event_day(
 
 /// Rule `period.day_window`: a level dated to a day before the figure in its own clause
 /// (`Tính đến ngày 30/4/2023, cả nước có`) is of the months of the year up to that day; a day in
-/// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`) dates figures compiled
-/// at the end of the month before, `2025-H1`. `before` is the sentence up to the figure, match
+/// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`, `Trước ngày 1/1/2021,
+/// tỷ lệ ... đạt`) dates figures compiled at the end of the month before, `2025-H1`, `2020`. `before` is the sentence up to the figure, match
 /// form; a date before a `;` dates another clause.
 pub(super) fn day_window(before: &str) -> Option<Period> {
     /// The days of a month's first week: the figures are the month before's.
     const EARLY_DAYS: u8 = 7;
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
+        Regex::new(r"(?:đến|tới|trước)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
             .expect("day-window pattern")
     });
     // (every match holds `ngày`)
@@ -266,6 +266,24 @@ pub(super) fn day_window(before: &str) -> Option<Period> {
         };
     }
     Period::first_months(year, month)
+}
+
+/// Rule `period.last_year`: `năm ngoái` before a figure in its clause (`tính đến cuối năm
+/// ngoái, cả nước có`) is the year before the page was published; a baseline (`so với năm
+/// ngoái`, `cùng kỳ năm ngoái`) dates another figure, and a page with no date of publication
+/// gives no year to count back from. `clause` is the figure's clause up to the figure, match
+/// form.
+pub(super) fn last_year(clause: &str, published: Option<i32>) -> Option<Period> {
+    let published = published?;
+    let at = clause.rfind("năm ngoái")?;
+    let lead = clause[..at].trim_end();
+    if ["so với", "so", "cùng kỳ", "cùng kì", "từ", "của"]
+        .iter()
+        .any(|w| lead.ends_with(w))
+    {
+        return None;
+    }
+    Some(Period::year(published - 1))
 }
 
 /// The month a comparison is made with (`so với tháng trước`, `so với tháng 8`, `so với tháng
@@ -311,6 +329,36 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
         Against::Month(n, _) => n + 1 == m,
     };
     previous.then_some(Period {
+        year: dp.year,
+        part: PeriodPart::Month(m),
+    })
+}
+
+/// Rule `period.report_month`: a figure its clause dates to the month under report with no
+/// month named (`Trong tháng, Bộ đã ...`, `nộp 8.327 tỷ đồng vào ngân sách trong tháng trước,
+/// nâng tổng số ... 7 tháng`, `trong tháng qua, doanh thu ... ước đạt`) is that one month's: the
+/// last month of a report of the first months of the year (`2023-7M` gives `2023-M07`), or of
+/// a quarter or half. `before` and `after` are the figure's clause on each side of it.
+pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>) -> Option<Period> {
+    let dp = doc_period?;
+    let m = match dp.part {
+        PeriodPart::Months(n) | PeriodPart::Month(n) => n,
+        PeriodPart::Quarter(q) => 3 * q,
+        PeriodPart::Half(h) => 6 * h,
+        PeriodPart::Year => return None,
+    };
+    let after = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
+    let named = |text: &str| {
+        text.match_indices("trong tháng").any(|(i, w)| {
+            let rest = &text[i + w.len()..];
+            // (a month, a count of months or another month is named: not this rule's; nor is
+            // a figure after a later period, `trong tháng trước, nâng tổng số ... trong 7 tháng`)
+            let cue =
+                ["qua", "trước"].iter().any(|t| rest.trim_start().starts_with(t)) || rest.trim_start().is_empty() || rest.starts_with(',');
+            cue && !rest[rest.find([',', ' ']).unwrap_or(0)..].contains("tháng")
+        })
+    };
+    (named(before) || named(after)).then_some(Period {
         year: dp.year,
         part: PeriodPart::Month(m),
     })
@@ -446,6 +494,7 @@ mod tests {
             ("đến hết ngày 31/12/2021, toàn tỉnh có ", Some("2021")),
             ("tính đến ngày 02/01/2020, toàn tỉnh có ", Some("2019")),
             ("tính đến ngày 15/10/2022, có ", Some("2022-10M")),
+            ("trước ngày 1/1/2021, tỷ lệ phủ sóng các thôn đạt ", Some("2020")),
             // a date in an earlier clause, a date without a cue, a date that is no date
             ("có 5 doanh nghiệp tính đến ngày 04/7/2025; tổng số thuê bao đạt ", None),
             (
@@ -459,6 +508,41 @@ mod tests {
         for (before, want) in cases {
             assert_eq!(day_window(before), want.and_then(p), "{before}");
         }
+    }
+
+    #[test]
+    fn the_month_under_report() {
+        // invented sentences: the clause before the figure, after it, the report's period
+        assert_eq!(report_month("trong tháng, sở đã cấp ", " giấy phép", p("2023-7M")), p("2023-M07"));
+        assert_eq!(
+            report_month("đã nộp ", " vào ngân sách trong tháng trước", p("2023-7M")),
+            p("2023-M07")
+        );
+        assert_eq!(report_month("trong tháng qua, doanh thu ước đạt ", "", p("2022-Q3")), p("2022-M09"));
+        // a month named, months counted, another clause, a year's report
+        assert_eq!(report_month("trong tháng 6, sở đã cấp ", "", p("2023-7M")), None);
+        assert_eq!(report_month("trong tháng tới sẽ cấp ", "", p("2023-7M")), None);
+        assert_eq!(
+            report_month("đã nộp ", ", tăng so với cùng kỳ trong tháng trước", p("2023-7M")),
+            None
+        );
+        assert_eq!(report_month("trong tháng, sở đã cấp ", "", p("2023")), None);
+        assert_eq!(
+            report_month("nộp 8 tỷ đồng trong tháng trước, nâng tổng số 7 tháng lên ", "", p("2023-7M")),
+            None
+        );
+    }
+
+    #[test]
+    fn last_year_counts_back_from_the_publication() {
+        // invented sentences, up to the figure
+        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", Some(2017)), p("2016"));
+        assert_eq!(last_year("trong năm ngoái, sở đã thực hiện ", Some(2022)), p("2021"));
+        // a baseline, a figure of last year's before another, no date of publication
+        assert_eq!(last_year("tăng 5% so với năm ngoái, đạt ", Some(2017)), None);
+        assert_eq!(last_year("tăng so với cùng kỳ năm ngoái, đạt ", Some(2017)), None);
+        assert_eq!(last_year("tăng từ năm ngoái lên ", Some(2017)), None);
+        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", None), None);
     }
 
     #[test]
