@@ -33,6 +33,7 @@ mod quantity;
 mod rank;
 mod removed;
 mod scope;
+mod share_part;
 mod subject;
 mod table;
 pub(crate) mod token;
@@ -276,6 +277,7 @@ pub(crate) fn extract_scoped(
     breakdown::apply(doc, &ctx.hay, &mut out);
     density::apply(&ctx.hay, &res.catalog, &mut out);
     field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);
+    share_part::apply(&mut out);
     cut_off(doc, &mut out);
     (out, report)
 }

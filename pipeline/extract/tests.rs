@@ -243,6 +243,31 @@ fn an_undated_page_whose_years_are_all_bases_is_after_them() {
 }
 
 #[test]
+fn shares_of_the_inspected_whole_are_parts() {
+    // rule part.share_of_stated_whole: our own words (invented figures) after the shape of a
+    // provincial paper's inspection news; cues `trò chơi điện tử` make the page an ICT one
+    let text = "Kiểm tra các điểm trò chơi điện tử công cộng\n\n\
+        Đoàn kiểm tra liên ngành của Sở Thông tin và Truyền thông tỉnh Sơn La vừa kiểm tra hoạt động tại 37 điểm cung cấp dịch vụ trò chơi điện tử công cộng trên địa bàn tỉnh.\n\n\
+        Kết quả, 31/37 cơ sở có giấy phép kinh doanh; 12/37 cơ sở vi phạm giờ mở cửa dịch vụ trò chơi điện tử công cộng.\n";
+    let facts = doc_facts(text);
+    let inspected: Vec<f64> = facts.iter().filter(|f| f.metric == "entities_inspected").map(|f| f.value).collect();
+    assert_eq!(inspected, vec![37.0], "{facts:?}");
+}
+
+#[test]
+fn a_fine_for_posts_on_facebook_is_an_ict_fine() {
+    // ict_cues `facebook`, `thông tin truyền thông`: our own words (invented figures) after the
+    // shape of fake-news fines, which name few of the older cues
+    let text = " date 2019-10-08 Ngày 7/10, Công an tỉnh Nghệ An cho biết đã xác minh tài khoản Facebook của chị N.T.M. đăng tải tin bịa đặt về dịch bệnh gây hoang mang dư luận. Tài khoản Facebook này có nhiều bài viết sai sự thật.\n\n\
+        Căn cứ hành vi vi phạm, Sở Thông tin và Truyền thông tỉnh Nghệ An đã ra quyết định xử phạt vi phạm hành chính 7,5 triệu đồng đối với chị M.\n";
+    let facts = doc_facts(text);
+    assert!(
+        facts.iter().any(|f| f.metric == "admin_fines" && f.value == 7_500_000.0),
+        "{facts:?}"
+    );
+}
+
+#[test]
 fn generic_activities_count_where_the_article_or_the_paragraph_before_speaks_of_ict() {
     // our own words, after the shape of inspection news: ICT in the title, not in the paragraph
     let ict_title = "Thanh tra chuyên ngành viễn thông và Internet trên địa bàn tỉnh Lâm Đồng\n\n\
