@@ -28,6 +28,7 @@ struct LexiconFile {
     scale: BTreeMap<String, f64>,
     words: WordsDef,
     part: PartDef,
+    period: PeriodDef,
     removed: RemovedDef,
     rank: RankDef,
     station: StationDef,
@@ -75,6 +76,17 @@ struct PartDef {
     composition_after: Vec<String>,
     field_words: Vec<String>,
     average_per_unit: Vec<String>,
+}
+
+/// `[period]`: the words of the period rules that read no number (see [`PeriodCues`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodDef {
+    this_month: String,
+    this_month_after: Vec<String>,
+    last_year: Vec<String>,
+    last_year_base: Vec<String>,
+    to_date: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,6 +278,7 @@ pub struct Lexicon {
     pub scan: PhraseUnion,
     /// The cues of the part rules (`[part]`, see `extract::part`).
     pub part: PartCues,
+    pub period: PeriodCues,
     /// The cues of rule `count.removed` (`[removed]`, see `extract::removed`).
     pub removed: RemovedCues,
     /// The trap patterns (`[[trap]]`, see `extract::traps`), compiled.
@@ -318,6 +331,22 @@ pub struct PartCues {
     /// Rule `part.average_per_unit`: words that make the count right after them an average per
     /// unit (`trung bình mỗi xã ... có trên 10 trạm BTS`), not a total, in match form.
     pub average_per_unit: Vec<String>,
+}
+
+/// Cue words of the period rules that read no number, in match form (`[period]` of the
+/// lexicon).
+#[derive(Debug, Clone)]
+pub struct PeriodCues {
+    /// Rule `period.report_month`: the phrase of the month under report (`trong tháng`) and the
+    /// words that may follow it (`qua`, `trước`).
+    pub this_month: String,
+    pub this_month_after: Vec<String>,
+    /// Rule `period.last_year`: `năm ngoái`, and the words that make it a baseline right before
+    /// it (`so với`).
+    pub last_year: Vec<String>,
+    pub last_year_base: Vec<String>,
+    /// Rule `period.quarter_to_date`: `đến hết` before a quarter.
+    pub to_date: Vec<String>,
 }
 
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
@@ -479,6 +508,30 @@ impl Lexicon {
                     composition_after: words(&lex.part.composition_after),
                     field_words: words(&lex.part.field_words),
                     average_per_unit: words(&lex.part.average_per_unit),
+                }
+            },
+            period: {
+                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
+                let p = &lex.period;
+                let empty = [
+                    ("this_month_after", p.this_month_after.is_empty()),
+                    ("last_year", p.last_year.is_empty()),
+                    ("to_date", p.to_date.is_empty()),
+                    ("this_month", p.this_month.trim().is_empty()),
+                ];
+                if let Some((name, _)) = empty.iter().find(|(_, e)| *e) {
+                    return Err(Error::config(
+                        "lexicon",
+                        origin.join("lexicon.toml"),
+                        format!("[period] {name} is empty: its rule would never fire"),
+                    ));
+                }
+                PeriodCues {
+                    this_month: crate::text::match_form(p.this_month.trim()),
+                    this_month_after: words(&p.this_month_after),
+                    last_year: words(&p.last_year),
+                    last_year_base: words(&p.last_year_base),
+                    to_date: words(&p.to_date),
                 }
             },
             removed: RemovedCues {

@@ -136,7 +136,7 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             .iter()
             .rev()
             .find(|t| t.kind == MentionKind::Period)
-            .and_then(|t| period_part(hay, t.start, t.end));
+            .and_then(|t| period_part(hay, t.start, t.end, &lex.period.to_date));
         match (year, part, doc_period) {
             (Some(y), p, Some(dp)) if y != dp.year => {
                 let same_span = hay[floor_char_boundary(hay, left_start.saturating_sub(0))..q.start].contains("cùng kỳ");
@@ -173,11 +173,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
             &hay[q.end..s.end],
             doc_period,
+            &lex.period,
         ) {
             period = Some(p);
         } else if let Some(p) = last_year(
             &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
             doc.meta.published.map(|d| chrono::Datelike::year(&d)),
+            &lex.period,
         ) {
             period = Some(p);
         } else if metric.event_dated
@@ -488,7 +490,7 @@ fn base_year(before: &str, after: &str) -> bool {
 /// to its end from the year's start (`tính đến hết quý III/2012`) is the months to its end, as
 /// `tính đến hết tháng 9` is: `9M` (the first quarter is `Q1`, the second `H1`, the fourth the
 /// year). `Đến cuối quý III` in a quarter's report stays the quarter, as analysts label it.
-fn period_part(hay: &str, start: usize, end: usize) -> Option<PeriodPart> {
+fn period_part(hay: &str, start: usize, end: usize, to_date: &[String]) -> Option<PeriodPart> {
     let text = &hay[start..end];
     let full = &hay[start..floor_char_boundary(hay, (end + 24).min(hay.len()))];
     let before = hay[..start].trim_end();
@@ -507,7 +509,7 @@ fn period_part(hay: &str, start: usize, end: usize) -> Option<PeriodPart> {
             _ => return None,
         };
         let lead = before.strip_suffix("quý").map_or(before, str::trim_end);
-        if lead.ends_with("đến hết") {
+        if to_date.iter().any(|w| lead.ends_with(w.as_str())) {
             return Period::first_months(0, 3 * q).map(|p| p.part);
         }
         Some(PeriodPart::Quarter(q))

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::lexicon::PeriodCues;
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;
 
@@ -273,14 +274,11 @@ pub(super) fn day_window(before: &str) -> Option<Period> {
 /// ngoái`, `cùng kỳ năm ngoái`) dates another figure, and a page with no date of publication
 /// gives no year to count back from. `clause` is the figure's clause up to the figure, match
 /// form.
-pub(super) fn last_year(clause: &str, published: Option<i32>) -> Option<Period> {
+pub(super) fn last_year(clause: &str, published: Option<i32>, cues: &PeriodCues) -> Option<Period> {
     let published = published?;
-    let at = clause.rfind("năm ngoái")?;
+    let at = cues.last_year.iter().filter_map(|w| clause.rfind(w.as_str())).max()?;
     let lead = clause[..at].trim_end();
-    if ["so với", "so", "cùng kỳ", "cùng kì", "từ", "của"]
-        .iter()
-        .any(|w| lead.ends_with(w))
-    {
+    if cues.last_year_base.iter().any(|w| lead.ends_with(w.as_str())) {
         return None;
     }
     Some(Period::year(published - 1))
@@ -339,7 +337,7 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
 /// nâng tổng số ... 7 tháng`, `trong tháng qua, doanh thu ... ước đạt`) is that one month's: the
 /// last month of a report of the first months of the year (`2023-7M` gives `2023-M07`), or of
 /// a quarter or half. `before` and `after` are the figure's clause on each side of it.
-pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>) -> Option<Period> {
+pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>, cues: &PeriodCues) -> Option<Period> {
     let dp = doc_period?;
     let m = match dp.part {
         PeriodPart::Months(n) | PeriodPart::Month(n) => n,
@@ -349,12 +347,13 @@ pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>
     };
     let after = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
     let named = |text: &str| {
-        text.match_indices("trong tháng").any(|(i, w)| {
+        text.match_indices(cues.this_month.as_str()).any(|(i, w)| {
             let rest = &text[i + w.len()..];
             // (a month, a count of months or another month is named: not this rule's; nor is
             // a figure after a later period, `trong tháng trước, nâng tổng số ... trong 7 tháng`)
-            let cue =
-                ["qua", "trước"].iter().any(|t| rest.trim_start().starts_with(t)) || rest.trim_start().is_empty() || rest.starts_with(',');
+            let cue = cues.this_month_after.iter().any(|t| rest.trim_start().starts_with(t.as_str()))
+                || rest.trim_start().is_empty()
+                || rest.starts_with(',');
             cue && !rest[rest.find([',', ' ']).unwrap_or(0)..].contains("tháng")
         })
     };
@@ -510,25 +509,40 @@ mod tests {
         }
     }
 
+    fn cues() -> &'static PeriodCues {
+        &crate::extract::tests::res().lexicon.period
+    }
+
     #[test]
     fn the_month_under_report() {
         // invented sentences: the clause before the figure, after it, the report's period
-        assert_eq!(report_month("trong tháng, sở đã cấp ", " giấy phép", p("2023-7M")), p("2023-M07"));
         assert_eq!(
-            report_month("đã nộp ", " vào ngân sách trong tháng trước", p("2023-7M")),
+            report_month("trong tháng, sở đã cấp ", " giấy phép", p("2023-7M"), cues()),
             p("2023-M07")
         );
-        assert_eq!(report_month("trong tháng qua, doanh thu ước đạt ", "", p("2022-Q3")), p("2022-M09"));
-        // a month named, months counted, another clause, a year's report
-        assert_eq!(report_month("trong tháng 6, sở đã cấp ", "", p("2023-7M")), None);
-        assert_eq!(report_month("trong tháng tới sẽ cấp ", "", p("2023-7M")), None);
         assert_eq!(
-            report_month("đã nộp ", ", tăng so với cùng kỳ trong tháng trước", p("2023-7M")),
+            report_month("đã nộp ", " vào ngân sách trong tháng trước", p("2023-7M"), cues()),
+            p("2023-M07")
+        );
+        assert_eq!(
+            report_month("trong tháng qua, doanh thu ước đạt ", "", p("2022-Q3"), cues()),
+            p("2022-M09")
+        );
+        // a month named, months counted, another clause, a year's report
+        assert_eq!(report_month("trong tháng 6, sở đã cấp ", "", p("2023-7M"), cues()), None);
+        assert_eq!(report_month("trong tháng tới sẽ cấp ", "", p("2023-7M"), cues()), None);
+        assert_eq!(
+            report_month("đã nộp ", ", tăng so với cùng kỳ trong tháng trước", p("2023-7M"), cues()),
             None
         );
-        assert_eq!(report_month("trong tháng, sở đã cấp ", "", p("2023")), None);
+        assert_eq!(report_month("trong tháng, sở đã cấp ", "", p("2023"), cues()), None);
         assert_eq!(
-            report_month("nộp 8 tỷ đồng trong tháng trước, nâng tổng số 7 tháng lên ", "", p("2023-7M")),
+            report_month(
+                "nộp 8 tỷ đồng trong tháng trước, nâng tổng số 7 tháng lên ",
+                "",
+                p("2023-7M"),
+                cues()
+            ),
             None
         );
     }
@@ -536,13 +550,13 @@ mod tests {
     #[test]
     fn last_year_counts_back_from_the_publication() {
         // invented sentences, up to the figure
-        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", Some(2017)), p("2016"));
-        assert_eq!(last_year("trong năm ngoái, sở đã thực hiện ", Some(2022)), p("2021"));
+        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", Some(2017), cues()), p("2016"));
+        assert_eq!(last_year("trong năm ngoái, sở đã thực hiện ", Some(2022), cues()), p("2021"));
         // a baseline, a figure of last year's before another, no date of publication
-        assert_eq!(last_year("tăng 5% so với năm ngoái, đạt ", Some(2017)), None);
-        assert_eq!(last_year("tăng so với cùng kỳ năm ngoái, đạt ", Some(2017)), None);
-        assert_eq!(last_year("tăng từ năm ngoái lên ", Some(2017)), None);
-        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", None), None);
+        assert_eq!(last_year("tăng 5% so với năm ngoái, đạt ", Some(2017), cues()), None);
+        assert_eq!(last_year("tăng so với cùng kỳ năm ngoái, đạt ", Some(2017), cues()), None);
+        assert_eq!(last_year("tăng từ năm ngoái lên ", Some(2017), cues()), None);
+        assert_eq!(last_year("tính đến cuối năm ngoái, cả nước có ", None, cues()), None);
     }
 
     #[test]
