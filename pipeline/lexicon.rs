@@ -108,6 +108,8 @@ struct DocumentDef {
     sector_anaphora: Vec<String>,
     company_titles: Vec<String>,
     company_verbs: Vec<String>,
+    unit_anaphora: Vec<String>,
+    agencies: Vec<String>,
     province_wide: Vec<String>,
     multi_year: Vec<String>,
 }
@@ -248,6 +250,10 @@ pub struct Lexicon {
     pub company_titles: PhraseSet<()>,
     /// Rule `company.verb_subject`: verbs whose subject a company right before them is.
     pub company_verbs: PhraseSet<()>,
+    /// Rule `company.unit_anaphora`: `đơn vị này` opening a clause, and the agencies that keep
+    /// the figures of the organisation it stands for.
+    pub unit_anaphora: PhraseSet<()>,
+    pub agencies: PhraseSet<()>,
     pub province_wide: PhraseSet<()>,
     pub multi_year: PhraseSet<()>,
     pub breakdown: PhraseSet<()>,
@@ -554,6 +560,8 @@ impl Lexicon {
             sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
             company_verbs: PhraseSet::new(tagged(&lex.document.company_verbs, ())),
+            unit_anaphora: PhraseSet::new(tagged(&lex.document.unit_anaphora, ())),
+            agencies: PhraseSet::new(tagged(&lex.document.agencies, ())),
             province_wide: PhraseSet::new(tagged(&lex.document.province_wide, ())),
             multi_year: PhraseSet::new(tagged(&lex.document.multi_year, ())),
             breakdown: PhraseSet::new(tagged(&lex.comparison.breakdown, ())),
@@ -601,6 +609,8 @@ impl Lexicon {
         self.ict_cues.enroll(&mut u);
         self.province_wide.enroll(&mut u);
         self.department_subject.enroll(&mut u);
+        self.unit_anaphora.enroll(&mut u);
+        self.agencies.enroll(&mut u);
         self.sector_anaphora.enroll(&mut u);
         self.multi_year.enroll(&mut u);
         self.breakdown.enroll(&mut u);

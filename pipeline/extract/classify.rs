@@ -60,8 +60,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // (`Viettel có 54 triệu thuê bao tại Việt Nam` is still Viettel's); a clause that names no
     // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
     // tháng đầu năm tăng 12%`)
+    let first = qs.first().map_or(s.end, |q| q.start);
     let sentence_company = if wide.is_empty() {
-        company_subject(ctx, s, qs.first().map_or(s.end, |q| q.start))
+        company_subject(ctx, s, first).or_else(|| unit_anaphora(ctx, si, first).then_some("company.unit_anaphora"))
+    } else if wide.iter().all(|&(a, _)| a > first) {
+        // (`đơn vị hiện có hơn 400 trạm BTS trên địa bàn toàn tỉnh`: the whole province after
+        // the figure says where the company's stations are, not whose they are)
+        unit_anaphora(ctx, si, first).then_some("company.unit_anaphora")
     } else {
         None
     };
@@ -87,6 +92,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             !names_domain && company_feature.is_none_or(|c| !feats.has(c))
         }
         && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
+        // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
+        && lex.agencies.find_in(hay, &ctx.hits, s.start, first).is_empty()
         && {
             let prev = doc.sentences[si - 1];
             lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() && company_subject(ctx, prev, prev.end).is_some()
@@ -112,7 +119,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             if wide.iter().any(|&(a, _)| a >= from && a < q.start) {
                 return None;
             }
-            company_subject(ctx, clause, first)
+            // (`Giám đốc Viettel Quảng Bình cho hay, đơn vị hiện có ...`: the company named in
+            // the clause that opens the sentence, and the unit that stands for it after)
+            company_subject(ctx, clause, first).or(sentence_company.filter(|r| *r == "company.unit_anaphora"))
         })
         .collect();
     let qs = &qs[..];

@@ -52,6 +52,40 @@ pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, fir
     }
 }
 
+/// Rule `company.unit_anaphora`: `đơn vị này` (`đơn vị`) opening the sentence or a clause
+/// before the first figure stands for the organisation named last before it, in the sentence or
+/// the three before: when that is a company with no agency named after it, the figures are the
+/// company's. `Ông Trần Văn A, Giám đốc VNPT Hà Tĩnh cho hay, đơn vị hiện có hơn 400 trạm BTS`
+/// counts the company's stations; `Theo Tổng cục Thống kê, ... đơn vị này cho biết` does not.
+pub(super) fn unit_anaphora(ctx: &DocCtx<'_>, si: usize, first_figure: usize) -> bool {
+    let lex = &ctx.res.lexicon;
+    let hay = &ctx.hay;
+    let s = ctx.doc.sentences[si];
+    let Some(company) = lex.feature("company") else {
+        return false;
+    };
+    if first_figure <= s.start {
+        return false;
+    }
+    let opening = lex
+        .unit_anaphora
+        .find_in(hay, &ctx.hits, s.start, first_figure)
+        .into_iter()
+        .map(|h| s.start + h.start)
+        .find(|&a| {
+            let lead = hay[s.start..a].trim_end();
+            lead.is_empty() || lead.ends_with(',')
+        });
+    let Some(at) = opening else {
+        return false;
+    };
+    let from = ctx.doc.sentences[si.saturating_sub(3)].start;
+    let Some(named) = ctx.features.hits_in(from, at).filter(|h| h.2 == company).map(|h| h.1).max() else {
+        return false;
+    };
+    lex.agencies.find_in(hay, &ctx.hits, named, at).is_empty()
+}
+
 /// Rule `company.verb_subject`: the company stands right before the verb of the predicate that
 /// gives the figures (`điểm nhấn là Tổng công ty Bưu điện Việt Nam đạt doanh thu 8.811 tỷ đồng,
 /// đóng góp ngân sách 375 tỷ đồng`), wherever it is in the sentence; `company_verbs` in

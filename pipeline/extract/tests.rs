@@ -268,6 +268,35 @@ fn a_fine_for_posts_on_facebook_is_an_ict_fine() {
 }
 
 #[test]
+fn a_unit_that_stands_for_a_company_makes_its_figures_the_companys() {
+    // rule company.unit_anaphora: our own words (invented figures) after the shape of a
+    // provincial paper quoting an operator's director, then the inspectorate's
+    let page = |speaker: &str, figure: &str| {
+        format!(
+            "Hạ tầng số của Quảng Bình sau bão\n\nViettel Quảng Bình vừa hoàn thành khắc phục sự cố trạm phát sóng sau bão. Ông Nguyễn Văn B, {speaker} cho hay, đơn vị {figure}.\n"
+        )
+    };
+    let values = |t: &str, metric: &str| -> Vec<f64> { doc_facts(t).into_iter().filter(|f| f.metric == metric).map(|f| f.value).collect() };
+    let company = page("Giám đốc Viettel Quảng Bình", "hiện có hơn 650 trạm BTS trên địa bàn toàn tỉnh");
+    assert_eq!(values(&company, "bts_stations"), Vec::<f64>::new());
+    let company = page("Giám đốc Viettel Quảng Bình", "đã kiểm tra 35 đại lý Internet trên địa bàn tỉnh");
+    assert_eq!(values(&company, "entities_inspected"), Vec::<f64>::new());
+    // an agency named after the company: the unit is the agency, the figure the province's
+    let agency = page(
+        "Chánh Thanh tra Sở Thông tin và Truyền thông",
+        "đã kiểm tra 35 đại lý Internet trên địa bàn tỉnh",
+    );
+    assert_eq!(values(&agency, "entities_inspected"), vec![35.0]);
+    // nor is money an agency states the company's of the sentence before
+    // (company.previous_sentence)
+    let fines = page(
+        "Chánh Thanh tra Sở Thông tin và Truyền thông",
+        "đã xử phạt vi phạm hành chính 12 trường hợp với tổng số tiền 86 triệu đồng",
+    );
+    assert_eq!(values(&fines, "admin_fines"), vec![86_000_000.0]);
+}
+
+#[test]
 fn generic_activities_count_where_the_article_or_the_paragraph_before_speaks_of_ict() {
     // our own words, after the shape of inspection news: ICT in the title, not in the paragraph
     let ict_title = "Thanh tra chuyên ngành viễn thông và Internet trên địa bàn tỉnh Lâm Đồng\n\n\
