@@ -76,6 +76,7 @@ struct PartDef {
     composition_after: Vec<String>,
     field_words: Vec<String>,
     average_per_unit: Vec<String>,
+    rate_per_period: Vec<String>,
 }
 
 /// `[period]`: the words of the period rules that read no number (see [`PeriodCues`]).
@@ -337,6 +338,9 @@ pub struct PartCues {
     /// Rule `part.average_per_unit`: words that make the count right after them an average per
     /// unit (`trung bình mỗi xã ... có trên 10 trạm BTS`), not a total, in match form.
     pub average_per_unit: Vec<String>,
+    /// Rule `part.rate_per_period`: words right after a count that make it a pace per month or
+    /// year (`70.000 thuê bao mỗi tháng`), not a total, in match form.
+    pub rate_per_period: Vec<String>,
 }
 
 /// Cue words of the period rules that read no number, in match form (`[period]` of the
@@ -514,6 +518,7 @@ impl Lexicon {
                     composition_after: words(&lex.part.composition_after),
                     field_words: words(&lex.part.field_words),
                     average_per_unit: words(&lex.part.average_per_unit),
+                    rate_per_period: words(&lex.part.rate_per_period),
                 }
             },
             period: {

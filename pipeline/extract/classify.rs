@@ -330,6 +330,15 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                         out.push(m);
                         continue;
                     }
+                    // rule `part.rate_per_period`: `tăng trưởng đều đặn khoảng 70.000 thuê bao mỗi
+                    // tháng` is a pace, not the report period's count
+                    let after = hay[q.end..floor_char_boundary(hay, (q.end + 24).min(s.end))].trim_start();
+                    if lex.part.rate_per_period.iter().any(|w| after.starts_with(w.as_str())) {
+                        let mut m = base.clone();
+                        m.reason = "part.rate_per_period: a count per month or year, a pace, not a total".into();
+                        out.push(m);
+                        continue;
+                    }
                 }
                 // rule `station.site_beside_station`: `1.360 vị trí với 3.236 trạm` counts the
                 // sites of the stations the figure beside it counts
