@@ -64,7 +64,15 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
         || first_words.starts_with("so ")
         || first_words.starts_with("cùng kỳ");
-    let plan = after_cues.iter().any(|h| *h.tag == CompareCue::PlanShare && h.start == 0);
+    // (rule `compare.versus_plan`: `vượt 3,75% so với kế hoạch 133.000 tỷ đồng` is a share of
+    // plan too, the plan named after `so với`)
+    let plan = after_cues.iter().any(|h| {
+        *h.tag == CompareCue::PlanShare
+            && (h.start == 0
+                || after_cues.iter().any(|v| {
+                    *v.tag == CompareCue::Versus && v.start == 0 && v.end < h.start && first_words[v.end..h.start].trim().is_empty()
+                }))
+    });
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
         // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
