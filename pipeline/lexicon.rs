@@ -107,6 +107,7 @@ struct DocumentDef {
     short_document_bytes: usize,
     department_subject: Vec<String>,
     sector_anaphora: Vec<String>,
+    continued_openers: Vec<String>,
     company_titles: Vec<String>,
     company_verbs: Vec<String>,
     unit_anaphora: Vec<String>,
@@ -248,6 +249,9 @@ pub struct Lexicon {
     /// `toàn ngành`, `của ngành`: the sector a paragraph goes on speaking of (rule
     /// `scope.sector_anaphora`).
     pub sector_anaphora: PhraseSet<()>,
+    /// Words that open a paragraph going on with the one before it (`Đồng thời`), in match
+    /// form (see `scope::out_of_scope`).
+    pub continued_openers: Vec<String>,
     pub company_titles: PhraseSet<()>,
     /// Rule `company.verb_subject`: verbs whose subject a company right before them is.
     pub company_verbs: PhraseSet<()>,
@@ -563,6 +567,12 @@ impl Lexicon {
             short_document_bytes: lex.document.short_document_bytes,
             department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
             sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
+            continued_openers: lex
+                .document
+                .continued_openers
+                .iter()
+                .map(|w| crate::text::match_form(w.trim()))
+                .collect(),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
             company_verbs: PhraseSet::new(tagged(&lex.document.company_verbs, ())),
             unit_anaphora: PhraseSet::new(tagged(&lex.document.unit_anaphora, ())),

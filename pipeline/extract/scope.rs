@@ -155,19 +155,7 @@ pub(super) fn out_of_scope(
         // or the title makes ICT the subject of the whole article
         let continued = || {
             let opening = hay[ps..pe].trim_start();
-            let marker = [
-                "đồng thời",
-                "bên cạnh đó",
-                "ngoài ra",
-                "qua đó",
-                "qua công tác",
-                "cùng với đó",
-                "tiếp đó",
-                "sau đó",
-                "cũng trong",
-            ]
-            .iter()
-            .any(|m| opening.starts_with(m));
+            let marker = lex.continued_openers.iter().any(|m| opening.starts_with(m.as_str()));
             marker && s.paragraph > 0 && {
                 let (a, b) = span(s.paragraph - 1);
                 a < b && ict_paragraph(a, b)
