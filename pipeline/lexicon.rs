@@ -88,6 +88,8 @@ struct PeriodDef {
     last_year: Vec<String>,
     last_year_base: Vec<String>,
     to_date: Vec<String>,
+    reviewed_before: Vec<String>,
+    reviewed_aside: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -361,6 +363,10 @@ pub struct PeriodCues {
     pub last_year_base: Vec<String>,
     /// Rule `period.quarter_to_date`: `đến hết` before a quarter.
     pub to_date: Vec<String>,
+    /// Rule `period.reviewed_target`: words right before a target cue (`vượt`), or before the
+    /// parenthesis it opens (`kế hoạch (`), that make it the target of the period under review.
+    pub reviewed_before: Vec<String>,
+    pub reviewed_aside: Vec<String>,
 }
 
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
@@ -532,6 +538,7 @@ impl Lexicon {
                     ("this_month_after", p.this_month_after.is_empty()),
                     ("last_year", p.last_year.is_empty()),
                     ("to_date", p.to_date.is_empty()),
+                    ("reviewed_before", p.reviewed_before.is_empty()),
                     ("this_month", p.this_month.trim().is_empty()),
                 ];
                 if let Some((name, _)) = empty.iter().find(|(_, e)| *e) {
@@ -547,6 +554,8 @@ impl Lexicon {
                     last_year: words(&p.last_year),
                     last_year_base: words(&p.last_year_base),
                     to_date: words(&p.to_date),
+                    reviewed_before: words(&p.reviewed_before),
+                    reviewed_aside: words(&p.reviewed_aside),
                 }
             },
             removed: RemovedCues {

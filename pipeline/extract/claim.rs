@@ -221,7 +221,8 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             period = Some(Period::year(y));
         }
     }
-    // `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set for the period under review
+    // rule `period.reviewed_target`: `vượt chỉ tiêu 11 thuê bao/100 dân đề ra`: the target set
+    // for the period under review (the words are the lexicon's `[period]`)
     if status == Status::Target && target_year.is_none() {
         let cue_at = hay[..q.start].rfind(status_cue).filter(|_| !status_cue.is_empty());
         // (or a parenthesis that gives the plan a share of plan was of: `bằng 101% kế hoạch (Kế
@@ -229,8 +230,8 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         let reviewed = cue_at.is_some_and(|k| {
             let before = hay[s.start..k].trim_end();
             let aside = before.strip_suffix('(').map(str::trim_end);
-            ["vượt", "so với", "hoàn thành", "bằng"].iter().any(|w| before.ends_with(w))
-                || aside.is_some_and(|a| ["kế hoạch", "chỉ tiêu"].iter().any(|w| a.ends_with(w)))
+            lex.period.reviewed_before.iter().any(|w| before.ends_with(w.as_str()))
+                || aside.is_some_and(|a| lex.period.reviewed_aside.iter().any(|w| a.ends_with(w.as_str())))
         });
         if reviewed {
             period = doc_period;
