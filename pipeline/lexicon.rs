@@ -29,6 +29,7 @@ struct LexiconFile {
     words: WordsDef,
     part: PartDef,
     period: PeriodDef,
+    continuation: ContinuationDef,
     removed: RemovedDef,
     rank: RankDef,
     station: StationDef,
@@ -77,6 +78,15 @@ struct PartDef {
     field_words: Vec<String>,
     average_per_unit: Vec<String>,
     rate_per_period: Vec<String>,
+}
+
+/// `[continuation]`: the words of the continuation rules (see [`ContinuationCues`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContinuationDef {
+    openers: Vec<String>,
+    own_status: Vec<String>,
+    period_openers: Vec<String>,
 }
 
 /// `[period]`: the words of the period rules that read no number (see [`PeriodCues`]).
@@ -292,6 +302,7 @@ pub struct Lexicon {
     /// The cues of the part rules (`[part]`, see `extract::part`).
     pub part: PartCues,
     pub period: PeriodCues,
+    pub continuation: ContinuationCues,
     /// The cues of rule `count.removed` (`[removed]`, see `extract::removed`).
     pub removed: RemovedCues,
     /// The trap patterns (`[[trap]]`, see `extract::traps`), compiled.
@@ -367,6 +378,17 @@ pub struct PeriodCues {
     /// parenthesis it opens (`kế hoạch (`), that make it the target of the period under review.
     pub reviewed_before: Vec<String>,
     pub reviewed_aside: Vec<String>,
+}
+
+/// Cue words of the continuation rules (`[continuation]` of the lexicon), in match form.
+#[derive(Debug, Clone)]
+pub struct ContinuationCues {
+    /// Rule `status.continuation`: openers of a sentence that keeps the status of the one before.
+    pub openers: Vec<String>,
+    /// Words that give a sentence a status of its own (kept as written: `sẽ ` ends in a space).
+    pub own_status: Vec<String>,
+    /// Rule `period.continuation`: openers of a sentence that keeps the window of the one before.
+    pub period_openers: Vec<String>,
 }
 
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
@@ -556,6 +578,16 @@ impl Lexicon {
                     to_date: words(&p.to_date),
                     reviewed_before: words(&p.reviewed_before),
                     reviewed_aside: words(&p.reviewed_aside),
+                }
+            },
+            continuation: {
+                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
+                let c = &lex.continuation;
+                ContinuationCues {
+                    openers: words(&c.openers),
+                    // (not trimmed: `sẽ ` is the word followed by a space)
+                    own_status: c.own_status.iter().map(|w| crate::text::match_form(w)).collect(),
+                    period_openers: words(&c.period_openers),
                 }
             },
             removed: RemovedCues {

@@ -23,25 +23,16 @@
 //! that names no time of its own has the window its previous sentence's figures share
 //! (`trong tháng 10, Sở đã thực hiện 1 cuộc thanh tra ... Đồng thời, thực hiện 3 cuộc kiểm
 //! tra`), when that window is a part of the page's year.
+//!
+//! The openers and the words that give a sentence a status of its own are data: the lexicon's
+//! `[continuation]` ([`ContinuationCues`]).
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::lexicon::ContinuationCues;
 use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
-
-const OPENERS: [&str; 7] = [
-    "cụ thể",
-    "trong đó",
-    "theo đó",
-    "bao gồm",
-    "trong số đó",
-    "trong tổng số",
-    "trong số này",
-];
-
-/// Words that give a sentence a status of its own.
-const OWN_CUES: [&str; 8] = ["ước", "dự kiến", "phấn đấu", "kế hoạch", "mục tiêu", "chỉ tiêu", "dự báo", "sẽ "];
 
 fn target_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -66,7 +57,7 @@ fn sentence_status(text: &str, own: Option<(Status, Option<Period>)>, doc_year: 
 }
 
 /// Apply the rule to one document's mentions (in document order).
-pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
+pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions: &mut [Mention]) {
     let doc_year = doc.meta.period.map(|p| p.year);
     // the previous sentence's text and mentions: its status is read only when a sentence
     // continues it (rare), not for every sentence of every document
@@ -113,7 +104,8 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
                 .filter(|(st, _)| *st == Status::Target)
                 .map(|(st, p)| (st, p, s.paragraph));
         }
-        let continues = OPENERS.iter().any(|o| text.trim_start().starts_with(o)) && !OWN_CUES.iter().any(|w| text.contains(w));
+        let continues = cues.openers.iter().any(|o| text.trim_start().starts_with(o.as_str()))
+            && !cues.own_status.iter().any(|w| text.contains(w.as_str()));
         if continues
             && let Some((prev_text, prev)) = previous.take()
             && let Some((status, period)) = sentence_status(prev_text, own_status(&mentions[prev]), doc_year)
@@ -131,7 +123,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, mentions: &mut [Mention]) {
         // rule `period.continuation`: `Đồng thời, thực hiện 3 cuộc kiểm tra ...` after `trong
         // tháng 10, Sở đã thực hiện 1 cuộc thanh tra ...`: a sentence that goes on with the one
         // before and names no time of its own is of that sentence's window within the page's year
-        if PERIOD_OPENERS.iter().any(|o| text.trim_start().starts_with(o))
+        if cues.period_openers.iter().any(|o| text.trim_start().starts_with(o.as_str()))
             && !super::window::names_time(text)
             && let Some((_, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
@@ -197,7 +189,6 @@ fn only_year(text: &str, year: i32) -> bool {
 }
 
 /// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).
-const PERIOD_OPENERS: [&str; 6] = ["đồng thời", "cụ thể", "trong đó", "theo đó", "bên cạnh đó", "ngoài ra"];
 
 /// The one window all actual metric figures of a sentence share, if they share one.
 fn shared_window(mentions: &[Mention]) -> Option<Period> {
