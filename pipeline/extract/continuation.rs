@@ -188,8 +188,6 @@ fn only_year(text: &str, year: i32) -> bool {
     years_named(text).all(|w| w.parse() == Ok(year))
 }
 
-/// Openers of a sentence that goes on with the one before it in time (rule `period.continuation`).
-
 /// The one window all actual metric figures of a sentence share, if they share one.
 fn shared_window(mentions: &[Mention]) -> Option<Period> {
     let mut window = None;
