@@ -282,7 +282,10 @@ fn a_unit_that_stands_for_a_company_makes_its_figures_the_companys() {
     let company = page("Giám đốc Viettel Quảng Bình", "đã kiểm tra 35 đại lý Internet trên địa bàn tỉnh");
     assert_eq!(values(&company, "entities_inspected"), Vec::<f64>::new());
     // the whole province named before a later figure makes that one the province's
-    let both = page("Giám đốc Viettel Quảng Bình", "hiện có hơn 650 trạm BTS, toàn tỉnh có 2.150 trạm BTS");
+    let both = page(
+        "Giám đốc Viettel Quảng Bình",
+        "hiện có hơn 650 trạm BTS, toàn tỉnh có 2.150 trạm BTS",
+    );
     assert_eq!(values(&both, "bts_stations"), vec![2150.0]);
     // an agency named after the company: the unit is the agency, the figure the province's
     let agency = page(
