@@ -391,6 +391,11 @@ pub struct ContinuationCues {
     pub period_openers: Vec<String>,
 }
 
+/// A lexicon list in match form, each entry trimmed.
+fn words(v: &[String]) -> Vec<String> {
+    v.iter().map(|w| crate::text::match_form(w.trim())).collect()
+}
+
 /// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
 /// names it reads. Checked when the lexicon loads: a renamed or deleted feature is an error
 /// that names it, not a rule that silently stops firing. A unit test keeps this list complete
@@ -532,7 +537,6 @@ impl Lexicon {
             paragraph_mask,
             unit_mask,
             part: {
-                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
                 PartCues {
                     area_subgroups: PhraseSet::new(tagged(&lex.part.area_subgroups, ())),
                     area_locatives: words(&lex.part.area_locatives),
@@ -554,7 +558,6 @@ impl Lexicon {
                 }
             },
             period: {
-                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
                 let p = &lex.period;
                 let empty = [
                     ("this_month_after", p.this_month_after.is_empty()),
@@ -581,7 +584,6 @@ impl Lexicon {
                 }
             },
             continuation: {
-                let words = |v: &[String]| v.iter().map(|w| crate::text::match_form(w.trim())).collect::<Vec<_>>();
                 let c = &lex.continuation;
                 ContinuationCues {
                     openers: words(&c.openers),
@@ -608,12 +610,7 @@ impl Lexicon {
             short_document_bytes: lex.document.short_document_bytes,
             department_subject: PhraseSet::new(tagged(&lex.document.department_subject, ())),
             sector_anaphora: PhraseSet::new(tagged(&lex.document.sector_anaphora, ())),
-            continued_openers: lex
-                .document
-                .continued_openers
-                .iter()
-                .map(|w| crate::text::match_form(w.trim()))
-                .collect(),
+            continued_openers: words(&lex.document.continued_openers),
             company_titles: PhraseSet::new(tagged(&lex.document.company_titles, ())),
             company_verbs: PhraseSet::new(tagged(&lex.document.company_verbs, ())),
             unit_anaphora: PhraseSet::new(tagged(&lex.document.unit_anaphora, ())),
@@ -624,9 +621,9 @@ impl Lexicon {
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             per_person: PhraseSet::new(tagged(&units.per_100.per_person, ())),
             features: PhraseSet::new(feature_phrases),
-            rank_index_cues: lex.rank.index_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
-            rank_component_cues: lex.rank.component_cues.iter().map(|w| crate::text::match_form(w.trim())).collect(),
-            station_site_words: lex.station.site_words.iter().map(|w| crate::text::match_form(w.trim())).collect(),
+            rank_index_cues: words(&lex.rank.index_cues),
+            rank_component_cues: words(&lex.rank.component_cues),
+            station_site_words: words(&lex.station.site_words),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             basis: PhraseSet::new(
                 tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)

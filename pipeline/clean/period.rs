@@ -45,12 +45,7 @@ const LEAD_MIN_WORDS: usize = 5;
 /// The number of a quarter as a period phrase writes it (`i`-`iv` or `1`-`4`, match form; the
 /// patterns admit nothing else).
 fn quarter_number(q: &str) -> u8 {
-    match q {
-        "i" | "1" => 1,
-        "ii" | "2" => 2,
-        "iii" | "3" => 3,
-        _ => 4,
-    }
+    Period::quarter_number(q).unwrap_or(4)
 }
 
 /// A period phrase found in text.
@@ -163,16 +158,6 @@ fn comparison_bases(lowered: &[String]) -> Vec<(i32, bool)> {
         .flat_map(|p| r.captures_iter(p))
         .map(|c| (c[2].parse().unwrap_or(0), c[0].contains("cùng")))
         .collect()
-}
-
-/// The last month of a part of the year (`9M` → 9, `Q2` → 6, `H1` → 6).
-fn last_month(part: PeriodPart) -> Option<u32> {
-    match part {
-        PeriodPart::Year => Some(12),
-        PeriodPart::Quarter(q) => Some(u32::from(q) * 3),
-        PeriodPart::Half(h) => Some(u32::from(h) * 6),
-        PeriodPart::Months(n) | PeriodPart::Month(n) => Some(u32::from(n)),
-    }
 }
 
 /// Rule `period.year_in_context`: a month written without its year (`Tính đến cuối tháng 6`)
@@ -458,7 +443,7 @@ pub(super) fn period(
                 && let Some((part, _)) = scores
                     .iter()
                     .filter(|(q, s)| q.year == p.year && **s > 0.0 && q.part != PeriodPart::Year)
-                    .filter(|(q, _)| last_month(q.part).is_some_and(|m| reference.is_none_or(|r| m < r.month())))
+                    .filter(|(q, _)| reference.is_none_or(|r| u32::from(q.part.last_month()) < r.month()))
                     .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
             {
                 p = *part;

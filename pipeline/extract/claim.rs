@@ -163,24 +163,17 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
         let stock = metric.default_basis == Some(Basis::Stock)
             || metric.unit_kind == UnitKind::Per100
             || (metric.unit_kind == UnitKind::Percent && !metric.id.ends_with("growth_pct"));
+        // the figure's own clause up to it (the clause it continues, if it continues one)
+        let own_clause = &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start];
         if let Some(y) = estimate_year {
             period = Some(Period::year(y));
         } else if let Some(p) = day_window(&hay[s.start..q.start]) {
             period = Some(p);
         } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
             period = Some(p);
-        } else if let Some(p) = report_month(
-            &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
-            &hay[q.end..s.end],
-            doc_period,
-            &lex.period,
-        ) {
+        } else if let Some(p) = report_month(own_clause, &hay[q.end..s.end], doc_period, &lex.period) {
             period = Some(p);
-        } else if let Some(p) = last_year(
-            &hay[(s.start + clause_from).max(chain_start).min(q.start)..q.start],
-            doc.meta.published.map(|d| chrono::Datelike::year(&d)),
-            &lex.period,
-        ) {
+        } else if let Some(p) = last_year(own_clause, doc.meta.published.map(|d| chrono::Datelike::year(&d)), &lex.period) {
             period = Some(p);
         } else if metric.event_dated
             && period == doc_period
@@ -502,13 +495,7 @@ fn period_part(hay: &str, start: usize, end: usize, to_date: &[String]) -> Optio
     if text.starts_with("quý") || full.starts_with("quý") || quarter_word || short.is_some() {
         let after = short.unwrap_or_else(|| text.trim_start_matches("quý").trim_start());
         let token: String = after.chars().take_while(|c| crate::text::is_letter_or_digit(*c)).collect();
-        let q: u8 = match token.as_str() {
-            "i" | "1" => 1,
-            "ii" | "2" => 2,
-            "iii" | "3" => 3,
-            "iv" | "4" => 4,
-            _ => return None,
-        };
+        let q = Period::quarter_number(&token)?;
         let lead = before.strip_suffix("quý").map_or(before, str::trim_end);
         if to_date.iter().any(|w| lead.ends_with(w.as_str())) {
             return Period::first_months(0, 3 * q).map(|p| p.part);

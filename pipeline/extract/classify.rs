@@ -61,14 +61,16 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
     // tháng đầu năm tăng 12%`)
     let first = qs.first().map_or(s.end, |q| q.start);
+    // (`đơn vị hiện có hơn 400 trạm BTS trên địa bàn toàn tỉnh`: the whole province after the
+    // figure says where the company's stations are, not whose they are)
+    // (asked once a sentence, and only when no company is the subject)
+    let unit = std::cell::OnceCell::new();
+    let unit_company =
+        || *unit.get_or_init(|| (wide.iter().all(|&(a, _)| a > first) && unit_anaphora(ctx, si, first)).then_some("company.unit_anaphora"));
     let sentence_company = if wide.is_empty() {
-        company_subject(ctx, s, first).or_else(|| unit_anaphora(ctx, si, first).then_some("company.unit_anaphora"))
-    } else if wide.iter().all(|&(a, _)| a > first) {
-        // (`đơn vị hiện có hơn 400 trạm BTS trên địa bàn toàn tỉnh`: the whole province after
-        // the figure says where the company's stations are, not whose they are)
-        unit_anaphora(ctx, si, first).then_some("company.unit_anaphora")
+        company_subject(ctx, s, first).or_else(unit_company)
     } else {
-        None
+        unit_company()
     };
     // rule `company.previous_sentence`: `Năm 2007, doanh thu của VNPT đã đạt 45.300 tỷ đồng. Nộp
     // ngân sách Nhà nước 6.917 tỷ đồng`: money a sentence states with no subject of its own (no
@@ -121,7 +123,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             }
             // (`Giám đốc Viettel Quảng Bình cho hay, đơn vị hiện có ...`: the company named in
             // the clause that opens the sentence, and the unit that stands for it after)
-            company_subject(ctx, clause, first).or(sentence_company.filter(|r| *r == "company.unit_anaphora"))
+            company_subject(ctx, clause, first).or_else(unit_company)
         })
         .collect();
     let qs = &qs[..];

@@ -207,26 +207,29 @@ fn doc_facts(text: &str) -> Vec<Fact> {
     }
 }
 
+/// The period of the first fact of `metric` the whole pipeline finds in one document.
+fn period_of(text: &str, metric: &str) -> Option<String> {
+    let facts = doc_facts(text);
+    let f = facts
+        .iter()
+        .find(|f| f.metric == metric)
+        .unwrap_or_else(|| panic!("no {metric}: {facts:?}"));
+    f.period.map(|p| p.to_string())
+}
+
 #[test]
 fn the_stores_date_stamp_never_dates_the_first_sentence() {
     // rule date.stamp_apart: our own words (invented figures) after a stored national brief that
     // opens with the store's stamp on the line of its first sentence
     let text = " date 2016-05 Theo Tổng cục Thống kê, tại thời điểm cuối tháng 6, cả nước có 5,1 triệu thuê bao Internet, tăng 20% so với cùng kỳ năm trước.\n\nSố người sử dụng Internet trong 6 tháng đầu năm 2013 tiếp tục tăng.";
-    let facts = doc_facts(text);
-    let f = facts.iter().find(|f| f.metric == "internet_subscribers").expect("the subscribers");
-    assert_eq!(f.period.map(|p| p.to_string()).as_deref(), Some("2013-H1"), "{facts:?}");
+    assert_eq!(period_of(text, "internet_subscribers").as_deref(), Some("2013-H1"));
 }
 
 #[test]
 fn last_year_counts_back_from_the_page_date() {
     // rule period.last_year: our own words (invented figures), a page published 20 September 2018
     let text = " date 2018-09-20 Theo Sách trắng năm 2018, tính đến cuối năm ngoái, cả nước có gần 40,1 triệu thuê bao băng rộng di động.";
-    let facts = doc_facts(text);
-    let f = facts
-        .iter()
-        .find(|f| f.metric == "mobile_broadband_subscribers")
-        .expect("the subscribers");
-    assert_eq!(f.period.map(|p| p.to_string()).as_deref(), Some("2017"), "{facts:?}");
+    assert_eq!(period_of(text, "mobile_broadband_subscribers").as_deref(), Some("2017"));
 }
 
 #[test]
@@ -234,12 +237,7 @@ fn an_undated_page_whose_years_are_all_bases_is_after_them() {
     // rule period.after_base: our own words (invented figures); the page names no year but the
     // one it compares with
     let text = "Hạ tầng số của tỉnh Yên Bái\n\nTrong 6 tháng đầu năm, tỉnh Yên Bái đã xóa 25 vùng lõm sóng; sóng di động 4G phủ 97,9% thôn, bản, tăng 0,9% so với năm 2022.\n";
-    let facts = doc_facts(text);
-    let f = facts
-        .iter()
-        .find(|f| f.metric == "mobile_coverage_population_pct")
-        .expect("the coverage");
-    assert_eq!(f.period.map(|p| p.to_string()).as_deref(), Some("2023-H1"), "{facts:?}");
+    assert_eq!(period_of(text, "mobile_coverage_population_pct").as_deref(), Some("2023-H1"));
 }
 
 #[test]

@@ -224,8 +224,9 @@ pub(super) fn event_day(
 /// Rule `period.day_window`: a level dated to a day before the figure in its own clause
 /// (`Tính đến ngày 30/4/2023, cả nước có`) is of the months of the year up to that day; a day in
 /// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`, `Trước ngày 1/1/2021,
-/// tỷ lệ ... đạt`) dates figures compiled at the end of the month before, `2025-H1`, `2020`. `before` is the sentence up to the figure, match
-/// form; a date before a `;` dates another clause.
+/// tỷ lệ ... đạt`) dates figures compiled at the end of the month before, `2025-H1`, `2020`.
+/// `before` is the sentence up to the figure, match form; a date before a `;` dates another
+/// clause.
 pub(super) fn day_window(before: &str) -> Option<Period> {
     /// The days of a month's first week: the figures are the month before's.
     const EARLY_DAYS: u8 = 7;
@@ -338,13 +339,8 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
 /// last month of a report of the first months of the year (`2023-7M` gives `2023-M07`), or of
 /// a quarter or half. `before` and `after` are the figure's clause on each side of it.
 pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>, cues: &PeriodCues) -> Option<Period> {
-    let dp = doc_period?;
-    let m = match dp.part {
-        PeriodPart::Months(n) | PeriodPart::Month(n) => n,
-        PeriodPart::Quarter(q) => 3 * q,
-        PeriodPart::Half(h) => 6 * h,
-        PeriodPart::Year => return None,
-    };
+    let dp = doc_period.filter(|p| p.part != PeriodPart::Year)?;
+    let m = dp.part.last_month();
     let after = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
     let named = |text: &str| {
         text.match_indices(cues.this_month.as_str()).any(|(i, w)| {

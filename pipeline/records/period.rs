@@ -22,7 +22,30 @@ pub enum PeriodPart {
     Month(u8),
 }
 
+impl PeriodPart {
+    /// The last month the part covers (`9M` and `Q3`: 9; the year: 12).
+    pub fn last_month(self) -> u8 {
+        match self {
+            PeriodPart::Year => 12,
+            PeriodPart::Quarter(q) => q * 3,
+            PeriodPart::Half(h) => h * 6,
+            PeriodPart::Months(n) | PeriodPart::Month(n) => n,
+        }
+    }
+}
+
 impl Period {
+    /// A quarter's number written in Roman or Arabic numerals (`iii`, `3`), in match form.
+    pub fn quarter_number(w: &str) -> Option<u8> {
+        match w {
+            "i" | "1" => Some(1),
+            "ii" | "2" => Some(2),
+            "iii" | "3" => Some(3),
+            "iv" | "4" => Some(4),
+            _ => None,
+        }
+    }
+
     /// A month written as a number or a word (`6`, `Sáu`, `mười hai`, `Giêng`, `Chạp`), in
     /// match form (rule `period.spelled_month`). Callers whose text makes a word ambiguous
     /// (`tháng năm 2020`, `trong tháng một số`) leave it out of what they capture.
