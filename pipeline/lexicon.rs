@@ -132,6 +132,7 @@ struct DocumentDef {
 struct StatusDef {
     estimate: Vec<String>,
     target: Vec<String>,
+    met: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,6 +289,9 @@ pub struct Lexicon {
     /// ten`), in match form (rule `station.site_beside_station`).
     pub station_site_words: Vec<String>,
     pub status: PhraseSet<StatusCue>,
+    /// Rule `status.met_target`: words right after a target cue that report it met (`một số
+    /// chỉ tiêu đạt khá, như: 100% xã ...`), in match form: the cue makes no target.
+    pub status_met: Vec<String>,
     pub basis: PhraseSet<BasisCue>,
     pub bound: PhraseSet<Bound>,
     pub compare: PhraseSet<CompareCue>,
@@ -625,6 +629,7 @@ impl Lexicon {
             rank_component_cues: words(&lex.rank.component_cues),
             station_site_words: words(&lex.station.site_words),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
+            status_met: words(&lex.status.met),
             basis: PhraseSet::new(
                 tagged(&lex.basis.stock_decisive, BasisCue::StockDecisive)
                     .chain(tagged(&lex.basis.stock_strong, BasisCue::StockStrong))

@@ -164,8 +164,9 @@ pub(super) fn metadata(
             }
             None => {
                 // a conference a few days before the article: the publication's year, or the
-                // year before when the month is later (30/12 reported on 2/1)
-                if let Some(pubd) = meta.published {
+                // year before when the month is later (30/12 reported on 2/1); a page stamped
+                // with its month only (`date 2017-11`) gives the year as well
+                if let Some(pubd) = meta.published.or(stamp_month) {
                     let y = if m > pubd.month() { pubd.year() - 1 } else { pubd.year() };
                     meta.event_date = ymd(y, m, d);
                 }

@@ -83,6 +83,12 @@ fn line_set(patterns: &[String], what: &str, path: &Path) -> Result<RegexSet> {
 }
 
 impl CleanRules {
+    /// Words right before a period that name it as planned for (`nhiệm vụ năm 2020`), in match
+    /// form (`clean.toml` `[period] plan`).
+    pub(crate) fn plan_words(&self) -> &[String] {
+        &self.period.plan
+    }
+
     /// Words that name the province's own department or committee, or the whole province, in
     /// match form (`clean.toml` `local_cues`).
     pub(crate) fn local_cues(&self) -> &[String] {

@@ -399,14 +399,16 @@ pub(super) fn period(
     }
     // rule `period.as_of_publication`: `đến nay`, `hiện nay`, `hiện có` in a page that names no
     // period of its own describe the months of the year up to its publication (a January or
-    // February page: the year before)
+    // February page: the year before); only in a sentence that states a figure (`Đến nay, toàn
+    // tỉnh có 926 trạm BTS`): a remark on the present (`tin nhắn rác đang gây bức xúc cho xã
+    // hội hiện nay`) dates nothing
     if !scores.values().any(|s| *s > 0.0)
         && let Some(r) = reference
         && lead
             .iter()
             .map(|p| p.as_ref())
             .chain(lowered.iter().map(String::as_str))
-            .any(|p| words.as_of_publication.iter().any(|w| p.contains(w.as_str())))
+            .any(|p| words.as_of_publication.iter().any(|w| now_dates_a_figure(p, w)))
     {
         return if r.month() <= 2 {
             Some(Period::year(r.year() - 1))
@@ -468,9 +470,40 @@ pub(super) fn period(
     }
 }
 
+/// Whether a sentence of `paragraph` that holds `word` (a cue of "now") states a figure: a digit
+/// between the sentence ends around the cue (a `.` before a space or the paragraph's end; a `.`
+/// inside `12.000` ends nothing).
+fn now_dates_a_figure(paragraph: &str, word: &str) -> bool {
+    let ends = |c: &[u8]| c.first() == Some(&b'.') && c.get(1).is_none_or(|b| b.is_ascii_whitespace());
+    let bytes = paragraph.as_bytes();
+    paragraph.match_indices(word).any(|(at, _)| {
+        let from = (0..at).rev().find(|&i| ends(&bytes[i..])).map_or(0, |i| i + 1);
+        let to = (at..bytes.len()).find(|&i| ends(&bytes[i..])).unwrap_or(bytes.len());
+        bytes[from..to].iter().any(u8::is_ascii_digit)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{first_chars, last_chars};
+    use super::{first_chars, last_chars, now_dates_a_figure};
+
+    #[test]
+    fn now_dates_only_a_sentence_with_a_figure() {
+        // rule period.as_of_publication (invented sentences, match form)
+        let cases: &[(&str, bool)] = &[
+            ("đến nay, toàn tỉnh có 926 trạm bts.", true),
+            ("mạng phát triển nhanh. hiện có hơn 12.000 trạm. giá cước giảm.", true),
+            (
+                "tin nhắn rác đang gây bức xúc cho xã hội hiện nay. thanh tra sở kiểm tra 7 cơ sở.",
+                false,
+            ),
+            ("đến nay, hạ tầng viễn thông đã có những bước phát triển vượt bậc", false),
+        ];
+        for (p, want) in cases {
+            let got = ["đến nay", "hiện nay", "hiện có"].iter().any(|w| now_dates_a_figure(p, w));
+            assert_eq!(got, *want, "{p}");
+        }
+    }
 
     proptest::proptest! {
         /// The slices hold the chars that collecting them one by one held.

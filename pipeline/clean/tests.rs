@@ -147,6 +147,11 @@ mod metadata {
             Some(2010)
         );
         assert_eq!(slug_year(&url_words("https://x.vn/tin-tuc-281794-85.html")), None);
+        // a portal's folder is no date
+        assert_eq!(
+            slug_year(&url_words("https://x.vn/mic_2020/Pages/TinTuc/1034/Lap-bien-ban.html")),
+            None
+        );
     }
 
     #[test]

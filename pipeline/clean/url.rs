@@ -32,7 +32,18 @@ pub(crate) fn url_path(url: &str) -> &str {
 /// The words of a URL's path (`/tinh-dien-bien-tap-trung` → `tinh dien bien tap trung`), in
 /// match form: page addresses spell their headline without marks.
 pub(super) fn url_words(url: &str) -> String {
-    match_form(&url_path(url).replace(['-', '_', '/', '.'], " "))
+    // a name glued to a number by `_` is one word (`/mic_2020/`: a portal's folder, no date)
+    let path = url_path(url);
+    let b = path.as_bytes();
+    let spaced: String = path
+        .char_indices()
+        .filter_map(|(i, c)| match c {
+            '_' if i > 0 && b[i - 1].is_ascii_alphabetic() && b.get(i + 1).is_some_and(u8::is_ascii_digit) => None,
+            '-' | '_' | '/' | '.' => Some(' '),
+            c => Some(c),
+        })
+        .collect();
+    match_form(&spaced)
 }
 
 /// The `date YYYY-MM[-DD]` stamp a stored page may open with (year, month, day).

@@ -89,6 +89,16 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
                 .filter(|t| !t.span)
                 // a year in a later clause (`...; xây dựng quy hoạch ... đến năm 2020`) is another plan's
                 .filter(|t| t.end <= q.start || !hay[q.end..t.start.max(q.end)].contains(';'))
+                // rule `period.later_target_clause`: a year after the figure that opens a clause
+                // with a figure of its own (`chiếm 40 - 45% dân số và đến năm 2020 tỷ lệ này đạt
+                // 55 - 60%`) dates that figure, not this one
+                .filter(|t| {
+                    t.end <= q.start || {
+                        let between = &hay[q.end..t.start.max(q.end)];
+                        let clause_break = between.contains(',') || between.contains(" và ");
+                        !(clause_break && hay[t.end..s.end].bytes().any(|b| b.is_ascii_digit()))
+                    }
+                })
                 // `so với năm 2016`, `so với cùng kỳ năm 2023` name the base, not the year
                 // planned for
                 .filter(|t| {
@@ -121,6 +131,13 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             // figure it continues (`năm 2007 cả nước đạt 60,9 thuê bao/100 dân, trong đó cố
             // định đạt 13,4`: the part is of the whole's year)
             .filter(|t| (t.start >= chain_start && t.start >= s.start + clause_from) || t.end <= opening_end)
+            // rule `period.plan_year`: a year a plan word names (`hội nghị triển khai nhiệm vụ
+            // năm 2020`, the clean rules' `[period] plan`) is the plan's, not a result's
+            .filter(|t| {
+                let lead = hay[floor_char_boundary(hay, t.start.saturating_sub(40))..t.start].trim_end();
+                let lead = lead.strip_suffix("năm").unwrap_or(lead).trim_end();
+                !ctx.res.clean.plan_words().iter().any(|w| lead.ends_with(w.as_str()))
+            })
             .filter(|t| {
                 if let Some(&known) = ctx.memo.borrow().base_year.get(&t.start) {
                     return !known;
@@ -185,6 +202,11 @@ pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &m
             )
         {
             // rule `period.event_day`
+            period = Some(p);
+        } else if metric.event_dated
+            && period == doc_period
+            && let Some(p) = event_lead(&hay[s.start..s.end], doc_period, doc.meta.event_date)
+        {
             period = Some(p);
         } else if period == doc_period
             && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period)

@@ -143,10 +143,11 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions
         // (a sentence that names another year beside it, `DTI năm 2021 ... xếp thứ 6/63, và kỳ
         // vọng năm 2022 ...`, states no one window; the window goes on from sentence to sentence)
         else if !opens_paragraph
-            && !super::window::names_time(text)
+            && !super::window::names_own_time(text)
             && let Some((prev_text, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
-            && (carried == Some(window) || (super::window::names_time(prev_text) && only_year(prev_text, window.year)))
+            && (carried == Some(window)
+                || (super::window::names_own_time(prev_text) && only_year(&super::window::without_bases(prev_text), window.year)))
             && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
             && give_window(
                 &mut mentions[first..k],
@@ -167,7 +168,11 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions
 fn give_window(mentions: &mut [Mention], page: Option<Period>, window: Period, rule: &str) -> bool {
     let mut gave = false;
     for m in mentions.iter_mut().filter(|m| m.kind == MentionKind::Metric) {
-        if let Some(c) = m.claim.as_mut().filter(|c| c.period == page && c.status == Status::Actual) {
+        if let Some(c) = m
+            .claim
+            .as_mut()
+            .filter(|c| c.period == page && matches!(c.status, Status::Actual | Status::Estimate))
+        {
             c.period = Some(window);
             m.reason.push_str("; ");
             m.reason.push_str(rule);
@@ -196,7 +201,8 @@ fn shared_window(mentions: &[Mention]) -> Option<Period> {
         .filter(|m| m.kind == MentionKind::Metric)
         .filter_map(|m| m.claim.as_ref())
     {
-        if c.status != Status::Actual {
+        // (an estimate of a result is stated for its window as a count is)
+        if !matches!(c.status, Status::Actual | Status::Estimate) {
             return None;
         }
         match (window, c.period) {

@@ -32,6 +32,25 @@ pub(super) fn names_time(text: &str) -> bool {
         .any(|f| f.find(text.as_bytes()).is_some())
 }
 
+/// Whether `text` (match form) names a time of its own besides its comparison bases: as
+/// [`names_time`], with `so với năm 2022`, `so với cùng kỳ năm 2022`, `so với cùng kỳ` left out
+/// (`Nộp ngân sách ước đạt 99.323 tỷ đồng, tăng 1,31% so với năm 2022` names none: the base is
+/// what it is compared with). Rule `period.paragraph_year` asks it of a sentence.
+pub(super) fn names_own_time(text: &str) -> bool {
+    names_time(text) && names_time(&without_bases(text))
+}
+
+/// `text` with its comparison bases (`so với năm 2022`, `so với cùng kỳ năm 2022`, `cùng kỳ`)
+/// blanked out.
+pub(super) fn without_bases(text: &str) -> std::borrow::Cow<'_, str> {
+    static BASE: OnceLock<Regex> = OnceLock::new();
+    let re = BASE.get_or_init(|| {
+        Regex::new(r"(?:so với\s+(?:cùng kỳ|cùng kì|cùng thời điểm)?|cùng kỳ|cùng kì)\s*(?:của\s+)?(?:năm\s+)?(?:(?:19|20)[0-9]{2}(?-u:\b)|trước|ngoái)?")
+            .expect("comparison-base pattern")
+    });
+    re.replace_all(text, " ")
+}
+
 /// The comparison base a figure is given as the value of (`so với tháng 1-2022 (68,31%)`), if
 /// `before` (the sentence up to the figure, match form) ends on one; see [`baseline_period`].
 fn baseline_captures(before: &str) -> Option<regex::Captures<'_>> {
@@ -221,6 +240,24 @@ pub(super) fn event_day(
     months.all(|p| p == first).then_some(first)
 }
 
+/// Rule `period.event_lead`: a figure of one act whose own sentence names no time, on a news page
+/// of the year its lead dates an act in (`Ngày 06/12/2022, Thanh tra Sở ... có quyết định xử
+/// phạt ...`, then `... với mức phạt 40 triệu đồng` with no date of its own), is of the lead's
+/// month: the page reports that act. A page whose period is not a plain year (a quarter's, a
+/// half-year's review) or another year's keeps its period. `sentence` is the figure's sentence,
+/// match form; `event_date` the lead's date ([`crate::records::DocMeta::event_date`]).
+pub(super) fn event_lead(sentence: &str, doc_period: Option<Period>, event_date: Option<chrono::NaiveDate>) -> Option<Period> {
+    use chrono::Datelike;
+    let (dp, day) = (doc_period?, event_date?);
+    if dp.part != PeriodPart::Year || dp.year != day.year() || names_time(sentence) {
+        return None;
+    }
+    Some(Period {
+        year: day.year(),
+        part: PeriodPart::Month(u8::try_from(day.month()).ok()?),
+    })
+}
+
 /// Rule `period.day_window`: a level dated to a day before the figure in its own clause
 /// (`Tính đến ngày 30/4/2023, cả nước có`) is of the months of the year up to that day; a day in
 /// a month's first week (`Tính đến ngày 04/7/2025, tổng số thuê bao đạt`, `Trước ngày 1/1/2021,
@@ -228,8 +265,6 @@ pub(super) fn event_day(
 /// `before` is the sentence up to the figure, match form; a date before a `;` dates another
 /// clause.
 pub(super) fn day_window(before: &str) -> Option<Period> {
-    /// The days of a month's first week: the figures are the month before's.
-    const EARLY_DAYS: u8 = 7;
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(?:đến|tới|trước)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
@@ -257,17 +292,7 @@ pub(super) fn day_window(before: &str) -> Option<Period> {
         return None;
     }
     let (day, month, year): (u8, u8, i32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
-    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
-        return None;
-    }
-    if day <= EARLY_DAYS {
-        return if month == 1 {
-            Some(Period::year(year - 1))
-        } else {
-            Period::first_months(year, month - 1)
-        };
-    }
-    Period::first_months(year, month)
+    Period::up_to_day(year, month, day)
 }
 
 /// Rule `period.last_year`: `năm ngoái` before a figure in its clause (`tính đến cuối năm
@@ -477,6 +502,46 @@ mod tests {
         for (sentence, want) in cases {
             let got = event_day(sentence, Some(2020), published, &res.lexicon.part.not_an_act).map(|p| p.to_string());
             assert_eq!(got.as_deref(), *want, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_comparison_base_names_no_time_of_its_own() {
+        // (sentence, names a time of its own); invented sentences, match form
+        let cases: &[(&str, bool)] = &[
+            ("nộp ngân sách ước đạt 99 tỷ đồng, tăng 1,31% so với năm 2022.", false),
+            ("doanh thu đạt 50 tỷ đồng, tăng 8% so với cùng kỳ năm 2021.", false),
+            ("doanh thu đạt 50 tỷ đồng, tăng 8% so với cùng kỳ.", false),
+            ("doanh thu năm 2022 đạt 50 tỷ đồng, tăng 8% so với năm 2021.", true),
+            ("đến nay toàn tỉnh có 900 trạm bts.", true),
+            ("toàn tỉnh có 900 trạm bts.", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(names_own_time(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn event_lead_table() {
+        let day = chrono::NaiveDate::from_ymd_opt(2022, 12, 6);
+        // (figure's sentence, page period, whether the lead dates an act, period); invented
+        // sentences
+        let cases: &[(&str, Option<&str>, bool, Option<&str>)] = &[
+            (
+                "thanh tra sở đã xử phạt công ty a với mức phạt 40 triệu đồng.",
+                Some("2022"),
+                true,
+                Some("2022-M12"),
+            ),
+            // the sentence dates the figure itself, the page reviews a window, another year, no lead
+            ("trong năm 2022, thanh tra sở xử phạt 40 triệu đồng.", Some("2022"), true, None),
+            ("thanh tra sở đã xử phạt 40 triệu đồng.", Some("2022-9M"), true, None),
+            ("thanh tra sở đã xử phạt 40 triệu đồng.", Some("2021"), true, None),
+            ("thanh tra sở đã xử phạt 40 triệu đồng.", Some("2022"), false, None),
+        ];
+        for (sentence, page, lead, want) in cases {
+            let got = event_lead(sentence, page.and_then(p), day.filter(|_| *lead)).map(|x| x.to_string());
+            assert_eq!(got.as_deref(), *want, "{sentence} {page:?}");
         }
     }
 

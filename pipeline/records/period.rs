@@ -121,6 +121,23 @@ impl Period {
         };
         Some(Period { year, part })
     }
+
+    /// The months of `year` a level dated to a day holds (`tính đến ngày 30/4/2023` is
+    /// `2023-4M`): a day in a month's first week dates figures compiled at the end of the month
+    /// before (`tính đến ngày 04/7/2025` is `2025-H1`; `02/01/2020` is 2019). Rule
+    /// `period.day_window`.
+    pub fn up_to_day(year: i32, month: u8, day: u8) -> Option<Self> {
+        /// The days of a month's first week: the figures are the month before's.
+        const EARLY_DAYS: u8 = 7;
+        if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+            return None;
+        }
+        match (day <= EARLY_DAYS, month) {
+            (true, 1) => Some(Period::year(year - 1)),
+            (true, m) => Period::first_months(year, m - 1),
+            (false, m) => Period::first_months(year, m),
+        }
+    }
 }
 
 impl std::fmt::Display for Period {

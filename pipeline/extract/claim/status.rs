@@ -58,7 +58,16 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
             .find(|(k, _)| text[k + 1..].trim_start().chars().next().is_some_and(char::is_uppercase))
             .map_or(s.start, |(k, _)| s.start + k + 1)
     };
+    let lex = &ctx.res.lexicon;
     for &(hs, he, tag) in cues.status.iter().filter(|h| h.1 <= q.start && h.0 >= statement_from) {
+        // rule `status.met_target`: `một số chỉ tiêu đạt khá, như: 100% xã ...` reports targets
+        // met, not set
+        if tag == StatusCue::Target && {
+            let after = hay[he..q.start].trim_start();
+            lex.status_met.iter().any(|w| after.starts_with(w.as_str()))
+        } {
+            continue;
+        }
         let h = crate::text::Hit {
             start: hs,
             end: he - s.start,
