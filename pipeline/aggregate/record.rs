@@ -44,6 +44,7 @@ fn part_code(p: PeriodPart) -> (u8, u8) {
         PeriodPart::Half(n) => (2, n),
         PeriodPart::Months(n) => (3, n),
         PeriodPart::Month(n) => (4, n),
+        PeriodPart::Through(more) => (5, more),
     }
 }
 
@@ -54,6 +55,7 @@ fn part_of_code(tag: u8, n: u8) -> Result<PeriodPart> {
         2 => PeriodPart::Half(n),
         3 => PeriodPart::Months(n),
         4 => PeriodPart::Month(n),
+        5 => PeriodPart::Through(n),
         _ => return Err(Error::Bug(format!("the fold's spill holds an unknown period kind {tag}"))),
     })
 }

@@ -276,7 +276,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
-                let claim = make_claim(&Figure { q, ..figure }, metric, &mut last_basis_cue);
+                let mut claim = make_claim(&Figure { q, ..figure }, metric, &mut last_basis_cue);
+                // rule `period.several_years`: `Từ năm 2011 đến nay, ... 50 cuộc thanh tra` is of
+                // 2011 through the page's year (before the breakdown check: its parts share it)
+                let span = several_years(ctx, s, q, metric, &claim, traps);
+                if span.is_some() {
+                    claim.period = span;
+                }
                 // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
                 // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
                 // a subset whatever its stock or flow wording
@@ -390,10 +396,12 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 m.kind = MentionKind::Metric;
                 let feats: Vec<&str> = metric.rules[ri].all.iter().map(|&f| lex.feature_names[f].as_str()).collect();
                 m.reason = format!("rule {} of {} [{}] scored {score:.2}", ri + 1, metric.id, feats.join(", "));
+                if let Some(p) = span {
+                    m.reason.push_str(&format!("; period.several_years: over the years {p}"));
+                }
                 if q.malformed {
                     m.reason.push_str("; digits do not group in threes, best reading kept");
                 }
-                let mut claim = claim;
                 // rule `period.equivalent`: `..., tương đương 22 thuê bao/100 dân` restates the
                 // figure before it in another unit, for the same period and with its status
                 if let Some(prev) = last_metric

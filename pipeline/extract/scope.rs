@@ -10,7 +10,7 @@ use super::traps::Trap;
 use super::{DocCtx, Quantity};
 use super::{claim::*, features::*, metric::*};
 use crate::catalog::Metric;
-use crate::records::{Basis, Claim, MentionKind, Status, UnitKind};
+use crate::records::{Basis, Claim, MentionKind, Period, PeriodPart, Status, UnitKind};
 
 /// `A và B lần lượt đạt X và Y`: the k-th figure after `lần lượt` takes the k-th rival
 /// feature named before it (and a bare figure takes the unit of the last one).
@@ -194,25 +194,92 @@ pub(super) fn out_of_scope(
             format!("{}: a figure of the company the article is about, not of the province", metric.id),
         ));
     }
-    if claim.status != Status::Target
-        && (claim.basis == Some(Basis::Flow) || metric.default_basis.is_none() && metric.unit_kind == UnitKind::Vnd)
+    // (a figure whose span of years its sentence reads keeps it: rule `period.several_years`)
+    if claim.period.is_none_or(|p| !matches!(p.part, PeriodPart::Through(_))) && over_several_years(ctx, s, q, metric, claim, traps) {
+        return Some((
+            MentionKind::Unclassified,
+            format!("{}: a figure over several years, not of the report period", metric.id),
+        ));
+    }
+    None
+}
+
+/// Whether a flow or an amount (not a target) is stated over several years: a span of years
+/// (`giai đoạn 2016-2020`) or the lexicon's `multi_year` words (`từ năm`, `những năm qua`)
+/// before it in its sentence.
+fn over_several_years(ctx: &DocCtx<'_>, s: crate::records::Sentence, q: &Quantity, metric: &Metric, claim: &Claim, traps: &[Trap]) -> bool {
+    let (lex, hay) = (&ctx.res.lexicon, &ctx.hay);
+    if claim.status == Status::Target
+        || !(claim.basis == Some(Basis::Flow) || metric.default_basis.is_none() && metric.unit_kind == UnitKind::Vnd)
     {
-        let range = traps
-            .iter()
-            .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
-        // (`Nếu tính chung thuê bao phát triển mới của cả năm 2011 thì ...`: taken together over
-        // the whole of one year, rule `scope.one_whole_year`)
-        let multi = lex
+        return false;
+    }
+    let range = traps
+        .iter()
+        .any(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= q.start && hay[t.start..t.end].contains(['-', '–']));
+    // (`Nếu tính chung thuê bao phát triển mới của cả năm 2011 thì ...`: taken together over
+    // the whole of one year, rule `scope.one_whole_year`)
+    range
+        || lex
             .multi_year
             .find_in(hay, &ctx.hits, s.start, q.start)
             .iter()
-            .any(|h| !hay[s.start + h.end..q.start].contains("cả năm"));
-        if range || multi {
-            return Some((
-                MentionKind::Unclassified,
-                format!("{}: a figure over several years, not of the report period", metric.id),
-            ));
-        }
+            .any(|h| !hay[s.start + h.end..q.start].contains("cả năm"))
+}
+
+/// Rule `period.several_years`: a flow or an amount stated over several years whose sentence
+/// names them is a fact of that span: `Từ năm 2011 đến nay, Thanh tra Sở tổ chức 50 cuộc thanh
+/// tra` on a page of 2015 is `2011-2015`, `Trong giai đoạn 2001 đến 2008 đã đào tạo được 1.649
+/// học viên` is `2001-2008`, `giai đoạn 2016 - 2020` is `2016-2020`. A span it cannot read (`trong
+/// những năm qua`) leaves the figure out, as before ([`out_of_scope`]).
+pub(super) fn several_years(
+    ctx: &DocCtx<'_>,
+    s: crate::records::Sentence,
+    q: &Quantity,
+    metric: &Metric,
+    claim: &Claim,
+    traps: &[Trap],
+) -> Option<Period> {
+    if !over_several_years(ctx, s, q, metric, claim, traps) {
+        return None;
     }
-    None
+    static SPAN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SPAN.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:^|[^\p{L}])(?:từ|kể từ|tính từ|giai đoạn)\s+(?:năm\s+)?((?:19|20)[0-9]{2})\s*(?:đến|tới|-|–)\s*(?:nay|hiện nay|(?:năm\s+)?((?:19|20)[0-9]{2}))(?-u:\b)",
+        )
+        .expect("span-of-years pattern")
+    });
+    let before = &ctx.hay[s.start..q.start];
+    let c = re.captures_iter(before).last()?;
+    // a span that names a plan (`Kế hoạch ứng dụng công nghệ thông tin giai đoạn 2016 - 2020 và 3
+    // văn bản`) is the plan's name, not the figure's window
+    let at = c.get(0)?.start();
+    let lead = &before[crate::text::floor_char_boundary(before, at.saturating_sub(60))..at];
+    if [
+        "kế hoạch",
+        "chương trình",
+        "đề án",
+        "quy hoạch",
+        "chiến lược",
+        "nghị quyết",
+        "quyết định",
+    ]
+    .iter()
+    .any(|w| lead.contains(w))
+    {
+        return None;
+    }
+    let start: i32 = c[1].parse().ok()?;
+    let end = match c.get(2) {
+        Some(y) => y.as_str().parse().ok()?,
+        // `đến nay`: the year the page was published, else the year it reports
+        None => ctx
+            .doc
+            .meta
+            .published
+            .map(|d| chrono::Datelike::year(&d))
+            .or(ctx.doc.meta.period.map(|p| p.year))?,
+    };
+    Period::through(start, end)
 }

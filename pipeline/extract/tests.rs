@@ -569,10 +569,16 @@ fn taken_together_over_one_whole_year_is_of_that_year() {
     let has = |m: &str, v: f64| facts.iter().any(|f| f.metric == m && (f.value - v).abs() < 1.0);
     assert!(has("telephone_subscribers", 9_500_000.0), "{facts:?}");
     assert!(has("mobile_subscribers", 9_470_000.0), "{facts:?}");
-    // a span of years taken together is still no fact of the report period
+    // a span of years taken together is no fact of the report period: of the span
+    // (period.several_years)
     let text = "Thuê bao điện thoại năm 2012\n\n\
         Tính chung giai đoạn 2008 - 2012, cả nước phát triển mới 60 triệu thuê bao điện thoại di động.";
-    assert!(!doc_facts(text).iter().any(|f| f.metric == "mobile_subscribers"));
+    let periods: Vec<String> = doc_facts(text)
+        .iter()
+        .filter(|f| f.metric == "mobile_subscribers")
+        .map(|f| f.period.map(|p| p.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(periods, vec!["2008-2012".to_string()]);
 }
 
 #[test]
@@ -635,4 +641,40 @@ fn a_year_the_sentence_before_states_goes_on_past_comparison_bases() {
         Theo Bộ Thông tin và Truyền thông, trong quý I/2024, cả nước có 23 triệu thuê bao băng rộng cố định và doanh thu viễn thông ước đạt 35.000 tỷ đồng.\n\n\
         Trong năm 2023, doanh thu toàn ngành ước đạt 3.600.000 tỷ đồng, tăng 2% so với năm 2022. Nộp ngân sách nhà nước ước đạt 95.000 tỷ đồng, tăng 1% so với năm 2022.\n";
     assert_eq!(period_of(text, "budget_contribution").as_deref(), Some("2023"));
+}
+
+#[test]
+fn a_total_over_years_its_sentence_names_is_of_that_span() {
+    // rule period.several_years: our own words (invented figures) after the shape of a
+    // provincial review that sums an inspectorate's work and an operator's investment over years
+    let page = |sentence: &str| {
+        format!(
+            "Sở Thông tin và Truyền thông tỉnh Nam Định tổng kết năm 2020\n\n\
+             Năm 2020, toàn tỉnh có 1.900 trạm BTS, mạng viễn thông và Internet phủ khắp các xã.\n\n\
+             {sentence}\n"
+        )
+    };
+    let facts = |t: &str, metric: &str| -> Vec<(f64, String)> {
+        doc_facts(t)
+            .into_iter()
+            .filter(|f| f.metric == metric)
+            .map(|f| (f.value, f.period.map(|p| p.to_string()).unwrap_or_default()))
+            .collect()
+    };
+    let fines = page(
+        "Từ năm 2016 đến nay, Thanh tra Sở đã xử phạt vi phạm hành chính trong lĩnh vực viễn thông, Internet với tổng số tiền 240 triệu đồng.",
+    );
+    assert_eq!(facts(&fines, "admin_fines"), vec![(240e6, "2016-2020".to_string())]);
+    let invested =
+        page("Giai đoạn 2016 - 2020, các doanh nghiệp viễn thông đã đầu tư hơn 3.000 tỷ đồng cho hạ tầng mạng lưới trên địa bàn tỉnh.");
+    assert_eq!(facts(&invested, "infrastructure_investment"), vec![(3e12, "2016-2020".to_string())]);
+    // years the sentence does not name leave the total out, as before
+    let unnamed =
+        page("Trong những năm qua, các doanh nghiệp viễn thông đã đầu tư hơn 3.000 tỷ đồng cho hạ tầng mạng lưới trên địa bàn tỉnh.");
+    assert_eq!(facts(&unnamed, "infrastructure_investment"), vec![]);
+    // a span that names a plan is no window of the figure's
+    let plan = page(
+        "Sở đã tham mưu ban hành Kế hoạch phát triển hạ tầng viễn thông giai đoạn 2016 - 2020 và đầu tư 3.000 tỷ đồng cho hạ tầng mạng lưới.",
+    );
+    assert!(facts(&plan, "infrastructure_investment").iter().all(|(_, p)| p != "2016-2020"));
 }

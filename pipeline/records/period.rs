@@ -20,6 +20,10 @@ pub enum PeriodPart {
     Months(u8),
     /// One month (`trong tháng 11`, a monthly report): `2011-M11`.
     Month(u8),
+    /// Several whole years, from the period's year through this many more (`giai đoạn 2011 -
+    /// 2015`, `từ năm 2011 đến nay` on a page of 2015: four more): `2011-2015`. (A count, not the
+    /// last year: the part stays two bytes, and a fold's group with it.)
+    Through(u8),
 }
 
 impl PeriodPart {
@@ -30,6 +34,7 @@ impl PeriodPart {
             PeriodPart::Quarter(q) => q * 3,
             PeriodPart::Half(h) => h * 6,
             PeriodPart::Months(n) | PeriodPart::Month(n) => n,
+            PeriodPart::Through(_) => 12,
         }
     }
 }
@@ -75,8 +80,18 @@ impl Period {
         }
     }
 
-    /// Parse the `2014`, `2014-Q1`, `2014-H1`, `2014-9M` (first nine months) and `2014-M09`
-    /// (September) forms.
+    /// Several whole years, `start` through `end` (`2011-2015`); None unless `end` is later,
+    /// within a century.
+    pub fn through(start: i32, end: i32) -> Option<Self> {
+        let more = u8::try_from(end - start).ok().filter(|n| (1..=100).contains(n))?;
+        Some(Period {
+            year: start,
+            part: PeriodPart::Through(more),
+        })
+    }
+
+    /// Parse the `2014`, `2014-Q1`, `2014-H1`, `2014-9M` (first nine months), `2014-M09`
+    /// (September) and `2011-2015` (several years) forms.
     pub fn parse(s: &str) -> Option<Self> {
         let (y, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
@@ -93,6 +108,9 @@ impl Period {
                     2..=11 => PeriodPart::Months(n),
                     _ => return None,
                 }
+            }
+            Some(r) if r.len() == 4 && r.bytes().all(|b| b.is_ascii_digit()) => {
+                return Period::through(year, r.parse().ok()?);
             }
             Some(r) => {
                 let (k, n) = r.split_at_checked(1)?;
@@ -148,6 +166,7 @@ impl std::fmt::Display for Period {
             PeriodPart::Half(h) => write!(f, "{}-H{}", self.year, h),
             PeriodPart::Months(m) => write!(f, "{}-{}M", self.year, m),
             PeriodPart::Month(m) => write!(f, "{}-M{:02}", self.year, m),
+            PeriodPart::Through(more) => write!(f, "{}-{}", self.year, self.year + i32::from(more)),
         }
     }
 }
@@ -158,7 +177,16 @@ mod tests {
 
     #[test]
     fn period_round_trips_through_its_text_form() {
-        for s in ["2011", "2014-Q1", "2014-H1", "2010-9M", "2011-11M", "2014-M09", "2014-M03"] {
+        for s in [
+            "2011",
+            "2014-Q1",
+            "2014-H1",
+            "2010-9M",
+            "2011-11M",
+            "2014-M09",
+            "2014-M03",
+            "2011-2015",
+        ] {
             assert_eq!(Period::parse(s).unwrap().to_string(), s);
         }
         // the first 9 months and the month of September are different windows
@@ -170,5 +198,7 @@ mod tests {
         assert_eq!(Period::parse("2014-Q5"), None);
         assert_eq!(Period::parse("2014-12M"), None);
         assert_eq!(Period::parse("abc"), None);
+        // a span ends after it starts
+        assert_eq!(Period::parse("2015-2011"), None);
     }
 }

@@ -29,6 +29,9 @@ pub(crate) fn period_x(p: &str) -> Option<f64> {
         PeriodPart::Half(h) => 6 * h,
         PeriodPart::Months(n) => n,
         PeriodPart::Month(m) => m,
+        // a span sits at its last year's end
+        // a total over several years is no point in time
+        PeriodPart::Through(_) => return None,
     };
     Some(p.year as f64 + (f64::from(end_month) - 12.0) / 12.0)
 }
@@ -316,6 +319,7 @@ mod tests {
             ("2018-Q4", Some(2018.0)),
             ("2010-9M", Some(2009.75)),
             ("2011-M11", Some(2011.0 - 1.0 / 12.0)),
+            // a total over several years is no point in time
             ("2011-2015", None),
             ("", None),
         ];
