@@ -1119,3 +1119,24 @@ fn aggregate_over_a_runs_facts_gives_the_runs_tables() {
         assert_eq!(ours, theirs, "{name}");
     }
 }
+
+/// The README documents every table at its contract's version, with the contract's columns.
+#[test]
+fn the_readme_documents_every_table_at_its_contract_version() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for name in TABLES {
+        let schema = TableSchema::parse(
+            &std::fs::read_to_string(repo().join(format!("schemas/tables/{name}.toml"))).unwrap(),
+            Path::new(name),
+        )
+        .unwrap();
+        let heading = format!("### `{name}` (v{})", schema.version);
+        let at = readme.find(&heading).unwrap_or_else(|| panic!("README has no {heading:?}"));
+        let section = &readme[at + heading.len()..];
+        let section = &section[..section.find("\n### ").or_else(|| section.find("\n## ")).unwrap_or(section.len())];
+        for c in &schema.columns {
+            let row = format!("| `{}` | {} | {} | {} |", c.name, c.ty, if c.nullable { "yes" } else { "no" }, c.description);
+            assert!(section.contains(&row), "README's {name} table lacks or differs from {row:?}");
+        }
+    }
+}
