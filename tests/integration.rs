@@ -1135,7 +1135,13 @@ fn the_readme_documents_every_table_at_its_contract_version() {
         let section = &readme[at + heading.len()..];
         let section = &section[..section.find("\n### ").or_else(|| section.find("\n## ")).unwrap_or(section.len())];
         for c in &schema.columns {
-            let row = format!("| `{}` | {} | {} | {} |", c.name, c.ty, if c.nullable { "yes" } else { "no" }, c.description);
+            let row = format!(
+                "| `{}` | {} | {} | {} |",
+                c.name,
+                c.ty,
+                if c.nullable { "yes" } else { "no" },
+                c.description
+            );
             assert!(section.contains(&row), "README's {name} table lacks or differs from {row:?}");
         }
     }
