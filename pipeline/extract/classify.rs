@@ -75,7 +75,8 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     // rule `company.previous_sentence`: `Năm 2007, doanh thu của VNPT đã đạt 45.300 tỷ đồng. Nộp
     // ngân sách Nhà nước 6.917 tỷ đồng`: money a sentence states with no subject of its own (no
     // company, province or whole-province phrase), right after a sentence of its paragraph about
-    // one company, is that company's too; a sentence that names a field of the sector (`Doanh thu
+    // one company (or after sentences of no subject of their own that follow it), is that
+    // company's too; a sentence that names a field of the sector (`Doanh thu
     // bưu chính, viễn thông ước đạt 742 tỷ đồng` after `Riêng Viettel Hòa Bình chiếm 61% thị
     // phần`) has a subject of its own
     // (the cheap questions first: most sentences fail them, and the sentence's features are
@@ -97,8 +98,32 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
         && lex.agencies.find_in(hay, &ctx.hits, s.start, first).is_empty()
         && {
-            let prev = doc.sentences[si - 1];
-            lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() && company_subject(ctx, prev, prev.end).is_some()
+            // (through at most two sentences of the paragraph with no subject of their own either:
+            // `Lợi nhuận trước thuế ước đạt 7.300 tỷ đồng.` between the company's sentence and
+            // this one)
+            let mut k = si;
+            let mut company = false;
+            while k > 0 && si - k < 3 {
+                k -= 1;
+                let prev = doc.sentences[k];
+                if prev.paragraph != s.paragraph || !lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() {
+                    break;
+                }
+                if company_subject(ctx, prev, prev.end).is_some() {
+                    company = true;
+                    break;
+                }
+                let feats = ctx.features.set(prev.start, prev.end);
+                let own_subject = !ctx.res.provinces.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty()
+                    || crate::lexicon::ICT_DOMAINS
+                        .iter()
+                        .filter_map(|d| lex.feature(d))
+                        .any(|d| feats.has(d));
+                if own_subject {
+                    break;
+                }
+            }
+            company
         };
     // the rule that makes each figure one company's, if any
     let company_of: Vec<Option<&'static str>> = qs

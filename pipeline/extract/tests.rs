@@ -678,3 +678,20 @@ fn a_total_over_years_its_sentence_names_is_of_that_span() {
     );
     assert!(facts(&plan, "infrastructure_investment").iter().all(|(_, p)| p != "2016-2020"));
 }
+
+#[test]
+fn a_companys_paragraph_goes_on_through_sentences_with_no_subject() {
+    // rule company.previous_sentence: our own words (invented figures) after a national
+    // year-end brief that gives each operator's results in a paragraph of its own
+    let text = "Kết quả năm 2014 của các doanh nghiệp viễn thông\n\n\
+        Theo Bộ Thông tin và Truyền thông, năm 2014 cả nước có 136 triệu thuê bao di động.\n\n\
+        Trong năm 2014, Tổng công ty Viễn thông MobiFone đạt tổng doanh thu 30.000 tỷ đồng. Lợi nhuận trước thuế ước đạt 5.000 tỷ đồng, tăng 4% so với năm 2013. Nộp ngân sách nhà nước ước thực hiện 2.500 tỷ đồng.\n";
+    let facts = doc_facts(text);
+    assert!(!facts.iter().any(|f| f.metric == "budget_contribution"), "{facts:?}");
+    assert!(facts.iter().any(|f| f.metric == "mobile_subscribers"), "{facts:?}");
+    // a sentence between that names the whole province ends the company's paragraph
+    let text = "Kết quả năm 2014 của ngành thông tin và truyền thông tỉnh Nam Định\n\n\
+        Trong năm 2014, Viettel Nam Định đạt doanh thu 900 tỷ đồng. Toàn tỉnh có 1.500 trạm BTS. Nộp ngân sách nhà nước ước thực hiện 120 tỷ đồng.\n";
+    let facts = doc_facts(text);
+    assert!(facts.iter().any(|f| f.metric == "budget_contribution"), "{facts:?}");
+}
