@@ -69,9 +69,12 @@ pub(super) fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv:
             // động`: the second part's context is the first part, the subscribers are the
             // sentence's)
             .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && (lv.l[1].has(id) || lv.l[2].has(id)))),
-        // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets
+        // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets; a computer
+        // (`12.070 máy tính nối mạng Internet băng thông rộng`) is no subscriber
         (UnitKind::Subscribers, UnitKind::Count) => {
             unit.starts_with("máy")
+                && !unit.starts_with("máy tính")
+                && !unit.starts_with("máy vi tính")
                 && lex
                     .feature_slot
                     .iter()
