@@ -100,6 +100,7 @@ struct PeriodDef {
     to_date: Vec<String>,
     reviewed_before: Vec<String>,
     reviewed_aside: Vec<String>,
+    span_names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +383,9 @@ pub struct PeriodCues {
     /// parenthesis it opens (`kế hoạch (`), that make it the target of the period under review.
     pub reviewed_before: Vec<String>,
     pub reviewed_aside: Vec<String>,
+    /// Rule `period.several_years`: words that make a span of years right after them the name
+    /// of a plan (`Kế hoạch ... giai đoạn 2016 - 2020`), not a figure's window.
+    pub span_names: Vec<String>,
 }
 
 /// Cue words of the continuation rules (`[continuation]` of the lexicon), in match form.
@@ -585,6 +589,7 @@ impl Lexicon {
                     to_date: words(&p.to_date),
                     reviewed_before: words(&p.reviewed_before),
                     reviewed_aside: words(&p.reviewed_aside),
+                    span_names: words(&p.span_names),
                 }
             },
             continuation: {

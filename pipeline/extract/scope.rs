@@ -256,18 +256,7 @@ pub(super) fn several_years(
     // văn bản`) is the plan's name, not the figure's window
     let at = c.get(0)?.start();
     let lead = &before[crate::text::floor_char_boundary(before, at.saturating_sub(60))..at];
-    if [
-        "kế hoạch",
-        "chương trình",
-        "đề án",
-        "quy hoạch",
-        "chiến lược",
-        "nghị quyết",
-        "quyết định",
-    ]
-    .iter()
-    .any(|w| lead.contains(w))
-    {
+    if ctx.res.lexicon.period.span_names.iter().any(|w| lead.contains(w.as_str())) {
         return None;
     }
     let start: i32 = c[1].parse().ok()?;
