@@ -50,10 +50,12 @@ impl SentenceCues {
 /// and the converted flag are one cue each.
 pub(super) fn make_claim(f: &Figure<'_, '_>, metric: &Metric, last_basis_cue: &mut Option<Basis>) -> Claim {
     let st = status::read(f.ctx, f.cues, f.ctx.doc.sentences[f.si], f.q);
+    let (period, period_rule) = period::read(f, metric, &st);
     Claim {
         metric: metric.id.clone(),
         status: st.status,
-        period: period::read(f, metric, &st),
+        period,
+        period_rule,
         basis: basis::read(f, metric, last_basis_cue),
         bound: bound(f),
         converted: converted(f, metric),

@@ -436,6 +436,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 {
                     claim.period = prev.1.period;
                     claim.status = prev.1.status;
+                    claim.period_rule = Some("period.equivalent: the period of the figure it restates");
+                }
+                // the rule of its sentence that gave its period, if the document's is not it
+                // (several years are said above)
+                if let Some(rule) = claim.period_rule.filter(|_| span.is_none()) {
+                    m.reason.push_str("; ");
+                    m.reason.push_str(rule);
                 }
                 if let Some(w) = q.words_value
                     && (w - q.value).abs() > 0.005 * q.value.abs().max(1.0)

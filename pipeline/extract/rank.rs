@@ -406,6 +406,7 @@ fn rank_mention(
             growth_pct: None,
             plan_share_pct: None,
             words_mismatch: None,
+            period_rule: None,
         }),
     }
 }

@@ -66,6 +66,7 @@ mod tests {
                 growth_pct: None,
                 plan_share_pct: None,
                 words_mismatch: None,
+                period_rule: None,
             }),
         }
     }

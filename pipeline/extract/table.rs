@@ -310,6 +310,7 @@ pub(super) fn cell(
 ) -> Option<Mention> {
     let mut claim = probe.claim?;
     claim.period = Some(Period::year(year));
+    claim.period_rule = None;
     claim.province = doc.meta.province.clone();
     claim.status = Status::Actual;
     claim.growth_pct = None;

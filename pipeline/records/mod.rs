@@ -381,6 +381,10 @@ pub struct Claim {
     pub plan_share_pct: Option<f64>,
     /// Spelled-out words that restate the figure and disagree with it.
     pub words_mismatch: Option<f64>,
+    /// The named rule of the figure's own sentence that gave its period, with a few words of
+    /// why (`period.day_window: ...`); None when the period is the document's. Written into the
+    /// mention's reason, so a wrong period points at one rule.
+    pub period_rule: Option<&'static str>,
 }
 
 /// Flags a fact can carry.

@@ -26,50 +26,60 @@ use crate::catalog::Metric;
 use crate::records::{Basis, MentionKind, Period, PeriodPart, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
-/// The period of figure `f` of `metric`, given what the status rules read.
-pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>) -> Option<Period> {
+/// The period of figure `f` of `metric`, given what the status rules read, and the rule that
+/// gave it (None: the document's period stands).
+pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>) -> (Option<Period>, Option<&'static str>) {
     let doc_period = f.ctx.doc.meta.period;
-    let mut period = if st.status == Status::Target {
+    let (mut period, mut rule) = if st.status == Status::Target {
         target(f, st.target_year, doc_period)
     } else {
         let own = own_clause(f, st.clause_from, doc_period);
-        windows(f, metric, st, own)
+        match windows(f, metric, st, own.0) {
+            Some((p, r)) => (Some(p), Some(r)),
+            None => own,
+        }
     };
     if metric.unit_kind == UnitKind::Rank
         && st.status != Status::Target
-        && let Some(p) = index_year(f, period)
+        && let Some((p, r)) = index_year(f, period)
     {
-        period = Some(p);
+        (period, rule) = (Some(p), Some(r));
     }
     if st.status == Status::Target && st.target_year.is_none() && reviewed_target(f, st.cue) {
-        period = doc_period;
+        (period, rule) = (
+            doc_period,
+            Some("period.reviewed_target: the target set for the period under review"),
+        );
     }
     if let Some(p) = year_after(f, st.status) {
-        period = Some(p);
+        (period, rule) = (Some(p), Some("period.year_after: the year written right after it"));
     }
     if st.status != Status::Target {
         let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
         let from = floor_char_boundary(&ctx.hay, q.start.saturating_sub(80).max(s.start));
         if let Some(p) = baseline_period(&ctx.hay[from..q.start], period) {
-            period = Some(p);
+            (period, rule) = (Some(p), Some("period.baseline_value: the value of its comparison base"));
         }
     }
     // a rank is of a year (`công bố trong quý II, ... ICT Index năm 2020`)
     if metric.unit_kind == UnitKind::Rank {
         period = period.map(|p| Period::year(p.year));
     }
-    period
+    (period, rule)
 }
 
 /// Rule `period.target_year_in_sentence`: a target is for the year its plan names
 /// (`target_year`), else the year written in its sentence closest to the report's (one not
 /// before it first), else, in a year-end review, the next year, and in a quarterly or half-year
 /// report, the year under way. `Phấn đấu đến năm 2020, 100% xã có điểm phục vụ` is of 2020.
-fn target(f: &Figure<'_, '_>, target_year: Option<i32>, doc_period: Option<Period>) -> Option<Period> {
+fn target(f: &Figure<'_, '_>, target_year: Option<i32>, doc_period: Option<Period>) -> (Option<Period>, Option<&'static str>) {
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
     let hay = &ctx.hay;
     let doc_year = doc_period.map(|p| p.year);
-    let y = target_year.or_else(|| {
+    if let Some(y) = target_year {
+        return (Some(Period::year(y)), Some("status.plan_year: the year its plan names"));
+    }
+    let y = {
         f.traps
             .iter()
             .filter(|t| t.kind == MentionKind::Year && t.start >= s.start && t.end <= s.end)
@@ -101,11 +111,17 @@ fn target(f: &Figure<'_, '_>, target_year: Option<i32>, doc_period: Option<Perio
                 let dy = doc_year.unwrap_or(*y);
                 (*y < dy, (*y - dy).abs())
             })
-    });
+    };
     match (y, doc_period) {
-        (Some(y), _) => Some(Period::year(y)),
-        (None, Some(dp)) => Some(Period::year(if dp.part == PeriodPart::Year { dp.year + 1 } else { dp.year })),
-        (None, None) => None,
+        (Some(y), _) => (
+            Some(Period::year(y)),
+            Some("period.target_year_in_sentence: the year its sentence names"),
+        ),
+        (None, Some(dp)) => (
+            Some(Period::year(if dp.part == PeriodPart::Year { dp.year + 1 } else { dp.year })),
+            Some("period.target_next_year: a target in a year's review is for the next year, in a part-year report for this one"),
+        ),
+        (None, None) => (None, None),
     }
 }
 
@@ -115,7 +131,8 @@ fn target(f: &Figure<'_, '_>, target_year: Option<i32>, doc_period: Option<Perio
 /// nước đạt 60,9 thuê bao/100 dân, trong đó cố định đạt 13,4`) dates it; a comparison's base
 /// year, a birth year and a plan's year (rule `period.plan_year`) do not. `clause_from` is where
 /// the figure's `;` statement starts, relative to its sentence.
-fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>) -> Option<Period> {
+fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>) -> (Option<Period>, Option<&'static str>) {
+    const RULE: Option<&str> = Some("period.context_clause: the time its clause or its sentence's opening names");
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
     let hay = &ctx.hay;
     let opening_end = s.start + opening_clause_end(&hay[s.start..s.end]);
@@ -151,20 +168,24 @@ fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>
         (Some(y), p, Some(dp)) if y != dp.year => {
             // `cùng kỳ năm 2015` in a quarter's report: the same part of that year
             let same_span = hay[floor_char_boundary(hay, f.left_start)..q.start].contains("cùng kỳ");
+            let part = p.unwrap_or(if same_span { dp.part } else { PeriodPart::Year });
+            (Some(Period { year: y, part }), RULE)
+        }
+        (Some(y), p, None) => (
             Some(Period {
                 year: y,
-                part: p.unwrap_or(if same_span { dp.part } else { PeriodPart::Year }),
-            })
-        }
-        (Some(y), p, None) => Some(Period {
-            year: y,
-            part: p.unwrap_or(PeriodPart::Year),
-        }),
-        (_, Some(p), Some(dp)) => Some(Period {
-            year: year.unwrap_or(dp.year),
-            part: p,
-        }),
-        _ => doc_period,
+                part: p.unwrap_or(PeriodPart::Year),
+            }),
+            RULE,
+        ),
+        (_, Some(p), Some(dp)) => (
+            Some(Period {
+                year: year.unwrap_or(dp.year),
+                part: p,
+            }),
+            RULE,
+        ),
+        _ => (doc_period, None),
     }
 }
 
@@ -174,7 +195,7 @@ fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>
 /// (`period.last_year`), and, for a figure still of the document's period, an act's date
 /// (`period.event_day`, `period.event_lead`) or a comparison with the month before
 /// (`period.month_on_month`). `period` is what [`own_clause`] decided.
-fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Option<Period>) -> Option<Period> {
+fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Option<Period>) -> Option<(Period, &'static str)> {
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
     let (hay, doc, lex) = (&ctx.hay, ctx.doc, &ctx.res.lexicon);
     let doc_period = doc.meta.period;
@@ -187,17 +208,24 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
     let own_clause = &hay[(s.start + st.clause_from).max(f.chain_start).min(q.start)..q.start];
     let of_document = period == doc_period;
     if let Some(y) = st.estimate_year {
-        Some(Period::year(y))
-    } else if let Some(p) = day_window(&hay[s.start..q.start]) {
-        Some(p)
-    } else if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
-        Some(p)
-    } else if let Some(p) = report_month(own_clause, &hay[q.end..s.end], doc_period, &lex.period) {
-        Some(p)
-    } else if let Some(p) = last_year(own_clause, doc.meta.published.map(|d| chrono::Datelike::year(&d)), &lex.period) {
-        Some(p)
-    } else if metric.event_dated
-        && of_document
+        return Some((Period::year(y), "status.year_end_estimate: the year whose end it estimates"));
+    }
+    if let Some(p) = day_window(&hay[s.start..q.start]) {
+        return Some((p, "period.day_window: a level dated to a day, the months up to it"));
+    }
+    if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
+        return Some((p, "period.month_window: the months its sentence counts"));
+    }
+    if let Some(p) = report_month(own_clause, &hay[q.end..s.end], doc_period, &lex.period) {
+        return Some((p, "period.report_month: the month under report"));
+    }
+    if let Some(p) = last_year(own_clause, doc.meta.published.map(|d| chrono::Datelike::year(&d)), &lex.period) {
+        return Some((p, "period.last_year: last year, counted from the publication"));
+    }
+    if !of_document {
+        return None;
+    }
+    if metric.event_dated
         && let Some(p) = event_day(
             &hay[s.start..s.end],
             doc_year,
@@ -205,24 +233,21 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
             &lex.part.not_an_act,
         )
     {
-        Some(p)
-    } else if metric.event_dated
-        && of_document
+        return Some((p, "period.event_day: the month of the act's day"));
+    }
+    if metric.event_dated
         && let Some(p) = event_lead(&hay[s.start..s.end], doc_period, doc.meta.event_date)
     {
-        Some(p)
-    } else if of_document && let Some(p) = month_on_month(&hay[q.end..s.end], doc_period) {
-        Some(p)
-    } else {
-        period
+        return Some((p, "period.event_lead: the month of the act the page's lead dates"));
     }
+    month_on_month(&hay[q.end..s.end], doc_period).map(|p| (p, "period.month_on_month: compared with the month before, a month's figure"))
 }
 
 /// Rules `rank.index_year` and `rank.document_index_year`: a rank is of the index's year, not
 /// the year it was published (`Vietnam ICT Index 2014 công bố cuối năm 2015, ... xếp thứ
 /// 27/63`), named before it in its sentence or, for a rank still of the document's period, in
 /// the page (`Lào Cai đứng thứ 7 ...` in the title of a page on the `ICT Index năm 2017`).
-fn index_year(f: &Figure<'_, '_>, period: Option<Period>) -> Option<Period> {
+fn index_year(f: &Figure<'_, '_>, period: Option<Period>) -> Option<(Period, &'static str)> {
     static INDEX_YEAR: OnceLock<Regex> = OnceLock::new();
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
     let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)").expect("index-year pattern"));
@@ -231,9 +256,10 @@ fn index_year(f: &Figure<'_, '_>, period: Option<Period>) -> Option<Period> {
         .last()
         .and_then(|c| c[1].parse::<i32>().ok())
     {
-        Some(Period::year(y))
+        Some((Period::year(y), "rank.index_year: the year of the index its sentence names"))
     } else if period == ctx.doc.meta.period {
-        ctx.doc_index_year().map(Period::year)
+        ctx.doc_index_year()
+            .map(|y| (Period::year(y), "rank.document_index_year: the year of the index the page is about"))
     } else {
         None
     }
@@ -362,7 +388,52 @@ fn period_part(hay: &str, start: usize, end: usize, to_date: &[String]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::{base_year, opening_clause_end, period_part};
-    use crate::records::PeriodPart;
+    use crate::records::{Period, PeriodPart};
+
+    #[test]
+    fn the_reason_names_the_rule_that_gave_the_period() {
+        // (invented sentences on a page of 2019: the figure's period and the rule its reason names)
+        let res = crate::extract::tests::res();
+        let cases = [
+            (
+                "Tính đến ngày 30/6/2019, toàn tỉnh có 1.250.000 thuê bao di động.",
+                "2019-H1",
+                Some("period.day_window"),
+            ),
+            (
+                "9 tháng đầu năm 2019, doanh thu viễn thông đạt 812 tỷ đồng.",
+                "2019-9M",
+                Some("period.context_clause"),
+            ),
+            (
+                "Năm 2017, doanh thu viễn thông đạt 640 tỷ đồng.",
+                "2017",
+                Some("period.context_clause"),
+            ),
+            (
+                "Phấn đấu đến năm 2025, 80% hộ gia đình có kết nối Internet băng rộng cáp quang.",
+                "2025",
+                Some("status.plan_year"),
+            ),
+            ("Toàn tỉnh có 1.100 trạm BTS vào năm 2018.", "2018", Some("period.year_after")),
+            // the document's period: no rule named
+            ("Toàn tỉnh có 1.250 trạm BTS.", "2019", None),
+        ];
+        for (text, period, rule) in cases {
+            let out = crate::extract::explain(text, None, Period::parse("2019"), res);
+            let metric = out
+                .split_once("\nmetric ")
+                .map(|(_, m)| m)
+                .or_else(|| out.strip_prefix("metric "))
+                .unwrap_or_else(|| panic!("no metric figure in {text}:\n{out}"));
+            let (claim, reason) = metric.split_once('\n').expect("a reason line");
+            assert!(claim.contains(&format!("period={period} ")), "{text}:\n{out}");
+            match rule {
+                Some(r) => assert!(reason.contains(&format!("; {r}: ")), "{text}: wants {r}:\n{out}"),
+                None => assert!(!reason.contains("; period.") && !reason.contains("; status."), "{text}:\n{out}"),
+            }
+        }
+    }
 
     #[test]
     fn an_attributed_opening_reaches_the_clause_after_it() {
