@@ -13,18 +13,19 @@
 //! (where feature words are), `levels` (what each figure's clause, its context, the sentence,
 //! the paragraph and its tail name), `metric` (which rule fits), `subject` (whose figure),
 //! `compare` (rates, shares of plan, differences), `attach` (which figure a comparison is a
-//! column of), `part` (parts of a whole), `scope` (what a document can state) and `claim`
-//! (status, basis, bound, period, province).
+//! column of), `part` (parts of a whole), `no_fact` (figures that are no fact of their own:
+//! bases, removed subscribers, shares of subgroups, averages, paces, sites, parts of a
+//! breakdown), `scope` (what a document can state) and `claim` (status, basis, bound, period,
+//! province).
 
 use super::traps::Trap;
 use super::{DocCtx, Quantity};
 use crate::records::{Basis, Mention, MentionKind, UnitKind};
-use crate::text::floor_char_boundary;
 
 use super::attach::attach;
 use super::clause::clauses;
 use super::figure::Figure;
-use super::{breakdown::generation_part_of, claim::*, compare::*, metric::*, scope::*, subject::*, window::equivalent_of_previous};
+use super::{claim::*, compare::*, metric::*, no_fact, scope::*, subject::*, window::equivalent_of_previous};
 
 /// Classify the quantities of sentence `si`.
 pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) -> Vec<Mention> {
@@ -48,109 +49,12 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         // a share is of, not whose figures the sentence gives
         .filter(|&(a, _)| !share_denominator(hay, s.start, a))
         .collect();
-    let company_feature = lex.feature("company").filter(|&c| c < 128);
     let levels = super::levels::levels(ctx, si, qs, &cl, &wide);
     let (left_start, right_end) = (&cl.left_start, &cl.right_end);
 
     let (qs, levels) = respectively(ctx, s.start, s.end, qs, levels);
     let cues = SentenceCues::of(ctx, s);
-    // rule `company.clause`: a sentence of several `;` clauses can name one company per clause
-    // (`... của VNPT đạt 40,4 triệu; Viettel có 54,25 triệu`): each clause is judged alone, and a
-    // province-wide phrase counts against a figure only when it comes before it in its clause
-    // (`Viettel có 54 triệu thuê bao tại Việt Nam` is still Viettel's); a clause that names no
-    // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
-    // tháng đầu năm tăng 12%`)
-    let first = qs.first().map_or(s.end, |q| q.start);
-    // (`đơn vị hiện có hơn 400 trạm BTS trên địa bàn toàn tỉnh`: the whole province after the
-    // figure says where the company's stations are, not whose they are)
-    // (asked once a sentence, and only when no company is the subject)
-    let unit = std::cell::OnceCell::new();
-    let unit_company =
-        || *unit.get_or_init(|| (wide.iter().all(|&(a, _)| a > first) && unit_anaphora(ctx, si, first)).then_some("company.unit_anaphora"));
-    let sentence_company = if wide.is_empty() {
-        company_subject(ctx, s, first).or_else(unit_company)
-    } else {
-        unit_company()
-    };
-    // rule `company.previous_sentence`: `Năm 2007, doanh thu của VNPT đã đạt 45.300 tỷ đồng. Nộp
-    // ngân sách Nhà nước 6.917 tỷ đồng`: money a sentence states with no subject of its own (no
-    // company, province or whole-province phrase), right after a sentence of its paragraph about
-    // one company (or after sentences of no subject of their own that follow it), is that
-    // company's too; a sentence that names a field of the sector (`Doanh thu
-    // bưu chính, viễn thông ước đạt 742 tỷ đồng` after `Riêng Viettel Hòa Bình chiếm 61% thị
-    // phần`) has a subject of its own
-    // (the cheap questions first: most sentences fail them, and the sentence's features are
-    // gathered once)
-    let money_of_previous_company = sentence_company.is_none()
-        && wide.is_empty()
-        && si > 0
-        && doc.sentences[si - 1].paragraph == s.paragraph
-        && qs.iter().any(|q| q.unit_kind == UnitKind::Vnd)
-        && {
-            let feats = ctx.features.set(s.start, s.end);
-            let names_domain = crate::lexicon::ICT_DOMAINS
-                .iter()
-                .filter_map(|d| lex.feature(d))
-                .any(|d| feats.has(d));
-            !names_domain && company_feature.is_none_or(|c| !feats.has(c))
-        }
-        && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
-        // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
-        && lex.agencies.find_in(hay, &ctx.hits, s.start, first).is_empty()
-        && {
-            // (through at most two sentences of the paragraph with no subject of their own either:
-            // `Lợi nhuận trước thuế ước đạt 7.300 tỷ đồng.` between the company's sentence and
-            // this one)
-            let mut k = si;
-            let mut company = false;
-            while k > 0 && si - k < 3 {
-                k -= 1;
-                let prev = doc.sentences[k];
-                if prev.paragraph != s.paragraph || !lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() {
-                    break;
-                }
-                if company_subject(ctx, prev, prev.end).is_some() {
-                    company = true;
-                    break;
-                }
-                let feats = ctx.features.set(prev.start, prev.end);
-                let own_subject = !ctx.res.provinces.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty()
-                    || crate::lexicon::ICT_DOMAINS
-                        .iter()
-                        .filter_map(|d| lex.feature(d))
-                        .any(|d| feats.has(d));
-                if own_subject {
-                    break;
-                }
-            }
-            company
-        };
-    // the rule that makes each figure one company's, if any
-    let company_of: Vec<Option<&'static str>> = qs
-        .iter()
-        .map(|q| {
-            let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
-            let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
-            let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
-            if names_company && owner_after(ctx, q, to) {
-                return Some("company.owner_after");
-            }
-            if !names_company {
-                if money_of_previous_company && q.unit_kind == UnitKind::Vnd {
-                    return Some("company.previous_sentence");
-                }
-                return sentence_company;
-            }
-            let clause = crate::records::Sentence { start: from, end: to, ..s };
-            let first = qs.iter().find(|o| o.start >= from).map_or(q.start, |o| o.start);
-            if wide.iter().any(|&(a, _)| a >= from && a < q.start) {
-                return None;
-            }
-            // (`Giám đốc Viettel Quảng Bình cho hay, đơn vị hiện có ...`: the company named in
-            // the clause that opens the sentence, and the unit that stands for it after)
-            company_subject(ctx, clause, first).or_else(unit_company)
-        })
-        .collect();
+    let company_of = company_of_figures(ctx, si, &qs, &wide);
     let qs = &qs[..];
     let mut out: Vec<Mention> = Vec::with_capacity(n);
     // index in `out` of the last metric claim of this sentence, for attaching comparisons
@@ -201,20 +105,9 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             out.push(m);
             continue;
         }
-        // rule `compare.undated_base`: `chỉ còn 4,1 triệu thuê bao so với 10 triệu thuê bao ở thời
-        // kỳ đỉnh cao`: the base of a comparison, of no period its clause names, is no fact
-        if hay[s.start..q.start].trim_end().ends_with("so với") && !super::window::names_time(&hay[q.end..right_end[i].max(q.end)]) {
+        if let Some(reason) = no_fact::undated_base(&figure, right_end[i]).or_else(|| no_fact::removed(&figure, right_end[i])) {
             let mut m = base.clone();
-            m.reason = "compare.undated_base: the base of a comparison, of no period its clause names".into();
-            out.push(m);
-            continue;
-        }
-        // rule `count.removed`: subscribers revoked, blocked or cut are no level and no growth
-        if q.unit_kind == UnitKind::Subscribers
-            && super::removed::removed(&lex.removed, hay, &ctx.hits, left_start[i], q.start, q.end, right_end[i])
-        {
-            let mut m = base.clone();
-            m.reason = "count.removed: subscribers taken off the networks (thu hồi, bị khóa), neither a level nor growth".into();
+            m.reason = reason.into();
             out.push(m);
             continue;
         }
@@ -242,62 +135,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             continue;
         }
         // a share of a subgroup, of a whole's composition, or a level not reached (`part`)
-        if q.unit_kind == UnitKind::Percent
-            && let Some(reason) = super::part::judge(&lex.part, hay, left_start[i], right_end[i], q.start, q.end)
-        {
+        if let Some(reason) = no_fact::share_of_part(&figure, right_end[i]) {
             let mut m = base.clone();
             m.reason = reason.into();
             out.push(m);
             continue;
         }
-        if q.unit_kind == UnitKind::Per100
-            && let Some(reason) = super::part::area_density(&lex.part, hay, left_start[i], right_end[i].max(q.end))
-        {
-            let mut m = base.clone();
-            m.reason = reason.into();
-            out.push(m);
-            continue;
-        }
-        // `trong khi con số này của cả nước là 24,1`: a bare national level has its province
-        // figure's unit
-        let restated;
-        // rule `money.continued`: `doanh thu bưu chính ... đạt 7.500 tỷ, lũy kế 10 tháng ước
-        // 29.500 tỷ`: an amount with a scale word and no noun of its own, right after a revenue,
-        // is money too
-        let revenue = lex.feature("revenue");
-        let q = match lv.context_unit {
-            Some(u) if lv.reference && q.unit_kind == UnitKind::Bare => {
-                restated = Quantity { unit_kind: u, ..q.clone() };
-                &restated
-            }
-            Some(UnitKind::Vnd | UnitKind::Bare)
-                if q.unit_kind == UnitKind::Bare
-                    && q.scale >= 1e9
-                    && q.unit_end == q.unit_start
-                    && revenue.is_some_and(|r| lv.l[1].has(r) && !lv.l[0].has(r)) =>
-            {
-                restated = Quantity {
-                    unit_kind: UnitKind::Vnd,
-                    ..q.clone()
-                };
-                &restated
-            }
-            // rule `unit.sets_continued`: `phát triển mới 290.513 máy điện thoại, nâng tổng số
-            // máy trên mạng lên 1.007.491 máy`: telephone sets right after telephone subscribers
-            // counted in sets are subscribers too
-            Some(UnitKind::Subscribers | UnitKind::Count)
-                if q.unit_kind == UnitKind::Count
-                    && hay[q.unit_start..q.unit_end].starts_with("máy")
-                    && lex.feature("telephone").is_some_and(|t| lv.l[1].has(t)) =>
-            {
-                restated = Quantity {
-                    unit_kind: UnitKind::Subscribers,
-                    ..q.clone()
-                };
-                &restated
-            }
-            _ => q,
-        };
+        let restated = context_unit(ctx, q, &lv).map(|unit_kind| Quantity { unit_kind, ..q.clone() });
+        let q = restated.as_ref().unwrap_or(q);
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
@@ -308,107 +153,18 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 if span.is_some() {
                     claim.period = span;
                 }
-                // a part of a breakdown (`1.911 trạm, chia ra 502 trạm 2G ...`) restates its whole's metric
-                // a part named by its mobile generation (`trong đó có 310 trạm phát sóng 4G mới`) is
-                // a subset whatever its stock or flow wording
-                let after = &hay[q.end..floor_char_boundary(hay, (q.end + 24).min(s.end))];
-                let own_end = q.end + after.find([',', ';', '(']).unwrap_or(after.len());
-                let generation = ["2g", "3g", "4g", "5g"].iter().any(|g| after.contains(g));
-                let whole = out.iter().find(|w| {
-                    w.claim.as_ref().is_some_and(|c| {
-                        (c.metric == claim.metric || generation_part_of(hay, w.end, own_end, &c.metric, &claim.metric))
-                            && (c.basis == claim.basis || generation)
-                            && c.status == claim.status
-                            && c.period == claim.period
-                    }) && {
-                        let between = &hay[w.end..q.start];
-                        // `14 cuộc thanh tra, kiểm tra (4 cuộc theo kế hoạch và 10 cuộc đột xuất)`
-                        // (a national level in parentheses is no part: `bình quân cả nước (5,9 ...)`)
-                        let in_parentheses = between.contains('(')
-                            && !between.contains(')')
-                            && !lv.reference
-                            && w.value.is_some_and(|whole| q.value < whole);
-                        in_parentheses || !lex.breakdown.find_in(hay, &ctx.hits, w.end, q.start).is_empty()
-                    }
-                });
-                if let Some(w) = whole {
+                let figure = Figure { q, ..figure };
+                if let Some(at) = no_fact::part_of_breakdown(&figure, &claim, &out) {
                     let mut m = base.clone();
-                    m.reason = format!("part of a breakdown of the {} figure at byte {}", claim.metric, w.start);
+                    m.reason = format!("part of a breakdown of the {} figure at byte {at}", claim.metric);
                     out.push(m);
                     continue;
                 }
-                // rule `metric.min`: `chỉ tính thuê bao có ít nhất 1 giao dịch`, `9 di động mới có 1
-                // cố định`: a figure below the least a statement of the metric can be counts
-                // something else its clause names (a count with decimals, `16,4 thuê bao`, has
-                // lost its scale word: normalize infers it and flags the fact)
-                if let Some(min) = metric.min.filter(|&min| q.value < min && q.value.fract() == 0.0) {
+                if let Some(reason) = no_fact::below_total(&figure, metric) {
                     let mut m = base.clone();
-                    m.reason = format!("metric.min: {} is below the least plausible {} ({min})", q.value, metric.id);
+                    m.reason = reason;
                     out.push(m);
                     continue;
-                }
-                // rule `part.average_per_unit`: `trung bình mỗi xã, phường, thị trấn có trên 10
-                // trạm BTS` is an average per commune, not the province's stations
-                if matches!(metric.unit_kind, UnitKind::Stations | UnitKind::Subscribers | UnitKind::Count) {
-                    let from = floor_char_boundary(hay, q.start.saturating_sub(90).max(s.start));
-                    let before = &hay[from..q.start];
-                    let average = lex.part.average_per_unit.iter().any(|w| {
-                        before
-                            .rfind(w.as_str())
-                            .is_some_and(|k| !before[k..].contains(|c: char| c.is_ascii_digit()))
-                    });
-                    if average {
-                        let mut m = base.clone();
-                        m.reason = "part.average_per_unit: an average per unit, not a total".into();
-                        out.push(m);
-                        continue;
-                    }
-                    // rule `part.rate_per_period`: `tăng trưởng đều đặn khoảng 70.000 thuê bao mỗi
-                    // tháng` is a pace, not the report period's count
-                    let after = hay[q.end..floor_char_boundary(hay, (q.end + 24).min(s.end))].trim_start();
-                    if lex.part.rate_per_period.iter().any(|w| after.starts_with(w.as_str())) {
-                        let mut m = base.clone();
-                        m.reason = "part.rate_per_period: a count per month or year, a pace, not a total".into();
-                        out.push(m);
-                        continue;
-                    }
-                }
-                // rule `station.site_beside_station`: `1.360 vị trí với 3.236 trạm` counts the
-                // sites of the stations the figure beside it counts
-                if q.unit_kind == UnitKind::Stations || metric.unit_kind == UnitKind::Stations {
-                    let site = |o: &Quantity| {
-                        let from = if o.unit_end > o.unit_start { o.unit_start } else { o.end };
-                        let after = hay[from..floor_char_boundary(hay, (from + 32).min(hay.len()))].trim_start();
-                        lex.station_site_words.iter().any(|w| after.starts_with(w.as_str()))
-                    };
-                    let station = |o: &Quantity| o.unit_kind == UnitKind::Stations && !site(o);
-                    // (not the stations of a breakdown of the sites: `59.000 vị trí lắp đặt các
-                    // loại trạm BTS, trong đó có hơn 20.000 trạm Node B`)
-                    // (nor those of a parenthesis that breaks the sites down, two figures or more:
-                    // `lên 1.682 vị trí (1.068 trạm 2G và 1.526 trạm 3G, ...)`; one figure in it
-                    // is the stations beside the sites, `1.491 cột ăng ten (3.560 trạm)`)
-                    let broken_down = |o: &Quantity| {
-                        hay[q.end..o.start].contains('(')
-                            && qs
-                                .get(i + 2)
-                                .is_some_and(|p| hay[o.end..p.start].find(')').is_none() && p.unit_kind == UnitKind::Stations)
-                    };
-                    let next = qs
-                        .get(i + 1)
-                        .filter(|o| lex.breakdown.find_in(hay, &ctx.hits, q.end, o.start).is_empty() && !broken_down(o));
-                    // (nor the stations built in the year that raise the total the sites count:
-                    // `phát triển mới 101 trạm BTS, nâng tổng số trạm ... lên 1.682 vị trí`)
-                    let previous = i
-                        .checked_sub(1)
-                        .and_then(|j| qs.get(j))
-                        .filter(|o| !hay[o.end..q.start].contains("tổng số"));
-                    let beside = previous.is_some_and(station) || next.is_some_and(station);
-                    if site(q) && beside {
-                        let mut m = base.clone();
-                        m.reason = "station.site_beside_station: sites or masts counted beside the stations".into();
-                        out.push(m);
-                        continue;
-                    }
                 }
                 if let Some((kind, reason)) = out_of_scope(ctx, s, q, metric, &claim, traps) {
                     let mut m = base.clone();
@@ -479,4 +235,35 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
     }
     out
+}
+
+/// The unit a figure takes from its context, when its own words give none or another:
+/// - `trong khi con số này của cả nước là 24,1`: a bare national level has its province
+///   figure's unit;
+/// - rule `money.continued`: `doanh thu bưu chính ... đạt 7.500 tỷ, lũy kế 10 tháng ước 29.500
+///   tỷ`: an amount with a scale word and no noun of its own, right after a revenue, is money;
+/// - rule `unit.sets_continued`: `phát triển mới 290.513 máy điện thoại, nâng tổng số máy trên
+///   mạng lên 1.007.491 máy`: telephone sets right after telephone subscribers counted in sets
+///   are subscribers too.
+fn context_unit(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<UnitKind> {
+    let (lex, hay) = (&ctx.res.lexicon, &ctx.hay);
+    match lv.context_unit {
+        Some(u) if lv.reference && q.unit_kind == UnitKind::Bare => Some(u),
+        Some(UnitKind::Vnd | UnitKind::Bare)
+            if q.unit_kind == UnitKind::Bare
+                && q.scale >= 1e9
+                && q.unit_end == q.unit_start
+                && lex.feature("revenue").is_some_and(|r| lv.l[1].has(r) && !lv.l[0].has(r)) =>
+        {
+            Some(UnitKind::Vnd)
+        }
+        Some(UnitKind::Subscribers | UnitKind::Count)
+            if q.unit_kind == UnitKind::Count
+                && hay[q.unit_start..q.unit_end].starts_with("máy")
+                && lex.feature("telephone").is_some_and(|t| lv.l[1].has(t)) =>
+        {
+            Some(UnitKind::Subscribers)
+        }
+        _ => None,
+    }
 }

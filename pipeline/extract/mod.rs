@@ -26,6 +26,7 @@ mod figure;
 mod inline_table;
 mod levels;
 mod metric;
+mod no_fact;
 pub mod number;
 pub mod number_format;
 mod part;

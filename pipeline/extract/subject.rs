@@ -5,6 +5,7 @@
 //! they read the figure's sentence only.
 
 use super::{DocCtx, Quantity};
+use crate::records::UnitKind;
 use crate::text::floor_char_boundary;
 
 /// The sentence is about one company: it opens with the company, or the figure's clause does
@@ -177,6 +178,111 @@ pub(super) fn share_denominator(hay: &str, sentence_start: usize, at: usize) -> 
     let before = &hay[sentence_start..at];
     let clause = before.rfind([',', ';', '(']).map_or(before, |k| &before[k + 1..]);
     clause.contains("chiếm")
+}
+
+/// Rules `company.*`, sentence by sentence: which figures of sentence `si` are one company's
+/// (the rule that says so), not the province's. `wide` are the sentence's province-wide phrases
+/// (`toàn tỉnh`), which make a figure after them the province's.
+pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], wide: &[(usize, usize)]) -> Vec<Option<&'static str>> {
+    let (lex, hay, doc) = (&ctx.res.lexicon, &ctx.hay, ctx.doc);
+    let s = doc.sentences[si];
+    let company_feature = lex.feature("company").filter(|&c| c < 128);
+    // rule `company.clause`: a sentence of several `;` clauses can name one company per clause
+    // (`... của VNPT đạt 40,4 triệu; Viettel có 54,25 triệu`): each clause is judged alone, and a
+    // province-wide phrase counts against a figure only when it comes before it in its clause
+    // (`Viettel có 54 triệu thuê bao tại Việt Nam` is still Viettel's); a clause that names no
+    // company keeps the sentence's subject (`Doanh thu của Bưu điện tỉnh tăng 6%; doanh thu 02
+    // tháng đầu năm tăng 12%`)
+    let first = qs.first().map_or(s.end, |q| q.start);
+    // (`đơn vị hiện có hơn 400 trạm BTS trên địa bàn toàn tỉnh`: the whole province after the
+    // figure says where the company's stations are, not whose they are)
+    // (asked once a sentence, and only when no company is the subject)
+    let unit = std::cell::OnceCell::new();
+    let unit_company =
+        || *unit.get_or_init(|| (wide.iter().all(|&(a, _)| a > first) && unit_anaphora(ctx, si, first)).then_some("company.unit_anaphora"));
+    let sentence_company = if wide.is_empty() {
+        company_subject(ctx, s, first).or_else(unit_company)
+    } else {
+        unit_company()
+    };
+    // rule `company.previous_sentence`: `Năm 2007, doanh thu của VNPT đã đạt 45.300 tỷ đồng. Nộp
+    // ngân sách Nhà nước 6.917 tỷ đồng`: money a sentence states with no subject of its own (no
+    // company, province or whole-province phrase), right after a sentence of its paragraph about
+    // one company (or after sentences of no subject of their own that follow it), is that
+    // company's too; a sentence that names a field of the sector (`Doanh thu
+    // bưu chính, viễn thông ước đạt 742 tỷ đồng` after `Riêng Viettel Hòa Bình chiếm 61% thị
+    // phần`) has a subject of its own
+    // (the cheap questions first: most sentences fail them, and the sentence's features are
+    // gathered once)
+    let money_of_previous_company = sentence_company.is_none()
+        && wide.is_empty()
+        && si > 0
+        && doc.sentences[si - 1].paragraph == s.paragraph
+        && qs.iter().any(|q| q.unit_kind == UnitKind::Vnd)
+        && {
+            let feats = ctx.features.set(s.start, s.end);
+            let names_domain = crate::lexicon::ICT_DOMAINS
+                .iter()
+                .filter_map(|d| lex.feature(d))
+                .any(|d| feats.has(d));
+            !names_domain && company_feature.is_none_or(|c| !feats.has(c))
+        }
+        && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
+        // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
+        && lex.agencies.find_in(hay, &ctx.hits, s.start, first).is_empty()
+        && {
+            // (through at most two sentences of the paragraph with no subject of their own either:
+            // `Lợi nhuận trước thuế ước đạt 7.300 tỷ đồng.` between the company's sentence and
+            // this one)
+            let mut k = si;
+            let mut company = false;
+            while k > 0 && si - k < 3 {
+                k -= 1;
+                let prev = doc.sentences[k];
+                if prev.paragraph != s.paragraph || !lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() {
+                    break;
+                }
+                if company_subject(ctx, prev, prev.end).is_some() {
+                    company = true;
+                    break;
+                }
+                let feats = ctx.features.set(prev.start, prev.end);
+                let own_subject = !ctx.res.provinces.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty()
+                    || crate::lexicon::ICT_DOMAINS
+                        .iter()
+                        .filter_map(|d| lex.feature(d))
+                        .any(|d| feats.has(d));
+                if own_subject {
+                    break;
+                }
+            }
+            company
+        };
+    // the rule that makes each figure one company's, if any
+    qs.iter()
+        .map(|q| {
+            let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
+            let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
+            let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
+            if names_company && owner_after(ctx, q, to) {
+                return Some("company.owner_after");
+            }
+            if !names_company {
+                if money_of_previous_company && q.unit_kind == UnitKind::Vnd {
+                    return Some("company.previous_sentence");
+                }
+                return sentence_company;
+            }
+            let clause = crate::records::Sentence { start: from, end: to, ..s };
+            let first = qs.iter().find(|o| o.start >= from).map_or(q.start, |o| o.start);
+            if wide.iter().any(|&(a, _)| a >= from && a < q.start) {
+                return None;
+            }
+            // (`Giám đốc Viettel Quảng Bình cho hay, đơn vị hiện có ...`: the company named in
+            // the clause that opens the sentence, and the unit that stands for it after)
+            company_subject(ctx, clause, first).or_else(unit_company)
+        })
+        .collect()
 }
 
 #[cfg(test)]
