@@ -5,9 +5,13 @@ Usage:
     diff -r OUT_A OUT_B        (or: python3 scripts/snapshot.py --compare OUT_A OUT_B)
 
 For each input set (the seeds, every held-out set, every cached real batch, a synthetic corpus
-of N documents, and any `--extra NAME=PATH`; the sentence cases are the unit tests') it runs `ictstat run` and writes each output table as CSV in its row order, with its Arrow
-schema (field metadata included), run ids and timings dropped; the year partitions of
-`province_metrics` too. Two snapshots differ exactly where rows, their order or a schema differ.
+of N documents, and any `--extra NAME=PATH`) it runs `ictstat run` and writes each output table
+as CSV in its row order, with its Arrow schema (field metadata included), run ids and timings
+dropped; the year partitions of `province_metrics` too. For the sentence cases
+(`data/cases/sentences.jsonl`, which CI can see where it cannot see the real pages) it writes
+what `ictstat explain` says of each, every figure's judgement and reason, to
+`cases.explain.txt`. Two snapshots differ exactly where rows, their order, a schema or a
+judgement differ.
 The safety net of a rewrite (issue 12): a change that should not alter results must leave the
 snapshot byte-for-byte equal.
 """
@@ -16,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -60,6 +66,25 @@ def dump(table: Path, out: Path) -> None:
         w.writerows(rows)
 
 
+def explain_cases(out: Path, binary: str) -> None:
+    """`ictstat explain` of every sentence case, with its province and period, in file order."""
+    cases = [json.loads(line) for line in (ROOT / "data/cases/sentences.jsonl").open() if line.strip()]
+
+    def one(case: dict) -> str:
+        args = [binary, "explain", case["text"]]
+        if case.get("province"):
+            args += ["--province", case["province"]]
+        if case.get("period"):
+            args += ["--period", case["period"]]
+        r = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+        return f"## {case['id']} (exit {r.returncode})\n{r.stdout}{r.stderr}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = list(pool.map(one, cases))
+    (out / "cases.explain.txt").write_text("".join(texts))
+    print(f"cases: {len(cases)} explained")
+
+
 def snapshot(out: Path, binary: str, synth: int, extras: list[str]) -> None:
     if out.exists():
         shutil.rmtree(out)
@@ -78,11 +103,12 @@ def snapshot(out: Path, binary: str, synth: int, extras: list[str]) -> None:
             for part in sorted(run_out.glob("province_metrics/year=*/part-0.parquet")):
                 dump(part, out / f"{name}.province_metrics.{part.parent.name}.csv")
             print(f"{name}: done")
+    explain_cases(out, binary)
 
 
 def compare(a: Path, b: Path) -> int:
     diffs = 0
-    for fa in sorted(a.glob("*.csv")):
+    for fa in sorted([*a.glob("*.csv"), *a.glob("*.txt")]):
         fb = b / fa.name
         if not fb.exists():
             print(f"only in {a}: {fa.name}")
@@ -91,9 +117,9 @@ def compare(a: Path, b: Path) -> int:
         la, lb = fa.read_text().splitlines(), fb.read_text().splitlines()
         if la != lb:
             sa, sb = set(la), set(lb)
-            print(f"{fa.name}: {len(sa - sb)} rows only in {a.name}, {len(sb - sa)} only in {b.name}")
+            print(f"{fa.name}: {len(sa - sb)} lines only in {a.name}, {len(sb - sa)} only in {b.name}")
             diffs += 1
-    for fb in sorted(b.glob("*.csv")):
+    for fb in sorted([*b.glob("*.csv"), *b.glob("*.txt")]):
         if not (a / fb.name).exists():
             print(f"only in {b}: {fb.name}")
             diffs += 1
