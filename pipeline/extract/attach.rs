@@ -40,7 +40,7 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
     let s = doc.sentences[si];
     m.kind = MentionKind::Comparison;
     match (c, last_metric) {
-        (Compare::Difference, _) => m.reason = "difference versus another period (so với ...), not a level".into(),
+        (Compare::Difference(rule), _) => m.reason = rule.into(),
         (Compare::PlanShare(p), Some(j)) => {
             let same_clause = !hay[out[j].end..q.start].contains(';');
             if let Some(cl) = out[j].claim.as_mut() {

@@ -12,9 +12,13 @@ use crate::records::UnitKind;
 /// The comparison a quantity makes, if it is one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Compare {
-    Growth { pct: f64, verb: bool },
+    Growth {
+        pct: f64,
+        verb: bool,
+    },
     PlanShare(f64),
-    Difference,
+    /// A difference between periods or units, not a level: the rule that said so, with why.
+    Difference(&'static str),
 }
 
 /// The first `n` words of `s`, joined by single spaces: a slice of `s` when its words are
@@ -97,12 +101,20 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         // `phát triển mới trong tháng 6 là 300.000 so với tháng 5`: a count set against another
         // month right after it is the change between the two, not a level
         let against_month = right_trim.starts_with("so với tháng");
-        let difference = difference_cue
-            || falling
-            || against_month
-            || ((verb.is_some() || growth_in_clause) && versus_after)
-            || (verb.is_some() && sentence_versus);
-        return difference.then_some(Compare::Difference);
+        let rule = if difference_cue {
+            "compare.difference_words: a word of difference or of a per-unit average in its clause (lexicon [comparison] difference: chênh lệch, nhiều hơn, bình quân mỗi, ...)"
+        } else if falling {
+            "compare.falling: a count that fell (giảm, thấp hơn) is a change, not a level"
+        } else if against_month {
+            "compare.against_month: a count set against another month right after it is the change between the two"
+        } else if (verb.is_some() || growth_in_clause) && versus_after {
+            "compare.versus_after: a change (tăng, phát triển thêm) against another period named right after it"
+        } else if verb.is_some() && sentence_versus {
+            "compare.versus_sentence: a change in a sentence that compares with another period (so với ...)"
+        } else {
+            return None;
+        };
+        return Some(Compare::Difference(rule));
     }
     let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
     let falling = verb.is_some_and(|v| v.starts_with("giảm"));
@@ -124,6 +136,36 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
 #[cfg(test)]
 mod tests {
     use super::leading_words;
+
+    #[test]
+    fn a_difference_names_the_rule_that_found_it() {
+        // (invented sentences on a page of 2019: the count, and the rule its reason names)
+        let res = crate::extract::tests::res();
+        let cases = [
+            ("Bình quân mỗi huyện có 45 trạm BTS.", "`45 trạm BTS`", "compare.difference_words"),
+            ("Số thuê bao cố định giảm 2.000 thuê bao.", "`2.000 thuê bao`", "compare.falling"),
+            (
+                "Số thuê bao phát triển mới trong tháng 6 là 3.000 so với tháng 5.",
+                "`3.000`",
+                "compare.against_month",
+            ),
+            (
+                "Số thuê bao Internet tăng 1.200 thuê bao so với cùng kỳ.",
+                "`1.200 thuê bao`",
+                "compare.versus_after",
+            ),
+        ];
+        for (text, figure, rule) in cases {
+            let out = crate::extract::explain(text, None, crate::records::Period::parse("2019"), res);
+            let lines: Vec<&str> = out.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.contains(figure))
+                .unwrap_or_else(|| panic!("{figure} not in:\n{out}"));
+            assert!(lines[at].starts_with("comparison"), "{text}:\n{out}");
+            assert!(lines[at + 1].trim().starts_with(rule), "{text}: wants {rule}:\n{out}");
+        }
+    }
 
     proptest::proptest! {
         /// The slice, when taken, is the words split and joined again.
