@@ -52,7 +52,7 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     cl.period = doc.meta.period;
                 }
             }
-            m.reason = format!("share of plan {p}% of the figure at {}", out[j].start);
+            m.reason = format!("compare.plan_share: share of plan {p}% of the figure at {}", out[j].start);
         }
         (Compare::Growth { pct, verb }, Some(j)) => {
             // kept as a column of the figure it compares, whatever the metric
@@ -97,8 +97,13 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                     );
                     m.claim = Some(claim);
                 }
-                _ if same_statement => m.reason = format!("growth {pct}% of the figure at {}", out[j].start),
-                _ => m.reason = format!("growth {pct}% of a figure stated after the one at {}, not of it", out[j].start),
+                _ if same_statement => m.reason = format!("compare.growth: growth {pct}% of the figure at {}", out[j].start),
+                _ => {
+                    m.reason = format!(
+                        "compare.growth_of_later: growth {pct}% of a figure stated after the one at {}, not of it",
+                        out[j].start
+                    )
+                }
             }
         }
         (_, None) => {
@@ -145,13 +150,13 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                 } else if revenue {
                     m.kind = MentionKind::Metric;
                     m.value = Some(pct);
-                    m.reason = "revenue growth rate (tăng X% ...)".into();
+                    m.reason = "revenue.growth_rate: a revenue growth rate with no revenue figure to attach to (tăng X% ...)".into();
                     m.claim = Some(claim);
                 } else {
-                    m.reason = "comparison with no figure to attach to".into();
+                    m.reason = "compare.unattached: a comparison with no figure to attach to".into();
                 }
             } else {
-                m.reason = "comparison with no figure to attach to".into();
+                m.reason = "compare.unattached: a comparison with no figure to attach to".into();
             }
         }
     }

@@ -156,7 +156,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 let figure = Figure { q, ..figure };
                 if let Some(at) = no_fact::part_of_breakdown(&figure, &claim, &out) {
                     let mut m = base.clone();
-                    m.reason = format!("part of a breakdown of the {} figure at byte {at}", claim.metric);
+                    m.reason = format!(
+                        "breakdown.in_sentence: part of a breakdown of the {} figure at byte {at}",
+                        claim.metric
+                    );
                     out.push(m);
                     continue;
                 }

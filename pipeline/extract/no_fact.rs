@@ -187,7 +187,7 @@ mod tests {
             (
                 "Toàn tỉnh có 1.911 trạm BTS, chia ra 502 trạm 2G và 1.409 trạm 3G.",
                 "`502 trạm`",
-                "part of a breakdown of the bts_stations",
+                "breakdown.in_sentence: part of a breakdown of the bts_stations",
             ),
             (
                 "Mật độ điện thoại ở các xã miền núi mới đạt 5 máy/100 dân.",

@@ -120,7 +120,10 @@ pub(super) fn out_of_scope(
         return None;
     }
     if !ctx.scope.ict {
-        return Some((MentionKind::Unclassified, format!("{}: the document is not about ICT", metric.id)));
+        return Some((
+            MentionKind::Unclassified,
+            format!("scope.not_ict: {}: the document is not about ICT", metric.id),
+        ));
     }
     if metric.needs_ict_context {
         let span = |p: usize| ctx.paragraph_span(p);
@@ -174,7 +177,10 @@ pub(super) fn out_of_scope(
         if ps < pe && !ict_paragraph(ps, pe) && !department && !continued() && !ctx.scope.ict_title && !sector() {
             return Some((
                 MentionKind::Unclassified,
-                format!("{}: a generic activity in a paragraph that does not speak of ICT", metric.id),
+                format!(
+                    "scope.generic_activity: {}: a generic activity in a paragraph that does not speak of ICT",
+                    metric.id
+                ),
             ));
         }
     }
@@ -191,14 +197,20 @@ pub(super) fn out_of_scope(
     if ctx.scope.company && company_figure {
         return Some((
             MentionKind::Company,
-            format!("{}: a figure of the company the article is about, not of the province", metric.id),
+            format!(
+                "scope.company_article: {}: a figure of the company the article is about, not of the province",
+                metric.id
+            ),
         ));
     }
     // (a figure whose span of years its sentence reads keeps it: rule `period.several_years`)
     if claim.period.is_none_or(|p| !matches!(p.part, PeriodPart::Through(_))) && over_several_years(ctx, s, q, metric, claim, traps) {
         return Some((
             MentionKind::Unclassified,
-            format!("{}: a figure over several years, not of the report period", metric.id),
+            format!(
+                "scope.several_years: {}: a figure over several years, not of the report period",
+                metric.id
+            ),
         ));
     }
     None
