@@ -143,17 +143,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         let restated = context_unit(ctx, q, &lv).map(|unit_kind| Quantity { unit_kind, ..q.clone() });
         let q = restated.as_ref().unwrap_or(q);
+        let figure = Figure { q, ..figure };
         match best_metric(ctx, q, &lv) {
             Some((mi, score, ri)) => {
                 let metric = &ctx.res.catalog.metrics[mi];
-                let mut claim = make_claim(&Figure { q, ..figure }, metric, &mut last_basis_cue);
+                let mut claim = make_claim(&figure, metric, &mut last_basis_cue);
                 // rule `period.several_years`: `Từ năm 2011 đến nay, ... 50 cuộc thanh tra` is of
                 // 2011 through the page's year (before the breakdown check: its parts share it)
                 let span = several_years(ctx, s, q, metric, &claim, traps);
                 if span.is_some() {
                     claim.period = span;
                 }
-                let figure = Figure { q, ..figure };
                 if let Some(at) = no_fact::part_of_breakdown(&figure, &claim, &out) {
                     let mut m = base.clone();
                     m.reason = format!(
@@ -215,7 +215,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             None => {
                 // one figure for two media (`sóng phát thanh và truyền hình phủ 98% dân số`):
                 // a fact for each, read with one medium at a time
-                let shared = shared_media(&Figure { q, ..figure }, s);
+                let shared = shared_media(&figure, s);
                 if !shared.is_empty() {
                     for (metric, claim) in shared {
                         let mut m = base.clone();

@@ -140,7 +140,6 @@ mod tests {
     #[test]
     fn a_difference_names_the_rule_that_found_it() {
         // (invented sentences on a page of 2019: the count, and the rule its reason names)
-        let res = crate::extract::tests::res();
         let cases = [
             ("Bình quân mỗi huyện có 45 trạm BTS.", "`45 trạm BTS`", "compare.difference_words"),
             ("Số thuê bao cố định giảm 2.000 thuê bao.", "`2.000 thuê bao`", "compare.falling"),
@@ -156,14 +155,9 @@ mod tests {
             ),
         ];
         for (text, figure, rule) in cases {
-            let out = crate::extract::explain(text, None, crate::records::Period::parse("2019"), res);
-            let lines: Vec<&str> = out.lines().collect();
-            let at = lines
-                .iter()
-                .position(|l| l.contains(figure))
-                .unwrap_or_else(|| panic!("{figure} not in:\n{out}"));
-            assert!(lines[at].starts_with("comparison"), "{text}:\n{out}");
-            assert!(lines[at + 1].trim().starts_with(rule), "{text}: wants {rule}:\n{out}");
+            let (out, line, reason) = crate::extract::tests::judged(text, |l| l.contains(figure));
+            assert!(line.starts_with("comparison"), "{text}:\n{out}");
+            assert!(reason.starts_with(rule), "{text}: wants {rule}:\n{out}");
         }
     }
 

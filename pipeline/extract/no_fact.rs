@@ -162,7 +162,6 @@ mod tests {
     /// (invented sentences on a page of 2019: the figure, and the rule its reason names)
     #[test]
     fn each_rule_names_itself_in_the_reason() {
-        let res = crate::extract::tests::res();
         let cases = [
             (
                 "Số thuê bao di động chỉ còn 4,1 triệu thuê bao so với 10 triệu thuê bao ở thời kỳ đỉnh cao.",
@@ -196,19 +195,17 @@ mod tests {
             ),
         ];
         for (text, figure, rule) in cases {
-            let out = crate::extract::explain(text, None, crate::records::Period::parse("2019"), res);
-            let line = out
-                .split('\n')
-                .collect::<Vec<_>>()
-                .windows(2)
-                .find(|w| w[0].contains(figure))
-                .map(|w| (w[0].to_string(), w[1].trim().to_string()))
-                .unwrap_or_else(|| panic!("{figure} not in:\n{out}"));
-            assert!(line.0.starts_with("unclassified"), "{text}:\n{out}");
-            assert!(line.1.starts_with(rule), "{text}: wants {rule}:\n{out}");
+            let (out, line, reason) = crate::extract::tests::judged(text, |l| l.contains(figure));
+            assert!(line.starts_with("unclassified"), "{text}:\n{out}");
+            assert!(reason.starts_with(rule), "{text}: wants {rule}:\n{out}");
         }
         // the whole of the breakdown and the stations beside the sites stay facts
-        let out = crate::extract::explain("Toàn tỉnh có 1.360 vị trí nhà trạm với 3.236 trạm BTS.", None, None, res);
+        let out = crate::extract::explain(
+            "Toàn tỉnh có 1.360 vị trí nhà trạm với 3.236 trạm BTS.",
+            None,
+            None,
+            crate::extract::tests::res(),
+        );
         assert!(out.contains("bts_stations = 3236"), "{out}");
     }
 }

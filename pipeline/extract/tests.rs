@@ -30,6 +30,20 @@ fn province(name: &str) -> Option<ProvinceRef> {
         .map(|i| r.provinces.reference(i))
 }
 
+/// What `ictstat explain` says of a text on a page of 2019: the whole account, and the first
+/// mention whose line satisfies `pick`, as (its judgement line, its reason without indent).
+pub(crate) fn judged(text: &str, pick: impl Fn(&str) -> bool) -> (String, String, String) {
+    let out = super::explain(text, None, Period::parse("2019"), res());
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .step_by(2)
+        .position(|l| pick(l))
+        .unwrap_or_else(|| panic!("no such mention in {text}:\n{out}"));
+    let (line, reason) = (lines[2 * at].to_string(), lines[2 * at + 1].trim().to_string());
+    (out, line, reason)
+}
+
 /// Facts of one piece of text, as the pipeline would produce them.
 pub(crate) fn facts_of(text: &str, prov: &str, period: &str) -> Vec<Fact> {
     let r = res();

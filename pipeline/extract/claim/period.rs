@@ -388,12 +388,12 @@ fn period_part(hay: &str, start: usize, end: usize, to_date: &[String]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::{base_year, opening_clause_end, period_part};
-    use crate::records::{Period, PeriodPart};
+    use crate::extract::tests::judged;
+    use crate::records::PeriodPart;
 
     #[test]
     fn the_reason_names_the_rule_that_gave_the_period() {
         // (invented sentences on a page of 2019: the figure's period and the rule its reason names)
-        let res = crate::extract::tests::res();
         let cases = [
             (
                 "Tính đến ngày 30/6/2019, toàn tỉnh có 1.250.000 thuê bao di động.",
@@ -420,13 +420,7 @@ mod tests {
             ("Toàn tỉnh có 1.250 trạm BTS.", "2019", None),
         ];
         for (text, period, rule) in cases {
-            let out = crate::extract::explain(text, None, Period::parse("2019"), res);
-            let metric = out
-                .split_once("\nmetric ")
-                .map(|(_, m)| m)
-                .or_else(|| out.strip_prefix("metric "))
-                .unwrap_or_else(|| panic!("no metric figure in {text}:\n{out}"));
-            let (claim, reason) = metric.split_once('\n').expect("a reason line");
+            let (out, claim, reason) = judged(text, |l| l.starts_with("metric "));
             assert!(claim.contains(&format!("period={period} ")), "{text}:\n{out}");
             match rule {
                 Some(r) => assert!(reason.contains(&format!("; {r}: ")), "{text}: wants {r}:\n{out}"),
