@@ -35,6 +35,8 @@ struct LexiconFile {
     station: StationDef,
     /// Rule `trap.*` ([`crate::extract::traps`]): numbers that are no statistics, in order.
     trap: Vec<crate::extract::traps::TrapDef>,
+    /// The phrases rules read with capture groups ([`crate::extract::grammar`]).
+    grammar: crate::extract::grammar::GrammarFile,
 }
 
 /// Rule `station.site_beside_station` ([`crate::extract`]'s classify): the words that count
@@ -312,6 +314,8 @@ pub struct Lexicon {
     pub removed: RemovedCues,
     /// The trap patterns (`[[trap]]`, see `extract::traps`), compiled.
     pub traps: crate::extract::traps::TrapSet,
+    /// The grammar (`[grammar]`, see `extract::grammar`), compiled.
+    pub grammar: crate::extract::grammar::Grammar,
 }
 
 /// Cue words of rule `count.removed`: a count of subscribers taken off the networks.
@@ -537,8 +541,11 @@ impl Lexicon {
             .filter(|&f| feature_names[f].starts_with("u_"))
             .fold(0, |m, f| m | bit(f));
         let traps = crate::extract::traps::TrapSet::new(&lex.trap).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        let grammar =
+            crate::extract::grammar::Grammar::new(&lex.grammar).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let out = Lexicon {
             traps,
+            grammar,
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,

@@ -27,27 +27,21 @@
 //! The openers and the words that give a sentence a status of its own are data: the lexicon's
 //! `[continuation]` ([`ContinuationCues`]).
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
+use super::grammar::Grammar;
 use crate::lexicon::ContinuationCues;
 use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
 
-fn target_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:mục tiêu|kế hoạch|phấn đấu|quy hoạch|định hướng|chỉ tiêu)[^.;]{0,80}?(?:đến|tới|năm)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?((?:19|20)[0-9]{2})(?-u:\b)")
-            .expect("plan pattern")
-    })
-}
-
 /// The status a sentence sets for what continues it, with a target's year.
-fn sentence_status(text: &str, own: Option<(Status, Option<Period>)>, doc_year: Option<i32>) -> Option<(Status, Option<Period>)> {
+fn sentence_status(
+    g: &Grammar,
+    text: &str,
+    own: Option<(Status, Option<Period>)>,
+    doc_year: Option<i32>,
+) -> Option<(Status, Option<Period>)> {
     if let Some(s) = own.filter(|(s, _)| *s != Status::Actual) {
         return Some(s);
     }
-    if let Some(c) = target_re().captures(text) {
+    if let Some(c) = g.continuation_target.captures(text) {
         let y: i32 = c[1].parse().ok()?;
         if doc_year.is_none_or(|d| y > d) {
             return Some((Status::Target, Some(Period::year(y))));
@@ -57,7 +51,7 @@ fn sentence_status(text: &str, own: Option<(Status, Option<Period>)>, doc_year: 
 }
 
 /// Apply the rule to one document's mentions (in document order).
-pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions: &mut [Mention]) {
+pub(crate) fn apply(doc: &CleanDoc, hay: &str, g: &Grammar, cues: &ContinuationCues, mentions: &mut [Mention]) {
     let doc_year = doc.meta.period.map(|p| p.year);
     // the previous sentence's text and mentions: its status is read only when a sentence
     // continues it (rare), not for every sentence of every document
@@ -100,7 +94,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions
         if text.trim_end().ends_with(':') {
             // (a plan for the page's own year too: `mục tiêu ... đến năm 2025:` on a page whose
             // year the plan gave)
-            intro = sentence_status(text, own_status(&mentions[first..k]), doc_year.map(|y| y - 1))
+            intro = sentence_status(g, text, own_status(&mentions[first..k]), doc_year.map(|y| y - 1))
                 .filter(|(st, _)| *st == Status::Target)
                 .map(|(st, p)| (st, p, s.paragraph));
         }
@@ -108,7 +102,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions
             && !cues.own_status.iter().any(|w| text.contains(w.as_str()));
         if continues
             && let Some((prev_text, prev)) = previous.take()
-            && let Some((status, period)) = sentence_status(prev_text, own_status(&mentions[prev]), doc_year)
+            && let Some((status, period)) = sentence_status(g, prev_text, own_status(&mentions[prev]), doc_year)
         {
             for m in mentions[first..k].iter_mut().filter(|m| m.kind == MentionKind::Metric) {
                 if let Some(c) = m.claim.as_mut().filter(|c| c.status == Status::Actual) {
@@ -143,11 +137,11 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, cues: &ContinuationCues, mentions
         // (a sentence that names another year beside it, `DTI năm 2021 ... xếp thứ 6/63, và kỳ
         // vọng năm 2022 ...`, states no one window; the window goes on from sentence to sentence)
         else if !opens_paragraph
-            && !super::window::names_own_time(text)
+            && !super::window::names_own_time(g, text)
             && let Some((prev_text, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && (carried == Some(window)
-                || (super::window::names_own_time(prev_text) && only_year(&super::window::without_bases(prev_text), window.year)))
+                || (super::window::names_own_time(g, prev_text) && only_year(&super::window::without_bases(g, prev_text), window.year)))
             && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
             && give_window(
                 &mut mentions[first..k],

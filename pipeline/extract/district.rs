@@ -26,24 +26,12 @@
 //! - `district.table` ([`table_by_district`]): a table broken down by district (`phân theo
 //!   huyện, thành phố`): every row but the total is a district's.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
+use super::grammar::Grammar;
 
 use super::DocCtx;
 use crate::records::{CleanDoc, Sentence};
 use crate::reference::{Provinces, compact_name};
 use crate::text::{floor_char_boundary, match_form};
-
-/// A named district (`huyện Hướng Hóa`), or one written about from inside (`Toàn huyện có`,
-/// `trên địa bàn huyện`, `Huyện có 154 trạm` at the start of the clause).
-fn district_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:^|[^\p{L}])(?:huyện|thị xã|quận|thành phố|TP\.?|Thành phố|Huyện|Thị xã|Quận)\s+(?:đảo\s+)?\p{Lu}|(?:^|[^\p{L}])(?:[Tt]oàn|[Cc]ả|địa bàn) (?:huyện|thị xã|quận)(?:[^\p{L}]|$)|^\s*(?:Huyện|Thị xã|Quận) (?:có|đã|hiện)")
-            .expect("district pattern")
-    })
-}
 
 /// Rule `district.province_city`: a `thành phố` or `TP` that names a province-level city
 /// (`Công an TP. Hà Nội tổ chức 2 đợt thanh tra`) is no district. True when the district pattern
@@ -80,7 +68,11 @@ fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
     }
     rest.push_str(&text[at..to]);
     let words: Vec<&str> = rest.split_whitespace().collect();
-    !district_re().is_match(&words[words.len().saturating_sub(8)..].join(" "))
+    !ctx.res
+        .lexicon
+        .grammar
+        .district
+        .is_match(&words[words.len().saturating_sub(8)..].join(" "))
 }
 
 /// The rule that makes the figure at `q_start` of sentence `s` a district's, if one does.
@@ -88,14 +80,14 @@ fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
 /// speaks of the whole province (`toàn tỉnh`).
 pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: usize, province_wide: bool) -> Option<&'static str> {
     let (doc, hay, provinces) = (ctx.doc, &ctx.hay, &ctx.res.provinces);
-    // every match of the pattern holds one of these words: most clauses hold none, and are
-    // not split into words and matched
-    let may_name = ["huyện", "thị", "quận", "thành", "tp"]
-        .iter()
-        .any(|k| hay[left_start..q_start].contains(k));
-    if may_name {
+    let district = &ctx.res.lexicon.grammar.district;
+    // (the grammar's `district`: a named district, `huyện Hướng Hóa`, or one written about from
+    // inside, `Toàn huyện có`, `trên địa bàn huyện`, `Huyện có 154 trạm` at the clause's start;
+    // read in the last eight words before the figure; most clauses hold none of the words it
+    // needs, and are not split into words and matched)
+    if ctx.res.lexicon.grammar.may_match("district", &hay[left_start..q_start]) {
         let words: Vec<&str> = doc.text[left_start..q_start].split_whitespace().collect();
-        if district_re().is_match(&words[words.len().saturating_sub(8)..].join(" ")) && !only_province_cities(ctx, left_start, q_start) {
+        if district.is_match(&words[words.len().saturating_sub(8)..].join(" ")) && !only_province_cities(ctx, left_start, q_start) {
             return Some("district.near");
         }
     }
@@ -117,7 +109,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         .iter()
         .any(|w| opening.trim_start().starts_with(w));
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)
-    if local && district_re().is_match(opening) && provinces.find_in(hay, &ctx.hits, s.start, s.start + opening.len()).is_empty() {
+    if local && district.is_match(opening) && provinces.find_in(hay, &ctx.hits, s.start, s.start + opening.len()).is_empty() {
         return Some("district.opening");
     }
     let subject = doc.text[s.start..q_start].trim_start();
@@ -139,8 +131,13 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
 /// Is the article about one district? Its title opens with a place that the text calls a
 /// district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province (`Chợ Mới đưa công
 /// nghệ số về từng ấp` ... `huyện Chợ Mới`).
-pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces, clean: &crate::clean::CleanRules) -> bool {
-    if doc.meta.url.as_deref().is_some_and(|u| address_names_district(u, hay, provinces)) {
+pub(super) fn article(doc: &CleanDoc, hay: &str, g: &Grammar, provinces: &Provinces, clean: &crate::clean::CleanRules) -> bool {
+    if doc
+        .meta
+        .url
+        .as_deref()
+        .is_some_and(|u| address_names_district(g, u, hay, provinces))
+    {
         return true;
     }
     // rule `district.portal`: a page on a portal two levels below the province's
@@ -152,7 +149,7 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces, clean: &
         return true;
     }
     let Some(title) = doc.meta.title.as_deref() else { return false };
-    if title_names_locality(title) {
+    if title_names_locality(g, title) {
         let t = match_form(title);
         if !clean.local_cues().iter().any(|c| t.contains(c.as_str())) {
             return true;
@@ -195,16 +192,14 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, provinces: &Provinces, clean: &
 /// TT&TT Bình Định: Thanh tra các đại lý internet ... trên địa bàn huyện Tuy Phước`) reports the
 /// province's own work, which counts for the province wherever it took place: the rule does not
 /// apply.
-fn title_names_locality(title: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?:trên địa bàn|tại|ở)\s+(?:huyện|thị xã|quận)\s+\p{Lu}").expect("title locality pattern"));
-    re.is_match(title)
+fn title_names_locality(g: &Grammar, title: &str) -> bool {
+    g.title_locality.is_match(title)
 }
 
 /// Rule `district.address`: a page whose address spells its headline (`/tam-binh-binh-quan-moi-
 /// ho-dan-...`) opening with a place the text calls a district (`huyện Tam Bình`), and that is no
 /// province, is about that district, as a title opening with it would say.
-fn address_names_district(url: &str, hay: &str, provinces: &Provinces) -> bool {
+fn address_names_district(g: &Grammar, url: &str, hay: &str, provinces: &Provinces) -> bool {
     let path = url.split_once("://").map_or(url, |(_, r)| r);
     let Some(last) = path
         .split(['?', '#'])
@@ -214,9 +209,7 @@ fn address_names_district(url: &str, hay: &str, provinces: &Provinces) -> bool {
         return false;
     };
     let slug = format!("{}-", last.to_ascii_lowercase());
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?:huyện|thị xã|quận)\s+(\p{L}+(?:\s+\p{L}+){0,2})").expect("district name pattern"));
-    re.captures_iter(hay).any(|c| {
+    g.district_name.captures_iter(hay).any(|c| {
         let words: Vec<&str> = c[1].split_whitespace().collect();
         (2..=words.len()).any(|k| {
             let name = words[..k].join(" ");
@@ -253,6 +246,7 @@ pub(super) fn breaks_down(ctx: &DocCtx<'_>, whole_end: usize, part_start: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::grammar::shipped;
 
     #[test]
     fn a_table_broken_down_by_district_is_seen_from_its_title() {
@@ -267,18 +261,21 @@ mod tests {
         let provinces = &crate::extract::tests::res().provinces;
         let hay = "bình quân mỗi hộ dân dùng 3 máy điện thoại ... toàn huyện tam bình phát triển 2.000 thuê bao";
         assert!(address_names_district(
+            shipped(),
             "https://bao.vn/xa-hoi/201410/tam-binh-binh-quan-moi-ho-2560964",
             hay,
             provinces
         ));
         // the address of another subject, and a province's name, make none
         assert!(!address_names_district(
+            shipped(),
             "https://bao.vn/xa-hoi/binh-quan-moi-ho-2560964",
             hay,
             provinces
         ));
         let hay = "toàn huyện vĩnh long ... ";
         assert!(!address_names_district(
+            shipped(),
             "https://bao.vn/vinh-long-phat-trien-2560964",
             hay,
             provinces
@@ -292,7 +289,13 @@ mod tests {
         let r = crate::extract::tests::res();
         let about_district = |text: &str| {
             let doc = crate::clean::doc_from_text("case", text, None, None, &r.clean, &r.provinces, &r.outlets);
-            article(&doc, &crate::text::match_form(&doc.text), &r.provinces, &r.clean)
+            article(
+                &doc,
+                &crate::text::match_form(&doc.text),
+                &r.lexicon.grammar,
+                &r.provinces,
+                &r.clean,
+            )
         };
         let body = "\n\nQua kiểm tra 18 đại lý internet, đoàn phát hiện 6 đại lý vi phạm.";
         assert!(about_district(&format!(
@@ -302,9 +305,9 @@ mod tests {
             "Sở TT&TT Hà Tĩnh kiểm tra các đại lý internet trên địa bàn huyện Kỳ Anh{body}"
         )));
         assert!(!about_district(&format!("Kiểm tra các đại lý internet tỉnh Hà Tĩnh{body}")));
-        assert!(title_names_locality("Phủ sóng 4G tại huyện Mường Tè"));
-        assert!(!title_names_locality("Phủ sóng 4G đến các huyện, thị xã"));
-        assert!(!title_names_locality("Hội nghị tại thành phố Cần Thơ"));
+        assert!(title_names_locality(shipped(), "Phủ sóng 4G tại huyện Mường Tè"));
+        assert!(!title_names_locality(shipped(), "Phủ sóng 4G đến các huyện, thị xã"));
+        assert!(!title_names_locality(shipped(), "Hội nghị tại thành phố Cần Thơ"));
     }
 
     #[test]
@@ -316,10 +319,10 @@ mod tests {
             "thị xã Ba Đồn có",
             "thành phố Tuy Hòa",
         ] {
-            assert!(district_re().is_match(yes), "{yes}");
+            assert!(shipped().district.is_match(yes), "{yes}");
         }
         for no in ["toàn tỉnh có", "các huyện, thị xã", "thành phố trực thuộc"] {
-            assert!(!district_re().is_match(no), "{no}");
+            assert!(!shipped().district.is_match(no), "{no}");
         }
     }
 }

@@ -240,7 +240,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 from_to: from_to(hay, &lex.part, qs, i, context[i]),
                 baseline: context[i].is_some() && {
                     let from = floor_char_boundary(hay, qs[i].start.saturating_sub(80).max(s.start));
-                    baseline_parenthesis(&hay[from..qs[i].start])
+                    baseline_parenthesis(&ctx.res.lexicon.grammar, &hay[from..qs[i].start])
                 },
             }
         })

@@ -23,6 +23,7 @@ mod district;
 pub(crate) mod features;
 mod field_part;
 mod figure;
+pub(crate) mod grammar;
 mod inline_table;
 mod levels;
 mod metric;
@@ -80,7 +81,11 @@ impl<'a> DocCtx<'a> {
     /// The year of the index the document reports (rule `rank.document_index_year`), searched
     /// once per document, when a rank figure first asks.
     pub(crate) fn doc_index_year(&self) -> Option<i32> {
-        *self.memo.borrow_mut().index_year.get_or_insert_with(|| rank::index_year(&self.hay))
+        *self
+            .memo
+            .borrow_mut()
+            .index_year
+            .get_or_insert_with(|| rank::index_year(&self.res.lexicon.grammar, &self.hay))
     }
 
     /// The one scan of a document (rule `scan.once`) and what is read from it once: its match
@@ -194,7 +199,7 @@ impl Scope {
 
     /// Add whether the article is about one district (see [`district::article`]).
     pub fn with_district(mut self, doc: &CleanDoc, hay: &str, res: &Resources) -> Scope {
-        self.district = district::article(doc, hay, &res.provinces, &res.clean);
+        self.district = district::article(doc, hay, &res.lexicon.grammar, &res.provinces, &res.clean);
         self
     }
 
@@ -274,7 +279,7 @@ pub(crate) fn extract_scoped(
         with_tables(doc, res, &mut out);
     }
     with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
-    continuation::apply(doc, &ctx.hay, &res.lexicon.continuation, &mut out);
+    continuation::apply(doc, &ctx.hay, &res.lexicon.grammar, &res.lexicon.continuation, &mut out);
     breakdown::apply(doc, &ctx.hay, &mut out);
     density::apply(&ctx.hay, &res.catalog, &mut out);
     field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);

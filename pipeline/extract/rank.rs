@@ -30,6 +30,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::grammar::Grammar;
+
 use crate::config::Resources;
 use crate::lexicon::Lexicon;
 use crate::records::{Claim, CleanDoc, Mention, MentionKind, Period, Status, UnitKind};
@@ -77,77 +79,6 @@ fn year_after() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"^\s+(?:19|20)[0-9]{2}").expect("year after"))
 }
 
-pub(super) const N: &str = r"([0-9]{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|đầu tiên)";
-/// A count of steps or years, in digits or words.
-const STEPS: &str = r"(?:[0-9]{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)";
-
-/// What may stand between a province and its rank verb: streaks (`năm thứ 4 liên tiếp`, `ba năm`),
-/// moves (`tăng 26 bậc so với năm 2017,`, `tăng bảy bậc lên`), and adverbs (`tiếp tục`, `cũng
-/// đã`, `duy trì`, `vươn lên`).
-fn preamble() -> String {
-    format!(
-        r"(?:(?:(?:năm|lần)\s+thứ\s+\S+\s+liên tiếp|(?:tiến|tăng|vươn lên|tụt|giảm|lùi)(?:\s+thêm)?\s+{STEPS}\s+(?:bậc|hạng)(?:\s+so với(?:\s+năm)?\s+(?:19|20)[0-9]{{2}})?\s*,?(?:\s*(?:lên|xuống))?|{STEPS}\s+năm(?:\s+liên tiếp)?|tiếp tục|vẫn|đã|cũng|giữ vững|duy trì|vươn lên|tụt xuống)\s+){{0,6}}"
-    )
-}
-
-fn after_province() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"^\s*(?:\([^)]{{0,20}}\)\s*)?{}(?:(dẫn đầu|đứng đầu)|(?:đứng|xếp|xếp hạng|giữ vị trí|xếp vị trí|xếp ở vị trí|đứng ở vị trí|đứng vị trí|ở vị trí|vị trí)\s+(?:thứ\s+|số\s+)?{N}(?:\s*/\s*([0-9]{{2}}))?)",
-            preamble()
-        ))
-        .expect("rank after province")
-    })
-}
-
-/// `Bắc Ninh, từ vị trí thứ 4 năm 2015 xuống thứ 18 năm 2016`: the rank before and after.
-fn transition() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"^\s*,?\s*(?:(?:đã\s+)?(?:tụt|tăng|giảm|lùi|vươn)(?:\s+hạng)?(?:\s+mạnh)?\s+)?từ\s+(?:vị trí\s+|hạng\s+)?(?:thứ\s+)?{N}(?:\s+(?:của\s+)?(?:năm\s+)?((?:19|20)[0-9]{{2}}))?\s+(?:xuống|lên)\s+(?:vị trí\s+|hạng\s+)?(?:thứ\s+)?{N}(?:\s+(?:năm\s+)?((?:19|20)[0-9]{{2}}))?"
-        ))
-        .expect("rank transition")
-    })
-}
-
-/// `vị trí thứ ba là`, `xếp hạng hai là`, `thứ 3 là`, `vị trí thứ hai của`, right before a province.
-fn before_province() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"(?:vị trí\s+(?:thứ\s+|số\s+)?|(?:xếp\s+)?hạng\s+(?:thứ\s+)?|thứ\s+){N}\s+(?:là|thuộc về|của)\s+(?:tỉnh\s+|thành phố\s+)?$"
-        ))
-        .expect("rank before province")
-    })
-}
-
-/// `xếp thứ 24 về hạ tầng kỹ thuật`, `xếp hạng 6 về chỉ số công nghiệp`: a rank about something.
-fn rank_about() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:xếp|đứng)\s+(?:hạng\s+|thứ\s+|vị trí\s+)?(?:thứ\s+)?[0-9]{1,2}(?:\s*/\s*[0-9]{2})?\s+về\s").expect("rank about")
-    })
-}
-
-/// `xếp thứ 4`, `đứng vị trí số 12`, `xếp hạng 6`: a rank in digits after its verb.
-fn rank_phrase() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:xếp|đứng)\s+(?:hạng\s+|thứ\s+|(?:ở\s+)?vị trí\s+(?:thứ\s+|số\s+)?)?[0-9]{1,2}(?:\s*/\s*[0-9]{2})?")
-            .expect("rank phrase")
-    })
-}
-
-/// `vị trí số 58 năm 2017`: a rank of a stated year.
-fn dated_rank() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:vị trí|hạng|thứ)\s+(?:số\s+|thứ\s+)?([0-9]{1,2})\s+(?:của\s+)?năm\s+((?:19|20)[0-9]{2})").expect("dated rank")
-    })
-}
-
 /// What a ranking says: the ranks of the provinces it names, and the spans of ranks in one
 /// component of the index (`xếp thứ 24 về hạ tầng kỹ thuật`), which are no ICT Index rank.
 #[derive(Default)]
@@ -178,10 +109,8 @@ fn names_component(lex: &Lexicon, s: &str) -> bool {
 /// Rule `rank.document_index_year`: the year of the index a document reports, the first it names
 /// (`ICT Index năm 2017`, `(Viet Nam ICT Index) năm 2016`): the year of every rank whose own
 /// sentence names none, whenever the page was published. `hay` is the document, match form.
-pub(super) fn index_year(hay: &str) -> Option<i32> {
-    static YEAR: OnceLock<Regex> = OnceLock::new();
-    let year_re = YEAR.get_or_init(|| Regex::new(r"ict index\)?\s+(?:năm\s+)?((?:19|20)[0-9]{2})").expect("index year"));
-    year_re.captures(hay).and_then(|c| c[1].parse::<i32>().ok())
+pub(super) fn index_year(g: &Grammar, hay: &str) -> Option<i32> {
+    g.ranking_year.captures(hay).and_then(|c| c[1].parse::<i32>().ok())
 }
 
 /// The ranks of the provinces a ranking names.
@@ -191,7 +120,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
     if !lex.rank_index_cues.iter().any(|c| hay.contains(c.as_str())) || res.catalog.get("ict_readiness_rank").is_none() {
         return found;
     }
-    let year = index_year(hay).or(doc.meta.period.map(|p| p.year));
+    let year = index_year(&lex.grammar, hay).or(doc.meta.period.map(|p| p.year));
     // the one province the sentence before ranked, for rule `rank.earlier_years`
     let mut ranked_before: Option<(usize, crate::records::ProvinceRef)> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -200,7 +129,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         // rule `rank.component`: `xếp thứ 24 về hạ tầng kỹ thuật`, whoever is ranked
         // (the regular expressions run only where their words are: most sentences have none)
         if sent.contains(" về ") {
-            for m in rank_about().find_iter(sent) {
+            for m in lex.grammar.rank_about.find_iter(sent) {
                 let about = &sent[m.end()..];
                 if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
                     found.components.push((s.start + m.start(), s.start + m.end()));
@@ -209,7 +138,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         }
         // a rank whoever is ranked (`tỉnh xếp thứ 4`) in a clause about a component
         if sent.contains("xếp") || sent.contains("đứng") {
-            for m in rank_phrase().find_iter(sent) {
+            for m in lex.grammar.rank_phrase.find_iter(sent) {
                 if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
                     found.components.push((s.start + m.start(), s.start + m.end()));
                 }
@@ -224,7 +153,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 .push(rank_mention(si, r.start, r.end, r.value, None, r.year, &p, "rank.respectively"));
         }
         let led = found.ranks.iter().any(|m| m.value == Some(1.0));
-        let mut after_leader = following(hay, (s.start, s.end), &provinces, led, year);
+        let mut after_leader = following(lex, hay, (s.start, s.end), &provinces, led, year);
         // (`Đà Nẵng xếp hạng 1 ở chỉ số “hạ tầng kỹ thuật”, đơn vị xếp sau là P`: a component's)
         if !after_leader.pairs.is_empty() && names_component(lex, sent) {
             after_leader = Default::default();
@@ -249,8 +178,12 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 continue;
             }
             let rest = &sent[h.end..];
-            let trans = transition().captures(rest);
-            let after = if trans.is_none() { after_province().captures(rest) } else { None };
+            let trans = lex.grammar.rank_transition.captures(rest);
+            let after = if trans.is_none() {
+                lex.grammar.rank_after_province.captures(rest)
+            } else {
+                None
+            };
             // asked only of a province a rank follows (most province names in a ranking are not)
             let possessed = (trans.is_some() || after.is_some()) && {
                 let since_semicolon = sent[..h.start].rsplit(';').next().unwrap_or("");
@@ -264,7 +197,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                 let rank = |c: &regex::Captures<'_>| c.get(2).or(c.get(1)).map(|m| (m.start(), m.end()));
                 let span = match &after {
                     Some(c) => rank(c),
-                    None => after_province().captures(rest).as_ref().and_then(rank),
+                    None => lex.grammar.rank_after_province.captures(rest).as_ref().and_then(rank),
                 };
                 if let Some((a, b)) = span {
                     found.components.push((s.start + h.end + a, s.start + h.end + b));
@@ -322,7 +255,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
                     continue;
                 }
                 (s.start + h.end + at, s.start + h.end + end, value, of)
-            } else if let Some(c) = before_province().captures(&sent[..h.start]) {
+            } else if let Some(c) = lex.grammar.rank_before_province.captures(&sent[..h.start]) {
                 let n = c.get(1).expect("rank");
                 let Some((v, end)) = rank_at(lex, hay, s.start + n.start(), s.start + n.end()) else {
                     continue;
@@ -339,7 +272,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             && let Some((prev_si, p)) = &ranked_before
             && prev_si + 1 == si
         {
-            for c in dated_rank().captures_iter(sent) {
+            for c in lex.grammar.dated_rank.captures_iter(sent) {
                 let n = c.get(1).expect("rank");
                 let (Some(v), Ok(y)) = (ordinal(n.as_str()), c[2].parse::<i32>()) else {
                     continue;

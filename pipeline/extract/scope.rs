@@ -255,13 +255,7 @@ pub(super) fn several_years(
     if !over_several_years(ctx, s, q, metric, claim, traps) {
         return None;
     }
-    static SPAN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = SPAN.get_or_init(|| {
-        regex::Regex::new(
-            r"(?:^|[^\p{L}])(?:từ|kể từ|tính từ|giai đoạn)\s+(?:năm\s+)?((?:19|20)[0-9]{2})\s*(?:đến|tới|-|–)\s*(?:nay|hiện nay|(?:năm\s+)?((?:19|20)[0-9]{2}))(?-u:\b)",
-        )
-        .expect("span-of-years pattern")
-    });
+    let re = &ctx.res.lexicon.grammar.year_span;
     let before = &ctx.hay[s.start..q.start];
     let c = re.captures_iter(before).last()?;
     // a span that names a plan (`Kế hoạch ứng dụng công nghệ thông tin giai đoạn 2016 - 2020 và 3

@@ -122,13 +122,8 @@ pub(super) fn title_words(title: &str) -> &str {
 }
 
 /// Labels of rows that break a figure down: no facts of their own.
-fn is_part(label: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| {
-        Regex::new(r"^(?:[-–+*•]\s*)?(?:thành thị|nông thôn|phân theo|chia theo|trong đó:?\s*$|huyện|thị xã|quận|thành phố\s+\S+\s*-|nam|nữ|urban|rural)")
-            .expect("part")
-    });
-    r.is_match(&match_form(label.trim()))
+fn is_part(g: &super::grammar::Grammar, label: &str) -> bool {
+    g.table_part_row.is_match(&match_form(label.trim()))
 }
 
 fn is_total(label: &str) -> bool {
@@ -239,7 +234,7 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
             for c in &cells {
                 out.cells.push((off + c.start(), off + c.start() + c.as_str().trim_end().len()));
             }
-            if label.is_empty() || is_part(label) || (by_district && !is_total(label)) {
+            if label.is_empty() || is_part(&res.lexicon.grammar, label) || (by_district && !is_total(label)) {
                 continue;
             }
             let label = if is_total(label) && !title.is_empty() { title } else { label };

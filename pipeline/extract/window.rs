@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::grammar::Grammar;
 use crate::lexicon::PeriodCues;
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;
@@ -36,32 +37,20 @@ pub(super) fn names_time(text: &str) -> bool {
 /// [`names_time`], with `so với năm 2022`, `so với cùng kỳ năm 2022`, `so với cùng kỳ` left out
 /// (`Nộp ngân sách ước đạt 99.323 tỷ đồng, tăng 1,31% so với năm 2022` names none: the base is
 /// what it is compared with). Rule `period.paragraph_year` asks it of a sentence.
-pub(super) fn names_own_time(text: &str) -> bool {
-    names_time(text) && names_time(&without_bases(text))
+pub(super) fn names_own_time(g: &Grammar, text: &str) -> bool {
+    names_time(text) && names_time(&without_bases(g, text))
 }
 
 /// `text` with its comparison bases (`so với năm 2022`, `so với cùng kỳ năm 2022`, `cùng kỳ`)
 /// blanked out.
-pub(super) fn without_bases(text: &str) -> std::borrow::Cow<'_, str> {
-    static BASE: OnceLock<Regex> = OnceLock::new();
-    let re = BASE.get_or_init(|| {
-        Regex::new(r"(?:so với\s+(?:cùng kỳ|cùng kì|cùng thời điểm)?|cùng kỳ|cùng kì)\s*(?:của\s+)?(?:năm\s+)?(?:(?:19|20)[0-9]{2}(?-u:\b)|trước|ngoái)?")
-            .expect("comparison-base pattern")
-    });
-    re.replace_all(text, " ")
+pub(super) fn without_bases<'t>(g: &Grammar, text: &'t str) -> std::borrow::Cow<'t, str> {
+    g.comparison_base.replace_all(text, " ")
 }
 
 /// The comparison base a figure is given as the value of (`so với tháng 1-2022 (68,31%)`), if
 /// `before` (the sentence up to the figure, match form) ends on one; see [`baseline_period`].
-fn baseline_captures(before: &str) -> Option<regex::Captures<'_>> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(
-            r"(so với|cùng kỳ|cùng kì)\s+(?:(tháng trước)|tháng\s+([0-9]{1,2})(?:\s*[/\-]\s*((?:19|20)[0-9]{2}))?|(cùng kỳ\s+|cùng kì\s+)?(?:năm\s+)?((?:19|20)[0-9]{2}))\s*(?:\([^()]{0,24}|là\s+)$",
-        )
-        .expect("baseline pattern")
-    });
-    let c = re.captures(before)?;
+fn baseline_captures<'t>(g: &Grammar, before: &'t str) -> Option<regex::Captures<'t>> {
+    let c = g.baseline_value.captures(before)?;
     // `tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`: a parenthesis that
     // states its own level with a verb restates the figure of the period reported, not the base's
     let tail = &before[c.get(0).map_or(0, |m| m.start())..];
@@ -74,9 +63,9 @@ fn baseline_captures(before: &str) -> Option<regex::Captures<'_>> {
 /// Rule `metric.baseline_value`: whether a figure is given in a parenthesis as the value of its
 /// comparison base (`tăng nhẹ so với tháng 1-2022 (68,31%)`): the figure before's metric, for
 /// another period, so the clause of the figure before names what it is.
-pub(super) fn baseline_parenthesis(before: &str) -> bool {
+pub(super) fn baseline_parenthesis(g: &Grammar, before: &str) -> bool {
     // (asked of every figure: most have no parenthesis before them, and need no search)
-    before.contains('(') && baseline_captures(before).is_some_and(|c| c.get(0).is_some_and(|m| m.as_str().contains('(')))
+    before.contains('(') && baseline_captures(g, before).is_some_and(|c| c.get(0).is_some_and(|m| m.as_str().contains('(')))
 }
 
 /// Rule `period.baseline_value`: a figure given as the value of its comparison base is of the
@@ -86,8 +75,8 @@ pub(super) fn baseline_parenthesis(before: &str) -> bool {
 /// the same window (`current`) of 2019. A parenthesis that states its level with a verb (`tăng 23%
 /// so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`) restates the figure reported, not the
 /// base's. `before` is the sentence up to the figure, match form.
-pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<Period> {
-    let c = baseline_captures(before)?;
+pub(super) fn baseline_period(g: &Grammar, before: &str, current: Option<Period>) -> Option<Period> {
+    let c = baseline_captures(g, before)?;
     let same_window = c[1].starts_with("cùng") || c.get(5).is_some();
     if c.get(2).is_some() {
         // the month before the figure's own month
@@ -127,16 +116,10 @@ pub(super) fn baseline_period(before: &str, current: Option<Period>) -> Option<P
 /// of months); a stock's December on its own is the year's end, the year. The month's year comes
 /// from the phrase (`tháng 12/2012`, `tháng 12-2012`, `tháng 12 năm 2012`), else from the
 /// document.
-pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(
-            r"(?:(đến|tới)\s+(?:hết\s+|cuối\s+|ngày\s+[0-9]{1,2}\s*/\s*)?|(trong)\s+)?tháng\s+([0-9]{1,2}|(?:giêng|hai|ba|tư|sáu|bảy|tám|chín|mười một|mười hai|mười|chạp)\b)(?:\s*[/\-]\s*|\s+năm\s+)?((?:19|20)[0-9]{2})?(?-u:\b)",
-        )
-        .expect("month-window pattern")
-    });
-    // (every match holds `tháng`: most figures' sentences name no month, and are not searched)
-    if !before.contains("tháng") {
+pub(super) fn month_window(g: &Grammar, before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
+    let re = &g.month_window;
+    // (most figures' sentences name no month, and are not searched)
+    if !g.may_match("month_window", before) {
         return None;
     }
     let c = re.captures_iter(before).last()?;
@@ -201,17 +184,14 @@ pub(super) fn month_window(before: &str, doc_year: Option<i32>, stock: bool) -> 
 /// `sentence` is the figure's sentence, match form; `not_an_act` the lexicon's words that make a
 /// date no act's.
 pub(super) fn event_day(
+    g: &Grammar,
     sentence: &str,
     doc_year: Option<i32>,
     published: Option<chrono::NaiveDate>,
     not_an_act: &[String],
 ) -> Option<Period> {
     use chrono::Datelike;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^\p{L}])ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})(?:\s*[/\-.]\s*((?:19|20)[0-9]{2}))?(?-u:\b)")
-            .expect("event-day pattern")
-    });
+    let re = &g.event_day;
     let mut months = re.captures_iter(sentence).filter_map(|c| {
         let at = c.get(0)?.start();
         let before = &sentence[crate::text::floor_char_boundary(sentence, at.saturating_sub(80))..at];
@@ -264,14 +244,9 @@ pub(super) fn event_lead(sentence: &str, doc_period: Option<Period>, event_date:
 /// tỷ lệ ... đạt`) dates figures compiled at the end of the month before, `2025-H1`, `2020`.
 /// `before` is the sentence up to the figure, match form; a date before a `;` dates another
 /// clause.
-pub(super) fn day_window(before: &str) -> Option<Period> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:đến|tới|trước)\s+(?:hết\s+)?ngày\s+([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*((?:19|20)[0-9]{2})(?-u:\b)")
-            .expect("day-window pattern")
-    });
-    // (every match holds `ngày`)
-    if !before.contains("ngày") {
+pub(super) fn day_window(g: &Grammar, before: &str) -> Option<Period> {
+    let re = &g.day_window;
+    if !g.may_match("day_window", before) {
         return None;
     }
     let c = re.captures_iter(before).last()?;

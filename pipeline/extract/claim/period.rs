@@ -14,11 +14,8 @@
 //! 5. the base of a comparison whose own value the figure is (`window::baseline_period`);
 //! 6. a rank is of a year.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::super::figure::Figure;
+use super::super::grammar::Grammar;
 use super::super::traps::Trap;
 use super::super::window::*;
 use super::status::StatusRead;
@@ -57,7 +54,7 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>) -> 
     if st.status != Status::Target {
         let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
         let from = floor_char_boundary(&ctx.hay, q.start.saturating_sub(80).max(s.start));
-        if let Some(p) = baseline_period(&ctx.hay[from..q.start], period) {
+        if let Some(p) = baseline_period(&ctx.res.lexicon.grammar, &ctx.hay[from..q.start], period) {
             (period, rule) = (Some(p), Some("period.baseline_value: the value of its comparison base"));
         }
     }
@@ -101,7 +98,11 @@ fn target(f: &Figure<'_, '_>, target_year: Option<i32>, doc_period: Option<Perio
             // planned for
             .filter(|t| {
                 let after = &hay[t.end..floor_char_boundary(hay, (t.end + 8).min(hay.len()))];
-                !base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after)
+                !base_year(
+                    &f.ctx.res.lexicon.grammar,
+                    &hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start],
+                    after,
+                )
             })
             .filter_map(|t| t.year)
             // (the year closest to the report's, one not before it first; a year before it is
@@ -153,7 +154,11 @@ fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>
                 return !known;
             }
             let after = &hay[t.end..floor_char_boundary(hay, (t.end + 8).min(hay.len()))];
-            let base = base_year(&hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start], after);
+            let base = base_year(
+                &ctx.res.lexicon.grammar,
+                &hay[floor_char_boundary(hay, t.start.saturating_sub(48))..t.start],
+                after,
+            );
             ctx.memo.borrow_mut().base_year.insert(t.start, base);
             !base
         })
@@ -210,10 +215,10 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
     if let Some(y) = st.estimate_year {
         return Some((Period::year(y), "status.year_end_estimate: the year whose end it estimates"));
     }
-    if let Some(p) = day_window(&hay[s.start..q.start]) {
+    if let Some(p) = day_window(&lex.grammar, &hay[s.start..q.start]) {
         return Some((p, "period.day_window: a level dated to a day, the months up to it"));
     }
-    if let Some(p) = month_window(&hay[s.start..q.start], doc_year, stock) {
+    if let Some(p) = month_window(&lex.grammar, &hay[s.start..q.start], doc_year, stock) {
         return Some((p, "period.month_window: the months its sentence counts"));
     }
     if let Some(p) = report_month(own_clause, &hay[q.end..s.end], doc_period, &lex.period) {
@@ -227,6 +232,7 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
     }
     if metric.event_dated
         && let Some(p) = event_day(
+            &lex.grammar,
             &hay[s.start..s.end],
             doc_year,
             doc.meta.published.or(doc.meta.event_date),
@@ -248,9 +254,8 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
 /// 27/63`), named before it in its sentence or, for a rank still of the document's period, in
 /// the page (`Lào Cai đứng thứ 7 ...` in the title of a page on the `ICT Index năm 2017`).
 fn index_year(f: &Figure<'_, '_>, period: Option<Period>) -> Option<(Period, &'static str)> {
-    static INDEX_YEAR: OnceLock<Regex> = OnceLock::new();
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
-    let re = INDEX_YEAR.get_or_init(|| Regex::new(r"index\s+(?:năm\s+)?((?:19|20)[0-9][0-9])(?-u:\b)").expect("index-year pattern"));
+    let re = &ctx.res.lexicon.grammar.index_year;
     if let Some(y) = re
         .captures_iter(&ctx.hay[s.start..q.start])
         .last()
@@ -288,19 +293,19 @@ fn reviewed_target(f: &Figure<'_, '_>, status_cue: &str) -> bool {
 /// parenthesis gives it (`sẽ tăng từ 50% (năm 2015) lên trên 70% (vào năm 2020)`) or `vào`
 /// introduces it.
 fn year_after(f: &Figure<'_, '_>, status: Status) -> Option<Period> {
-    static AFTER: OnceLock<Regex> = OnceLock::new();
-    let re = AFTER.get_or_init(|| {
-        Regex::new(
-            r"^\s*(?:(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})(?-u:\b)|\(\s*(?:vào\s+)?(?:cuối\s+|hết\s+)?năm\s+([0-9]{4})\s*\))",
-        )
-        .expect("year-after pattern")
-    });
     let (hay, q, s) = (&f.ctx.hay, f.q, f.ctx.doc.sentences[f.si]);
     let to = floor_char_boundary(hay, (q.end + 24).min(s.end));
-    let own = re.captures(&hay[q.end..to]).and_then(|c| match status {
-        Status::Target => c.get(2).or(c.get(1).filter(|_| c[0].trim_start().starts_with("vào"))),
-        _ => c.get(1).or(c.get(2)),
-    });
+    let own = f
+        .ctx
+        .res
+        .lexicon
+        .grammar
+        .year_after
+        .captures(&hay[q.end..to])
+        .and_then(|c| match status {
+            Status::Target => c.get(2).or(c.get(1).filter(|_| c[0].trim_start().starts_with("vào"))),
+            _ => c.get(1).or(c.get(2)),
+        });
     own.and_then(|y| y.as_str().parse::<i32>().ok()).map(Period::year)
 }
 
@@ -342,12 +347,8 @@ pub(super) fn opening_clause_end(sentence: &str) -> usize {
 /// it names what the figure is compared with, or a person, never the figure's own window. `Cùng kỳ
 /// năm 2019 là 2.006.864` is the base's own figure (rule `period.baseline_value`), and its year
 /// dates what follows.
-fn base_year(before: &str, after: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:so với(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|thời điểm|giữa|cuối|đầu|hết|với))*|cùng kỳ|cùng kì|cùng thời điểm|gấp\s+[0-9.,]+\s+lần)(?:\s+năm)?\s*$")
-            .expect("base-year pattern")
-    });
+fn base_year(g: &Grammar, before: &str, after: &str) -> bool {
+    let re = &g.base_year;
     let near = &before[floor_char_boundary(before, before.len().saturating_sub(16))..];
     let stated = ["là", "đạt", "có"].iter().any(|w| after.trim_start().starts_with(w));
     let lead = before.trim_end();
@@ -450,14 +451,15 @@ mod tests {
     #[test]
     fn a_comparison_base_or_a_birth_year_is_no_window() {
         // (invented phrases, match form: the text before the year, then after it)
-        assert!(base_year("tăng 12% so với năm ", " ("));
-        assert!(base_year("tăng 5% so với cùng kỳ năm ", ", "));
-        assert!(base_year("gấp 2 lần năm ", " và"));
-        assert!(base_year("ông n.v.a, sinh năm ", ", "));
+        let g = crate::extract::grammar::shipped();
+        assert!(base_year(g, "tăng 12% so với năm ", " ("));
+        assert!(base_year(g, "tăng 5% so với cùng kỳ năm ", ", "));
+        assert!(base_year(g, "gấp 2 lần năm ", " và"));
+        assert!(base_year(g, "ông n.v.a, sinh năm ", ", "));
         // `cùng kỳ năm 2019 là ...` states the base's own figure: its year dates it
-        assert!(!base_year("cùng kỳ năm ", " là 2.006.864"));
-        assert!(!base_year("phát sinh năm ", " là"));
-        assert!(!base_year("trong năm ", ", toàn tỉnh"));
+        assert!(!base_year(g, "cùng kỳ năm ", " là 2.006.864"));
+        assert!(!base_year(g, "phát sinh năm ", " là"));
+        assert!(!base_year(g, "trong năm ", ", toàn tỉnh"));
     }
 
     #[test]

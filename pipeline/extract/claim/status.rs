@@ -6,24 +6,11 @@
 //! year-end estimate is of. Invariant: only what lies left of the figure counts, and a cue
 //! before `; Capital` belongs to the statement before it.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
+use super::super::grammar::Grammar;
 use super::super::{DocCtx, Quantity};
 use super::SentenceCues;
 use crate::lexicon::StatusCue;
 use crate::records::{PeriodPart, Sentence, Status};
-
-/// `kế hoạch năm 2017`, `đến hết năm 2020`, and a plan named before its year (`kế hoạch phát
-/// triển thuê bao mới trong năm 2017`).
-fn target_year_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:(?:kế hoạch|đến|mục tiêu|chỉ tiêu|phấn đấu|định hướng)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?|(?:kế hoạch|mục tiêu|chỉ tiêu|phấn đấu)[^.;]{0,20}?\sđến\s+(?:hết\s+)?tháng\s+[0-9]{1,2}\s*/\s*|kế hoạch[^.;]{0,40}?\snăm\s+)((?:19|20)[0-9][0-9])(?-u:\b)")
-            .expect("target-year pattern")
-    })
-}
 
 /// What decided a figure's status.
 pub(super) struct StatusRead<'h> {
@@ -89,7 +76,9 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
     // a plan named in an earlier clause (`quy hoạch ... đến năm 2020; đồng thời ban hành 312 văn
     // bản`) does not make the figure a target
     let clause_from = hay[s.start..q.start].rfind(';').map_or(0, |k| k + 1);
-    for c in target_year_re().captures_iter(&hay[s.start..q.start]) {
+    // (the grammar's `target_year`: `kế hoạch năm 2017`, `đến hết năm 2020`, a plan named before
+    // its year, `kế hoạch phát triển thuê bao mới trong năm 2017`)
+    for c in ctx.res.lexicon.grammar.target_year.captures_iter(&hay[s.start..q.start]) {
         let y: i32 = c[1].parse().unwrap_or(0);
         // a plan for a later year, or for the rest of this year in a quarterly or half-year report
         let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
@@ -113,7 +102,7 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
     if status == Status::Estimate && status_cue.starts_with("dự kiến") && target_year.is_some() {
         status = Status::Target;
     }
-    if let Some(y) = plan_figure(&hay[s.start..q.start]) {
+    if let Some(y) = plan_figure(&ctx.res.lexicon.grammar, &hay[s.start..q.start]) {
         status = Status::Target;
         target_year = y.or(target_year);
     }
@@ -131,34 +120,33 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
 /// hoạch năm (101.593 tỷ đồng)`, `bằng 96% so với kế hoạch 133.000 tỷ đồng`, `chỉ tiêu: 90%`) is
 /// that plan's target, for the year it names or else the year under review. `before` is the
 /// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
-pub(super) fn plan_figure(before: &str) -> Option<Option<i32>> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:kế hoạch|chỉ tiêu|mục tiêu)(?:\s+(?:cả\s+)?năm(?:\s+((?:19|20)[0-9]{2}))?)?(?:\s+đề ra|\s+được giao|\s+giao)?\s*[(:]?\s*(?:là\s+)?$")
-            .expect("plan-figure pattern")
-    });
-    let c = re.captures(before)?;
+pub(super) fn plan_figure(g: &Grammar, before: &str) -> Option<Option<i32>> {
+    let c = g.plan_figure.captures(before)?;
     Some(c.get(1).and_then(|y| y.as_str().parse().ok()))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{plan_figure, target_year_re};
+    use super::plan_figure;
+    use crate::extract::grammar::shipped;
 
     #[test]
     fn a_figure_right_after_its_plan_is_the_plan() {
         // rule status.plan_figure (invented sentences, match form, up to the figure)
-        assert_eq!(plan_figure("doanh thu đạt 22,8% so với kế hoạch năm 2024 ("), Some(Some(2024)));
-        assert_eq!(plan_figure("bằng 96% so với kế hoạch "), Some(None));
-        assert_eq!(plan_figure("chỉ tiêu: "), Some(None));
-        assert_eq!(plan_figure("kế hoạch được giao là "), Some(None));
+        assert_eq!(
+            plan_figure(shipped(), "doanh thu đạt 22,8% so với kế hoạch năm 2024 ("),
+            Some(Some(2024))
+        );
+        assert_eq!(plan_figure(shipped(), "bằng 96% so với kế hoạch "), Some(None));
+        assert_eq!(plan_figure(shipped(), "chỉ tiêu: "), Some(None));
+        assert_eq!(plan_figure(shipped(), "kế hoạch được giao là "), Some(None));
         // a plan named earlier in the sentence is no plan figure
-        assert_eq!(plan_figure("theo kế hoạch, toàn tỉnh có "), None);
+        assert_eq!(plan_figure(shipped(), "theo kế hoạch, toàn tỉnh có "), None);
     }
 
     #[test]
     fn a_plan_names_the_year_it_is_for() {
-        let years = |s: &str| -> Vec<String> { target_year_re().captures_iter(s).map(|c| c[1].to_string()).collect() };
+        let years = |s: &str| -> Vec<String> { shipped().target_year.captures_iter(s).map(|c| c[1].to_string()).collect() };
         assert_eq!(years("kế hoạch năm 2017 phát triển "), ["2017"]);
         assert_eq!(years("phấn đấu đến hết năm 2020 đạt "), ["2020"]);
         assert_eq!(years("kế hoạch phát triển thuê bao mới trong năm 2018 là "), ["2018"]);

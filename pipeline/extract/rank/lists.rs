@@ -5,30 +5,14 @@
 //! province it pairs with, and the provinces no other rank rule may read (a list of ranks of
 //! another length pairs nothing, and no rank of it is the rank of the province after it).
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
-use super::{N, rank_at};
+use super::rank_at;
 use crate::lexicon::Lexicon;
-
-/// One item of a list of ranks: `vị trí thứ 2`, `, thứ 3`, ` và 8`.
-fn list_item() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"^\s*(?:,|và)?\s*(?:(?:vị trí|hạng)\s+)?(?:thứ\s+|số\s+)?{N}")).expect("rank list item"))
-}
-
-/// `(của) năm 2018` right after a list of ranks.
-fn list_year() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^\s*(?:của\s+)?(?:năm\s+)?((?:19|20)[0-9]{2})").expect("list year"))
-}
 
 /// A list of ranks starting at `at` (`thứ 2, thứ 3`, `thứ tư và thứ năm`, `thứ 7 và 8`), in
 /// order, with no year yet.
 fn rank_list(lex: &Lexicon, hay: &str, mut at: usize, to: usize) -> Vec<Ranked> {
     let mut out: Vec<Ranked> = Vec::new();
-    while let Some(c) = list_item().captures(&hay[at..to]) {
+    while let Some(c) = lex.grammar.rank_list_item.captures(&hay[at..to]) {
         let n = c.get(1).expect("rank");
         let Some((value, end)) = rank_at(lex, hay, at + n.start(), at + n.end()) else {
             break;
@@ -51,8 +35,7 @@ fn rank_list(lex: &Lexicon, hay: &str, mut at: usize, to: usize) -> Vec<Ranked> 
 /// Every list of ranks in `hay[from..to]`, in order, each with the year stated right after it
 /// (`thứ 2, thứ 3 của năm 2018`).
 fn rank_lists(lex: &Lexicon, hay: &str, from: usize, to: usize) -> Vec<Vec<Ranked>> {
-    static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = HEAD.get_or_init(|| Regex::new(r"(?:vị trí|hạng|thứ)\s").expect("rank list head"));
+    let head = &lex.grammar.rank_list_head;
     let mut lists = Vec::new();
     let mut at = from;
     while let Some(m) = head.find(&hay[at..to]) {
@@ -61,7 +44,11 @@ fn rank_lists(lex: &Lexicon, hay: &str, from: usize, to: usize) -> Vec<Vec<Ranke
             at += m.end();
             continue;
         };
-        let year = list_year().captures(&hay[last..to]).and_then(|c| c[1].parse::<i32>().ok());
+        let year = lex
+            .grammar
+            .rank_list_year
+            .captures(&hay[last..to])
+            .and_then(|c| c[1].parse::<i32>().ok());
         list.iter_mut().for_each(|r| r.year = year);
         lists.push(list);
         at = last;
@@ -100,8 +87,7 @@ pub(super) fn respectively(
     provinces: &[crate::text::Hit<'_, usize>],
     year: Option<i32>,
 ) -> Respectively {
-    static IS: OnceLock<Regex> = OnceLock::new();
-    let is = IS.get_or_init(|| Regex::new(r"^\s+(?:lần lượt\s+)?(?:là|thuộc về)\s").expect("rank list is"));
+    let is = &lex.grammar.rank_list_is;
     let mut out = Respectively::default();
     if provinces.is_empty() {
         return out;
@@ -170,24 +156,17 @@ pub(super) fn respectively(
 /// ranked one first, or the sentence says `dẫn đầu` before the list), and only while the
 /// provinces follow one another as a list (names, a score in parentheses, `,` or `và`).
 pub(super) fn following(
+    lex: &Lexicon,
     hay: &str,
     (from, to): (usize, usize),
     provinces: &[crate::text::Hit<'_, usize>],
     led: bool,
     year: Option<i32>,
 ) -> Respectively {
-    static AFTER: OnceLock<Regex> = OnceLock::new();
-    let after = AFTER.get_or_init(|| {
-        Regex::new(r"(?:tiếp theo(?:\s+sau)?|theo sau|xếp sau|đứng sau)(?:\s+[^.;:]{0,80}?)?\s+là(?:\s+các\s+(?:địa phương|tỉnh,\s*thành(?:\s+phố)?|tỉnh|thành phố))?\s*:?")
-            .expect("rank following")
-    });
-    static SEP: OnceLock<Regex> = OnceLock::new();
-    let sep = SEP.get_or_init(|| {
-        Regex::new(r"^\s*(?:\([^()]{0,40}\))?\s*(?:,|và|,\s*và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$").expect("rank list separator")
-    });
+    let (after, sep) = (&lex.grammar.rank_following, &lex.grammar.rank_list_separator);
     let mut out = Respectively::default();
     let sent = &hay[from..to];
-    if provinces.is_empty() || !(sent.contains("sau") || sent.contains("tiếp theo")) {
+    if provinces.is_empty() || !lex.grammar.may_match("rank_following", sent) {
         return out;
     }
     let Some(m) = after.find(sent) else { return out };

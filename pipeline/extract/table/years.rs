@@ -9,12 +9,8 @@ use super::*;
 
 /// A line that opens a row with its year (`2015 72,28 72,64 55,60`, `Sơ bộ 2020 83,71`,
 /// `. 2016` after a `Sơ bộ - Prel` note): the year and where the rest of the line starts.
-pub(super) fn row_year(line: &str) -> Option<(i32, usize)> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| {
-        Regex::new(r"^[\s.\-–]*(?:(?i:sơ bộ)\s*[-–]?\s*(?:(?i:prel)\s*)?\.?\s*)?((?:19[5-9]|20[0-4])[0-9])(?:\s+|$)").expect("row year")
-    });
-    let c = r.captures(line)?;
+pub(super) fn row_year(g: &crate::extract::grammar::Grammar, line: &str) -> Option<(i32, usize)> {
+    let c = g.row_year.captures(line)?;
     let rest = c.get(0)?.end();
     // the rest of the line is numbers only
     line[rest..]
@@ -42,7 +38,7 @@ pub(super) fn year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)]
     let mut k = 0;
     while k < lines.len() {
         let (off, line) = lines[k];
-        let Some((year, rest)) = row_year(line) else {
+        let Some((year, rest)) = row_year(&res.lexicon.grammar, line) else {
             k += 1;
             continue;
         };
@@ -60,7 +56,8 @@ pub(super) fn year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &str)]
                     n += 1;
                     continue;
                 }
-                if row_year(l).is_some() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == ' ') {
+                if row_year(&res.lexicon.grammar, l).is_some() || !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == ' ')
+                {
                     break;
                 }
                 cells.extend(

@@ -1,4 +1,5 @@
 use super::*;
+use crate::extract::grammar::shipped;
 
 fn p(s: &str) -> Option<Period> {
     Period::parse(s)
@@ -44,7 +45,7 @@ fn month_window_table() {
         ("trong tháng 10, toàn tỉnh phát triển thêm ", Some(2019), false, Some("2019-M10")),
     ];
     for (before, year, stock, want) in cases {
-        assert_eq!(month_window(before, *year, *stock), want.and_then(p), "{before}");
+        assert_eq!(month_window(shipped(), before, *year, *stock), want.and_then(p), "{before}");
     }
 }
 
@@ -79,7 +80,7 @@ fn event_day_table() {
         ("thanh tra sở xử phạt 20 triệu đồng.", None),
     ];
     for (sentence, want) in cases {
-        let got = event_day(sentence, Some(2020), published, &res.lexicon.part.not_an_act).map(|p| p.to_string());
+        let got = event_day(shipped(), sentence, Some(2020), published, &res.lexicon.part.not_an_act).map(|p| p.to_string());
         assert_eq!(got.as_deref(), *want, "{sentence}");
     }
 }
@@ -96,7 +97,7 @@ fn a_comparison_base_names_no_time_of_its_own() {
         ("toàn tỉnh có 900 trạm bts.", false),
     ];
     for (text, want) in cases {
-        assert_eq!(names_own_time(text), *want, "{text}");
+        assert_eq!(names_own_time(shipped(), text), *want, "{text}");
     }
 }
 
@@ -145,7 +146,7 @@ fn day_window_table() {
         ("tính đến ngày 40/7/2025, có ", None),
     ];
     for (before, want) in cases {
-        assert_eq!(day_window(before), want.and_then(p), "{before}");
+        assert_eq!(day_window(shipped(), before), want.and_then(p), "{before}");
     }
 }
 
@@ -219,15 +220,24 @@ fn comparisons_with_the_month_before() {
 
 #[test]
 fn a_base_s_own_figure_is_of_the_base_s_period() {
-    assert_eq!(baseline_period("giảm nhẹ so với tháng trước (", p("2020-M06")), p("2020-M05"));
-    assert_eq!(baseline_period("tăng 48% so với tháng 11/2022 (", p("2023-M11")), p("2022-M11"));
-    assert_eq!(baseline_period("cũng như cùng kỳ 2019 (", p("2020-M06")), p("2019-M06"));
-    assert_eq!(baseline_period("cùng kỳ năm 2019 là ", p("2020")), p("2019"));
-    assert_eq!(baseline_period("tăng 7 bậc so với năm 2013 (xếp thứ ", p("2014")), p("2013"));
-    assert_eq!(baseline_period("toàn tỉnh có ", p("2014")), None);
+    assert_eq!(
+        baseline_period(shipped(), "giảm nhẹ so với tháng trước (", p("2020-M06")),
+        p("2020-M05")
+    );
+    assert_eq!(
+        baseline_period(shipped(), "tăng 48% so với tháng 11/2022 (", p("2023-M11")),
+        p("2022-M11")
+    );
+    assert_eq!(baseline_period(shipped(), "cũng như cùng kỳ 2019 (", p("2020-M06")), p("2019-M06"));
+    assert_eq!(baseline_period(shipped(), "cùng kỳ năm 2019 là ", p("2020")), p("2019"));
+    assert_eq!(
+        baseline_period(shipped(), "tăng 7 bậc so với năm 2013 (xếp thứ ", p("2014")),
+        p("2013")
+    );
+    assert_eq!(baseline_period(shipped(), "toàn tỉnh có ", p("2014")), None);
     // a parenthesis stating its own level with a verb is the period reported
     assert_eq!(
-        baseline_period("tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn ", p("2020")),
+        baseline_period(shipped(), "tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn ", p("2020")),
         None
     );
 }
