@@ -103,6 +103,12 @@ struct PeriodDef {
     reviewed_before: Vec<String>,
     reviewed_aside: Vec<String>,
     span_names: Vec<String>,
+    names_time: Vec<String>,
+    month_base: Vec<String>,
+    month_event_before: Vec<String>,
+    month_not_own: Vec<String>,
+    day_span: Vec<String>,
+    year_on_year: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,6 +396,27 @@ pub struct PeriodCues {
     /// Rule `period.several_years`: words that make a span of years right after them the name
     /// of a plan (`Kế hoạch ... giai đoạn 2016 - 2020`), not a figure's window.
     pub span_names: Vec<String>,
+    /// Rules `period.continuation`, `period.event_lead`, `compare.undated_base`: a text holding
+    /// one of these names a time of its own (searchers built once: this is asked of every
+    /// sentence a figure continues).
+    names_time: Vec<memchr::memmem::Finder<'static>>,
+    /// Rule `period.month_window`: a month right after one of `month_base` is a comparison's
+    /// base; a month on its own right after a word of `month_event_before` dates an event; one
+    /// followed before the figure by a phrase of `month_not_own` dates no figure of its clause.
+    pub month_base: Vec<String>,
+    pub month_event_before: Vec<String>,
+    pub month_not_own: Vec<String>,
+    /// Rule `period.day_window`: a day right after one of these starts a span of dates.
+    pub day_span: Vec<String>,
+    /// Rule `revenue.month_on_month`: words of the year-on-year rate after a month-on-month one.
+    pub year_on_year: Vec<String>,
+}
+
+impl PeriodCues {
+    /// Whether `text` (match form) names a time of its own: one of `[period] names_time`.
+    pub(crate) fn names_time(&self, text: &str) -> bool {
+        self.names_time.iter().any(|f| f.find(text.as_bytes()).is_some())
+    }
 }
 
 /// Cue words of the continuation rules (`[continuation]` of the lexicon), in match form.
@@ -597,6 +624,15 @@ impl Lexicon {
                     reviewed_before: words(&p.reviewed_before),
                     reviewed_aside: words(&p.reviewed_aside),
                     span_names: words(&p.span_names),
+                    names_time: words(&p.names_time)
+                        .iter()
+                        .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                        .collect(),
+                    month_base: words(&p.month_base),
+                    month_event_before: words(&p.month_event_before),
+                    month_not_own: words(&p.month_not_own),
+                    day_span: words(&p.day_span),
+                    year_on_year: words(&p.year_on_year),
                 }
             },
             continuation: {

@@ -83,7 +83,7 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
             if let Some(cl) = out[j].claim.as_mut().filter(|_| same_statement) {
                 cl.growth_pct = Some(pct);
                 rate = revenue_growth_rate(cl, verb || named, pct);
-                if rate_month_on_month(&hay[q.end..s.end.max(q.end)], cl.period) {
+                if rate_month_on_month(&ctx.res.lexicon.period, &hay[q.end..s.end.max(q.end)], cl.period) {
                     rate = None;
                 }
             }

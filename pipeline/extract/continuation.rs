@@ -28,7 +28,7 @@
 //! `[continuation]` ([`ContinuationCues`]).
 
 use super::grammar::Grammar;
-use crate::lexicon::ContinuationCues;
+use crate::lexicon::{ContinuationCues, Lexicon};
 use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
 
 /// The status a sentence sets for what continues it, with a target's year.
@@ -51,7 +51,8 @@ fn sentence_status(
 }
 
 /// Apply the rule to one document's mentions (in document order).
-pub(crate) fn apply(doc: &CleanDoc, hay: &str, g: &Grammar, cues: &ContinuationCues, mentions: &mut [Mention]) {
+pub(crate) fn apply(doc: &CleanDoc, hay: &str, lex: &Lexicon, cues: &ContinuationCues, mentions: &mut [Mention]) {
+    let g = &lex.grammar;
     let doc_year = doc.meta.period.map(|p| p.year);
     // the previous sentence's text and mentions: its status is read only when a sentence
     // continues it (rare), not for every sentence of every document
@@ -118,7 +119,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, g: &Grammar, cues: &ContinuationC
         // tháng 10, Sở đã thực hiện 1 cuộc thanh tra ...`: a sentence that goes on with the one
         // before and names no time of its own is of that sentence's window within the page's year
         if cues.period_openers.iter().any(|o| text.trim_start().starts_with(o.as_str()))
-            && !super::window::names_time(text)
+            && !super::window::names_time(&lex.period, text)
             && let Some((_, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && doc.meta.period.is_some_and(|d| d.year == window.year && d != window)
@@ -137,11 +138,11 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, g: &Grammar, cues: &ContinuationC
         // (a sentence that names another year beside it, `DTI năm 2021 ... xếp thứ 6/63, và kỳ
         // vọng năm 2022 ...`, states no one window; the window goes on from sentence to sentence)
         else if !opens_paragraph
-            && !super::window::names_own_time(g, text)
+            && !super::window::names_own_time(lex, text)
             && let Some((prev_text, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && (carried == Some(window)
-                || (super::window::names_own_time(g, prev_text) && only_year(&super::window::without_bases(g, prev_text), window.year)))
+                || (super::window::names_own_time(lex, prev_text) && only_year(&super::window::without_bases(g, prev_text), window.year)))
             && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
             && give_window(
                 &mut mentions[first..k],

@@ -279,7 +279,7 @@ pub(crate) fn extract_scoped(
         with_tables(doc, res, &mut out);
     }
     with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
-    continuation::apply(doc, &ctx.hay, &res.lexicon.grammar, &res.lexicon.continuation, &mut out);
+    continuation::apply(doc, &ctx.hay, &res.lexicon, &res.lexicon.continuation, &mut out);
     breakdown::apply(doc, &ctx.hay, &mut out);
     density::apply(&ctx.hay, &res.catalog, &mut out);
     field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);

@@ -11,34 +11,23 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::grammar::Grammar;
-use crate::lexicon::PeriodCues;
+use crate::lexicon::{Lexicon, PeriodCues};
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;
 
 /// Whether `text` (match form) names a time of its own: a year, a month, a quarter, a span, the
 /// same period of another year, or now (`đến nay`). Rules `period.continuation` and
 /// `compare.undated_base` ask it of a sentence or of a clause.
-pub(super) fn names_time(text: &str) -> bool {
-    // (searchers built once: `str::contains` builds one per call, and this is asked of every
-    // sentence a figure continues)
-    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    WORDS
-        .get_or_init(|| {
-            ["tháng", "quý", "năm", "giai đoạn", "cùng kỳ", "đến nay", "hiện nay"]
-                .iter()
-                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-                .collect()
-        })
-        .iter()
-        .any(|f| f.find(text.as_bytes()).is_some())
+pub(super) fn names_time(cues: &PeriodCues, text: &str) -> bool {
+    cues.names_time(text)
 }
 
 /// Whether `text` (match form) names a time of its own besides its comparison bases: as
 /// [`names_time`], with `so với năm 2022`, `so với cùng kỳ năm 2022`, `so với cùng kỳ` left out
 /// (`Nộp ngân sách ước đạt 99.323 tỷ đồng, tăng 1,31% so với năm 2022` names none: the base is
 /// what it is compared with). Rule `period.paragraph_year` asks it of a sentence.
-pub(super) fn names_own_time(g: &Grammar, text: &str) -> bool {
-    names_time(text) && names_time(&without_bases(g, text))
+pub(super) fn names_own_time(lex: &Lexicon, text: &str) -> bool {
+    names_time(&lex.period, text) && names_time(&lex.period, &without_bases(&lex.grammar, text))
 }
 
 /// `text` with its comparison bases (`so với năm 2022`, `so với cùng kỳ năm 2022`, `cùng kỳ`)
@@ -116,7 +105,8 @@ pub(super) fn baseline_period(g: &Grammar, before: &str, current: Option<Period>
 /// of months); a stock's December on its own is the year's end, the year. The month's year comes
 /// from the phrase (`tháng 12/2012`, `tháng 12-2012`, `tháng 12 năm 2012`), else from the
 /// document.
-pub(super) fn month_window(g: &Grammar, before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
+pub(super) fn month_window(lex: &Lexicon, before: &str, doc_year: Option<i32>, stock: bool) -> Option<Period> {
+    let (g, cues) = (&lex.grammar, &lex.period);
     let re = &g.month_window;
     // (most figures' sentences name no month, and are not searched)
     if !g.may_match("month_window", before) {
@@ -125,7 +115,7 @@ pub(super) fn month_window(g: &Grammar, before: &str, doc_year: Option<i32>, sto
     let c = re.captures_iter(before).last()?;
     let at = c.get(0)?.start();
     let lead = &before[floor_char_boundary(before, at.saturating_sub(20))..at];
-    if lead.contains("so với") || lead.contains("cùng kỳ") {
+    if cues.month_base.iter().any(|w| lead.contains(w.as_str())) {
         return None;
     }
     // rule `period.spelled_month`: `tháng Sáu` too; the pattern leaves out `tháng năm` (`tháng năm
@@ -148,14 +138,10 @@ pub(super) fn month_window(g: &Grammar, before: &str, doc_year: Option<i32>, sto
     }
     if bare {
         let word = lead.trim_end().rsplit([' ', ',', '(']).next().unwrap_or("");
-        let event = [
-            "từ", "vào", "sau", "trước", "hồi", "mỗi", "hàng", "đầu", "cuối", "giữa", "hết", "ngày",
-        ]
-        .contains(&word)
-            || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let event = cues.month_event_before.iter().any(|w| w == word) || word.chars().next().is_some_and(|c| c.is_ascii_digit());
         // the month must date the figure's own clause: not one before `;`, `đến nay` (a span
         // to the present) or a count of months (`tháng 10 ... ; lũy kế 10 tháng đạt`)
-        let other = rest.contains(';') || rest.contains("đến nay") || rest.contains("lũy kế") || count_of_months;
+        let other = rest.contains(';') || cues.month_not_own.iter().any(|w| rest.contains(w.as_str())) || count_of_months;
         if event || other {
             return None;
         }
@@ -226,10 +212,15 @@ pub(super) fn event_day(
 /// month: the page reports that act. A page whose period is not a plain year (a quarter's, a
 /// half-year's review) or another year's keeps its period. `sentence` is the figure's sentence,
 /// match form; `event_date` the lead's date ([`crate::records::DocMeta::event_date`]).
-pub(super) fn event_lead(sentence: &str, doc_period: Option<Period>, event_date: Option<chrono::NaiveDate>) -> Option<Period> {
+pub(super) fn event_lead(
+    cues: &PeriodCues,
+    sentence: &str,
+    doc_period: Option<Period>,
+    event_date: Option<chrono::NaiveDate>,
+) -> Option<Period> {
     use chrono::Datelike;
     let (dp, day) = (doc_period?, event_date?);
-    if dp.part != PeriodPart::Year || dp.year != day.year() || names_time(sentence) {
+    if dp.part != PeriodPart::Year || dp.year != day.year() || names_time(cues, sentence) {
         return None;
     }
     Some(Period {
@@ -244,7 +235,8 @@ pub(super) fn event_lead(sentence: &str, doc_period: Option<Period>, event_date:
 /// tỷ lệ ... đạt`) dates figures compiled at the end of the month before, `2025-H1`, `2020`.
 /// `before` is the sentence up to the figure, match form; a date before a `;` dates another
 /// clause.
-pub(super) fn day_window(g: &Grammar, before: &str) -> Option<Period> {
+pub(super) fn day_window(lex: &Lexicon, before: &str) -> Option<Period> {
+    let g = &lex.grammar;
     let re = &g.day_window;
     if !g.may_match("day_window", before) {
         return None;
@@ -263,7 +255,7 @@ pub(super) fn day_window(g: &Grammar, before: &str) -> Option<Period> {
     if before[c.get(0)?.end()..].contains(';') && !opens {
         return None;
     }
-    if before[..at].contains("từ ngày") || before[..at].contains("kể từ") {
+    if lex.period.day_span.iter().any(|w| before[..at].contains(w.as_str())) {
         return None;
     }
     let (day, month, year): (u8, u8, i32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
@@ -365,7 +357,7 @@ pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>
 /// the period's growth rate: the year-on-year one is, and the month-on-month one stays the
 /// revenue's column. Alone, it is the rate stated. `after` is the text after the percentage
 /// in its sentence.
-pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
+pub(crate) fn rate_month_on_month(cues: &PeriodCues, after: &str, period: Option<Period>) -> bool {
     let after = after.split(';').next().unwrap_or("");
     let Some((against, rest)) = against_month(after.trim_start()) else {
         return false;
@@ -376,8 +368,8 @@ pub(crate) fn rate_month_on_month(after: &str, period: Option<Period>) -> bool {
     };
     // the year-on-year rate that follows
     let later = &rest[rest.find("so với").unwrap_or(rest.len())..];
-    let year_on_year = ["cùng kỳ", "cùng kì", "năm trước", "năm ngoái"].iter().any(|w| later.contains(w))
-        || period.is_some_and(|p| later.contains(&format!("/{}", p.year - 1)));
+    let year_on_year =
+        cues.year_on_year.iter().any(|w| later.contains(w.as_str())) || period.is_some_and(|p| later.contains(&format!("/{}", p.year - 1)));
     month_before && year_on_year
 }
 

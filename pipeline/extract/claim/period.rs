@@ -215,10 +215,10 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
     if let Some(y) = st.estimate_year {
         return Some((Period::year(y), "status.year_end_estimate: the year whose end it estimates"));
     }
-    if let Some(p) = day_window(&lex.grammar, &hay[s.start..q.start]) {
+    if let Some(p) = day_window(lex, &hay[s.start..q.start]) {
         return Some((p, "period.day_window: a level dated to a day, the months up to it"));
     }
-    if let Some(p) = month_window(&lex.grammar, &hay[s.start..q.start], doc_year, stock) {
+    if let Some(p) = month_window(lex, &hay[s.start..q.start], doc_year, stock) {
         return Some((p, "period.month_window: the months its sentence counts"));
     }
     if let Some(p) = report_month(own_clause, &hay[q.end..s.end], doc_period, &lex.period) {
@@ -242,7 +242,7 @@ fn windows(f: &Figure<'_, '_>, metric: &Metric, st: &StatusRead<'_>, period: Opt
         return Some((p, "period.event_day: the month of the act's day"));
     }
     if metric.event_dated
-        && let Some(p) = event_lead(&hay[s.start..s.end], doc_period, doc.meta.event_date)
+        && let Some(p) = event_lead(&lex.period, &hay[s.start..s.end], doc_period, doc.meta.event_date)
     {
         return Some((p, "period.event_lead: the month of the act the page's lead dates"));
     }

@@ -1,6 +1,10 @@
 use super::*;
 use crate::extract::grammar::shipped;
 
+fn lex() -> &'static crate::lexicon::Lexicon {
+    &crate::extract::tests::res().lexicon
+}
+
 fn p(s: &str) -> Option<Period> {
     Period::parse(s)
 }
@@ -45,7 +49,7 @@ fn month_window_table() {
         ("trong tháng 10, toàn tỉnh phát triển thêm ", Some(2019), false, Some("2019-M10")),
     ];
     for (before, year, stock, want) in cases {
-        assert_eq!(month_window(shipped(), before, *year, *stock), want.and_then(p), "{before}");
+        assert_eq!(month_window(lex(), before, *year, *stock), want.and_then(p), "{before}");
     }
 }
 
@@ -97,7 +101,7 @@ fn a_comparison_base_names_no_time_of_its_own() {
         ("toàn tỉnh có 900 trạm bts.", false),
     ];
     for (text, want) in cases {
-        assert_eq!(names_own_time(shipped(), text), *want, "{text}");
+        assert_eq!(names_own_time(lex(), text), *want, "{text}");
     }
 }
 
@@ -120,7 +124,7 @@ fn event_lead_table() {
         ("thanh tra sở đã xử phạt 40 triệu đồng.", Some("2022"), false, None),
     ];
     for (sentence, page, lead, want) in cases {
-        let got = event_lead(sentence, page.and_then(p), day.filter(|_| *lead)).map(|x| x.to_string());
+        let got = event_lead(&lex().period, sentence, page.and_then(p), day.filter(|_| *lead)).map(|x| x.to_string());
         assert_eq!(got.as_deref(), *want, "{sentence} {page:?}");
     }
 }
@@ -146,7 +150,7 @@ fn day_window_table() {
         ("tính đến ngày 40/7/2025, có ", None),
     ];
     for (before, want) in cases {
-        assert_eq!(day_window(shipped(), before), want.and_then(p), "{before}");
+        assert_eq!(day_window(lex(), before), want.and_then(p), "{before}");
     }
 }
 
@@ -207,15 +211,17 @@ fn comparisons_with_the_month_before() {
     assert_eq!(month_on_month(", tăng 6% so với cùng kỳ.", p("2020-5M")), None);
     // the month-on-month rate is no fact when the year-on-year one follows
     assert!(rate_month_on_month(
+        &lex().period,
         " so với tháng trước và tăng 17% so với cùng kỳ năm ngoái",
         p("2023-M09")
     ));
     assert!(rate_month_on_month(
+        &lex().period,
         " so với tháng 8/2023 và tăng 15% so với tháng 9/2022",
         p("2023-M09")
     ));
-    assert!(!rate_month_on_month(" so với tháng trước.", p("2023-M09")));
-    assert!(!rate_month_on_month(" so với tháng 9/2022", p("2023-M09")));
+    assert!(!rate_month_on_month(&lex().period, " so với tháng trước.", p("2023-M09")));
+    assert!(!rate_month_on_month(&lex().period, " so với tháng 9/2022", p("2023-M09")));
 }
 
 #[test]
