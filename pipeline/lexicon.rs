@@ -37,6 +37,8 @@ struct LexiconFile {
     trap: Vec<crate::extract::traps::TrapDef>,
     /// The phrases rules read with capture groups ([`crate::extract::grammar`]).
     grammar: crate::extract::grammar::GrammarFile,
+    /// The district rules' words ([`crate::extract::district`]).
+    district: crate::extract::district::DistrictCues,
 }
 
 /// Rule `station.site_beside_station` ([`crate::extract`]'s classify): the words that count
@@ -322,6 +324,8 @@ pub struct Lexicon {
     pub traps: crate::extract::traps::TrapSet,
     /// The grammar (`[grammar]`, see `extract::grammar`), compiled.
     pub grammar: crate::extract::grammar::Grammar,
+    /// The district rules' words (`[district]`).
+    pub district: crate::extract::district::DistrictCues,
 }
 
 /// Cue words of rule `count.removed`: a count of subscribers taken off the networks.
@@ -570,9 +574,13 @@ impl Lexicon {
         let traps = crate::extract::traps::TrapSet::new(&lex.trap).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let grammar =
             crate::extract::grammar::Grammar::new(&lex.grammar).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        lex.district
+            .check()
+            .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let out = Lexicon {
             traps,
             grammar,
+            district: lex.district.clone(),
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,

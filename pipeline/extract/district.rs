@@ -26,12 +26,67 @@
 //! - `district.table` ([`table_by_district`]): a table broken down by district (`phân theo
 //!   huyện, thành phố`): every row but the total is a district's.
 
-use super::grammar::Grammar;
+use serde::Deserialize;
 
 use super::DocCtx;
+use super::grammar::Grammar;
 use crate::records::{CleanDoc, Sentence};
 use crate::reference::{Provinces, compact_name};
 use crate::text::{floor_char_boundary, match_form};
+
+/// The district rules' words (`lexicon.toml` `[district]`), checked at load ([`DistrictCues::check`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictCues {
+    /// Rule `district.opening`: words that open a sentence by placing it (`Tại huyện Kim Sơn,
+    /// ...`), as written (case matters: the sentence's first word).
+    local_openers: Vec<String>,
+    /// Rule `district.subject`: a district's unit word opening the sentence as its subject
+    /// (`Huyện Mường Tè có ...`), as written.
+    subject_openers: Vec<String>,
+    /// Rule `district.article`: the unit words a title may open a district's name with (`Thị xã
+    /// Ba Đồn ...`), word by word, as written; and the unit words (match form) the text must
+    /// name it with (`thị xã ba đồn`).
+    title_unit_words: Vec<String>,
+    unit_words: Vec<String>,
+    /// Rule `district.province_city`: the words (match form) of a province-level city's alias
+    /// (`tp. hà nội`, `thành phố cần thơ`).
+    city_words: Vec<String>,
+    /// Rule `district.table`: a table title (match form) broken down by district (`phân theo
+    /// huyện`).
+    table_by: Vec<String>,
+}
+
+/// The rest of `text` after it opens on the word `w` and a space (not a longer word).
+fn opens<'t>(text: &'t str, w: &str) -> Option<&'t str> {
+    text.strip_prefix(w).and_then(|r| r.strip_prefix(' '))
+}
+
+impl DistrictCues {
+    /// Every list has words, none empty or padded, and the match-form lists are in match form.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let lists = [
+            ("local_openers", &self.local_openers, false),
+            ("subject_openers", &self.subject_openers, false),
+            ("title_unit_words", &self.title_unit_words, false),
+            ("unit_words", &self.unit_words, true),
+            ("city_words", &self.city_words, true),
+            ("table_by", &self.table_by, true),
+        ];
+        for (name, words, matched) in lists {
+            if words.is_empty() {
+                return Err(format!("[district] {name}: no words"));
+            }
+            if let Some(w) = words
+                .iter()
+                .find(|w| w.trim().is_empty() || w.trim() != w.as_str() || (matched && match_form(w) != **w))
+            {
+                return Err(format!("[district] {name}: {w:?} is empty, padded or not in match form"));
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Rule `district.province_city`: a `thành phố` or `TP` that names a province-level city
 /// (`Công an TP. Hà Nội tổ chức 2 đợt thanh tra`) is no district. True when the district pattern
@@ -49,7 +104,8 @@ fn only_province_cities(ctx: &DocCtx<'_>, from: usize, to: usize) -> bool {
         // are the capitals of provinces, districts
         .filter(|h| {
             let name = &hay[from + h.start..from + h.end];
-            (name.starts_with("tp") || name.starts_with("thành phố")) && ctx.res.provinces.rows.get(*h.tag).is_some_and(|p| p.city)
+            ctx.res.lexicon.district.city_words.iter().any(|w| name.starts_with(w.as_str()))
+                && ctx.res.provinces.rows.get(*h.tag).is_some_and(|p| p.city)
         })
         .map(|h| (from + h.start, from + h.end))
         .collect();
@@ -105,17 +161,17 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     }
     let opening = &doc.text[s.start..q_start];
     let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
-    let local = ["Tại ", "Trên ", "Ở ", "Riêng ", "Đối với ", "tại ", "trên ", "ở ", "riêng "]
-        .iter()
-        .any(|w| opening.trim_start().starts_with(w));
+    let cues = &ctx.res.lexicon.district;
+    let local = cues.local_openers.iter().any(|w| opens(opening.trim_start(), w).is_some());
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)
     if local && district.is_match(opening) && provinces.find_in(hay, &ctx.hits, s.start, s.start + opening.len()).is_empty() {
         return Some("district.opening");
     }
     let subject = doc.text[s.start..q_start].trim_start();
-    if ["Thành phố ", "Huyện ", "Thị xã ", "Quận ", "TP. ", "TP "]
+    if cues
+        .subject_openers
         .iter()
-        .any(|w| subject.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_uppercase)))
+        .any(|w| opens(subject, w).is_some_and(|r| r.starts_with(char::is_uppercase)))
         && provinces
             .find_in(hay, &ctx.hits, s.start, floor_char_boundary(hay, (s.start + 40).min(q_start)))
             .is_empty()
@@ -131,7 +187,14 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
 /// Is the article about one district? Its title opens with a place that the text calls a
 /// district (`huyện X`, `thị xã X`, `thành phố X`), and that is no province (`Chợ Mới đưa công
 /// nghệ số về từng ấp` ... `huyện Chợ Mới`).
-pub(super) fn article(doc: &CleanDoc, hay: &str, g: &Grammar, provinces: &Provinces, clean: &crate::clean::CleanRules) -> bool {
+pub(super) fn article(
+    doc: &CleanDoc,
+    hay: &str,
+    lex: &crate::lexicon::Lexicon,
+    provinces: &Provinces,
+    clean: &crate::clean::CleanRules,
+) -> bool {
+    let (g, cues) = (&lex.grammar, &lex.district);
     if doc
         .meta
         .url
@@ -159,7 +222,7 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, g: &Grammar, provinces: &Provin
     let mut name: Vec<&str> = Vec::new();
     for w in title
         .split_whitespace()
-        .skip_while(|w| ["Huyện", "Thị", "xã", "Thành", "phố", "Quận", "TP"].contains(w))
+        .skip_while(|w| cues.title_unit_words.iter().any(|u| u == w))
     {
         let bare = w.trim_end_matches([':', ',', '-', '.']);
         if !bare.starts_with(char::is_uppercase) {
@@ -175,8 +238,8 @@ pub(super) fn article(doc: &CleanDoc, hay: &str, g: &Grammar, provinces: &Provin
     }
     let name = match_form(&name.join(" "));
     // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
-    let named = ["huyện ", "thị xã ", "thành phố ", "quận "].iter().any(|d| {
-        let key = format!("{d}{name}");
+    let named = cues.unit_words.iter().any(|d| {
+        let key = format!("{d} {name}");
         memchr::memmem::find_iter(hay.as_bytes(), key.as_bytes())
             .any(|i| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
     });
@@ -221,11 +284,9 @@ fn address_names_district(g: &Grammar, url: &str, hay: &str, provinces: &Provinc
 
 /// Rule `district.table`: is a table broken down by district (`... phân theo huyện, thành
 /// phố`)? Then every row but the total is a district's.
-pub(super) fn table_by_district(title_line: &str) -> bool {
+pub(super) fn table_by_district(cues: &DistrictCues, title_line: &str) -> bool {
     let t = match_form(title_line);
-    ["theo huyện", "theo đơn vị hành chính", "theo địa phương", "theo quận"]
-        .iter()
-        .any(|w| t.contains(w))
+    cues.table_by.iter().any(|w| t.contains(w.as_str()))
 }
 
 /// Rule `district.breakdown`: does the figure starting at `part_start` break down the figure
@@ -249,10 +310,26 @@ mod tests {
     use crate::extract::grammar::shipped;
 
     #[test]
+    fn the_district_words_are_checked_at_load() {
+        let shipped = crate::extract::tests::res().lexicon.district.clone();
+        assert_eq!(shipped.check(), Ok(()));
+        let mut padded = shipped.clone();
+        padded.local_openers.push("Tại ".into());
+        assert!(padded.check().unwrap_err().contains("[district] local_openers"));
+        let mut capital = shipped.clone();
+        capital.unit_words.push("Huyện".into());
+        assert!(capital.check().unwrap_err().contains("not in match form"));
+        let mut none = shipped;
+        none.table_by.clear();
+        assert_eq!(none.check(), Err("[district] table_by: no words".into()));
+    }
+
+    #[test]
     fn a_table_broken_down_by_district_is_seen_from_its_title() {
-        assert!(table_by_district("Số thuê bao điện thoại phân theo huyện, thành phố"));
-        assert!(table_by_district("Số trạm BTS phân theo đơn vị hành chính"));
-        assert!(!table_by_district("Số thuê bao điện thoại qua các năm"));
+        let cues = &crate::extract::tests::res().lexicon.district;
+        assert!(table_by_district(cues, "Số thuê bao điện thoại phân theo huyện, thành phố"));
+        assert!(table_by_district(cues, "Số trạm BTS phân theo đơn vị hành chính"));
+        assert!(!table_by_district(cues, "Số thuê bao điện thoại qua các năm"));
     }
 
     #[test]
@@ -289,13 +366,7 @@ mod tests {
         let r = crate::extract::tests::res();
         let about_district = |text: &str| {
             let doc = crate::clean::doc_from_text("case", text, None, None, &r.clean, &r.provinces, &r.outlets);
-            article(
-                &doc,
-                &crate::text::match_form(&doc.text),
-                &r.lexicon.grammar,
-                &r.provinces,
-                &r.clean,
-            )
+            article(&doc, &crate::text::match_form(&doc.text), &r.lexicon, &r.provinces, &r.clean)
         };
         let body = "\n\nQua kiểm tra 18 đại lý internet, đoàn phát hiện 6 đại lý vi phạm.";
         assert!(about_district(&format!(

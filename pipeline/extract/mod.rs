@@ -19,7 +19,7 @@ mod clause;
 mod compare;
 mod continuation;
 mod density;
-mod district;
+pub(crate) mod district;
 pub(crate) mod features;
 mod field_part;
 mod figure;
@@ -199,7 +199,7 @@ impl Scope {
 
     /// Add whether the article is about one district (see [`district::article`]).
     pub fn with_district(mut self, doc: &CleanDoc, hay: &str, res: &Resources) -> Scope {
-        self.district = district::article(doc, hay, &res.lexicon.grammar, &res.provinces, &res.clean);
+        self.district = district::article(doc, hay, &res.lexicon, &res.provinces, &res.clean);
         self
     }
 

@@ -199,7 +199,7 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
             .unwrap_or("");
         let title = title_words(title_line);
         // `... phân theo huyện, thành phố`: every row but the total is a district's
-        let by_district = super::district::table_by_district(title_line);
+        let by_district = super::district::table_by_district(&res.lexicon.district, title_line);
         let mut j = i + 1;
         let mut misses = 0;
         while j < lines.len() && misses <= 2 {
