@@ -39,6 +39,8 @@ struct LexiconFile {
     grammar: crate::extract::grammar::GrammarFile,
     /// The district rules' words ([`crate::extract::district`]).
     district: crate::extract::district::DistrictCues,
+    /// The table rules' words ([`crate::extract::table`]).
+    table: crate::extract::table::TableCues,
 }
 
 /// Rule `station.site_beside_station` ([`crate::extract`]'s classify): the words that count
@@ -326,6 +328,8 @@ pub struct Lexicon {
     pub grammar: crate::extract::grammar::Grammar,
     /// The district rules' words (`[district]`).
     pub district: crate::extract::district::DistrictCues,
+    /// The table rules' words (`[table]`).
+    pub table: crate::extract::table::TableCues,
 }
 
 /// Cue words of rule `count.removed`: a count of subscribers taken off the networks.
@@ -577,10 +581,14 @@ impl Lexicon {
         lex.district
             .check()
             .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        lex.table
+            .check()
+            .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let out = Lexicon {
             traps,
             grammar,
             district: lex.district.clone(),
+            table: lex.table.clone(),
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,

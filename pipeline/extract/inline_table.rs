@@ -27,7 +27,7 @@
 //! marks no cells (the sentence reading stays); growth columns give no facts (growth of a count
 //! is never a fact).
 
-use super::table::{Tables, cell, probe, title_words, unit_words};
+use super::table::{TableCues, Tables, cell, probe, title_words, unit_words};
 use crate::config::Resources;
 use crate::records::CleanDoc;
 use crate::text::match_form;
@@ -231,7 +231,7 @@ fn columns(labels: &[String], n: usize) -> Option<Vec<String>> {
 }
 
 /// The header before a run: the words after its last `Năm`, the title and the unit line.
-fn header(text: &str, run_start: usize) -> Option<(&str, String, &'static str)> {
+fn header<'t, 'c>(cues: &'c TableCues, text: &'t str, run_start: usize) -> Option<(&'t str, String, &'c str)> {
     let from = crate::text::floor_char_boundary(text, run_start.saturating_sub(600));
     let before = &text[from..run_start];
     let at = before.rfind("Năm ")?;
@@ -244,10 +244,10 @@ fn header(text: &str, run_start: usize) -> Option<(&str, String, &'static str)> 
             let t = &above[b + "Bảng".len()..];
             let t = t.split('\n').next().unwrap_or("");
             let t = t.trim_start_matches(|c: char| !crate::text::is_letter(c));
-            title_words(t).to_string()
+            title_words(cues, t).to_string()
         })
         .unwrap_or_default();
-    let unit = above.lines().rev().take(4).find_map(unit_words).unwrap_or("");
+    let unit = above.lines().rev().take(4).find_map(|l| unit_words(cues, l)).unwrap_or("");
     Some((head, title, unit))
 }
 
@@ -278,7 +278,7 @@ pub(super) fn read(doc: &CleanDoc, res: &Resources, out: &mut Tables) {
         if rows.iter().any(|r| r.cells.len() + 1 < n) {
             continue;
         }
-        let Some((head, title, unit)) = header(&doc.text, rows[0].year_at) else {
+        let Some((head, title, unit)) = header(&res.lexicon.table, &doc.text, rows[0].year_at) else {
             continue;
         };
         let Some(cols) = columns(&labels(head), n) else { continue };

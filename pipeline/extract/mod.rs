@@ -37,7 +37,7 @@ mod removed;
 mod scope;
 mod share_part;
 mod subject;
-mod table;
+pub(crate) mod table;
 pub(crate) mod token;
 pub mod traps;
 mod window;

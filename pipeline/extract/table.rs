@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::Deserialize;
 
 use super::number::DigitReading;
 use super::{Scope, extract_scoped};
@@ -50,34 +51,57 @@ fn number_re() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"[0-9]+(?:[.,][0-9]+)*\s?%?").expect("cell"))
 }
 
-/// Words a header line may hold besides its years.
-const HEADER_WORDS: [&str; 22] = [
-    "năm",
-    "sơ",
-    "bộ",
-    "prel",
-    "ước",
-    "tính",
-    "chỉ",
-    "tiêu",
-    "kế",
-    "hoạch",
-    "tt",
-    "stt",
-    "đvt",
-    "thực",
-    "hiện",
-    "dec",
-    "jan",
-    "feb",
-    "mar",
-    "và",
-    "indicators",
-    "year",
-];
+/// The table rules' words (`lexicon.toml` `[table]`), checked at load ([`TableCues::check`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableCues {
+    /// Words (match form) a header line may hold besides its years (`Năm`, `Sơ bộ`, `ĐVT`).
+    header_words: Vec<String>,
+    /// Where a title stops naming what it counts (match form, spaces as written: ` phân
+    /// theo`, `(`): `Số máy điện thoại phân theo huyện` counts `Số máy điện thoại`.
+    title_ends: Vec<String>,
+    /// Openings (match form) of a total row's label (`tổng số`, `total`): the row takes the
+    /// table's title as its label.
+    total_labels: Vec<String>,
+    /// Words (match form) of a unit line (`ĐVT:`, `Đơn vị tính:`).
+    unit_line: Vec<String>,
+    /// The unit a cell is read with, by the words of the unit line: the first entry with one of
+    /// its words gives its unit; none gives no unit.
+    units: Vec<TableUnit>,
+}
+
+/// One `[[table.units]]` entry: a unit line holding one of `words` gives cells `unit`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableUnit {
+    words: Vec<String>,
+    unit: String,
+}
+
+impl TableCues {
+    /// Every list has words, none empty, and each is in match form.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let units: Vec<String> = self.units.iter().flat_map(|u| u.words.iter().cloned()).collect();
+        for (name, words) in [
+            ("header_words", &self.header_words),
+            ("title_ends", &self.title_ends),
+            ("total_labels", &self.total_labels),
+            ("unit_line", &self.unit_line),
+            ("units", &units),
+        ] {
+            if words.is_empty() {
+                return Err(format!("[table] {name}: no words"));
+            }
+            if let Some(w) = words.iter().find(|w| w.trim().is_empty() || match_form(w) != **w) {
+                return Err(format!("[table] {name}: {w:?} is empty or not in match form"));
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The years of a header line, when it is one.
-fn header_years(line: &str) -> Option<Vec<i32>> {
+fn header_years(cues: &TableCues, line: &str) -> Option<Vec<i32>> {
     // cheap test first (this runs on every line of every document): two years need 8 digits
     if line.bytes().filter(u8::is_ascii_digit).count() < 8 {
         return None;
@@ -87,7 +111,8 @@ fn header_years(line: &str) -> Option<Vec<i32>> {
     // same alone as inside its line)
     let mut others = 0;
     for w in line.split(|c: char| !crate::text::is_letter(c)).filter(|w| !w.is_empty()) {
-        if !HEADER_WORDS.contains(&match_form(w).as_str()) {
+        let w = match_form(w);
+        if !cues.header_words.contains(&w) {
             others += 1;
             if others > 2 {
                 return None;
@@ -110,12 +135,13 @@ fn header_years(line: &str) -> Option<Vec<i32>> {
 
 /// The words of a table title that name what it counts: `115. Số máy điện thoại trên địa bàn
 /// phân theo huyện tại thời điểm 31/12/2009` → `Số máy điện thoại trên địa bàn`.
-pub(super) fn title_words(title: &str) -> &str {
+pub(super) fn title_words<'t>(cues: &TableCues, title: &'t str) -> &'t str {
     let t = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     let lower = match_form(t);
-    let cut = [" phân theo", " chia theo", " tại thời điểm", " giai đoạn", " năm ", "("]
+    let cut = cues
+        .title_ends
         .iter()
-        .filter_map(|w| lower.find(w))
+        .filter_map(|w| lower.find(w.as_str()))
         .min()
         .unwrap_or(t.len());
     t[..cut].trim()
@@ -126,38 +152,24 @@ fn is_part(g: &super::grammar::Grammar, label: &str) -> bool {
     g.table_part_row.is_match(&match_form(label.trim()))
 }
 
-fn is_total(label: &str) -> bool {
+fn is_total(cues: &TableCues, label: &str) -> bool {
     let l = match_form(label.trim());
-    ["tổng số", "tổng cộng", "total", "toàn tỉnh", "tổng"]
-        .iter()
-        .any(|w| l.starts_with(w))
+    cues.total_labels.iter().any(|w| l.starts_with(w.as_str()))
 }
 
 /// The unit words of a table, from its `ĐVT:` line: what a cell would be written with.
-pub(super) fn unit_words(line: &str) -> Option<&'static str> {
+pub(super) fn unit_words<'c>(cues: &'c TableCues, line: &str) -> Option<&'c str> {
     let l = match_form(line);
-    if !(l.contains("đvt") || l.contains("đơn vị tính") || l.contains("đơn vị:")) {
+    if !cues.unit_line.iter().any(|w| l.contains(w.as_str())) {
         return None;
     }
-    Some(if l.contains('%') {
-        "%"
-    } else if l.contains("thuê bao") || l.contains("subscriber") {
-        " thuê bao"
-    } else if l.contains("chiếc") || l.contains("máy") {
-        " máy điện thoại"
-    } else if l.contains("trạm") {
-        " trạm"
-    } else if l.contains("tỷ đồng") {
-        " tỷ đồng"
-    } else if l.contains("triệu đồng") {
-        " triệu đồng"
-    } else {
-        ""
-    })
+    let unit = cues.units.iter().find(|u| u.words.iter().any(|w| l.contains(w.as_str())));
+    Some(unit.map_or("", |u| u.unit.as_str()))
 }
 
 /// Read every table of a document.
 pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
+    let cues = &res.lexicon.table;
     let mut out = Tables {
         mentions: Vec::new(),
         cells: Vec::new(),
@@ -178,7 +190,7 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
     let mut metric_of: HashMap<String, Option<(Mention, f64)>> = HashMap::new();
     let mut i = 0;
     while i < lines.len() {
-        let Some(years) = header_years(lines[i].1) else {
+        let Some(years) = header_years(cues, lines[i].1) else {
             i += 1;
             continue;
         };
@@ -189,15 +201,15 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
             .filter(|l| !l.is_empty())
             .collect();
         let above = &above[above.len().saturating_sub(5)..];
-        let unit = above.iter().rev().find_map(|l| unit_words(l)).unwrap_or("");
+        let unit = above.iter().rev().find_map(|l| unit_words(cues, l)).unwrap_or("");
         // the title: the nearest Vietnamese line of words above (not its English translation)
         let title_line = above
             .iter()
             .rev()
-            .find(|l| unit_words(l).is_none() && !l.is_ascii() && l.chars().filter(|c| crate::text::is_letter(*c)).count() >= 8)
+            .find(|l| unit_words(cues, l).is_none() && !l.is_ascii() && l.chars().filter(|c| crate::text::is_letter(*c)).count() >= 8)
             .copied()
             .unwrap_or("");
-        let title = title_words(title_line);
+        let title = title_words(cues, title_line);
         // `... phân theo huyện, thành phố`: every row but the total is a district's
         let by_district = super::district::table_by_district(&res.lexicon.district, title_line);
         let mut j = i + 1;
@@ -209,7 +221,7 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
             if line.trim().is_empty() {
                 continue;
             }
-            if header_years(line).is_some() {
+            if header_years(cues, line).is_some() {
                 // the next table
                 j -= 1;
                 break;
@@ -234,10 +246,10 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
             for c in &cells {
                 out.cells.push((off + c.start(), off + c.start() + c.as_str().trim_end().len()));
             }
-            if label.is_empty() || is_part(&res.lexicon.grammar, label) || (by_district && !is_total(label)) {
+            if label.is_empty() || is_part(&res.lexicon.grammar, label) || (by_district && !is_total(cues, label)) {
                 continue;
             }
-            let label = if is_total(label) && !title.is_empty() { title } else { label };
+            let label = if is_total(cues, label) && !title.is_empty() { title } else { label };
             for (c, year) in cells.iter().zip(&years) {
                 let raw = c.as_str().trim_end();
                 let key = format!("{label}\u{1}{unit}\u{1}{}", raw.ends_with('%'));

@@ -90,18 +90,39 @@ fn an_inline_table_whose_labels_do_not_fit_gives_nothing() {
 }
 
 #[test]
+fn the_table_words_are_checked_at_load_and_read_by_the_rules() {
+    let cues = &res().lexicon.table;
+    assert_eq!(cues.check(), Ok(()));
+    assert_eq!(unit_words(cues, "ĐVT: Thuê bao"), Some(" thuê bao"));
+    assert_eq!(unit_words(cues, "Đơn vị tính: %"), Some("%"));
+    assert_eq!(unit_words(cues, "Đơn vị tính: người"), Some(""));
+    assert_eq!(unit_words(cues, "Số thuê bao"), None);
+    assert_eq!(title_words(cues, "115. Số máy điện thoại phân theo huyện"), "Số máy điện thoại");
+    assert!(is_total(cues, "Tổng số") && !is_total(cues, "Thành thị"));
+    let mut bad = cues.clone();
+    bad.total_labels.push("Tổng".into());
+    assert!(bad.check().unwrap_err().contains("[table] total_labels"));
+}
+
+#[test]
 fn header_lines_are_years_with_few_words() {
     assert_eq!(
-        header_years("  2016 2017 2018 2019 Sơ bộ 2020"),
+        header_years(&res().lexicon.table, "  2016 2017 2018 2019 Sơ bộ 2020"),
         Some(vec![2016, 2017, 2018, 2019, 2020])
     );
-    assert_eq!(header_years("Chỉ tiêu      Năm 2018      Năm 2019"), Some(vec![2018, 2019]));
     assert_eq!(
-        header_years("  12/2006 12/2007 12/2008 12/2009"),
+        header_years(&res().lexicon.table, "Chỉ tiêu      Năm 2018      Năm 2019"),
+        Some(vec![2018, 2019])
+    );
+    assert_eq!(
+        header_years(&res().lexicon.table, "  12/2006 12/2007 12/2008 12/2009"),
         Some(vec![2006, 2007, 2008, 2009])
     );
-    assert_eq!(header_years("Năm 2019 tăng so với năm 2018 khá nhiều về mọi mặt"), None);
-    assert_eq!(header_years("2019 2018"), None);
+    assert_eq!(
+        header_years(&res().lexicon.table, "Năm 2019 tăng so với năm 2018 khá nhiều về mọi mặt"),
+        None
+    );
+    assert_eq!(header_years(&res().lexicon.table, "2019 2018"), None);
 }
 
 #[test]

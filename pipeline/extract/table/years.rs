@@ -130,7 +130,10 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
             .copied()
     });
     let Some(title_line) = title_line else { return };
-    let title = title_words(title_line.trim_start_matches(|c: char| !crate::text::is_letter(c)));
+    let title = title_words(
+        &res.lexicon.table,
+        title_line.trim_start_matches(|c: char| !crate::text::is_letter(c)),
+    );
     let title = title
         .strip_prefix("Bảng")
         .map_or(title, |t| t.trim_start_matches(|c: char| !crate::text::is_letter(c)));
@@ -138,7 +141,7 @@ pub(super) fn read_year_rows(doc: &CleanDoc, res: &Resources, lines: &[(usize, &
     let unit = above
         .iter()
         .rev()
-        .find_map(|l| unit_words(l))
+        .find_map(|l| unit_words(&res.lexicon.table, l))
         .unwrap_or(if percent { "%" } else { "" });
     for (_, _, cells) in rows {
         out.cells.extend(cells.iter().copied());
@@ -308,12 +311,12 @@ pub(super) fn year_parts(
             let m = match_form(l);
             !l.is_empty()
                 && !l.is_ascii()
-                && unit_words(l).is_none()
+                && unit_words(&res.lexicon.table, l).is_none()
                 && !["chia ra", "trong đó", "phân theo"].iter().any(|w| m.starts_with(w))
                 && !["thuê bao", "máy", "trạm", "chiếc", "người", "%", "tỷ đồng", "triệu đồng"].contains(&m.as_str())
         })
         .collect();
-    if labels.len() != n || !is_total(labels[0]) {
+    if labels.len() != n || !is_total(&res.lexicon.table, labels[0]) {
         return;
     }
     for (c, label) in labels.iter().enumerate().skip(1) {
