@@ -35,8 +35,8 @@ struct LexiconFile {
     station: StationDef,
     /// Rule `trap.*` ([`crate::extract::traps`]): numbers that are no statistics, in order.
     trap: Vec<crate::extract::traps::TrapDef>,
-    /// The phrases rules read with capture groups ([`crate::extract::grammar`]).
-    grammar: crate::extract::grammar::GrammarFile,
+    /// The phrases rules read with capture groups ([`crate::grammar`]).
+    grammar: crate::grammar::GrammarFile,
     /// The district rules' words ([`crate::extract::district`]).
     district: crate::extract::district::DistrictCues,
     /// The table rules' words ([`crate::extract::table`]).
@@ -325,7 +325,7 @@ pub struct Lexicon {
     /// The trap patterns (`[[trap]]`, see `extract::traps`), compiled.
     pub traps: crate::extract::traps::TrapSet,
     /// The grammar (`[grammar]`, see `extract::grammar`), compiled.
-    pub grammar: crate::extract::grammar::Grammar,
+    pub grammar: crate::grammar::Grammar,
     /// The district rules' words (`[district]`).
     pub district: crate::extract::district::DistrictCues,
     /// The table rules' words (`[table]`).
@@ -576,8 +576,7 @@ impl Lexicon {
             .filter(|&f| feature_names[f].starts_with("u_"))
             .fold(0, |m, f| m | bit(f));
         let traps = crate::extract::traps::TrapSet::new(&lex.trap).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
-        let grammar =
-            crate::extract::grammar::Grammar::new(&lex.grammar).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        let grammar = crate::grammar::Grammar::new(&lex.grammar).map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         lex.district
             .check()
             .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;

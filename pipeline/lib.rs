@@ -32,6 +32,7 @@ pub mod dataset;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub(crate) mod grammar;
 pub(crate) mod incremental;
 pub mod ingest;
 pub(crate) mod lexicon;

@@ -245,7 +245,15 @@ pub(super) fn metadata(
         .or(meta.event_date)
         .or(stamp_month)
         .or_else(|| meta.url.as_deref().and_then(url_month));
-    meta.period = period(&rules.period, &meta.title, lowered, reference_date, &years, slug.as_deref());
+    meta.period = period(
+        &rules.period,
+        &rules.grammar,
+        &meta.title,
+        lowered,
+        reference_date,
+        &years,
+        slug.as_deref(),
+    );
     if meta.period.is_none() {
         meta.period = slug.as_deref().and_then(slug_year).map(Period::year);
     }

@@ -44,6 +44,8 @@ struct CleanFile {
     #[serde(default)]
     venue_before: Vec<String>,
     period: period::PeriodWords,
+    /// The period phrases clean reads with capture groups ([`period::CleanGrammar`]).
+    grammar: period::CleanGrammarFile,
 }
 
 /// Compiled clean rules.
@@ -70,6 +72,8 @@ pub struct CleanRules {
     venue_before: Vec<String>,
     /// The words that tell a reviewed period from a planned one or a comparison base.
     period: period::PeriodWords,
+    /// The period phrases, compiled and checked (`clean.toml` `[grammar]`).
+    grammar: period::CleanGrammar,
 }
 
 /// One set of whole-line patterns (case-insensitive), each compiled on its own first so that a
@@ -119,6 +123,7 @@ impl CleanRules {
                 ));
             }
         }
+        let grammar = period::CleanGrammar::new(&f.grammar).map_err(|e| Error::config("clean rules", &path, e))?;
         let debris = line_set(&f.debris_lines, "debris", &path)?;
         let caption = line_set(&f.caption_lines, "caption", &path)?;
         Ok(CleanRules {
@@ -133,6 +138,7 @@ impl CleanRules {
             venue_cues: f.venue_cues.iter().map(|w| match_form(w)).collect(),
             venue_before: f.venue_before.iter().map(|w| format!("{} ", match_form(w).trim())).collect(),
             period: f.period,
+            grammar,
         })
     }
 }

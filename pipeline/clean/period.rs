@@ -5,15 +5,12 @@
 //! default [`Period`].
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 
 use crate::records::{Period, PeriodPart};
 use crate::text::match_form;
 
-use super::meta::*;
 use super::url::*;
 
 /// The words around a period phrase that tell what it is (`schemas/clean.toml`, `[period]`),
@@ -42,6 +39,29 @@ pub struct PeriodWords {
 /// A paragraph of the lead has at least this many words (rule `period.lead_skips_chrome`).
 const LEAD_MIN_WORDS: usize = 5;
 
+crate::grammar::grammar! {
+    CleanGrammarFile => CleanGrammar;
+    /// A period phrase of a page's lead (`quý II/2023`, `6 tháng đầu năm 2019`, `9 tháng`,
+    /// `công tác năm`): the phrase, a quarter's number, the year.
+    period_phrase: 3,
+    /// The two ends of a span of years (`2021 - 2025`). Rule `period.span_years`.
+    year_span: 2,
+    /// A year named as a comparison base (`so với cùng kỳ năm 2019`): the base word, the year.
+    /// Rule `period.comparison_base`.
+    comparison_base_year: 2,
+    /// A year named as one (`năm 2012`): the year. Rule `period.year_in_context`.
+    named_year: 1,
+    /// A quarter's report a page opens on (`báo cáo ... quý II/2023`): the quarter, the year.
+    /// Rule `period.named_report`.
+    quarterly_report: 2,
+    /// A monthly report or briefing (`tình hình hoạt động tháng 10 năm 2023`): the words
+    /// between, the month, the year. Rule `period.monthly_report`.
+    monthly_report: 3,
+    /// A stock's date at a month's end (`đến hết tháng 9/2024`): the day, the month, its year
+    /// written `/2024` or `năm 2024`.
+    month_end: 4,
+}
+
 /// The number of a quarter as a period phrase writes it (`i`-`iv` or `1`-`4`, match form; the
 /// patterns admit nothing else).
 fn quarter_number(q: &str) -> u8 {
@@ -49,12 +69,8 @@ fn quarter_number(q: &str) -> u8 {
 }
 
 /// A period phrase found in text.
-pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
-    static P: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &P,
-        r"(quý\s+(i{1,3}|iv|[1-4])|6\s+tháng\s+đầu\s+năm|sáu\s+tháng\s+đầu\s+năm|nửa\s+đầu\s+năm|6\s+tháng\s+cuối\s+năm|(?:[0-9]{1,2}|hai|ba|bốn|năm|bảy|tám|chín|mười|mười một)\s+tháng(?:\s+đầu\s+năm)?|năm|công\s+tác)(?:\s*/\s*|\s+năm\s+|\s+)?([0-9]{4})?",
-    );
+pub(super) fn period_phrases(g: &CleanGrammar, hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
+    let r = &g.period_phrase;
     let mut out = Vec::new();
     for c in r.captures_iter(hay) {
         let m = c.get(0).unwrap();
@@ -109,10 +125,10 @@ pub(super) fn period_phrases(hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)>
 /// figures are compared with, not what they describe: the most mentioned other year wins, and
 /// when every year is a base, `cùng kỳ năm Y` (the same period of year Y) dates the report to
 /// the year after Y.
-pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
+pub(super) fn undated_year(g: &CleanGrammar, lowered: &[String], years: &BTreeMap<i32, usize>) -> Option<i32> {
     let mut report = years.clone();
     let mut same_period = BTreeMap::new();
-    let bases = comparison_bases(lowered);
+    let bases = comparison_bases(g, lowered);
     // rule `period.after_base`: a page whose every year is a comparison base (`dịch vụ 4G phủ
     // 98,5% thôn, tăng 0,7% so với năm 2023`) was written after the latest of them
     let after_base = bases.iter().map(|b| b.0 + 1).max();
@@ -127,11 +143,7 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
     // rule `period.span_years`: the ends of a span (`giai đoạn 2021 - 2025`, `2016-2020`) name a
     // programme's years, not the one an undated page reports (`Từ 01/01/2022 đến nay đã phát
     // triển 57 vị trí trạm BTS` on a page about the 2021-2025 programme)
-    static SPAN: OnceLock<Regex> = OnceLock::new();
-    let span = re(
-        &SPAN,
-        r"(?-u:\b)(199[0-9]|20[0-3][0-9])\s*[-–]\s*(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
-    );
+    let span = &g.year_span;
     for p in lowered {
         for c in span.captures_iter(p) {
             for g in [1, 2] {
@@ -147,12 +159,8 @@ pub(super) fn undated_year(lowered: &[String], years: &BTreeMap<i32, usize>) -> 
 
 /// The years named as a comparison base (`so với năm 2010`), each with whether it is the same
 /// period's base (`so với cùng kỳ năm 2019`, `cùng thời điểm năm 2011`), in text order.
-fn comparison_bases(lowered: &[String]) -> Vec<(i32, bool)> {
-    static BASE: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &BASE,
-        r"(so với|cùng kỳ|cùng kì|cùng thời điểm)(?:\s+(?:cùng kỳ|cùng kì|cùng thời điểm|với|giữa|cuối|đầu|của))*(?:\s+năm)?\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)",
-    );
+fn comparison_bases(g: &CleanGrammar, lowered: &[String]) -> Vec<(i32, bool)> {
+    let r = &g.comparison_base_year;
     lowered
         .iter()
         .flat_map(|p| r.captures_iter(p))
@@ -164,10 +172,9 @@ fn comparison_bases(lowered: &[String]) -> Vec<(i32, bool)> {
 /// is of the year the paragraph named before it (`sau 6 tháng đầu năm 2012, ... Tính đến cuối
 /// tháng 6`), not of the publication's, which may be years later (an archive page). A year
 /// that is a comparison base (`so với năm 2011`, `cùng kỳ 2011`) names no window.
-pub(super) fn year_before(before: &str, words: &PeriodWords) -> Option<i32> {
-    static Y: OnceLock<Regex> = OnceLock::new();
+pub(super) fn year_before(g: &CleanGrammar, before: &str, words: &PeriodWords) -> Option<i32> {
     // only a year named as one (`năm 2012`): a date (`từ ngày 1-7-2005`) is an event's
-    let r = re(&Y, r"(?-u:\b)năm\s+(199[0-9]|20[0-3][0-9]|2040)(?-u:\b)");
+    let r = &g.named_year;
     r.captures_iter(before)
         .filter(|c| {
             let at = c.get(0).map_or(0, |m| m.start());
@@ -193,6 +200,7 @@ fn first_chars(s: &str, n: usize) -> &str {
 /// `lowered`: the paragraphs in match form.
 pub(super) fn period(
     words: &PeriodWords,
+    g: &CleanGrammar,
     title: &Option<String>,
     lowered: &[String],
     reference: Option<NaiveDate>,
@@ -215,9 +223,9 @@ pub(super) fn period(
                 .map(|p| std::borrow::Cow::Borrowed(p.as_str())),
         )
         .collect();
-    let default_year = reference.map(|d| d.year()).or_else(|| undated_year(lowered, years));
+    let default_year = reference.map(|d| d.year()).or_else(|| undated_year(g, lowered, years));
     for (li, hay) in lead.iter().enumerate() {
-        for (at, part, year) in period_phrases(hay) {
+        for (at, part, year) in period_phrases(g, hay) {
             let before = &hay[..at];
             let tail = last_chars(before, 60);
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
@@ -282,11 +290,7 @@ pub(super) fn period(
     // II/2023 của Bộ ...`: a page that opens on a quarter's report it quotes is of that quarter,
     // over the dates of single figures it quotes further down (`tính đến ngày 30/4/2023`)
     {
-        static QUARTERLY: OnceLock<Regex> = OnceLock::new();
-        let r = re(
-            &QUARTERLY,
-            r"(?:báo cáo|tình hình|kết quả)[^.\n]{0,60}?quý\s+(i{1,3}|iv|[1-4])\s*(?:năm\s+|/)([0-9]{4})",
-        );
+        let r = &g.quarterly_report;
         for hay in lead.iter().take(2) {
             if let Some(c) = r.captures(hay)
                 && let Ok(y) = c[2].parse::<i32>()
@@ -305,11 +309,7 @@ pub(super) fn period(
     // A month the report counts up to (`Theo báo cáo tại hội thảo, đến tháng 8/2006, tổng số
     // thuê bao ... đạt`) is a stock's date, not a monthly report's (rule `period.monthly_report`)
     {
-        static MONTHLY: OnceLock<Regex> = OnceLock::new();
-        let r = re(
-            &MONTHLY,
-            r"(?:báo cáo|tình hình|kết quả|hoạt động|giao ban)([^.\n]{0,40}?)tháng\s+([0-9]{1,2})\s*(?:năm\s+|/)([0-9]{4})",
-        );
+        let r = &g.monthly_report;
         for hay in lead.iter().take(3) {
             if let Some(c) = r.captures(hay)
                 && !["đến", "tới", "hết", "cuối"].iter().any(|w| c[1].trim_end().ends_with(w))
@@ -327,11 +327,7 @@ pub(super) fn period(
     // `đến hết tháng 9/2024`: a stock at the end of a month, the months of the year so far
     let mut stock_date: Option<Period> = None;
     {
-        static MONTH_END: OnceLock<Regex> = OnceLock::new();
-        let r = re(
-            &MONTH_END,
-            r"(?:đến|tính đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|(?:ngày\s+)?([0-9]{1,2})\s*/\s*)?(?:tháng\s+)?([0-9]{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười một|mười hai|mười)(?:\s*/\s*([0-9]{4})|\s+năm\s+([0-9]{4}))?",
-        );
+        let r = &g.month_end;
         for hay in lead.iter().take(5) {
             for c in r.captures_iter(hay) {
                 let whole = c.get(0).unwrap();
@@ -360,7 +356,7 @@ pub(super) fn period(
                     continue;
                 }
                 let m = Period::month_number(&c[2]);
-                let (Some(m), Some(y)) = (m, year.or_else(|| year_before(&hay[..whole.start()], words)).or(default_year)) else {
+                let (Some(m), Some(y)) = (m, year.or_else(|| year_before(g, &hay[..whole.start()], words)).or(default_year)) else {
                     continue;
                 };
                 let Some(p) = Period::first_months(y, m) else { continue };
@@ -392,7 +388,7 @@ pub(super) fn period(
     // với cùng kỳ năm 2019` on a page filed in March 2021) reports the year after that base
     if !scores.values().any(|s| *s > 0.0)
         && let Some(r) = reference
-        && let Some(y) = comparison_bases(lowered).iter().filter(|b| b.1).map(|b| b.0 + 1).max()
+        && let Some(y) = comparison_bases(g, lowered).iter().filter(|b| b.1).map(|b| b.0 + 1).max()
         && y < r.year()
     {
         return Some(Period::year(y));

@@ -631,4 +631,24 @@ mod period_words {
         let err = CleanRules::parse(&bad, Path::new("schemas")).unwrap_err().to_string();
         assert!(err.contains("[period] review") && err.contains("Tổng kết"), "{err}");
     }
+
+    #[test]
+    fn the_period_grammar_is_data_checked_at_load() {
+        let text = std::fs::read_to_string("schemas/clean.toml").unwrap();
+        let rules = CleanRules::parse(&text, Path::new("schemas")).unwrap();
+        let c = rules.grammar.month_end.captures("tính đến hết tháng 9/2024").unwrap();
+        assert_eq!((&c[2], &c[3]), ("9", "2024"));
+        // a group added would shift what the report-period rule reads: the file is refused
+        let bad = text.replacen("(?:báo cáo|tình hình|kết quả)[^", "(báo cáo|tình hình|kết quả)[^", 1);
+        assert_ne!(bad, text);
+        let err = CleanRules::parse(&bad, Path::new("schemas")).unwrap_err().to_string();
+        assert!(
+            err.contains("[grammar.quarterly_report]: 3 capture groups, but its rule reads 2"),
+            "{err}"
+        );
+        // an entry left out
+        let cut = &text[..text.find("[grammar.month_end]").unwrap()];
+        let err = CleanRules::parse(cut, Path::new("schemas")).unwrap_err().to_string();
+        assert!(err.contains("month_end"), "{err}");
+    }
 }

@@ -27,7 +27,7 @@
 //! The openers and the words that give a sentence a status of its own are data: the lexicon's
 //! `[continuation]` ([`ContinuationCues`]).
 
-use super::grammar::Grammar;
+use crate::grammar::Grammar;
 use crate::lexicon::{ContinuationCues, Lexicon};
 use crate::records::{CleanDoc, Mention, MentionKind, Period, Status};
 

@@ -29,7 +29,7 @@
 use serde::Deserialize;
 
 use super::DocCtx;
-use super::grammar::Grammar;
+use crate::grammar::Grammar;
 use crate::records::{CleanDoc, Sentence};
 use crate::reference::{Provinces, compact_name};
 use crate::text::{floor_char_boundary, match_form};
@@ -307,7 +307,7 @@ pub(super) fn breaks_down(ctx: &DocCtx<'_>, whole_end: usize, part_start: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::grammar::shipped;
+    use crate::grammar::shipped;
 
     #[test]
     fn the_district_words_are_checked_at_load() {

@@ -23,7 +23,6 @@ pub(crate) mod district;
 pub(crate) mod features;
 mod field_part;
 mod figure;
-pub(crate) mod grammar;
 mod inline_table;
 mod levels;
 mod metric;

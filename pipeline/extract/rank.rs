@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::grammar::Grammar;
+use crate::grammar::Grammar;
 
 use crate::config::Resources;
 use crate::lexicon::Lexicon;

@@ -148,7 +148,7 @@ pub(super) fn title_words<'t>(cues: &TableCues, title: &'t str) -> &'t str {
 }
 
 /// Labels of rows that break a figure down: no facts of their own.
-fn is_part(g: &super::grammar::Grammar, label: &str) -> bool {
+fn is_part(g: &crate::grammar::Grammar, label: &str) -> bool {
     g.table_part_row.is_match(&match_form(label.trim()))
 }
 

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::grammar::Grammar;
+use crate::grammar::Grammar;
 use crate::lexicon::{Lexicon, PeriodCues};
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;

@@ -15,11 +15,11 @@
 //! 6. a rank is of a year.
 
 use super::super::figure::Figure;
-use super::super::grammar::Grammar;
 use super::super::traps::Trap;
 use super::super::window::*;
 use super::status::StatusRead;
 use crate::catalog::Metric;
+use crate::grammar::Grammar;
 use crate::records::{Basis, MentionKind, Period, PeriodPart, Status, UnitKind};
 use crate::text::floor_char_boundary;
 
@@ -451,7 +451,7 @@ mod tests {
     #[test]
     fn a_comparison_base_or_a_birth_year_is_no_window() {
         // (invented phrases, match form: the text before the year, then after it)
-        let g = crate::extract::grammar::shipped();
+        let g = crate::grammar::shipped();
         assert!(base_year(g, "tăng 12% so với năm ", " ("));
         assert!(base_year(g, "tăng 5% so với cùng kỳ năm ", ", "));
         assert!(base_year(g, "gấp 2 lần năm ", " và"));

@@ -6,9 +6,9 @@
 //! year-end estimate is of. Invariant: only what lies left of the figure counts, and a cue
 //! before `; Capital` belongs to the statement before it.
 
-use super::super::grammar::Grammar;
 use super::super::{DocCtx, Quantity};
 use super::SentenceCues;
+use crate::grammar::Grammar;
 use crate::lexicon::StatusCue;
 use crate::records::{PeriodPart, Sentence, Status};
 
@@ -128,7 +128,7 @@ pub(super) fn plan_figure(g: &Grammar, before: &str) -> Option<Option<i32>> {
 #[cfg(test)]
 mod tests {
     use super::plan_figure;
-    use crate::extract::grammar::shipped;
+    use crate::grammar::shipped;
 
     #[test]
     fn a_figure_right_after_its_plan_is_the_plan() {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::extract::grammar::shipped;
+use crate::grammar::shipped;
 
 fn lex() -> &'static crate::lexicon::Lexicon {
     &crate::extract::tests::res().lexicon

@@ -1,9 +1,11 @@
 //! Grammar: the phrases of periods, comparison bases, targets, ranks, table rows and districts
 //! that the rules read with capture groups, as data.
 //!
-//! Input: `lexicon.toml` `[grammar.NAME]` entries (`pattern`, `doc`) and `[grammar.fragments]`
-//! (pieces several patterns share, written `{name}` in a pattern). Output: [`Grammar`], one
-//! compiled [`Regex`] per rule the code reads, built once per run and shared by every worker.
+//! Input: `[grammar.NAME]` entries (`pattern`, `doc`, optional `needs`) and `[grammar.fragments]`
+//! (pieces several patterns share, written `{name}` in a pattern): the extractor's in
+//! `lexicon.toml` ([`Grammar`]), clean's period phrases in `clean.toml`
+//! (`clean::period::CleanGrammar`); each declared with [`grammar!`]. Output: one compiled
+//! [`Regex`] per rule the code reads, built once per run and shared by every worker.
 //! Invariants, checked at load: every entry the code reads is present (serde names a missing
 //! one) and no other is (a misspelt name would otherwise be silently unused); every pattern
 //! compiles after its fragments are put in; it has exactly the number of capture groups its
@@ -62,7 +64,7 @@ fn expand_at(pattern: &str, fragments: &BTreeMap<String, String>, depth: usize) 
     Ok(out)
 }
 
-fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Regex, String> {
+pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Regex, String> {
     let at = |e: String| format!("[grammar.{name}]: {e}");
     if def.doc.trim().is_empty() {
         return Err(at("no doc: say what the pattern decides".into()));
@@ -81,45 +83,75 @@ fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<Str
     Ok(re)
 }
 
+/// Declares a grammar: the `[grammar]` table as written (`$file`) and its compiled form
+/// (`$compiled`), one entry per rule the code reads, each with the number of capture groups
+/// its reader takes.
 macro_rules! grammar {
-    ($( $(#[$m:meta])* $name:ident : $groups:expr ),* $(,)?) => {
-        /// `[grammar]` of `lexicon.toml` as written.
-        #[derive(Debug, Deserialize)]
+    ($file:ident => $compiled:ident; $( $(#[$m:meta])* $name:ident : $groups:expr ),* $(,)?) => {
+        /// A `[grammar]` table as written.
+        #[derive(Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        pub(crate) struct GrammarFile {
+        pub(crate) struct $file {
             #[serde(default)]
-            fragments: BTreeMap<String, String>,
-            $( $name: GrammarDef, )*
+            fragments: std::collections::BTreeMap<String, String>,
+            $( $name: $crate::grammar::GrammarDef, )*
         }
 
-        /// The grammar's patterns, compiled and checked (see the module's invariants).
+        /// A grammar's patterns, compiled and checked (see [`crate::grammar`]).
         #[derive(Debug)]
-        pub struct Grammar {
-            $( $(#[$m])* pub(crate) $name: Regex, )*
+        pub struct $compiled {
+            $( $(#[$m])* pub(crate) $name: regex::Regex, )*
             /// Each entry's `needs`, by name.
-            needs: BTreeMap<&'static str, Vec<memchr::memmem::Finder<'static>>>,
+            needs: $crate::grammar::Needs,
         }
 
-        impl Grammar {
+        impl $compiled {
             /// Compile and check every entry.
-            pub(crate) fn new(f: &GrammarFile) -> Result<Self, String> {
-                let mut needs = BTreeMap::new();
-                $(
-                    if !f.$name.needs.is_empty() {
-                        let words = f.$name.needs.iter().map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned()).collect();
-                        needs.insert(stringify!($name), words);
-                    }
-                )*
-                Ok(Grammar {
-                    $( $name: compile(stringify!($name), &f.$name, $groups, &f.fragments)?, )*
+            pub(crate) fn new(f: &$file) -> Result<Self, String> {
+                let mut needs = $crate::grammar::Needs::default();
+                $( needs.add(stringify!($name), &f.$name); )*
+                Ok($compiled {
+                    $( $name: $crate::grammar::compile(stringify!($name), &f.$name, $groups, &f.fragments)?, )*
                     needs,
                 })
+            }
+
+            /// Whether entry `name`'s pattern can match in `text` (match form): false when the
+            /// entry `needs` words and `text` holds none of them, so the rule skips its search.
+            #[allow(dead_code, reason = "a grammar whose rules skip no text never asks")]
+            pub(crate) fn may_match(&self, name: &str, text: &str) -> bool {
+                self.needs.may_match(name, text)
             }
         }
     };
 }
+pub(crate) use grammar;
+
+/// The `needs` words of a grammar's entries, by name.
+#[derive(Debug, Default)]
+pub(crate) struct Needs(BTreeMap<&'static str, Vec<memchr::memmem::Finder<'static>>>);
+
+impl Needs {
+    pub(crate) fn add(&mut self, name: &'static str, def: &GrammarDef) {
+        if !def.needs.is_empty() {
+            let words = def
+                .needs
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                .collect();
+            self.0.insert(name, words);
+        }
+    }
+
+    pub(crate) fn may_match(&self, name: &str, text: &str) -> bool {
+        self.0
+            .get(name)
+            .is_none_or(|words| words.iter().any(|w| w.find(text.as_bytes()).is_some()))
+    }
+}
 
 grammar! {
+    GrammarFile => Grammar;
     /// A comparison base (`so với cùng kỳ năm 2022`, `cùng kỳ`), blanked out before asking whether
     /// a text names a time of its own: rules `period.paragraph_year`, `period.continuation`.
     comparison_base: 0,
@@ -205,16 +237,6 @@ grammar! {
     /// A table row that opens on a year (`2015`, `Sơ bộ - Prel. 2016`): the year. Rule
     /// `table.year_rows`.
     row_year: 1,
-}
-
-impl Grammar {
-    /// Whether entry `name`'s pattern can match in `text` (match form): false when the entry
-    /// `needs` words and `text` holds none of them, so the rule skips its search.
-    pub(crate) fn may_match(&self, name: &str, text: &str) -> bool {
-        self.needs
-            .get(name)
-            .is_none_or(|words| words.iter().any(|w| w.find(text.as_bytes()).is_some()))
-    }
 }
 
 /// The grammar shipped in `schemas/lexicon.toml`, compiled (for tests).
