@@ -127,8 +127,9 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         let sent = &hay[s.start..s.end];
         let before = found.ranks.len();
         // rule `rank.component`: `xếp thứ 24 về hạ tầng kỹ thuật`, whoever is ranked
-        // (the regular expressions run only where their words are: most sentences have none)
-        if sent.contains(" về ") {
+        // (the regular expressions run only where the words they need are: most sentences have
+        // none)
+        if lex.grammar.may_match("rank_about", sent) {
             for m in lex.grammar.rank_about.find_iter(sent) {
                 let about = &sent[m.end()..];
                 if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
@@ -137,7 +138,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             }
         }
         // a rank whoever is ranked (`tỉnh xếp thứ 4`) in a clause about a component
-        if sent.contains("xếp") || sent.contains("đứng") {
+        if lex.grammar.may_match("rank_phrase", sent) {
             for m in lex.grammar.rank_phrase.find_iter(sent) {
                 if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
                     found.components.push((s.start + m.start(), s.start + m.end()));
