@@ -170,6 +170,53 @@ struct ComparisonDef {
     difference: Vec<String>,
     breakdown: Vec<String>,
     plan_share: Vec<String>,
+    #[serde(flatten)]
+    words: CompareWords,
+}
+
+/// The comparison rules' words read as they are, not through the phrase automaton
+/// (`[comparison]` of the lexicon, [`crate::extract::compare`]): match form, spaces as written.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompareWords {
+    /// Hedges between a growth verb and its figure (`giảm khoảng hơn 1 triệu`), stripped.
+    pub hedges: Vec<String>,
+    /// Openings of the words after a figure that compare it (`so `, `cùng kỳ`).
+    pub versus_openers: Vec<String>,
+    /// In the six words after a count, a comparison with another period (`so với`).
+    pub versus_after: Vec<String>,
+    /// In the sentence before a count, a comparison with another period (`so sánh với`).
+    pub sentence_versus: Vec<String>,
+    /// Right after a count, a comparison with another month (`so với tháng`).
+    pub against_month: Vec<String>,
+    /// Verbs (openings) of a count that fell (`giảm`, `thấp hơn`): a change, no level.
+    pub falling_count: Vec<String>,
+    /// Verbs (openings) of a rate that rose or fell (`tăng`, `vượt`; `giảm`): a growth rate.
+    pub rising_rate: Vec<String>,
+    pub falling_rate: Vec<String>,
+}
+
+impl CompareWords {
+    /// No list is empty, and every word is in match form.
+    fn check(&self) -> std::result::Result<(), String> {
+        for (name, words) in [
+            ("hedges", &self.hedges),
+            ("versus_openers", &self.versus_openers),
+            ("versus_after", &self.versus_after),
+            ("sentence_versus", &self.sentence_versus),
+            ("against_month", &self.against_month),
+            ("falling_count", &self.falling_count),
+            ("rising_rate", &self.rising_rate),
+            ("falling_rate", &self.falling_rate),
+        ] {
+            if words.is_empty() {
+                return Err(format!("[comparison] {name}: no words"));
+            }
+            if let Some(w) = words.iter().find(|w| w.trim().is_empty() || crate::text::match_form(w) != **w) {
+                return Err(format!("[comparison] {name}: {w:?} is empty or not in match form"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,6 +355,8 @@ pub struct Lexicon {
     pub basis: PhraseSet<BasisCue>,
     pub bound: PhraseSet<Bound>,
     pub compare: PhraseSet<CompareCue>,
+    /// The comparison rules' plain words (`[comparison]`).
+    pub compare_words: CompareWords,
     pub scale: PhraseSet<f64>,
     pub num_words: PhraseSet<NumWord>,
     pub units: PhraseSet<UnitKind>,
@@ -583,11 +632,16 @@ impl Lexicon {
         lex.table
             .check()
             .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        lex.comparison
+            .words
+            .check()
+            .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
         let out = Lexicon {
             traps,
             grammar,
             district: lex.district.clone(),
             table: lex.table.clone(),
+            compare_words: lex.comparison.words.clone(),
             scan: PhraseUnion::default(),
             slot_masks,
             nearest_slot_masks,
@@ -757,6 +811,26 @@ mod tests {
     fn load(lexicon: &str) -> Result<Lexicon> {
         let units = std::fs::read_to_string("schemas/units.toml").expect("units");
         Lexicon::parse(lexicon, &units, Path::new("schemas"))
+    }
+
+    #[test]
+    fn the_comparison_words_are_checked_at_load() {
+        let shipped = std::fs::read_to_string("schemas/lexicon.toml").expect("lexicon");
+        let lex = load(&shipped).expect("shipped lexicon");
+        assert!(lex.compare_words.falling_count.iter().any(|w| w == "thấp hơn"));
+        // a capital never matches the match form the rules read: the lexicon is refused
+        let bad = shipped.replacen("falling_rate = [\"giảm\"]", "falling_rate = [\"Giảm\"]", 1);
+        assert_ne!(bad, shipped);
+        let e = load(&bad).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("[comparison] falling_rate") && e.contains("Giảm"), "{e}");
+        let none = shipped.replacen("against_month = [\"so với tháng\"]", "against_month = []", 1);
+        assert!(
+            load(&none)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+                .contains("[comparison] against_month: no words")
+        );
     }
 
     #[test]

@@ -50,9 +50,11 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     // a verb set off by a colon (`di động giảm: 3.642 thuê bao`) is still the figure's
     before = before.strip_suffix(':').map_or(before, str::trim_end);
     // hedges between the verb and its figure (`giảm khoảng hơn 1 triệu`, `tăng thêm gần 300`)
-    while let Some(w) = ["khoảng", "hơn", "gần", "trên", "xấp xỉ", "thêm", "được", "tới", "đến", "đi"]
+    let words = &lex.compare_words;
+    while let Some(w) = words
+        .hedges
         .iter()
-        .find(|w| before.ends_with(*w) && before[..before.len() - w.len()].ends_with(' '))
+        .find(|w| before.ends_with(w.as_str()) && before[..before.len() - w.len()].ends_with(' '))
     {
         before = before[..before.len() - w.len()].trim_end();
     }
@@ -66,8 +68,7 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     let first_words = leading_words(right_trim, 4);
     let after_cues = lex.compare.find_all(first_words.as_ref());
     let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
-        || first_words.starts_with("so ")
-        || first_words.starts_with("cùng kỳ");
+        || words.versus_openers.iter().any(|w| first_words.starts_with(w.as_str()));
     // (rule `compare.versus_plan`: `vượt 3,75% so với kế hoạch 133.000 tỷ đồng` is a share of
     // plan too, the plan named after `so với`)
     let plan = after_cues.iter().any(|h| {
@@ -88,19 +89,22 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
             .find_in(hay, &ctx.hits, clause_start, q.start)
             .iter()
             .any(|h| !q.per_person.is_some_and(|(a, b)| h.start < b && a < h.end));
-        let falling = verb.is_some_and(|v| v.starts_with("giảm") || v.starts_with("thấp hơn"));
+        let falling = verb.is_some_and(|v| words.falling_count.iter().any(|w| v.starts_with(w.as_str())));
         let six = leading_words(right_trim, 6);
-        let versus_after = six.contains("so với") || six.contains("cùng kỳ") || six.contains("so cùng");
+        let versus_after = words.versus_after.iter().any(|w| six.contains(w.as_str()));
         let growth_in_clause = lex
             .compare
             .find_in(hay, &ctx.hits, clause_start, q.start)
             .iter()
             .any(|h| *h.tag == CompareCue::GrowthVerb);
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
-        let sentence_versus = hay[sentence_start..q.start].contains("so với") || hay[sentence_start..q.start].contains("so sánh với");
+        let sentence_versus = words
+            .sentence_versus
+            .iter()
+            .any(|w| hay[sentence_start..q.start].contains(w.as_str()));
         // `phát triển mới trong tháng 6 là 300.000 so với tháng 5`: a count set against another
         // month right after it is the change between the two, not a level
-        let against_month = right_trim.starts_with("so với tháng");
+        let against_month = words.against_month.iter().any(|w| right_trim.starts_with(w.as_str()));
         let rule = if difference_cue {
             "compare.difference_words: a word of difference or of a per-unit average in its clause (lexicon [comparison] difference: chênh lệch, nhiều hơn, bình quân mỗi, ...)"
         } else if falling {
@@ -116,8 +120,8 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         };
         return Some(Compare::Difference(rule));
     }
-    let rising = verb.is_some_and(|v| v.starts_with("tăng") || v.starts_with("vượt"));
-    let falling = verb.is_some_and(|v| v.starts_with("giảm"));
+    let rising = verb.is_some_and(|v| words.rising_rate.iter().any(|w| v.starts_with(w.as_str())));
+    let falling = verb.is_some_and(|v| words.falling_rate.iter().any(|w| v.starts_with(w.as_str())));
     if plan {
         return Some(Compare::PlanShare(if rising { 100.0 + q.value } else { q.value }));
     }
