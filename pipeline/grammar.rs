@@ -25,7 +25,9 @@ pub(crate) struct GrammarDef {
     pattern: String,
     doc: String,
     /// Words (match form) every match holds one of: a text holding none is not searched
-    /// ([`Grammar::may_match`]). Each must be written in the pattern.
+    /// ([`Grammar::may_match`]). Each must be written in the pattern; that every match holds
+    /// one is the entry's promise, which the load cannot prove: a word taken out of the pattern
+    /// must leave `needs` too, or the rule skips texts it would have matched.
     #[serde(default)]
     needs: Vec<String>,
 }
