@@ -80,7 +80,6 @@ pub(super) fn metadata(
 ) -> DocMeta {
     static OUTLET: OnceLock<Regex> = OnceLock::new();
     static FULL_DATE: OnceLock<Regex> = OnceLock::new();
-    static EVENT: OnceLock<Regex> = OnceLock::new();
     static TIME_OF_DAY: OnceLock<Regex> = OnceLock::new();
     let head: Vec<&String> = paragraphs.iter().take(8).collect();
     // an outlet given by name (`Báo Hà Tĩnh`, from a page title) becomes its domain when known
@@ -114,10 +113,7 @@ pub(super) fn metadata(
         &FULL_DATE,
         r"(?-u:\b)([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})(?-u:\b)",
     );
-    let event = re(
-        &EVENT,
-        r"(?i)(?:^|[-–)]\s*)(?:ngày|sáng|chiều|tối|trưa)(?:\s+(?:ngày|nay|qua|hôm nay))?\s+([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})(?:\s*[/.\-]\s*([0-9]{2,4}))?(?-u:\b)",
-    );
+    let event = &rules.grammar.event_date;
     // rule `date.stamp`: a page stored with its date ahead of its text (`date 2023-03`,
     // `date 2025-10-24`): a full date is its publication, a month dates it for its period
     let mut stamp_month = None;
@@ -195,13 +191,9 @@ pub(super) fn metadata(
     // rule `date.document_line`: an administrative document's date line (`Phú Thọ, ngày 05
     // tháng 10 năm 2022`, often broken over two lines by a PDF copy) is its date of issue
     if meta.published.is_none() {
-        static DOC_LINE: OnceLock<Regex> = OnceLock::new();
         // (the pattern opens with its comma, so the search skips to commas; the place name
         // before it, 2 to 40 bytes back to the line's start, is checked after)
-        let r = re(
-            &DOC_LINE,
-            r",\s*ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+((?:19|20)[0-9]{2})(?-u:\b)",
-        );
+        let r = &rules.grammar.document_line;
         let head_text = &raw.text[..crate::text::floor_char_boundary(&raw.text, raw.text.len().min(3000))];
         if let Some(c) = r.captures_iter(head_text).find(|c| {
             let at = c.get(0).map_or(0, |m| m.start());

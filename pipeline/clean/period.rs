@@ -60,6 +60,12 @@ crate::grammar::grammar! {
     /// A stock's date at a month's end (`đến hết tháng 9/2024`): the day, the month, its year
     /// written `/2024` or `năm 2024`.
     month_end: 4,
+    /// The date of an event a lead opens on (`Sáng 15/3`, `- Ngày 7/2/2012`): day, month,
+    /// year if written: the document's `event_date`.
+    event_date: 3,
+    /// An administrative document's date line (`Phú Thọ, ngày 05 tháng 10 năm 2022`): day,
+    /// month, year. Rule `date.document_line`.
+    document_line: 3,
 }
 
 /// The number of a quarter as a period phrase writes it (`i`-`iv` or `1`-`4`, match form; the
