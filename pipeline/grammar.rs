@@ -25,7 +25,7 @@ pub(crate) struct GrammarDef {
     pattern: String,
     doc: String,
     /// Words (match form) every match holds one of: a text holding none is not searched
-    /// ([`Grammar::may_match`]). Each must be written in the pattern; that every match holds
+    /// ([`Pattern::may_match`]). Each must be written in the pattern; that every match holds
     /// one is the entry's promise, which the load cannot prove: a word taken out of the pattern
     /// must leave `needs` too, or the rule skips texts it would have matched.
     #[serde(default)]
@@ -66,7 +66,30 @@ fn expand_at(pattern: &str, fragments: &BTreeMap<String, String>, depth: usize) 
     Ok(out)
 }
 
-pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Regex, String> {
+/// One compiled entry: its pattern (what it derefs to) and the words every match holds.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    re: Regex,
+    needs: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        &self.re
+    }
+}
+
+impl Pattern {
+    /// Whether the pattern can match in `text` (match form): false when the entry `needs`
+    /// words and `text` holds none of them, so the rule skips its search.
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        self.needs.is_empty() || self.needs.iter().any(|w| w.find(text.as_bytes()).is_some())
+    }
+}
+
+pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Pattern, String> {
     let at = |e: String| format!("[grammar.{name}]: {e}");
     if def.doc.trim().is_empty() {
         return Err(at("no doc: say what the pattern decides".into()));
@@ -82,7 +105,12 @@ pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &B
     if has != groups {
         return Err(at(format!("{has} capture groups, but its rule reads {groups}")));
     }
-    Ok(re)
+    let needs = def
+        .needs
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+        .collect();
+    Ok(Pattern { re, needs })
 }
 
 /// Declares a grammar: the `[grammar]` table as written (`$file`) and its compiled form
@@ -102,55 +130,20 @@ macro_rules! grammar {
         /// A grammar's patterns, compiled and checked (see [`crate::grammar`]).
         #[derive(Debug)]
         pub struct $compiled {
-            $( $(#[$m])* pub(crate) $name: regex::Regex, )*
-            /// Each entry's `needs`, by name.
-            needs: $crate::grammar::Needs,
+            $( $(#[$m])* pub(crate) $name: $crate::grammar::Pattern, )*
         }
 
         impl $compiled {
             /// Compile and check every entry.
             pub(crate) fn new(f: &$file) -> Result<Self, String> {
-                let mut needs = $crate::grammar::Needs::default();
-                $( needs.add(stringify!($name), &f.$name); )*
                 Ok($compiled {
                     $( $name: $crate::grammar::compile(stringify!($name), &f.$name, $groups, &f.fragments)?, )*
-                    needs,
                 })
-            }
-
-            /// Whether entry `name`'s pattern can match in `text` (match form): false when the
-            /// entry `needs` words and `text` holds none of them, so the rule skips its search.
-            #[allow(dead_code, reason = "a grammar whose rules skip no text never asks")]
-            pub(crate) fn may_match(&self, name: &str, text: &str) -> bool {
-                self.needs.may_match(name, text)
             }
         }
     };
 }
 pub(crate) use grammar;
-
-/// The `needs` words of a grammar's entries, by name.
-#[derive(Debug, Default)]
-pub(crate) struct Needs(BTreeMap<&'static str, Vec<memchr::memmem::Finder<'static>>>);
-
-impl Needs {
-    pub(crate) fn add(&mut self, name: &'static str, def: &GrammarDef) {
-        if !def.needs.is_empty() {
-            let words = def
-                .needs
-                .iter()
-                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
-                .collect();
-            self.0.insert(name, words);
-        }
-    }
-
-    pub(crate) fn may_match(&self, name: &str, text: &str) -> bool {
-        self.0
-            .get(name)
-            .is_none_or(|words| words.iter().any(|w| w.find(text.as_bytes()).is_some()))
-    }
-}
 
 grammar! {
     GrammarFile => Grammar;
@@ -330,8 +323,8 @@ mod tests {
         assert_eq!((&c[1], &c[2], &c[3]), ("30", "6", "2021"));
         assert_eq!(&g.index_year.captures("ict index năm 2019").unwrap()[1], "2019");
         assert!(g.district.is_match("tại huyện Kim Sơn có"));
-        assert!(g.may_match("month_window", "đến hết tháng 6") && !g.may_match("month_window", "đến hết năm 2020"));
-        assert!(g.may_match("comparison_base", "anything: no needs"));
+        assert!(g.month_window.may_match("đến hết tháng 6") && !g.month_window.may_match("đến hết năm 2020"));
+        assert!(g.comparison_base.may_match("anything: no needs"));
         assert!(!g.district.is_match("tại tỉnh Ninh Bình có"));
     }
 }

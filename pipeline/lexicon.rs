@@ -198,24 +198,15 @@ pub struct CompareWords {
 impl CompareWords {
     /// No list is empty, and every word is in match form.
     fn check(&self) -> std::result::Result<(), String> {
-        for (name, words) in [
-            ("hedges", &self.hedges),
-            ("versus_openers", &self.versus_openers),
-            ("versus_after", &self.versus_after),
-            ("sentence_versus", &self.sentence_versus),
-            ("against_month", &self.against_month),
-            ("falling_count", &self.falling_count),
-            ("rising_rate", &self.rising_rate),
-            ("falling_rate", &self.falling_rate),
-        ] {
-            if words.is_empty() {
-                return Err(format!("[comparison] {name}: no words"));
-            }
-            if let Some(w) = words.iter().find(|w| w.trim().is_empty() || crate::text::match_form(w) != **w) {
-                return Err(format!("[comparison] {name}: {w:?} is empty or not in match form"));
-            }
-        }
-        Ok(())
+        use crate::text::{WordForm::MatchedSpaced, check_words};
+        check_words("[comparison] hedges", &self.hedges, MatchedSpaced)?;
+        check_words("[comparison] versus_openers", &self.versus_openers, MatchedSpaced)?;
+        check_words("[comparison] versus_after", &self.versus_after, MatchedSpaced)?;
+        check_words("[comparison] sentence_versus", &self.sentence_versus, MatchedSpaced)?;
+        check_words("[comparison] against_month", &self.against_month, MatchedSpaced)?;
+        check_words("[comparison] falling_count", &self.falling_count, MatchedSpaced)?;
+        check_words("[comparison] rising_rate", &self.rising_rate, MatchedSpaced)?;
+        check_words("[comparison] falling_rate", &self.falling_rate, MatchedSpaced)
     }
 }
 
@@ -470,7 +461,10 @@ pub struct PeriodCues {
 }
 
 impl PeriodCues {
-    /// Whether `text` (match form) names a time of its own: one of `[period] names_time`.
+    /// Whether `text` (match form) names a time of its own: one of `[period] names_time` (a
+    /// year, a month, a quarter, a span, the same period of another year, now: `đến nay`).
+    /// Rules `period.continuation`, `period.event_lead` and `compare.undated_base` ask it of a
+    /// sentence or of a clause.
     pub(crate) fn names_time(&self, text: &str) -> bool {
         self.names_time.iter().any(|f| f.find(text.as_bytes()).is_some())
     }

@@ -623,6 +623,39 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+/// How a rule compares the words of a data file's list ([`check_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordForm {
+    /// As written, case and all (`Tại`, the first word of a sentence); no surrounding spaces.
+    AsWritten,
+    /// In match form ([`match_form`]); no surrounding spaces.
+    Matched,
+    /// In match form, spaces as written (` năm `, `so `: the spaces bound the word).
+    MatchedSpaced,
+}
+
+/// Rule `data.word_list`: a word list of a data file, checked at load. It has words, none of
+/// them blank, each in the form its rule compares (`form`). `list` names it in the error
+/// (`[district] table_by: no words`).
+pub(crate) fn check_words(list: &str, words: &[String], form: WordForm) -> Result<(), String> {
+    if words.is_empty() {
+        return Err(format!("{list}: no words"));
+    }
+    for w in words {
+        let why = if w.trim().is_empty() {
+            "is empty"
+        } else if form != WordForm::MatchedSpaced && w.trim() != w {
+            "is padded with spaces"
+        } else if form != WordForm::AsWritten && match_form(w) != *w {
+            "is not in match form"
+        } else {
+            continue;
+        };
+        return Err(format!("{list}: {w:?} {why}"));
+    }
+    Ok(())
+}
+
 /// Collapse runs of white space to one space and trim.
 pub fn squash_ws(s: &str) -> String {
     if is_squashed(s.as_bytes()) {
@@ -667,6 +700,27 @@ pub(crate) fn is_squashed(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_list_is_checked_in_the_form_its_rule_compares() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        use WordForm::*;
+        assert_eq!(check_words("[x] a", &w(&["Tại", "tại"]), AsWritten), Ok(()));
+        assert_eq!(check_words("[x] a", &w(&[" năm ", "so "]), MatchedSpaced), Ok(()));
+        assert_eq!(check_words("[x] a", &[], Matched), Err("[x] a: no words".into()));
+        assert_eq!(
+            check_words("[x] a", &w(&["huyện", " "]), AsWritten),
+            Err(r#"[x] a: " " is empty"#.into())
+        );
+        assert_eq!(
+            check_words("[x] a", &w(&["huyện "]), Matched),
+            Err(r#"[x] a: "huyện " is padded with spaces"#.into())
+        );
+        assert_eq!(
+            check_words("[x] a", &w(&["Huyện"]), MatchedSpaced),
+            Err(r#"[x] a: "Huyện" is not in match form"#.into())
+        );
+    }
 
     /// `is_squashed` as it was: one match per byte.
     fn is_squashed_bytewise(b: &[u8]) -> bool {

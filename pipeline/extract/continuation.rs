@@ -119,7 +119,7 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, lex: &Lexicon, cues: &Continuatio
         // tháng 10, Sở đã thực hiện 1 cuộc thanh tra ...`: a sentence that goes on with the one
         // before and names no time of its own is of that sentence's window within the page's year
         if cues.period_openers.iter().any(|o| text.trim_start().starts_with(o.as_str()))
-            && !super::window::names_time(&lex.period, text)
+            && !lex.period.names_time(text)
             && let Some((_, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
             && doc.meta.period.is_some_and(|d| d.year == window.year && d != window)

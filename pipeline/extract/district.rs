@@ -65,26 +65,13 @@ fn opens<'t>(text: &'t str, w: &str) -> Option<&'t str> {
 impl DistrictCues {
     /// Every list has words, none empty or padded, and the match-form lists are in match form.
     pub(crate) fn check(&self) -> Result<(), String> {
-        let lists = [
-            ("local_openers", &self.local_openers, false),
-            ("subject_openers", &self.subject_openers, false),
-            ("title_unit_words", &self.title_unit_words, false),
-            ("unit_words", &self.unit_words, true),
-            ("city_words", &self.city_words, true),
-            ("table_by", &self.table_by, true),
-        ];
-        for (name, words, matched) in lists {
-            if words.is_empty() {
-                return Err(format!("[district] {name}: no words"));
-            }
-            if let Some(w) = words
-                .iter()
-                .find(|w| w.trim().is_empty() || w.trim() != w.as_str() || (matched && match_form(w) != **w))
-            {
-                return Err(format!("[district] {name}: {w:?} is empty, padded or not in match form"));
-            }
-        }
-        Ok(())
+        use crate::text::{WordForm::*, check_words};
+        check_words("[district] local_openers", &self.local_openers, AsWritten)?;
+        check_words("[district] subject_openers", &self.subject_openers, AsWritten)?;
+        check_words("[district] title_unit_words", &self.title_unit_words, AsWritten)?;
+        check_words("[district] unit_words", &self.unit_words, Matched)?;
+        check_words("[district] city_words", &self.city_words, Matched)?;
+        check_words("[district] table_by", &self.table_by, Matched)
     }
 }
 
@@ -141,7 +128,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     // inside, `Toàn huyện có`, `trên địa bàn huyện`, `Huyện có 154 trạm` at the clause's start;
     // read in the last eight words before the figure; most clauses hold none of the words it
     // needs, and are not split into words and matched)
-    if ctx.res.lexicon.grammar.may_match("district", &hay[left_start..q_start]) {
+    if ctx.res.lexicon.grammar.district.may_match(&hay[left_start..q_start]) {
         let words: Vec<&str> = doc.text[left_start..q_start].split_whitespace().collect();
         if district.is_match(&words[words.len().saturating_sub(8)..].join(" ")) && !only_province_cities(ctx, left_start, q_start) {
             return Some("district.near");

@@ -8,8 +8,8 @@
 //! reason (`rule id: why`), or None. Invariant: a rule reads only the figure's sentence, and the
 //! caller asks them in the order of precedence the sentence's classification gives them.
 
+use super::breakdown::generation_part_of;
 use super::figure::Figure;
-use super::{breakdown::generation_part_of, window::names_time};
 use crate::catalog::Metric;
 use crate::records::{Claim, Mention, UnitKind};
 use crate::text::floor_char_boundary;
@@ -19,7 +19,7 @@ use crate::text::floor_char_boundary;
 /// `right_end` is where the figure's own clause ends.
 pub(super) fn undated_base(f: &Figure<'_, '_>, right_end: usize) -> Option<&'static str> {
     let (hay, q, s) = (&f.ctx.hay, f.q, f.ctx.doc.sentences[f.si]);
-    (hay[s.start..q.start].trim_end().ends_with("so với") && !names_time(&f.ctx.res.lexicon.period, &hay[q.end..right_end.max(q.end)]))
+    (hay[s.start..q.start].trim_end().ends_with("so với") && !f.ctx.res.lexicon.period.names_time(&hay[q.end..right_end.max(q.end)]))
         .then_some("compare.undated_base: the base of a comparison, of no period its clause names")
 }
 

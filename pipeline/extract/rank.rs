@@ -129,7 +129,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
         // rule `rank.component`: `xếp thứ 24 về hạ tầng kỹ thuật`, whoever is ranked
         // (the regular expressions run only where the words they need are: most sentences have
         // none)
-        if lex.grammar.may_match("rank_about", sent) {
+        if lex.grammar.rank_about.may_match(sent) {
             for m in lex.grammar.rank_about.find_iter(sent) {
                 let about = &sent[m.end()..];
                 if !lex.rank_index_cues.iter().any(|c| about.trim_start().starts_with(c.as_str())) {
@@ -138,7 +138,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             }
         }
         // a rank whoever is ranked (`tỉnh xếp thứ 4`) in a clause about a component
-        if lex.grammar.may_match("rank_phrase", sent) {
+        if lex.grammar.rank_phrase.may_match(sent) {
             for m in lex.grammar.rank_phrase.find_iter(sent) {
                 if names_component(lex, sent[..m.start()].rsplit(';').next().unwrap_or("")) {
                     found.components.push((s.start + m.start(), s.start + m.end()));

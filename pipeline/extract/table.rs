@@ -81,22 +81,17 @@ struct TableUnit {
 impl TableCues {
     /// Every list has words, none empty, and each is in match form.
     pub(crate) fn check(&self) -> Result<(), String> {
-        let units: Vec<String> = self.units.iter().flat_map(|u| u.words.iter().cloned()).collect();
-        for (name, words) in [
-            ("header_words", &self.header_words),
-            ("title_ends", &self.title_ends),
-            ("total_labels", &self.total_labels),
-            ("unit_line", &self.unit_line),
-            ("units", &units),
-        ] {
-            if words.is_empty() {
-                return Err(format!("[table] {name}: no words"));
-            }
-            if let Some(w) = words.iter().find(|w| w.trim().is_empty() || match_form(w) != **w) {
-                return Err(format!("[table] {name}: {w:?} is empty or not in match form"));
-            }
+        use crate::text::{WordForm::MatchedSpaced, check_words};
+        check_words("[table] header_words", &self.header_words, MatchedSpaced)?;
+        check_words("[table] title_ends", &self.title_ends, MatchedSpaced)?;
+        check_words("[table] total_labels", &self.total_labels, MatchedSpaced)?;
+        check_words("[table] unit_line", &self.unit_line, MatchedSpaced)?;
+        if self.units.is_empty() {
+            return Err("[table] units: no units".into());
         }
-        Ok(())
+        self.units
+            .iter()
+            .try_for_each(|u| check_words("[table] units", &u.words, MatchedSpaced))
     }
 }
 

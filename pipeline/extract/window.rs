@@ -15,19 +15,12 @@ use crate::lexicon::{Lexicon, PeriodCues};
 use crate::records::{Period, PeriodPart};
 use crate::text::floor_char_boundary;
 
-/// Whether `text` (match form) names a time of its own: a year, a month, a quarter, a span, the
-/// same period of another year, or now (`đến nay`). Rules `period.continuation` and
-/// `compare.undated_base` ask it of a sentence or of a clause.
-pub(super) fn names_time(cues: &PeriodCues, text: &str) -> bool {
-    cues.names_time(text)
-}
-
 /// Whether `text` (match form) names a time of its own besides its comparison bases: as
-/// [`names_time`], with `so với năm 2022`, `so với cùng kỳ năm 2022`, `so với cùng kỳ` left out
+/// [`PeriodCues::names_time`], with `so với năm 2022`, `so với cùng kỳ năm 2022`, `so với cùng kỳ` left out
 /// (`Nộp ngân sách ước đạt 99.323 tỷ đồng, tăng 1,31% so với năm 2022` names none: the base is
 /// what it is compared with). Rule `period.paragraph_year` asks it of a sentence.
 pub(super) fn names_own_time(lex: &Lexicon, text: &str) -> bool {
-    names_time(&lex.period, text) && names_time(&lex.period, &without_bases(&lex.grammar, text))
+    lex.period.names_time(text) && lex.period.names_time(&without_bases(&lex.grammar, text))
 }
 
 /// `text` with its comparison bases (`so với năm 2022`, `so với cùng kỳ năm 2022`, `cùng kỳ`)
@@ -109,7 +102,7 @@ pub(super) fn month_window(lex: &Lexicon, before: &str, doc_year: Option<i32>, s
     let (g, cues) = (&lex.grammar, &lex.period);
     let re = &g.month_window;
     // (most figures' sentences name no month, and are not searched)
-    if !g.may_match("month_window", before) {
+    if !re.may_match(before) {
         return None;
     }
     let c = re.captures_iter(before).last()?;
@@ -220,7 +213,7 @@ pub(super) fn event_lead(
 ) -> Option<Period> {
     use chrono::Datelike;
     let (dp, day) = (doc_period?, event_date?);
-    if dp.part != PeriodPart::Year || dp.year != day.year() || names_time(cues, sentence) {
+    if dp.part != PeriodPart::Year || dp.year != day.year() || cues.names_time(sentence) {
         return None;
     }
     Some(Period {
@@ -238,7 +231,7 @@ pub(super) fn event_lead(
 pub(super) fn day_window(lex: &Lexicon, before: &str) -> Option<Period> {
     let g = &lex.grammar;
     let re = &g.day_window;
-    if !g.may_match("day_window", before) {
+    if !re.may_match(before) {
         return None;
     }
     let c = re.captures_iter(before).last()?;

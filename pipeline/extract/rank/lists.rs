@@ -166,7 +166,7 @@ pub(super) fn following(
     let (after, sep) = (&lex.grammar.rank_following, &lex.grammar.rank_list_separator);
     let mut out = Respectively::default();
     let sent = &hay[from..to];
-    if provinces.is_empty() || !lex.grammar.may_match("rank_following", sent) {
+    if provinces.is_empty() || !after.may_match(sent) {
         return out;
     }
     let Some(m) = after.find(sent) else { return out };
