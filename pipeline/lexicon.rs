@@ -416,8 +416,9 @@ pub struct PartCues {
     /// tin điện tử`), in match form.
     pub field_words: Vec<String>,
     /// Rule `part.average_per_unit`: words that make the count right after them an average per
-    /// unit (`trung bình mỗi xã ... có trên 10 trạm BTS`), not a total, in match form.
-    pub average_per_unit: Vec<String>,
+    /// unit (`trung bình mỗi xã ... có trên 10 trạm BTS`), not a total, in match form; each
+    /// word's backward searcher is built here once, since the rule asks about every count.
+    pub average_per_unit: Vec<memchr::memmem::FinderRev<'static>>,
     /// Rule `part.rate_per_period`: words right after a count that make it a pace per month or
     /// year (`70.000 thuê bao mỗi tháng`), not a total, in match form.
     pub rate_per_period: Vec<String>,
@@ -658,7 +659,10 @@ impl Lexicon {
                     negation_window_words: lex.part.negation_window_words,
                     composition_after: words(&lex.part.composition_after),
                     field_words: words(&lex.part.field_words),
-                    average_per_unit: words(&lex.part.average_per_unit),
+                    average_per_unit: words(&lex.part.average_per_unit)
+                        .iter()
+                        .map(|w| memchr::memmem::FinderRev::new(w.as_bytes()).into_owned())
+                        .collect(),
                     rate_per_period: words(&lex.part.rate_per_period),
                 }
             },

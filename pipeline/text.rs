@@ -477,9 +477,15 @@ impl UnionBuilder {
         let phrases: Vec<&str> = self.phrases.iter().map(String::as_str).collect();
         let ac = (!phrases.is_empty()).then(|| overlapping_automaton(&phrases));
         let edges = self.phrases.iter().map(|p| (first_is_alnum(p), last_is_alnum(p))).collect();
+        let mut owner_at = Vec::with_capacity(self.owners.len() + 1);
+        owner_at.push(0u32);
+        for o in &self.owners {
+            owner_at.push(owner_at.last().copied().unwrap_or(0) + o.len() as u32);
+        }
         PhraseUnion {
             ac,
-            owners: self.owners,
+            owners: self.owners.into_iter().flatten().collect(),
+            owner_at,
             edges,
             sets: self.sets,
         }
@@ -495,7 +501,11 @@ impl UnionBuilder {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseUnion {
     ac: Option<ScanAutomaton>,
-    owners: Vec<Vec<(u16, u32)>>,
+    /// The (set slot, the set's own pattern index) of every distinct phrase, phrase after
+    /// phrase, in enrolment order: phrase `u`'s are `owners[owner_at[u]..owner_at[u + 1]]`
+    /// (one flat table: a hit reads two adjacent offsets, not a vector of its own).
+    owners: Vec<(u16, u32)>,
+    owner_at: Vec<u32>,
     /// Whether each phrase starts and ends with a letter or digit (then it needs a word
     /// boundary there).
     edges: Vec<(bool, bool)>,
@@ -531,32 +541,72 @@ pub struct DocHits {
 impl PhraseUnion {
     /// Scan `hay` (a document's match form) once.
     pub fn scan(&self, hay: &str) -> DocHits {
-        let mut sets: Vec<Vec<RawHit>> = vec![Vec::new(); usize::from(self.sets)];
         // offsets are stored as u32: a longer text is answered by scanning spans (no union)
         let Some(ac) = self.ac.as_ref().filter(|_| u32::try_from(hay.len()).is_ok()) else {
             return DocHits::default();
         };
+        // every owner's hit in one buffer first, then moved into vectors of their exact size:
+        // a document has hundreds of hits, most of them of one or two sets, and growing each
+        // set's vector hit by hit cost more than the automaton
+        let mut all: Vec<(u16, RawHit)> = Vec::with_capacity(hay.len() / 8);
+        let mut count = vec![0u32; usize::from(self.sets)];
         for m in ac.0.find_overlapping_iter(hay) {
             let u = m.value() as usize;
             let (first_alnum, last_alnum) = self.edges[u];
             let start_ok = !first_alnum || starts_word(hay, m.start());
             let end_ok = !last_alnum || ends_word(hay, m.end());
-            for &(slot, pattern) in &self.owners[u] {
-                sets[usize::from(slot)].push(RawHit {
-                    start: m.start() as u32,
-                    end: m.end() as u32,
-                    pattern,
-                    start_ok,
-                    end_ok,
-                });
+            let owners = &self.owners[self.owner_at[u] as usize..self.owner_at[u + 1] as usize];
+            for &(slot, pattern) in owners {
+                count[usize::from(slot)] += 1;
+                all.push((
+                    slot,
+                    RawHit {
+                        start: m.start() as u32,
+                        end: m.end() as u32,
+                        pattern,
+                        start_ok,
+                        end_ok,
+                    },
+                ));
             }
         }
-        // (equal spans are one phrase's owners, pushed in pattern order: the pattern as the last
-        // key makes the unstable sort give the stable sort's order)
+        let mut sets: Vec<Vec<RawHit>> = count.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+        for (slot, h) in all {
+            sets[usize::from(slot)].push(h);
+        }
         for hits in &mut sets {
-            hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.pattern));
+            sort_nearly_sorted(hits);
         }
         DocHits { sets }
+    }
+}
+
+/// Sort a set's hits by (start, longest first, pattern), as [`PhraseSet::find_all`] orders
+/// them. The scan reports them by end, and a phrase is a few words long, so a hit lies a few
+/// places from where it belongs: an insertion sort moves each one back those few places where
+/// a general sort compared every hit log n times. (Two hits never share all three keys, so
+/// any correct sort gives this order: equal spans are one phrase's owners, pushed in pattern
+/// order.)
+fn sort_nearly_sorted(hits: &mut [RawHit]) {
+    let key = |h: &RawHit| (h.start, std::cmp::Reverse(h.end), h.pattern);
+    // (a hit moves back past the hits that end inside it: a bounded number for real phrases;
+    // past a budget of moves the rest is left to the general sort, so no text makes this
+    // quadratic)
+    let mut budget = 16 * hits.len() + 1024;
+    for i in 1..hits.len() {
+        let h = hits[i];
+        let k = key(&h);
+        let mut j = i;
+        while j > 0 && key(&hits[j - 1]) > k {
+            hits[j] = hits[j - 1];
+            j -= 1;
+        }
+        hits[j] = h;
+        budget = budget.saturating_sub(i - j);
+        if budget == 0 {
+            hits.sort_unstable_by_key(key);
+            return;
+        }
     }
 }
 
@@ -684,11 +734,16 @@ pub(crate) fn is_squashed(b: &[u8]) -> bool {
     // a line), where a byte-by-byte match cost about 16 instructions a byte; the lead bytes of
     // the other spaces (C2, E2, E3: rare in Vietnamese text) are checked where they occur, and
     // U+1680 (E1 9A 80; E1 leads every precomposed vowel) as a whole
+    // (the two searchers are built once: `memmem::find` builds one per call, which cost as
+    // much as the search on a line)
+    static DOUBLE_SPACE: std::sync::LazyLock<memmem::Finder<'static>> = std::sync::LazyLock::new(|| memmem::Finder::new(b"  "));
+    static OGHAM_SPACE: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new("\u{1680}".as_bytes()));
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    let other = memmem::find(b, b"  ").is_some()
+    let other = DOUBLE_SPACE.find(b).is_some()
         || memchr3(b'\t', b'\n', b'\r', b).is_some()
         || memchr2(0x0B, 0x0C, b).is_some()
-        || memmem::find(b, "\u{1680}".as_bytes()).is_some()
+        || OGHAM_SPACE.find(b).is_some()
         || memchr_iter(0xC2, b).any(|i| matches!(at(i + 1), 0x85 | 0xA0))
         || memchr_iter(0xE2, b).any(|i| {
             (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
@@ -699,6 +754,43 @@ pub(crate) fn is_squashed(b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    fn raw(start: u32, end: u32, pattern: u32) -> RawHit {
+        RawHit {
+            start,
+            end,
+            pattern,
+            start_ok: true,
+            end_ok: true,
+        }
+    }
+
+    proptest! {
+        /// The insertion sort of the document scan orders hits as the general sort does, for
+        /// hits near their place (the scan's) and for any order at all (past its budget).
+        #[test]
+        fn nearly_sorted_sort_agrees(spans in proptest::collection::vec((0u32..400, 1u32..40, 0u32..6), 0..300), shuffled in any::<bool>()) {
+            let mut hits: Vec<RawHit> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for (s, len, p) in spans {
+                if seen.insert((s, s + len, p)) {
+                    hits.push(raw(s, s + len, p));
+                }
+            }
+            if !shuffled {
+                // the scan's order: by end
+                hits.sort_by_key(|h| (h.end, h.start, h.pattern));
+            }
+            let mut want = hits.clone();
+            want.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.pattern));
+            sort_nearly_sorted(&mut hits);
+            let got: Vec<_> = hits.iter().map(|h| (h.start, h.end, h.pattern)).collect();
+            let want: Vec<_> = want.iter().map(|h| (h.start, h.end, h.pattern)).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
     use super::*;
 
     #[test]

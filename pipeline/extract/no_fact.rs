@@ -104,9 +104,8 @@ pub(super) fn below_total(f: &Figure<'_, '_>, metric: &Metric) -> Option<String>
         let from = floor_char_boundary(hay, q.start.saturating_sub(90).max(s.start));
         let before = &hay[from..q.start];
         let average = lex.part.average_per_unit.iter().any(|w| {
-            before
-                .rfind(w.as_str())
-                .is_some_and(|k| !before[k..].contains(|c: char| c.is_ascii_digit()))
+            w.rfind(before.as_bytes())
+                .is_some_and(|k| !before.as_bytes()[k..].iter().any(u8::is_ascii_digit))
         });
         if average {
             return Some("part.average_per_unit: an average per unit, not a total".into());

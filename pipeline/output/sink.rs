@@ -169,20 +169,32 @@ impl DocSinks {
         Ok(())
     }
 
-    /// Close every per-document file; the rows of each table, and the `anomalies` sink, still
-    /// open for the aggregate's rows.
-    pub(crate) fn finish(self) -> Result<(BTreeMap<&'static str, usize>, Sink)> {
-        let mut counts = BTreeMap::new();
-        for (name, sink) in [
+    /// The per-document files, to be closed ([`ClosingSinks::finish`]), and the `anomalies`
+    /// sink the aggregate still writes to: the orchestrator closes the first while the
+    /// aggregate runs, since neither reads the other's files.
+    pub(crate) fn split(self) -> (ClosingSinks, Sink) {
+        let closing = ClosingSinks(vec![
             ("documents", self.documents),
             ("mentions", self.mentions),
             ("facts", self.facts),
             ("rejects", self.rejects),
             ("inputs", self.inputs),
-        ] {
+        ]);
+        (closing, self.anomalies)
+    }
+}
+
+/// The per-document files once every document is written (see [`DocSinks::split`]).
+pub(crate) struct ClosingSinks(Vec<(&'static str, Sink)>);
+
+impl ClosingSinks {
+    /// Write what is left of each file and close it; the rows of each table.
+    pub(crate) fn finish(self) -> Result<BTreeMap<&'static str, usize>> {
+        let mut counts = BTreeMap::new();
+        for (name, sink) in self.0 {
             counts.insert(name, sink.finish()?);
         }
-        Ok((counts, self.anomalies))
+        Ok(counts)
     }
 }
 

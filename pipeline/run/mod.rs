@@ -246,13 +246,23 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    let (mut counts, anomalies) = sinks.finish()?;
-
-    // the barrier: every document's facts are in
-    let t = Instant::now();
-    // the aggregate's rows are made as they are written: its time includes writing them
-    let agg = write_aggregate(&dir, res, &ctx.stamp, acc, anomalies, &mut counts)?;
-    let stages = stages(&clock, t.elapsed().as_secs_f64(), agg);
+    // the barrier: every document's facts are in. The per-document files are closed (their
+    // last row groups compressed) on one thread while the aggregate runs on the other: the
+    // aggregate reads the fold, not those files
+    let (closing, anomalies) = sinks.split();
+    let mut agg_counts = BTreeMap::new();
+    let (closed, aggregated) = pool.join(
+        || closing.finish(),
+        || {
+            let t = Instant::now();
+            // the aggregate's rows are made as they are written: its time includes writing them
+            write_aggregate(&dir, res, &ctx.stamp, acc, anomalies, &mut agg_counts).map(|r| (r, t.elapsed()))
+        },
+    );
+    let mut counts = closed?;
+    let (agg, agg_time) = aggregated?;
+    counts.append(&mut agg_counts);
+    let stages = stages(&clock, agg_time.as_secs_f64(), agg);
 
     let report = match (&prev, full_report) {
         (Some(p), _) => Some(IncrementalReport {
