@@ -15,6 +15,19 @@ use ictstat::{Config, eval, run};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (`mimalloc.h`; the version is
+/// pinned by `Cargo.lock`).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// How long freed memory stays with the allocator before it goes back to the system.
+/// mimalloc's default, one second, returned the memory of one batch of documents just before
+/// the next batch asked for it again, and the kernel zeroed it afresh: 20 000 documents (210
+/// MB) took 1.2-1.4 s of system time and 210 000-230 000 page faults. Ten seconds keeps it
+/// across batches (0.9 s, 130 000-140 000) and still returns what a long run stops using.
+/// Peak memory grows from about 250 to 290 MB, and stays flat: 282 MB at 0.1 GB of input, 285
+/// MB at 1 GB. `MIMALLOC_PURGE_DELAY` in the environment still overrides it.
+const PURGE_DELAY_MS: std::ffi::c_long = 10_000;
+
 #[derive(Parser, Debug)]
 #[command(name = "ictstat", version, about = "Vietnamese provincial ICT reports → analysis-ready Parquet")]
 struct Cli {
@@ -201,7 +214,17 @@ struct EvalArgs {
     common: Common,
 }
 
+/// Set the allocator's purge delay ([`PURGE_DELAY_MS`]) before the run allocates much.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    // SAFETY: a plain C call that sets the default of one allocator option (ignored when the
+    // environment set it); it takes no pointers, and the allocator reads the option whenever
+    // it schedules a purge
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
