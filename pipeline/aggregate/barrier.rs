@@ -4,7 +4,8 @@
 //! Input: the [`Accumulator`] once every document is in, the catalog and the province reference.
 //! Output, to an [`AggregateOut`]: the anomalies about single facts not yet handed over; then,
 //! for each province in name order, its rows in key order and its conflicts; then the outliers,
-//! metric by metric in name order.
+//! metric by metric in name order. The provinces' rows are written on a second thread while the
+//! next province is derived (in the same order: one channel, one writer).
 //! Invariants: the rows and anomalies, and their order, are those of one query over the whole
 //! group table (`province_metrics` is ordered by province first, and every lookup a row makes
 //! (the density's count, the previous period) stays within its province; outliers compare the
@@ -37,21 +38,46 @@ impl Accumulator {
         order.sort_by(|&a, &b| self.name(self.provinces[a]).cmp(self.name(self.provinces[b])));
         let mut candidates = Candidates::new(&self);
         let mut report = AggregateReport::default();
-        for p in order {
-            let records = self.facts.take(p)?;
-            let fold = ProvinceFold::of(&records)?;
-            drop(records);
-            let frame = group_frame(&fold, &self.strings, &dims)?;
-            drop(fold);
-            let Some(rows) = query::derive(frame, report.groups)? else {
-                continue;
+        // a province's rows and conflicts are written on a thread of their own while the next
+        // province is folded and derived (writing is about two fifths of the barrier's work);
+        // one province waits between the two, so memory holds three provinces' rows at most
+        let writing: &mut dyn AggregateOut = &mut *out;
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+            let writer = scope.spawn(move || -> Result<()> {
+                for rows in rx {
+                    query::each_metric_row(&rows, &mut |m| writing.metric(m))?;
+                    query::each_conflict(&rows, &mut |a| writing.anomaly(a))?;
+                }
+                Ok(())
+            });
+            let derive_all = || -> Result<()> {
+                for p in order {
+                    let records = self.facts.take(p)?;
+                    let fold = ProvinceFold::of(&records)?;
+                    drop(records);
+                    let frame = group_frame(&fold, &self.strings, &dims)?;
+                    drop(fold);
+                    let Some(rows) = query::derive(frame, report.groups)? else {
+                        continue;
+                    };
+                    report.groups += rows.height();
+                    report.conflicts += query::conflict_count(&rows)?;
+                    candidates.add(&query::outlier_candidates(&rows)?)?;
+                    // (a writer that failed has hung up: its error is the one reported)
+                    if tx.send(rows).is_err() {
+                        break;
+                    }
+                }
+                Ok(())
             };
-            report.groups += rows.height();
-            report.conflicts += query::conflict_count(&rows)?;
-            query::each_metric_row(&rows, &mut |m| out.metric(m))?;
-            query::each_conflict(&rows, &mut |a| out.anomaly(a))?;
-            candidates.add(&query::outlier_candidates(&rows)?)?;
-        }
+            let derived = derive_all();
+            drop(tx);
+            let written = writer
+                .join()
+                .map_err(|_| Error::Bug("the aggregate's writer thread panicked".into()))?;
+            derived.and(written)
+        })?;
         candidates.each_outlier(&mut |a| out.anomaly(a))?;
         // the candidates' store shares the folder
         self.facts.remove_dir()?;

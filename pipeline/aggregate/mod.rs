@@ -46,8 +46,9 @@ pub struct AggregateReport {
 /// Where the barrier's rows and anomalies go, one at a time as they are made
 /// ([`Accumulator::aggregate`]): the anomalies about single facts not handed over yet (in input
 /// order), then each province's rows (key order) and conflicts, then the outliers (by metric,
-/// period, status and row).
-pub trait AggregateOut {
+/// period, status and row). It is `Send`: the barrier writes a province's rows on a thread of
+/// its own while it derives the next province's.
+pub trait AggregateOut: Send {
     fn metric(&mut self, m: &ProvinceMetric) -> Result<()>;
     fn anomaly(&mut self, a: &Anomaly) -> Result<()>;
 }
@@ -276,5 +277,42 @@ mod tests {
         let out: Vec<&Anomaly> = a.iter().filter(|x| x.kind == "outlier").collect();
         assert_eq!(out.len(), 1, "{a:?}");
         assert_eq!(out[0].province.as_deref(), Some("Phú Thọ"));
+    }
+
+    /// A writer that fails (a full disk) on its first row: the barrier, which writes the
+    /// provinces' rows on a thread of its own while it derives the next, stops and reports that
+    /// error; it neither hangs on the writer nor reports success.
+    #[test]
+    fn a_failing_writer_stops_the_barrier_with_its_error() {
+        struct Failing(usize);
+        impl AggregateOut for Failing {
+            fn metric(&mut self, _: &ProvinceMetric) -> Result<()> {
+                self.0 += 1;
+                Err(crate::Error::Bug("disk full".into()))
+            }
+            fn anomaly(&mut self, _: &Anomaly) -> Result<()> {
+                Ok(())
+            }
+        }
+        let r = res();
+        let mut acc = Accumulator::new();
+        // one document per province: more provinces than the channel between the two holds
+        for (i, p) in r.provinces.rows.iter().enumerate().take(12) {
+            let mut f = fact(
+                &format!("d{i}"),
+                "telephone_subscribers",
+                1_000.0 + i as f64,
+                "2014",
+                Status::Actual,
+                (2015, 1, 1),
+            );
+            let idx = r.provinces.rows.iter().position(|q| q.name == p.name).unwrap();
+            f.province = Some(r.provinces.reference(idx));
+            acc.add_document(&[f]).unwrap();
+        }
+        let mut out = Failing(0);
+        let err = acc.aggregate(&r.catalog, &r.provinces, &mut out).unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(out.0, 1, "the writer stops at its first error");
     }
 }
