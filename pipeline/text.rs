@@ -546,9 +546,11 @@ impl PhraseUnion {
             return DocHits::default();
         };
         // every owner's hit in one buffer first, then moved into vectors of their exact size:
-        // a document has hundreds of hits, most of them of one or two sets, and growing each
-        // set's vector hit by hit cost more than the automaton
-        let mut all: Vec<(u16, RawHit)> = Vec::with_capacity(hay.len() / 8);
+        // a document has hundreds of hits, most of them of one or two sets, and each set's
+        // vector grown hit by hit was reallocated and copied over and over. (Bench-shaped
+        // documents hold a hit every 13 bytes or so; the first guess is bounded, so a huge
+        // document does not reserve for hits it may not have.)
+        let mut all: Vec<(u16, RawHit)> = Vec::with_capacity((hay.len() / 8).min(1 << 16));
         let mut count = vec![0u32; usize::from(self.sets)];
         for m in ac.0.find_overlapping_iter(hay) {
             let u = m.value() as usize;
