@@ -60,14 +60,14 @@ fn count(c: &AtomicU64, n: usize) {
 
 /// The per-document stages, in order. Pure apart from the clock.
 pub fn process(raw: RawInput, res: &Resources) -> DocOutput {
-    process_guarded(raw, res, &StageClock::default())
+    process_guarded(raw, res, &StageClock::default(), None)
 }
 
 /// The stages without the panic guard: a panic propagates. For the fuzz targets and property
 /// tests, which must see panics.
 #[doc(hidden)]
 pub fn process_unguarded(raw: RawInput, res: &Resources) -> DocOutput {
-    process_timed(raw, res, &StageClock::default())
+    process_timed(raw, res, &StageClock::default(), None)
 }
 
 /// Panics unless a document's output keeps the promises the tables make: code-point spans
@@ -98,10 +98,11 @@ pub fn check_document(out: DocOutput) {
 }
 
 /// [`process_timed`], with a panic in any stage turned into a reject of that document
-/// (`internal_error`): one odd document never stops the batch.
-pub(crate) fn process_guarded(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
+/// (`internal_error`): one odd document never stops the batch. `input_hash`: the reader's hash
+/// of the input's bytes, if it made one ([`ingest::decode_known`]).
+pub(crate) fn process_guarded(raw: RawInput, res: &Resources, clock: &StageClock, input_hash: Option<&str>) -> DocOutput {
     let (doc, source, line) = (raw.doc.clone(), raw.source.clone(), raw.line);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_timed(raw, res, clock))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_timed(raw, res, clock, input_hash))) {
         Ok(out) => out,
         Err(panic) => {
             let msg = panic
@@ -132,10 +133,10 @@ fn injected_fault(doc: &str) {
     }
 }
 
-fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock) -> DocOutput {
+fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash: Option<&str>) -> DocOutput {
     injected_fault(&raw.doc);
     let t = Instant::now();
-    let decoded = ingest::decode(raw);
+    let decoded = ingest::decode_known(raw, input_hash);
     add(&clock.decode, t.elapsed());
     let raw = match decoded {
         Ok(r) => r,
@@ -290,5 +291,31 @@ mod fuzz_regressions {
             n += 1;
         }
         assert!(n >= 1, "the committed regressions are found");
+    }
+
+    /// The reader's hash of an input's bytes is the document's content hash exactly when the
+    /// text is those bytes; any other text (a byte-order mark dropped, NFC applied, HTML read)
+    /// is hashed as it is, the same as without the reader's hash.
+    #[test]
+    fn the_readers_hash_is_the_content_hash_only_of_a_text_that_is_its_bytes() {
+        let hash = |b: &[u8]| blake3::hash(b).to_hex().to_string();
+        let text = "Sở Thông tin và Truyền thông tỉnh Nghệ An cho biết toàn tỉnh có 2.003.300 thuê bao di động, tăng so với năm trước.";
+        let decomposed: String = unicode_normalization::UnicodeNormalization::nfd(text).collect();
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        let html = format!("<html><body><p>{text}</p></body></html>");
+        for (bytes, format, reused) in [
+            (text.as_bytes().to_vec(), Format::Txt, true),
+            (bom, Format::Txt, false),
+            (decomposed.into_bytes(), Format::Txt, false),
+            (html.into_bytes(), Format::Html, false),
+        ] {
+            let plain = ingest::decode(raw(&bytes, format, false)).unwrap();
+            let known = ingest::decode_known(raw(&bytes, format, false), Some(&hash(&bytes))).unwrap();
+            assert_eq!(plain.content_hash, hash(plain.text.as_bytes()));
+            assert_eq!(known.content_hash, plain.content_hash, "{format:?} {reused}");
+            // (a stand-in hash shows which path was taken)
+            let marked = ingest::decode_known(raw(&bytes, format, false), Some("reader")).unwrap();
+            assert_eq!(marked.content_hash == "reader", reused, "{format:?}");
+        }
     }
 }

@@ -82,7 +82,7 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
 
 pub(super) fn looks_binary(bytes: &[u8]) -> bool {
     // a NUL anywhere (not only in the head): text never holds one
-    if bytes.contains(&0) {
+    if memchr::memchr(0, bytes).is_some() {
         return true;
     }
     let head = &bytes[..bytes.len().min(8192)];

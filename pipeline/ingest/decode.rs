@@ -38,6 +38,14 @@ pub(super) fn fail(input: &RawInput, kind: RejectKind, reason: String) -> Reject
 
 /// Decode one raw input. Pure: the same bytes give the same document.
 pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
+    decode_known(input, None)
+}
+
+/// [`decode`], given the input's hash when the reader has made it already (`inputs.input_hash`:
+/// blake3 of the payload's bytes, hex). A file whose text is its bytes (UTF-8, no byte-order
+/// mark, already NFC, not HTML: most of them) has that hash as its content hash, so it is not
+/// hashed twice; any other text is hashed as it is.
+pub fn decode_known(input: RawInput, input_hash: Option<&str>) -> std::result::Result<RawDoc, Reject> {
     match &input.payload {
         Payload::Failed(r) => Err(r.clone()),
         Payload::Bytes(bytes) => {
@@ -49,13 +57,17 @@ pub fn decode(input: RawInput) -> std::result::Result<RawDoc, Reject> {
                 (text, GivenMeta::default())
             };
             check_language(&text, &mut warnings).map_err(|(k, r)| fail(&input, k, r))?;
+            let content_hash = match input_hash {
+                Some(h) if text.as_bytes() == bytes.as_slice() => h.to_string(),
+                _ => blake3::hash(text.as_bytes()).to_hex().to_string(),
+            };
             Ok(RawDoc {
                 doc: input.doc.clone(),
                 source: input.source.clone(),
                 line: None,
                 format: input.format,
                 encoding,
-                content_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+                content_hash,
                 text,
                 given,
                 warnings,

@@ -16,7 +16,7 @@ mod read;
 mod tests;
 
 pub use charset::decode_bytes;
-pub use decode::{decode, encode_windows_1258, nfc, parse_iso_date};
+pub use decode::{decode, decode_known, encode_windows_1258, nfc, parse_iso_date};
 pub use discover::{InputFile, discover};
 pub use html::html_to_text;
 pub use read::{INFLATE_SLACK, MAX_INFLATE_RATIO, read_file};

@@ -229,7 +229,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
                 batch
                     .into_par_iter()
                     .map(|item| match item {
-                        Item::Fresh(raw, info) => Out::Fresh(process_guarded(raw, res, &clock), info),
+                        Item::Fresh(raw, info) => Out::Fresh(process_guarded(raw, res, &clock, info.hash.as_deref()), info),
                         Item::Reused(idx, bytes) => Out::Reused(idx, bytes),
                     })
                     .collect()
