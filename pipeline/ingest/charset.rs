@@ -69,7 +69,7 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
         }
     };
     // most texts hold no carriage return: no copy to replace one
-    let text = if text.as_bytes().contains(&b'\r') {
+    let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         nfc(&text)
@@ -86,10 +86,8 @@ pub(super) fn looks_binary(bytes: &[u8]) -> bool {
         return true;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let ctrl = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    // (`&`, not `&&`: no branch per byte, so the count is vectorized)
+    let ctrl = crate::text::count_bytes(head, |b| (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0c));
     ctrl * 20 > head.len()
 }
 
@@ -207,17 +205,29 @@ pub(super) fn is_mojibake_letter(c: char) -> bool {
 /// predicates; the precomposed vowels (U+1EA0..U+1EF9) are told from their bytes. Only other
 /// characters are decoded and tested one by one.
 pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
-    let (mut letters, mut viet, mut odd) = (0usize, 0usize, 0usize);
     let bytes = text.as_bytes();
+    // the ASCII letters of the whole text in one loop the compiler vectorizes (no byte of a
+    // multi-byte character is in `a..=z` once its 0x20 bit is set: they are all 0x80 or more)
+    let mut letters = crate::text::count_bytes(bytes, |b| (b | 0x20).wrapping_sub(b'a') < 26);
+    let (mut viet, mut odd) = (0usize, 0usize);
     let table = two_byte_letters();
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            letters += usize::from(b.is_ascii_alphabetic());
+    while i < n {
+        // on to the next non-ASCII byte, eight bytes at a time: it leads a character, since
+        // the walk moves from character to character
+        if let Some(w) = bytes.get(i..i + 8) {
+            let high = u64::from_le_bytes(w.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080;
+            if high == 0 {
+                i += 8;
+                continue;
+            }
+            i += (high.trailing_zeros() / 8) as usize;
+        } else if bytes[i] < 0x80 {
             i += 1;
             continue;
         }
+        let b = bytes[i];
         if b < 0xE0 {
             // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte)
             let u = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
@@ -228,14 +238,16 @@ pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
             i += 2;
             continue;
         }
-        let c = text[i..].chars().next().expect("i is a char boundary");
-        i += c.len_utf8();
-        // the precomposed Vietnamese vowels (the most frequent non-ASCII letters) at once
-        if ('\u{1EA0}'..='\u{1EF9}').contains(&c) {
+        // the precomposed Vietnamese vowels U+1EA0..U+1EF9 (the most frequent non-ASCII
+        // letters), told from their bytes: E1 BA A0..E1 BB B9
+        if b == 0xE1 && ((bytes[i + 1] == 0xBA && bytes[i + 2] >= 0xA0) || (bytes[i + 1] == 0xBB && bytes[i + 2] <= 0xB9)) {
             letters += 1;
             viet += 1;
+            i += 3;
             continue;
         }
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        i += c.len_utf8();
         odd += usize::from(is_mojibake_letter(c));
         if crate::text::is_letter(c) {
             letters += 1;

@@ -157,8 +157,28 @@ mod nfc_fast_path {
             assert_eq!(surely_nfc(&format!("a{c}b")), listed, "U+{u:04X}");
         }
         assert!(!surely_nfc("Hoa\u{301}"));
+        assert!(surely_nfc("") && surely_nfc("é") && !surely_nfc("\u{300}") && !surely_nfc("a\u{300}"));
         assert_eq!(nfc("Ho\u{61}\u{301} và Thanh Hoá"), "Hoá và Thanh Hoá");
         assert_eq!(nfc("Thanh Hoá – “số” …"), "Thanh Hoá – “số” …");
+    }
+
+    proptest::proptest! {
+        /// Counting lead bytes says what testing each character's range says, on any text
+        /// (long enough to cross the counting blocks).
+        #[test]
+        fn the_byte_counts_agree_with_testing_each_char(s in "[a-z .ăđơưÀ-ÿĀ-ſ\u{300}-\u{36f}\u{1E9E}-\u{1EFF}\u{2000}-\u{202F}€\u{1F600}]{0,300}") {
+            let by_chars = s.chars().all(|c| (c as u32) < 0x300 || ('\u{1EA0}'..='\u{1EF9}').contains(&c) || ('\u{2010}'..='\u{2027}').contains(&c));
+            proptest::prop_assert_eq!(surely_nfc(&s), by_chars);
+        }
+
+        /// The blocked count is the plain count, for any bytes and length.
+        #[test]
+        fn count_bytes_is_a_filter_count(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..700), t in proptest::num::u8::ANY) {
+            proptest::prop_assert_eq!(
+                crate::text::count_bytes(&bytes, |b| b < t),
+                bytes.iter().filter(|&&b| b < t).count()
+            );
+        }
     }
 }
 
@@ -212,7 +232,7 @@ mod letter_counts_fast_path {
     proptest::proptest! {
         /// Byte lookups and char tests count the same letters on any text.
         #[test]
-        fn letter_counts_agree_with_testing_each_char(s in "[a-zA-Z0-9 .,ăâđêôơưÀ-ÿĀ-ſ\\u{300}-\\u{36f}\\u{1EA0}-\\u{1EF9}×¸¬µ¶·¹®©ª«¨Ññ€→\\u{1F600}]{0,60}") {
+        fn letter_counts_agree_with_testing_each_char(s in "[a-zA-Z0-9 .,ăâđêôơưÀ-ÿĀ-ſ\\u{300}-\\u{36f}\\u{1EA0}-\\u{1EF9}×¸¬µ¶·¹®©ª«¨Ññ€→\\u{1F600}]{0,300}") {
             proptest::prop_assert_eq!(letter_counts(&s), by_chars(&s));
         }
     }
