@@ -98,7 +98,7 @@ impl TableCues {
 /// The years of a header line, when it is one.
 fn header_years(cues: &TableCues, line: &str) -> Option<Vec<i32>> {
     // cheap test first (this runs on every line of every document): two years need 8 digits
-    if line.bytes().filter(u8::is_ascii_digit).count() < 8 {
+    if crate::text::count_bytes(line.as_bytes(), |b| b.is_ascii_digit()) < 8 {
         return None;
     }
     // then the words: a header names at most two that are no header words, and a line of
