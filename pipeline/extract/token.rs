@@ -30,6 +30,26 @@ pub(super) fn next_token(hay: &str, from: usize, to: usize) -> Option<(usize, us
     Some((start, token_end(b, start)))
 }
 
+/// The numbers of exactly four digits written alone, with an ASCII word boundary on each side
+/// (no letter, digit or `_` beside them), as `(?-u:\b)([0-9]{4})(?-u:\b)` finds them: (start,
+/// end, value). A match is a whole run of digits four long (a digit beside it would be a word
+/// byte), so the runs are walked, not every position.
+pub(crate) fn four_digit_numbers(b: &[u8]) -> impl Iterator<Item = (usize, usize, i32)> + '_ {
+    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let p = at + first_digit(&b[at..])?;
+            let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+            at = end;
+            if end - p != 4 || (p > 0 && word(p - 1)) || word(end) {
+                continue;
+            }
+            return Some((p, end, b[p..end].iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'))));
+        }
+    })
+}
+
 /// The offset of the first ASCII digit of `b`, eight bytes at a time: a byte XOR `0x30` is
 /// below 10 exactly when it was a digit, and the lowest byte the "some byte is below 10" test
 /// flags is the first such byte (the test's false flags only follow a true one).
@@ -57,13 +77,21 @@ pub(super) fn token_at(hay: &str, i: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_digit, next_token, token_at};
+    use super::{first_digit, four_digit_numbers, next_token, token_at};
 
     proptest::proptest! {
         /// Eight bytes at a time finds the digit a byte-by-byte search finds.
         #[test]
         fn first_digit_agrees_with_a_byte_search(b in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
             proptest::prop_assert_eq!(first_digit(&b), b.iter().position(u8::is_ascii_digit));
+        }
+
+        #[test]
+        fn four_digit_numbers_are_what_the_pattern_finds(s in "([0-9]{1,5}|[a_ .,/ă-]){0,12}") {
+            let re = regex::Regex::new(r"(?-u:\b)([0-9]{4})(?-u:\b)").unwrap();
+            let want: Vec<(usize, usize, i32)> = re.find_iter(&s).map(|m| (m.start(), m.end(), m.as_str().parse().unwrap())).collect();
+            let got: Vec<(usize, usize, i32)> = four_digit_numbers(s.as_bytes()).collect();
+            proptest::prop_assert_eq!(got, want);
         }
 
         #[test]

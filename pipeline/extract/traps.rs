@@ -128,25 +128,7 @@ impl TrapSet {
 /// as the pattern `(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)` finds them, by a byte loop: it
 /// ran over every sentence with a digit.
 fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ {
-    let b = sentence.as_bytes();
-    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-    // (a match is a whole run of digits, four long: a digit beside it would be a word byte; so
-    // the runs are walked, not every position)
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let p = at + super::token::first_digit(&b[at..])?;
-            let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
-            at = end;
-            if end - p != 4 || (p > 0 && word(p - 1)) || word(end) {
-                continue;
-            }
-            let y = b[p..end].iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
-            if (1950..=2049).contains(&y) {
-                return Some((p, end, y));
-            }
-        }
-    })
+    super::token::four_digit_numbers(sentence.as_bytes()).filter(|&(_, _, y)| (1950..=2049).contains(&y))
 }
 
 fn list_marker() -> &'static Regex {
