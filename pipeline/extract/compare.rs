@@ -27,8 +27,8 @@ pub(super) fn leading_words(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
     // the text up to the n-th space: when it is squashed, its words are the first n
     let end = n
         .checked_sub(1)
-        .and_then(|k| s.match_indices(' ').nth(k))
-        .map_or(s.len(), |(k, _)| k);
+        .and_then(|k| memchr::memchr_iter(b' ', s.as_bytes()).nth(k))
+        .unwrap_or(s.len());
     let head = &s[..end];
     if n > 0 && !head.is_empty() && crate::text::is_squashed(head.as_bytes()) {
         return std::borrow::Cow::Borrowed(head);

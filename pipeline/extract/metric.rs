@@ -7,7 +7,6 @@
 
 use super::features::*;
 use super::{DocCtx, Quantity};
-use crate::catalog::Metric;
 use crate::lexicon::{Lexicon, Reach};
 use crate::records::UnitKind;
 
@@ -57,9 +56,9 @@ pub(super) fn specific(u: UnitKind) -> bool {
 }
 
 /// Whether a quantity's unit can be a metric's canonical unit.
-pub(super) fn unit_fits(lex: &Lexicon, m: &Metric, q: &Quantity, unit: &str, lv: &Levels) -> bool {
+pub(super) fn unit_fits(lex: &Lexicon, metric_unit: UnitKind, q: &Quantity, unit: &str, lv: &Levels) -> bool {
     let f = |name: &str| lex.feature(name).is_some_and(|id| lv.l[0].has(id));
-    match (m.unit_kind, q.unit_kind) {
+    match (metric_unit, q.unit_kind) {
         (a, b) if a == b => true,
         (UnitKind::Vnd, UnitKind::Bare) => q.scale >= 1e6 && (f("revenue") || f("investment") || f("budget") || f("fine")),
         // `đưa tổng số lên 123 triệu` after a subscriber figure of the same sentence
@@ -115,13 +114,16 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     let present = (0..=TAIL)
         .filter(|&k| k != PARAGRAPH)
         .fold(lv.l[PARAGRAPH].0 & lex.paragraph_mask, |m, k| m | lv.l[k].0);
+    // (whether the unit fits depends on the metric's unit kind alone: asked once per kind, not
+    // once per metric, as the catalog has ten metrics of some kinds)
+    let mut fits_kind: [Option<bool>; UnitKind::COUNT] = [None; UnitKind::COUNT];
     let candidates: Vec<(usize, usize)> = ctx
         .res
         .catalog
         .metrics
         .iter()
         .enumerate()
-        .filter(|(_, m)| unit_fits(lex, m, q, unit, lv))
+        .filter(|(_, m)| *fits_kind[m.unit_kind as usize].get_or_insert_with(|| unit_fits(lex, m.unit_kind, q, unit, lv)))
         .flat_map(|(mi, m)| {
             m.rules
                 .iter()

@@ -308,6 +308,10 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    /// How many kinds there are: a table indexed by `kind as usize` has this many entries (a
+    /// test checks every kind's index against it).
+    pub const COUNT: usize = 14;
+
     pub fn as_str(self) -> &'static str {
         match self {
             UnitKind::Vnd => "vnd",
@@ -523,4 +527,40 @@ pub struct Anomaly {
     pub other_value: Option<f64>,
     pub other_doc: Option<String>,
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnitKind;
+
+    /// Every kind indexes a table of `UnitKind::COUNT` entries. (The match lists every kind:
+    /// a new one does not compile until it is listed here, and checked.)
+    #[test]
+    fn every_unit_kind_indexes_a_table_of_count_entries() {
+        use UnitKind::*;
+        for k in [
+            Vnd,
+            Subscribers,
+            Per100,
+            Percent,
+            Stations,
+            Copies,
+            CopiesPerYear,
+            Count,
+            Rank,
+            Usd,
+            Length,
+            Duration,
+            Other,
+            Bare,
+        ] {
+            match k {
+                Vnd | Subscribers | Per100 | Percent | Stations | Copies | CopiesPerYear | Count | Rank | Usd | Length | Duration
+                | Other | Bare => {
+                    assert!((k as usize) < UnitKind::COUNT, "{k:?}");
+                    assert_eq!(UnitKind::parse(k.as_str()), Some(k));
+                }
+            }
+        }
+    }
 }
