@@ -58,8 +58,14 @@ impl FeatureIndex {
         // `ministry`) says who gives the figure, and the words inside it still say what it is
         let source = lex.feature("ministry");
         let mut hits = Vec::with_capacity(all.len());
+        // (the hits come in order of start, so the first that can hold hit i only moves on: a
+        // pointer, not a binary search per hit)
+        let mut lo = 0;
         for (i, &(s, e, f)) in all.iter().enumerate() {
-            let lo = all.partition_point(|h| h.0 + 96 < s);
+            while all[lo].0 + 96 < s {
+                lo += 1;
+            }
+            debug_assert_eq!(lo, all.partition_point(|h| h.0 + 96 < s));
             let shadowed = all[lo..]
                 .iter()
                 .take_while(|h| h.0 <= s)

@@ -24,7 +24,10 @@ pub(super) fn respectively(
     let mut qs = qs.to_vec();
     let hay = &ctx.hay;
     let lex = &ctx.res.lexicon;
-    let Some(at) = hay[from..to].find("lần lượt").map(|i| from + i) else {
+    // (asked of every sentence with figures: the searcher is built once)
+    static RESPECTIVELY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("lần lượt".as_bytes()));
+    let Some(at) = RESPECTIVELY.find(&hay.as_bytes()[from..to]).map(|i| from + i) else {
         return (qs, levels);
     };
     let clause_start = hay[from..at].rfind(';').map_or(from, |i| from + i + 1);
