@@ -43,6 +43,12 @@ fn stops(bytes: &[u8]) -> impl Iterator<Item = (usize, char)> + '_ {
     })
 }
 
+/// The last word of `text`: back to white space or an opening bracket (the word before a stop).
+fn last_word(text: &str) -> &str {
+    text.rfind(|ch: char| ch.is_whitespace() || ch == '(')
+        .map_or(text, |k| &text[k + text[k..].chars().next().map_or(1, char::len_utf8)..])
+}
+
 /// Sentence spans (byte offsets) of one paragraph.
 pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -67,17 +73,16 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
             continue;
         }
         if c == '.' {
-            let word: String = p[start..i]
-                .chars()
-                .rev()
-                .take_while(|ch| !ch.is_whitespace() && *ch != '(')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let w = word.to_lowercase();
+            let word = last_word(&p[start..i]);
+            // (a word of ASCII with no capital is its own lower case: looked up as it is)
+            let plain = word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            let known = if plain {
+                abbreviations.contains(word)
+            } else {
+                abbreviations.contains(&word.to_lowercase())
+            };
             let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if abbreviations.contains(&w) || single_initial {
+            if known || single_initial {
                 continue;
             }
         }
@@ -92,6 +97,10 @@ pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, 
     }
     // a flattened table or a page without full stops is no sentence: cut runs longer than
     // MAX_SENTENCE at `;`, else at white space, so per-sentence work stays linear
+    // (most sentences are short: they are kept as they are, not each copied through a vector)
+    if out.iter().all(|&(s, e)| e - s <= MAX_SENTENCE) {
+        return out;
+    }
     out.into_iter().flat_map(|(s, e)| cut_long(p, s, e)).collect()
 }
 
@@ -126,7 +135,7 @@ pub(super) fn cut_long(p: &str, start: usize, end: usize) -> Vec<(usize, usize)>
 
 #[cfg(test)]
 mod tests {
-    use super::stops;
+    use super::{last_word, stops};
 
     proptest::proptest! {
         /// The jumps find every stop a byte-by-byte scan finds.
@@ -135,6 +144,13 @@ mod tests {
             let b = s.as_bytes();
             let want: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| matches!(c, '.' | '!' | '?' | '…')).collect();
             proptest::prop_assert_eq!(stops(b).collect::<Vec<_>>(), want);
+        }
+
+        /// The word before a stop, found from the end, is the one taken char by char.
+        #[test]
+        fn the_word_before_a_stop_is_found_from_the_end(s in "[aB (\u{a0}\u{2003}ĐđẠ.]{0,20}") {
+            let taken: String = s.chars().rev().take_while(|ch| !ch.is_whitespace() && *ch != '(').collect::<Vec<_>>().into_iter().rev().collect();
+            proptest::prop_assert_eq!(last_word(&s), taken.as_str());
         }
     }
 }
