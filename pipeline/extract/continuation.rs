@@ -137,13 +137,15 @@ pub(crate) fn apply(doc: &CleanDoc, hay: &str, lex: &Lexicon, cues: &Continuatio
         // right before it states for all its figures, when that window is not the page's
         // (a sentence that names another year beside it, `DTI năm 2021 ... xếp thứ 6/63, và kỳ
         // vọng năm 2022 ...`, states no one window; the window goes on from sentence to sentence)
+        // (the cheap tests first: whether the sentence names a time of its own is a search with
+        // a regex, and most sentences are out before it is asked)
         else if !opens_paragraph
-            && !super::window::names_own_time(lex, text)
             && let Some((prev_text, prev)) = &previous
             && let Some(window) = shared_window(&mentions[prev.clone()])
+            && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
+            && !super::window::names_own_time(lex, text)
             && (carried == Some(window)
                 || (super::window::names_own_time(lex, prev_text) && only_year(&super::window::without_bases(g, prev_text), window.year)))
-            && doc.meta.period.is_some_and(|d| d != window && window.year < d.year)
             && give_window(
                 &mut mentions[first..k],
                 doc.meta.period,
