@@ -134,10 +134,12 @@ pub(super) fn metadata(
         // (date, whether the line also gives a time of day) of each stamp line
         let mut stamps: Vec<(NaiveDate, bool)> = Vec::new();
         for p in &head {
-            // a stamp is mostly digits: few letters besides a weekday or `Cập nhật`
-            let short = p.chars().filter(|c| crate::text::is_letter(*c)).count() <= 20;
-            let event_line = event.is_match(p);
-            if let Some(c) = full_date.captures(p).filter(|_| short && !event_line)
+            // a stamp is mostly digits: few letters besides a weekday or `Cập nhật` (no 21st
+            // letter); the regexes are asked only of a line that is short
+            let short = p.chars().filter(|c| crate::text::is_letter(*c)).nth(20).is_none();
+            if short
+                && !event.is_match(p)
+                && let Some(c) = full_date.captures(p)
                 && let Some(d) = ymd(c[3].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[1].parse().unwrap_or(0))
             {
                 let rest = p.replacen(&c[0], " ", 1);
