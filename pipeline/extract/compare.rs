@@ -65,6 +65,56 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         .map(|h| &hay[h.start..h.end]);
     let right = &hay[q.end..right_end.max(q.end)];
     let right_trim = right.trim_start();
+    // (each test below is pure and asked only when the rules before it did not decide: most
+    // figures are decided by the first, or by none)
+    if q.unit_kind != UnitKind::Percent {
+        let own_left = &hay[left_start..q.start];
+        // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
+        let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
+        // (rule `unit.per_person`: `mỗi người ... 1,33 thuê bao` read as a density is a level,
+        // its `mỗi người` no difference)
+        let difference_cue = || {
+            lex.difference
+                .find_in(hay, &ctx.hits, clause_start, q.start)
+                .iter()
+                .any(|h| !q.per_person.is_some_and(|(a, b)| h.start < b && a < h.end))
+        };
+        let falling = || verb.is_some_and(|v| words.falling_count.iter().any(|w| v.starts_with(w.as_str())));
+        let versus_after = || {
+            let six = leading_words(right_trim, 6);
+            words.versus_after.iter().any(|w| six.contains(w.as_str()))
+        };
+        let growth_in_clause = || {
+            lex.compare
+                .find_in(hay, &ctx.hits, clause_start, q.start)
+                .iter()
+                .any(|h| *h.tag == CompareCue::GrowthVerb)
+        };
+        // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
+        let sentence_versus = || {
+            words
+                .sentence_versus
+                .iter()
+                .any(|w| hay[sentence_start..q.start].contains(w.as_str()))
+        };
+        // `phát triển mới trong tháng 6 là 300.000 so với tháng 5`: a count set against another
+        // month right after it is the change between the two, not a level
+        let against_month = || words.against_month.iter().any(|w| right_trim.starts_with(w.as_str()));
+        let rule = if difference_cue() {
+            "compare.difference_words: a word of difference or of a per-unit average in its clause (lexicon [comparison] difference: chênh lệch, nhiều hơn, bình quân mỗi, ...)"
+        } else if falling() {
+            "compare.falling: a count that fell (giảm, thấp hơn) is a change, not a level"
+        } else if against_month() {
+            "compare.against_month: a count set against another month right after it is the change between the two"
+        } else if (verb.is_some() || growth_in_clause()) && versus_after() {
+            "compare.versus_after: a change (tăng, phát triển thêm) against another period named right after it"
+        } else if verb.is_some() && sentence_versus() {
+            "compare.versus_sentence: a change in a sentence that compares with another period (so với ...)"
+        } else {
+            return None;
+        };
+        return Some(Compare::Difference(rule));
+    }
     let first_words = leading_words(right_trim, 4);
     let after_cues = lex.compare.find_all(first_words.as_ref());
     let versus = after_cues.iter().any(|h| *h.tag == CompareCue::Versus && h.start == 0)
@@ -78,48 +128,6 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
                     *v.tag == CompareCue::Versus && v.start == 0 && v.end < h.start && first_words[v.end..h.start].trim().is_empty()
                 }))
     });
-    if q.unit_kind != UnitKind::Percent {
-        let own_left = &hay[left_start..q.start];
-        // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
-        let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
-        // (rule `unit.per_person`: `mỗi người ... 1,33 thuê bao` read as a density is a level,
-        // its `mỗi người` no difference)
-        let difference_cue = lex
-            .difference
-            .find_in(hay, &ctx.hits, clause_start, q.start)
-            .iter()
-            .any(|h| !q.per_person.is_some_and(|(a, b)| h.start < b && a < h.end));
-        let falling = verb.is_some_and(|v| words.falling_count.iter().any(|w| v.starts_with(w.as_str())));
-        let six = leading_words(right_trim, 6);
-        let versus_after = words.versus_after.iter().any(|w| six.contains(w.as_str()));
-        let growth_in_clause = lex
-            .compare
-            .find_in(hay, &ctx.hits, clause_start, q.start)
-            .iter()
-            .any(|h| *h.tag == CompareCue::GrowthVerb);
-        // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`
-        let sentence_versus = words
-            .sentence_versus
-            .iter()
-            .any(|w| hay[sentence_start..q.start].contains(w.as_str()));
-        // `phát triển mới trong tháng 6 là 300.000 so với tháng 5`: a count set against another
-        // month right after it is the change between the two, not a level
-        let against_month = words.against_month.iter().any(|w| right_trim.starts_with(w.as_str()));
-        let rule = if difference_cue {
-            "compare.difference_words: a word of difference or of a per-unit average in its clause (lexicon [comparison] difference: chênh lệch, nhiều hơn, bình quân mỗi, ...)"
-        } else if falling {
-            "compare.falling: a count that fell (giảm, thấp hơn) is a change, not a level"
-        } else if against_month {
-            "compare.against_month: a count set against another month right after it is the change between the two"
-        } else if (verb.is_some() || growth_in_clause) && versus_after {
-            "compare.versus_after: a change (tăng, phát triển thêm) against another period named right after it"
-        } else if verb.is_some() && sentence_versus {
-            "compare.versus_sentence: a change in a sentence that compares with another period (so với ...)"
-        } else {
-            return None;
-        };
-        return Some(Compare::Difference(rule));
-    }
     let rising = verb.is_some_and(|v| words.rising_rate.iter().any(|w| v.starts_with(w.as_str())));
     let falling = verb.is_some_and(|v| words.falling_rate.iter().any(|w| v.starts_with(w.as_str())));
     if plan {
