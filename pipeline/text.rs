@@ -103,6 +103,22 @@ pub(crate) fn count_bytes(bytes: &[u8], f: impl Fn(u8) -> bool + Copy) -> usize 
         .sum()
 }
 
+/// The offset of the first non-ASCII byte of `bytes` at or after `from`, looked for eight bytes
+/// at a time (their high bits as one word): the walks over text that only stop at non-ASCII
+/// characters jump over the ASCII between them.
+#[inline]
+pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(w) = bytes.get(i..i + 8) {
+        let high = u64::from_le_bytes(w.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(i + (high.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes.get(i..)?.iter().position(|&b| b >= 0x80).map(|k| i + k)
+}
+
 /// The match form of `s`: lower case, same byte length. Tone placement (`hoá`/`hóa`) is not
 /// changed here, since moving a tone can change byte lengths (`luỹ` → `lũy`); instead every
 /// phrase is searched in both placements (see [`tone_variants`]).
@@ -114,20 +130,9 @@ pub fn match_form(s: &str) -> String {
     out.make_ascii_lowercase();
     let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        // on to the next non-ASCII byte, eight bytes at a time (it leads a character: the walk
-        // moves from character to character)
-        if let Some(w) = bytes.get(i..i + 8) {
-            let high = u64::from_le_bytes(w.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080;
-            if high == 0 {
-                i += 8;
-                continue;
-            }
-            i += (high.trailing_zeros() / 8) as usize;
-        } else if bytes[i] < 0x80 {
-            i += 1;
-            continue;
-        }
+    // (the next non-ASCII byte leads a character: the walk moves from character to character)
+    while let Some(at) = next_non_ascii(bytes, i) {
+        i = at;
         let b = bytes[i];
         // the small letters of most Vietnamese words, told from their bytes without decoding:
         // Latin-1 (C3 A0..C3 BF and the sign C3 97) and the precomposed vowels (E1 BA/BB, odd
@@ -980,6 +985,16 @@ mod tests {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight bytes at a time finds the non-ASCII byte a byte-by-byte search finds, from any
+        /// offset (past the end too).
+        #[test]
+        fn next_non_ascii_agrees_with_a_byte_search(b in proptest::collection::vec(proptest::num::u8::ANY, 0..40), from in 0usize..45) {
+            let want = b.get(from..).and_then(|r| r.iter().position(|&c| c >= 0x80)).map(|k| from + k);
+            proptest::prop_assert_eq!(super::next_non_ascii(&b, from), want);
         }
     }
 

@@ -56,10 +56,13 @@ pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
     let b = text.as_bytes();
     // most text before a figure holds no parenthesis: then the last separator is found from the
     // end by memchr's SIMD search (ASCII separators are bytes no multi-byte character holds)
-    if let ([a], true) | ([a, _], true) | ([a, _, _], true) = (separators, separators.iter().all(char::is_ascii))
+    // (up to three separators, repeated to fill memrchr3's three bytes)
+    if let Some(&first) = separators.first()
+        && separators.len() <= 3
+        && separators.iter().all(char::is_ascii)
         && memchr::memchr2(b'(', b')', b).is_none()
     {
-        let byte = |k: usize| separators.get(k).map_or(*a as u8, |&c| c as u8);
+        let byte = |k: usize| *separators.get(k).unwrap_or(&first) as u8;
         return memchr::memrchr3(byte(0), byte(1), byte(2), b);
     }
     let mut depth = 0i32;

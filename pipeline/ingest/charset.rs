@@ -211,22 +211,10 @@ pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
     let mut letters = crate::text::count_bytes(bytes, |b| (b | 0x20).wrapping_sub(b'a') < 26);
     let (mut viet, mut odd) = (0usize, 0usize);
     let table = two_byte_letters();
-    let n = bytes.len();
     let mut i = 0;
-    while i < n {
-        // on to the next non-ASCII byte, eight bytes at a time: it leads a character, since
-        // the walk moves from character to character
-        if let Some(w) = bytes.get(i..i + 8) {
-            let high = u64::from_le_bytes(w.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080;
-            if high == 0 {
-                i += 8;
-                continue;
-            }
-            i += (high.trailing_zeros() / 8) as usize;
-        } else if bytes[i] < 0x80 {
-            i += 1;
-            continue;
-        }
+    // (the next non-ASCII byte leads a character: the walk moves from character to character)
+    while let Some(at) = crate::text::next_non_ascii(bytes, i) {
+        i = at;
         let b = bytes[i];
         if b < 0xE0 {
             // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte)
