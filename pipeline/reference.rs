@@ -234,6 +234,11 @@ impl Provinces {
         Self::longest(self.aliases.find_in(hay, doc, s, e))
     }
 
+    /// Whether [`Provinces::find_in`] finds any province (with no vector made).
+    pub fn any_in(&self, hay: &str, doc: &DocHits, s: usize, e: usize) -> bool {
+        self.aliases.any_in(hay, doc, s, e)
+    }
+
     /// Put the aliases into the document scan, beside the lexicon's phrase sets.
     pub(crate) fn enroll(&mut self, union: &mut UnionBuilder) {
         self.aliases.enroll(union);

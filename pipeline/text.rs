@@ -251,6 +251,48 @@ pub struct Hit<'a, T> {
     pub tag: &'a T,
 }
 
+/// The hits of a [`PhraseSet`] inside a span ([`PhraseSet::iter_in`]): read from the document's
+/// scan, or found by scanning the span when the set is not enrolled in it.
+pub enum HitsIn<'a, 'd, T> {
+    FromScan {
+        /// The set's hits of the document from the first that starts at or after `s`.
+        hits: std::slice::Iter<'d, RawHit>,
+        set: &'a PhraseSet<T>,
+        s: usize,
+        e: usize,
+    },
+    Scanned(std::vec::IntoIter<Hit<'a, T>>),
+}
+
+impl<'a, T> Iterator for HitsIn<'a, '_, T> {
+    type Item = Hit<'a, T>;
+
+    fn next(&mut self) -> Option<Hit<'a, T>> {
+        match self {
+            HitsIn::Scanned(it) => it.next(),
+            HitsIn::FromScan { hits, set, s, e } => {
+                let (s, e) = (*s, *e);
+                for h in hits.by_ref() {
+                    if h.start as usize >= e {
+                        // (hits are sorted by start: none further is inside)
+                        *hits = [].iter();
+                        return None;
+                    }
+                    // a boundary the slice cuts counts as a word boundary, as it does for find_all
+                    if h.end as usize <= e && (h.start_ok || h.start as usize == s) && (h.end_ok || h.end as usize == e) {
+                        return Some(Hit {
+                            start: h.start as usize - s,
+                            end: h.end as usize - s,
+                            tag: &set.tags[h.pattern as usize],
+                        });
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
 impl<T: Clone> PhraseSet<T> {
     /// Build from (phrase, tag) pairs. Phrases are put in match form first.
     pub fn new(items: impl IntoIterator<Item = (String, T)>) -> Self {
@@ -324,22 +366,33 @@ impl<T: Clone> PhraseSet<T> {
     /// document's scan `doc` when the set is enrolled in the scan that made it; `hay` is the
     /// document's match form that `doc` was made from.
     pub fn find_in<'a>(&'a self, hay: &str, doc: &DocHits, s: usize, e: usize) -> Vec<Hit<'a, T>> {
+        self.iter_in(hay, doc, s, e).collect()
+    }
+
+    /// [`PhraseSet::find_in`]'s hits one at a time, in the same order, with no vector made: a
+    /// question that needs only the first hit, or whether there is one (most of them), stops
+    /// there.
+    pub fn iter_in<'a, 'd>(&'a self, hay: &str, doc: &'d DocHits, s: usize, e: usize) -> HitsIn<'a, 'd, T> {
         let Some(hits) = self.union_slot.and_then(|k| doc.sets.get(usize::from(k))) else {
-            return self.find_all(&hay[s..e]);
+            return HitsIn::Scanned(self.find_all(&hay[s..e]).into_iter());
         };
         let lo = hits.partition_point(|h| (h.start as usize) < s);
-        hits[lo..]
-            .iter()
-            .take_while(|h| (h.start as usize) < e)
-            .filter(|h| (h.end as usize) <= e)
-            // a boundary the slice cuts counts as a word boundary, as it does for find_all
-            .filter(|h| (h.start_ok || h.start as usize == s) && (h.end_ok || h.end as usize == e))
-            .map(|h| Hit {
-                start: h.start as usize - s,
-                end: h.end as usize - s,
-                tag: &self.tags[h.pattern as usize],
-            })
-            .collect()
+        HitsIn::FromScan {
+            hits: hits[lo..].iter(),
+            set: self,
+            s,
+            e,
+        }
+    }
+
+    /// Whether [`PhraseSet::find_in`] finds anything.
+    pub fn any_in(&self, hay: &str, doc: &DocHits, s: usize, e: usize) -> bool {
+        self.iter_in(hay, doc, s, e).next().is_some()
+    }
+
+    /// The first hit [`PhraseSet::find_in`] finds.
+    pub fn first_in<'a>(&'a self, hay: &str, doc: &DocHits, s: usize, e: usize) -> Option<Hit<'a, T>> {
+        self.iter_in(hay, doc, s, e).next()
     }
 
     /// Every occurrence (overlapping) in `hay` (already in match form) on word boundaries.
@@ -1095,6 +1148,17 @@ mod tests {
                     spans(loose.find_in(&hay, &hits, s, e)),
                     spans(loose.find_all(&hay[s..e])),
                     "not enrolled, span {s}..{e}"
+                );
+                // the questions that stop early answer as the whole list does
+                let all = a.find_all(&hay[s..e]);
+                assert_eq!(a.any_in(&hay, &hits, s, e), !all.is_empty(), "any, span {s}..{e}");
+                assert_eq!(a.first_in(&hay, &hits, s, e), all.first().copied(), "first, span {s}..{e}");
+                let all = loose.find_all(&hay[s..e]);
+                assert_eq!(loose.any_in(&hay, &hits, s, e), !all.is_empty(), "any, not enrolled, span {s}..{e}");
+                assert_eq!(
+                    loose.first_in(&hay, &hits, s, e),
+                    all.first().copied(),
+                    "first, not enrolled, span {s}..{e}"
                 );
             }
         }

@@ -30,14 +30,12 @@ impl SentenceCues {
         SentenceCues {
             status: lex
                 .status
-                .find_in(&ctx.hay, &ctx.hits, s.start, s.end)
-                .into_iter()
+                .iter_in(&ctx.hay, &ctx.hits, s.start, s.end)
                 .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
                 .collect(),
             basis: lex
                 .basis
-                .find_in(&ctx.hay, &ctx.hits, s.start, s.end)
-                .into_iter()
+                .iter_in(&ctx.hay, &ctx.hits, s.start, s.end)
                 .map(|h| (s.start + h.start, s.start + h.end, *h.tag))
                 .collect(),
         }

@@ -42,8 +42,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
     let cl = clauses(ctx, s, qs);
     let wide: Vec<(usize, usize)> = lex
         .province_wide
-        .find_in(hay, &ctx.hits, s.start, s.end)
-        .iter()
+        .iter_in(hay, &ctx.hits, s.start, s.end)
         .map(|h| (s.start + h.start, s.start + h.end))
         // rule `company.share_denominator`: `chiếm 47% tổng số thuê bao cả nước` names the whole
         // a share is of, not whose figures the sentence gives

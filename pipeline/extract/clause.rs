@@ -238,7 +238,7 @@ pub(super) fn clauses(ctx: &DocCtx<'_>, s: Sentence, qs: &[Quantity]) -> Clauses
                     d -= 1;
                     breakdown = false;
                 }
-                if !breakdown && !lex.breakdown.find_in(hay, &ctx.hits, gap_start, q.start).is_empty() {
+                if !breakdown && lex.breakdown.any_in(hay, &ctx.hits, gap_start, q.start) {
                     d += 1;
                     breakdown = true;
                 }

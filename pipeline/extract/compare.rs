@@ -75,8 +75,7 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         // its `mỗi người` no difference)
         let difference_cue = || {
             lex.difference
-                .find_in(hay, &ctx.hits, clause_start, q.start)
-                .iter()
+                .iter_in(hay, &ctx.hits, clause_start, q.start)
                 .any(|h| !q.per_person.is_some_and(|(a, b)| h.start < b && a < h.end))
         };
         let falling = || verb.is_some_and(|v| words.falling_count.iter().any(|w| v.starts_with(w.as_str())));
@@ -86,8 +85,7 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
         };
         let growth_in_clause = || {
             lex.compare
-                .find_in(hay, &ctx.hits, clause_start, q.start)
-                .iter()
+                .iter_in(hay, &ctx.hits, clause_start, q.start)
                 .any(|h| *h.tag == CompareCue::GrowthVerb)
         };
         // `So với cùng kỳ, thuê bao ... giảm 8.430; thuê bao Internet tăng 17.920`

@@ -137,12 +137,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     // rule `district.own_clause`: a `;` clause that speaks of the whole province (`Huyện A có
     // 1.450 thuê bao; toàn tỉnh có 512.000 thuê bao`) is not the district's the sentence opens on
     if let Some(k) = hay[s.start..q_start].rfind(';')
-        && !ctx
-            .res
-            .lexicon
-            .province_wide
-            .find_in(hay, &ctx.hits, s.start + k, q_start)
-            .is_empty()
+        && ctx.res.lexicon.province_wide.any_in(hay, &ctx.hits, s.start + k, q_start)
     {
         return None;
     }
@@ -151,7 +146,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     let cues = &ctx.res.lexicon.district;
     let local = cues.local_openers.iter().any(|w| opens(opening.trim_start(), w).is_some());
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)
-    if local && district.is_match(opening) && provinces.find_in(hay, &ctx.hits, s.start, s.start + opening.len()).is_empty() {
+    if local && district.is_match(opening) && !provinces.any_in(hay, &ctx.hits, s.start, s.start + opening.len()) {
         return Some("district.opening");
     }
     let subject = doc.text[s.start..q_start].trim_start();
@@ -159,13 +154,11 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         .subject_openers
         .iter()
         .any(|w| opens(subject, w).is_some_and(|r| r.starts_with(char::is_uppercase)))
-        && provinces
-            .find_in(hay, &ctx.hits, s.start, floor_char_boundary(hay, (s.start + 40).min(q_start)))
-            .is_empty()
+        && !provinces.any_in(hay, &ctx.hits, s.start, floor_char_boundary(hay, (s.start + 40).min(q_start)))
     {
         return Some("district.subject");
     }
-    if ctx.scope.district && !province_wide && provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty() {
+    if ctx.scope.district && !province_wide && !provinces.any_in(hay, &ctx.hits, s.start, s.end) {
         return Some("district.article");
     }
     None
@@ -282,13 +275,7 @@ pub(super) fn table_by_district(cues: &DistrictCues, title_line: &str) -> bool {
 /// alone is no breakdown: `TP Đà Nẵng đạt 0,8654 điểm, theo sau là Thừa Thiên Huế (0,8046
 /// điểm)` sets peers beside it.
 pub(super) fn breaks_down(ctx: &DocCtx<'_>, whole_end: usize, part_start: usize) -> bool {
-    !ctx.hay[whole_end..part_start].contains(';')
-        && !ctx
-            .res
-            .lexicon
-            .breakdown
-            .find_in(&ctx.hay, &ctx.hits, whole_end, part_start)
-            .is_empty()
+    !ctx.hay[whole_end..part_start].contains(';') && ctx.res.lexicon.breakdown.any_in(&ctx.hay, &ctx.hits, whole_end, part_start)
 }
 
 #[cfg(test)]

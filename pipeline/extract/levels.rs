@@ -100,8 +100,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
             // kinds are not the figure's: the clause ends there for it
             let own_end = lex
                 .breakdown
-                .find_in(hay, &ctx.hits, qs[i].end, right_end[i].max(qs[i].end))
-                .first()
+                .first_in(hay, &ctx.hits, qs[i].end, right_end[i].max(qs[i].end))
                 .map_or(right_end[i], |h| qs[i].end + h.start);
             let after = trailing_aside(ctx, qs[i].end, own_end);
             let mut l0 = outside_asides(left_start[i], own_end, asides[i], after).mask(no_units).union(unit);
@@ -176,8 +175,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
                 let after = &hay[after_start..to];
                 // at most three words between the figure and the breakdown word
                 lex.breakdown
-                    .find_in(hay, &ctx.hits, after_start, to)
-                    .first()
+                    .first_in(hay, &ctx.hits, after_start, to)
                     .is_some_and(|h| after[..h.start].split_whitespace().count() <= 3)
             };
             // the one kind of each slot the parts name (rule `breakdown.one_part`, below)

@@ -172,7 +172,7 @@ pub(crate) struct Scope {
 impl Scope {
     /// Read the scope of a document from its text and title.
     pub fn of(doc: &CleanDoc, hay: &str, hits: &DocHits, lex: &Lexicon) -> Scope {
-        let cues = lex.ict_cues.find_in(hay, hits, 0, hay.len()).len();
+        let cues = lex.ict_cues.iter_in(hay, hits, 0, hay.len()).count();
         let title = doc.meta.title.as_deref().map(match_form).unwrap_or_default();
         Scope {
             // rule `scope.short_excerpt`: an excerpt of a few lines (a news digest's paragraph)

@@ -75,7 +75,7 @@ pub(super) fn part_of_breakdown(f: &Figure<'_, '_>, claim: &Claim, out: &[Mentio
             let between = &hay[w.end..q.start];
             let in_parentheses =
                 between.contains('(') && !between.contains(')') && !lv.reference && w.value.is_some_and(|whole| q.value < whole);
-            in_parentheses || !ctx.res.lexicon.breakdown.find_in(hay, &ctx.hits, w.end, q.start).is_empty()
+            in_parentheses || ctx.res.lexicon.breakdown.any_in(hay, &ctx.hits, w.end, q.start)
         }
     });
     whole.map(|w| w.start)
@@ -145,7 +145,7 @@ fn site_beside_station(f: &Figure<'_, '_>) -> bool {
     };
     let next = qs
         .get(i + 1)
-        .filter(|o| lex.breakdown.find_in(hay, &ctx.hits, q.end, o.start).is_empty() && !broken_down(o));
+        .filter(|o| !lex.breakdown.any_in(hay, &ctx.hits, q.end, o.start) && !broken_down(o));
     // (nor the stations built in the year that raise the total the sites count: `phát triển mới
     // 101 trạm BTS, nâng tổng số trạm ... lên 1.682 vị trí`)
     let previous = i

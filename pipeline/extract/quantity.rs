@@ -399,8 +399,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     // Internet` counts subscribers; rule `unit.prefix_of_other_figure`)
     let density_before = lex
         .per100_prefixes
-        .find_in(hay, &ctx.hits, clause_start, ts)
-        .iter()
+        .iter_in(hay, &ctx.hits, clause_start, ts)
         .any(|h| !other_figure_in(&hay[clause_start..clause_start + h.start]));
     // rule `unit.per100_percent`: `số thuê bao băng rộng di động trên 100 dân đạt 84%` is a
     // density written with a percent sign. Not a change (a growth verb of the comparison
@@ -409,8 +408,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     let percent_density = || {
         let changed = lex
             .compare
-            .find_in(hay, &ctx.hits, clause_start, ts)
-            .iter()
+            .iter_in(hay, &ctx.hits, clause_start, ts)
             .any(|h| *h.tag == CompareCue::GrowthVerb);
         !changed && !other_figure_in(&hay[clause_start..ts])
     };
@@ -424,12 +422,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     // 133 per 100 inhabitants (a person, not a hundred, is the denominator). A whole number per
     // person (`mỗi người dân có hơn 1 thuê bao`) is a rounded saying, not a statistic.
     let per_person = (matches!(unit, Some((UnitKind::Subscribers, _, _))) && !density_before && scales.is_empty() && value.fract() != 0.0)
-        .then(|| {
-            lex.per_person
-                .find_in(hay, &ctx.hits, clause_start, ts)
-                .first()
-                .map(|h| (h.start, h.end))
-        })
+        .then(|| lex.per_person.first_in(hay, &ctx.hits, clause_start, ts).map(|h| (h.start, h.end)))
         .flatten();
     let unit = match unit {
         Some((UnitKind::Subscribers, s, e)) if per_person.is_some() => {

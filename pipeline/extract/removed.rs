@@ -37,8 +37,7 @@ pub(super) fn removed(
     let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
     let before = cues
         .before
-        .find_in(hay, hits, clause_start, start)
-        .iter()
+        .iter_in(hay, hits, clause_start, start)
         // (offsets relative to the clause's start)
         .any(|h| cues.kept.find_all(&hay[clause_start + h.end..start]).is_empty());
     if before {

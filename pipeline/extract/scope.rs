@@ -148,12 +148,12 @@ pub(super) fn out_of_scope(
                 }
             }
         }
-        let department = !lex.department_subject.find_in(hay, &ctx.hits, s.start, s.end).is_empty();
+        let department = lex.department_subject.any_in(hay, &ctx.hits, s.start, s.end);
         let ict_paragraph = |ps: usize, pe: usize| {
             if let Some(&known) = ctx.memo.borrow().ict_paragraph.get(&(ps, pe)) {
                 return known;
             }
-            let found = !lex.ict_cues.find_in(hay, &ctx.hits, ps, pe).is_empty();
+            let found = lex.ict_cues.any_in(hay, &ctx.hits, ps, pe);
             ctx.memo.borrow_mut().ict_paragraph.insert((ps, pe), found);
             found
         };
@@ -171,7 +171,7 @@ pub(super) fn out_of_scope(
         // nhà nước của ngành ước đạt ...`, `lũy kế ... toàn ngành`) in a document about ICT goes
         // on with the ICT sector of the paragraph before it (or is the document's opening)
         let sector = || {
-            !lex.sector_anaphora.find_in(hay, &ctx.hits, ps, pe).is_empty()
+            lex.sector_anaphora.any_in(hay, &ctx.hits, ps, pe)
                 && (s.paragraph == 0 || {
                     let (a, b) = span(s.paragraph - 1);
                     a < b && ict_paragraph(a, b)
@@ -194,8 +194,8 @@ pub(super) fn out_of_scope(
     let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
     let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
     let company_in = |a: usize, b: usize| lex.feature("company").is_some_and(|f| ctx.features.set(a, b).has(f));
-    let wide_in_clause = !lex.province_wide.find_in(hay, &ctx.hits, clause_start, clause_end).is_empty();
-    let wide_in_sentence = !lex.province_wide.find_in(hay, &ctx.hits, s.start, s.end).is_empty();
+    let wide_in_clause = lex.province_wide.any_in(hay, &ctx.hits, clause_start, clause_end);
+    let wide_in_sentence = lex.province_wide.any_in(hay, &ctx.hits, s.start, s.end);
     let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));
     if ctx.scope.company && company_figure {
         return Some((
@@ -237,8 +237,7 @@ fn over_several_years(ctx: &DocCtx<'_>, s: crate::records::Sentence, q: &Quantit
     range
         || lex
             .multi_year
-            .find_in(hay, &ctx.hits, s.start, q.start)
-            .iter()
+            .iter_in(hay, &ctx.hits, s.start, q.start)
             .any(|h| !hay[s.start + h.end..q.start].contains("cả năm"))
 }
 

@@ -70,8 +70,7 @@ pub(super) fn unit_anaphora(ctx: &DocCtx<'_>, si: usize, first_figure: usize) ->
     }
     let opening = lex
         .unit_anaphora
-        .find_in(hay, &ctx.hits, s.start, first_figure)
-        .into_iter()
+        .iter_in(hay, &ctx.hits, s.start, first_figure)
         .map(|h| s.start + h.start)
         .find(|&a| {
             let lead = hay[s.start..a].trim_end();
@@ -84,7 +83,7 @@ pub(super) fn unit_anaphora(ctx: &DocCtx<'_>, si: usize, first_figure: usize) ->
     let Some(named) = ctx.features.hits_in(from, at).filter(|h| h.2 == company).map(|h| h.1).max() else {
         return false;
     };
-    lex.agencies.find_in(hay, &ctx.hits, named, at).is_empty()
+    !lex.agencies.any_in(hay, &ctx.hits, named, at)
 }
 
 /// Rule `company.verb_subject`: the company stands right before the verb of the predicate that
@@ -118,7 +117,7 @@ pub(super) fn qualifier(inner: &str) -> bool {
 pub(super) fn peer_reference(ctx: &DocCtx<'_>, left_start: usize, q: &Quantity) -> bool {
     let own = ctx.hay[left_start..q.start].trim_start_matches([',', ';', ' ']);
     let from = q.start - own.len();
-    (own.starts_with("trong khi ") || own.starts_with("còn ")) && !ctx.res.provinces.find_in(&ctx.hay, &ctx.hits, from, q.start).is_empty()
+    (own.starts_with("trong khi ") || own.starts_with("còn ")) && ctx.res.provinces.any_in(&ctx.hay, &ctx.hits, from, q.start)
 }
 
 /// A figure that gives the national level to compare a provincial figure with: `thấp hơn bình
@@ -227,9 +226,9 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
                 .any(|d| feats.has(d));
             !names_domain && company_feature.is_none_or(|c| !feats.has(c))
         }
-        && ctx.res.provinces.find_in(hay, &ctx.hits, s.start, s.end).is_empty()
+        && !ctx.res.provinces.any_in(hay, &ctx.hits, s.start, s.end)
         // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
-        && lex.agencies.find_in(hay, &ctx.hits, s.start, first).is_empty()
+        && !lex.agencies.any_in(hay, &ctx.hits, s.start, first)
         && {
             // (through at most two sentences of the paragraph with no subject of their own either:
             // `Lợi nhuận trước thuế ước đạt 7.300 tỷ đồng.` between the company's sentence and
@@ -239,7 +238,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
             while k > 0 && si - k < 3 {
                 k -= 1;
                 let prev = doc.sentences[k];
-                if prev.paragraph != s.paragraph || !lex.province_wide.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty() {
+                if prev.paragraph != s.paragraph || lex.province_wide.any_in(hay, &ctx.hits, prev.start, prev.end) {
                     break;
                 }
                 if company_subject(ctx, prev, prev.end).is_some() {
@@ -247,7 +246,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
                     break;
                 }
                 let feats = ctx.features.set(prev.start, prev.end);
-                let own_subject = !ctx.res.provinces.find_in(hay, &ctx.hits, prev.start, prev.end).is_empty()
+                let own_subject = ctx.res.provinces.any_in(hay, &ctx.hits, prev.start, prev.end)
                     || crate::lexicon::ICT_DOMAINS
                         .iter()
                         .filter_map(|d| lex.feature(d))

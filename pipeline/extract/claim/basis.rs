@@ -52,8 +52,7 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric, last_cue: &mut Option<Ba
             .res
             .lexicon
             .basis
-            .find_in(hay, &ctx.hits, q.end, q.end + clause_end)
-            .into_iter()
+            .iter_in(hay, &ctx.hits, q.end, q.end + clause_end)
             .find(|h| *h.tag != BasisCue::FlowWeak)
         {
             strong = Some((

@@ -84,6 +84,6 @@ fn ministry_source(f: &Figure<'_, '_>) -> bool {
         let said = ctx.features.set(from, q.start);
         said.has(feat)
             && !lex.feature("provincial").is_some_and(|p| said.has(p))
-            && ctx.res.provinces.find_in(hay, &ctx.hits, from, q.start).is_empty()
+            && !ctx.res.provinces.any_in(hay, &ctx.hits, from, q.start)
     })
 }
