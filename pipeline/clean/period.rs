@@ -77,53 +77,82 @@ fn quarter_number(q: &str) -> u8 {
 /// A period phrase found in text.
 pub(super) fn period_phrases(g: &CleanGrammar, hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     let r = &g.period_phrase;
-    let mut out = Vec::new();
-    for c in r.captures_iter(hay) {
-        let m = c.get(0).unwrap();
-        let head = c.get(1).unwrap().as_str();
-        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
-        let part = if let Some(q) = c.get(2) {
-            PeriodPart::Quarter(quarter_number(q.as_str()))
-        } else if head.starts_with("6 tháng đầu") || head.starts_with("sáu") || head.starts_with("nửa") {
-            PeriodPart::Half(1)
-        } else if head.starts_with("6 tháng cuối") {
-            PeriodPart::Half(2)
-        } else if let Some(n) = head.strip_suffix(" đầu năm").unwrap_or(head).strip_suffix("tháng").map(str::trim) {
-            // `9 tháng`, `10 tháng đầu năm`, `bảy tháng năm 2016`: the first n months; other
-            // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
-            // duration, not a report period)
-            // (`10 tháng năm nay`: this year's first ten months)
-            let this_year = hay[c.get(1).map_or(m.end(), |h| h.end())..].trim_start().starts_with("năm nay");
-            if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín" || this_year) {
-                continue;
-            }
-            let n: u8 = match n {
-                "hai" => 2,
-                "ba" => 3,
-                "bốn" => 4,
-                "năm" => 5,
-                "bảy" => 7,
-                "tám" => 8,
-                "chín" => 9,
-                "mười" => 10,
-                "mười một" => 11,
-                d => d.parse().unwrap_or(0),
-            };
-            match Period::first_months(2000, n) {
-                Some(p) => p.part,
-                None => continue,
-            }
-        } else {
-            // rule `period.this_year`: `năm nay` (`Đến cuối năm nay, tổng số máy ... đạt`) is the
-            // year of the page (the caller's default year)
-            if year.is_none() && !(head == "năm" && hay[m.end()..].trim_start().starts_with("nay")) {
-                continue;
-            }
-            PeriodPart::Year
-        };
-        out.push((m.start(), part, year));
+    // the phrases are found first and read with their groups only when needed
+    r.find_iter(hay)
+        .filter_map(|m| quick_phrase(hay, m).unwrap_or_else(|| read_phrase(r, hay, m)))
+        .collect()
+}
+
+/// What [`read_phrase`] makes of the most frequent phrases of a lead, told from the match
+/// alone: `công tác` or `năm` without a year (dropped, but `năm nay`), `năm 2023` (a year).
+/// A capture costs several times the search. None: the phrase needs its groups read.
+fn quick_phrase(hay: &str, m: regex::Match<'_>) -> Option<Option<(usize, PeriodPart, Option<i32>)>> {
+    let text = m.as_str();
+    if let Some(y) = text.strip_prefix("năm").and_then(|rest| {
+        let y = rest.trim_start();
+        (y.len() == 4 && rest.len() > 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
+    }) {
+        return Some(Some((m.start(), PeriodPart::Year, y.parse().ok())));
     }
-    out
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let t = text.trim_end();
+    if t.starts_with("công") {
+        return Some(None);
+    }
+    (t == "năm").then(|| {
+        hay[m.end()..]
+            .trim_start()
+            .starts_with("nay")
+            .then_some((m.start(), PeriodPart::Year, None))
+    })
+}
+
+/// The period a phrase the period grammar found (`m`) names, from its groups: the phrase; a
+/// quarter's number; the year.
+fn read_phrase(r: &regex::Regex, hay: &str, m: regex::Match<'_>) -> Option<(usize, PeriodPart, Option<i32>)> {
+    // (the same match: searched from its start, the phrase found there is the same)
+    let c = r.captures_at(hay, m.start())?;
+    let head = c.get(1)?.as_str();
+    let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+    let part = if let Some(q) = c.get(2) {
+        PeriodPart::Quarter(quarter_number(q.as_str()))
+    } else if head.starts_with("6 tháng đầu") || head.starts_with("sáu") || head.starts_with("nửa") {
+        PeriodPart::Half(1)
+    } else if head.starts_with("6 tháng cuối") {
+        PeriodPart::Half(2)
+    } else if let Some(n) = head.strip_suffix(" đầu năm").unwrap_or(head).strip_suffix("tháng").map(str::trim) {
+        // `9 tháng`, `10 tháng đầu năm`, `bảy tháng năm 2016`: the first n months; other
+        // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
+        // duration, not a report period)
+        // (`10 tháng năm nay`: this year's first ten months)
+        let this_year = hay[c.get(1).map_or(m.end(), |h| h.end())..].trim_start().starts_with("năm nay");
+        if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín" || this_year) {
+            return None;
+        }
+        let n: u8 = match n {
+            "hai" => 2,
+            "ba" => 3,
+            "bốn" => 4,
+            "năm" => 5,
+            "bảy" => 7,
+            "tám" => 8,
+            "chín" => 9,
+            "mười" => 10,
+            "mười một" => 11,
+            d => d.parse().unwrap_or(0),
+        };
+        Period::first_months(2000, n)?.part
+    } else {
+        // rule `period.this_year`: `năm nay` (`Đến cuối năm nay, tổng số máy ... đạt`) is the
+        // year of the page (the caller's default year)
+        if year.is_none() && !(head == "năm" && hay[m.end()..].trim_start().starts_with("nay")) {
+            return None;
+        }
+        PeriodPart::Year
+    };
+    Some((m.start(), part, year))
 }
 
 /// Rule `period.comparison_base`: the year a page without a date reports on. Years named as a
@@ -507,7 +536,49 @@ mod tests {
         }
     }
 
+    fn grammar() -> &'static super::CleanGrammar {
+        static G: std::sync::OnceLock<crate::clean::CleanRules> = std::sync::OnceLock::new();
+        &G.get_or_init(|| {
+            crate::clean::CleanRules::parse(include_str!("../../schemas/clean.toml"), std::path::Path::new("schemas")).expect("clean rules")
+        })
+        .grammar
+    }
+
+    #[test]
+    fn period_phrases_of_a_lead() {
+        // (invented, match form)
+        let found = super::period_phrases(
+            grammar(),
+            "công tác năm 2023 và nhiệm vụ năm nay; quý ii/2022, 6 tháng đầu năm, công tác quý",
+        );
+        let parts: Vec<String> = found.iter().map(|(at, p, y)| format!("{at}:{p:?}:{y:?}")).collect();
+        assert_eq!(
+            parts,
+            ["0:Year:Some(2023)", "38:Year:None", "48:Quarter(2):Some(2022)", "62:Half(1):None"],
+            "`công tác năm 2023` is a year, `năm nay` the page's; a bare `công tác` names no period"
+        );
+    }
+
     proptest::proptest! {
+        /// Rule fast path of the period phrases: what the match alone tells equals what its
+        /// groups read.
+        #[test]
+        fn quick_phrase_agrees_with_the_groups(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "năm", "nam", " ", "  ", "\u{a0}", "công tác", "công  tác", "2023", "202", "20234", "nay", "/", "quý ii", "quý 3",
+                "6 tháng đầu năm", "sáu tháng", "9 tháng", "hai tháng", "năm năm", ",", "x",
+            ]),
+            0..12,
+        )) {
+            let hay = pieces.concat();
+            let r = &grammar().period_phrase;
+            for m in r.find_iter(&hay) {
+                if let Some(quick) = super::quick_phrase(&hay, m) {
+                    proptest::prop_assert_eq!(quick, super::read_phrase(r, &hay, m), "{:?} in {:?}", m.as_str(), hay);
+                }
+            }
+        }
+
         /// The slices hold the chars that collecting them one by one held.
         #[test]
         fn char_slices_agree_with_collected_chars(s in "[a ăđẠ\\u{1F600}]{0,30}", n in 0usize..32) {
