@@ -435,7 +435,7 @@ impl Extractor {
                     }
                     if let Some(b) = mentions.as_mut() {
                         for m in &ms {
-                            rows::push_mention(b, m);
+                            rows::push_mention(b, &document.clean.doc, &document.clean.text, m);
                         }
                     }
                     if let Some(b) = facts.as_mut() {

@@ -28,13 +28,11 @@ fn fmt_vn(v: f64) -> String {
     crate::extract::number_format::format_digits(v, dec)
 }
 
-/// A document's mentions as `mentions` rows: the raw text of each and its code-point span.
-pub fn mention_rows(doc: &CleanDoc, mentions: Vec<Mention>, idx: &CharIndex) -> Vec<MentionRow> {
+/// A document's mentions as `mentions` rows: the code-point span of each.
+pub fn mention_rows(mentions: Vec<Mention>, idx: &CharIndex) -> Vec<MentionRow> {
     mentions
         .into_iter()
         .map(|m| MentionRow {
-            doc: doc.doc.clone(),
-            raw: doc.text[m.start..m.end].to_string(),
             char_start: idx.char_of(m.start),
             char_end: idx.char_of(m.end),
             mention: m,

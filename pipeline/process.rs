@@ -80,11 +80,12 @@ pub fn check_document(out: DocOutput) {
             let chars: Vec<char> = document.clean.text.chars().collect();
             assert_eq!(document.n_chars, chars.len(), "n_chars");
             for m in &mentions {
-                assert!(m.char_start < m.char_end && m.char_end <= chars.len(), "span of {:?}", m.raw);
+                let raw = m.raw(&document.clean.text);
+                assert!(m.char_start < m.char_end && m.char_end <= chars.len(), "span of {raw:?}");
                 let slice: String = chars[m.char_start..m.char_end].iter().collect();
-                assert_eq!(slice, m.raw, "mention span");
+                assert_eq!(slice, raw, "mention span");
                 for v in [m.mention.value, m.mention.value_high, m.mention.of].into_iter().flatten() {
-                    assert!(v.is_finite(), "mention value {v} of {:?}", m.raw);
+                    assert!(v.is_finite(), "mention value {v} of {raw:?}");
                 }
             }
             for f in &facts {
@@ -158,7 +159,7 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash:
     let (facts, nr) = normalize::normalize(&doc, &mentions, &res.catalog, &res.provinces, &idx);
     count(&clock.duplicates, nr.duplicates);
     count(&clock.flagged, nr.flagged);
-    let mentions = normalize::mention_rows(&doc, mentions, &idx);
+    let mentions = normalize::mention_rows(mentions, &idx);
     let n_chars = idx.char_of(doc.text.len());
     let document = normalize::document_row(doc, n_chars, mentions.len(), facts.len(), &res.provinces);
     add(&clock.normalize, t.elapsed());

@@ -191,14 +191,14 @@ pub fn push_fact(b: &mut BatchBuilder, f: &Fact) {
 }
 
 /// Append a `mentions` row.
-pub fn push_mention(b: &mut BatchBuilder, m: &MentionRow) {
+pub fn push_mention(b: &mut BatchBuilder, doc: &str, text: &str, m: &MentionRow) {
     let x = &m.mention;
     b.row()
-        .s(&m.doc)
+        .s(doc)
         .i32(idx32(x.sentence))
         .i64(idx(m.char_start))
         .i64(idx(m.char_end))
-        .s(&m.raw)
+        .s(m.raw(text))
         .s(x.kind.as_str())
         .os(x.claim.as_ref().map(|c| c.metric.as_str()))
         .of(x.value)

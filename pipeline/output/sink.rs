@@ -142,7 +142,7 @@ impl DocSinks {
                 rows::push_document(self.documents.rows()?, document);
                 let b = self.mentions.rows()?;
                 for m in mentions {
-                    rows::push_mention(b, m);
+                    rows::push_mention(b, &document.clean.doc, &document.clean.text, m);
                 }
                 let b = self.facts.rows()?;
                 for f in facts {

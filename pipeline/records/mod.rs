@@ -460,14 +460,21 @@ pub struct DocumentRow {
     pub n_facts: usize,
 }
 
-/// A mention with its document and code-point span, as written to `mentions`.
+/// A mention with its code-point span, as written to `mentions`. Its document's name and its
+/// text (`raw`) are the document's ([`MentionRow::raw`]): a row does not copy them (two strings
+/// for every number read).
 #[derive(Debug, Clone)]
 pub struct MentionRow {
-    pub doc: String,
-    pub raw: String,
     pub char_start: usize,
     pub char_end: usize,
     pub mention: Mention,
+}
+
+impl MentionRow {
+    /// The mention's text, from its document's cleaned text.
+    pub fn raw<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.mention.start..self.mention.end]
+    }
 }
 
 /// Everything the per-document stages produce for one input.
