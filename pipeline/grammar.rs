@@ -87,6 +87,16 @@ impl Pattern {
     pub(crate) fn may_match(&self, text: &str) -> bool {
         self.needs.is_empty() || self.needs.iter().any(|w| w.find(text.as_bytes()).is_some())
     }
+
+    /// The groups of the first match in `text`, for a rule asked of every figure or line whose
+    /// pattern seldom matches: a search without groups first (no captures are allocated and
+    /// filled for the texts that hold no match). Same answer as `captures`.
+    pub(crate) fn captures_seldom<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
+        if !self.re.is_match(text) {
+            return None;
+        }
+        self.re.captures(text)
+    }
 }
 
 pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Pattern, String> {

@@ -10,7 +10,8 @@ use super::*;
 /// A line that opens a row with its year (`2015 72,28 72,64 55,60`, `Sơ bộ 2020 83,71`,
 /// `. 2016` after a `Sơ bộ - Prel` note): the year and where the rest of the line starts.
 pub(super) fn row_year(g: &crate::grammar::Grammar, line: &str) -> Option<(i32, usize)> {
-    let c = g.row_year.captures(line)?;
+    // (asked of every line: most open with no year)
+    let c = g.row_year.captures_seldom(line)?;
     let rest = c.get(0)?.end();
     // the rest of the line is numbers only
     line[rest..]
