@@ -274,6 +274,22 @@ mod tests {
     }
 
     #[test]
+    fn captures_seldom_answers_as_captures_does() {
+        let none = BTreeMap::new();
+        let p = compile("row", &def(r"^\s*((?:19|20)[0-9]{2})(?:\s+|$)"), 1, &none).unwrap();
+        for line in ["2015 72,28 72,64", "  2020", "Sơ bộ 2016 1,2", "", "năm 2015", "20155 1"] {
+            let quick = p
+                .captures_seldom(line)
+                .map(|c| (c.get(0).map(|m| m.range()), c.get(1).map(|m| m.as_str())));
+            let full = p
+                .captures(line)
+                .map(|c| (c.get(0).map(|m| m.range()), c.get(1).map(|m| m.as_str())));
+            assert_eq!(quick, full, "{line:?}");
+        }
+        assert_eq!(p.captures_seldom("  2020").and_then(|c| c.get(1)).map(|m| m.as_str()), Some("2020"));
+    }
+
+    #[test]
     fn a_pattern_is_checked_for_its_groups_and_its_doc() {
         let none = BTreeMap::new();
         assert!(compile("x", &def(r"năm ([0-9]{4})"), 1, &none).is_ok());
