@@ -92,11 +92,16 @@ impl Pattern {
     /// pattern seldom matches: a search without groups first (no captures are allocated and
     /// filled for the texts that hold no match). Same answer as `captures`.
     pub(crate) fn captures_seldom<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
-        if !self.re.is_match(text) {
-            return None;
-        }
-        self.re.captures(text)
+        captures_seldom(&self.re, text)
     }
+}
+
+/// [`Pattern::captures_seldom`] for any regex.
+pub(crate) fn captures_seldom<'h>(re: &Regex, text: &'h str) -> Option<regex::Captures<'h>> {
+    if !re.is_match(text) {
+        return None;
+    }
+    re.captures(text)
 }
 
 pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &BTreeMap<String, String>) -> Result<Pattern, String> {

@@ -252,7 +252,9 @@ pub struct Hit<'a, T> {
 }
 
 /// The hits of a [`PhraseSet`] inside a span ([`PhraseSet::iter_in`]): read from the document's
-/// scan, or found by scanning the span when the set is not enrolled in it.
+/// scan, or found by scanning the span when the set is not enrolled in it. (Written out rather
+/// than as `take_while`/`filter`/`map` chained to the scanned case: that chain of adaptors cost
+/// 2 % of a run's instructions, the questions being asked hundreds of times a document.)
 pub enum HitsIn<'a, 'd, T> {
     FromScan {
         /// The set's hits of the document from the first that starts at or after `s`.

@@ -221,7 +221,7 @@ pub fn find<'t>(traps: &'t TrapSet, sentence: &str, base: usize, unit_follows: &
         });
     }
     // (most sentences open with no number: the groups are read only of one that does)
-    if let Some(c) = list_marker().is_match(sentence).then(|| list_marker().captures(sentence)).flatten() {
+    if let Some(c) = crate::grammar::captures_seldom(list_marker(), sentence) {
         let m = c.get(1).expect("group");
         if !overlaps(&out, base + m.start(), base + m.end()) {
             out.push(Trap {
