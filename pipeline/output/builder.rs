@@ -34,8 +34,10 @@ pub enum Val<'a> {
     Date(Option<NaiveDate>),
 }
 
-/// Text bytes a finished builder reserves again for its next batch, at most.
-const MAX_RESERVED_BYTES: usize = 4 << 20;
+/// Text bytes a finished builder reserves again for its next batch, at most: above the sink's
+/// 4 MB flush bound, so a `documents` batch (4 MB of text and the one document that crossed
+/// the bound) fits what was reserved instead of being copied into a buffer twice its size.
+const MAX_RESERVED_BYTES: usize = 6 << 20;
 
 /// Column builders for one table.
 pub struct BatchBuilder {
@@ -242,7 +244,10 @@ impl BatchBuilder {
                 let n = c.len();
                 match c {
                     Col::Utf8(b) => {
-                        let bytes = b.values_slice().len().min(MAX_RESERVED_BYTES);
+                        // (a quarter more than this batch took: the next one is about as
+                        // large, a little larger half the time)
+                        let used = b.values_slice().len();
+                        let bytes = (used + used / 4).min(MAX_RESERVED_BYTES);
                         Arc::new(std::mem::replace(b, StringBuilder::with_capacity(n, bytes)).finish())
                     }
                     Col::F64(b) => Arc::new(std::mem::replace(b, Float64Builder::with_capacity(n)).finish()),
