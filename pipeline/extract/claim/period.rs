@@ -301,7 +301,7 @@ fn year_after(f: &Figure<'_, '_>, status: Status) -> Option<Period> {
         .lexicon
         .grammar
         .year_after
-        .captures(&hay[q.end..to])
+        .captures_seldom(&hay[q.end..to])
         .and_then(|c| match status {
             Status::Target => c.get(2).or(c.get(1).filter(|_| c[0].trim_start().starts_with("vào"))),
             _ => c.get(1).or(c.get(2)),

@@ -121,7 +121,7 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
 /// that plan's target, for the year it names or else the year under review. `before` is the
 /// figure's sentence up to the figure, in match form. Gives `Some(year named)` for a plan figure.
 pub(super) fn plan_figure(g: &Grammar, before: &str) -> Option<Option<i32>> {
-    let c = g.plan_figure.captures(before)?;
+    let c = g.plan_figure.captures_seldom(before)?;
     Some(c.get(1).and_then(|y| y.as_str().parse().ok()))
 }
 
