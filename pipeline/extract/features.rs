@@ -48,8 +48,7 @@ impl FeatureIndex {
         // unit nouns (`u_*`) are read from each figure's unit, not from running text
         let all: Vec<(usize, usize, usize)> = lex
             .features
-            .find_in(hay, doc, 0, hay.len())
-            .into_iter()
+            .iter_in(hay, doc, 0, hay.len())
             .filter(|h| !lex.feature_names[*h.tag].starts_with("u_"))
             .map(|h| (h.start, h.end, *h.tag))
             .collect();
