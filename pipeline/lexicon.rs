@@ -303,6 +303,13 @@ pub struct Lexicon {
     pub nearest_slot_masks: Vec<u128>,
     pub paragraph_mask: u128,
     pub unit_mask: u128,
+    /// The ids of the features the code asks about by name.
+    pub(crate) code: CodeFeatures,
+    /// The members of slot `family` (rule `unit.sets`: telephone sets are subscribers of a
+    /// named family).
+    pub(crate) family_mask: u128,
+    /// The revenue domains the catalog counts (telecom, postal, IT, the ICT sector).
+    pub(crate) ict_domain_mask: u128,
     pub difference: PhraseSet<()>,
     pub ict_cues: PhraseSet<()>,
     pub min_ict_cues: usize,
@@ -487,37 +494,59 @@ fn words(v: &[String]) -> Vec<String> {
     v.iter().map(|w| crate::text::match_form(w.trim())).collect()
 }
 
-/// Feature names the extractor's code asks for by name (`lex.feature("company")`), and the slot
-/// names it reads. Checked when the lexicon loads: a renamed or deleted feature is an error
-/// that names it, not a rule that silently stops firing. A unit test keeps this list complete
-/// (every `feature("…")` and `f("…")` literal under `pipeline/` is in it).
-pub(crate) const CODE_FEATURES: &[&str] = &[
-    "bts",
-    "budget",
-    "company",
-    "converted",
-    "fine",
-    "ict_sector",
-    "investment",
-    "it",
-    "it_industry",
-    "ministry",
-    "national",
-    "other_domain",
-    "postal",
-    "provincial",
-    "radio",
-    "revenue",
-    "subscriber",
-    "telecom",
-    "telephone",
-    "tv",
-    "users",
-];
-pub(crate) const CODE_SLOTS: &[&str] = &["family", "money", "domain"];
+/// Defines [`CodeFeatures`] from the feature names the extractor's code asks about.
+macro_rules! code_features {
+    ($($name:ident),* $(,)?) => {
+        /// The features the extractor's code asks about by name, resolved to their ids once,
+        /// when the lexicon loads (`lex.code.company`): a renamed or deleted feature is an error
+        /// that names it, not a rule that silently stops firing, and a rule asking per figure
+        /// reads a field instead of hashing a name.
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct CodeFeatures {
+            $(pub(crate) $name: usize,)*
+        }
 
-/// The revenue domains the catalog counts (rule `revenue.growth_domain`).
-pub(crate) const ICT_DOMAINS: &[&str] = &["telecom", "postal", "it", "ict_sector"];
+        impl CodeFeatures {
+            /// Every name, as the lexicon spells it.
+            #[cfg(test)]
+            pub(crate) const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+            /// The ids of the features; Err: the first name the lexicon does not define.
+            fn resolve(ids: &rustc_hash::FxHashMap<String, usize>) -> std::result::Result<Self, &'static str> {
+                Ok(CodeFeatures {
+                    $($name: *ids.get(stringify!($name)).ok_or(stringify!($name))?,)*
+                })
+            }
+        }
+    };
+}
+
+code_features!(
+    bts,
+    budget,
+    company,
+    converted,
+    fine,
+    ict_sector,
+    investment,
+    it,
+    it_industry,
+    ministry,
+    national,
+    other_domain,
+    postal,
+    provincial,
+    radio,
+    revenue,
+    subscriber,
+    telecom,
+    telephone,
+    tv,
+    users,
+);
+
+/// The slot names the code reads, checked at load as the features are.
+pub(crate) const CODE_SLOTS: &[&str] = &["family", "money", "domain"];
 
 fn tagged<T: Clone + 'static>(phrases: &[String], tag: T) -> impl Iterator<Item = (String, T)> + '_ {
     phrases.iter().map(move |p| (p.clone(), tag.clone()))
@@ -580,15 +609,16 @@ impl Lexicon {
             }
         }
         // checked at load: every feature and slot the code asks for by name exists
-        for name in CODE_FEATURES {
-            if !feature_ids.contains_key(*name) {
-                return Err(Error::config(
-                    "lexicon",
-                    origin.join("lexicon.toml"),
-                    format!("the extractor needs feature `{name}`, which the lexicon does not define"),
-                ));
-            }
-        }
+        let code = CodeFeatures::resolve(&feature_ids).map_err(|name| {
+            Error::config(
+                "lexicon",
+                origin.join("lexicon.toml"),
+                format!("the extractor needs feature `{name}`, which the lexicon does not define"),
+            )
+        })?;
+        // rule `revenue.growth_domain`: the revenue domains the catalog counts
+        let ict_domain_mask = bit(code.telecom) | bit(code.postal) | bit(code.it) | bit(code.ict_sector);
+        let family_mask = slots.get("family").copied().unwrap_or(0);
         for name in CODE_SLOTS {
             if !slots.contains_key(name) {
                 return Err(Error::config(
@@ -722,6 +752,9 @@ impl Lexicon {
             feature_reach,
             feature_slot,
             feature_ids,
+            code,
+            family_mask,
+            ict_domain_mask,
             difference: PhraseSet::new(tagged(&lex.comparison.difference, ())),
             ict_cues: PhraseSet::new(tagged(&lex.document.ict_cues, ())),
             min_ict_cues: lex.document.min_ict_cues,
@@ -846,26 +879,27 @@ mod tests {
     }
 
     #[test]
-    fn every_feature_the_code_names_is_checked_at_load() {
-        // the literals of `feature("…")` and of the `f("…")` shorthand anywhere under pipeline/
-        let re = regex::Regex::new(r#"(?:feature|[^a-z_]f)\("([a-z_0-9]+)"\)"#).expect("pattern");
-        let mut missing = Vec::new();
+    fn the_code_asks_for_features_through_code_features_only() {
+        // a feature named by a string literal (`lex.feature("company")`) would escape the check
+        // at load that `CodeFeatures::resolve` makes: the code reads `lex.code.company` instead
+        let re = regex::Regex::new(r#"\bfeature\("([a-z_0-9]+)"\)"#).expect("pattern");
+        let mut literal = Vec::new();
         for entry in walkdir::WalkDir::new("pipeline").into_iter().filter_map(|e| e.ok()) {
             if entry.path().extension().is_none_or(|x| x != "rs") || entry.path().ends_with("lexicon.rs") {
                 continue;
             }
             let src = std::fs::read_to_string(entry.path()).expect("source");
             for c in re.captures_iter(&src) {
-                let name = c[1].to_string();
-                // `f("value")` in the Parquet readers names a column, not a feature
-                if entry.path().starts_with("pipeline/output") {
-                    continue;
-                }
-                if !CODE_FEATURES.contains(&name.as_str()) {
-                    missing.push(format!("{}: {name}", entry.path().display()));
-                }
+                literal.push(format!("{}: {}", entry.path().display(), &c[1]));
             }
         }
-        assert!(missing.is_empty(), "add to CODE_FEATURES: {missing:?}");
+        assert!(literal.is_empty(), "read these through `lex.code` (code_features!): {literal:?}");
+        // and every name the code reads is a feature of the shipped lexicon
+        let lex = load(&std::fs::read_to_string("schemas/lexicon.toml").expect("lexicon")).expect("shipped lexicon");
+        for name in CodeFeatures::NAMES {
+            assert!(lex.feature(name).is_some(), "{name}");
+        }
+        assert_eq!(lex.feature_names[lex.code.company], "company");
+        assert_eq!(lex.feature_names[lex.code.users], "users");
     }
 }

@@ -115,33 +115,27 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                 // tăng 8 - 10%`), named (`tốc độ tăng trưởng doanh thu`) or measured
                 // (`doanh thu đã tăng 23% so với cùng kỳ`); an index (`bằng 109%`) is not
                 let rate = verb || claim.status == Status::Target || hay[s.start..q.start].contains("tăng trưởng");
-                let revenue = rate
-                    && lex
-                        .feature("revenue")
-                        .is_some_and(|f| lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f));
+                let revenue = rate && {
+                    let f = lex.code.revenue;
+                    lv.l[0].has(f) || lv.l[1].has(f) || lv.l[2].has(f)
+                };
                 // rule `revenue.growth_domain`: the revenue of a sector the catalog
                 // counts (telecom, postal, IT, the ICT sector) in the figure's sentence
                 // or paragraph, or of `ngành` (the sector reporting): `doanh thu dịch vụ
                 // lưu trú ... tăng 63%` is tourism's
                 // (`doanh thu ngành in`: printing is another sector's `ngành`)
-                let other = lex.feature("other_domain").is_some_and(|f| lv.l[..4].iter().any(|l| l.has(f)));
-                let ict = crate::lexicon::ICT_DOMAINS
-                    .iter()
-                    .filter_map(|n| lex.feature(n))
-                    .any(|f| lv.l[..4].iter().any(|l| l.has(f)))
-                    || (hay[s.start..q.start].contains("ngành") && !other);
+                let other = lv.l[..4].iter().any(|l| l.has(lex.code.other_domain));
+                let ict = lv.l[..4].iter().any(|l| l.0 & lex.ict_domain_mask != 0) || (hay[s.start..q.start].contains("ngành") && !other);
                 // rule `revenue.it_industry`: the IT industry's revenue (`doanh thu công
                 // nghiệp CNTT ... tăng 13%`, often in USD) is no catalog revenue, nor its growth
                 // (or of the sentence before it, when the figures between name no other revenue:
                 // `doanh thu công nghiệp CNTT ... ước đạt 1,71 triệu tỷ đồng, tương đương 72,9 tỷ
                 // USD, giảm 7,1%`)
-                let own_domain = crate::lexicon::ICT_DOMAINS
-                    .iter()
-                    .filter_map(|n| lex.feature(n))
-                    .any(|f| lv.l[..2].iter().any(|l| l.has(f)));
-                let it_industry = lex
-                    .feature("it_industry")
-                    .is_some_and(|f| lv.l[..2].iter().any(|l| l.has(f)) || (lv.l[2].has(f) && !own_domain));
+                let own_domain = lv.l[..2].iter().any(|l| l.0 & lex.ict_domain_mask != 0);
+                let it_industry = {
+                    let f = lex.code.it_industry;
+                    lv.l[..2].iter().any(|l| l.has(f)) || (lv.l[2].has(f) && !own_domain)
+                };
                 let revenue = revenue && ict && !it_industry;
                 let scope = out_of_scope(ctx, s, q, rg, &claim, traps);
                 if let (true, Some((kind, reason))) = (revenue, &scope) {

@@ -77,10 +77,11 @@ fn bound(f: &Figure<'_, '_>) -> Option<Bound> {
 fn converted(f: &Figure<'_, '_>, metric: &Metric) -> bool {
     let (lex, lv) = (&f.ctx.res.lexicon, f.lv);
     match metric.unit_kind {
-        UnitKind::Subscribers => lex.feature("converted").is_some_and(|c| lv.l[0].has(c)),
-        UnitKind::Per100 => lex
-            .feature("converted")
-            .is_some_and(|c| (0..3).any(|k| lv.l[k].has(c)) || lv.l[TAIL].has(c)),
+        UnitKind::Subscribers => lv.l[0].has(lex.code.converted),
+        UnitKind::Per100 => {
+            let c = lex.code.converted;
+            (0..3).any(|k| lv.l[k].has(c)) || lv.l[TAIL].has(c)
+        }
         _ => false,
     }
 }

@@ -255,14 +255,13 @@ fn context_unit(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option<UnitKind>
             if q.unit_kind == UnitKind::Bare
                 && q.scale >= 1e9
                 && q.unit_end == q.unit_start
-                && lex.feature("revenue").is_some_and(|r| lv.l[1].has(r) && !lv.l[0].has(r)) =>
+                && lv.l[1].has(lex.code.revenue)
+                && !lv.l[0].has(lex.code.revenue) =>
         {
             Some(UnitKind::Vnd)
         }
         Some(UnitKind::Subscribers | UnitKind::Count)
-            if q.unit_kind == UnitKind::Count
-                && hay[q.unit_start..q.unit_end].starts_with("máy")
-                && lex.feature("telephone").is_some_and(|t| lv.l[1].has(t)) =>
+            if q.unit_kind == UnitKind::Count && hay[q.unit_start..q.unit_end].starts_with("máy") && lv.l[1].has(lex.code.telephone) =>
         {
             Some(UnitKind::Subscribers)
         }

@@ -55,7 +55,7 @@ impl FeatureIndex {
         // `điện thoại di động` is mobile, not also telephone: drop a hit that lies inside a
         // longer hit of another feature; but a source (`theo Cục Viễn thông`, feature
         // `ministry`) says who gives the figure, and the words inside it still say what it is
-        let source = lex.feature("ministry");
+        let source = lex.code.ministry;
         let mut hits = Vec::with_capacity(all.len());
         // (the hits come in order of start, so the first that can hold hit i only moves on: a
         // pointer, not a binary search per hit)
@@ -69,7 +69,7 @@ impl FeatureIndex {
                 .iter()
                 .take_while(|h| h.0 <= s)
                 .enumerate()
-                .any(|(k, &(os, oe, of))| lo + k != i && of != f && Some(of) != source && os <= s && e <= oe && (oe - os) > (e - s));
+                .any(|(k, &(os, oe, of))| lo + k != i && of != f && of != source && os <= s && e <= oe && (oe - os) > (e - s));
             if !shadowed {
                 hits.push((s, e, f));
             }

@@ -35,7 +35,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
     let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
     let n = qs.len();
     let (left_start, right_end, context) = (&cl.left_start, &cl.right_end, &cl.context);
-    let company_feature = lex.feature("company").filter(|&c| c < 128);
+    let company_feature = Some(lex.code.company).filter(|&c| c < 128);
     let paragraph_mask = FeatSet(lex.paragraph_mask);
     // unit nouns (`u_*` features) count only inside the figure's own unit
     let unit_mask = FeatSet(lex.unit_mask);

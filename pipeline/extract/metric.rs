@@ -57,35 +57,30 @@ pub(super) fn specific(u: UnitKind) -> bool {
 
 /// Whether a quantity's unit can be a metric's canonical unit.
 pub(super) fn unit_fits(lex: &Lexicon, metric_unit: UnitKind, q: &Quantity, unit: &str, lv: &Levels) -> bool {
-    let f = |name: &str| lex.feature(name).is_some_and(|id| lv.l[0].has(id));
+    let f = |id: usize| lv.l[0].has(id);
+    let c = &lex.code;
     match (metric_unit, q.unit_kind) {
         (a, b) if a == b => true,
-        (UnitKind::Vnd, UnitKind::Bare) => q.scale >= 1e6 && (f("revenue") || f("investment") || f("budget") || f("fine")),
+        (UnitKind::Vnd, UnitKind::Bare) => q.scale >= 1e6 && (f(c.revenue) || f(c.investment) || f(c.budget) || f(c.fine)),
         // `đưa tổng số lên 123 triệu` after a subscriber figure of the same sentence
-        (UnitKind::Subscribers, UnitKind::Bare) => lex
-            .feature("subscriber")
+        (UnitKind::Subscribers, UnitKind::Bare) => {
+            let id = c.subscriber;
             // (`thuê bao cả nước ước đạt 135,9 triệu, bao gồm 15,2 triệu cố định và 120,7 triệu di
             // động`: the second part's context is the first part, the subscribers are the
             // sentence's)
-            .is_some_and(|id| lv.left.has(id) || (q.scale > 1.0 && (lv.l[1].has(id) || lv.l[2].has(id)))),
+            lv.left.has(id) || (q.scale > 1.0 && (lv.l[1].has(id) || lv.l[2].has(id)))
+        }
         // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets; a computer
         // (`12.070 máy tính nối mạng Internet băng thông rộng`) is no subscriber
         (UnitKind::Subscribers, UnitKind::Count) => {
-            unit.starts_with("máy")
-                && !unit.starts_with("máy tính")
-                && !unit.starts_with("máy vi tính")
-                && lex
-                    .feature_slot
-                    .iter()
-                    .enumerate()
-                    .any(|(id, s)| s.as_deref() == Some("family") && lv.l[0].has(id))
+            unit.starts_with("máy") && !unit.starts_with("máy tính") && !unit.starts_with("máy vi tính") && lv.l[0].0 & lex.family_mask != 0
         }
         // `5,25 người/100 dân` is a share of the population
         // (`người dùng internet trên 100 dân (đạt 69,24/100)`: people per 100 inhabitants)
-        (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người") || (unit == "/100" && f("users")),
-        (UnitKind::Stations, UnitKind::Bare) => lex.feature("bts").is_some_and(|id| lv.left.has(id)),
+        (UnitKind::Percent, UnitKind::Per100) => unit.starts_with("người") || (unit == "/100" && f(c.users)),
+        (UnitKind::Stations, UnitKind::Bare) => lv.left.has(c.bts),
         // `64 hồ sơ thiết kế trạm BTS` (a design dossier is a station; `64 hộ` is not)
-        (UnitKind::Stations, UnitKind::Count) => f("bts") && (unit.starts_with("hồ sơ") || unit.starts_with("vị trí")),
+        (UnitKind::Stations, UnitKind::Count) => f(c.bts) && (unit.starts_with("hồ sơ") || unit.starts_with("vị trí")),
         // `mỗi kỳ 6.500 bản`, `1,8 triệu bản` in a year: the rules ask for the per-issue or year words
         (UnitKind::Copies | UnitKind::CopiesPerYear, UnitKind::Count) => true,
         (UnitKind::Count, UnitKind::Bare) => true,

@@ -82,9 +82,7 @@ pub(super) fn respectively(
 pub(super) fn shared_media(f: &Figure<'_, '_>, s: crate::records::Sentence) -> Vec<(String, Claim)> {
     let Figure { ctx, traps, q, lv, .. } = *f;
     let lex = &ctx.res.lexicon;
-    let (Some(radio), Some(tv)) = (lex.feature("radio"), lex.feature("tv")) else {
-        return Vec::new();
-    };
+    let (radio, tv) = (lex.code.radio, lex.code.tv);
     if !(lv.l[0].has(radio) && lv.l[0].has(tv)) {
         return Vec::new();
     }
@@ -193,7 +191,7 @@ pub(super) fn out_of_scope(
     // (`VNPT cho biết, toàn tỉnh hiện có 850 trạm`: the province's)
     let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
     let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
-    let company_in = |a: usize, b: usize| lex.feature("company").is_some_and(|f| ctx.features.set(a, b).has(f));
+    let company_in = |a: usize, b: usize| ctx.features.set(a, b).has(lex.code.company);
     let wide_in_clause = lex.province_wide.any_in(hay, &ctx.hits, clause_start, clause_end);
     let wide_in_sentence = lex.province_wide.any_in(hay, &ctx.hits, s.start, s.end);
     let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));

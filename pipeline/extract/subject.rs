@@ -18,7 +18,7 @@ use crate::text::floor_char_boundary;
 pub(super) fn company_subject(ctx: &DocCtx<'_>, s: crate::records::Sentence, first_figure: usize) -> Option<&'static str> {
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
-    let company = lex.feature("company")?;
+    let company = lex.code.company;
     let mut names = ctx.features.hits_in(s.start, s.end).filter(|h| h.2 == company).map(|h| (h.0, h.1));
     let (at, first_end) = names.next()?;
     let first = &hay[at..first_end];
@@ -62,9 +62,7 @@ pub(super) fn unit_anaphora(ctx: &DocCtx<'_>, si: usize, first_figure: usize) ->
     let lex = &ctx.res.lexicon;
     let hay = &ctx.hay;
     let s = ctx.doc.sentences[si];
-    let Some(company) = lex.feature("company") else {
-        return false;
-    };
+    let company = lex.code.company;
     if first_figure <= s.start {
         return false;
     }
@@ -154,9 +152,7 @@ pub(super) fn national_reference(hay: &str, left_start: usize, q: &Quantity, sen
 /// (`trong đó có 03 trạm BTS của Viettel`, `63,6 triệu thuê bao của nhà mạng Viettel`), as `của` before the
 /// company does in [`company_subject`].
 pub(super) fn owner_after(ctx: &DocCtx<'_>, q: &Quantity, sentence_end: usize) -> bool {
-    let Some(company) = ctx.res.lexicon.feature("company") else {
-        return false;
-    };
+    let company = ctx.res.lexicon.code.company;
     let hay = &ctx.hay;
     let rest = &hay[q.end..sentence_end.max(q.end)];
     let after = rest.trim_start();
@@ -185,7 +181,7 @@ pub(super) fn share_denominator(hay: &str, sentence_start: usize, at: usize) -> 
 pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], wide: &[(usize, usize)]) -> Vec<Option<&'static str>> {
     let (lex, hay, doc) = (&ctx.res.lexicon, &ctx.hay, ctx.doc);
     let s = doc.sentences[si];
-    let company_feature = lex.feature("company").filter(|&c| c < 128);
+    let company_feature = Some(lex.code.company).filter(|&c| c < 128);
     // rule `company.clause`: a sentence of several `;` clauses can name one company per clause
     // (`... của VNPT đạt 40,4 triệu; Viettel có 54,25 triệu`): each clause is judged alone, and a
     // province-wide phrase counts against a figure only when it comes before it in its clause
@@ -220,10 +216,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
         && qs.iter().any(|q| q.unit_kind == UnitKind::Vnd)
         && {
             let feats = ctx.features.set(s.start, s.end);
-            let names_domain = crate::lexicon::ICT_DOMAINS
-                .iter()
-                .filter_map(|d| lex.feature(d))
-                .any(|d| feats.has(d));
+            let names_domain = feats.0 & lex.ict_domain_mask != 0;
             !names_domain && company_feature.is_none_or(|c| !feats.has(c))
         }
         && !ctx.res.provinces.any_in(hay, &ctx.hits, s.start, s.end)
@@ -247,10 +240,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
                 }
                 let feats = ctx.features.set(prev.start, prev.end);
                 let own_subject = ctx.res.provinces.any_in(hay, &ctx.hits, prev.start, prev.end)
-                    || crate::lexicon::ICT_DOMAINS
-                        .iter()
-                        .filter_map(|d| lex.feature(d))
-                        .any(|d| feats.has(d));
+                    || feats.0 & lex.ict_domain_mask != 0;
                 if own_subject {
                     break;
                 }

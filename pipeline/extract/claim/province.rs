@@ -60,16 +60,16 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric) -> Option<ProvinceRef> {
 fn national(f: &Figure<'_, '_>) -> bool {
     let (ctx, q, lv) = (f.ctx, f.q, f.lv);
     let (hay, doc, lex) = (&ctx.hay, ctx.doc, &ctx.res.lexicon);
-    let provincial_here = lex.feature("provincial").is_some_and(|f| lv.left.has(f));
-    let national_after = lex.feature("national").is_some_and(|feat| {
+    let provincial_here = lv.left.has(lex.code.provincial);
+    let national_after = {
+        let feat = lex.code.national;
         let after_end = floor_char_boundary(hay, (q.end + 24).min(doc.sentences[f.si].end));
         ctx.features.set(q.end, after_end).has(feat) && hay[q.end..after_end].trim_start().starts_with("của")
-    });
-    national_after
-        || ministry_source(f)
-        || lex
-            .feature("national")
-            .is_some_and(|feat| lv.left.has(feat) || (!provincial_here && (lv.l[1].has(feat) || lv.l[2].has(feat))))
+    };
+    national_after || ministry_source(f) || {
+        let feat = lex.code.national;
+        lv.left.has(feat) || (!provincial_here && (lv.l[1].has(feat) || lv.l[2].has(feat)))
+    }
 }
 
 /// Rule `province.ministry_source`: a figure the Ministry gives or a minister states (`Theo báo
@@ -78,12 +78,11 @@ fn national(f: &Figure<'_, '_>) -> bool {
 fn ministry_source(f: &Figure<'_, '_>) -> bool {
     let (ctx, q) = (f.ctx, f.q);
     let (hay, lex) = (&ctx.hay, &ctx.res.lexicon);
-    lex.feature("ministry").is_some_and(|feat| {
+    {
+        let feat = lex.code.ministry;
         let s0 = ctx.doc.sentences[f.si].start;
         let from = hay[s0..q.start].rfind(';').map_or(s0, |k| s0 + k + 1);
         let said = ctx.features.set(from, q.start);
-        said.has(feat)
-            && !lex.feature("provincial").is_some_and(|p| said.has(p))
-            && !ctx.res.provinces.any_in(hay, &ctx.hits, from, q.start)
-    })
+        said.has(feat) && !said.has(lex.code.provincial) && !ctx.res.provinces.any_in(hay, &ctx.hits, from, q.start)
+    }
 }
