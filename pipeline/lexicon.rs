@@ -288,6 +288,9 @@ pub enum CompareCue {
 /// Everything the extractor reads from `lexicon.toml` and `units.toml`, compiled.
 #[derive(Debug)]
 pub struct Lexicon {
+    /// This lexicon among those loaded in the process (a key for caches kept across documents:
+    /// a test loads several lexicons, and one dropped may leave its address to the next).
+    pub(crate) instance: u64,
     pub version: String,
     pub units_version: String,
     /// Feature names, index = feature id.
@@ -661,7 +664,9 @@ impl Lexicon {
             .words
             .check()
             .map_err(|e| Error::config("lexicon", origin.join("lexicon.toml"), e))?;
+        static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let out = Lexicon {
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             traps,
             grammar,
             district: lex.district.clone(),

@@ -19,7 +19,42 @@ use super::metric::{Levels, PARAGRAPH, TAIL};
 use super::subject::{national_reference, peer_reference};
 use super::window::baseline_parenthesis;
 use super::{DocCtx, Quantity};
+use crate::lexicon::Lexicon;
 use crate::text::floor_char_boundary;
+
+/// Distinct unit texts a worker keeps the features of, at most (a few hundred occur in practice).
+const UNIT_CACHE_MAX: usize = 4096;
+
+/// The unit nouns (`u_*` features) a figure's unit words open with (`thuê bao/100 dân`:
+/// subscribers; `văn bản` is not a `bản`: the head noun comes first in Vietnamese), matched on
+/// the unit's own words, so a longer phrase around it cannot shadow it.
+///
+/// The answer depends on the lexicon and the text only, and the same few hundred unit texts
+/// recur in every document: each worker thread keeps them across documents (for one lexicon at
+/// a time, at most [`UNIT_CACHE_MAX`]) instead of searching the features again per document.
+fn unit_features(lex: &Lexicon, text: &str) -> FeatSet {
+    thread_local! {
+        static CACHE: std::cell::RefCell<(u64, rustc_hash::FxHashMap<Box<str>, u128>)> = Default::default();
+    }
+    CACHE.with_borrow_mut(|(instance, known)| {
+        if *instance != lex.instance || known.len() >= UNIT_CACHE_MAX {
+            *instance = lex.instance;
+            known.clear();
+        }
+        if let Some(&bits) = known.get(text) {
+            return FeatSet(bits);
+        }
+        let mut u = FeatSet::default();
+        for h in lex.features.find_all(text) {
+            if h.start == 0 {
+                u.add(*h.tag);
+            }
+        }
+        let bits = u.mask(FeatSet(lex.unit_mask)).0;
+        known.insert(text.into(), bits);
+        FeatSet(bits)
+    })
+}
 
 /// The levels of each of the figures `qs` of sentence `si`; `wide` are the sentence's spans
 /// that speak of the whole province (`toàn tỉnh`).
@@ -78,23 +113,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
     (0..n)
         .map(|i| {
             // matched on the unit's own words, so a longer phrase around it cannot shadow it
-            let unit = {
-                let text = &hay[qs[i].unit_start..qs[i].unit_end];
-                let known = ctx.memo.borrow().unit_features.get(text).copied();
-                let bits = known.unwrap_or_else(|| {
-                    let mut u = FeatSet::default();
-                    // the head noun comes first in Vietnamese: `văn bản` is not a `bản`
-                    for h in lex.features.find_all(text) {
-                        if h.start == 0 {
-                            u.add(*h.tag);
-                        }
-                    }
-                    let bits = u.mask(unit_mask).0;
-                    ctx.memo.borrow_mut().unit_features.insert(text.to_string(), bits);
-                    bits
-                });
-                FeatSet(bits)
-            };
+            let unit = unit_features(lex, &hay[qs[i].unit_start..qs[i].unit_end]);
             // rule `breakdown.own_clause`: a breakdown word after the figure in its own clause
             // (`2.006.864 thuê bao trong đó thuê bao cố định 39.236`) opens its parts, whose
             // kinds are not the figure's: the clause ends there for it
@@ -281,4 +300,43 @@ fn from_to(hay: &str, words: &crate::lexicon::PartCues, qs: &[Quantity], i: usiz
         .iter()
         .any(|w| between.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with(' ')))
         && between.len() <= 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(toml: &str) -> Lexicon {
+        let units = std::fs::read_to_string("schemas/units.toml").expect("units");
+        Lexicon::parse(toml, &units, std::path::Path::new("schemas")).expect("lexicon")
+    }
+
+    fn names(lex: &Lexicon, f: FeatSet) -> Vec<&str> {
+        (0..lex.feature_names.len())
+            .filter(|&i| f.has(i))
+            .map(|i| lex.feature_names[i].as_str())
+            .collect()
+    }
+
+    #[test]
+    fn unit_features_open_the_unit_and_are_kept_per_lexicon() {
+        let shipped = std::fs::read_to_string("schemas/lexicon.toml").expect("lexicon");
+        let a = lexicon(&shipped);
+        // the head noun comes first: `văn bản` is a document, not a copy (`bản`)
+        assert_eq!(names(&a, unit_features(&a, "văn bản")), ["u_vanban"]);
+        assert_eq!(names(&a, unit_features(&a, "bản")), ["u_ban"]);
+        // asked again (from the worker's cache), the same answer
+        assert_eq!(names(&a, unit_features(&a, "văn bản")), ["u_vanban"]);
+        // another lexicon in the same thread is not answered from the first one's cache
+        let edited = shipped.replacen(
+            r#"u_vanban = { phrases = ["văn bản"] }"#,
+            r#"u_vanban = { phrases = ["công văn"] }"#,
+            1,
+        );
+        assert_ne!(edited, shipped, "the shipped lexicon defines u_vanban as `văn bản`");
+        let b = lexicon(&edited);
+        assert!(names(&b, unit_features(&b, "văn bản")).is_empty());
+        assert_eq!(names(&b, unit_features(&b, "công văn")), ["u_vanban"]);
+        assert_eq!(names(&a, unit_features(&a, "văn bản")), ["u_vanban"]);
+    }
 }

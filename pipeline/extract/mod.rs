@@ -140,7 +140,6 @@ pub(super) const BULLETS: [char; 5] = ['-', '+', '•', '*', '–'];
 /// Per-document caches of [`DocCtx`]; pure functions of the document and the lexicon.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    pub unit_features: rustc_hash::FxHashMap<String, u128>,
     pub ict_paragraph: rustc_hash::FxHashMap<(usize, usize), bool>,
     /// Whether the year at a byte offset is a comparison base (`claim::base_year`): a question
     /// of the year alone, asked by every figure after it in its sentence.
