@@ -235,14 +235,24 @@ pub(crate) fn extract_scoped(
     let ctx = DocCtx::scanned(doc, res, scope, doc_scan);
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
-    for (si, s) in doc.sentences.iter().enumerate() {
-        let sentence = &doc.text[s.start..s.end];
-        let lex = &res.lexicon;
-        let unit_follows = |e: usize| {
-            unit_at(lex, &ctx.hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length))
-        };
-        let traps = traps::find(&res.lexicon.traps, sentence, s.start, &unit_follows);
-        let quantities = scan(&ctx, s.start, s.end, &traps);
+    let lex = &res.lexicon;
+    let unit_follows =
+        |e: usize| unit_at(lex, &ctx.hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length));
+    // the traps of every sentence first, then their figures, then the judgement of each
+    // sentence: a stage at a time over the document keeps its automata and tables in the CPU's
+    // caches (a sentence's traps and figures depend on the document and the sentence alone)
+    let traps: Vec<Vec<traps::Trap<'_>>> = doc
+        .sentences
+        .iter()
+        .map(|s| traps::find(&lex.traps, &doc.text[s.start..s.end], s.start, &unit_follows))
+        .collect();
+    let quantities: Vec<Vec<Quantity>> = doc
+        .sentences
+        .iter()
+        .zip(&traps)
+        .map(|(s, t)| scan(&ctx, s.start, s.end, t))
+        .collect();
+    for (si, (traps, quantities)) in traps.into_iter().zip(quantities).enumerate() {
         report.traps += traps.len();
         report.numbers += quantities.len() + traps.len();
         // a trap inside a figure (`/100 dân` of a density unit) is part of that figure
