@@ -61,11 +61,12 @@ bench-micro:
 
 # issue 12's corpus of real-sized reports (3-15 kB, ../shared/bench/make_corpus.py, seed 42):
 # MB/s end to end, MB per CPU-second, peak RSS, stage seconds and µs of extract per number,
-# and the Python peer in the same session when PEER=1
-bench-shaped DOCS="20000" PEER="0":
+# and the Python peer in the same session when PEER=1; AGAINST=path/to/another/ictstat alternates
+# that build with this one three times and prints the change within each pair
+bench-shaped DOCS="20000" PEER="0" AGAINST="":
     cargo build --release
     test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
-    python3 scripts/bench.py target/bench/shaped-{{DOCS}}/docs --runs 2 {{ if PEER == "1" { "--peer ../shared/bench/baseline.py" } else { "" } }}
+    python3 scripts/bench.py target/bench/shaped-{{DOCS}}/docs {{ if AGAINST != "" { "--runs 3 --against " + AGAINST } else { "--runs 2" } }} {{ if PEER == "1" { "--peer ../shared/bench/baseline.py" } else { "" } }}
 
 # synthesize DOCS reports (~2.2 kB each), run on them: MB/s, documents/s, peak RSS and F1 of a
 # full run, then the time of an incremental re-run over the unchanged corpus
