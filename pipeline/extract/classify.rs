@@ -98,14 +98,14 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             claim: None,
         };
         if let Some(rule) = company_of[i] {
-            let mut m = base.clone();
+            let mut m = base;
             m.kind = MentionKind::Company;
             m.reason = format!("{rule}: figure of the one company the sentence is about, not of the province (its growth rates too)");
             out.push(m);
             continue;
         }
         if let Some(reason) = no_fact::undated_base(&figure, right_end[i]).or_else(|| no_fact::removed(&figure, right_end[i])) {
-            let mut m = base.clone();
+            let mut m = base;
             m.reason = reason.into();
             out.push(m);
             continue;
@@ -126,7 +126,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 .then_some("district.breakdown")
         });
         if let Some(rule) = rule {
-            let mut m = base.clone();
+            let mut m = base;
             m.kind = MentionKind::District;
             m.reason = format!("{rule}: figure about a district or city, not the province");
             out.push(m);
@@ -135,7 +135,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
         // a share of a subgroup, of a whole's composition, or a level not reached (`part`)
         if let Some(reason) = no_fact::share_of_part(&figure, right_end[i]) {
-            let mut m = base.clone();
+            let mut m = base;
             m.reason = reason.into();
             out.push(m);
             continue;
@@ -154,7 +154,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     claim.period = span;
                 }
                 if let Some(at) = no_fact::part_of_breakdown(&figure, &claim, &out) {
-                    let mut m = base.clone();
+                    let mut m = base;
                     m.reason = format!(
                         "breakdown.in_sentence: part of a breakdown of the {} figure at byte {at}",
                         claim.metric
@@ -163,24 +163,35 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     continue;
                 }
                 if let Some(reason) = no_fact::below_total(&figure, metric) {
-                    let mut m = base.clone();
+                    let mut m = base;
                     m.reason = reason;
                     out.push(m);
                     continue;
                 }
                 if let Some((kind, reason)) = out_of_scope(ctx, s, q, metric, &claim, traps) {
-                    let mut m = base.clone();
+                    let mut m = base;
                     m.kind = kind;
                     m.reason = reason;
                     out.push(m);
                     continue;
                 }
-                let mut m = base.clone();
+                let mut m = base;
                 m.kind = MentionKind::Metric;
-                let feats: Vec<&str> = metric.rules[ri].all.iter().map(|&f| lex.feature_names[f].as_str()).collect();
-                m.reason = format!("rule {} of {} [{}] scored {score:.2}", ri + 1, metric.id, feats.join(", "));
-                if let Some(p) = span {
-                    m.reason.push_str(&format!("; period.several_years: over the years {p}"));
+                {
+                    use std::fmt::Write as _;
+                    // (written into one string: no vector of names, no joined copy)
+                    let r = &mut m.reason;
+                    let _ = write!(r, "rule {} of {} [", ri + 1, metric.id);
+                    for (k, &f) in metric.rules[ri].all.iter().enumerate() {
+                        if k > 0 {
+                            r.push_str(", ");
+                        }
+                        r.push_str(&lex.feature_names[f]);
+                    }
+                    let _ = write!(r, "] scored {score:.2}");
+                    if let Some(p) = span {
+                        let _ = write!(r, "; period.several_years: over the years {p}");
+                    }
                 }
                 if q.malformed {
                     m.reason.push_str("; digits do not group in threes, best reading kept");
@@ -225,7 +236,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     }
                     continue;
                 }
-                let mut m = base.clone();
+                let mut m = base;
                 let names = lv.l[0].names(lex);
                 m.reason = if names.is_empty() {
                     "no metric rule matched; no feature words in its clause".into()
