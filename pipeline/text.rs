@@ -142,6 +142,12 @@ pub fn match_form(s: &str) -> String {
             i += 2;
             continue;
         }
+        // and the small ă đ ĩ ũ ơ ư (C4 83, C4 91, C4 A9, C5 A9, C6 A1, C6 B0), after the
+        // precomposed vowels the most frequent non-ASCII letters
+        if matches!((b, b1), (0xC4, 0x83 | 0x91 | 0xA9) | (0xC5, 0xA9) | (0xC6, 0xA1 | 0xB0)) {
+            i += 2;
+            continue;
+        }
         if b == 0xE1 && (b1 == 0xBA || b1 == 0xBB) {
             let b2 = bytes.get(i + 2).copied().unwrap_or(0);
             let u = 0x1000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
