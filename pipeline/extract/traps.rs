@@ -7,8 +7,10 @@
 //! as mentions and never reads a figure inside them. Patterns are tried in the lexicon's order,
 //! most specific first; a span already claimed is not claimed again. Two rules stay code: a
 //! year written alone (`bare_years`, unless a unit follows) and a list item's number.
-//! Invariant: every pattern's match holds an ASCII digit, but a quarter in Roman numerals
-//! (`quý II`): a sentence with neither is not searched.
+//! Invariant: a sentence with no ASCII digit and no `quý` (a quarter in Roman numerals, `quý
+//! II`) is not searched, for a trap there would claim no number (the standard pattern matches a
+//! bare `ISO/`). Searching only the patterns the set names finds what searching every pattern
+//! finds: a differential proptest over generated sentences holds [`find`] to it.
 
 use std::sync::OnceLock;
 
@@ -140,14 +142,27 @@ fn list_marker() -> &'static Regex {
 /// `unit_follows(end)` tells whether a unit word follows a bare 4-digit number (then it is a
 /// quantity, not a year).
 pub fn find<'t>(traps: &'t TrapSet, sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap<'t>> {
-    let mut out: Vec<Trap<'t>> = Vec::new();
-    let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
     // every trap holds a digit, but for the spelled quarter (`quý II`)
     if super::token::first_digit(sentence.as_bytes()).is_none() && !sentence.contains("uý") {
         return Vec::new();
     }
-    let candidates = traps.set.matches(sentence);
-    for pat in candidates.iter().map(|i| &traps.patterns[i]) {
+    // only the patterns the set says can match are searched for their spans: the same traps as
+    // searching every pattern (a differential test below holds the two to it)
+    find_among(traps, traps.set.matches(sentence).into_iter(), sentence, base, unit_follows)
+}
+
+/// [`find`] with the patterns searched given (indices in lexicon order): the claims, in
+/// pattern order, then the bare years and the list marker.
+fn find_among<'t>(
+    traps: &'t TrapSet,
+    candidates: impl Iterator<Item = usize>,
+    sentence: &str,
+    base: usize,
+    unit_follows: &dyn Fn(usize) -> bool,
+) -> Vec<Trap<'t>> {
+    let mut out: Vec<Trap<'t>> = Vec::new();
+    let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
+    for pat in candidates.map(|i| &traps.patterns[i]) {
         let plain = !pat.captures;
         let found = plain
             .then(|| pat.re.find_iter(sentence))
@@ -339,6 +354,157 @@ mod tests {
             let re = Regex::new(r"(?-u:\b)(19[5-9][0-9]|20[0-4][0-9])(?-u:\b)").unwrap();
             let want: Vec<(usize, usize, i32)> = re.find_iter(&s).map(|m| (m.start(), m.end(), m.as_str().parse().unwrap())).collect();
             proptest::prop_assert_eq!(bare_years(&s).collect::<Vec<_>>(), want);
+        }
+    }
+
+    /// Sentences made of the traps' own cue words, numbers in every shape the patterns read
+    /// (years, dates, times, document numbers, generations, versions, phones, ranks, grouped
+    /// figures) and the separators between them, glued or spaced.
+    fn trap_sentence() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let word = proptest::sample::select(vec![
+            "năm",
+            "Năm",
+            "ngày",
+            "tháng",
+            "quý",
+            "Quý",
+            "số",
+            "Quyết định",
+            "nghị quyết",
+            "QĐ-UBND",
+            "UBND",
+            "giai đoạn",
+            "thuê bao",
+            "đạt",
+            "tăng",
+            "dân",
+            "người dân",
+            "trên",
+            "bình quân",
+            "mức độ",
+            "cấp độ",
+            "lần thứ",
+            "khóa",
+            "Điều",
+            "A",
+            "PA",
+            "tổ",
+            "đội",
+            "COVID",
+            "VINASAT",
+            "ISO",
+            "TCVN",
+            "giờ",
+            "phút",
+            "Q",
+            "IPv",
+            "Web",
+            "sáng",
+            "đầu năm",
+            "đến",
+            "từ",
+            "trước",
+            "sau",
+            "lễ",
+            "II",
+            "IV",
+            "và",
+            "Bưu cục",
+            "Trạm",
+            "máy",
+            "chiếm",
+            "cả nước",
+            "xếp thứ",
+            "đầu",
+            "cuối",
+            "thứ",
+        ]);
+        let number = proptest::sample::select(vec![
+            "2020",
+            "1997",
+            "2015",
+            "2049",
+            "1949",
+            "3",
+            "9",
+            "12",
+            "30",
+            "100",
+            "64",
+            "1355",
+            "2.003.300",
+            "971,8",
+            "73.0000",
+            "30/6",
+            "2-9",
+            "7/9/2009",
+            "14-9-2018",
+            "27.3.2014",
+            "10:50",
+            "15:16:24",
+            "8h30",
+            "3G",
+            "4G",
+            "5 G",
+            "4.0",
+            "2.0",
+            "0912.345.678",
+            "1900 1234",
+            "18001091",
+            "+84 912 345 678",
+            "15/64",
+            "2011 - 2015",
+            "2016-2020",
+            "11/2009",
+            "289",
+            "1",
+            "2",
+            "19",
+            "98,5",
+            "8 - 10",
+        ]);
+        let sep = proptest::sample::select(vec![" ", " ", " ", " ", "", "/", "-", ", ", ". ", ": ", " (", ") ", "%", " – "]);
+        let token = prop_oneof![3 => word, 2 => number];
+        proptest::collection::vec((token, sep), 1..14).prop_map(|parts| {
+            let mut s = String::new();
+            for (t, sep) in parts {
+                s.push_str(t);
+                s.push_str(sep);
+            }
+            s
+        })
+    }
+
+    #[test]
+    fn the_generated_sentences_hold_traps_of_every_kind() {
+        // (the differential test above says something only if its sentences hold traps)
+        use proptest::strategy::{Strategy, ValueTree};
+        let traps = &crate::extract::tests::res().lexicon.traps;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut with, mut kinds) = (0, std::collections::BTreeSet::new());
+        for _ in 0..500 {
+            let s = trap_sentence().new_tree(&mut runner).expect("a sentence").current();
+            let found = find(traps, &s, 0, &|_| false);
+            with += usize::from(!found.is_empty());
+            kinds.extend(found.iter().map(|t| t.kind.as_str()));
+        }
+        assert!(with >= 395, "{with} of 500 sentences hold a trap (396 when written)");
+        assert!(kinds.len() >= 10, "{kinds:?} (11 kinds when written)");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_set_shortcut_finds_what_every_pattern_finds(s in trap_sentence(), base in 0usize..3) {
+            // the reference: every pattern searched, in lexicon order, whatever the set says (the
+            // safety net of a redesign of `find`). A sentence with no digit and no `quý` is not
+            // searched: the standard pattern matches a bare `ISO/`, which claims no number
+            let traps = &crate::extract::tests::res().lexicon.traps;
+            let unit_follows = |e: usize| s.get(e - base..).is_some_and(|a| a.trim_start().starts_with("thuê bao"));
+            let searched = s.bytes().any(|b| b.is_ascii_digit()) || s.contains("uý");
+            let want = if searched { find_among(traps, 0..traps.patterns.len(), &s, base, &unit_follows) } else { Vec::new() };
+            proptest::prop_assert_eq!(find(traps, &s, base, &unit_follows), want);
         }
     }
 
