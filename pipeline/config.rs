@@ -165,9 +165,6 @@ impl Resources {
         }
         let origin_path = PathBuf::from(&origin);
         let mut lexicon = Lexicon::parse(&lexicon, &units, &origin_path)?;
-        if lexicon.feature_names.len() > 128 {
-            return Err(Error::config("lexicon", origin_path.join("lexicon.toml"), "more than 128 features"));
-        }
         let catalog = Catalog::parse(&metrics, &lexicon, &origin_path)?;
         let clean = CleanRules::parse(&clean, &origin_path)?;
         let tables = tables

@@ -581,6 +581,10 @@ impl Lexicon {
             feature_slot.push(def.slot.clone());
             feature_phrases.extend(tagged(&def.phrases, i));
         }
+        // a set of features is one 128-bit word (`FeatSet`, the masks below): every id fits
+        if feature_names.len() > 128 {
+            return Err(Error::config("lexicon", origin.join("lexicon.toml"), "more than 128 features"));
+        }
 
         let mut unit_items = Vec::new();
         for u in &units.unit {
@@ -604,7 +608,7 @@ impl Lexicon {
         );
 
         let feature_ids: rustc_hash::FxHashMap<String, usize> = feature_names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
-        let bit = |f: usize| if f < 128 { 1u128 << f } else { 0 };
+        let bit = |f: usize| 1u128 << f;
         let mut slots: std::collections::BTreeMap<&str, u128> = std::collections::BTreeMap::new();
         for (f, s) in feature_slot.iter().enumerate() {
             if let Some(s) = s {
@@ -867,6 +871,23 @@ mod tests {
                 .to_string()
                 .contains("[comparison] against_month: no words")
         );
+    }
+
+    #[test]
+    fn a_lexicon_of_more_than_128_features_is_an_error() {
+        // a set of features is one 128-bit word: the lexicon's check, not each rule's guard
+        let shipped = std::fs::read_to_string("schemas/lexicon.toml").expect("lexicon");
+        let n = load(&shipped).expect("shipped").feature_names.len();
+        let at = shipped.find("\n[features]\n").expect("a [features] table") + "\n[features]".len();
+        let with = |total: usize| {
+            let extra: String = (n..total)
+                .map(|i| format!("\nx_extra_{i} = {{ phrases = [\"từ thêm {i}\"] }}"))
+                .collect();
+            format!("{}{extra}{}", &shipped[..at], &shipped[at..])
+        };
+        assert_eq!(load(&with(128)).expect("128 features").feature_names.len(), 128);
+        let err = load(&with(129)).expect_err("129 features").to_string();
+        assert!(err.contains("more than 128 features"), "{err}");
     }
 
     #[test]

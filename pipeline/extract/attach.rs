@@ -125,13 +125,13 @@ pub(super) fn attach(f: &Figure<'_, '_>, c: Compare, last_metric: Option<usize>,
                 // lưu trú ... tăng 63%` is tourism's
                 // (`doanh thu ngành in`: printing is another sector's `ngành`)
                 let other = lv.l[..4].iter().any(|l| l.has(lex.code.other_domain));
-                let ict = lv.l[..4].iter().any(|l| l.0 & lex.ict_domain_mask != 0) || (hay[s.start..q.start].contains("ngành") && !other);
+                let ict = lv.l[..4].iter().any(|l| l.meets(lex.ict_domain_mask)) || (hay[s.start..q.start].contains("ngành") && !other);
                 // rule `revenue.it_industry`: the IT industry's revenue (`doanh thu công
                 // nghiệp CNTT ... tăng 13%`, often in USD) is no catalog revenue, nor its growth
                 // (or of the sentence before it, when the figures between name no other revenue:
                 // `doanh thu công nghiệp CNTT ... ước đạt 1,71 triệu tỷ đồng, tương đương 72,9 tỷ
                 // USD, giảm 7,1%`)
-                let own_domain = lv.l[..2].iter().any(|l| l.0 & lex.ict_domain_mask != 0);
+                let own_domain = lv.l[..2].iter().any(|l| l.meets(lex.ict_domain_mask));
                 let it_industry = {
                     let f = lex.code.it_industry;
                     lv.l[..2].iter().any(|l| l.has(f)) || (lv.l[2].has(f) && !own_domain)

@@ -25,6 +25,11 @@ impl FeatSet {
     pub(super) fn union(self, o: FeatSet) -> FeatSet {
         FeatSet(self.0 | o.0)
     }
+    /// Whether the set holds any feature of `mask` (a lexicon mask: a slot's members, the ICT
+    /// revenue domains).
+    pub(super) fn meets(self, mask: u128) -> bool {
+        self.0 & mask != 0
+    }
     pub(super) fn mask(self, m: FeatSet) -> FeatSet {
         FeatSet(self.0 & m.0)
     }

@@ -70,7 +70,6 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
     let para_start = ctx.paragraph_span(s.paragraph).0.min(s.start);
     let n = qs.len();
     let (left_start, right_end, context) = (&cl.left_start, &cl.right_end, &cl.context);
-    let company_feature = Some(lex.code.company).filter(|&c| c < 128);
     let paragraph_mask = FeatSet(lex.paragraph_mask);
     // unit nouns (`u_*` features) count only inside the figure's own unit
     let unit_mask = FeatSet(lex.unit_mask);
@@ -219,11 +218,9 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
             let mut l = [l0, l1, l2, l3, tail];
             // `VNPT cho biết, toàn tỉnh hiện có 850 trạm BTS`: a company that reports a
             // province-wide figure does not make it the company's
-            if let Some(c) = company_feature
-                && wide.iter().any(|&(a, b)| a >= left_start[i] && b <= right_end[i])
-            {
+            if wide.iter().any(|&(a, b)| a >= left_start[i] && b <= right_end[i]) {
                 for x in &mut l {
-                    *x = x.mask(FeatSet(!(1u128 << c)));
+                    *x = x.mask(FeatSet(!(1u128 << lex.code.company)));
                 }
             }
             // rule `breakdown.one_part`: `cả nước chỉ còn khoảng 127,8 triệu thuê bao, trong đó di

@@ -73,7 +73,7 @@ pub(super) fn unit_fits(lex: &Lexicon, metric_unit: UnitKind, q: &Quantity, unit
         // `426.545 máy điện thoại`, `di động 1.010.936 máy` count telephone sets; a computer
         // (`12.070 máy tính nối mạng Internet băng thông rộng`) is no subscriber
         (UnitKind::Subscribers, UnitKind::Count) => {
-            unit.starts_with("máy") && !unit.starts_with("máy tính") && !unit.starts_with("máy vi tính") && lv.l[0].0 & lex.family_mask != 0
+            unit.starts_with("máy") && !unit.starts_with("máy tính") && !unit.starts_with("máy vi tính") && lv.l[0].meets(lex.family_mask)
         }
         // `5,25 người/100 dân` is a share of the population
         // (`người dùng internet trên 100 dân (đạt 69,24/100)`: people per 100 inhabitants)

@@ -181,7 +181,7 @@ pub(super) fn share_denominator(hay: &str, sentence_start: usize, at: usize) -> 
 pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], wide: &[(usize, usize)]) -> Vec<Option<&'static str>> {
     let (lex, hay, doc) = (&ctx.res.lexicon, &ctx.hay, ctx.doc);
     let s = doc.sentences[si];
-    let company_feature = Some(lex.code.company).filter(|&c| c < 128);
+    let company_id = lex.code.company;
     // rule `company.clause`: a sentence of several `;` clauses can name one company per clause
     // (`... của VNPT đạt 40,4 triệu; Viettel có 54,25 triệu`): each clause is judged alone, and a
     // province-wide phrase counts against a figure only when it comes before it in its clause
@@ -216,8 +216,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
         && qs.iter().any(|q| q.unit_kind == UnitKind::Vnd)
         && {
             let feats = ctx.features.set(s.start, s.end);
-            let names_domain = feats.0 & lex.ict_domain_mask != 0;
-            !names_domain && company_feature.is_none_or(|c| !feats.has(c))
+            !feats.meets(lex.ict_domain_mask) && !feats.has(company_id)
         }
         && !ctx.res.provinces.any_in(hay, &ctx.hits, s.start, s.end)
         // (an agency is a subject of its own: `Chánh Thanh tra Sở cho hay, đơn vị đã xử phạt ...`)
@@ -240,7 +239,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
                 }
                 let feats = ctx.features.set(prev.start, prev.end);
                 let own_subject = ctx.res.provinces.any_in(hay, &ctx.hits, prev.start, prev.end)
-                    || feats.0 & lex.ict_domain_mask != 0;
+                    || feats.meets(lex.ict_domain_mask);
                 if own_subject {
                     break;
                 }
@@ -252,7 +251,7 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
         .map(|q| {
             let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
             let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
-            let names_company = company_feature.is_some_and(|c| ctx.features.set(from, to).has(c));
+            let names_company = ctx.features.set(from, to).has(company_id);
             if names_company && owner_after(ctx, q, to) {
                 return Some("company.owner_after");
             }

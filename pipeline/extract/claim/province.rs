@@ -60,16 +60,12 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric) -> Option<ProvinceRef> {
 fn national(f: &Figure<'_, '_>) -> bool {
     let (ctx, q, lv) = (f.ctx, f.q, f.lv);
     let (hay, doc, lex) = (&ctx.hay, ctx.doc, &ctx.res.lexicon);
-    let provincial_here = lv.left.has(lex.code.provincial);
+    let (national, provincial_here) = (lex.code.national, lv.left.has(lex.code.provincial));
     let national_after = {
-        let feat = lex.code.national;
         let after_end = floor_char_boundary(hay, (q.end + 24).min(doc.sentences[f.si].end));
-        ctx.features.set(q.end, after_end).has(feat) && hay[q.end..after_end].trim_start().starts_with("của")
+        ctx.features.set(q.end, after_end).has(national) && hay[q.end..after_end].trim_start().starts_with("của")
     };
-    national_after || ministry_source(f) || {
-        let feat = lex.code.national;
-        lv.left.has(feat) || (!provincial_here && (lv.l[1].has(feat) || lv.l[2].has(feat)))
-    }
+    national_after || ministry_source(f) || lv.left.has(national) || (!provincial_here && (lv.l[1].has(national) || lv.l[2].has(national)))
 }
 
 /// Rule `province.ministry_source`: a figure the Ministry gives or a minister states (`Theo báo
@@ -78,11 +74,8 @@ fn national(f: &Figure<'_, '_>) -> bool {
 fn ministry_source(f: &Figure<'_, '_>) -> bool {
     let (ctx, q) = (f.ctx, f.q);
     let (hay, lex) = (&ctx.hay, &ctx.res.lexicon);
-    {
-        let feat = lex.code.ministry;
-        let s0 = ctx.doc.sentences[f.si].start;
-        let from = hay[s0..q.start].rfind(';').map_or(s0, |k| s0 + k + 1);
-        let said = ctx.features.set(from, q.start);
-        said.has(feat) && !said.has(lex.code.provincial) && !ctx.res.provinces.any_in(hay, &ctx.hits, from, q.start)
-    }
+    let s0 = ctx.doc.sentences[f.si].start;
+    let from = hay[s0..q.start].rfind(';').map_or(s0, |k| s0 + k + 1);
+    let said = ctx.features.set(from, q.start);
+    said.has(lex.code.ministry) && !said.has(lex.code.provincial) && !ctx.res.provinces.any_in(hay, &ctx.hits, from, q.start)
 }
