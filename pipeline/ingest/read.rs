@@ -98,8 +98,10 @@ pub fn read_file(file: &InputFile, max_bytes: u64, emit: &mut dyn FnMut(RawInput
         }
     };
     if format != Format::Jsonl {
-        // bounded even if the file grows while it is read (or lies about its size)
-        let mut bytes = Vec::new();
+        // bounded even if the file grows while it is read (or lies about its size); sized by
+        // what the file says it holds, so the buffer is not grown and copied again and again
+        let size = f.metadata().map_or(0, |m| m.len()).min(max_bytes);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         match f.take(max_bytes + 1).read_to_end(&mut bytes) {
             Ok(n) if n as u64 > max_bytes => emit(reject(
                 file,
