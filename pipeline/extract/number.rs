@@ -37,6 +37,17 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
     if tok.is_empty() || !tok.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    // (most numbers are written with no separator: read without collecting groups)
+    if tok.bytes().all(|b| b.is_ascii_digit()) {
+        let value = digits_value(tok);
+        return Some(DigitReading {
+            value,
+            malformed: false,
+            ambiguous: false,
+            decimal_alt: value,
+            has_decimals: false,
+        });
+    }
     let mut groups: Vec<&str> = Vec::new();
     let mut seps: Vec<char> = Vec::new();
     let mut start = 0;
