@@ -211,27 +211,26 @@ pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
     let mut letters = crate::text::count_bytes(bytes, |b| (b | 0x20).wrapping_sub(b'a') < 26);
     let (mut viet, mut odd) = (0usize, 0usize);
     let table = two_byte_letters();
+    let at = |k: usize| bytes.get(k).copied().unwrap_or(0);
     let mut i = 0;
     // (the next non-ASCII byte leads a character: the walk moves from character to character)
-    while let Some(at) = crate::text::next_non_ascii(bytes, i) {
-        i = at;
-        let b = bytes[i];
-        if b < 0xE0 {
-            // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte)
-            let u = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-            let f = table[u - 0x80];
-            letters += usize::from(f & LETTER != 0);
-            viet += usize::from(f & VIET != 0);
-            odd += usize::from(f & MOJI != 0);
-            i += 2;
-            continue;
-        }
-        // the precomposed Vietnamese vowels U+1EA0..U+1EF9 (the most frequent non-ASCII
-        // letters), told from their bytes: E1 BA A0..E1 BB B9
-        if b == 0xE1 && ((bytes[i + 1] == 0xBA && bytes[i + 2] >= 0xA0) || (bytes[i + 1] == 0xBB && bytes[i + 2] <= 0xB9)) {
-            letters += 1;
-            viet += 1;
-            i += 3;
+    while let Some(p) = crate::text::next_non_ascii(bytes, i) {
+        i = p;
+        let (b, b1, b2) = (bytes[i], at(i + 1), at(i + 2));
+        // both readings are made and one is kept, with no branch between them: two-byte
+        // letters (`ă đ ơ ư`) and the three-byte precomposed vowels (U+1EA0..U+1EF9: E1 BA
+        // A0..E1 BB B9) alternate in Vietnamese text, and the branch that told them apart was
+        // mispredicted about every other character
+        // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte);
+        // the index of any other lead is in the table too, and its flags are dropped
+        let two = b < 0xE0;
+        let f = table[(usize::from(b & 0x1F) << 6) | usize::from(b1 & 0x3F)] & (u8::from(two).wrapping_neg());
+        let vowel = (b == 0xE1) & (((b1 == 0xBA) & (b2 >= 0xA0)) | ((b1 == 0xBB) & (b2 <= 0xB9)));
+        letters += usize::from(f & LETTER != 0) + usize::from(vowel);
+        viet += usize::from(f & VIET != 0) + usize::from(vowel);
+        odd += usize::from(f & MOJI != 0);
+        if two | vowel {
+            i += if two { 2 } else { 3 };
             continue;
         }
         let c = text[i..].chars().next().expect("i is a char boundary");
@@ -249,14 +248,14 @@ const LETTER: u8 = 1;
 const VIET: u8 = 2;
 const MOJI: u8 = 4;
 
-/// The letter flags of every two-byte character (U+0080..U+07FF), from the predicates
-/// [`letter_counts`] asks of other characters.
-fn two_byte_letters() -> &'static [u8; 0x780] {
-    static T: std::sync::OnceLock<[u8; 0x780]> = std::sync::OnceLock::new();
+/// The letter flags of every two-byte character (U+0080..U+07FF), indexed by code point, from
+/// the predicates [`letter_counts`] asks of other characters (below U+0080: none).
+fn two_byte_letters() -> &'static [u8; 0x800] {
+    static T: std::sync::OnceLock<[u8; 0x800]> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        let mut t = [0u8; 0x780];
-        for (k, f) in t.iter_mut().enumerate() {
-            let c = char::from_u32(0x80 + k as u32).expect("no surrogates below U+0800");
+        let mut t = [0u8; 0x800];
+        for (k, f) in t.iter_mut().enumerate().skip(0x80) {
+            let c = char::from_u32(k as u32).expect("no surrogates below U+0800");
             let letter = crate::text::is_letter(c);
             *f = (u8::from(letter) * LETTER)
                 | (u8::from(letter && is_vietnamese_letter(c)) * VIET)

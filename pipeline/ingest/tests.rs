@@ -229,6 +229,17 @@ mod letter_counts_fast_path {
         }
     }
 
+    #[test]
+    fn every_longer_character_counts_as_it_does_alone_and_after_a_letter() {
+        // (alone, its last byte ends the text: the lookahead past it reads nothing)
+        for u in (0x800..0x1_0000u32).chain(0x1_F600..0x1_F610) {
+            let Some(c) = char::from_u32(u) else { continue };
+            for s in [c.to_string(), format!("ă{c}"), format!("{c}a")] {
+                assert_eq!(letter_counts(&s), by_chars(&s), "U+{u:04X} in {s:?}");
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Byte lookups and char tests count the same letters on any text.
         #[test]
