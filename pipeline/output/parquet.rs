@@ -13,7 +13,6 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use parquet::schema::types::ColumnPath;
 
 use super::schema::TableSchema;
 use crate::{Error, Result};
@@ -61,16 +60,7 @@ impl TableWriter {
             // min/max of long text columns (sentences, documents) would otherwise sit whole in
             // the footer, which is held in memory until the file closes
             .set_statistics_truncate_length(Some(64))
-            .set_column_index_truncate_length(Some(64));
-        // (the contract's `dictionary = false` columns: on the 20k bench corpus, documents.text
-        // and facts.sentence hashed ~270 MB into dictionaries they then dropped)
-        let props = table
-            .columns
-            .iter()
-            .filter(|c| !c.dictionary)
-            .fold(props, |p, c| {
-                p.set_column_dictionary_enabled(ColumnPath::from(c.name.as_str()), false)
-            })
+            .set_column_index_truncate_length(Some(64))
             .build();
         let writer = ArrowWriter::try_new(file, table.arrow_schema(), Some(props)).map_err(|e| pq_err(path, e))?;
         Ok(TableWriter {
@@ -151,38 +141,4 @@ pub fn read_metadata(path: &Path) -> Result<Vec<(String, String)>> {
         .key_value_metadata()
         .map(|kv| kv.iter().map(|k| (k.key.clone(), k.value.clone().unwrap_or_default())).collect())
         .unwrap_or_default())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow::array::{ArrayRef, StringArray};
-    use parquet::file::reader::{FileReader, SerializedFileReader};
-    use std::sync::Arc;
-
-    #[test]
-    fn a_column_the_contract_keeps_out_of_dictionaries_has_no_dictionary_page() {
-        let contract = "name = \"t\"\nversion = \"1.0.0\"\ndescription = \"test\"\n\
-            [[columns]]\nname = \"kind\"\ntype = \"utf8\"\nnullable = false\ndescription = \"x\"\n\
-            [[columns]]\nname = \"text\"\ntype = \"utf8\"\nnullable = false\ndictionary = false\ndescription = \"x\"\n";
-        let table = TableSchema::parse(contract, Path::new("t.toml")).unwrap();
-        assert_eq!(table.columns.iter().map(|c| c.dictionary).collect::<Vec<_>>(), [true, false]);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.parquet");
-        let stamp = RunStamp {
-            run_id: "r".into(),
-            version: "v".into(),
-        };
-        let mut w = TableWriter::create(&path, &table, &stamp).unwrap();
-        let values = |v: &str| Arc::new(StringArray::from(vec![v; 100])) as ArrayRef;
-        let batch = RecordBatch::try_new(table.arrow_schema(), vec![values("a"), values("some text")]).unwrap();
-        w.write(&batch).unwrap();
-        assert_eq!(w.finish().unwrap(), 100);
-        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
-        let rg = reader.metadata().row_group(0);
-        assert!(rg.column(0).dictionary_page_offset().is_some(), "the default keeps dictionaries");
-        assert!(rg.column(1).dictionary_page_offset().is_none(), "dictionary = false");
-        // the rows read back are the ones written
-        assert_eq!(read_all(&path).unwrap(), vec![batch]);
-    }
 }

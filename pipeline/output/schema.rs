@@ -30,16 +30,6 @@ pub struct ColumnDef {
     pub ty: String,
     pub nullable: bool,
     pub description: String,
-    /// Whether the Parquet writer may dictionary-encode the column (the default). A column of
-    /// long values that seldom repeat (a document's text, a figure's sentence) says `false`:
-    /// the writer would hash and compare every value into a dictionary it drops once the
-    /// dictionary outgrows its page. Storage only: the rows read back are the same.
-    #[serde(default = "yes")]
-    pub dictionary: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// A table's contract.
