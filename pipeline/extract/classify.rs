@@ -179,8 +179,10 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                 m.kind = MentionKind::Metric;
                 {
                     use std::fmt::Write as _;
-                    // (written into one string: no vector of names, no joined copy)
+                    // (written into one string: no vector of names, no joined copy; sized
+                    // once for a reason of a few features, not regrown write by write)
                     let r = &mut m.reason;
+                    r.reserve(160);
                     let _ = write!(r, "rule {} of {} [", ri + 1, metric.id);
                     for (k, &f) in metric.rules[ri].all.iter().enumerate() {
                         if k > 0 {

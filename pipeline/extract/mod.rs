@@ -252,34 +252,39 @@ pub(crate) fn extract_scoped(
         .zip(&traps)
         .map(|(s, t)| scan(&ctx, s.start, s.end, t))
         .collect();
+    // (a mention per trap and figure, about: the rules after the sentences add a few; the
+    // mentions are large, and a vector grown push by push copied them again and again)
+    out.reserve(traps.iter().zip(&quantities).map(|(t, q)| t.len() + q.len()).sum::<usize>() + 8);
     for (si, (traps, quantities)) in traps.into_iter().zip(quantities).enumerate() {
         report.traps += traps.len();
         report.numbers += quantities.len() + traps.len();
+        // the sentence's mentions are made in place at the end of `out`, then put in order
+        let first = out.len();
         // a trap inside a figure (`/100 dân` of a density unit) is part of that figure
-        let mut mentions: Vec<Mention> = traps
-            .iter()
-            .filter(|t| !quantities.iter().any(|q| t.start < q.end && q.start < t.end))
-            .map(|t| Mention {
-                sentence: si,
-                start: t.start,
-                end: t.end,
-                kind: t.kind,
-                reason: t.reason.to_string(),
-                value: None,
-                value_high: None,
-                of: None,
-                unit_raw: None,
-                unit_kind: None,
-                malformed: false,
-                claim: None,
-            })
-            .collect();
+        out.extend(
+            traps
+                .iter()
+                .filter(|t| !quantities.iter().any(|q| t.start < q.end && q.start < t.end))
+                .map(|t| Mention {
+                    sentence: si,
+                    start: t.start,
+                    end: t.end,
+                    kind: t.kind,
+                    reason: t.reason.to_string(),
+                    value: None,
+                    value_high: None,
+                    of: None,
+                    unit_raw: None,
+                    unit_kind: None,
+                    malformed: false,
+                    claim: None,
+                }),
+        );
         let mut judged = classify::classify(&ctx, si, &traps, &quantities);
         judged.iter_mut().for_each(unrepresentable);
         report.metrics += judged.iter().filter(|m| m.kind == MentionKind::Metric).count();
-        mentions.extend(judged);
-        mentions.sort_by_key(|m| (m.start, m.end));
-        out.extend(mentions);
+        out.extend(judged);
+        out[first..].sort_by_key(|m| (m.start, m.end));
     }
     // a table of ICT figures is ICT whatever the words around it (a yearbook page of the
     // `Vận tải và bưu điện` chapter names no company)
