@@ -103,6 +103,23 @@ pub struct Metric {
 pub struct Catalog {
     pub version: String,
     pub metrics: Vec<Metric>,
+    /// Every metric's rules in one flat list, in catalog order: the per-figure search for the
+    /// rules a figure's features can satisfy walks it (a few words per rule) instead of the
+    /// metrics and their rule vectors in turn.
+    pub rules: Vec<RuleRef>,
+}
+
+/// One rule of the catalog, as the per-figure search first tests it.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleRef {
+    /// The rule's `all_mask`.
+    pub all_mask: u128,
+    /// Its metric's `unit_kind`.
+    pub unit_kind: UnitKind,
+    /// Index of the metric in [`Catalog::metrics`].
+    pub metric: u16,
+    /// Index of the rule in the metric's `rules`.
+    pub rule: u16,
 }
 
 impl Catalog {
@@ -185,9 +202,29 @@ impl Catalog {
                 ));
             }
         }
+        if metrics.len() > usize::from(u16::MAX) || metrics.iter().any(|m| m.rules.len() > usize::from(u16::MAX)) {
+            return Err(Error::config(
+                "metric catalog",
+                &path,
+                "more than 65 535 metrics or rules of one metric",
+            ));
+        }
+        let rules = metrics
+            .iter()
+            .enumerate()
+            .flat_map(|(mi, m)| {
+                m.rules.iter().enumerate().map(move |(ri, r)| RuleRef {
+                    all_mask: r.all_mask,
+                    unit_kind: m.unit_kind,
+                    metric: mi as u16,
+                    rule: ri as u16,
+                })
+            })
+            .collect();
         Ok(Catalog {
             version: file.schema_version,
             metrics,
+            rules,
         })
     }
 
@@ -232,5 +269,24 @@ mod tests {
             err.contains("mobile_coverage_population_pct: min 100 must be at least 0 and below max"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_flat_rule_list_is_every_metrics_rules_in_catalog_order() {
+        let text = std::fs::read_to_string("schemas/metrics.toml").unwrap();
+        let cat = Catalog::parse(&text, &lexicon(), Path::new("schemas")).unwrap();
+        let nested: Vec<(usize, usize, u128, crate::records::UnitKind)> = cat
+            .metrics
+            .iter()
+            .enumerate()
+            .flat_map(|(mi, m)| m.rules.iter().enumerate().map(move |(ri, r)| (mi, ri, r.all_mask, m.unit_kind)))
+            .collect();
+        let flat: Vec<(usize, usize, u128, crate::records::UnitKind)> = cat
+            .rules
+            .iter()
+            .map(|r| (usize::from(r.metric), usize::from(r.rule), r.all_mask, r.unit_kind))
+            .collect();
+        assert!(flat.len() > 40, "the bundled catalog has its rules");
+        assert_eq!(flat, nested);
     }
 }

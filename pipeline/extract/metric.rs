@@ -112,20 +112,16 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     // (whether the unit fits depends on the metric's unit kind alone: asked once per kind, not
     // once per metric, as the catalog has ten metrics of some kinds)
     let mut fits_kind: [Option<bool>; UnitKind::COUNT] = [None; UnitKind::COUNT];
+    // (the catalog's rules in one flat list, in catalog order: the same candidates, in the same
+    // order, as the metrics' rules in turn)
     let candidates: Vec<(usize, usize)> = ctx
         .res
         .catalog
-        .metrics
+        .rules
         .iter()
-        .enumerate()
-        .filter(|(_, m)| *fits_kind[m.unit_kind as usize].get_or_insert_with(|| unit_fits(lex, m.unit_kind, q, unit, lv)))
-        .flat_map(|(mi, m)| {
-            m.rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.all_mask & !present == 0)
-                .map(move |(ri, _)| (mi, ri))
-        })
+        .filter(|r| r.all_mask & !present == 0)
+        .filter(|r| *fits_kind[r.unit_kind as usize].get_or_insert_with(|| unit_fits(lex, r.unit_kind, q, unit, lv)))
+        .map(|r| (usize::from(r.metric), usize::from(r.rule)))
         .collect();
     for (pass, (allowed, specific_only)) in passes.enumerate() {
         let mut best: Option<(usize, f64, usize)> = None;
