@@ -220,9 +220,9 @@ pub(super) fn letter_counts(text: &str) -> (usize, usize, usize) {
         // both readings are made and one is kept, with no branch between them: two-byte
         // letters (`ă đ ơ ư`) and the three-byte precomposed vowels (U+1EA0..U+1EF9: E1 BA
         // A0..E1 BB B9) alternate in Vietnamese text, and the branch that told them apart was
-        // mispredicted about every other character
-        // a two-byte character (the text is valid UTF-8: a lead byte C2..DF, one more byte);
-        // the index of any other lead is in the table too, and its flags are dropped
+        // mispredicted about every other character. A two-byte character has a lead byte
+        // C2..DF (the text is valid UTF-8) and its flags come from the table; any other lead
+        // also indexes the table (below U+0400), and its flags are masked off.
         let two = b < 0xE0;
         let f = table[(usize::from(b & 0x1F) << 6) | usize::from(b1 & 0x3F)] & (u8::from(two).wrapping_neg());
         let vowel = (b == 0xE1) & (((b1 == 0xBA) & (b2 >= 0xA0)) | ((b1 == 0xBB) & (b2 <= 0xB9)));
