@@ -1118,6 +1118,31 @@ fn aggregate_over_a_runs_facts_gives_the_runs_tables() {
         );
         assert_eq!(ours, theirs, "{name}");
     }
+    // rule aggregate.gather: ranges of 7 names and 4 kB of records in memory (the facts spill
+    // and a range holds a few documents) fold the same rows
+    let small = dir.path().join("agg-small");
+    let res = ictstat::config::Resources::load(None, None).unwrap();
+    ictstat::dataset::aggregate_in_ranges(
+        &[run.join("facts.parquet")],
+        &[run.join("documents.parquet")],
+        &small,
+        &res,
+        7,
+        4096,
+    )
+    .unwrap();
+    for name in ["province_metrics", "anomalies"] {
+        let (ours, theirs) = (
+            read_all(&run.join(format!("{name}.parquet"))).unwrap(),
+            read_all(&small.join(format!("{name}.parquet"))).unwrap(),
+        );
+        let (ours, theirs) = (
+            arrow::compute::concat_batches(&ours[0].schema(), &ours).unwrap(),
+            arrow::compute::concat_batches(&theirs[0].schema(), &theirs).unwrap(),
+        );
+        assert_eq!(ours, theirs, "{name}, small ranges");
+    }
+    assert!(!small.join(".gather").exists(), "the gathered facts are gone");
 }
 
 /// The README documents every table at its contract's version, with the contract's columns.

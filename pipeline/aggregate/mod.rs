@@ -26,8 +26,8 @@
 mod barrier;
 mod fold;
 mod query;
-mod record;
-mod spill;
+pub(crate) mod record;
+pub(crate) mod spill;
 
 pub use fold::Accumulator;
 

@@ -37,7 +37,7 @@ pub(super) struct Held {
 const STATUSES: [Status; 3] = [Status::Actual, Status::Estimate, Status::Target];
 const BASES: [Basis; 2] = [Basis::Stock, Basis::Flow];
 
-fn part_code(p: PeriodPart) -> (u8, u8) {
+pub(crate) fn part_code(p: PeriodPart) -> (u8, u8) {
     match p {
         PeriodPart::Year => (0, 0),
         PeriodPart::Quarter(n) => (1, n),
@@ -48,7 +48,7 @@ fn part_code(p: PeriodPart) -> (u8, u8) {
     }
 }
 
-fn part_of_code(tag: u8, n: u8) -> Result<PeriodPart> {
+pub(crate) fn part_of_code(tag: u8, n: u8) -> Result<PeriodPart> {
     Ok(match tag {
         0 => PeriodPart::Year,
         1 => PeriodPart::Quarter(n),

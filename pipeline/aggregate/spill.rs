@@ -32,7 +32,7 @@ struct Part {
 
 /// The store.
 #[derive(Debug)]
-pub(super) struct Spill {
+pub(crate) struct Spill {
     dir: Option<PathBuf>,
     /// A name for the files of this store (two stores share a folder).
     stem: &'static str,
@@ -43,7 +43,7 @@ pub(super) struct Spill {
 
 impl Spill {
     /// A store spilling into `dir` (created on the first spill), or held in memory if `None`.
-    pub(super) fn new(dir: Option<PathBuf>, stem: &'static str, budget: usize) -> Self {
+    pub(crate) fn new(dir: Option<PathBuf>, stem: &'static str, budget: usize) -> Self {
         Spill {
             dir,
             stem,
@@ -58,7 +58,7 @@ impl Spill {
     }
 
     /// Append one record to partition `p`.
-    pub(super) fn push(&mut self, p: usize, record: &[u8]) -> Result<()> {
+    pub(crate) fn push(&mut self, p: usize, record: &[u8]) -> Result<()> {
         if self.parts.len() <= p {
             self.parts.resize_with(p + 1, Part::default);
         }
@@ -97,7 +97,7 @@ impl Spill {
     }
 
     /// Partition `p`'s records in order, taken out of the store (its file removed).
-    pub(super) fn take(&mut self, p: usize) -> Result<Vec<u8>> {
+    pub(crate) fn take(&mut self, p: usize) -> Result<Vec<u8>> {
         let Some(part) = self.parts.get_mut(p) else { return Ok(Vec::new()) };
         let mut part = std::mem::take(part);
         self.held -= part.buf.len();
@@ -122,7 +122,7 @@ impl Spill {
     }
 
     /// Remove the spill folder (the barrier is over).
-    pub(super) fn remove_dir(&self) -> Result<()> {
+    pub(crate) fn remove_dir(&self) -> Result<()> {
         match &self.dir {
             Some(d) if d.exists() => std::fs::remove_dir_all(d).map_err(|e| Error::io("cannot remove the fold's spill folder", d, e)),
             _ => Ok(()),
@@ -131,34 +131,34 @@ impl Spill {
 }
 
 /// Appends the fields of one record.
-pub(super) struct Enc<'a>(pub &'a mut Vec<u8>);
+pub(crate) struct Enc<'a>(pub &'a mut Vec<u8>);
 
 impl Enc<'_> {
-    pub(super) fn u8(&mut self, v: u8) -> &mut Self {
+    pub(crate) fn u8(&mut self, v: u8) -> &mut Self {
         self.0.push(v);
         self
     }
-    pub(super) fn u32(&mut self, v: u32) -> &mut Self {
+    pub(crate) fn u32(&mut self, v: u32) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub(super) fn i32(&mut self, v: i32) -> &mut Self {
+    pub(crate) fn i32(&mut self, v: i32) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub(super) fn u64(&mut self, v: u64) -> &mut Self {
+    pub(crate) fn u64(&mut self, v: u64) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub(super) fn i64(&mut self, v: i64) -> &mut Self {
+    pub(crate) fn i64(&mut self, v: i64) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub(super) fn f64(&mut self, v: f64) -> &mut Self {
+    pub(crate) fn f64(&mut self, v: f64) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub(super) fn str(&mut self, v: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, v: &str) -> &mut Self {
         self.u32(u32::try_from(v.len()).expect("a name under 4 GB"));
         self.0.extend_from_slice(v.as_bytes());
         self
@@ -166,15 +166,15 @@ impl Enc<'_> {
 }
 
 /// Reads the fields of the records of a partition, in the order [`Enc`] wrote them.
-pub(super) struct Dec<'a> {
+pub(crate) struct Dec<'a> {
     b: &'a [u8],
 }
 
 impl<'a> Dec<'a> {
-    pub(super) fn new(b: &'a [u8]) -> Self {
+    pub(crate) fn new(b: &'a [u8]) -> Self {
         Dec { b }
     }
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.b.is_empty()
     }
     fn bytes<const N: usize>(&mut self) -> Result<[u8; N]> {
@@ -184,25 +184,25 @@ impl<'a> Dec<'a> {
         self.b = rest;
         Ok(*head)
     }
-    pub(super) fn u8(&mut self) -> Result<u8> {
+    pub(crate) fn u8(&mut self) -> Result<u8> {
         Ok(self.bytes::<1>()?[0])
     }
-    pub(super) fn u32(&mut self) -> Result<u32> {
+    pub(crate) fn u32(&mut self) -> Result<u32> {
         self.bytes().map(u32::from_le_bytes)
     }
-    pub(super) fn i32(&mut self) -> Result<i32> {
+    pub(crate) fn i32(&mut self) -> Result<i32> {
         self.bytes().map(i32::from_le_bytes)
     }
-    pub(super) fn u64(&mut self) -> Result<u64> {
+    pub(crate) fn u64(&mut self) -> Result<u64> {
         self.bytes().map(u64::from_le_bytes)
     }
-    pub(super) fn i64(&mut self) -> Result<i64> {
+    pub(crate) fn i64(&mut self) -> Result<i64> {
         self.bytes().map(i64::from_le_bytes)
     }
-    pub(super) fn f64(&mut self) -> Result<f64> {
+    pub(crate) fn f64(&mut self) -> Result<f64> {
         self.bytes().map(f64::from_le_bytes)
     }
-    pub(super) fn str(&mut self) -> Result<&'a str> {
+    pub(crate) fn str(&mut self) -> Result<&'a str> {
         let n = self.u32()? as usize;
         if self.b.len() < n {
             return Err(Error::Bug("a name of the fold's spill is cut short".into()));
