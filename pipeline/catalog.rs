@@ -117,9 +117,9 @@ pub struct RuleRef {
     /// Its metric's `unit_kind`.
     pub unit_kind: UnitKind,
     /// Index of the metric in [`Catalog::metrics`].
-    pub metric: u16,
+    pub metric: u32,
     /// Index of the rule in the metric's `rules`.
-    pub rule: u16,
+    pub rule: u32,
 }
 
 impl Catalog {
@@ -202,13 +202,6 @@ impl Catalog {
                 ));
             }
         }
-        if metrics.len() > usize::from(u16::MAX) || metrics.iter().any(|m| m.rules.len() > usize::from(u16::MAX)) {
-            return Err(Error::config(
-                "metric catalog",
-                &path,
-                "more than 65 535 metrics or rules of one metric",
-            ));
-        }
         let rules = metrics
             .iter()
             .enumerate()
@@ -216,8 +209,8 @@ impl Catalog {
                 m.rules.iter().enumerate().map(move |(ri, r)| RuleRef {
                     all_mask: r.all_mask,
                     unit_kind: m.unit_kind,
-                    metric: mi as u16,
-                    rule: ri as u16,
+                    metric: mi as u32,
+                    rule: ri as u32,
                 })
             })
             .collect();
@@ -284,7 +277,7 @@ mod tests {
         let flat: Vec<(usize, usize, u128, crate::records::UnitKind)> = cat
             .rules
             .iter()
-            .map(|r| (usize::from(r.metric), usize::from(r.rule), r.all_mask, r.unit_kind))
+            .map(|r| (r.metric as usize, r.rule as usize, r.all_mask, r.unit_kind))
             .collect();
         assert!(flat.len() > 40, "the bundled catalog has its rules");
         assert_eq!(flat, nested);

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::aggregate::Accumulator;
-use crate::aggregate::record::{part_code, part_of_code};
+use crate::aggregate::record::{basis_code, basis_of_code, part_code, part_of_code, status_code, status_of_code};
 use crate::aggregate::spill::{Dec, Enc, Spill};
 use crate::config::Resources;
 use crate::output::atomic::Staging;
@@ -214,7 +214,7 @@ impl Held {
             .i32(self.period.map_or(0, |p| p.year))
             .u8(tag)
             .u8(n);
-        e.u8(self.basis.map_or(0, |b| b as u8 + 1)).u8(self.status as u8);
+        e.u8(basis_code(self.basis)).u8(status_code(self.status));
         e.u8(self.flag.map_or(0, flag_code));
         e.u8(u8::from(self.flag_reason.is_some()))
             .str(self.flag_reason.as_deref().unwrap_or(""));
@@ -224,7 +224,7 @@ impl Held {
 
     /// A record [`Held::encode`] wrote, and its document's name.
     fn decode<'a>(d: &mut Dec<'a>) -> Result<(Held, &'a str)> {
-        use crate::records::{Basis, Period, Status};
+        use crate::records::Period;
         let bug = |what: &str| Error::Bug(format!("the gathered facts hold an unknown {what}"));
         let (metric, tier, unit) = (d.u32()?, d.u32()?, d.u32()?);
         let (has_province, pn, pc) = (d.u8()? != 0, d.u32()?, d.u32()?);
@@ -238,13 +238,8 @@ impl Held {
         } else {
             None
         };
-        let basis = match d.u8()? {
-            0 => None,
-            b => Some(*[Basis::Stock, Basis::Flow].get(usize::from(b) - 1).ok_or_else(|| bug("basis"))?),
-        };
-        let status = *[Status::Actual, Status::Estimate, Status::Target]
-            .get(usize::from(d.u8()?))
-            .ok_or_else(|| bug("status"))?;
+        let basis = basis_of_code(d.u8()?)?;
+        let status = status_of_code(d.u8()?)?;
         let flag = match d.u8()? {
             0 => None,
             f => Some(*FLAGS.get(usize::from(f) - 1).ok_or_else(|| bug("flag"))?),
@@ -386,8 +381,7 @@ pub fn aggregate_in_ranges(
     // the fold's records wait for the barrier in the staging folder, not beside the facts held
     let mut acc = Accumulator::spilling(staging.dir().join(".fold"));
     for p in 0..parts {
-        let range = names.get(p * docs_per_part..).unwrap_or_default();
-        let range = &range[..range.len().min(docs_per_part)];
+        let range = &names[(p * docs_per_part).min(names.len())..((p + 1) * docs_per_part).min(names.len())];
         let bytes = gathered.take(p)?;
         let mut by_doc: BTreeMap<&str, Vec<Held>> = BTreeMap::new();
         let mut d = Dec::new(&bytes);
@@ -449,7 +443,7 @@ pub fn aggregate_in_ranges(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{Basis, Period, PeriodPart, Status};
+    use crate::records::{Basis, Period, PeriodPart};
 
     /// Every status, basis, flag and period kind, a province and an upper value or none, a flag
     /// reason or none come back from a gathered record as they went in, with the document.
@@ -465,7 +459,7 @@ mod tests {
         ];
         let mut held = Vec::new();
         for (i, part) in parts.iter().enumerate() {
-            for status in [Status::Actual, Status::Estimate, Status::Target] {
+            for status in crate::aggregate::record::STATUSES {
                 for basis in [None, Some(Basis::Stock), Some(Basis::Flow)] {
                     held.push(Held {
                         metric: i as u32,

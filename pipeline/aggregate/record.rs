@@ -34,8 +34,37 @@ pub(super) struct Held {
     pub(super) province_code: Id,
 }
 
-const STATUSES: [Status; 3] = [Status::Actual, Status::Estimate, Status::Target];
+pub(crate) const STATUSES: [Status; 3] = [Status::Actual, Status::Estimate, Status::Target];
 const BASES: [Basis; 2] = [Basis::Stock, Basis::Flow];
+
+/// A status's code in a spilled record (the fold's, `ictstat aggregate`'s gathered facts).
+pub(crate) fn status_code(s: Status) -> u8 {
+    s as u8
+}
+
+/// The status of a code [`status_code`] wrote.
+pub(crate) fn status_of_code(c: u8) -> Result<Status> {
+    STATUSES
+        .get(usize::from(c))
+        .copied()
+        .ok_or_else(|| Error::Bug(format!("a spilled record holds an unknown status {c}")))
+}
+
+/// An optional basis's code in a spilled record (0: none).
+pub(crate) fn basis_code(b: Option<Basis>) -> u8 {
+    b.map_or(0, |b| b as u8 + 1)
+}
+
+/// The optional basis of a code [`basis_code`] wrote.
+pub(crate) fn basis_of_code(c: u8) -> Result<Option<Basis>> {
+    match c {
+        0 => Ok(None),
+        c => BASES
+            .get(usize::from(c) - 1)
+            .map(|b| Some(*b))
+            .ok_or_else(|| Error::Bug(format!("a spilled record holds an unknown basis {c}"))),
+    }
+}
 
 pub(crate) fn part_code(p: PeriodPart) -> (u8, u8) {
     match p {
@@ -70,7 +99,7 @@ impl Held {
         let (tag, n) = part_code(period.part);
         let mut e = Enc(out);
         e.u32(prov.get()).i32(period.year).u8(tag).u8(n).u32(metric.get());
-        e.u8(status as u8).u8(basis.map_or(0, |b| b as u8 + 1));
+        e.u8(status_code(status)).u8(basis_code(basis));
         e.f64(self.value)
             .u8(u8::from(self.value_high.is_some()))
             .f64(self.value_high.unwrap_or(0.0));
@@ -91,11 +120,8 @@ impl Held {
             part: part_of_code(tag, n)?,
         };
         let metric = id_of(d.u32()?)?;
-        let status = *STATUSES.get(d.u8()? as usize).ok_or_else(|| bug("status"))?;
-        let basis = match d.u8()? {
-            0 => None,
-            b => Some(*BASES.get(b as usize - 1).ok_or_else(|| bug("basis"))?),
-        };
+        let status = status_of_code(d.u8()?)?;
+        let basis = basis_of_code(d.u8()?)?;
         let value = d.f64()?;
         let (has_high, high) = (d.u8()? != 0, d.f64()?);
         let (char_start, char_end) = (d.i64()?, d.i64()?);

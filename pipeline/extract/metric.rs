@@ -121,7 +121,7 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
         .iter()
         .filter(|r| r.all_mask & !present == 0)
         .filter(|r| *fits_kind[r.unit_kind as usize].get_or_insert_with(|| unit_fits(lex, r.unit_kind, q, unit, lv)))
-        .map(|r| (usize::from(r.metric), usize::from(r.rule)))
+        .map(|r| (r.metric as usize, r.rule as usize))
         .collect();
     for (pass, (allowed, specific_only)) in passes.enumerate() {
         let mut best: Option<(usize, f64, usize)> = None;
