@@ -429,37 +429,59 @@ fn last_dot_as_decimal(digits: &str, value: f64, max: f64) -> Option<f64> {
     (grouped && read <= max).then_some(read)
 }
 
+/// A document's positive figures by (metric, period, province name), in the facts' order.
+type FiguresBy<'f> = rustc_hash::FxHashMap<(&'f str, crate::records::Period, &'f str), Vec<f64>>;
+
 /// A count of subscribers cannot exceed what the province's people (and the document's own
 /// density) allow: flag it `implausible`, naming the figure it contradicts.
 fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) {
-    for i in 0..facts.len() {
-        if facts[i].flag.is_some() {
+    // (the flags are decided over the facts as they are, then set: a flag changes no value,
+    // metric, period or province the densities are looked up by)
+    let mut flags: Vec<(usize, String)> = Vec::new();
+    // the document's positive figures by (metric, period, province), in the facts' order: made
+    // once, at the first count that asks, where each count searched every fact (a long text of
+    // tens of thousands of facts took quadratic time)
+    let mut densities: Option<FiguresBy<'_>> = None;
+    for (i, fact) in facts.iter().enumerate() {
+        if fact.flag.is_some() {
             continue;
         }
-        let Some(metric) = catalog.get(&facts[i].metric) else { continue };
+        let Some(metric) = catalog.get(&fact.metric) else { continue };
         let Some(pc_max) = metric.per_capita_max else { continue };
         // a flow (added during the period) is no level: it cannot be compared with a density
-        if facts[i].basis == Some(crate::records::Basis::Flow) {
+        if fact.basis == Some(crate::records::Basis::Flow) {
             continue;
         }
-        let (Some(prov), Some(period)) = (&facts[i].province, facts[i].period) else {
+        let (Some(prov), Some(period)) = (&fact.province, fact.period) else {
             continue;
         };
         let Some(pop) = provinces.population(&prov.name, period.year) else {
             continue;
         };
-        let count = facts[i].value;
+        let count = fact.value;
         let per100 = count * 100.0 / pop.value;
         // (of the document's densities of the count's metric, period and province, the one that
         // agrees best with the census: `36,28 triệu thuê bao băng rộng, tỷ lệ 40,1 thuê bao/100
-        // dân` beside a fixed broadband density of 8 agrees with the 40,1)
+        // dân` beside a fixed broadband density of 8 agrees with the 40,1; of equal ones, the
+        // first)
         let misfit = |d: f64| (count * 100.0 / d / pop.value).ln().abs();
         let density = metric.density_of.as_ref().and_then(|d| {
-            facts
+            let index = densities.get_or_insert_with(|| {
+                let mut index = rustc_hash::FxHashMap::default();
+                for f in facts.iter().filter(|f| f.value > 0.0) {
+                    if let (Some(p), Some(period)) = (&f.province, f.period) {
+                        index
+                            .entry((f.metric.as_str(), period, p.name.as_str()))
+                            .or_insert_with(Vec::new)
+                            .push(f.value);
+                    }
+                }
+                index
+            });
+            index
+                .get(&(d.as_str(), period, prov.name.as_str()))?
                 .iter()
-                .filter(|f| &f.metric == d && f.period == facts[i].period && f.province.as_ref().map(|p| &p.name) == Some(&prov.name))
-                .map(|f| f.value)
-                .filter(|v| *v > 0.0)
+                .copied()
                 .min_by(|a, b| misfit(*a).total_cmp(&misfit(*b)))
         });
         let mut reason = None;
@@ -502,9 +524,12 @@ fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces
             }
         }
         if let Some(r) = reason {
-            facts[i].flag = Some(Flag::Implausible);
-            facts[i].flag_reason = Some(r);
+            flags.push((i, r));
         }
+    }
+    for (i, r) in flags {
+        facts[i].flag = Some(Flag::Implausible);
+        facts[i].flag_reason = Some(r);
     }
 }
 
