@@ -54,7 +54,7 @@ lint:
     cargo clippy --all-targets -- -D warnings
 
 # micro-benchmarks (criterion) and end-to-end throughput and peak memory at 0.1 GB and 1 GB
-bench: bench-micro (bench-scale "50000") (bench-scale "500000") (bench-shaped "20000")
+bench: bench-micro (bench-scale "50000") (bench-scale "500000") (bench-shaped "20000") bench-long
 
 bench-micro:
     cargo bench --bench grammar
@@ -67,6 +67,14 @@ bench-shaped DOCS="20000" PEER="0" AGAINST="":
     cargo build --release
     test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
     python3 scripts/bench.py target/bench/shaped-{{DOCS}}/docs {{ if AGAINST != "" { "--runs 3 --against " + AGAINST } else { "--runs 2" } }} {{ if PEER == "1" { "--peer ../shared/bench/baseline.py" } else { "" } }}
+
+# the same 2 000 real-shaped reports as documents of 1, 10, 100 and 500 reports each (~10 kB to
+# ~5 MB): MB/s and µs of extract per number by document size (equal at every size: linear)
+bench-long:
+    cargo build --release
+    test -d target/bench/shaped-2000 || python3 ../shared/bench/make_corpus.py target/bench/shaped-2000 --docs 2000 --seed 42 --workers 2
+    python3 scripts/long_docs.py target/bench/shaped-2000/docs target/bench/long
+    for j in 1 10 100 500; do python3 scripts/bench.py target/bench/long/join-$j/docs --runs 1; done
 
 # synthesize DOCS reports (~2.2 kB each), run on them: MB/s, documents/s, peak RSS and F1 of a
 # full run, then the time of an incremental re-run over the unchanged corpus
