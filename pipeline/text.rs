@@ -637,9 +637,25 @@ impl PhraseUnion {
         // vector grown hit by hit was reallocated and copied over and over. (Bench-shaped
         // documents hold a hit every 13 bytes or so; the first guess is bounded, so a huge
         // document does not reserve for hits it may not have.)
-        let mut all: Vec<(u16, RawHit)> = Vec::with_capacity((hay.len() / 8).min(1 << 16));
+        // (the buffer is emptied into the sets' vectors whenever it holds 65 536 hits: a long
+        // document's hits are not held twice, in the buffer and in the sets, at the end)
+        const BUFFER_HITS: usize = 1 << 16;
+        let mut all: Vec<(u16, RawHit)> = Vec::with_capacity((hay.len() / 8).min(BUFFER_HITS));
         let mut count = vec![0u32; usize::from(self.sets)];
+        let mut sets: Vec<Vec<RawHit>> = vec![Vec::new(); usize::from(self.sets)];
+        let flush = |all: &mut Vec<(u16, RawHit)>, count: &mut [u32], sets: &mut [Vec<RawHit>]| {
+            for (hits, n) in sets.iter_mut().zip(count.iter_mut()) {
+                hits.reserve(*n as usize);
+                *n = 0;
+            }
+            for (slot, h) in all.drain(..) {
+                sets[usize::from(slot)].push(h);
+            }
+        };
         for m in ac.0.find_overlapping_iter(hay) {
+            if all.len() >= BUFFER_HITS {
+                flush(&mut all, &mut count, &mut sets);
+            }
             let u = m.value() as usize;
             let (first_alnum, last_alnum) = self.edges[u];
             let start_ok = !first_alnum || starts_word(hay, m.start());
@@ -659,10 +675,8 @@ impl PhraseUnion {
                 ));
             }
         }
-        let mut sets: Vec<Vec<RawHit>> = count.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-        for (slot, h) in all {
-            sets[usize::from(slot)].push(h);
-        }
+        flush(&mut all, &mut count, &mut sets);
+        drop(all);
         for hits in &mut sets {
             sort_nearly_sorted(hits);
         }

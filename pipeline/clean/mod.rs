@@ -166,7 +166,10 @@ pub fn clean_scanned(
     union: Option<&crate::text::PhraseUnion>,
 ) -> (CleanDoc, CleanReport, Option<crate::text::DocScan>) {
     let mut report = CleanReport::default();
-    let mut seen = rustc_hash::FxHashSet::default();
+    // the paragraphs kept so far, as indices into `lowered` keyed by their match form's hash:
+    // a copy of every paragraph as the key was one more copy of the document in memory
+    let mut seen: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
+    let hash = |s: &str| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, s);
     let mut paragraphs: Vec<String> = Vec::new();
     // the match form of each kept paragraph: the repeat check's key, then what metadata
     // searches (computed once)
@@ -192,14 +195,21 @@ pub fn clean_scanned(
         // words are its spaces plus one, counted by memchr rather than split out
         let words = memchr::memchr_iter(b' ', line.as_bytes()).count() + 1;
         debug_assert_eq!(words, line.split_whitespace().count(), "a squashed line");
-        if words >= rules.dedupe_min_words && !seen.insert(key.clone()) {
-            report.repeated_paragraphs += 1;
-            continue;
+        if words >= rules.dedupe_min_words {
+            let h = hash(&key);
+            if seen.find(h, |&i| lowered[i] == key).is_some() {
+                report.repeated_paragraphs += 1;
+                continue;
+            }
+            seen.insert_unique(h, lowered.len(), |&i| hash(&lowered[i]));
         }
         paragraphs.push(line);
         lowered.push(key);
     }
-    let mut text = String::new();
+    drop(seen);
+    // (sized once: grown push by push, a long document's text was copied at every doubling and
+    // held up to twice its size)
+    let mut text = String::with_capacity(paragraphs.iter().map(|p| p.len() + 2).sum());
     let mut sentences = Vec::new();
     // a paragraph longer than this is read as several (at sentence ends): what is asked of a
     // figure's paragraph stays bounded, so a document with no line breaks stays linear
