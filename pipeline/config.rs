@@ -32,6 +32,10 @@ pub struct Config {
     pub batch_docs: usize,
     /// Inputs larger than this are rejected as `too_large`.
     pub max_doc_bytes: u64,
+    /// A document this large or larger is a large one (rule `run.big_documents`).
+    pub big_doc_bytes: usize,
+    /// Bytes of large documents read and not yet written, at most (a larger one goes alone).
+    pub big_docs_in_flight: usize,
     /// Draw a progress bar (only on a terminal).
     pub progress: bool,
     /// Reuse the rows of the previous output in `out` for inputs whose bytes are unchanged.
@@ -46,6 +50,9 @@ impl Config {
         }
         if self.batch_docs == 0 {
             return Err(Error::Usage("--batch-docs must be at least 1".into()));
+        }
+        if self.big_docs_in_flight == 0 {
+            return Err(Error::Usage("--big-docs-in-flight must be at least 1".into()));
         }
         if self.threads == Some(0) {
             return Err(Error::Usage("--threads must be at least 1".into()));

@@ -174,6 +174,13 @@ struct RunArgs {
     /// Reject inputs (or JSONL lines) larger than this many bytes
     #[arg(long, default_value_t = 32 << 20)]
     max_doc_bytes: u64,
+    /// A document of this many bytes or more counts against --big-docs-in-flight
+    #[arg(long, default_value_t = ictstat::run::BIG_DOCUMENT_BYTES)]
+    big_doc_bytes: usize,
+    /// Bytes of large documents in flight at most: about nine times this in memory while they
+    /// are processed; a larger document goes alone
+    #[arg(long, default_value_t = ictstat::run::BIG_DOCUMENTS_IN_FLIGHT)]
+    big_docs_in_flight: usize,
     /// Never draw a progress bar
     #[arg(long, short)]
     quiet: bool,
@@ -254,6 +261,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 threads: a.threads,
                 batch_docs: a.batch_docs,
                 max_doc_bytes: a.max_doc_bytes,
+                big_doc_bytes: a.big_doc_bytes,
+                big_docs_in_flight: a.big_docs_in_flight,
                 progress: !a.quiet,
                 incremental: a.incremental,
             }

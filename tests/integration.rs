@@ -368,6 +368,38 @@ fn outputs_are_deterministic_across_thread_counts() {
 }
 
 #[test]
+fn large_documents_a_few_at_a_time_give_the_rows_of_a_free_run() {
+    // rule run.big_documents: every document counts as large and the budget holds about one of
+    // them, so the reader waits for the writer document by document (in batches of several, on
+    // two workers); the run ends (no deadlock) with the rows of a run that never waits
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_ok(&["run", "data/raw", "--out", p(&a), "--quiet", "-j", "2"]);
+    // (a run that waits for a budget nobody gives back never ends: it fails the test after a
+    // minute, where the free run takes a second, rather than hanging the suite)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ictstat"))
+        .args(["run", "data/raw", "--out", p(&b), "--quiet", "-j", "2", "--batch-docs", "3"])
+        .args(["--big-doc-bytes", "1", "--big-docs-in-flight", "4096"])
+        .current_dir(repo())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("ictstat runs");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("a run of large documents a few at a time did not end in a minute: a deadlock");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert_same_rows(&a, &b);
+}
+
+#[test]
 fn a_run_that_fails_midway_leaves_the_previous_output_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

@@ -324,6 +324,8 @@ mod tests {
             threads: Some(1),
             batch_docs: 2,
             max_doc_bytes: 1 << 20,
+            big_doc_bytes: crate::run::BIG_DOCUMENT_BYTES,
+            big_docs_in_flight: crate::run::BIG_DOCUMENTS_IN_FLIGHT,
             progress: false,
             incremental: false,
         }

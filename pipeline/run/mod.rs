@@ -15,9 +15,11 @@
 //! province × period × metric groups, not with the corpus.
 //! Invariant: rows come out in input order whatever the number of threads.
 
+mod budget;
 mod summary;
 mod writer;
 
+pub use budget::{BIG_DOCUMENT_BYTES, BIG_DOCUMENTS_IN_FLIGHT};
 pub use summary::RunSummary;
 
 use std::collections::BTreeMap;
@@ -146,7 +148,7 @@ fn run_unchanged(ctx: &RunContext<'_>, prev: &Previous) -> Result<RunSummary> {
 
 /// Read every input in order and send bounded batches to the workers; in an incremental run,
 /// an unchanged unit is sent as a reference to its previous rows.
-fn read_inputs(ctx: &RunContext<'_>, prev: Option<&Previous>, tx: SyncSender<Vec<Item>>) {
+fn read_inputs(ctx: &RunContext<'_>, prev: Option<&Previous>, tx: SyncSender<Vec<Item>>, budget: &budget::Budget) {
     let batch_docs = ctx.cfg.batch_docs;
     let mut matcher = prev.map(Matcher::new);
     let mut batch = Vec::with_capacity(batch_docs);
@@ -165,6 +167,19 @@ fn read_inputs(ctx: &RunContext<'_>, prev: Option<&Previous>, tx: SyncSender<Vec
             match matcher.as_mut().and_then(|m| m.decide(&raw, hash.as_ref())) {
                 Some(idx) => batch.push(Item::Reused(idx, bytes)),
                 None => {
+                    // rule `run.big_documents`: a large document waits for its share of the
+                    // budget, after the batch before it is sent (its documents give shares back)
+                    let cost = budget.cost(bytes);
+                    if !budget.try_take(cost) {
+                        if !batch.is_empty() {
+                            closed = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(batch_docs))).is_err();
+                            batch_bytes = 0;
+                        }
+                        if closed || !budget.take(cost) {
+                            closed = true;
+                            return;
+                        }
+                    }
                     batch_bytes += bytes;
                     let info = InputInfo {
                         input: raw.doc.clone(),
@@ -208,18 +223,27 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
     let clock = StageClock::default();
     let prev_ref = prev.as_ref();
 
+    let budget = budget::Budget::new(ctx.cfg.big_doc_bytes, ctx.cfg.big_docs_in_flight);
+    let budget = &budget;
     let written = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<Item>>(2);
-        let reader = scope.spawn(move || read_inputs(ctx, prev_ref, tx));
+        let reader = scope.spawn(move || read_inputs(ctx, prev_ref, tx, budget));
         // the writers run on their own thread, so the workers never wait for Parquet encoding
         let (otx, orx) = sync_channel::<Vec<Out>>(2);
         let previous = prev_ref.zip(prev_tables.as_mut());
         let progress = progress.as_ref();
         let writer = scope.spawn(move || {
+            // (however this thread ends, a reader waiting for the budget is woken)
+            let _close = budget::CloseOnDrop(budget);
             let mut w = Writer::new(sinks, acc, previous, progress);
             for outputs in orx {
                 for out in outputs {
+                    let cost = match &out {
+                        Out::Fresh(_, info) => budget.cost(info.bytes),
+                        Out::Reused(..) => 0,
+                    };
                     w.write(out)?;
+                    budget.give(cost);
                 }
             }
             w.finish()
