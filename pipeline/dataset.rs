@@ -276,8 +276,8 @@ impl Held {
             of: None,
             unit: names.get(self.unit),
             province: self.province.map(|(n, c)| crate::records::ProvinceRef {
-                name: names.get(n),
-                code: names.get(c),
+                name: names.get(n).into(),
+                code: names.get(c).into(),
             }),
             period: self.period,
             basis: self.basis,

@@ -86,7 +86,7 @@ pub fn normalize(
             claim.status,
             // the same rank or count of two provinces (`Hải Phòng đứng thứ 2` in one year, `Hà
             // Nội xếp hạng hai` in another list) is two figures, not a restatement
-            claim.province.as_ref().map(|p| p.name.as_str()),
+            claim.province.as_ref().map(|p| &*p.name),
         );
         if !seen.insert(key) {
             report.duplicates += 1;
@@ -406,7 +406,7 @@ fn national_scale(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces) 
         for f in facts.iter_mut().filter(|f| f.province.is_none()) {
             f.province = Some(crate::records::ProvinceRef {
                 name: crate::reference::NATIONAL.into(),
-                code: String::new(),
+                code: "".into(),
             });
         }
     }
@@ -471,7 +471,7 @@ fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces
                 for f in facts.iter().filter(|f| f.value > 0.0) {
                     if let (Some(p), Some(period)) = (&f.province, f.period) {
                         index
-                            .entry((f.metric.as_str(), period, p.name.as_str()))
+                            .entry((f.metric.as_str(), period, &*p.name))
                             .or_insert_with(Vec::new)
                             .push(f.value);
                     }
@@ -479,7 +479,7 @@ fn check_per_capita(facts: &mut [Fact], catalog: &Catalog, provinces: &Provinces
                 index
             });
             index
-                .get(&(d.as_str(), period, prov.name.as_str()))?
+                .get(&(d.as_str(), period, &*prov.name))?
                 .iter()
                 .copied()
                 .min_by(|a, b| misfit(*a).total_cmp(&misfit(*b)))
@@ -571,11 +571,7 @@ mod tests {
         // rule province.national_scale (invented figures)
         let national = facts_without_province("Số thuê bao băng rộng đạt 80,5 triệu thuê bao. Tỷ lệ hộ gia đình dùng cáp quang đạt 70%.");
         assert_eq!(national.len(), 2);
-        assert!(
-            national
-                .iter()
-                .all(|f| f.province.as_ref().map(|p| p.name.as_str()) == Some("Việt Nam"))
-        );
+        assert!(national.iter().all(|f| f.province.as_ref().map(|p| &*p.name) == Some("Việt Nam")));
         let unknown = facts_without_province("Số thuê bao băng rộng đạt 805.000 thuê bao. Tỷ lệ hộ gia đình dùng cáp quang đạt 70%.");
         assert_eq!(unknown.len(), 2);
         assert!(unknown.iter().all(|f| f.province.is_none()));

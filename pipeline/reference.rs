@@ -111,6 +111,9 @@ pub struct Provinces {
     /// Names and aliases without spaces, marks or punctuation (`thainguyen`, `tphcm`), five
     /// letters or more: how web hosts spell them.
     compact: std::collections::HashMap<String, usize>,
+    /// Each row as a claim names it, made once: a claim's province is a shared reference, not
+    /// a copy of two strings.
+    refs: Vec<ProvinceRef>,
 }
 
 /// `Thái Nguyên` → `thainguyen`, `TP. HCM` → `tphcm`: how web addresses spell a name.
@@ -163,10 +166,18 @@ impl Provinces {
                 compact.entry(c).or_insert(*idx);
             }
         }
+        let refs = rows
+            .iter()
+            .map(|p| ProvinceRef {
+                name: p.name.as_str().into(),
+                code: p.code.as_str().into(),
+            })
+            .collect();
         Ok(Provinces {
             rows,
             aliases: PhraseSet::new(alias_items),
             compact,
+            refs,
         })
     }
 
@@ -270,7 +281,7 @@ impl Provinces {
         if ["vietnam", "vn", "national", "toanquoc", "canuoc"].contains(&c.as_str()) {
             return Some(ProvinceRef {
                 name: NATIONAL.into(),
-                code: String::new(),
+                code: "".into(),
             });
         }
         if g.bytes().all(|b| b.is_ascii_digit()) {
@@ -295,11 +306,7 @@ impl Provinces {
     }
 
     pub fn reference(&self, idx: usize) -> ProvinceRef {
-        let p = &self.rows[idx];
-        ProvinceRef {
-            name: p.name.clone(),
-            code: p.code.clone(),
-        }
+        self.refs[idx].clone()
     }
 
     /// Population of a province in a year: linear between the 2009 and 2019 censuses,

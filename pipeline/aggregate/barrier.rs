@@ -223,7 +223,7 @@ mod tests {
                 for f in [&mut a, &mut b] {
                     f.province = Some(ProvinceRef {
                         name: (*p).into(),
-                        code: format!("{k}"),
+                        code: format!("{k}").into(),
                     });
                 }
                 facts.push(a);

@@ -126,7 +126,7 @@ fn fact_anomaly(f: &Fact, kind: &str, reason: String) -> Anomaly {
     Anomaly {
         kind: kind.to_string(),
         metric: Some(f.metric.clone()),
-        province: f.province.as_ref().map(|p| p.name.clone()),
+        province: f.province.as_ref().map(|p| p.name.to_string()),
         period: f.period.map(|p| p.to_string()),
         doc: f.doc.clone(),
         char_start: Some(f.char_start as i64),

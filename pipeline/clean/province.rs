@@ -106,7 +106,7 @@ pub(super) fn province(
         if score.is_empty() && national_text {
             return Some(ProvinceRef {
                 name: NATIONAL.into(),
-                code: String::new(),
+                code: "".into(),
             });
         }
         *score.entry(i).or_insert(0.0) += 3.0;
@@ -128,7 +128,7 @@ pub(super) fn province(
     if ministry && !plain && provinces.find_all(&headline).is_empty() {
         return Some(ProvinceRef {
             name: NATIONAL.into(),
-            code: String::new(),
+            code: "".into(),
         });
     }
     let best = score.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
@@ -141,7 +141,7 @@ pub(super) fn province(
         // (`clean.toml`: national_cues, local_cues)
         None => national_text.then(|| ProvinceRef {
             name: NATIONAL.into(),
-            code: String::new(),
+            code: "".into(),
         }),
     }
 }

@@ -441,7 +441,7 @@ pub fn explain(
                 c.bound.map_or("-", |b| b.as_str()),
                 c.converted,
                 c.period.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
-                c.province.as_ref().map_or("-", |p| p.name.as_str()),
+                c.province.as_ref().map_or("-", |p| &*p.name),
             ));
         }
         out.push_str(&format!("\n{:<14} {}\n", "", m.reason));

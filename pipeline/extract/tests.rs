@@ -20,7 +20,7 @@ fn province(name: &str) -> Option<ProvinceRef> {
     if name == crate::reference::NATIONAL {
         return Some(ProvinceRef {
             name: name.into(),
-            code: String::new(),
+            code: "".into(),
         });
     }
     r.provinces
@@ -132,7 +132,7 @@ fn check(case: &Case, facts: &[Fact]) -> (bool, bool, String) {
                     (
                         "province",
                         want_prov,
-                        f.province.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                        f.province.as_ref().map(|p| p.name.to_string()).unwrap_or_default(),
                     ),
                 ];
                 for (name, want, got) in checks {

@@ -172,8 +172,8 @@ pub fn push_fact(b: &mut BatchBuilder, f: &Fact) {
         .of(f.value_high)
         .of(f.of)
         .s(&f.unit)
-        .os(f.province.as_ref().map(|p| p.name.as_str()))
-        .os(f.province.as_ref().map(|p| p.code.as_str()).filter(|c| !c.is_empty()))
+        .os(f.province.as_ref().map(|p| &*p.name))
+        .os(f.province.as_ref().map(|p| &*p.code).filter(|c| !c.is_empty()))
         .os(period.as_deref())
         .os(f.basis.map(|b| b.as_str()))
         .s(f.status.as_str())
@@ -254,8 +254,8 @@ pub fn push_document(b: &mut BatchBuilder, d: &DocumentRow) {
         .date(m.published)
         .date(m.event_date)
         .os(m.date_flag.as_deref())
-        .os(m.province.as_ref().map(|p| p.name.as_str()))
-        .os(m.province.as_ref().map(|p| p.code.as_str()).filter(|c| !c.is_empty()))
+        .os(m.province.as_ref().map(|p| &*p.name))
+        .os(m.province.as_ref().map(|p| &*p.code).filter(|c| !c.is_empty()))
         .os(d.region.as_deref())
         .os(d.province_2025.as_deref())
         .os(period.as_deref())
@@ -413,8 +413,8 @@ pub fn facts_from_batch(batch: &RecordBatch) -> Result<Vec<Fact>> {
             of: of64(of, i),
             unit: unit.value(i).to_string(),
             province: os(prov, i).map(|name| ProvinceRef {
-                name: name.to_string(),
-                code: os(code, i).unwrap_or_default().to_string(),
+                name: name.into(),
+                code: os(code, i).unwrap_or_default().into(),
             }),
             period: match os(period, i) {
                 None => None,
@@ -493,7 +493,7 @@ mod tests {
             of: None,
             province: Some(ProvinceRef {
                 name: "Việt Nam".into(),
-                code: String::new(),
+                code: "".into(),
             }),
             period: None,
             basis: None,

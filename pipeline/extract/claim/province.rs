@@ -21,7 +21,7 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric) -> Option<ProvinceRef> {
     if national(f) && metric.unit_kind != UnitKind::Rank {
         return Some(ProvinceRef {
             name: NATIONAL.into(),
-            code: String::new(),
+            code: "".into(),
         });
     }
     let mut province = doc.meta.province.clone();

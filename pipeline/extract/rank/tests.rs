@@ -18,7 +18,7 @@ fn ranks_by_year(text: &str) -> Vec<(String, f64, i32)> {
         .into_iter()
         .map(|m| {
             let c = m.claim.unwrap();
-            (c.province.unwrap().name, m.value.unwrap(), c.period.unwrap().year)
+            (c.province.unwrap().name.to_string(), m.value.unwrap(), c.period.unwrap().year)
         })
         .collect()
 }
