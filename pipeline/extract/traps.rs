@@ -66,6 +66,20 @@ struct Pattern {
 pub struct TrapSet {
     patterns: Vec<Pattern>,
     set: regex::RegexSet,
+    /// Tells this set from any other one a worker thread met: the key of its kept group slots.
+    instance: u64,
+}
+
+/// Distinct [`TrapSet`]s made in this process, counted from 1: a worker's [`SLOTS`] start as
+/// the slots of set 0, which is none.
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// Each worker's group slots of the patterns read with their groups, kept across sentences
+    /// and documents for one trap set at a time: the groups of a match are read into slots made
+    /// once, not into a new `Captures` per match (an allocation, and a count shared by every
+    /// thread on the pattern's group names raised and lowered).
+    static SLOTS: std::cell::RefCell<(u64, Vec<Option<regex::CaptureLocations>>)> = Default::default();
 }
 
 impl TrapSet {
@@ -122,7 +136,11 @@ impl TrapSet {
             });
         }
         let set = regex::RegexSet::new(patterns.iter().map(|p| p.re.as_str())).map_err(|e| e.to_string())?;
-        Ok(TrapSet { patterns, set })
+        Ok(TrapSet {
+            patterns,
+            set,
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
     }
 }
 
@@ -131,6 +149,91 @@ impl TrapSet {
 /// ran over every sentence with a digit.
 fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ {
     super::token::four_digit_numbers(sentence.as_bytes()).filter(|&(_, _, y)| (1950..=2049).contains(&y))
+}
+
+/// A match's span in its sentence.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// Every match of pattern `i` (one read with its groups) in `sentence`, left to right as
+/// `captures_iter` finds them: the span of its group, and for a year or period the year the
+/// first of its groups that holds one names (else the span recorded). The groups are read into
+/// this worker's kept slots of the pattern ([`SLOTS`]).
+fn each_capture(traps: &TrapSet, i: usize, sentence: &str, out: &mut Vec<((usize, usize), Option<i32>)>) {
+    let pat = &traps.patterns[i];
+    let mut slots = SLOTS.with_borrow_mut(|(instance, kept)| {
+        if *instance != traps.instance {
+            *instance = traps.instance;
+            kept.clear();
+            kept.resize_with(traps.patterns.len(), || None);
+        }
+        kept[i].take()
+    });
+    let locs = slots.get_or_insert_with(|| pat.re.capture_locations());
+    let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+    let year_of = |(s, e): (usize, usize)| year_in(&sentence[s..e]);
+    let from = out.len();
+    let mut at = 0;
+    let mut plain = true;
+    while let Some(whole) = pat.re.captures_read_at(locs, sentence, at) {
+        // an empty match (a pattern of the lexicon may allow one) is stepped over as the
+        // iterator steps: that pattern is read by the iterator itself
+        if whole.is_empty() {
+            plain = false;
+            break;
+        }
+        at = whole.end();
+        let Some(span) = locs.get(pat.group) else { continue };
+        let year = reads_year
+            .then(|| {
+                (1..locs.len())
+                    .filter_map(|g| locs.get(g))
+                    .chain(std::iter::once(span))
+                    .find_map(year_of)
+            })
+            .flatten();
+        out.push((span, year));
+    }
+    if !plain {
+        out.truncate(from);
+        each_capture_by_iter(pat, sentence, out);
+    }
+    SLOTS.with_borrow_mut(|(instance, kept)| {
+        if *instance == traps.instance {
+            kept[i] = slots;
+        }
+    });
+}
+
+/// [`each_capture`] by the regex crate's own iterator, a new `Captures` per match: what a
+/// pattern that can match the empty string is read with, and the reference of a differential
+/// test.
+fn each_capture_by_iter(pat: &Pattern, sentence: &str, out: &mut Vec<((usize, usize), Option<i32>)>) {
+    let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+    out.extend(pat.re.captures_iter(sentence).filter_map(|c| {
+        let m = c.get(pat.group)?;
+        let year = reads_year
+            .then(|| {
+                c.iter()
+                    .skip(1)
+                    .flatten()
+                    .chain(std::iter::once(m))
+                    .find_map(|g| year_in(g.as_str()))
+            })
+            .flatten();
+        Some(((m.start(), m.end()), year))
+    }));
+}
+
+/// The year 1950–2049 a trap's group opens with (`2014`, ` 2016 - 2020`).
+fn year_in(text: &str) -> Option<i32> {
+    text.trim()
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1950..=2049).contains(y))
 }
 
 fn list_marker() -> &'static Regex {
@@ -162,50 +265,31 @@ fn find_among<'t>(
 ) -> Vec<Trap<'t>> {
     let mut out: Vec<Trap<'t>> = Vec::new();
     let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
-    for pat in candidates.map(|i| &traps.patterns[i]) {
-        let plain = !pat.captures;
-        let found = plain
-            .then(|| pat.re.find_iter(sentence))
-            .into_iter()
-            .flatten()
-            .map(|m| (m, None))
-            .chain(
-                (!plain)
-                    .then(|| pat.re.captures_iter(sentence))
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|c| {
-                        let m = c.get(pat.group)?;
-                        let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
-                        let year = reads_year
-                            .then(|| c.iter().skip(1).flatten().chain(std::iter::once(m)))
-                            .into_iter()
-                            .flatten()
-                            .find_map(|g| {
-                                g.as_str()
-                                    .trim()
-                                    .get(..4)
-                                    .and_then(|y| y.parse::<i32>().ok())
-                                    .filter(|y| (1950..=2049).contains(y))
-                            });
-                        Some((m, year))
-                    }),
-            );
-        for (m, year) in found {
-            let (s, e) = (base + m.start(), base + m.end());
+    // the matches of one pattern, before they are judged: (span, year it names)
+    let mut found: Vec<((usize, usize), Option<i32>)> = Vec::new();
+    for (i, pat) in candidates.map(|i| (i, &traps.patterns[i])) {
+        found.clear();
+        if pat.captures {
+            each_capture(traps, i, sentence, &mut found);
+        } else {
+            found.extend(pat.re.find_iter(sentence).map(|m| ((m.start(), m.end()), None)));
+        }
+        for &((ms, me), year) in &found {
+            let m = Span { start: ms, end: me };
+            let (s, e) = (base + m.start, base + m.end);
             if overlaps(&out, s, e) {
                 continue;
             }
             // (`năm 2020 thuê bao cố định sẽ đạt`: a year its cue names stays a year)
             let named = {
-                let before = sentence[..m.start()].trim_end();
+                let before = sentence[..m.start].trim_end();
                 before.ends_with("năm") || before.ends_with("Năm") || before.ends_with("NĂM")
             };
             if pat.kind == MentionKind::Year && unit_follows(e) && !named {
                 continue;
             }
             // `từ 8 - 10%` is a range of percentages, not the 8th of October
-            if pat.kind == MentionKind::Date && sentence[m.end()..].trim_start().starts_with('%') {
+            if pat.kind == MentionKind::Date && sentence[m.end..].trim_start().starts_with('%') {
                 continue;
             }
             out.push(Trap {

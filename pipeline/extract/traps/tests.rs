@@ -252,6 +252,71 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+    #[test]
+    fn kept_slots_read_what_the_iterator_reads(s in trap_sentence()) {
+        // every pattern read with its groups, into a worker's kept slots (sentence after
+        // sentence, so slots a pattern filled before are reused) and by `captures_iter`
+        let traps = &crate::extract::tests::res().lexicon.traps;
+        for (i, pat) in traps.patterns.iter().enumerate().filter(|(_, p)| p.captures) {
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            each_capture(traps, i, &s, &mut got);
+            each_capture_by_iter(pat, &s, &mut want);
+            proptest::prop_assert_eq!(got, want, "pattern {} ({})", i, pat.reason);
+        }
+    }
+}
+
+#[test]
+fn a_pattern_that_matches_the_empty_string_is_read_as_the_iterator_reads_it() {
+    // (no trap of the lexicon does, but one may be written: the kept slots step over nothing)
+    let set = TrapSet::new(&[def(r"([0-9]*)", "name", 1)]).expect("compiles");
+    for s in ["", "ab", "a12b3", "12", "đ9"] {
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        each_capture(&set, 0, s, &mut got);
+        each_capture_by_iter(&set.patterns[0], s, &mut want);
+        assert_eq!(got, want, "{s:?}");
+        assert!(!want.is_empty());
+    }
+}
+
+#[test]
+fn the_year_of_a_period_is_read_from_its_groups_then_its_span() {
+    // the groups in order, then the span recorded: a year the whole match opens with, outside
+    // every group, is not the period's (as the iterator reads it)
+    let set = TrapSet::new(&[
+        def(r"20[0-9]{2} q([1-4])", "period", 1),
+        def(r"(19[5-9][0-9])? ?k([0-9])", "period", 2),
+    ])
+    .expect("compiles");
+    for (i, s, want) in [
+        (0, "2015 q3", vec![((6, 7), None)]),
+        (1, "1999 k4, k5", vec![((6, 7), Some(1999)), ((10, 11), None)]),
+    ] {
+        let (mut got, mut by_iter) = (Vec::new(), Vec::new());
+        each_capture(&set, i, s, &mut got);
+        each_capture_by_iter(&set.patterns[i], s, &mut by_iter);
+        assert_eq!(got, want, "{s:?}");
+        assert_eq!(by_iter, want, "{s:?}");
+    }
+}
+
+#[test]
+fn two_trap_sets_on_one_thread_keep_slots_of_their_own() {
+    // a worker's kept slots belong to one set: a second set (another run's lexicon, a test's)
+    // does not read its groups into the first one's slots
+    let a = TrapSet::new(&[def(r"x([0-9]+)", "name", 1)]).expect("compiles");
+    let b = TrapSet::new(&[def(r"([0-9]+)y([0-9]+)", "name", 2)]).expect("compiles");
+    for _ in 0..2 {
+        let (mut ga, mut gb) = (Vec::new(), Vec::new());
+        each_capture(&a, 0, "x12 3y45", &mut ga);
+        each_capture(&b, 0, "x12 3y45", &mut gb);
+        assert_eq!(ga, vec![((1, 3), None)]);
+        assert_eq!(gb, vec![((6, 8), None)]);
+    }
+}
+
 fn def(pattern: &str, kind: &str, group: usize) -> TrapDef {
     TrapDef {
         pattern: pattern.into(),
