@@ -94,6 +94,13 @@ impl Pattern {
     pub(crate) fn captures_seldom<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
         captures_seldom(&self.re, text)
     }
+
+    /// The groups of every match in `text`, for a rule asked of many texts of which few hold a
+    /// match: a search without groups first (no captures are made for a text that holds none).
+    /// Same answer as `captures_iter`.
+    pub(crate) fn captures_iter_seldom<'h>(&self, text: &'h str) -> impl Iterator<Item = regex::Captures<'h>> {
+        self.re.is_match(text).then(|| self.re.captures_iter(text)).into_iter().flatten()
+    }
 }
 
 /// [`Pattern::captures_seldom`] for any regex.
@@ -292,6 +299,20 @@ mod tests {
             assert_eq!(quick, full, "{line:?}");
         }
         assert_eq!(p.captures_seldom("  2020").and_then(|c| c.get(1)).map(|m| m.as_str()), Some("2020"));
+    }
+
+    #[test]
+    fn captures_iter_seldom_answers_as_captures_iter_does() {
+        let none = BTreeMap::new();
+        let p = compile("years", &def(r"năm ((?:19|20)[0-9]{2})"), 1, &none).unwrap();
+        let groups = |it: &mut dyn Iterator<Item = regex::Captures<'_>>| -> Vec<(std::ops::Range<usize>, String)> {
+            it.map(|c| (c.get(0).unwrap().range(), c[1].to_string())).collect()
+        };
+        for text in ["năm 2015 và năm 2016", "", "không có năm", "năm 20155, năm 1999"] {
+            let quick = groups(&mut p.captures_iter_seldom(text));
+            assert_eq!(quick, groups(&mut p.captures_iter(text)), "{text:?}");
+        }
+        assert_eq!(groups(&mut p.captures_iter_seldom("năm 2015 và năm 2016")).len(), 2);
     }
 
     #[test]

@@ -179,10 +179,9 @@ pub(super) fn undated_year(g: &CleanGrammar, lowered: &[String], years: &BTreeMa
     // programme's years, not the one an undated page reports (`Từ 01/01/2022 đến nay đã phát
     // triển 57 vị trí trạm BTS` on a page about the 2021-2025 programme)
     let span = &g.year_span;
-    // (few paragraphs name a span: they are searched without groups first, and no `Captures` is
-    // made for the others)
-    for p in lowered.iter().filter(|p| span.is_match(p)) {
-        for c in span.captures_iter(p) {
+    // (few paragraphs name a span)
+    for p in lowered {
+        for c in span.captures_iter_seldom(p) {
             for g in [1, 2] {
                 if let Some(n) = c[g].parse::<i32>().ok().and_then(|y| report.get_mut(&y)) {
                     *n = n.saturating_sub(1);
@@ -200,9 +199,8 @@ fn comparison_bases(g: &CleanGrammar, lowered: &[String]) -> Vec<(i32, bool)> {
     let r = &g.comparison_base_year;
     lowered
         .iter()
-        // (searched without groups first: few paragraphs name a comparison base)
-        .filter(|p| r.is_match(p))
-        .flat_map(|p| r.captures_iter(p))
+        // (few paragraphs name a comparison base)
+        .flat_map(|p| r.captures_iter_seldom(p))
         .map(|c| (c[2].parse().unwrap_or(0), c[0].contains("cùng")))
         .collect()
 }

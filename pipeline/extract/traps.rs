@@ -151,59 +151,41 @@ fn bare_years(sentence: &str) -> impl Iterator<Item = (usize, usize, i32)> + '_ 
     super::token::four_digit_numbers(sentence.as_bytes()).filter(|&(_, _, y)| (1950..=2049).contains(&y))
 }
 
-/// A match's span in its sentence.
-#[derive(Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
 /// Every match of pattern `i` (one read with its groups) in `sentence`, left to right as
 /// `captures_iter` finds them: the span of its group, and for a year or period the year the
 /// first of its groups that holds one names (else the span recorded). The groups are read into
 /// this worker's kept slots of the pattern ([`SLOTS`]).
 fn each_capture(traps: &TrapSet, i: usize, sentence: &str, out: &mut Vec<((usize, usize), Option<i32>)>) {
     let pat = &traps.patterns[i];
-    let mut slots = SLOTS.with_borrow_mut(|(instance, kept)| {
+    let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
+    SLOTS.with_borrow_mut(|(instance, kept)| {
         if *instance != traps.instance {
             *instance = traps.instance;
             kept.clear();
             kept.resize_with(traps.patterns.len(), || None);
         }
-        kept[i].take()
-    });
-    let locs = slots.get_or_insert_with(|| pat.re.capture_locations());
-    let reads_year = matches!(pat.kind, MentionKind::Year | MentionKind::Period);
-    let year_of = |(s, e): (usize, usize)| year_in(&sentence[s..e]);
-    let from = out.len();
-    let mut at = 0;
-    let mut plain = true;
-    while let Some(whole) = pat.re.captures_read_at(locs, sentence, at) {
-        // an empty match (a pattern of the lexicon may allow one) is stepped over as the
-        // iterator steps: that pattern is read by the iterator itself
-        if whole.is_empty() {
-            plain = false;
-            break;
-        }
-        at = whole.end();
-        let Some(span) = locs.get(pat.group) else { continue };
-        let year = reads_year
-            .then(|| {
-                (1..locs.len())
-                    .filter_map(|g| locs.get(g))
-                    .chain(std::iter::once(span))
-                    .find_map(year_of)
-            })
-            .flatten();
-        out.push((span, year));
-    }
-    if !plain {
-        out.truncate(from);
-        each_capture_by_iter(pat, sentence, out);
-    }
-    SLOTS.with_borrow_mut(|(instance, kept)| {
-        if *instance == traps.instance {
-            kept[i] = slots;
+        let locs = kept[i].get_or_insert_with(|| pat.re.capture_locations());
+        let from = out.len();
+        let mut at = 0;
+        while let Some(whole) = pat.re.captures_read_at(locs, sentence, at) {
+            // an empty match (a pattern of the lexicon may allow one) is stepped over as the
+            // iterator steps: that pattern is read by the iterator itself
+            if whole.is_empty() {
+                out.truncate(from);
+                each_capture_by_iter(pat, sentence, out);
+                return;
+            }
+            at = whole.end();
+            let Some(span) = locs.get(pat.group) else { continue };
+            let year = reads_year
+                .then(|| {
+                    (1..locs.len())
+                        .filter_map(|g| locs.get(g))
+                        .chain(std::iter::once(span))
+                        .find_map(|(s, e)| year_in(&sentence[s..e]))
+                })
+                .flatten();
+            out.push((span, year));
         }
     });
 }
@@ -275,21 +257,20 @@ fn find_among<'t>(
             found.extend(pat.re.find_iter(sentence).map(|m| ((m.start(), m.end()), None)));
         }
         for &((ms, me), year) in &found {
-            let m = Span { start: ms, end: me };
-            let (s, e) = (base + m.start, base + m.end);
+            let (s, e) = (base + ms, base + me);
             if overlaps(&out, s, e) {
                 continue;
             }
             // (`năm 2020 thuê bao cố định sẽ đạt`: a year its cue names stays a year)
             let named = {
-                let before = sentence[..m.start].trim_end();
+                let before = sentence[..ms].trim_end();
                 before.ends_with("năm") || before.ends_with("Năm") || before.ends_with("NĂM")
             };
             if pat.kind == MentionKind::Year && unit_follows(e) && !named {
                 continue;
             }
             // `từ 8 - 10%` is a range of percentages, not the 8th of October
-            if pat.kind == MentionKind::Date && sentence[m.end..].trim_start().starts_with('%') {
+            if pat.kind == MentionKind::Date && sentence[me..].trim_start().starts_with('%') {
                 continue;
             }
             out.push(Trap {

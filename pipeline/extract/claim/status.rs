@@ -78,15 +78,8 @@ pub(super) fn read<'h>(ctx: &'h DocCtx<'_>, cues: &SentenceCues, s: Sentence, q:
     let clause_from = hay[s.start..q.start].rfind(';').map_or(0, |k| k + 1);
     // (the grammar's `target_year`: `kế hoạch năm 2017`, `đến hết năm 2020`, a plan named before
     // its year, `kế hoạch phát triển thuê bao mới trong năm 2017`)
-    // (most figures' sentences name no year of a target: they are searched without groups
-    // first, and no `Captures` is made for them)
-    let (years, before_q) = (&ctx.res.lexicon.grammar.target_year, &hay[s.start..q.start]);
-    for c in years
-        .is_match(before_q)
-        .then(|| years.captures_iter(before_q))
-        .into_iter()
-        .flatten()
-    {
+    // (most figures' sentences name no year of a target)
+    for c in ctx.res.lexicon.grammar.target_year.captures_iter_seldom(&hay[s.start..q.start]) {
         let y: i32 = c[1].parse().unwrap_or(0);
         // a plan for a later year, or for the rest of this year in a quarterly or half-year report
         let future = doc_year.is_none_or(|dy| y > dy || (sub_year && y == dy));
