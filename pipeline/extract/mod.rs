@@ -241,11 +241,8 @@ pub(crate) fn extract_scoped(
     // the traps of every sentence first, then their figures, then the judgement of each
     // sentence: a stage at a time over the document keeps its automata and tables in the CPU's
     // caches (a sentence's traps and figures depend on the document and the sentence alone)
-    let traps: Vec<Vec<traps::Trap<'_>>> = doc
-        .sentences
-        .iter()
-        .map(|s| traps::find(&lex.traps, &doc.text[s.start..s.end], s.start, &unit_follows))
-        .collect();
+    let traps: Vec<Vec<traps::Trap<'_>>> =
+        traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows);
     let quantities: Vec<Vec<Quantity>> = doc
         .sentences
         .iter()

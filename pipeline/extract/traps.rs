@@ -10,7 +10,9 @@
 //! Invariant: every pattern's match holds an ASCII digit, but a quarter in Roman numerals (`quý
 //! II`): a sentence with neither is not searched. Searching only the patterns the set names, and
 //! only such sentences, finds what searching every pattern in every sentence finds: a
-//! differential proptest over generated sentences holds [`find`] to it.
+//! differential proptest over generated sentences holds [`find`] to it. A document's sentences
+//! are searched together ([`find_each`]), pattern by pattern: each sentence gets what [`find`]
+//! gives it (a second proptest).
 
 use std::sync::OnceLock;
 
@@ -227,68 +229,119 @@ fn list_marker() -> &'static Regex {
 /// `unit_follows(end)` tells whether a unit word follows a bare 4-digit number (then it is a
 /// quantity, not a year).
 pub fn find<'t>(traps: &'t TrapSet, sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool) -> Vec<Trap<'t>> {
-    // every trap holds a digit, but for the spelled quarter (`quý II`)
-    if super::token::first_digit(sentence.as_bytes()).is_none() && !sentence.contains("uý") {
+    if !may_hold_traps(sentence) {
         return Vec::new();
     }
     // only the patterns the set says can match are searched for their spans: the same traps as
     // searching every pattern (a differential test below holds the two to it)
-    find_among(traps, traps.set.matches(sentence).into_iter(), sentence, base, unit_follows)
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for i in traps.set.matches(sentence).into_iter() {
+        claim(traps, i, sentence, base, unit_follows, &mut out, &mut found);
+    }
+    finish(sentence, base, unit_follows, &mut out);
+    out
 }
 
-/// [`find`] with the patterns searched given (indices in lexicon order): the claims, in
-/// pattern order, then the bare years and the list marker.
-fn find_among<'t>(
+/// [`find`] for every sentence of a text (`sentences`: byte spans of `text`), pattern by
+/// pattern: first the set over every sentence, then each pattern over the sentences the set
+/// named it for. A pattern's automaton stays warm from one sentence to the next, where a
+/// sentence at a time went from the set to three or four patterns and back for each sentence.
+/// Each sentence's traps are those [`find`] gives it: its patterns are still tried in lexicon
+/// order, and a sentence's claims depend on that sentence alone (a test holds the two equal).
+pub fn find_each<'t>(
     traps: &'t TrapSet,
-    candidates: impl Iterator<Item = usize>,
+    text: &str,
+    sentences: impl Iterator<Item = (usize, usize)>,
+    unit_follows: &dyn Fn(usize) -> bool,
+) -> Vec<Vec<Trap<'t>>> {
+    let spans: Vec<(usize, usize)> = sentences.collect();
+    let named: Vec<Option<regex::SetMatches>> = spans
+        .iter()
+        .map(|&(s, e)| may_hold_traps(&text[s..e]).then(|| traps.set.matches(&text[s..e])))
+        .collect();
+    let mut out: Vec<Vec<Trap<'t>>> = vec![Vec::new(); spans.len()];
+    let mut found = Vec::new();
+    for i in 0..traps.patterns.len() {
+        for ((&(s, e), m), traps_of) in spans.iter().zip(&named).zip(out.iter_mut()) {
+            if m.as_ref().is_some_and(|m| m.matched(i)) {
+                claim(traps, i, &text[s..e], s, unit_follows, traps_of, &mut found);
+            }
+        }
+    }
+    for ((&(s, e), m), traps_of) in spans.iter().zip(&named).zip(out.iter_mut()) {
+        if m.is_some() {
+            finish(&text[s..e], s, unit_follows, traps_of);
+        }
+    }
+    out
+}
+
+/// Every trap holds a digit, but for the spelled quarter (`quý II`): a sentence with neither
+/// is not searched.
+fn may_hold_traps(sentence: &str) -> bool {
+    super::token::first_digit(sentence.as_bytes()).is_some() || sentence.contains("uý")
+}
+
+/// Whether a span overlaps a trap already claimed.
+fn overlaps(out: &[Trap], s: usize, e: usize) -> bool {
+    out.iter().any(|t| s < t.end && t.start < e)
+}
+
+/// The matches of pattern `i` in `sentence` that claim a span no earlier pattern claimed, added
+/// to `out`; `found` is a buffer for the pattern's matches before they are judged.
+fn claim<'t>(
+    traps: &'t TrapSet,
+    i: usize,
     sentence: &str,
     base: usize,
     unit_follows: &dyn Fn(usize) -> bool,
-) -> Vec<Trap<'t>> {
-    let mut out: Vec<Trap<'t>> = Vec::new();
-    let overlaps = |out: &[Trap], s: usize, e: usize| out.iter().any(|t| s < t.end && t.start < e);
-    // the matches of one pattern, before they are judged: (span, year it names)
-    let mut found: Vec<((usize, usize), Option<i32>)> = Vec::new();
-    for (i, pat) in candidates.map(|i| (i, &traps.patterns[i])) {
-        found.clear();
-        if pat.captures {
-            each_capture(traps, i, sentence, &mut found);
-        } else {
-            found.extend(pat.re.find_iter(sentence).map(|m| ((m.start(), m.end()), None)));
-        }
-        for &((ms, me), year) in &found {
-            let (s, e) = (base + ms, base + me);
-            if overlaps(&out, s, e) {
-                continue;
-            }
-            // (`năm 2020 thuê bao cố định sẽ đạt`: a year its cue names stays a year)
-            let named = {
-                let before = sentence[..ms].trim_end();
-                before.ends_with("năm") || before.ends_with("Năm") || before.ends_with("NĂM")
-            };
-            if pat.kind == MentionKind::Year && unit_follows(e) && !named {
-                continue;
-            }
-            // `từ 8 - 10%` is a range of percentages, not the 8th of October
-            if pat.kind == MentionKind::Date && sentence[me..].trim_start().starts_with('%') {
-                continue;
-            }
-            out.push(Trap {
-                start: s,
-                end: e,
-                kind: pat.kind,
-                reason: &pat.reason,
-                year,
-                span: pat.span,
-            });
-        }
+    out: &mut Vec<Trap<'t>>,
+    found: &mut Vec<((usize, usize), Option<i32>)>,
+) {
+    let pat = &traps.patterns[i];
+    found.clear();
+    if pat.captures {
+        each_capture(traps, i, sentence, found);
+    } else {
+        found.extend(pat.re.find_iter(sentence).map(|m| ((m.start(), m.end()), None)));
     }
+    for &((ms, me), year) in found.iter() {
+        let (s, e) = (base + ms, base + me);
+        if overlaps(out, s, e) {
+            continue;
+        }
+        // (`năm 2020 thuê bao cố định sẽ đạt`: a year its cue names stays a year)
+        let named = {
+            let before = sentence[..ms].trim_end();
+            before.ends_with("năm") || before.ends_with("Năm") || before.ends_with("NĂM")
+        };
+        if pat.kind == MentionKind::Year && unit_follows(e) && !named {
+            continue;
+        }
+        // `từ 8 - 10%` is a range of percentages, not the 8th of October
+        if pat.kind == MentionKind::Date && sentence[me..].trim_start().starts_with('%') {
+            continue;
+        }
+        out.push(Trap {
+            start: s,
+            end: e,
+            kind: pat.kind,
+            reason: &pat.reason,
+            year,
+            span: pat.span,
+        });
+    }
+}
+
+/// After the patterns: the bare years and the list marker, then the traps in text order.
+fn finish(sentence: &str, base: usize, unit_follows: &dyn Fn(usize) -> bool, out: &mut Vec<Trap<'_>>) {
     for (ms, me, year) in bare_years(sentence) {
         let (s, e) = (base + ms, base + me);
         // a year written with no cue: only when no unit follows (2015 thuê bao is a count)
         let glued = sentence[..ms].ends_with(['.', ','])
             || sentence[me..].starts_with(['.', ',']) && sentence[me + 1..].starts_with(|c: char| c.is_ascii_digit());
-        if overlaps(&out, s, e) || glued || unit_follows(e) {
+        if overlaps(out, s, e) || glued || unit_follows(e) {
             continue;
         }
         out.push(Trap {
@@ -303,7 +356,7 @@ fn find_among<'t>(
     // (most sentences open with no number: the groups are read only of one that does)
     if let Some(c) = crate::grammar::captures_seldom(list_marker(), sentence) {
         let m = c.get(1).expect("group");
-        if !overlaps(&out, base + m.start(), base + m.end()) {
+        if !overlaps(out, base + m.start(), base + m.end()) {
             out.push(Trap {
                 start: base + m.start(),
                 end: base + m.end(),
@@ -315,7 +368,6 @@ fn find_among<'t>(
         }
     }
     out.sort_by_key(|t| t.start);
-    out
 }
 
 #[cfg(test)]

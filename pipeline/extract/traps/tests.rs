@@ -247,8 +247,31 @@ proptest::proptest! {
         // it found the standard pattern matching a bare `ISO/`, kept in proptest-regressions)
         let traps = &crate::extract::tests::res().lexicon.traps;
         let unit_follows = |e: usize| s.get(e - base..).is_some_and(|a| a.trim_start().starts_with("thuê bao"));
-        let want = find_among(traps, 0..traps.patterns.len(), &s, base, &unit_follows);
+        let mut want = Vec::new();
+        for i in 0..traps.patterns.len() {
+            claim(traps, i, &s, base, &unit_follows, &mut want, &mut Vec::new());
+        }
+        finish(&s, base, &unit_follows, &mut want);
         proptest::prop_assert_eq!(find(traps, &s, base, &unit_follows), want);
+    }
+
+    #[test]
+    fn pattern_by_pattern_over_a_text_finds_what_each_sentence_finds(
+        parts in proptest::collection::vec((trap_sentence(), proptest::sample::select(vec![" ", ". ", "\n", ""])), 1..8),
+    ) {
+        // sentences of one text, side by side (some glued: a span need not start at a space),
+        // with a unit test that looks at the whole text, as the extractor's does
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for (p, sep) in &parts {
+            spans.push((text.len(), text.len() + p.len()));
+            text.push_str(p);
+            text.push_str(sep);
+        }
+        let traps = &crate::extract::tests::res().lexicon.traps;
+        let unit_follows = |e: usize| text.get(e..).is_some_and(|a| a.trim_start().starts_with("thuê bao"));
+        let want: Vec<Vec<Trap>> = spans.iter().map(|&(s, e)| find(traps, &text[s..e], s, &unit_follows)).collect();
+        proptest::prop_assert_eq!(find_each(traps, &text, spans.iter().copied(), &unit_follows), want);
     }
 }
 
