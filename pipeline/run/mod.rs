@@ -36,7 +36,7 @@ use crate::output::manifest::{self, RunInfo, Stages};
 use crate::output::metrics::write_aggregate;
 use crate::output::parquet::RunStamp;
 use crate::output::sink::{DocSinks, InputInfo};
-use crate::process::{StageClock, process_guarded};
+use crate::process::StageClock;
 use crate::records::{Payload, RawInput};
 use crate::{Error, Result, ingest};
 use writer::{Out, Writer};
@@ -53,6 +53,71 @@ enum Item {
     Fresh(RawInput, InputInfo),
     /// Unchanged since the previous run (previous unit index, bytes).
     Reused(u32, usize),
+}
+
+/// Documents processed stage by stage together, at most (rule `run.stage_groups`). Measured
+/// on the 20k bench corpus (~10 kB documents), user CPU by group size: 1 document 15.4–16.0 s,
+/// 32 documents 14.0–14.4 s, 128 documents 13.7 s; a batch of 512 documents still makes 16
+/// groups for the two workers to share.
+const GROUP_DOCS: usize = 32;
+/// Bytes of input a group of documents holds, at most: a document takes about nine times its
+/// size while processed, so a group holds ~9 MB at most; a larger document is a group alone.
+const GROUP_BYTES: usize = 1 << 20;
+
+/// A batch cut into the groups its worker threads take (rule `run.stage_groups`): runs of
+/// fresh documents, up to [`GROUP_DOCS`] documents and [`GROUP_BYTES`] bytes; a reused unit alone.
+/// The groups keep the batch's order.
+fn stage_groups(batch: Vec<Item>) -> Vec<Vec<Item>> {
+    let mut groups: Vec<Vec<Item>> = Vec::new();
+    let mut held: usize = 0;
+    for item in batch {
+        let size = match &item {
+            Item::Fresh(_, info) => Some(info.bytes),
+            Item::Reused(..) => None,
+        };
+        let open = size.is_some_and(|size| {
+            groups
+                .last()
+                .is_some_and(|g| g.len() < GROUP_DOCS && matches!(g[0], Item::Fresh(..)) && held.saturating_add(size) <= GROUP_BYTES)
+        });
+        let size = size.unwrap_or(0);
+        if open {
+            held = held.saturating_add(size);
+            groups.last_mut().expect("open").push(item);
+        } else {
+            held = size;
+            groups.push(vec![item]);
+        }
+    }
+    groups
+}
+
+/// Process one group ([`stage_groups`]): its fresh documents stage by stage, a reused unit as
+/// it is, in the group's order.
+fn process_items(group: Vec<Item>, res: &Resources, clock: &StageClock) -> Vec<Out> {
+    let mut out = Vec::with_capacity(group.len());
+    let mut fresh: Vec<(RawInput, InputInfo)> = Vec::new();
+    // (a run of fresh documents at a time: `stage_groups` gives a reused unit a group of its
+    // own, but the order holds whatever the group)
+    let flush = |fresh: &mut Vec<(RawInput, InputInfo)>, out: &mut Vec<Out>| {
+        if fresh.is_empty() {
+            return;
+        }
+        let (raws, infos): (Vec<RawInput>, Vec<InputInfo>) = std::mem::take(fresh).into_iter().unzip();
+        let docs = crate::process::process_group(raws.into_iter().zip(infos.iter().map(|i| i.hash.as_deref())).collect(), res, clock);
+        out.extend(docs.into_iter().zip(infos).map(|(d, i)| Out::Fresh(d, i)));
+    };
+    for item in group {
+        match item {
+            Item::Fresh(raw, info) => fresh.push((raw, info)),
+            Item::Reused(idx, bytes) => {
+                flush(&mut fresh, &mut out);
+                out.push(Out::Reused(idx, bytes));
+            }
+        }
+    }
+    flush(&mut fresh, &mut out);
+    out
 }
 
 /// A fresh run id: UTC time and process id.
@@ -250,12 +315,9 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         });
         for batch in rx {
             let outputs: Vec<Out> = pool.install(|| {
-                batch
+                stage_groups(batch)
                     .into_par_iter()
-                    .map(|item| match item {
-                        Item::Fresh(raw, info) => Out::Fresh(process_guarded(raw, res, &clock, info.hash.as_deref()), info),
-                        Item::Reused(idx, bytes) => Out::Reused(idx, bytes),
-                    })
+                    .flat_map_iter(|group| process_items(group, res, &clock))
                     .collect()
             });
             if otx.send(outputs).is_err() {
@@ -366,4 +428,59 @@ fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Format, Payload};
+
+    fn fresh(name: &str, bytes: usize) -> Item {
+        let raw = RawInput {
+            doc: name.into(),
+            source: name.into(),
+            line: None,
+            format: Format::Txt,
+            payload: Payload::Bytes(Vec::new()),
+        };
+        let info = InputInfo {
+            input: name.into(),
+            hash: None,
+            bytes,
+        };
+        Item::Fresh(raw, info)
+    }
+
+    fn names(groups: &[Vec<Item>]) -> Vec<Vec<String>> {
+        let name = |i: &Item| match i {
+            Item::Fresh(r, _) => r.doc.clone(),
+            Item::Reused(idx, _) => format!("reused {idx}"),
+        };
+        groups.iter().map(|g| g.iter().map(name).collect()).collect()
+    }
+
+    /// Rule `run.stage_groups`: runs of fresh documents up to the limits, in the batch's order;
+    /// a reused unit alone; a document larger than a group's bytes alone.
+    #[test]
+    fn a_batch_is_cut_into_groups_in_order() {
+        let mut batch: Vec<Item> = (0..GROUP_DOCS + 3).map(|i| fresh(&format!("a{i}"), 10)).collect();
+        batch.push(Item::Reused(7, 10));
+        batch.push(fresh("b0", 10));
+        batch.push(fresh("big", GROUP_BYTES + 1));
+        batch.push(fresh("c0", GROUP_BYTES / 2));
+        batch.push(fresh("c1", GROUP_BYTES / 2));
+        batch.push(fresh("d0", 1));
+        let groups = names(&stage_groups(batch));
+        let a: Vec<String> = (0..GROUP_DOCS + 3).map(|i| format!("a{i}")).collect();
+        let want: Vec<Vec<String>> = vec![
+            a[..GROUP_DOCS].to_vec(),
+            a[GROUP_DOCS..].to_vec(),
+            vec!["reused 7".into()],
+            vec!["b0".into()],
+            vec!["big".into()],
+            vec!["c0".into(), "c1".into()],
+            vec!["d0".into()],
+        ];
+        assert_eq!(groups, want);
+    }
 }
