@@ -199,12 +199,29 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .collect();
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
-    let extracted: Vec<Option<(crate::records::CleanDoc, Vec<crate::records::Mention>)>> = cleaned
+    // every document's traps before the rest of any document's extraction: the trap automata
+    // stay warm over the group (a document whose scan is missing finds its own in extraction)
+    let with_traps: Vec<_> = cleaned
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let (doc, scan) = c?;
-            let (mentions, er) = guarded(i, &mut who, &mut outs, || extract::extract_scanned(&doc, res, scan))?;
+            let traps = match scan.as_ref().filter(|s| s.hay.len() == doc.text.len()) {
+                Some(s) => Some(guarded(i, &mut who, &mut outs, || extract::sentence_traps(&doc, res, &s.hay))?),
+                None => None,
+            };
+            Some((doc, scan, traps))
+        })
+        .collect();
+    let extracted: Vec<Option<(crate::records::CleanDoc, Vec<crate::records::Mention>)>> = with_traps
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (doc, scan, traps) = c?;
+            let (mentions, er) = guarded(i, &mut who, &mut outs, || match traps {
+                Some(t) => extract::extract_with_traps(&doc, res, scan, t),
+                None => extract::extract_scanned(&doc, res, scan),
+            })?;
             count(&clock.numbers, er.numbers);
             count(&clock.traps, er.traps);
             count(&clock.metric_mentions, er.metrics);
@@ -318,6 +335,36 @@ mod tests {
             format: if html { Format::Html } else { Format::Txt },
             payload: Payload::Bytes(text.into_bytes()),
         }
+    }
+
+    /// A group finds every document's traps before extracting any further: each document
+    /// keeps its own, read on its own match form (`2015 Thuê bao`: a count, since a unit
+    /// follows, where the text's own case reads no unit and makes it a year).
+    #[test]
+    fn a_group_reads_each_documents_traps_on_its_own_match_form() {
+        let res = resources();
+        let texts = [
+            "Năm 2020, toàn tỉnh Quảng Ninh có 2015 Thuê bao Internet băng rộng cố định, tăng 12% so với năm 2019.",
+            "Theo Quyết định số 1355/QĐ-UBND ngày 7/9/2009, tỉnh Thanh Hóa có 1.245 trạm BTS 3G.",
+            "Năm 2021, Sở Thông tin và Truyền thông tỉnh Nghệ An cho biết doanh thu đạt 971,8 tỷ đồng.",
+        ];
+        let inputs: Vec<RawInput> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| input(&format!("g{i}.txt"), t.to_string(), false))
+            .collect();
+        let clock = StageClock::default();
+        let alone: Vec<String> = inputs
+            .iter()
+            .map(|r| format!("{:?}", process_guarded(r.clone(), res, &clock, None)))
+            .collect();
+        let group: Vec<String> = process_group(inputs.into_iter().map(|r| (r, None)).collect(), res, &clock)
+            .iter()
+            .map(|o| format!("{o:?}"))
+            .collect();
+        assert_eq!(group, alone);
+        // (the case the test is about: the count is read as a figure, not a year)
+        assert!(alone[0].contains("value: Some(2015.0)"), "{}", alone[0]);
     }
 
     proptest! {

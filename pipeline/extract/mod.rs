@@ -225,6 +225,27 @@ pub fn extract_scanned(doc: &CleanDoc, res: &Resources, scan: Option<crate::text
     extract_scoped(doc, res, None, scan)
 }
 
+/// The traps of every sentence of a document ([`traps::find_each`]); `hay` is the document's
+/// match form. A group of documents finds every document's traps before any is extracted
+/// further (rule `run.stage_groups`): the trap automata stay warm over the group.
+pub(crate) fn sentence_traps<'r>(doc: &CleanDoc, res: &'r Resources, hay: &str) -> Vec<Vec<traps::Trap<'r>>> {
+    let lex = &res.lexicon;
+    let unit_follows =
+        |e: usize| unit_at(lex, hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length));
+    traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows)
+}
+
+/// [`extract_scanned`] with the document's traps found already ([`sentence_traps`] of the
+/// scan's match form).
+pub(crate) fn extract_with_traps<'r>(
+    doc: &CleanDoc,
+    res: &'r Resources,
+    scan: Option<crate::text::DocScan>,
+    traps: Vec<Vec<traps::Trap<'r>>>,
+) -> (Vec<Mention>, ExtractReport) {
+    extract_from(doc, res, None, scan, Some(traps))
+}
+
 /// Extract with a given scope (None: read it from the document).
 pub(crate) fn extract_scoped(
     doc: &CleanDoc,
@@ -232,17 +253,26 @@ pub(crate) fn extract_scoped(
     scope: Option<Scope>,
     doc_scan: Option<crate::text::DocScan>,
 ) -> (Vec<Mention>, ExtractReport) {
+    extract_from(doc, res, scope, doc_scan, None)
+}
+
+fn extract_from<'r>(
+    doc: &CleanDoc,
+    res: &'r Resources,
+    scope: Option<Scope>,
+    doc_scan: Option<crate::text::DocScan>,
+    found: Option<Vec<Vec<traps::Trap<'r>>>>,
+) -> (Vec<Mention>, ExtractReport) {
     let ctx = DocCtx::scanned(doc, res, scope, doc_scan);
     let mut out = Vec::new();
     let mut report = ExtractReport::default();
-    let lex = &res.lexicon;
-    let unit_follows =
-        |e: usize| unit_at(lex, &ctx.hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length));
     // the traps of every sentence first, then their figures, then the judgement of each
     // sentence: a stage at a time over the document keeps its automata and tables in the CPU's
     // caches (a sentence's traps and figures depend on the document and the sentence alone)
-    let traps: Vec<Vec<traps::Trap<'_>>> =
-        traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows);
+    let traps: Vec<Vec<traps::Trap<'_>>> = match found {
+        Some(t) if t.len() == doc.sentences.len() => t,
+        _ => sentence_traps(doc, res, &ctx.hay),
+    };
     let quantities: Vec<Vec<Quantity>> = doc
         .sentences
         .iter()
