@@ -3,8 +3,9 @@
 //! Inputs: one [`RawInput`] (bytes of a file or one JSONL line) and the [`Resources`]. Output:
 //! one [`DocOutput`]: the document's row, its mentions (with code-point spans) and its facts, or
 //! a reject. Pure apart from the stage clock; the orchestrator ([`crate::run`]) runs it on its
-//! workers. Invariant: it never panics out: a panic in a stage becomes a reject of that
-//! document (`internal_error`), so one odd document never stops a batch.
+//! workers, on a group of small documents at a time (`process_group`: stage by stage, each
+//! document's outcome what it gives alone). Invariant: it never panics out: a panic in a stage
+//! becomes a reject of that document (`internal_error`), so one odd document never stops a batch.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
