@@ -190,12 +190,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, d)| {
             let d = d?;
-            let (doc, cr, scan) = guarded(i, &mut who, &mut outs, || {
-                clean::clean_scanned(d, &res.clean, &res.provinces, &res.outlets, Some(&res.lexicon.scan))
-            })?;
-            count(&clock.debris_lines, cr.debris_lines);
-            count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
-            Some((doc, scan))
+            guarded(i, &mut who, &mut outs, || cleaned(d, res, clock))
         })
         .collect();
     add(&clock.clean, t.elapsed());
@@ -219,13 +214,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, c)| {
             let (doc, scan, traps) = c?;
-            let (mentions, er) = guarded(i, &mut who, &mut outs, || match traps {
-                Some(t) => extract::extract_with_traps(&doc, res, scan, t),
-                None => extract::extract_scanned(&doc, res, scan),
-            })?;
-            count(&clock.numbers, er.numbers);
-            count(&clock.traps, er.traps);
-            count(&clock.metric_mentions, er.metrics);
+            let mentions = guarded(i, &mut who, &mut outs, || extracted(&doc, scan, traps, res, clock))?;
             Some((doc, mentions))
         })
         .collect();
@@ -262,20 +251,38 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash:
         Err(rej) => return DocOutput::Rejected(rej),
     };
     let t = Instant::now();
-    let (doc, cr, scan) = clean::clean_scanned(raw, &res.clean, &res.provinces, &res.outlets, Some(&res.lexicon.scan));
+    let (doc, scan) = cleaned(raw, res, clock);
     add(&clock.clean, t.elapsed());
-    count(&clock.debris_lines, cr.debris_lines);
-    count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
     let t = Instant::now();
-    let (mentions, er) = extract::extract_scanned(&doc, res, scan);
+    let mentions = extracted(&doc, scan, None, res, clock);
     add(&clock.extract, t.elapsed());
-    count(&clock.numbers, er.numbers);
-    count(&clock.traps, er.traps);
-    count(&clock.metric_mentions, er.metrics);
     let t = Instant::now();
     let out = normalized(doc, mentions, res, clock);
     add(&clock.normalize, t.elapsed());
     out
+}
+
+/// Clean one decoded document, counting what cleaning dropped.
+fn cleaned(raw: crate::records::RawDoc, res: &Resources, clock: &StageClock) -> (crate::records::CleanDoc, Option<crate::text::DocScan>) {
+    let (doc, cr, scan) = clean::clean_scanned(raw, &res.clean, &res.provinces, &res.outlets, Some(&res.lexicon.scan));
+    count(&clock.debris_lines, cr.debris_lines);
+    count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
+    (doc, scan)
+}
+
+/// Extract one cleaned document (its traps found already, or not), counting what it read.
+fn extracted<'r>(
+    doc: &crate::records::CleanDoc,
+    scan: Option<crate::text::DocScan>,
+    traps: Option<Vec<Vec<extract::traps::Trap<'r>>>>,
+    res: &'r Resources,
+    clock: &StageClock,
+) -> Vec<crate::records::Mention> {
+    let (mentions, er) = extract::extract_with_traps(doc, res, scan, traps);
+    count(&clock.numbers, er.numbers);
+    count(&clock.traps, er.traps);
+    count(&clock.metric_mentions, er.metrics);
+    mentions
 }
 
 /// Normalize one extracted document into its rows.

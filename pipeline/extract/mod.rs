@@ -235,15 +235,15 @@ pub(crate) fn sentence_traps<'r>(doc: &CleanDoc, res: &'r Resources, hay: &str) 
     traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows)
 }
 
-/// [`extract_scanned`] with the document's traps found already ([`sentence_traps`] of the
-/// scan's match form).
+/// [`extract_scanned`] with the document's traps found already when given ([`sentence_traps`]
+/// of the scan's match form).
 pub(crate) fn extract_with_traps<'r>(
     doc: &CleanDoc,
     res: &'r Resources,
     scan: Option<crate::text::DocScan>,
-    traps: Vec<Vec<traps::Trap<'r>>>,
+    traps: Option<Vec<Vec<traps::Trap<'r>>>>,
 ) -> (Vec<Mention>, ExtractReport) {
-    extract_from(doc, res, None, scan, Some(traps))
+    extract_from(doc, res, None, scan, traps)
 }
 
 /// Extract with a given scope (None: read it from the document).
