@@ -185,12 +185,31 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .collect();
     add(&clock.decode, t.elapsed());
     let t = Instant::now();
-    let cleaned: Vec<Option<(crate::records::CleanDoc, Option<crate::text::DocScan>)>> = decoded
+    // cleaning a phase at a time too: every document's lines, then every one's scan, then
+    // every one's metadata
+    let lined: Vec<Option<clean::Lined>> = decoded
         .into_iter()
         .enumerate()
         .map(|(i, d)| {
             let d = d?;
-            guarded(i, &mut who, &mut outs, || cleaned(d, res, clock))
+            guarded(i, &mut who, &mut outs, || clean::lines(d, &res.clean))
+        })
+        .collect();
+    let scanned: Vec<Option<(clean::Lined, crate::text::DocScan)>> = lined
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = l?;
+            let scan = guarded(i, &mut who, &mut outs, || l.scan(&res.lexicon.scan))?;
+            Some((l, scan))
+        })
+        .collect();
+    let cleaned: Vec<Option<(crate::records::CleanDoc, Option<crate::text::DocScan>)>> = scanned
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (lined, scan) = c?;
+            guarded(i, &mut who, &mut outs, || finished(lined, scan, res, clock))
         })
         .collect();
     add(&clock.clean, t.elapsed());
@@ -262,9 +281,23 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash:
     out
 }
 
-/// Clean one decoded document, counting what cleaning dropped.
+/// Clean one decoded document (its three phases one after the other), counting what cleaning
+/// dropped.
 fn cleaned(raw: crate::records::RawDoc, res: &Resources, clock: &StageClock) -> (crate::records::CleanDoc, Option<crate::text::DocScan>) {
-    let (doc, cr, scan) = clean::clean_scanned(raw, &res.clean, &res.provinces, &res.outlets, Some(&res.lexicon.scan));
+    let lined = clean::lines(raw, &res.clean);
+    let scan = lined.scan(&res.lexicon.scan);
+    finished(lined, scan, res, clock)
+}
+
+/// The last phase of cleaning a document whose lines and scan are made, counting what
+/// cleaning dropped.
+fn finished(
+    lined: clean::Lined,
+    scan: crate::text::DocScan,
+    res: &Resources,
+    clock: &StageClock,
+) -> (crate::records::CleanDoc, Option<crate::text::DocScan>) {
+    let (doc, cr, scan) = lined.finish(Some(scan), &res.clean, &res.provinces, &res.outlets);
     count(&clock.debris_lines, cr.debris_lines);
     count(&clock.repeated_paragraphs, cr.repeated_paragraphs);
     (doc, scan)

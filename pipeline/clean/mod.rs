@@ -158,6 +158,8 @@ pub fn clean(raw: RawDoc, rules: &CleanRules, provinces: &Provinces, outlets: &O
 
 /// Clean one document and, given the lexicon's document scan, scan its match form once: the
 /// province search reads the scan, and extract takes it over (no second pass over the text).
+/// Cleaning is three phases ([`lines`], [`Lined::scan`], [`Lined::finish`]), which a group of
+/// documents runs one at a time over the whole group (rule `run.stage_groups`).
 pub fn clean_scanned(
     raw: RawDoc,
     rules: &CleanRules,
@@ -165,6 +167,27 @@ pub fn clean_scanned(
     outlets: &Outlets,
     union: Option<&crate::text::PhraseUnion>,
 ) -> (CleanDoc, CleanReport, Option<crate::text::DocScan>) {
+    let lined = lines(raw, rules);
+    let scan = union.map(|u| lined.scan(u));
+    lined.finish(scan, rules, provinces, outlets)
+}
+
+/// A document cleaned as far as its text and sentences: what cleaning has before the document
+/// scan and the metadata ([`lines`]).
+pub(crate) struct Lined {
+    raw: RawDoc,
+    report: CleanReport,
+    /// The kept paragraphs, and the match form of each (the repeat check's key, then what
+    /// metadata searches).
+    paragraphs: Vec<String>,
+    lowered: Vec<String>,
+    text: String,
+    sentences: Vec<Sentence>,
+}
+
+/// The first phase of cleaning: the text's lines joined where the page broke them, debris and
+/// repeated paragraphs dropped, the paragraphs joined into the text and cut into sentences.
+pub(crate) fn lines(raw: RawDoc, rules: &CleanRules) -> Lined {
     let mut report = CleanReport::default();
     // the paragraphs kept so far, as indices into `lowered` keyed by their match form's hash:
     // a copy of every paragraph as the key was one more copy of the document in memory
@@ -235,40 +258,71 @@ pub fn clean_scanned(
             });
         }
     }
-    // the text's match form is its paragraphs' joined as the text joins them
-    let scan = union.map(|u| {
-        let hay = lowered.join("\n\n");
-        debug_assert_eq!(hay.len(), text.len());
-        let hits = u.scan(&hay);
-        crate::text::DocScan { hay, hits }
-    });
-    let meta = metadata(&raw, &paragraphs, &lowered, scan.as_ref(), rules, provinces, outlets);
-    let mut warnings = raw.warnings;
-    if let Some(f) = &meta.date_flag {
-        warnings.push(format!("event date {f}"));
-    }
-    if let Some(g) = raw.given.province.as_deref().filter(|g| provinces.resolve(g).is_none()) {
-        warnings.push(format!("stated province `{g}` is no province of the reference: ignored"));
-    }
-    if meta.province.is_none() {
-        warnings.push("no province recognised".into());
-    }
-    if meta.period.is_none() {
-        warnings.push("no report period recognised".into());
-    }
-    let doc = CleanDoc {
-        doc: raw.doc,
-        source: raw.source,
-        line: raw.line,
-        format: raw.format,
-        encoding: raw.encoding,
-        content_hash: raw.content_hash,
+    Lined {
+        raw,
+        report,
+        paragraphs,
+        lowered,
         text,
         sentences,
-        meta,
-        warnings,
-    };
-    (doc, report, scan)
+    }
+}
+
+impl Lined {
+    /// The second phase: the document scan of the text's match form (its paragraphs' match
+    /// forms joined as the text joins them).
+    pub(crate) fn scan(&self, union: &crate::text::PhraseUnion) -> crate::text::DocScan {
+        let hay = self.lowered.join("\n\n");
+        debug_assert_eq!(hay.len(), self.text.len());
+        let hits = union.scan(&hay);
+        crate::text::DocScan { hay, hits }
+    }
+
+    /// The last phase: the document's metadata (the province search reads the scan when given)
+    /// and its warnings.
+    pub(crate) fn finish(
+        self,
+        scan: Option<crate::text::DocScan>,
+        rules: &CleanRules,
+        provinces: &Provinces,
+        outlets: &Outlets,
+    ) -> (CleanDoc, CleanReport, Option<crate::text::DocScan>) {
+        let Lined {
+            raw,
+            report,
+            paragraphs,
+            lowered,
+            text,
+            sentences,
+        } = self;
+        let meta = metadata(&raw, &paragraphs, &lowered, scan.as_ref(), rules, provinces, outlets);
+        let mut warnings = raw.warnings;
+        if let Some(f) = &meta.date_flag {
+            warnings.push(format!("event date {f}"));
+        }
+        if let Some(g) = raw.given.province.as_deref().filter(|g| provinces.resolve(g).is_none()) {
+            warnings.push(format!("stated province `{g}` is no province of the reference: ignored"));
+        }
+        if meta.province.is_none() {
+            warnings.push("no province recognised".into());
+        }
+        if meta.period.is_none() {
+            warnings.push("no report period recognised".into());
+        }
+        let doc = CleanDoc {
+            doc: raw.doc,
+            source: raw.source,
+            line: raw.line,
+            format: raw.format,
+            encoding: raw.encoding,
+            content_hash: raw.content_hash,
+            text,
+            sentences,
+            meta,
+            warnings,
+        };
+        (doc, report, scan)
+    }
 }
 
 /// A cleaned document made from a piece of text with the metadata given, not recovered:
