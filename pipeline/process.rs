@@ -214,33 +214,61 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .collect();
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
-    // every document's traps before the rest of any document's extraction: the trap automata
-    // stay warm over the group (a document whose scan is missing finds its own in extraction)
-    let with_traps: Vec<_> = cleaned
-        .into_iter()
+    // extraction a phase at a time too: every document's context, then every one's traps,
+    // figures, judged sentences and whole-document rules; the contexts borrow the documents, which normalize takes after
+    let (docs, scans): (Vec<Option<crate::records::CleanDoc>>, Vec<Option<crate::text::DocScan>>) =
+        cleaned.into_iter().map(|c| c.map_or((None, None), |(d, s)| (Some(d), s))).unzip();
+    let ctxs: Vec<Option<extract::DocCtx<'_>>> = docs
+        .iter()
+        .zip(scans)
         .enumerate()
-        .map(|(i, c)| {
-            let (doc, scan) = c?;
-            let traps = match scan.as_ref().filter(|s| s.hay.len() == doc.text.len()) {
-                Some(s) => Some(guarded(i, &mut who, &mut outs, || extract::sentence_traps(&doc, res, &s.hay))?),
-                None => None,
-            };
-            Some((doc, scan, traps))
+        .map(|(i, (d, scan))| {
+            let d = d.as_ref()?;
+            guarded(i, &mut who, &mut outs, || extract::context(d, res, scan))
         })
         .collect();
-    let extracted: Vec<Option<(crate::records::CleanDoc, Vec<crate::records::Mention>)>> = with_traps
-        .into_iter()
+    let traps: Vec<Option<_>> = ctxs
+        .iter()
         .enumerate()
         .map(|(i, c)| {
-            let (doc, scan, traps) = c?;
-            let mentions = guarded(i, &mut who, &mut outs, || extracted(&doc, scan, traps, res, clock))?;
-            Some((doc, mentions))
+            let c = c.as_ref()?;
+            guarded(i, &mut who, &mut outs, || extract::sentence_traps(c))
         })
         .collect();
+    let figures: Vec<Option<(_, _)>> = ctxs
+        .iter()
+        .zip(traps)
+        .enumerate()
+        .map(|(i, (c, t))| {
+            let (c, t) = (c.as_ref()?, t?);
+            let q = guarded(i, &mut who, &mut outs, || extract::figures(c, &t))?;
+            Some((t, q))
+        })
+        .collect();
+    let judged: Vec<Option<_>> = ctxs
+        .iter()
+        .zip(figures)
+        .enumerate()
+        .map(|(i, (c, f))| {
+            let (c, (t, q)) = (c.as_ref()?, f?);
+            guarded(i, &mut who, &mut outs, || extract::judge(c, t, q))
+        })
+        .collect();
+    let mentions: Vec<Option<Vec<crate::records::Mention>>> = ctxs
+        .iter()
+        .zip(judged)
+        .enumerate()
+        .map(|(i, (c, j))| {
+            let (c, (mut mentions, er)) = (c.as_ref()?, j?);
+            guarded(i, &mut who, &mut outs, || extract::document_rules(c, &mut mentions))?;
+            Some(counted(mentions, er, clock))
+        })
+        .collect();
+    drop(ctxs);
     add(&clock.extract, t.elapsed());
     let t = Instant::now();
-    for (i, e) in extracted.into_iter().enumerate() {
-        let Some((doc, mentions)) = e else { continue };
+    for (i, (d, m)) in docs.into_iter().zip(mentions).enumerate() {
+        let (Some(doc), Some(mentions)) = (d, m) else { continue };
         if let Some(out) = guarded(i, &mut who, &mut outs, || normalized(doc, mentions, res, clock)) {
             outs[i] = Some(out);
         }
@@ -273,7 +301,7 @@ fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash:
     let (doc, scan) = cleaned(raw, res, clock);
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
-    let mentions = extracted(&doc, scan, None, res, clock);
+    let mentions = extracted(&doc, scan, res, clock);
     add(&clock.extract, t.elapsed());
     let t = Instant::now();
     let out = normalized(doc, mentions, res, clock);
@@ -303,15 +331,19 @@ fn finished(
     (doc, scan)
 }
 
-/// Extract one cleaned document (its traps found already, or not), counting what it read.
-fn extracted<'r>(
+/// Extract one cleaned document, counting what it read.
+fn extracted(
     doc: &crate::records::CleanDoc,
     scan: Option<crate::text::DocScan>,
-    traps: Option<Vec<Vec<extract::traps::Trap<'r>>>>,
-    res: &'r Resources,
+    res: &Resources,
     clock: &StageClock,
 ) -> Vec<crate::records::Mention> {
-    let (mentions, er) = extract::extract_with_traps(doc, res, scan, traps);
+    let (mentions, er) = extract::extract_scanned(doc, res, scan);
+    counted(mentions, er, clock)
+}
+
+/// Count what extracting a document read.
+fn counted(mentions: Vec<crate::records::Mention>, er: extract::ExtractReport, clock: &StageClock) -> Vec<crate::records::Mention> {
     count(&clock.numbers, er.numbers);
     count(&clock.traps, er.traps);
     count(&clock.metric_mentions, er.metrics);

@@ -225,27 +225,6 @@ pub fn extract_scanned(doc: &CleanDoc, res: &Resources, scan: Option<crate::text
     extract_scoped(doc, res, None, scan)
 }
 
-/// The traps of every sentence of a document ([`traps::find_each`]); `hay` is the document's
-/// match form. A group of documents finds every document's traps before any is extracted
-/// further (rule `run.stage_groups`): the trap automata stay warm over the group.
-pub(crate) fn sentence_traps<'r>(doc: &CleanDoc, res: &'r Resources, hay: &str) -> Vec<Vec<traps::Trap<'r>>> {
-    let lex = &res.lexicon;
-    let unit_follows =
-        |e: usize| unit_at(lex, hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length));
-    traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows)
-}
-
-/// [`extract_scanned`] with the document's traps found already when given ([`sentence_traps`]
-/// of the scan's match form).
-pub(crate) fn extract_with_traps<'r>(
-    doc: &CleanDoc,
-    res: &'r Resources,
-    scan: Option<crate::text::DocScan>,
-    traps: Option<Vec<Vec<traps::Trap<'r>>>>,
-) -> (Vec<Mention>, ExtractReport) {
-    extract_from(doc, res, None, scan, traps)
-}
-
 /// Extract with a given scope (None: read it from the document).
 pub(crate) fn extract_scoped(
     doc: &CleanDoc,
@@ -253,32 +232,51 @@ pub(crate) fn extract_scoped(
     scope: Option<Scope>,
     doc_scan: Option<crate::text::DocScan>,
 ) -> (Vec<Mention>, ExtractReport) {
-    extract_from(doc, res, scope, doc_scan, None)
+    let ctx = DocCtx::scanned(doc, res, scope, doc_scan);
+    let traps = sentence_traps(&ctx);
+    let quantities = figures(&ctx, &traps);
+    let (mut out, report) = judge(&ctx, traps, quantities);
+    document_rules(&ctx, &mut out);
+    (out, report)
 }
 
-fn extract_from<'r>(
-    doc: &CleanDoc,
-    res: &'r Resources,
-    scope: Option<Scope>,
-    doc_scan: Option<crate::text::DocScan>,
-    found: Option<Vec<Vec<traps::Trap<'r>>>>,
-) -> (Vec<Mention>, ExtractReport) {
-    let ctx = DocCtx::scanned(doc, res, scope, doc_scan);
-    let mut out = Vec::new();
-    let mut report = ExtractReport::default();
-    // the traps of every sentence first, then their figures, then the judgement of each
-    // sentence: a stage at a time over the document keeps its automata and tables in the CPU's
-    // caches (a sentence's traps and figures depend on the document and the sentence alone)
-    let traps: Vec<Vec<traps::Trap<'_>>> = match found {
-        Some(t) if t.len() == doc.sentences.len() => t,
-        _ => sentence_traps(doc, res, &ctx.hay),
-    };
-    let quantities: Vec<Vec<Quantity>> = doc
+// Extraction in phases, each over the whole document: its context ([`context`]), the traps of
+// every sentence, then their figures, then the judgement of each sentence, then the rules over
+// the whole document. A phase at a time keeps its automata and tables in the CPU's caches (a sentence's
+// traps and figures depend on the document and the sentence alone), and a group of documents
+// runs each phase over the whole group (rule `run.stage_groups`).
+
+/// The first phase: a document's context, reading the scan clean made of it
+/// ([`crate::clean::clean_scanned`]).
+pub(crate) fn context<'a>(doc: &'a CleanDoc, res: &'a Resources, scan: Option<crate::text::DocScan>) -> DocCtx<'a> {
+    DocCtx::scanned(doc, res, None, scan)
+}
+
+/// The traps of every sentence of a document ([`traps::find_each`]), read on its match form.
+pub(crate) fn sentence_traps<'a>(ctx: &DocCtx<'a>) -> Vec<Vec<traps::Trap<'a>>> {
+    let (lex, hay) = (&ctx.res.lexicon, ctx.hay.as_str());
+    let unit_follows =
+        |e: usize| unit_at(lex, hay, e).is_some_and(|(k, _, _)| !matches!(k, UnitKind::Duration | UnitKind::Other | UnitKind::Length));
+    let doc = ctx.doc;
+    traps::find_each(&lex.traps, &doc.text, doc.sentences.iter().map(|s| (s.start, s.end)), &unit_follows)
+}
+
+/// The figures of every sentence (numbers with their scale, range and unit), outside the
+/// sentence's traps.
+pub(crate) fn figures(ctx: &DocCtx<'_>, traps: &[Vec<traps::Trap<'_>>]) -> Vec<Vec<Quantity>> {
+    ctx.doc
         .sentences
         .iter()
-        .zip(&traps)
-        .map(|(s, t)| scan(&ctx, s.start, s.end, t))
-        .collect();
+        .zip(traps)
+        .map(|(s, t)| scan(ctx, s.start, s.end, t))
+        .collect()
+}
+
+/// Every sentence's traps and figures judged into mentions in text order (the rules that read
+/// the whole document come after: [`document_rules`]).
+pub(crate) fn judge(ctx: &DocCtx<'_>, traps: Vec<Vec<traps::Trap<'_>>>, quantities: Vec<Vec<Quantity>>) -> (Vec<Mention>, ExtractReport) {
+    let mut out = Vec::new();
+    let mut report = ExtractReport::default();
     // (a mention per trap and figure, about: the rules after the sentences add a few; the
     // mentions are large, and a vector grown push by push copied them again and again)
     out.reserve(traps.iter().zip(&quantities).map(|(t, q)| t.len() + q.len()).sum::<usize>() + 8);
@@ -307,25 +305,32 @@ fn extract_from<'r>(
                     claim: None,
                 }),
         );
-        let mut judged = classify::classify(&ctx, si, &traps, &quantities);
+        let mut judged = classify::classify(ctx, si, &traps, &quantities);
         judged.iter_mut().for_each(unrepresentable);
         report.metrics += judged.iter().filter(|m| m.kind == MentionKind::Metric).count();
         out.extend(judged);
         out[first..].sort_by_key(|m| (m.start, m.end));
     }
+    (out, report)
+}
+
+/// After the judgement of every document's sentences, the rules that read a whole document:
+/// tables, ranks, continued lists, breakdowns, densities, parts of a field or a share, and a
+/// text cut off mid-sentence.
+pub(crate) fn document_rules(ctx: &DocCtx<'_>, out: &mut Vec<Mention>) {
+    let (doc, res) = (ctx.doc, ctx.res);
     // a table of ICT figures is ICT whatever the words around it (a yearbook page of the
     // `Vận tải và bưu điện` chapter names no company)
     if ctx.scope.gated {
-        with_tables(doc, res, &mut out);
+        with_tables(doc, res, out);
     }
-    with_ranks(doc, &ctx.hay, &ctx.hits, res, &mut out);
-    continuation::apply(doc, &ctx.hay, &res.lexicon, &res.lexicon.continuation, &mut out);
-    breakdown::apply(doc, &ctx.hay, &mut out);
-    density::apply(&ctx.hay, &res.catalog, &mut out);
-    field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, &mut out);
-    share_part::apply(&mut out);
-    cut_off(doc, &mut out);
-    (out, report)
+    with_ranks(doc, &ctx.hay, &ctx.hits, res, out);
+    continuation::apply(doc, &ctx.hay, &res.lexicon, &res.lexicon.continuation, out);
+    breakdown::apply(doc, &ctx.hay, out);
+    density::apply(&ctx.hay, &res.catalog, out);
+    field_part::apply(doc, &ctx.hay, &res.lexicon.part.field_words, out);
+    share_part::apply(out);
+    cut_off(doc, out);
 }
 
 /// Rule `text.cut_off`: a text that stops mid-sentence (a page excerpt, a truncated feed) cuts
