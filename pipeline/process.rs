@@ -154,10 +154,14 @@ impl Who {
 pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resources, clock: &StageClock) -> Vec<DocOutput> {
     let mut outs: Vec<Option<DocOutput>> = group.iter().map(|_| None).collect();
     let mut who: Vec<Option<Who>> = group.iter().map(|(r, _)| Some(Who::of(r))).collect();
-    // one stage of document `i`: its panic becomes the document's reject, and the document
+    // one phase of document `i`: its panic becomes the document's reject, and the document
     // goes no further
-    fn guarded<T>(i: usize, who: &mut [Option<Who>], outs: &mut [Option<DocOutput>], f: impl FnOnce() -> T) -> Option<T> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    fn guarded<T>(i: usize, phase: Phase, who: &mut [Option<Who>], outs: &mut [Option<DocOutput>], f: impl FnOnce() -> T) -> Option<T> {
+        let doc = who[i].as_ref().map(|w| w.doc.as_str()).unwrap_or_default();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            injected_fault(doc, phase);
+            f()
+        })) {
             Ok(v) => Some(v),
             Err(panic) => {
                 let w = who[i].take().expect("a document panics once");
@@ -170,18 +174,15 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
     let decoded: Vec<Option<crate::records::RawDoc>> = group
         .into_iter()
         .enumerate()
-        .map(|(i, (raw, hash))| {
-            match guarded(i, &mut who, &mut outs, || {
-                injected_fault(&raw.doc);
-                ingest::decode_known(raw, hash)
-            })? {
+        .map(
+            |(i, (raw, hash))| match guarded(i, Phase::Decode, &mut who, &mut outs, || ingest::decode_known(raw, hash))? {
                 Ok(d) => Some(d),
                 Err(rej) => {
                     outs[i] = Some(DocOutput::Rejected(rej));
                     None
                 }
-            }
-        })
+            },
+        )
         .collect();
     add(&clock.decode, t.elapsed());
     let t = Instant::now();
@@ -192,7 +193,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, d)| {
             let d = d?;
-            guarded(i, &mut who, &mut outs, || clean::lines(d, &res.clean))
+            guarded(i, Phase::Lines, &mut who, &mut outs, || clean::lines(d, &res.clean))
         })
         .collect();
     let scanned: Vec<Option<(clean::Lined, crate::text::DocScan)>> = lined
@@ -200,7 +201,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, l)| {
             let l = l?;
-            let scan = guarded(i, &mut who, &mut outs, || l.scan(&res.lexicon.scan))?;
+            let scan = guarded(i, Phase::Scan, &mut who, &mut outs, || l.scan(&res.lexicon.scan))?;
             Some((l, scan))
         })
         .collect();
@@ -209,13 +210,14 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, c)| {
             let (lined, scan) = c?;
-            guarded(i, &mut who, &mut outs, || finished(lined, scan, res, clock))
+            guarded(i, Phase::Metadata, &mut who, &mut outs, || finished(lined, scan, res, clock))
         })
         .collect();
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
     // extraction a phase at a time too: every document's context, then every one's traps,
-    // figures, judged sentences and whole-document rules; the contexts borrow the documents, which normalize takes after
+    // figures, judged sentences and whole-document rules; the contexts borrow the documents,
+    // which normalize takes after
     let (docs, scans): (Vec<Option<crate::records::CleanDoc>>, Vec<Option<crate::text::DocScan>>) =
         cleaned.into_iter().map(|c| c.map_or((None, None), |(d, s)| (Some(d), s))).unzip();
     let ctxs: Vec<Option<extract::DocCtx<'_>>> = docs
@@ -224,7 +226,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, (d, scan))| {
             let d = d.as_ref()?;
-            guarded(i, &mut who, &mut outs, || extract::context(d, res, scan))
+            guarded(i, Phase::Context, &mut who, &mut outs, || extract::context(d, res, scan))
         })
         .collect();
     let traps: Vec<Option<_>> = ctxs
@@ -232,7 +234,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, c)| {
             let c = c.as_ref()?;
-            guarded(i, &mut who, &mut outs, || extract::sentence_traps(c))
+            guarded(i, Phase::Traps, &mut who, &mut outs, || extract::sentence_traps(c))
         })
         .collect();
     let figures: Vec<Option<(_, _)>> = ctxs
@@ -241,7 +243,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, (c, t))| {
             let (c, t) = (c.as_ref()?, t?);
-            let q = guarded(i, &mut who, &mut outs, || extract::figures(c, &t))?;
+            let q = guarded(i, Phase::Figures, &mut who, &mut outs, || extract::figures(c, &t))?;
             Some((t, q))
         })
         .collect();
@@ -251,7 +253,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, (c, f))| {
             let (c, (t, q)) = (c.as_ref()?, f?);
-            guarded(i, &mut who, &mut outs, || extract::judge(c, t, q))
+            guarded(i, Phase::Judge, &mut who, &mut outs, || extract::judge(c, t, q))
         })
         .collect();
     let mentions: Vec<Option<Vec<crate::records::Mention>>> = ctxs
@@ -260,7 +262,9 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .enumerate()
         .map(|(i, (c, j))| {
             let (c, (mut mentions, er)) = (c.as_ref()?, j?);
-            guarded(i, &mut who, &mut outs, || extract::document_rules(c, &mut mentions))?;
+            guarded(i, Phase::DocumentRules, &mut who, &mut outs, || {
+                extract::document_rules(c, &mut mentions)
+            })?;
             Some(counted(mentions, er, clock))
         })
         .collect();
@@ -269,7 +273,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
     let t = Instant::now();
     for (i, (d, m)) in docs.into_iter().zip(mentions).enumerate() {
         let (Some(doc), Some(mentions)) = (d, m) else { continue };
-        if let Some(out) = guarded(i, &mut who, &mut outs, || normalized(doc, mentions, res, clock)) {
+        if let Some(out) = guarded(i, Phase::Normalize, &mut who, &mut outs, || normalized(doc, mentions, res, clock)) {
             outs[i] = Some(out);
         }
     }
@@ -279,17 +283,64 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .collect()
 }
 
-fn injected_fault(doc: &str) {
+/// The phases of a group, each named for fault injection ([`injected_fault`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Decode,
+    Lines,
+    Scan,
+    Metadata,
+    Context,
+    Traps,
+    Figures,
+    Judge,
+    DocumentRules,
+    Normalize,
+}
+
+impl Phase {
+    #[cfg(test)]
+    const ALL: [Phase; 10] = [
+        Phase::Decode,
+        Phase::Lines,
+        Phase::Scan,
+        Phase::Metadata,
+        Phase::Context,
+        Phase::Traps,
+        Phase::Figures,
+        Phase::Judge,
+        Phase::DocumentRules,
+        Phase::Normalize,
+    ];
+}
+
+#[cfg(test)]
+thread_local! {
+    /// A unit test's fault: the document and the phase that panic on this thread.
+    static TEST_FAULT: std::cell::RefCell<Option<(String, Phase)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic injected into a debug build for the tests of rule `run.isolate_panics`:
+/// `ICTSTAT_FAULT_PANIC_DOC=boom.txt` panics when `boom.txt` is decoded,
+/// `ICTSTAT_FAULT_PANIC_DOC=boom.txt@Judge` when its sentences are judged.
+fn injected_fault(doc: &str, phase: Phase) {
     if cfg!(debug_assertions) {
         static DOC: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-        if DOC.get_or_init(|| std::env::var("ICTSTAT_FAULT_PANIC_DOC").ok()).as_deref() == Some(doc) {
-            panic!("fault injected for {doc}");
+        if let Some(want) = DOC.get_or_init(|| std::env::var("ICTSTAT_FAULT_PANIC_DOC").ok()) {
+            let (d, p) = want.split_once('@').unwrap_or((want, "Decode"));
+            if d == doc && p == format!("{phase:?}") {
+                panic!("fault injected for {doc} at {phase:?}");
+            }
+        }
+        #[cfg(test)]
+        if TEST_FAULT.with_borrow(|f| f.as_ref().is_some_and(|(d, p)| d == doc && *p == phase)) {
+            panic!("fault injected for {doc} at {phase:?}");
         }
     }
 }
 
 fn process_timed(raw: RawInput, res: &Resources, clock: &StageClock, input_hash: Option<&str>) -> DocOutput {
-    injected_fault(&raw.doc);
+    injected_fault(&raw.doc, Phase::Decode);
     let t = Instant::now();
     let decoded = ingest::decode_known(raw, input_hash);
     add(&clock.decode, t.elapsed());
@@ -438,6 +489,43 @@ mod tests {
         assert_eq!(group, alone);
         // (the case the test is about: the count is read as a figure, not a year)
         assert!(alone[0].contains("value: Some(2015.0)"), "{}", alone[0]);
+    }
+
+    /// Rule `run.isolate_panics` in every phase of a group: the middle one of three documents
+    /// panics in one phase; it alone becomes an `internal_error` reject that names the phase,
+    /// and the other two come out as they do alone.
+    #[test]
+    fn a_panic_in_any_phase_of_a_group_rejects_its_own_document_only() {
+        let res = resources();
+        let texts = [
+            "Năm 2020, toàn tỉnh Quảng Ninh có 2015 Thuê bao Internet băng rộng cố định, tăng 12% so với năm 2019.",
+            "Theo Quyết định số 1355/QĐ-UBND ngày 7/9/2009, tỉnh Thanh Hóa có 1.245 trạm BTS 3G.",
+            "Năm 2021, Sở Thông tin và Truyền thông tỉnh Nghệ An cho biết doanh thu đạt 971,8 tỷ đồng.",
+        ];
+        let inputs: Vec<RawInput> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| input(&format!("g{i}.txt"), t.to_string(), false))
+            .collect();
+        let clock = StageClock::default();
+        let alone: Vec<String> = inputs
+            .iter()
+            .map(|r| format!("{:?}", process_guarded(r.clone(), res, &clock, None)))
+            .collect();
+        for phase in Phase::ALL {
+            TEST_FAULT.set(Some(("g1.txt".into(), phase)));
+            let out = process_group(inputs.iter().map(|r| (r.clone(), None)).collect(), res, &clock);
+            TEST_FAULT.set(None);
+            assert_eq!(format!("{:?}", out[0]), alone[0], "{phase:?}");
+            assert_eq!(format!("{:?}", out[2]), alone[2], "{phase:?}");
+            match &out[1] {
+                DocOutput::Rejected(r) => {
+                    assert!(matches!(r.kind, crate::records::RejectKind::InternalError), "{phase:?}: {r:?}");
+                    assert!(r.reason.contains(&format!("fault injected for g1.txt at {phase:?}")), "{r:?}");
+                }
+                o => panic!("{phase:?}: {o:?}"),
+            }
+        }
     }
 
     proptest! {

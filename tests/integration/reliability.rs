@@ -98,7 +98,8 @@ fn a_panicking_document_becomes_a_reject_and_the_run_goes_on() {
     let out = tmp.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_ictstat"))
         .args(["run", p(&inp), "--out", p(&out), "--quiet"])
-        .env("ICTSTAT_FAULT_PANIC_DOC", "boom.txt")
+        // (a late phase of the document's group: its sentences judged)
+        .env("ICTSTAT_FAULT_PANIC_DOC", "boom.txt@Judge")
         .current_dir(repo())
         .output()
         .unwrap();
@@ -106,7 +107,7 @@ fn a_panicking_document_becomes_a_reject_and_the_run_goes_on() {
     let r = rejects(&out);
     assert_eq!(r.len(), 1, "{r:?}");
     assert_eq!((r[0].0.as_str(), r[0].1.as_str()), ("boom.txt", "internal_error"));
-    assert!(r[0].2.contains("fault injected"), "{r:?}");
+    assert!(r[0].2.contains("fault injected for boom.txt at Judge"), "{r:?}");
     assert_eq!(facts_of(&out, "good.txt"), seed_facts());
 }
 
