@@ -145,8 +145,8 @@ impl Who {
 }
 
 /// Rule `run.stage_groups`: a few small documents processed stage by stage (every document's
-/// decoding, then every one's cleaning, extraction and normalization), not document by
-/// document. A stage's code, automata and tables stay in the CPU's caches from one document to
+/// decoding, then every one's cleaning, extraction and normalization, the last three phase by
+/// phase), not document by document. A stage's code, automata and tables stay in the CPU's caches from one document to
 /// the next, where each document went through all four and the next found them cold. Each
 /// document's outcome is what [`process_guarded`] gives it alone: the stages of a document see
 /// only that document, and a panic in one document's stage rejects that document only.
@@ -461,12 +461,9 @@ mod tests {
         }
     }
 
-    /// A group finds every document's traps before extracting any further: each document
-    /// keeps its own, read on its own match form (`2015 Thuê bao`: a count, since a unit
-    /// follows, where the text's own case reads no unit and makes it a year).
-    #[test]
-    fn a_group_reads_each_documents_traps_on_its_own_match_form() {
-        let res = resources();
+    /// Three short reports (`g0.txt`, `g1.txt`, `g2.txt`) with figures and traps, and what each
+    /// gives processed alone.
+    fn three_documents(clock: &StageClock) -> (Vec<RawInput>, Vec<String>) {
         let texts = [
             "Năm 2020, toàn tỉnh Quảng Ninh có 2015 Thuê bao Internet băng rộng cố định, tăng 12% so với năm 2019.",
             "Theo Quyết định số 1355/QĐ-UBND ngày 7/9/2009, tỉnh Thanh Hóa có 1.245 trạm BTS 3G.",
@@ -477,11 +474,20 @@ mod tests {
             .enumerate()
             .map(|(i, t)| input(&format!("g{i}.txt"), t.to_string(), false))
             .collect();
-        let clock = StageClock::default();
-        let alone: Vec<String> = inputs
+        let alone = inputs
             .iter()
-            .map(|r| format!("{:?}", process_guarded(r.clone(), res, &clock, None)))
+            .map(|r| format!("{:?}", process_guarded(r.clone(), resources(), clock, None)))
             .collect();
+        (inputs, alone)
+    }
+
+    /// A group finds every document's traps before extracting any further: each document
+    /// keeps its own, read on its own match form (`2015 Thuê bao`: a count, since a unit
+    /// follows, where the text's own case reads no unit and makes it a year).
+    #[test]
+    fn a_group_reads_each_documents_traps_on_its_own_match_form() {
+        let (res, clock) = (resources(), StageClock::default());
+        let (inputs, alone) = three_documents(&clock);
         let group: Vec<String> = process_group(inputs.into_iter().map(|r| (r, None)).collect(), res, &clock)
             .iter()
             .map(|o| format!("{o:?}"))
@@ -496,22 +502,8 @@ mod tests {
     /// and the other two come out as they do alone.
     #[test]
     fn a_panic_in_any_phase_of_a_group_rejects_its_own_document_only() {
-        let res = resources();
-        let texts = [
-            "Năm 2020, toàn tỉnh Quảng Ninh có 2015 Thuê bao Internet băng rộng cố định, tăng 12% so với năm 2019.",
-            "Theo Quyết định số 1355/QĐ-UBND ngày 7/9/2009, tỉnh Thanh Hóa có 1.245 trạm BTS 3G.",
-            "Năm 2021, Sở Thông tin và Truyền thông tỉnh Nghệ An cho biết doanh thu đạt 971,8 tỷ đồng.",
-        ];
-        let inputs: Vec<RawInput> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| input(&format!("g{i}.txt"), t.to_string(), false))
-            .collect();
-        let clock = StageClock::default();
-        let alone: Vec<String> = inputs
-            .iter()
-            .map(|r| format!("{:?}", process_guarded(r.clone(), res, &clock, None)))
-            .collect();
+        let (res, clock) = (resources(), StageClock::default());
+        let (inputs, alone) = three_documents(&clock);
         for phase in Phase::ALL {
             TEST_FAULT.set(Some(("g1.txt".into(), phase)));
             let out = process_group(inputs.iter().map(|r| (r.clone(), None)).collect(), res, &clock);

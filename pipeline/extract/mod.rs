@@ -242,9 +242,9 @@ pub(crate) fn extract_scoped(
 
 // Extraction in phases, each over the whole document: its context ([`context`]), the traps of
 // every sentence, then their figures, then the judgement of each sentence, then the rules over
-// the whole document. A phase at a time keeps its automata and tables in the CPU's caches (a sentence's
-// traps and figures depend on the document and the sentence alone), and a group of documents
-// runs each phase over the whole group (rule `run.stage_groups`).
+// the whole document. A phase at a time keeps its automata and tables in the CPU's caches (a
+// sentence's traps and figures depend on the document and the sentence alone), and a group of
+// documents runs each phase over the whole group (rule `run.stage_groups`).
 
 /// The first phase: a document's context, reading the scan clean made of it
 /// ([`crate::clean::clean_scanned`]).
