@@ -230,6 +230,15 @@ fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
 }
 
+/// Return the freed memory this thread's allocator heap holds, and what the allocator's arenas
+/// hold for a purge delay, to the system now (rule `run.release_at_barrier`).
+#[allow(unsafe_code)]
+fn release_memory() {
+    // SAFETY: a plain C call with no arguments beyond a flag; it frees only pages with no live
+    // block, and it is safe on any thread at any time
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
@@ -265,6 +274,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 big_docs_in_flight: a.big_docs_in_flight,
                 progress: !a.quiet,
                 incremental: a.incremental,
+                release_memory: Some(release_memory),
             }
             .validate()?;
             let res = cfg.resources().context("loading schemas and reference data")?;

@@ -328,6 +328,7 @@ mod tests {
             big_docs_in_flight: crate::run::BIG_DOCUMENTS_IN_FLIGHT,
             progress: false,
             incremental: false,
+            release_memory: None,
         }
         .validate()
         .unwrap();
