@@ -40,8 +40,9 @@ pub struct Config {
     pub progress: bool,
     /// Reuse the rows of the previous output in `out` for inputs whose bytes are unchanged.
     pub incremental: bool,
-    /// Hands the memory the threads have freed back to the system, called on every thread
-    /// that ran documents once the last document is written (rule `run.release_at_barrier`):
+    /// Hands the memory the threads have freed back to the system, called on every worker
+    /// thread and on the run's own thread once the last document is written (rule
+    /// `run.release_at_barrier`):
     /// the binary's allocator keeps freed memory for a while (its purge delay), and the
     /// aggregate's memory came on top of it. `None` where the allocator is the system's (the
     /// library's tests).

@@ -496,8 +496,8 @@ mod tests {
     static RELEASED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
     /// Rule `run.release_at_barrier`: once the last document is written, the run asks every
-    /// worker thread, and the thread that runs the barrier, to give back what it freed; once
-    /// per run, not per batch or per document.
+    /// worker thread (the aggregate runs on them), and its own thread, to give back what they
+    /// freed; once per run, not per batch or per document.
     #[test]
     fn a_run_releases_freed_memory_on_every_thread_once_at_the_barrier() {
         let tmp = tempfile::tempdir().unwrap();
