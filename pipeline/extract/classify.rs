@@ -239,11 +239,20 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     continue;
                 }
                 let mut m = base;
-                let names = lv.l[0].names(lex);
-                m.reason = if names.is_empty() {
+                // (written into one string: no vector of names, no joined copy)
+                let mut names = lv.l[0].names(lex).peekable();
+                m.reason = if names.peek().is_none() {
                     "no metric rule matched; no feature words in its clause".into()
                 } else {
-                    format!("no metric rule matched; clause features: {}", names.join(", "))
+                    let mut r = String::with_capacity(96);
+                    r.push_str("no metric rule matched; clause features: ");
+                    for (k, name) in names.enumerate() {
+                        if k > 0 {
+                            r.push_str(", ");
+                        }
+                        r.push_str(name);
+                    }
+                    r
                 };
                 out.push(m);
             }

@@ -33,11 +33,11 @@ impl FeatSet {
     pub(super) fn mask(self, m: FeatSet) -> FeatSet {
         FeatSet(self.0 & m.0)
     }
-    pub fn names(self, lex: &Lexicon) -> Vec<&str> {
+    /// The names of the features in the set, in the lexicon's order.
+    pub fn names(self, lex: &Lexicon) -> impl Iterator<Item = &str> {
         (0..lex.feature_names.len())
-            .filter(|&f| self.has(f))
+            .filter(move |&f| self.has(f))
             .map(|f| lex.feature_names[f].as_str())
-            .collect()
     }
 }
 

@@ -48,8 +48,9 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
             has_decimals: false,
         });
     }
-    let mut groups: Vec<&str> = Vec::new();
-    let mut seps: Vec<char> = Vec::new();
+    // (a number has a handful of groups: kept on the stack, not allocated per number)
+    let mut groups: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
+    let mut seps: smallvec::SmallVec<[char; 8]> = smallvec::SmallVec::new();
     let mut start = 0;
     for (i, c) in tok.char_indices() {
         if c == '.' || c == ',' {

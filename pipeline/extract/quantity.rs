@@ -102,7 +102,8 @@ pub(super) fn unit_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(UnitKind,
 
 /// Spelled-out number words starting at `pos`: value and end, when they form a number.
 pub(super) fn words_at(lex: &Lexicon, hay: &str, pos: usize) -> Option<(f64, usize, usize)> {
-    let mut words = Vec::new();
+    // (a few words: kept on the stack, not allocated at every digit-free word the scan tries)
+    let mut words: smallvec::SmallVec<[NumWord; 8]> = smallvec::SmallVec::new();
     let mut p = skip_ws(hay, pos);
     let start = p;
     let mut end = p;
