@@ -92,7 +92,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
             value: Some(q.value),
             value_high: q.value_high,
             of: q.of,
-            unit_raw: (q.unit_end > q.unit_start).then(|| doc.text[q.unit_start..q.unit_end].to_string()),
+            unit: (q.unit_end > q.unit_start).then_some((q.unit_start, q.unit_end)),
             unit_kind: Some(q.unit_kind),
             malformed: q.malformed,
             claim: None,

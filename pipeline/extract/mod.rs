@@ -299,7 +299,7 @@ pub(crate) fn judge(ctx: &DocCtx<'_>, traps: Vec<Vec<traps::Trap<'_>>>, quantiti
                     value: None,
                     value_high: None,
                     of: None,
-                    unit_raw: None,
+                    unit: None,
                     unit_kind: None,
                     malformed: false,
                     claim: None,
@@ -349,7 +349,7 @@ fn cut_off(doc: &CleanDoc, out: &mut [Mention]) {
     let bare = |m: &Mention| m.unit_kind.is_none_or(|u| u == UnitKind::Bare);
     let kind_lost = |m: &Mention| {
         m.unit_kind == Some(UnitKind::Subscribers)
-            && m.unit_raw.as_deref().is_some_and(|u| u.trim().eq_ignore_ascii_case("thuê bao"))
+            && m.unit_raw(&doc.text).is_some_and(|u| u.trim().eq_ignore_ascii_case("thuê bao"))
             && text.get(m.end..).is_some_and(|a| {
                 let a = a.trim();
                 // (bounded: the rest of a long document is not counted for each figure)

@@ -326,7 +326,7 @@ fn rank_mention(
         value: Some(value),
         value_high: None,
         of,
-        unit_raw: None,
+        unit: None,
         unit_kind: Some(UnitKind::Rank),
         malformed: false,
         claim: Some(Claim {

@@ -52,7 +52,7 @@ mod tests {
             value: Some(value),
             value_high: None,
             of,
-            unit_raw: None,
+            unit: None,
             unit_kind: None,
             malformed: false,
             claim: Some(Claim {

@@ -327,7 +327,7 @@ pub(super) fn cell(
         value: Some(value.value * scale),
         value_high: None,
         of: None,
-        unit_raw: None,
+        unit: None,
         unit_kind: probe.unit_kind,
         malformed: value.malformed,
         claim: Some(claim),

@@ -204,7 +204,7 @@ pub fn push_mention(b: &mut BatchBuilder, doc: &str, text: &str, m: &MentionRow)
         .of(x.value)
         .of(x.value_high)
         .of(x.of)
-        .os(x.unit_raw.as_deref())
+        .os(x.unit_raw(text))
         .os(x.unit_kind.map(|u| u.as_str()))
         .b(x.malformed)
         .s(&x.reason);

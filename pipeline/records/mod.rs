@@ -366,11 +366,20 @@ pub struct Mention {
     pub value: Option<f64>,
     pub value_high: Option<f64>,
     pub of: Option<f64>,
-    pub unit_raw: Option<String>,
+    /// Byte span of the unit as written, in `CleanDoc::text` ([`Mention::unit_raw`]): a span,
+    /// not a copy of the words, as `start..end` is of the figure.
+    pub unit: Option<(usize, usize)>,
     pub unit_kind: Option<UnitKind>,
     pub malformed: bool,
     /// Set when kind = Metric.
     pub claim: Option<Claim>,
+}
+
+impl Mention {
+    /// The unit as written (`thuê bao`, `tỷ đồng`), read from the document's cleaned text.
+    pub fn unit_raw<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.unit.and_then(|(s, e)| text.get(s..e))
+    }
 }
 
 /// What extraction claims about a statistic: metric and qualifiers.
