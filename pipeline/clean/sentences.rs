@@ -50,8 +50,9 @@ fn last_word(text: &str) -> &str {
 }
 
 /// Sentence spans (byte offsets) of one paragraph.
-pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+pub fn split_sentences(p: &str, abbreviations: &HashSet<String>) -> smallvec::SmallVec<[(usize, usize); 8]> {
+    // (a paragraph holds a few sentences: their spans on the stack, not a vector per paragraph)
+    let mut out = smallvec::SmallVec::new();
     let mut start = 0;
     // one pass over the bytes to the stops (`…` is E2 80 A6), looking around each in the text
     // itself: no per-paragraph vector of chars, no decoding of the letters between stops

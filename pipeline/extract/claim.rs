@@ -19,8 +19,9 @@ use crate::records::{Basis, Bound, Claim, UnitKind};
 
 /// Qualifier cues of one sentence, found once (absolute byte spans) and filtered per figure.
 pub(super) struct SentenceCues {
-    status: Vec<(usize, usize, StatusCue)>,
-    basis: Vec<(usize, usize, BasisCue)>,
+    // (a sentence names a few cues: on the stack, not two vectors per sentence)
+    status: smallvec::SmallVec<[(usize, usize, StatusCue); 4]>,
+    basis: smallvec::SmallVec<[(usize, usize, BasisCue); 4]>,
 }
 
 impl SentenceCues {

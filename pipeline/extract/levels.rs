@@ -98,7 +98,8 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
     // rule `slot.inclusive_aside`: `dịch vụ điện thoại di động (tính cả thuê bao sử dụng USB 3G)
     // đạt 1.510.500 thuê bao` counts mobile subscribers: what the parenthesis also counts does
     // not make the figure's kind, nor the kind of the figure that inherits its clause
-    let asides: Vec<Option<(usize, usize)>> = (0..n).map(|i| inclusive_aside(ctx, left_start[i], qs[i].start)).collect();
+    let asides: smallvec::SmallVec<[Option<(usize, usize)>; 8]> =
+        (0..n).map(|i| inclusive_aside(ctx, left_start[i], qs[i].start)).collect();
     let outside_aside = |from: usize, to: usize, aside: Option<(usize, usize)>| match aside {
         Some((a, b)) => ctx.features.set(from, a).union(ctx.features.set(b, to)),
         None => ctx.features.set(from, to),

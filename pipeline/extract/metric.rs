@@ -114,7 +114,8 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     let mut fits_kind: [Option<bool>; UnitKind::COUNT] = [None; UnitKind::COUNT];
     // (the catalog's rules in one flat list, in catalog order: the same candidates, in the same
     // order, as the metrics' rules in turn)
-    let candidates: Vec<(usize, usize)> = ctx
+    // (a figure has a few candidates: on the stack, not a vector per figure)
+    let candidates: smallvec::SmallVec<[(usize, usize); 16]> = ctx
         .res
         .catalog
         .rules

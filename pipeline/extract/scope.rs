@@ -14,14 +14,16 @@ use crate::records::{Basis, Claim, MentionKind, Period, PeriodPart, Status, Unit
 
 /// `A và B lần lượt đạt X và Y`: the k-th figure after `lần lượt` takes the k-th rival
 /// feature named before it (and a bare figure takes the unit of the last one).
-pub(super) fn respectively(
+pub(super) fn respectively<'q>(
     ctx: &DocCtx<'_>,
     from: usize,
     to: usize,
-    qs: &[Quantity],
+    qs: &'q [Quantity],
     mut levels: Vec<Levels>,
-) -> (Vec<Quantity>, Vec<Levels>) {
-    let mut qs = qs.to_vec();
+) -> (std::borrow::Cow<'q, [Quantity]>, Vec<Levels>) {
+    // (the figures are copied only when a list gives one of them a unit: most sentences have
+    // no `lần lượt`, and a copy of their figures for each was one allocation per sentence)
+    let mut qs = std::borrow::Cow::Borrowed(qs);
     let hay = &ctx.hay;
     let lex = &ctx.res.lexicon;
     // (asked of every sentence with figures: the searcher is built once)
@@ -71,7 +73,7 @@ pub(super) fn respectively(
             lv.l[l] = lv.l[l].mask(keep);
         }
         if qs[i].unit_kind == UnitKind::Bare && last_unit.0 != UnitKind::Bare {
-            qs[i].unit_kind = last_unit.0;
+            qs.to_mut()[i].unit_kind = last_unit.0;
         }
     }
     (qs, levels)

@@ -137,7 +137,8 @@ fn own_clause(f: &Figure<'_, '_>, clause_from: usize, doc_period: Option<Period>
     let (ctx, q, s) = (f.ctx, f.q, f.ctx.doc.sentences[f.si]);
     let hay = &ctx.hay;
     let opening_end = s.start + opening_clause_end(&hay[s.start..s.end]);
-    let own: Vec<&Trap> = f
+    // (a clause holds a few years: on the stack, not a vector per figure)
+    let own: smallvec::SmallVec<[&Trap; 8]> = f
         .traps
         .iter()
         .filter(|t| matches!(t.kind, MentionKind::Year | MentionKind::Period) && t.start >= s.start && t.end <= q.start)

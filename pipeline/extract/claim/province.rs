@@ -25,7 +25,7 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric) -> Option<ProvinceRef> {
         });
     }
     let mut province = doc.meta.province.clone();
-    let mut named: Vec<usize> = ctx
+    let mut named: smallvec::SmallVec<[usize; 4]> = ctx
         .res
         .provinces
         .find_in(hay, &ctx.hits, f.left_start, q.start)
