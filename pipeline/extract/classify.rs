@@ -184,12 +184,7 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     let r = &mut m.reason;
                     r.reserve(160);
                     let _ = write!(r, "rule {} of {} [", ri + 1, metric.id);
-                    for (k, &f) in metric.rules[ri].all.iter().enumerate() {
-                        if k > 0 {
-                            r.push_str(", ");
-                        }
-                        r.push_str(&lex.feature_names[f]);
-                    }
+                    push_joined(r, metric.rules[ri].all.iter().map(|&f| lex.feature_names[f].as_str()));
                     let _ = write!(r, "] scored {score:.2}");
                     if let Some(p) = span {
                         let _ = write!(r, "; period.several_years: over the years {p}");
@@ -239,19 +234,13 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
                     continue;
                 }
                 let mut m = base;
-                // (written into one string: no vector of names, no joined copy)
                 let mut names = lv.l[0].names(lex).peekable();
                 m.reason = if names.peek().is_none() {
                     "no metric rule matched; no feature words in its clause".into()
                 } else {
                     let mut r = String::with_capacity(96);
                     r.push_str("no metric rule matched; clause features: ");
-                    for (k, name) in names.enumerate() {
-                        if k > 0 {
-                            r.push_str(", ");
-                        }
-                        r.push_str(name);
-                    }
+                    push_joined(&mut r, names);
                     r
                 };
                 out.push(m);
@@ -259,6 +248,17 @@ pub fn classify(ctx: &DocCtx<'_>, si: usize, traps: &[Trap], qs: &[Quantity]) ->
         }
     }
     out
+}
+
+/// Append `names` to a mention's reason, separated by `, `: written into the reason itself,
+/// with no vector of names and no joined copy (a reason is made for every figure).
+fn push_joined<'a>(r: &mut String, names: impl Iterator<Item = &'a str>) {
+    for (k, name) in names.enumerate() {
+        if k > 0 {
+            r.push_str(", ");
+        }
+        r.push_str(name);
+    }
 }
 
 /// The unit a figure takes from its context, when its own words give none or another:

@@ -376,9 +376,10 @@ pub struct Mention {
 }
 
 impl Mention {
-    /// The unit as written (`thuê bao`, `tỷ đồng`), read from the document's cleaned text.
+    /// The unit as written (`thuê bao`, `tỷ đồng`), read from the document's cleaned text (the
+    /// text the span was found in, as for [`MentionRow::raw`]).
     pub fn unit_raw<'t>(&self, text: &'t str) -> Option<&'t str> {
-        self.unit.and_then(|(s, e)| text.get(s..e))
+        self.unit.map(|(s, e)| &text[s..e])
     }
 }
 
