@@ -71,11 +71,13 @@ bench-shaped DOCS="20000" PEER="0" AGAINST="":
 # instructions (whole run and per stage) and allocations of a one-thread run over a shaped
 # corpus of DOCS reports (seed 42), counted by callgrind: the same for the same build to
 # 0.02 %, where timings here vary by ±15 %; AGAINST=path/to/another/ictstat counts that build
-# too and prints the change (valgrind, ~35 s per 1 000 documents and build)
-bench-count DOCS="1000" AGAINST="":
+# too and prints the change (valgrind, ~35 s per 1 000 documents and build); CACHE=1 also
+# counts instruction-cache misses, data-cache read misses and mispredicted branches (simulated,
+# ~3 times slower)
+bench-count DOCS="1000" AGAINST="" CACHE="0":
     cargo build --release
     test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
-    python3 scripts/count.py target/bench/shaped-{{DOCS}}/docs {{ if AGAINST != "" { "--against " + AGAINST } else { "" } }}
+    python3 scripts/count.py target/bench/shaped-{{DOCS}}/docs {{ if AGAINST != "" { "--against " + AGAINST } else { "" } }} {{ if CACHE == "1" { "--cache" } else { "" } }}
 
 # the same 2 000 real-shaped reports as documents of 1, 10, 100 and 500 reports each (~10 kB to
 # ~5 MB): MB/s and µs of extract per number by document size (equal at every size: linear)
