@@ -16,8 +16,11 @@ copy of a large buffer less. Use `scripts/bench.py` for MB/s and peak memory.
 `--cache` also simulates the caches and branch predictors (`--cache-sim=yes --branch-sim=yes`,
 about three times slower) and counts, in all and per stage, the instruction-cache misses
 (`I1mr`, a 32 KB first-level cache), first-level data read misses (`D1mr`) and mispredicted
-branches (`Bcm` conditional plus `Bim` indirect). Those are what instructions miss: the
-judgement had 17 % of the instructions and 75 % of the instruction-cache misses (session 32).
+branches (`Bcm` conditional plus `Bim` indirect). The judgement had 17 % of the instructions and
+75 % of the instruction-cache misses (session 32). They are a model, not the machine: a change
+that cut the judgement's simulated misses by a quarter ran 3-5 % slower on the reference machine
+(op cache, 1 MB second-level cache). Confirm with `scripts/bench.py` before keeping a change for
+its misses.
 """
 
 from __future__ import annotations
