@@ -68,12 +68,12 @@ bench-shaped DOCS="20000" PEER="0" AGAINST="":
     test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
     python3 scripts/bench.py target/bench/shaped-{{DOCS}}/docs {{ if AGAINST != "" { "--runs 3 --against " + AGAINST } else { "--runs 2" } }} {{ if PEER == "1" { "--peer ../shared/bench/baseline.py" } else { "" } }}
 
-# instructions (whole run and per stage) and allocations of a one-thread run over a shaped
-# corpus of DOCS reports (seed 42), counted by callgrind: the same for the same build to
-# 0.02 %, where timings here vary by ±15 %; AGAINST=path/to/another/ictstat counts that build
-# too and prints the change (valgrind, ~35 s per 1 000 documents and build); CACHE=1 also
-# counts instruction-cache misses, data-cache read misses and mispredicted branches (simulated,
-# ~3 times slower)
+# callgrind counts the same for the same build to 0.02 %, where timings here vary by ±15 %;
+# AGAINST=path/to/another/ictstat counts that build too and prints the change (valgrind, ~35 s
+# per 1 000 documents and build); CACHE=1 also counts instruction-cache misses, data-cache read
+# misses and mispredicted branches (simulated, ~3 times slower: a model, confirm with
+# bench-shaped). Instructions (whole run and per stage) and allocations of a one-thread run
+# over a shaped corpus of DOCS reports (seed 42)
 bench-count DOCS="1000" AGAINST="" CACHE="0":
     cargo build --release
     test -d target/bench/shaped-{{DOCS}} || python3 ../shared/bench/make_corpus.py target/bench/shaped-{{DOCS}} --docs {{DOCS}} --seed 42 --workers 2
