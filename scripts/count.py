@@ -57,7 +57,8 @@ ALLOCATORS = ("__rustc::__rust_alloc", "__rustc::__rust_alloc_zeroed", "__rustc:
 # predictors miss (callgrind's names; `branches mispredicted` is Bcm + Bim)
 EVENTS = ["Ir"]
 CACHE_EVENTS = ["Ir", "I1mr", "D1mr", "Bcm", "Bim"]
-EVENT_NAMES = {"Ir": "instructions", "I1mr": "I1 misses", "D1mr": "D1 read misses", "Bcm": "branches mispredicted"}
+# what is reported of the simulated events, and the events each sums
+REPORTED = {"I1 misses": ("I1mr",), "D1 read misses": ("D1mr",), "branches mispredicted": ("Bcm", "Bim")}
 
 
 def count(binary: str, corpus: Path, work: Path, events: list[str]) -> dict[str, int]:
@@ -96,13 +97,15 @@ def count(binary: str, corpus: Path, work: Path, events: list[str]) -> dict[str,
     for label, columns in rows:
         values = dict(zip(events, event_values(columns)))
         got[label] = values["Ir"]
-        for event in events[1:]:
-            if event == "Bim":
-                continue
-            value = values[event] + (values.get("Bim", 0) if event == "Bcm" else 0)
-            got[f"{label} [{EVENT_NAMES[event]}]"] = value
+        for name, summed in reported(events).items():
+            got[f"{label} [{name}]"] = sum(values[e] for e in summed)
     got["allocations"] = allocations(annotate(out_file, "--tree=caller"))
     return got
+
+
+def reported(events: list[str]) -> dict[str, tuple[str, ...]]:
+    """The simulated counts reported for a run counted with `events` (none without `--cache`)."""
+    return REPORTED if len(events) > 1 else {}
 
 
 def event_values(columns: str) -> list[int]:
@@ -151,7 +154,7 @@ def main() -> None:
         new = count(args.bin, args.corpus, Path(work), events)
         old = count(args.against, args.corpus, Path(work), events) if args.against else None
     stages = ["instructions", *[label for label, _ in STAGES]]
-    labels = [*stages, *(f"{s} [{EVENT_NAMES[e]}]" for e in events[1:] if e != "Bim" for s in stages), "allocations"]
+    labels = [*stages, *(f"{s} [{name}]" for name in reported(events) for s in stages), "allocations"]
     if old is None:
         for label in labels:
             if label in new:
