@@ -61,9 +61,10 @@ CACHE_EVENTS = ["Ir", "I1mr", "D1mr", "Bcm", "Bim"]
 REPORTED = {"I1 misses": ("I1mr",), "D1 read misses": ("D1mr",), "branches mispredicted": ("Bcm", "Bim")}
 
 
-def count(binary: str, corpus: Path, work: Path, events: list[str]) -> dict[str, int]:
-    """Instructions (total and per stage), the other `events` when asked, and allocations of one
-    run of `binary` on `corpus`. Keys: `label` for instructions, `label [event]` for the rest."""
+def count(binary: str, corpus: Path, work: Path, cache: bool) -> dict[str, int]:
+    """Instructions (total and per stage), the simulated counts when `cache`, and allocations of
+    one run of `binary` on `corpus`. Keys: `label` for instructions, `label [name]` for the rest."""
+    events = CACHE_EVENTS if cache else EVENTS
     out_file = work / "callgrind.out"
     out_dir = work / "out"
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -71,7 +72,7 @@ def count(binary: str, corpus: Path, work: Path, events: list[str]) -> dict[str,
         "valgrind",
         "--tool=callgrind",
         f"--callgrind-out-file={out_file}",
-        *(["--cache-sim=yes", "--branch-sim=yes"] if len(events) > 1 else []),
+        *(["--cache-sim=yes", "--branch-sim=yes"] if cache else []),
         binary,
         "run",
         "-j",
@@ -97,15 +98,15 @@ def count(binary: str, corpus: Path, work: Path, events: list[str]) -> dict[str,
     for label, columns in rows:
         values = dict(zip(events, event_values(columns)))
         got[label] = values["Ir"]
-        for name, summed in reported(events).items():
+        for name, summed in reported(cache).items():
             got[f"{label} [{name}]"] = sum(values[e] for e in summed)
     got["allocations"] = allocations(annotate(out_file, "--tree=caller"))
     return got
 
 
-def reported(events: list[str]) -> dict[str, tuple[str, ...]]:
-    """The simulated counts reported for a run counted with `events` (none without `--cache`)."""
-    return REPORTED if len(events) > 1 else {}
+def reported(cache: bool) -> dict[str, tuple[str, ...]]:
+    """The simulated counts reported (none without `--cache`)."""
+    return REPORTED if cache else {}
 
 
 def event_values(columns: str) -> list[int]:
@@ -147,14 +148,13 @@ def main() -> None:
     ap.add_argument("--against", metavar="OLD_BIN", help="another build to count and compare with")
     ap.add_argument("--cache", action="store_true", help="count cache misses and mispredicted branches too")
     args = ap.parse_args()
-    events = CACHE_EVENTS if args.cache else EVENTS
     if shutil.which("valgrind") is None or shutil.which("callgrind_annotate") is None:
         sys.exit("valgrind (callgrind) is not installed")
     with tempfile.TemporaryDirectory() as work:
-        new = count(args.bin, args.corpus, Path(work), events)
-        old = count(args.against, args.corpus, Path(work), events) if args.against else None
+        new = count(args.bin, args.corpus, Path(work), args.cache)
+        old = count(args.against, args.corpus, Path(work), args.cache) if args.against else None
     stages = ["instructions", *[label for label, _ in STAGES]]
-    labels = [*stages, *(f"{s} [{name}]" for name in reported(events) for s in stages), "allocations"]
+    labels = [*stages, *(f"{s} [{name}]" for name in reported(args.cache) for s in stages), "allocations"]
     if old is None:
         for label in labels:
             if label in new:
