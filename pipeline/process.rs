@@ -33,6 +33,51 @@ pub(crate) struct StageClock {
     /// [`normalize::NormalizeReport`]: repeated figures dropped, and facts flagged.
     pub(crate) duplicates: AtomicU64,
     pub(crate) flagged: AtomicU64,
+    /// Time per phase of cleaning and extraction ([`PHASES`]), summed over workers: where a
+    /// stage's seconds go, measured in the run itself (instruction counts weigh the phases
+    /// differently: the judgement is 17 % of the instructions and ~30 % of the time).
+    pub(crate) phases: [AtomicU64; PHASES.len()],
+}
+
+/// The phases of cleaning and extraction that [`process_group`] times, by their names in the
+/// manifest's `phase_seconds`: each stage's name, a dot, the phase.
+pub(crate) const PHASES: [&str; 8] = [
+    "clean.lines",
+    "clean.scan",
+    "clean.metadata",
+    "extract.context",
+    "extract.traps",
+    "extract.figures",
+    "extract.judge",
+    "extract.document_rules",
+];
+
+/// A phase's index in [`PHASES`] and [`StageClock::phases`].
+#[derive(Clone, Copy)]
+enum Timed {
+    Lines,
+    Scan,
+    Metadata,
+    Context,
+    Traps,
+    Figures,
+    Judge,
+    DocumentRules,
+}
+
+/// A stopwatch over a group's phases: each [`Lap::lap`] adds the time since the last one to the
+/// phase it names.
+struct Lap<'c> {
+    clock: &'c StageClock,
+    at: Instant,
+}
+
+impl Lap<'_> {
+    fn lap(&mut self, phase: Timed) {
+        let now = Instant::now();
+        add(&self.clock.phases[phase as usize], now - self.at);
+        self.at = now;
+    }
 }
 
 impl StageClock {
@@ -186,6 +231,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
         .collect();
     add(&clock.decode, t.elapsed());
     let t = Instant::now();
+    let mut lap = Lap { clock, at: t };
     // cleaning a phase at a time too: every document's lines, then every one's scan, then
     // every one's metadata
     let lined: Vec<Option<clean::Lined>> = decoded
@@ -196,6 +242,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             guarded(i, Phase::Lines, &mut who, &mut outs, || clean::lines(d, &res.clean))
         })
         .collect();
+    lap.lap(Timed::Lines);
     let scanned: Vec<Option<(clean::Lined, crate::text::DocScan)>> = lined
         .into_iter()
         .enumerate()
@@ -205,6 +252,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             Some((l, scan))
         })
         .collect();
+    lap.lap(Timed::Scan);
     let cleaned: Vec<Option<(crate::records::CleanDoc, Option<crate::text::DocScan>)>> = scanned
         .into_iter()
         .enumerate()
@@ -213,8 +261,11 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             guarded(i, Phase::Metadata, &mut who, &mut outs, || finished(lined, scan, res, clock))
         })
         .collect();
+    lap.lap(Timed::Metadata);
     add(&clock.clean, t.elapsed());
     let t = Instant::now();
+    // (the phases of a stage lie within the stage's own time)
+    lap.at = t;
     // extraction a phase at a time too: every document's context, then every one's traps,
     // figures, judged sentences and whole-document rules; the contexts borrow the documents,
     // which normalize takes after
@@ -229,6 +280,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             guarded(i, Phase::Context, &mut who, &mut outs, || extract::context(d, res, scan))
         })
         .collect();
+    lap.lap(Timed::Context);
     let traps: Vec<Option<_>> = ctxs
         .iter()
         .enumerate()
@@ -237,6 +289,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             guarded(i, Phase::Traps, &mut who, &mut outs, || extract::sentence_traps(c))
         })
         .collect();
+    lap.lap(Timed::Traps);
     let figures: Vec<Option<(_, _)>> = ctxs
         .iter()
         .zip(traps)
@@ -247,6 +300,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             Some((t, q))
         })
         .collect();
+    lap.lap(Timed::Figures);
     let judged: Vec<Option<_>> = ctxs
         .iter()
         .zip(figures)
@@ -256,6 +310,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             guarded(i, Phase::Judge, &mut who, &mut outs, || extract::judge(c, t, q))
         })
         .collect();
+    lap.lap(Timed::Judge);
     let mentions: Vec<Option<Vec<crate::records::Mention>>> = ctxs
         .iter()
         .zip(judged)
@@ -268,6 +323,7 @@ pub(crate) fn process_group(group: Vec<(RawInput, Option<&str>)>, res: &Resource
             Some(counted(mentions, er, clock))
         })
         .collect();
+    lap.lap(Timed::DocumentRules);
     drop(ctxs);
     add(&clock.extract, t.elapsed());
     let t = Instant::now();
@@ -501,6 +557,22 @@ mod tests {
     /// Rule `run.isolate_panics` in every phase of a group: the middle one of three documents
     /// panics in one phase; it alone becomes an `internal_error` reject that names the phase,
     /// and the other two come out as they do alone.
+    #[test]
+    fn a_group_times_each_phase_within_its_stage() {
+        let (res, clock) = (resources(), StageClock::default());
+        let (inputs, _) = three_documents(&StageClock::default());
+        process_group(inputs.into_iter().map(|r| (r, None)).collect(), res, &clock);
+        let ns = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        for (name, c) in PHASES.iter().zip(&clock.phases) {
+            assert!(ns(c) > 0, "{name} not timed");
+        }
+        // the phases of a stage lie within its time: clean's first three, extract's last five
+        let sum = |r: std::ops::Range<usize>| clock.phases[r].iter().map(ns).sum::<u64>();
+        assert!(sum(0..3) <= ns(&clock.clean), "{} > {}", sum(0..3), ns(&clock.clean));
+        assert!(sum(3..8) <= ns(&clock.extract), "{} > {}", sum(3..8), ns(&clock.extract));
+        assert!(PHASES[..3].iter().all(|p| p.starts_with("clean.")) && PHASES[3..].iter().all(|p| p.starts_with("extract.")));
+    }
+
     #[test]
     fn a_panic_in_any_phase_of_a_group_rejects_its_own_document_only() {
         let (res, clock) = (resources(), StageClock::default());

@@ -188,6 +188,21 @@ fn end_to_end_over_the_seeds_writes_every_table_to_its_contract() {
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["tables"]["facts"]["rows"].as_u64(), Some(fd.len() as u64));
     assert!(manifest["stage_seconds"]["extract"].as_f64().is_some());
+    // where cleaning's and extraction's time goes, phase by phase, within each stage's time
+    let phases = manifest["phase_seconds"].as_object().expect("phase_seconds");
+    for (stage, n) in [("clean", 3), ("extract", 5)] {
+        let of: Vec<f64> = phases
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("{stage}.")))
+            .map(|(_, v)| v.as_f64().unwrap())
+            .collect();
+        let whole = manifest["stage_seconds"][stage].as_f64().unwrap();
+        assert_eq!(of.len(), n, "{stage}: {phases:?}");
+        assert!(
+            of.iter().all(|&s| s > 0.0) && of.iter().sum::<f64>() <= whole,
+            "{stage} {whole}: {phases:?}"
+        );
+    }
     // both suspect figures of the seeds are flagged in facts and listed in anomalies
     let flags = strings(&facts, "flag");
     let values = floats(&facts, "value");

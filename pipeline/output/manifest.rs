@@ -19,6 +19,9 @@ use crate::{Error, Result};
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Stages {
     pub seconds: BTreeMap<String, f64>,
+    /// Seconds per phase of cleaning and extraction (`clean.lines`, ..., `extract.judge`):
+    /// within their stage's seconds.
+    pub phases: BTreeMap<String, f64>,
     pub counts: BTreeMap<String, u64>,
 }
 
@@ -54,6 +57,11 @@ struct Manifest {
     /// that changed on disk.
     checksums: BTreeMap<String, String>,
     stage_seconds: BTreeMap<String, f64>,
+    /// Where cleaning's and extraction's seconds go, phase by phase (summed over threads; the
+    /// phases of a stage add up to at most its `stage_seconds`). Absent from the manifests of
+    /// earlier versions.
+    #[serde(default)]
+    phase_seconds: BTreeMap<String, f64>,
     /// What the stages counted: debris removed, numbers and traps read, duplicates dropped,
     /// facts flagged, aggregate groups and conflicts.
     stage_counts: BTreeMap<String, u64>,
@@ -99,6 +107,7 @@ pub(crate) fn write(
             })
             .collect(),
         stage_seconds: stages.seconds.clone(),
+        phase_seconds: stages.phases.clone(),
         stage_counts: stages.counts.clone(),
         checksums: incremental::checksums(dir)?,
         elapsed_seconds: run.started.elapsed().as_secs_f64(),

@@ -391,6 +391,11 @@ fn stages(clock: &StageClock, aggregate_s: f64, agg: AggregateReport) -> Stages 
     let aggregate = [("groups", agg.groups as u64), ("conflicts", agg.conflicts as u64)];
     Stages {
         seconds: seconds.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        phases: crate::process::PHASES
+            .iter()
+            .zip(&clock.phases)
+            .map(|(k, v)| (k.to_string(), secs(v)))
+            .collect(),
         counts: clock
             .counts()
             .into_iter()
