@@ -550,9 +550,8 @@ mod tests {
         assert!(alone[0].contains("value: Some(2015.0)"), "{}", alone[0]);
     }
 
-    /// Rule `run.isolate_panics` in every phase of a group: the middle one of three documents
-    /// panics in one phase; it alone becomes an `internal_error` reject that names the phase,
-    /// and the other two come out as they do alone.
+    /// `phase_seconds`: a group's phases are each timed, within their stage's time, and each
+    /// phase's slot carries its own name.
     #[test]
     fn a_group_times_each_phase_within_its_stage() {
         let (res, clock) = (resources(), StageClock::default());
@@ -580,6 +579,9 @@ mod tests {
         }
     }
 
+    /// Rule `run.isolate_panics` in every phase of a group: the middle one of three documents
+    /// panics in one phase; it alone becomes an `internal_error` reject that names the phase,
+    /// and the other two come out as they do alone.
     #[test]
     fn a_panic_in_any_phase_of_a_group_rejects_its_own_document_only() {
         let (res, clock) = (resources(), StageClock::default());

@@ -85,7 +85,7 @@ def run_once(binary: str, label: str, corpus: Path, mb: float, work: Path) -> tu
     per = 1e6 * stages.get("extract", 0.0) / numbers if numbers else float("nan")
     split = " ".join(f"{k} {v:.1f}" for k, v in sorted(stages.items()))
     print(f"{label:<10} {wall:7.1f} {cpu:7.1f} {mb / wall:6.1f} {mb / cpu:9.2f} {rss / 1024:7.0f}  {split}; {per:.1f} µs/number ({numbers} numbers)")
-    # where cleaning's and extraction's seconds go (manifests of 0.x before phase_seconds: none)
+    # where cleaning's and extraction's seconds go (older manifests have no phase_seconds)
     phases = m.get("phase_seconds", {})
     if phases:
         print(" " * 11 + "phases: " + " ".join(f"{k} {v:.2f}" for k, v in phases.items()))
