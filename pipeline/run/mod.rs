@@ -13,8 +13,10 @@
 //! outputs go to the writer thread (`writer`) in input order. Memory is bounded by the batch
 //! size and the channel depth; the aggregate is a fold whose state grows with the number of
 //! province × period × metric groups, not with the corpus.
-//! Invariant: rows come out in input order whatever the number of threads.
+//! Once written, a document's output goes back to the worker that made it and is freed there
+//! (`bins`). Invariant: rows come out in input order whatever the number of threads.
 
+mod bins;
 mod budget;
 mod summary;
 mod writer;
@@ -39,6 +41,7 @@ use crate::output::sink::{DocSinks, InputInfo};
 use crate::process::StageClock;
 use crate::records::{Payload, RawInput};
 use crate::{Error, Result, ingest};
+use bins::Bins;
 use writer::{Out, Writer};
 
 /// Raw bytes per batch at most: a JSONL shard of many documents never sits in memory whole.
@@ -94,7 +97,11 @@ fn stage_groups(batch: Vec<Item>) -> Vec<Vec<Item>> {
 
 /// Process one group ([`stage_groups`]): its fresh documents stage by stage, a reused unit as
 /// it is, in the group's order.
-fn process_items(group: Vec<Item>, res: &Resources, clock: &StageClock) -> Vec<Out> {
+/// The outputs this worker made that the writer has written are freed first, here (rule
+/// `run.free_where_made`, [`bins`]).
+fn process_items(group: Vec<Item>, res: &Resources, clock: &StageClock, bins: &Bins) -> Vec<Out> {
+    bins.empty_mine();
+    let worker = rayon::current_thread_index();
     let mut out = Vec::with_capacity(group.len());
     let mut fresh: Vec<(RawInput, InputInfo)> = Vec::new();
     // (a run of fresh documents at a time: `stage_groups` gives a reused unit a group of its
@@ -105,7 +112,7 @@ fn process_items(group: Vec<Item>, res: &Resources, clock: &StageClock) -> Vec<O
         }
         let (raws, infos): (Vec<RawInput>, Vec<InputInfo>) = std::mem::take(fresh).into_iter().unzip();
         let docs = crate::process::process_group(raws.into_iter().zip(infos.iter().map(|i| i.hash.as_deref())).collect(), res, clock);
-        out.extend(docs.into_iter().zip(infos).map(|(d, i)| Out::Fresh(d, i)));
+        out.extend(docs.into_iter().zip(infos).map(|(d, i)| Out::Fresh(d, i, worker)));
     };
     for item in group {
         match item {
@@ -290,6 +297,8 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
 
     let budget = budget::Budget::new(ctx.cfg.big_doc_bytes, ctx.cfg.big_docs_in_flight);
     let budget = &budget;
+    let bins = Bins::new(pool.current_num_threads());
+    let bins = &bins;
     let written = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<Item>>(2);
         let reader = scope.spawn(move || read_inputs(ctx, prev_ref, tx, budget));
@@ -304,10 +313,12 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
             for outputs in orx {
                 for out in outputs {
                     let cost = match &out {
-                        Out::Fresh(_, info) => budget.cost(info.bytes),
+                        Out::Fresh(_, info, _) => budget.cost(info.bytes),
                         Out::Reused(..) => 0,
                     };
-                    w.write(out)?;
+                    if let Some((written, worker)) = w.write(out)? {
+                        bins.give(worker, written);
+                    }
                     budget.give(cost);
                 }
             }
@@ -317,7 +328,7 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
             let outputs: Vec<Out> = pool.install(|| {
                 stage_groups(batch)
                     .into_par_iter()
-                    .flat_map_iter(|group| process_items(group, res, &clock))
+                    .flat_map_iter(|group| process_items(group, res, &clock, bins))
                     .collect()
             });
             if otx.send(outputs).is_err() {
@@ -328,6 +339,8 @@ fn run_stream(ctx: &RunContext<'_>, pool: &rayon::ThreadPool, base: Option<Base>
         reader.join().map_err(|_| Error::Bug("the reader thread panicked".into()))?;
         writer.join().map_err(|_| Error::Bug("the writer thread panicked".into()))?
     });
+    // (what the writer handed back since each worker's last group is freed by its maker)
+    pool.broadcast(|_| bins.empty_mine());
     let (sinks, acc, n) = written?;
     if let Some(p) = &progress {
         p.finish_and_clear();

@@ -21,8 +21,8 @@ const MAX_RUN: u32 = 512;
 
 /// What the workers hand the writer for one input unit.
 pub(super) enum Out {
-    /// Processed now.
-    Fresh(DocOutput, InputInfo),
+    /// Processed now, by the pool worker of that index (none off the pool).
+    Fresh(DocOutput, InputInfo, Option<usize>),
     /// Unchanged since the previous run: its rows are copied from there (previous unit index,
     /// bytes).
     Reused(u32, usize),
@@ -65,16 +65,24 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Write one unit's output.
-    pub(super) fn write(&mut self, out: Out) -> Result<()> {
-        match out {
-            Out::Fresh(out, info) => self.fresh(out, &info)?,
-            Out::Reused(idx, bytes) => self.reused(idx, bytes)?,
-        }
-        self.sinks.flush()
+    /// Write one unit's output. A processed one is given back with the index of the worker
+    /// that made it, to be freed there (rule `run.free_where_made`).
+    pub(super) fn write(&mut self, out: Out) -> Result<Option<(DocOutput, usize)>> {
+        let dead = match out {
+            Out::Fresh(out, info, worker) => {
+                let d = self.fresh(out, &info)?;
+                worker.map(|w| (d, w))
+            }
+            Out::Reused(idx, bytes) => {
+                self.reused(idx, bytes)?;
+                None
+            }
+        };
+        self.sinks.flush()?;
+        Ok(dead)
     }
 
-    fn fresh(&mut self, out: DocOutput, info: &InputInfo) -> Result<()> {
+    fn fresh(&mut self, out: DocOutput, info: &InputInfo) -> Result<DocOutput> {
         self.replay_pending()?;
         let out = self.names.admit(out);
         self.counts.processed += 1;
@@ -82,13 +90,14 @@ impl<'a> Writer<'a> {
             p.inc(info.bytes as u64);
         }
         self.sinks.write(&out, info)?;
-        if let DocOutput::Done { document, facts, .. } = out {
+        if let DocOutput::Done { document, facts, .. } = &out {
             if let Some(f) = &document.clean.meta.date_flag {
                 self.acc.add_date_flag(&document.clean.doc, f);
             }
-            self.acc.add_document(&facts)?;
+            self.acc.add_document(facts)?;
         }
-        self.write_anomalies()
+        self.write_anomalies()?;
+        Ok(out)
     }
 
     /// Write the fold's anomalies about single facts as they come, in input order.
