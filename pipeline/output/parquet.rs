@@ -34,9 +34,10 @@ const ROW_GROUP_ROWS: usize = 32 * 1024;
 /// The encoded size alone let the `documents` table (a whole text a row, which compresses well)
 /// hold about 12 MB until a row group closed, `facts` 7 MB, `mentions` 4 MB, with more for the
 /// allocator's slack, and that memory was held at the barrier too: the aggregate started from it.
-/// On 0.1 and 1 GB of bench-shaped reports this limit lowered the peak from 241 and 272 MB to
-/// 226 and 246 MB, and the memory left at the barrier from 130 and 167 MB to 111 and 126 MB
-/// (2 MB: 214 and 231 MB, for row groups half as large again).
+/// On 0.1 and 1 GB of bench-shaped reports (one run each) this limit lowered the peak from 241
+/// and 272 MB to 226 and 246 MB, and the memory left at the barrier from 130 and 167 MB to 111
+/// and 126 MB (a 2 MB limit: 214 and 231 MB, for row groups half the size; see
+/// `docs/performance.md`, session 36).
 const ROW_GROUP_MEMORY: usize = 4 << 20;
 
 /// An open Parquet file for one table.
