@@ -24,16 +24,16 @@ pub struct RunStamp {
     pub version: String,
 }
 
-/// A row group is closed once its encoded size reaches this estimate (`in_progress_size`)...
-const ROW_GROUP_BYTES: usize = 8 << 20;
-/// ...or it holds this many rows...
+/// A row group is closed once it holds this many rows...
 const ROW_GROUP_ROWS: usize = 32 * 1024;
 /// ...or the writer holds this much memory for it (rule `output.row_group_memory`:
 /// `memory_size`, its encoded pages, the values not yet encoded and the columns' dictionaries).
 ///
-/// The encoded size alone let the `documents` table (a whole text a row, which compresses well)
-/// hold about 12 MB until a row group closed, `facts` 7 MB, `mentions` 4 MB, with more for the
-/// allocator's slack, and that memory was held at the barrier too: the aggregate started from it.
+/// A limit of 8 MB of *encoded* size (`in_progress_size`, never more than `memory_size` with
+/// the writer's pages held in memory, as here) closed it before: that let the `documents` table
+/// (a whole text a row, which compresses well) hold about 12 MB until a row group closed,
+/// `facts` 7 MB, `mentions` 4 MB, with more for the allocator's slack, and that memory was held
+/// at the barrier too: the aggregate started from it.
 /// On 0.1 and 1 GB of bench-shaped reports (one run each) this limit lowered the peak from 241
 /// and 272 MB to 226 and 246 MB, and the memory left at the barrier from 130 and 167 MB to 111
 /// and 126 MB (a 2 MB limit: 214 and 231 MB, for row groups half the size; see
@@ -97,10 +97,7 @@ impl TableWriter {
         self.writer.write(batch).map_err(|e| pq_err(&self.path, e))?;
         // close the row group once it holds enough: memory stays bounded by the row group,
         // and the footer (one entry per row group) stays small
-        if self.writer.in_progress_size() >= ROW_GROUP_BYTES
-            || self.writer.in_progress_rows() >= ROW_GROUP_ROWS
-            || self.writer.memory_size() >= ROW_GROUP_MEMORY
-        {
+        if self.writer.in_progress_rows() >= ROW_GROUP_ROWS || self.writer.memory_size() >= ROW_GROUP_MEMORY {
             self.writer.flush().map_err(|e| pq_err(&self.path, e))?;
         }
         Ok(())
@@ -171,8 +168,8 @@ mod tests {
     use super::*;
 
     /// Rule `output.row_group_memory`: rows of text that barely compress (like a table of whole
-    /// documents) close their row group once the writer holds 4 MB for it, long before the
-    /// encoded size (8 MB) or the row count (32 768) would close it.
+    /// documents) close their row group once the writer holds 4 MB for it, long before the row
+    /// count (32 768) would close it, and before the 8 MB of encoded size that closed it once.
     #[test]
     fn a_row_group_closes_at_its_memory_limit() {
         let table = TableSchema::parse(
@@ -211,7 +208,7 @@ mod tests {
         let file = File::open(&path).expect("open");
         let md = ParquetRecordBatchReaderBuilder::try_new(file).expect("reader").metadata().clone();
         assert!(md.num_row_groups() >= 2, "{} row groups", md.num_row_groups());
-        assert!(md.row_groups().iter().all(|g| (g.compressed_size() as usize) < ROW_GROUP_BYTES));
+        assert!(md.row_groups().iter().all(|g| (g.compressed_size() as usize) < 8 << 20));
         assert_eq!(
             read_all(&path).expect("read").iter().map(|b| b.num_rows()).sum::<usize>(),
             batches * rows_per_batch
