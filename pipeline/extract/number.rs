@@ -29,7 +29,24 @@ fn digits_value(s: &str) -> f64 {
 }
 
 fn with_decimals(int: &str, frac: &str) -> f64 {
-    digits_value(&format!("{int}.{frac}"))
+    joined_value([int, ".", frac])
+}
+
+/// The value of `pieces` written one after the other (`["1", "460"]` is 1460), read as
+/// [`digits_value`] reads the joined text: joined in a buffer on the stack, not in a new
+/// `String` per number (a number's pieces take a few dozen bytes; longer ones are joined on the
+/// heap).
+fn joined_value<'a>(pieces: impl IntoIterator<Item = &'a str> + Clone) -> f64 {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for p in pieces.clone() {
+        let Some(dst) = buf.get_mut(n..n + p.len()) else {
+            return digits_value(&pieces.into_iter().collect::<String>());
+        };
+        dst.copy_from_slice(p.as_bytes());
+        n += p.len();
+    }
+    digits_value(std::str::from_utf8(&buf[..n]).expect("whole strs joined"))
 }
 
 /// Read a token of digits and separators (`[0-9]+([.,][0-9]+)*`).
@@ -83,8 +100,8 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
         let dec = *seps.last().unwrap();
         let thousands_sep = seps[0];
         let consistent = seps[..seps.len() - 1].iter().all(|&c| c == thousands_sep) && dec != thousands_sep;
-        let int: String = groups[..groups.len() - 1].concat();
-        let value = with_decimals(&int, groups[groups.len() - 1]);
+        let (int, frac) = groups.split_at(groups.len() - 1);
+        let value = joined_value(int.iter().copied().chain([".", frac[0]]));
         let ok = consistent && first_ok && all_three(&groups[1..groups.len() - 1]);
         return Some(DigitReading {
             value,
@@ -100,7 +117,7 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
         return Some(match (sep, b.len()) {
             // one dot before three digits: Vietnamese thousands (1.460)
             ('.', 3) => DigitReading {
-                value: digits_value(&format!("{a}{b}")),
+                value: joined_value([a, b]),
                 malformed: !first_ok,
                 ambiguous: false,
                 decimal_alt: with_decimals(a, b),
@@ -110,7 +127,7 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
             (',', 1 | 2) | ('.', 1 | 2) => plain(with_decimals(a, b), true),
             // one comma before three digits: English thousands or Vietnamese decimals
             (',', 3) => DigitReading {
-                value: digits_value(&format!("{a}{b}")),
+                value: joined_value([a, b]),
                 malformed: false,
                 ambiguous: true,
                 decimal_alt: with_decimals(a, b),
@@ -120,9 +137,9 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
             ('.', _) => {
                 let trimmed = b.trim_end_matches('0');
                 if trimmed.len() <= 3 {
-                    let fixed = format!("{a}{:0<3}", trimmed);
+                    // (`trimmed` padded with zeros to three digits)
                     DigitReading {
-                        value: digits_value(&fixed),
+                        value: joined_value([a, trimmed, &"000"[trimmed.len()..]]),
                         malformed: true,
                         ambiguous: false,
                         decimal_alt: with_decimals(a, b),
@@ -143,25 +160,21 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
         });
     }
     // several separators of one kind: thousands
-    let value = digits_value(&groups.concat());
+    let value = joined_value(groups.iter().copied());
     let ok = first_ok && all_three(&groups[1..]);
     if ok {
         return Some(plain(value, false));
     }
     // best reading of a broken grouping: drop surplus trailing zeros of over-long groups
-    let fixed: String = groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            if i > 0 && g.len() > 3 && g[3..].chars().all(|c| c == '0') {
-                g[..3].to_string()
-            } else {
-                g.to_string()
-            }
-        })
-        .collect();
+    let fixed = groups.iter().enumerate().map(|(i, g)| {
+        if i > 0 && g.len() > 3 && g[3..].chars().all(|c| c == '0') {
+            &g[..3]
+        } else {
+            *g
+        }
+    });
     Some(DigitReading {
-        value: digits_value(&fixed),
+        value: joined_value(fixed),
         malformed: true,
         ambiguous: false,
         decimal_alt: value,

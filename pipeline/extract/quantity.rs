@@ -208,11 +208,11 @@ pub(super) fn scan_words(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[trap
     if from >= to {
         return;
     }
-    let hits = lex.num_words.find_in(hay, &ctx.hits, from, to);
-    let mut i = 0;
-    while i < hits.len() {
-        let at = from + hits[i].start;
-        i += 1;
+    // (the hits one at a time, with no vector made: this runs between every two numbers of a
+    // sentence, and most gaps hold no number word)
+    let mut hits = lex.num_words.iter_in(hay, &ctx.hits, from, to).peekable();
+    while let Some(h) = hits.next() {
+        let at = from + h.start;
         if at < *consumed || traps.iter().any(|t| at < t.end && t.start <= at) {
             continue;
         }
@@ -240,9 +240,7 @@ pub(super) fn scan_words(ctx: &DocCtx<'_>, from: usize, to: usize, traps: &[trap
             per_person: None,
         });
         *consumed = ue;
-        while i < hits.len() && from + hits[i].start < ue {
-            i += 1;
-        }
+        while hits.next_if(|h| from + h.start < ue).is_some() {}
     }
 }
 
@@ -253,7 +251,9 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     let in_trap = |s: usize, e: usize| traps.iter().any(|t| s < t.end && t.start < e);
     let reading = number::parse_digits(&hay[ts..te]).expect("digit token parses");
     let (scales, mut end, mut half) = scales_at(lex, hay, te);
-    let mut parts = vec![(reading.value, scales.clone())];
+    // (on the stack: a figure has one part, two or three with continuations, and this runs for
+    // every number read)
+    let mut parts: smallvec::SmallVec<[(f64, Vec<f64>); 2]> = smallvec::smallvec![(reading.value, scales.clone())];
     let mut malformed = reading.malformed;
     // ambiguous `20,719 triệu`: a scale word means the comma was a decimal mark
     if reading.ambiguous && !scales.is_empty() {
