@@ -427,6 +427,18 @@ mod tests {
             prop_assert!((got - value).abs() <= 1e-9 * value.abs().max(1.0), "{} -> {}", text, got);
         }
 
+        /// [`joined_value`] reads what parsing the joined text reads, bit for bit, whether the
+        /// pieces fit its stack buffer or not (the generator reaches past its 64 bytes).
+        #[test]
+        fn joined_pieces_read_as_the_joined_text(groups in proptest::collection::vec(("[0-9]{1,16}", any::<bool>()), 1..16)) {
+            // (digit groups, each followed by a decimal point or not: about half the cases are
+            // longer than the buffer)
+            let pieces: Vec<String> = groups.into_iter().map(|(g, dot)| if dot { format!("{g}.") } else { g }).collect();
+            let joined: String = pieces.concat();
+            let got = joined_value(pieces.iter().map(String::as_str));
+            prop_assert_eq!(got.to_bits(), digits_value(&joined).to_bits(), "{}", joined);
+        }
+
         #[test]
         fn spelled_numbers_parse_back(n in 0u64..2_000_000_000_000) {
             let text = spell(n);
