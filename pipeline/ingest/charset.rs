@@ -70,9 +70,9 @@ pub fn decode_bytes(bytes: &[u8]) -> std::result::Result<(String, String, Vec<St
     };
     // most texts hold no carriage return: no copy to replace one
     let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-        nfc(&text.replace("\r\n", "\n").replace('\r', "\n"))
+        nfc(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        nfc(&text)
+        nfc(text)
     };
     if text.trim().is_empty() {
         return Err((RejectKind::Empty, "no text after decoding".into()));

@@ -91,7 +91,7 @@ pub fn decode_known(input: RawInput, input_hash: Option<&str>) -> std::result::R
                 None => return Err(fail(&input, RejectKind::MalformedJson, "no `id` field (string or number)".into())),
             };
             let (body, format, mut given) = match (j.text, j.html) {
-                (Some(t), _) if !t.trim().is_empty() => (nfc(&t), Format::Jsonl, GivenMeta::default()),
+                (Some(t), _) if !t.trim().is_empty() => (nfc(t), Format::Jsonl, GivenMeta::default()),
                 (_, Some(h)) if !h.trim().is_empty() => {
                     let (t, meta) = html_to_text(&h);
                     (t, Format::Jsonl, meta)
@@ -143,13 +143,14 @@ pub fn encode_windows_1258(text: &str) -> Vec<u8> {
     encoding_rs::WINDOWS_1258.encode(&staged).0.into_owned()
 }
 
-/// NFC form of a text; most inputs already are, and the quick check avoids the copy.
-pub fn nfc(text: &str) -> String {
-    if surely_nfc(text) {
-        return text.to_string();
+/// NFC form of a text; most inputs already are, and are given back as they came (the quick
+/// check avoids a normalization, and taking the text avoids a copy of it).
+pub fn nfc(text: String) -> String {
+    if surely_nfc(&text) {
+        return text;
     }
     match unicode_normalization::is_nfc_quick(text.chars()) {
-        unicode_normalization::IsNormalized::Yes => text.to_string(),
+        unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),
     }
 }

@@ -149,7 +149,7 @@ pub(super) fn html_body_to_text(html: &str) -> (String, GivenMeta) {
         out.push_str(&l);
         blank = false;
     }
-    (nfc(&out), meta)
+    (nfc(out), meta)
 }
 
 /// Byte offset of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
