@@ -146,11 +146,13 @@ pub fn parse_digits(tok: &str) -> Option<DigitReading> {
                         has_decimals: false,
                     }
                 } else {
+                    // (one reading: the decimals as written, and no other)
+                    let decimals = with_decimals(a, b);
                     DigitReading {
-                        value: with_decimals(a, b),
+                        value: decimals,
                         malformed: true,
                         ambiguous: false,
-                        decimal_alt: with_decimals(a, b),
+                        decimal_alt: decimals,
                         has_decimals: true,
                     }
                 }

@@ -201,7 +201,7 @@ mod tests {
                 "the writer holds {} bytes for its row group",
                 w.writer.memory_size()
             );
-            // (neither of the other limits closes a row group on this table)
+            // (the row count, the other limit, does not close a row group on this table)
             assert!(w.writer.in_progress_rows() < ROW_GROUP_ROWS);
         }
         assert_eq!(w.finish().expect("finish"), batches * rows_per_batch);
