@@ -46,6 +46,8 @@ pub struct TableWriter {
     path: PathBuf,
     writer: ArrowWriter<File>,
     rows: usize,
+    /// The memory at which a row group closes ([`ROW_GROUP_MEMORY`] unless set otherwise).
+    row_group_memory: usize,
 }
 
 fn pq_err(path: &Path, e: impl ToString) -> Error {
@@ -84,7 +86,15 @@ impl TableWriter {
             path: path.to_path_buf(),
             writer,
             rows: 0,
+            row_group_memory: ROW_GROUP_MEMORY,
         })
+    }
+
+    /// Close row groups at `bytes` of the writer's memory rather than [`ROW_GROUP_MEMORY`]: for
+    /// files written many at once (the year partitions of `province_metrics`).
+    pub fn with_row_group_memory(mut self, bytes: usize) -> Self {
+        self.row_group_memory = bytes;
+        self
     }
 
     /// Write a batch: one the [`super::builder::BatchBuilder`] checked when it finished it, or
@@ -97,7 +107,7 @@ impl TableWriter {
         self.writer.write(batch).map_err(|e| pq_err(&self.path, e))?;
         // close the row group once it holds enough: memory stays bounded by the row group,
         // and the footer (one entry per row group) stays small
-        if self.writer.in_progress_rows() >= ROW_GROUP_ROWS || self.writer.memory_size() >= ROW_GROUP_MEMORY {
+        if self.writer.in_progress_rows() >= ROW_GROUP_ROWS || self.writer.memory_size() >= self.row_group_memory {
             self.writer.flush().map_err(|e| pq_err(&self.path, e))?;
         }
         Ok(())

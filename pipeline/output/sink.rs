@@ -91,19 +91,33 @@ impl Sink {
 
     /// Write the new rows once there are enough of them, by rows or by bytes.
     pub(crate) fn flush(&mut self) -> Result<()> {
+        self.flush_also(&mut |_| Ok(()))
+    }
+
+    /// [`Sink::flush`], handing each batch of new rows written to `also` as well (the year
+    /// partitions of `province_metrics`).
+    pub(crate) fn flush_also(&mut self, also: &mut dyn FnMut(&RecordBatch) -> Result<()>) -> Result<()> {
         if self.rows.len() >= FLUSH_ROWS || self.rows.bytes() >= FLUSH_BYTES {
             let b = self.rows.finish()?;
             self.writer.write(&b)?;
+            also(&b)?;
         }
         Ok(())
     }
 
     /// Write what is left and close the file; the number of rows written.
-    pub(crate) fn finish(mut self) -> Result<usize> {
+    pub(crate) fn finish(self) -> Result<usize> {
+        self.finish_also(&mut |_| Ok(()))
+    }
+
+    /// [`Sink::finish`], handing the last batch of new rows to `also` as well. (Copied rows
+    /// are not handed on: the one table with a second destination has none.)
+    pub(crate) fn finish_also(mut self, also: &mut dyn FnMut(&RecordBatch) -> Result<()>) -> Result<usize> {
         self.flush_copied()?;
         if !self.rows.is_empty() {
             let b = self.rows.finish()?;
             self.writer.write(&b)?;
+            also(&b)?;
         }
         self.writer.finish()
     }
