@@ -192,18 +192,24 @@ mod tests {
         }
     }
 
+    /// Year partitions in a new temporary folder (the folder lives as long as the guard).
+    fn partitions(res: &Resources) -> (tempfile::TempDir, YearPartitions) {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = RunStamp {
+            run_id: "t".into(),
+            version: "0".into(),
+        };
+        let parts = YearPartitions::new(dir.path(), res, &stamp).unwrap();
+        (dir, parts)
+    }
+
     /// Rule `output.partitions_as_written`: rows of several years, in two batches, reach each
     /// year's file in the order they were written, without the `year` column, and a year is
     /// opened when its first row comes.
     #[test]
     fn each_year_gets_its_rows_in_order_across_batches() {
         let res = crate::extract::tests::res();
-        let dir = tempfile::tempdir().unwrap();
-        let stamp = RunStamp {
-            run_id: "t".into(),
-            version: "0".into(),
-        };
-        let mut parts = YearPartitions::new(dir.path(), res, &stamp).unwrap();
+        let (dir, mut parts) = partitions(res);
         let years = [2020, 2021, 2020, 2019, 2021, 2020, 2022];
         for (from, to) in [(0, 4), (4, 7)] {
             let mut b = BatchBuilder::new(res.table("province_metrics")).unwrap();
@@ -245,12 +251,7 @@ mod tests {
     #[test]
     fn a_partition_closes_its_row_groups_at_its_own_memory_limit() {
         let res = crate::extract::tests::res();
-        let dir = tempfile::tempdir().unwrap();
-        let stamp = RunStamp {
-            run_id: "t".into(),
-            version: "0".into(),
-        };
-        let mut parts = YearPartitions::new(dir.path(), res, &stamp).unwrap();
+        let (dir, mut parts) = partitions(res);
         for batch in 0..24 {
             let mut b = BatchBuilder::new(res.table("province_metrics")).unwrap();
             for i in 0..500 {
