@@ -34,10 +34,23 @@ impl FeatSet {
         FeatSet(self.0 & m.0)
     }
     /// The names of the features in the set, in the lexicon's order.
+    ///
+    /// Walks the set's bits, lowest first, rather than testing every feature of the lexicon:
+    /// an unclassified figure's reason names its clause's features, and asking each of the
+    /// lexicon's ~100 features cost 17 M instructions on 1 000 bench documents for the two or
+    /// three a clause holds.
     pub fn names(self, lex: &Lexicon) -> impl Iterator<Item = &str> {
-        (0..lex.feature_names.len())
-            .filter(move |&f| self.has(f))
-            .map(|f| lex.feature_names[f].as_str())
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let f = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                f
+            })
+        })
+        // (ids come in increasing order: the first one past the lexicon ends the walk)
+        .take_while(|&f| f < lex.feature_names.len())
+        .map(|f| lex.feature_names[f].as_str())
     }
 }
 
@@ -115,5 +128,33 @@ impl FeatureIndex {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The set's names by its bits are those of every lexicon feature the set has, in the
+        /// lexicon's order, bits past the lexicon's features ignored.
+        #[test]
+        fn names_by_bits_are_the_features_the_set_has(lo in proptest::num::u64::ANY, hi in proptest::num::u64::ANY) {
+            let lex = &crate::extract::tests::res().lexicon;
+            let set = FeatSet((u128::from(hi) << 64) | u128::from(lo));
+            let every: Vec<&str> = (0..lex.feature_names.len())
+                .filter(|&f| set.has(f))
+                .map(|f| lex.feature_names[f].as_str())
+                .collect();
+            proptest::prop_assert_eq!(set.names(lex).collect::<Vec<_>>(), every);
+        }
+    }
+
+    #[test]
+    fn an_empty_set_has_no_names_and_a_full_one_every_name() {
+        let lex = &crate::extract::tests::res().lexicon;
+        assert_eq!(FeatSet::default().names(lex).count(), 0);
+        let all: Vec<&str> = lex.feature_names.iter().map(String::as_str).collect();
+        assert_eq!(FeatSet(u128::MAX).names(lex).collect::<Vec<_>>(), all);
     }
 }
