@@ -49,7 +49,7 @@ pub struct AggregateReport {
 /// period, status and row). It is `Send`: the barrier writes a province's rows on a thread of
 /// its own while it derives the next province's.
 pub trait AggregateOut: Send {
-    fn metric(&mut self, m: &ProvinceMetric) -> Result<()>;
+    fn metric(&mut self, m: &ProvinceMetric<&str>) -> Result<()>;
     fn anomaly(&mut self, a: &Anomaly) -> Result<()>;
 }
 
@@ -60,8 +60,8 @@ struct Collected(Vec<ProvinceMetric>, Vec<Anomaly>);
 
 #[cfg(test)]
 impl AggregateOut for Collected {
-    fn metric(&mut self, m: &ProvinceMetric) -> Result<()> {
-        self.0.push(m.clone());
+    fn metric(&mut self, m: &ProvinceMetric<&str>) -> Result<()> {
+        self.0.push(m.to_owned_row());
         Ok(())
     }
     fn anomaly(&mut self, a: &Anomaly) -> Result<()> {
@@ -286,7 +286,7 @@ mod tests {
     fn a_failing_writer_stops_the_barrier_with_its_error() {
         struct Failing(usize);
         impl AggregateOut for Failing {
-            fn metric(&mut self, _: &ProvinceMetric) -> Result<()> {
+            fn metric(&mut self, _: &ProvinceMetric<&str>) -> Result<()> {
                 self.0 += 1;
                 Err(crate::Error::Bug("disk full".into()))
             }

@@ -25,7 +25,7 @@ struct Out {
 }
 
 impl AggregateOut for Out {
-    fn metric(&mut self, m: &ProvinceMetric) -> Result<()> {
+    fn metric(&mut self, m: &ProvinceMetric<&str>) -> Result<()> {
         rows::push_province_metric(self.metrics.rows()?, m);
         let years = &mut self.years;
         self.metrics.flush_also(&mut |b| years.write(b))

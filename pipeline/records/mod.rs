@@ -501,35 +501,76 @@ pub enum DocOutput {
 }
 
 /// The aggregate row: one province × period × metric × status.
+///
+/// Its text is owned (`String`, the default) or borrowed (`&str`): the barrier hands each row to
+/// the writer as a view of its frame's columns, with no string copied per row (rule
+/// `aggregate.rows_borrowed`); tests keep owned rows ([`ProvinceMetric::to_owned_row`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProvinceMetric {
-    pub province: String,
-    pub province_code: Option<String>,
-    pub region: Option<String>,
-    pub province_2025: Option<String>,
-    pub period: String,
+pub struct ProvinceMetric<S = String> {
+    pub province: S,
+    pub province_code: Option<S>,
+    pub region: Option<S>,
+    pub province_2025: Option<S>,
+    pub period: S,
     pub year: i32,
-    pub metric: String,
-    pub tier: String,
-    pub unit: String,
-    pub status: String,
-    pub basis: Option<String>,
+    pub metric: S,
+    pub tier: S,
+    pub unit: S,
+    pub status: S,
+    pub basis: Option<S>,
     pub value: f64,
     pub value_high: Option<f64>,
     pub value_min: f64,
     pub value_max: f64,
     pub n_facts: u32,
     pub n_docs: u32,
-    pub doc: String,
+    pub doc: S,
     pub char_start: i64,
     pub char_end: i64,
     pub conflict: bool,
-    pub flag: Option<String>,
+    pub flag: Option<S>,
     pub population: Option<f64>,
     pub population_extrapolated: Option<bool>,
     pub per_100_inhabitants: Option<f64>,
     pub implied_population: Option<f64>,
     pub growth_vs_prev_pct: Option<f64>,
+}
+
+impl ProvinceMetric<&str> {
+    /// The row with its text copied: what outlives the barrier's frame (the tests' rows).
+    pub fn to_owned_row(&self) -> ProvinceMetric {
+        let s = |v: &str| v.to_owned();
+        let o = |v: Option<&str>| v.map(str::to_owned);
+        ProvinceMetric {
+            province: s(self.province),
+            province_code: o(self.province_code),
+            region: o(self.region),
+            province_2025: o(self.province_2025),
+            period: s(self.period),
+            year: self.year,
+            metric: s(self.metric),
+            tier: s(self.tier),
+            unit: s(self.unit),
+            status: s(self.status),
+            basis: o(self.basis),
+            value: self.value,
+            value_high: self.value_high,
+            value_min: self.value_min,
+            value_max: self.value_max,
+            n_facts: self.n_facts,
+            n_docs: self.n_docs,
+            doc: s(self.doc),
+            char_start: self.char_start,
+            char_end: self.char_end,
+            conflict: self.conflict,
+            flag: o(self.flag),
+            population: self.population,
+            population_extrapolated: self.population_extrapolated,
+            per_100_inhabitants: self.per_100_inhabitants,
+            implied_population: self.implied_population,
+            growth_vs_prev_pct: self.growth_vs_prev_pct,
+        }
+    }
 }
 
 /// A suspect figure.
