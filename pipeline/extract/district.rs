@@ -217,11 +217,14 @@ pub(super) fn article(
         return false;
     }
     let name = match_form(&name.join(" "));
-    // the whole name, as a word (`thành phố Bến Tre` is no `Bến`)
-    let named = cues.unit_words.iter().any(|d| {
-        let key = format!("{d} {name}");
-        memchr::memmem::find_iter(hay.as_bytes(), key.as_bytes())
-            .any(|i| !hay[i + key.len()..].starts_with(|c: char| crate::text::is_letter(c)))
+    // the whole name, as a word (`thành phố Bến Tre` is no `Bến`), after a unit word and a
+    // space: the name is searched once and each place is asked for the unit words before it
+    // (searching `{unit} {name}` for each of the four unit words walked the text four times)
+    let named = memchr::memmem::find_iter(hay.as_bytes(), name.as_bytes()).any(|j| {
+        !hay[j + name.len()..].starts_with(|c: char| crate::text::is_letter(c))
+            && hay[..j]
+                .strip_suffix(' ')
+                .is_some_and(|before| cues.unit_words.iter().any(|d| before.ends_with(d.as_str())))
     });
     named && provinces.find_all(&name).is_empty()
 }
