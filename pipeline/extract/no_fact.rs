@@ -103,10 +103,14 @@ pub(super) fn below_total(f: &Figure<'_, '_>, metric: &Metric) -> Option<String>
     if matches!(metric.unit_kind, UnitKind::Stations | UnitKind::Subscribers | UnitKind::Count) {
         let from = floor_char_boundary(hay, q.start.saturating_sub(90).max(s.start));
         let before = &hay[from..q.start];
-        let average = lex.part.average_per_unit.iter().any(|w| {
-            w.rfind(before.as_bytes())
-                .is_some_and(|k| !before.as_bytes()[k..].iter().any(u8::is_ascii_digit))
-        });
+        // a word with no other figure between it and this one: one that lies after the last
+        // digit before the figure (its last occurrence is then after that digit too), so the
+        // words are searched only there, not each over the whole window
+        let after_digits = before
+            .bytes()
+            .rposition(|b| b.is_ascii_digit())
+            .map_or(before, |d| &before[d + 1..]);
+        let average = lex.part.average_per_unit.iter().any(|w| w.rfind(after_digits.as_bytes()).is_some());
         if average {
             return Some("part.average_per_unit: an average per unit, not a total".into());
         }
@@ -192,6 +196,11 @@ mod tests {
                 "`5 máy/100 dân`",
                 "part.area_density",
             ),
+            (
+                "Trung bình mỗi xã, phường, thị trấn có trên 12 trạm BTS.",
+                "`12 trạm BTS`",
+                "part.average_per_unit",
+            ),
         ];
         for (text, figure, rule) in cases {
             let (out, line, reason) = crate::extract::tests::judged(text, |l| l.contains(figure));
@@ -206,5 +215,18 @@ mod tests {
             crate::extract::tests::res(),
         );
         assert!(out.contains("bts_stations = 3236"), "{out}");
+    }
+
+    /// Rule `part.average_per_unit` reads the words only when no other figure stands between
+    /// them and the count: after `mỗi xã có 12 trạm`, a later total in the same window is the
+    /// province's, not an average (the words lie before the digits of `12`).
+    #[test]
+    fn an_average_word_before_another_figure_does_not_reach_past_it() {
+        let text = "Trung bình mỗi xã có 3 điểm, toàn tỉnh có 1.250 trạm BTS.";
+        let (out, line, reason) = crate::extract::tests::judged(text, |l| l.contains("`1.250 trạm BTS`"));
+        assert!(
+            !reason.starts_with("part.average_per_unit"),
+            "{text}: the total is no average:\n{out}\n{line}"
+        );
     }
 }
