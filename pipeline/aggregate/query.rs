@@ -257,7 +257,7 @@ fn need<T>(v: Option<T>, column: &str) -> Result<T> {
 
 /// Each `province_metrics` row of the query's result, in order, its text borrowed from the
 /// frame's columns (rule `aggregate.rows_borrowed`: nine to twelve strings a row had been
-/// copied, about 60 000 allocations per 1 000 bench documents, only to be copied again into the
+/// copied, about 175 000 allocations per 1 000 bench documents, only to be copied again into the
 /// writer's builders).
 pub(super) fn each_metric_row<'a>(df: &'a DataFrame, f: &mut dyn FnMut(&ProvinceMetric<&'a str>) -> Result<()>) -> Result<()> {
     let n = df.height();
