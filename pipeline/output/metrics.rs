@@ -192,42 +192,9 @@ mod tests {
         }
     }
 
-    /// A borrowed view of an owned row, field by field (what `each_metric_row` hands over).
-    fn view(m: &ProvinceMetric) -> ProvinceMetric<&str> {
-        ProvinceMetric {
-            province: &m.province,
-            province_code: m.province_code.as_deref(),
-            region: m.region.as_deref(),
-            province_2025: m.province_2025.as_deref(),
-            period: &m.period,
-            year: m.year,
-            metric: &m.metric,
-            tier: &m.tier,
-            unit: &m.unit,
-            status: &m.status,
-            basis: m.basis.as_deref(),
-            value: m.value,
-            value_high: m.value_high,
-            value_min: m.value_min,
-            value_max: m.value_max,
-            n_facts: m.n_facts,
-            n_docs: m.n_docs,
-            doc: &m.doc,
-            char_start: m.char_start,
-            char_end: m.char_end,
-            conflict: m.conflict,
-            flag: m.flag.as_deref(),
-            population: m.population,
-            population_extrapolated: m.population_extrapolated,
-            per_100_inhabitants: m.per_100_inhabitants,
-            implied_population: m.implied_population,
-            growth_vs_prev_pct: m.growth_vs_prev_pct,
-        }
-    }
-
     /// Rule `aggregate.rows_borrowed`: a row borrowed from the barrier's frame writes the cells
-    /// its owned copy writes, and copying it keeps every field (each text field distinct, so a
-    /// field copied into another's place shows).
+    /// its owned copy writes, and copying it back gives the row (each text field distinct, so a
+    /// field [`ProvinceMetric::map_text`] puts in another's place shows in the cells).
     #[test]
     fn a_borrowed_row_writes_what_its_owned_copy_writes() {
         let res = crate::extract::tests::res();
@@ -238,7 +205,7 @@ mod tests {
         owned.flag = Some("implausible".into());
         owned.value_high = Some(2.0);
         owned.population = Some(1_400_000.0);
-        let borrowed = view(&owned);
+        let borrowed = owned.map_text(String::as_str);
         assert_eq!(borrowed.to_owned_row(), owned);
         let batch = |push: &dyn Fn(&mut BatchBuilder)| {
             let mut b = BatchBuilder::new(res.table("province_metrics")).unwrap();

@@ -536,40 +536,47 @@ pub struct ProvinceMetric<S = String> {
     pub growth_vs_prev_pct: Option<f64>,
 }
 
-impl ProvinceMetric<&str> {
-    /// The row with its text copied: what outlives the barrier's frame (the tests' rows).
-    pub fn to_owned_row(&self) -> ProvinceMetric {
-        let s = |v: &str| v.to_owned();
-        let o = |v: Option<&str>| v.map(str::to_owned);
+impl<S> ProvinceMetric<S> {
+    /// The same row with each text field made by `f`: a borrowed view of an owned row
+    /// (`m.map_text(String::as_str)`) or an owned copy of a borrowed one
+    /// ([`ProvinceMetric::to_owned_row`]), written field by field in one place.
+    pub fn map_text<'a, T>(&'a self, f: impl Fn(&'a S) -> T) -> ProvinceMetric<T> {
         ProvinceMetric {
-            province: s(self.province),
-            province_code: o(self.province_code),
-            region: o(self.region),
-            province_2025: o(self.province_2025),
-            period: s(self.period),
+            province: f(&self.province),
+            province_code: self.province_code.as_ref().map(&f),
+            region: self.region.as_ref().map(&f),
+            province_2025: self.province_2025.as_ref().map(&f),
+            period: f(&self.period),
             year: self.year,
-            metric: s(self.metric),
-            tier: s(self.tier),
-            unit: s(self.unit),
-            status: s(self.status),
-            basis: o(self.basis),
+            metric: f(&self.metric),
+            tier: f(&self.tier),
+            unit: f(&self.unit),
+            status: f(&self.status),
+            basis: self.basis.as_ref().map(&f),
             value: self.value,
             value_high: self.value_high,
             value_min: self.value_min,
             value_max: self.value_max,
             n_facts: self.n_facts,
             n_docs: self.n_docs,
-            doc: s(self.doc),
+            doc: f(&self.doc),
             char_start: self.char_start,
             char_end: self.char_end,
             conflict: self.conflict,
-            flag: o(self.flag),
+            flag: self.flag.as_ref().map(&f),
             population: self.population,
             population_extrapolated: self.population_extrapolated,
             per_100_inhabitants: self.per_100_inhabitants,
             implied_population: self.implied_population,
             growth_vs_prev_pct: self.growth_vs_prev_pct,
         }
+    }
+}
+
+impl ProvinceMetric<&str> {
+    /// The row with its text copied: what outlives the barrier's frame (the tests' rows).
+    pub fn to_owned_row(&self) -> ProvinceMetric {
+        self.map_text(|s| (*s).to_owned())
     }
 }
 
