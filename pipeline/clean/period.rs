@@ -77,8 +77,10 @@ fn quarter_number(q: &str) -> u8 {
 /// A period phrase found in text.
 pub(super) fn period_phrases(g: &CleanGrammar, hay: &str) -> Vec<(usize, PeriodPart, Option<i32>)> {
     let r = &g.period_phrase;
-    // the phrases are found first and read with their groups only when needed
-    r.find_iter(hay)
+    // the phrases are found first and read with their groups only when needed (found without
+    // the regex engine's prefilter: rule `grammar.no_prefilter`, `prefilter = false` in
+    // clean.toml)
+    r.find_spans(hay)
         .filter_map(|m| quick_phrase(hay, m).unwrap_or_else(|| read_phrase(r, hay, m)))
         .collect()
 }
@@ -86,13 +88,13 @@ pub(super) fn period_phrases(g: &CleanGrammar, hay: &str) -> Vec<(usize, PeriodP
 /// What [`read_phrase`] makes of the most frequent phrases of a lead, told from the match
 /// alone: `công tác` or `năm` without a year (dropped, but `năm nay`), `năm 2023` (a year).
 /// A capture costs several times the search. None: the phrase needs its groups read.
-fn quick_phrase(hay: &str, m: regex::Match<'_>) -> Option<Option<(usize, PeriodPart, Option<i32>)>> {
-    let text = m.as_str();
+fn quick_phrase(hay: &str, (start, end): (usize, usize)) -> Option<Option<(usize, PeriodPart, Option<i32>)>> {
+    let text = &hay[start..end];
     if let Some(y) = text.strip_prefix("năm").and_then(|rest| {
         let y = rest.trim_start();
         (y.len() == 4 && rest.len() > 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
     }) {
-        return Some(Some((m.start(), PeriodPart::Year, y.parse().ok())));
+        return Some(Some((start, PeriodPart::Year, y.parse().ok())));
     }
     if text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -102,18 +104,18 @@ fn quick_phrase(hay: &str, m: regex::Match<'_>) -> Option<Option<(usize, PeriodP
         return Some(None);
     }
     (t == "năm").then(|| {
-        hay[m.end()..]
+        hay[end..]
             .trim_start()
             .starts_with("nay")
-            .then_some((m.start(), PeriodPart::Year, None))
+            .then_some((start, PeriodPart::Year, None))
     })
 }
 
-/// The period a phrase the period grammar found (`m`) names, from its groups: the phrase; a
-/// quarter's number; the year.
-fn read_phrase(r: &regex::Regex, hay: &str, m: regex::Match<'_>) -> Option<(usize, PeriodPart, Option<i32>)> {
+/// The period a phrase the period grammar found (at `start..end`) names, from its groups: the
+/// phrase; a quarter's number; the year.
+fn read_phrase(r: &regex::Regex, hay: &str, (start, end): (usize, usize)) -> Option<(usize, PeriodPart, Option<i32>)> {
     // (the same match: searched from its start, the phrase found there is the same)
-    let c = r.captures_at(hay, m.start())?;
+    let c = r.captures_at(hay, start)?;
     let head = c.get(1)?.as_str();
     let year = c.get(3).and_then(|y| y.as_str().parse().ok());
     let part = if let Some(q) = c.get(2) {
@@ -127,7 +129,7 @@ fn read_phrase(r: &regex::Regex, hay: &str, m: regex::Match<'_>) -> Option<(usiz
         // counts of months need `đầu năm` or a year (`sau hơn hai tháng vận hành` is a
         // duration, not a report period)
         // (`10 tháng năm nay`: this year's first ten months)
-        let this_year = hay[c.get(1).map_or(m.end(), |h| h.end())..].trim_start().starts_with("năm nay");
+        let this_year = hay[c.get(1).map_or(end, |h| h.end())..].trim_start().starts_with("năm nay");
         if !(head.ends_with("đầu năm") || year.is_some() || n == "9" || n == "chín" || this_year) {
             return None;
         }
@@ -147,12 +149,12 @@ fn read_phrase(r: &regex::Regex, hay: &str, m: regex::Match<'_>) -> Option<(usiz
     } else {
         // rule `period.this_year`: `năm nay` (`Đến cuối năm nay, tổng số máy ... đạt`) is the
         // year of the page (the caller's default year)
-        if year.is_none() && !(head == "năm" && hay[m.end()..].trim_start().starts_with("nay")) {
+        if year.is_none() && !(head == "năm" && hay[end..].trim_start().starts_with("nay")) {
             return None;
         }
         PeriodPart::Year
     };
-    Some((m.start(), part, year))
+    Some((start, part, year))
 }
 
 /// Rule `period.comparison_base`: the year a page without a date reports on. Years named as a
@@ -575,10 +577,30 @@ mod tests {
             let hay = pieces.concat();
             let r = &grammar().period_phrase;
             for m in r.find_iter(&hay) {
-                if let Some(quick) = super::quick_phrase(&hay, m) {
-                    proptest::prop_assert_eq!(quick, super::read_phrase(r, &hay, m), "{:?} in {:?}", m.as_str(), hay);
+                let span = (m.start(), m.end());
+                if let Some(quick) = super::quick_phrase(&hay, span) {
+                    proptest::prop_assert_eq!(quick, super::read_phrase(r, &hay, span), "{:?} in {:?}", m.as_str(), hay);
                 }
             }
+        }
+
+        /// Rule `grammar.no_prefilter`: the period phrases found without the regex engine's
+        /// prefilter are the ones `find_iter` finds with it, on texts made of the words the
+        /// phrases open with (and of words that hold them: `bao`, `khai`, `năm` in `nămm`).
+        #[test]
+        fn period_phrases_without_the_prefilter_are_the_same(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "năm", "nămm", " ", "  ", "\u{a0}", "\n", "công tác", "công", "2023", "19", "7", "nay", "/", " / ", "quý ii", "quý iv",
+                "quý 3", "quý", "6 tháng đầu năm", "6 tháng cuối năm", "sáu tháng đầu năm", "nửa đầu năm", "9 tháng", "hai tháng",
+                "mười một tháng", "ba", "bao", "khai", "tháng", "đầu", ",", "x", "ă", "Năm",
+            ]),
+            0..16,
+        )) {
+            let hay = pieces.concat();
+            let r = &grammar().period_phrase;
+            let want: Vec<(usize, usize)> = r.find_iter(&hay).map(|m| (m.start(), m.end())).collect();
+            let got: Vec<(usize, usize)> = r.find_spans(&hay).collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", hay);
         }
 
         /// The slices hold the chars that collecting them one by one held.
