@@ -198,7 +198,7 @@ pub(crate) fn lines(raw: RawDoc, rules: &CleanRules) -> Lined {
     // searches (computed once)
     let mut lowered: Vec<String> = Vec::new();
     // rule `clean.hard_wrap`: a sentence the page broke over lines is one line again
-    for line in wrap::join_wrapped(raw.text.lines().map(squash_ws)) {
+    for line in wrap::join_wrapped(crate::text::lines(&raw.text).map(squash_ws)) {
         if line.is_empty() {
             continue;
         }

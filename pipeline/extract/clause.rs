@@ -86,8 +86,8 @@ pub(super) fn last_separator(text: &str, separators: &[char]) -> Option<usize> {
 pub(super) fn trailing_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option<(usize, usize)> {
     let hay = &ctx.hay;
     let text = hay.get(from..to)?;
-    let open = text.find('(')?;
-    if text[..open].contains([',', ';']) {
+    let open = crate::text::find_ascii(text, b'(')?;
+    if memchr::memchr2(b',', b';', &text.as_bytes()[..open]).is_some() {
         return None;
     }
     let part = &ctx.res.lexicon.part;
@@ -96,7 +96,7 @@ pub(super) fn trailing_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option
     if !part.mostly_aside.iter().chain(&part.inclusive_aside).any(opens) {
         return None;
     }
-    let close = text[open..].find(')').map_or(to, |k| from + open + k + 1);
+    let close = crate::text::find_ascii(&text[open..], b')').map_or(to, |k| from + open + k + 1);
     Some((from + open, close))
 }
 
@@ -108,8 +108,8 @@ pub(super) fn trailing_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option
 pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Option<(usize, usize)> {
     let hay = &ctx.hay;
     let words = &ctx.res.lexicon.part.inclusive_aside;
-    if let Some(open) = hay[from..to].find('(').map(|k| from + k)
-        && let Some(close) = hay[open..to].find(')').map(|k| open + k + 1)
+    if let Some(open) = crate::text::find_ascii(&hay[from..to], b'(').map(|k| from + k)
+        && let Some(close) = crate::text::find_ascii(&hay[open..to], b')').map(|k| open + k + 1)
     {
         let inside = hay[open + 1..close].trim_start();
         if words.iter().any(|w| inside.starts_with(w.as_str())) {

@@ -219,8 +219,7 @@ fn list_item(text: &str) -> bool {
     if t.starts_with(super::BULLETS) {
         return true;
     }
-    t.find(':')
-        .is_some_and(|k| k > 0 && t[..k].split_whitespace().count() <= 8 && !t[..k].contains([',', '.', ';']))
+    crate::text::find_ascii(t, b':').is_some_and(|k| k > 0 && t[..k].split_whitespace().count() <= 8 && !t[..k].contains([',', '.', ';']))
 }
 
 /// The status the last figure of a sentence was judged to have, with a target's period.

@@ -136,13 +136,14 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     }
     // rule `district.own_clause`: a `;` clause that speaks of the whole province (`Huyện A có
     // 1.450 thuê bao; toàn tỉnh có 512.000 thuê bao`) is not the district's the sentence opens on
-    if let Some(k) = hay[s.start..q_start].rfind(';')
+    if let Some(k) = crate::text::rfind_ascii(&hay[s.start..q_start], b';')
         && ctx.res.lexicon.province_wide.any_in(hay, &ctx.hits, s.start + k, q_start)
     {
         return None;
     }
     let opening = &doc.text[s.start..q_start];
-    let opening = opening.find(',').filter(|&k| k <= 60).map_or("", |k| &opening[..k]);
+    // (the first comma, if within 60 bytes: searched there only)
+    let opening = memchr::memchr(b',', &opening.as_bytes()[..opening.len().min(61)]).map_or("", |k| &opening[..k]);
     let cues = &ctx.res.lexicon.district;
     let local = cues.local_openers.iter().any(|w| opens(opening.trim_start(), w).is_some());
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)

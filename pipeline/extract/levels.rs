@@ -181,7 +181,7 @@ pub(super) fn levels(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], cl: &Clauses,
             // the predicate after a figure, to the end of its clause (`38/38 sở, ngành và UBND
             // các huyện đã có mạng nội bộ LAN; ...`): it may speak of a list of figures
             let tail_from = right_end[i].min(s.end);
-            let tail_end = hay[tail_from..s.end].find(';').map_or(s.end, |k| tail_from + k);
+            let tail_end = crate::text::find_ascii(&hay[tail_from..s.end], b';').map_or(s.end, |k| tail_from + k);
             // rule `breakdown.tail`: the parts after a breakdown word right after the figure
             // (`158,8 triệu thuê bao, bao gồm 142,4 triệu thuê bao di động và 16,4 triệu thuê bao
             // cố định`) that name rival kinds of one slot make the figure their sum, not one of

@@ -249,8 +249,8 @@ pub(super) fn company_of_figures(ctx: &DocCtx<'_>, si: usize, qs: &[Quantity], w
     // the rule that makes each figure one company's, if any
     qs.iter()
         .map(|q| {
-            let from = hay[s.start..q.start].rfind(';').map_or(s.start, |k| s.start + k + 1);
-            let to = hay[q.end..s.end].find(';').map_or(s.end, |k| q.end + k);
+            let from = crate::text::rfind_ascii(&hay[s.start..q.start], b';').map_or(s.start, |k| s.start + k + 1);
+            let to = crate::text::find_ascii(&hay[q.end..s.end], b';').map_or(s.end, |k| q.end + k);
             let names_company = ctx.features.set(from, to).has(company_id);
             if names_company && owner_after(ctx, q, to) {
                 return Some("company.owner_after");

@@ -175,12 +175,7 @@ pub(crate) fn read(doc: &CleanDoc, res: &Resources) -> Tables {
     if !doc.text.contains('\n') {
         return out;
     }
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut at = 0;
-    for l in doc.text.split('\n') {
-        lines.push((at, l));
-        at += l.len() + 1;
-    }
+    let lines: Vec<(usize, &str)> = crate::text::split_newlines(&doc.text).collect();
     // a row label's reading (its metric, and the scale its unit applies), once per table row kind
     let mut metric_of: HashMap<String, Option<(Mention, f64)>> = HashMap::new();
     let mut i = 0;
