@@ -342,10 +342,10 @@ pub struct Lexicon {
     pub per_person: PhraseSet<()>,
     pub features: PhraseSet<usize>,
     /// A document that names one of these is an ICT Index ranking (match form).
-    pub rank_index_cues: Vec<String>,
+    pub rank_index_cues: crate::text::Needles,
     /// Words that name one component of the index (`hạ tầng kỹ thuật`) or another index (`chuyển
     /// đổi số`), in match form.
-    pub rank_component_cues: Vec<String>,
+    pub rank_component_cues: crate::text::Needles,
     /// Words right after a figure that count sites or masts (`1.360 vị trí`, `1.491 cột ăng
     /// ten`), in match form (rule `station.site_beside_station`).
     pub station_site_words: Vec<String>,
@@ -444,7 +444,7 @@ pub struct PeriodCues {
     pub this_month_after: Vec<String>,
     /// Rule `period.last_year`: `năm ngoái`, and the words that make it a baseline right before
     /// it (`so với`).
-    pub last_year: Vec<String>,
+    pub last_year: crate::text::Needles,
     pub last_year_base: Vec<String>,
     /// Rule `period.quarter_to_date`: `đến hết` before a quarter.
     pub to_date: Vec<String>,
@@ -724,7 +724,7 @@ impl Lexicon {
                 PeriodCues {
                     this_month: crate::text::match_form(p.this_month.trim()),
                     this_month_after: words(&p.this_month_after),
-                    last_year: words(&p.last_year),
+                    last_year: words(&p.last_year).into(),
                     last_year_base: words(&p.last_year_base),
                     to_date: words(&p.to_date),
                     reviewed_before: words(&p.reviewed_before),
@@ -782,8 +782,8 @@ impl Lexicon {
             per100_prefixes: PhraseSet::new(tagged(&units.per_100.prefixes, ())),
             per_person: PhraseSet::new(tagged(&units.per_100.per_person, ())),
             features: PhraseSet::new(feature_phrases),
-            rank_index_cues: words(&lex.rank.index_cues),
-            rank_component_cues: words(&lex.rank.component_cues),
+            rank_index_cues: words(&lex.rank.index_cues).into(),
+            rank_component_cues: words(&lex.rank.component_cues).into(),
             station_site_words: words(&lex.station.site_words),
             status: PhraseSet::new(tagged(&lex.status.estimate, StatusCue::Estimate).chain(tagged(&lex.status.target, StatusCue::Target))),
             status_met: words(&lex.status.met),

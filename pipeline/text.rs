@@ -144,6 +144,56 @@ pub(crate) fn split_newlines(text: &str) -> impl Iterator<Item = (usize, &str)> 
         })
 }
 
+/// Cue words searched for inside texts (rule `text.needles`): the words as written (what it
+/// derefs to), each with the memchr crate's vectorised searchers built once, at load.
+/// `str::contains` and `str::rfind` build a two-way searcher at every call and walk the text a
+/// byte at a time: asked of a whole document (is it an ICT Index ranking, does it speak of the
+/// country) or of every figure's clause, that set-up and walk cost more than the answers.
+/// [`Needles::any_in`] answers what `words.iter().any(|w| hay.contains(w))` answers, and
+/// [`Needles::last_in`] what `words.iter().filter_map(|w| hay.rfind(w)).max()` answers (a
+/// proptest holds both).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(from = "Vec<String>")]
+pub struct Needles {
+    words: Vec<String>,
+    forward: Vec<memchr::memmem::Finder<'static>>,
+    backward: Vec<memchr::memmem::FinderRev<'static>>,
+}
+
+impl From<Vec<String>> for Needles {
+    fn from(words: Vec<String>) -> Self {
+        let forward = words
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+            .collect();
+        let backward = words
+            .iter()
+            .map(|w| memchr::memmem::FinderRev::new(w.as_bytes()).into_owned())
+            .collect();
+        Needles { words, forward, backward }
+    }
+}
+
+impl std::ops::Deref for Needles {
+    type Target = [String];
+
+    fn deref(&self) -> &[String] {
+        &self.words
+    }
+}
+
+impl Needles {
+    /// Whether `hay` holds any of the words (an empty word is in every text).
+    pub fn any_in(&self, hay: &str) -> bool {
+        self.forward.iter().any(|f| f.find(hay.as_bytes()).is_some())
+    }
+
+    /// Where the last occurrence of any of the words starts in `hay`, the latest of them.
+    pub fn last_in(&self, hay: &str) -> Option<usize> {
+        self.backward.iter().filter_map(|f| f.rfind(hay.as_bytes())).max()
+    }
+}
+
 /// The offset of the first `byte` (ASCII) in `s`, as `s.find(byte as char)` finds it, by the
 /// memchr crate's search: the standard library's search of a `char` carries a set-up that cost
 /// more than the search itself on the short spans of a sentence the rules ask about. (An ASCII
@@ -1119,6 +1169,21 @@ mod tests {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Rule `text.needles`: the cue words' kept searchers answer what `str::contains` and
+        /// `str::rfind` answer, for any words (the empty one too) in any text.
+        #[test]
+        fn needles_answer_as_the_standard_library_does(
+            words in proptest::collection::vec("[ab ă]{0,3}", 0..4),
+            hay in "[ab ăx]{0,24}",
+        ) {
+            let n = super::Needles::from(words.clone());
+            proptest::prop_assert_eq!(n.any_in(&hay), words.iter().any(|w| hay.contains(w.as_str())));
+            proptest::prop_assert_eq!(n.last_in(&hay), words.iter().filter_map(|w| hay.rfind(w.as_str())).max());
+            proptest::prop_assert_eq!(&*n, words.as_slice());
         }
     }
 

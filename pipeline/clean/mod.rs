@@ -61,9 +61,9 @@ pub struct CleanRules {
     abbreviations: HashSet<String>,
     dedupe_min_words: usize,
     /// Words of a document that names no province and reports the country's figures.
-    national_cues: Vec<String>,
+    national_cues: crate::text::Needles,
     /// Words of a document that names no province but reports one (its own department).
-    local_cues: Vec<String>,
+    local_cues: crate::text::Needles,
     /// Words of a sentence that names a province only as where an event took place
     /// (`hội nghị ... tổ chức tại Hà Nội`): rule `province.venue`.
     venue_cues: Vec<String>,
@@ -105,8 +105,8 @@ impl CleanRules {
         // the period words are searched in match form: a word written otherwise never matches
         let p = &f.period;
         for (list, words) in [
-            ("[period] review", &p.review),
-            ("[period] plan", &p.plan),
+            ("[period] review", &p.review[..]),
+            ("[period] plan", &p.plan[..]),
             ("[period] plan_after", &p.plan_after),
             ("[period] baseline_before", &p.baseline_before),
             ("[period] year_baseline", &p.year_baseline),
@@ -133,8 +133,8 @@ impl CleanRules {
             prose_openers: f.prose_openers.iter().map(|w| match_form(w)).collect(),
             abbreviations: f.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
             dedupe_min_words: f.dedupe_min_words,
-            national_cues: f.national_cues.iter().map(|w| match_form(w)).collect(),
-            local_cues: f.local_cues.iter().map(|w| match_form(w)).collect(),
+            national_cues: f.national_cues.iter().map(|w| match_form(w)).collect::<Vec<_>>().into(),
+            local_cues: f.local_cues.iter().map(|w| match_form(w)).collect::<Vec<_>>().into(),
             venue_cues: f.venue_cues.iter().map(|w| match_form(w)).collect(),
             venue_before: f.venue_before.iter().map(|w| format!("{} ", match_form(w).trim())).collect(),
             period: f.period,

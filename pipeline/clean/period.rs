@@ -18,9 +18,9 @@ use super::url::*;
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PeriodWords {
     /// Before a phrase: the document reviews the period (`tổng kết`, `kết quả`, `tính đến`).
-    pub review: Vec<String>,
+    pub review: crate::text::Needles,
     /// Before a phrase: the document plans for it (`nhiệm vụ`, `kế hoạch`, `phấn đấu`).
-    pub plan: Vec<String>,
+    pub plan: crate::text::Needles,
     /// After a phrase, in its clause: a plan said after the year (`năm 2022 tỉnh sẽ ...`).
     pub plan_after: Vec<String>,
     /// Right before a phrase: it names a comparison base or an event (`so với`, `thành lập`).
@@ -269,8 +269,8 @@ pub(super) fn period(
             let tail = last_chars(before, 60);
             let sentence_start = tail.trim().is_empty() || tail.trim_end().ends_with(['.', ',', '-', ':']);
             // what the document reviews scores; what it plans for counts against
-            let review = words.review.iter().any(|w| tail.contains(w.as_str()));
-            let plan = words.plan.iter().any(|w| tail.contains(w.as_str()))
+            let review = words.review.any_in(tail);
+            let plan = words.plan.any_in(tail)
                 // `năm 2022 tỉnh sẽ thử nghiệm ...`: the plan is said after the year
                 || {
                     let after = first_chars(&hay[at..], 40);

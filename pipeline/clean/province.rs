@@ -39,8 +39,7 @@ pub(super) fn province(
     // speaks of the country, not of a provincial department
     let (lowered, scan) = (text.paragraphs, text.scan);
     let all = lowered.join(" ");
-    let has = |cues: &[String]| cues.iter().any(|w| all.contains(w.as_str()));
-    let national_text = has(&rules.national_cues) && !has(&rules.local_cues);
+    let national_text = rules.national_cues.any_in(&all) && !rules.local_cues.any_in(&all);
     let mut score: BTreeMap<usize, f64> = BTreeMap::new();
     // `at`: where `hay` starts in the document's scan, when it is a paragraph of it
     let mut add = |hay: &str, at: Option<usize>, w: f64| {

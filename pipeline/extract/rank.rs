@@ -99,8 +99,7 @@ fn names_component(lex: &Lexicon, s: &str) -> bool {
     } else {
         s
     };
-    let last = |cues: &[String]| cues.iter().filter_map(|c| s.rfind(c.as_str())).max();
-    match (last(&lex.rank_component_cues), last(&lex.rank_index_cues)) {
+    match (lex.rank_component_cues.last_in(s), lex.rank_index_cues.last_in(s)) {
         (Some(c), Some(i)) => c > i,
         (c, _) => c.is_some(),
     }
@@ -117,7 +116,7 @@ pub(super) fn index_year(g: &Grammar, hay: &str) -> Option<i32> {
 pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: &Resources) -> Ranks {
     let mut found = Ranks::default();
     let lex = &res.lexicon;
-    if !lex.rank_index_cues.iter().any(|c| hay.contains(c.as_str())) || res.catalog.get("ict_readiness_rank").is_none() {
+    if !lex.rank_index_cues.any_in(hay) || res.catalog.get("ict_readiness_rank").is_none() {
         return found;
     }
     let year = index_year(&lex.grammar, hay).or(doc.meta.period.map(|p| p.year));
@@ -189,7 +188,7 @@ pub(crate) fn read(doc: &CleanDoc, hay: &str, hits: &crate::text::DocHits, res: 
             let possessed = (trans.is_some() || after.is_some()) && {
                 let since_semicolon = sent[..h.start].rsplit(';').next().unwrap_or("");
                 // (`Chỉ số ICT Index năm 2019 của Hải Dương xếp thứ 19` is the index's own rank)
-                let names_index = lex.rank_index_cues.iter().any(|c| clause.contains(c.as_str()));
+                let names_index = lex.rank_index_cues.any_in(clause);
                 names_component(lex, since_semicolon) || (!names_index && (clause.trim_end().ends_with("của") || clause.contains("chỉ số")))
             };
             // a component's rank (`Ở chỉ số hạ tầng nhân lực, X xếp thứ 2`): no rank of the

@@ -280,7 +280,10 @@ pub fn find_each<'t>(
 /// Every trap holds a digit, but for the spelled quarter (`quý II`): a sentence with neither
 /// is not searched.
 fn may_hold_traps(sentence: &str) -> bool {
-    super::token::first_digit(sentence.as_bytes()).is_some() || sentence.contains("uý")
+    // (the searcher of `uý` built once: `str::contains` builds one at every call)
+    static QUARTER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("uý".as_bytes()));
+    super::token::first_digit(sentence.as_bytes()).is_some() || QUARTER.find(sentence.as_bytes()).is_some()
 }
 
 /// Whether a span overlaps a trap already claimed.

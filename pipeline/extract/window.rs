@@ -262,7 +262,7 @@ pub(super) fn day_window(lex: &Lexicon, before: &str) -> Option<Period> {
 /// form.
 pub(super) fn last_year(clause: &str, published: Option<i32>, cues: &PeriodCues) -> Option<Period> {
     let published = published?;
-    let at = cues.last_year.iter().filter_map(|w| clause.rfind(w.as_str())).max()?;
+    let at = cues.last_year.last_in(clause)?;
     let lead = clause[..at].trim_end();
     if cues.last_year_base.iter().any(|w| lead.ends_with(w.as_str())) {
         return None;
