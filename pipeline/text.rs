@@ -938,30 +938,81 @@ pub fn squash_ws(s: &str) -> String {
 /// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Most
 /// lines of a page are: they are then copied, not split into words and joined again.
 pub(crate) fn is_squashed(b: &[u8]) -> bool {
-    use memchr::{memchr_iter, memchr2, memchr3, memmem};
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
+    !(DOUBLE_SPACE.find(b).is_some() || memchr::memchr(b'\n', b).is_some() || has_other_space(b))
+}
+
+// (the two searchers are built once: `memmem::find` builds one per call, which cost as much as
+// the search on a line)
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+static OGHAM_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{1680}".as_bytes()));
+
+/// Whether `b` holds white space other than the ASCII space and the line break `\n`: tabs,
+/// `\r`, U+000B, U+000C, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
+/// U+205F, U+3000 (what [`is_squashed`] looks for besides spaces and line breaks).
+fn has_other_space(b: &[u8]) -> bool {
+    use memchr::{memchr_iter, memchr2};
     // each kind of white space is looked for with `memchr` / `memmem` (SIMD, a few passes over
     // a line), where a byte-by-byte match cost about 16 instructions a byte; the lead bytes of
     // the other spaces (C2, E2, E3: rare in Vietnamese text) are checked where they occur, and
     // U+1680 (E1 9A 80; E1 leads every precomposed vowel) as a whole
-    // (the two searchers are built once: `memmem::find` builds one per call, which cost as
-    // much as the search on a line)
-    static DOUBLE_SPACE: std::sync::LazyLock<memmem::Finder<'static>> = std::sync::LazyLock::new(|| memmem::Finder::new(b"  "));
-    static OGHAM_SPACE: std::sync::LazyLock<memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memmem::Finder::new("\u{1680}".as_bytes()));
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    let other = DOUBLE_SPACE.find(b).is_some()
-        || memchr3(b'\t', b'\n', b'\r', b).is_some()
+    memchr2(b'\t', b'\r', b).is_some()
         || memchr2(0x0B, 0x0C, b).is_some()
         || OGHAM_SPACE.find(b).is_some()
         || memchr_iter(0xC2, b).any(|i| matches!(at(i + 1), 0x85 | 0xA0))
         || memchr_iter(0xE2, b).any(|i| {
             (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
         })
-        || memchr_iter(0xE3, b).any(|i| at(i + 1) == 0x80 && at(i + 2) == 0x80);
-    !other
+        || memchr_iter(0xE3, b).any(|i| at(i + 1) == 0x80 && at(i + 2) == 0x80)
+}
+
+/// Rule `clean.squash_once`: [`squash_ws`] of each line of one text, the text's white space
+/// looked for once. A text whose only white space is spaces and line breaks (most pages) has a
+/// squashed line wherever the line neither opens nor ends on a space nor holds a double space:
+/// the other kinds of white space are looked for over the whole text, once, and the double
+/// spaces found there, where each line was searched for all of them in turn (seven searches a
+/// line, ~800 instructions a line of bench documents). Other texts are squashed line by line.
+/// Gives what `squash_ws` gives every line of the text (a proptest holds the two equal).
+pub(crate) struct LineSquasher<'t> {
+    text: &'t str,
+    /// The text holds no white space but spaces and line breaks.
+    plain: bool,
+    /// Where the text's double spaces start (searched only in a plain text).
+    doubles: Vec<usize>,
+}
+
+impl<'t> LineSquasher<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        let plain = !has_other_space(text.as_bytes());
+        let doubles = if plain {
+            DOUBLE_SPACE.find_iter(text.as_bytes()).collect()
+        } else {
+            Vec::new()
+        };
+        LineSquasher { text, plain, doubles }
+    }
+
+    /// [`squash_ws`] of `line`, a line of the text ([`lines`]: a slice of it with no `\n`).
+    pub(crate) fn squash(&self, line: &'t str) -> String {
+        if self.plain {
+            let start = line.as_ptr() as usize - self.text.as_ptr() as usize;
+            debug_assert!(self.text.get(start..start + line.len()) == Some(line), "a line of the text");
+            let end = start + line.len();
+            let b = line.as_bytes();
+            // (a run of spaces starts where the scan found its first pair: a line holds a double
+            // space exactly when a pair the scan found starts in it and ends in it)
+            let k = self.doubles.partition_point(|&p| p < start);
+            let double = self.doubles.get(k).is_some_and(|&p| p + 2 <= end);
+            if b.first() != Some(&b' ') && b.last() != Some(&b' ') && !double {
+                return line.to_string();
+            }
+        }
+        squash_ws(line)
+    }
 }
 
 #[cfg(test)]
@@ -1169,6 +1220,19 @@ mod tests {
             let got = match_form(input);
             assert_eq!(got, want, "{input}");
             assert_eq!(got.len(), input.len(), "{input}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Rule `clean.squash_once`: each line squashed with the text's white space looked for
+        /// once is the line squashed on its own, for texts with and without other white space.
+        #[test]
+        fn lines_squashed_once_agree_with_squash_ws(s in "[a ă\\n\\r\\t\u{a0}\u{3000}\u{2009}x]{0,40}", plain in proptest::bool::ANY) {
+            let s = if plain { s.replace(['\r', '\t', '\u{a0}', '\u{3000}', '\u{2009}'], " ") } else { s };
+            let sq = super::LineSquasher::new(&s);
+            let got: Vec<String> = super::lines(&s).map(|l| sq.squash(l)).collect();
+            let want: Vec<String> = super::lines(&s).map(super::squash_ws).collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", s);
         }
     }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::records::{CleanDoc, Period, ProvinceRef, RawDoc, Sentence};
 use crate::reference::{Outlets, Provinces};
-use crate::text::{match_form, squash_ws};
+use crate::text::match_form;
 use crate::{Error, Result};
 
 mod meta;
@@ -198,7 +198,9 @@ pub(crate) fn lines(raw: RawDoc, rules: &CleanRules) -> Lined {
     // searches (computed once)
     let mut lowered: Vec<String> = Vec::new();
     // rule `clean.hard_wrap`: a sentence the page broke over lines is one line again
-    for line in wrap::join_wrapped(crate::text::lines(&raw.text).map(squash_ws)) {
+    // (rule `clean.squash_once`: the text's white space looked for once, not line by line)
+    let squasher = crate::text::LineSquasher::new(&raw.text);
+    for line in wrap::join_wrapped(crate::text::lines(&raw.text).map(|l| squasher.squash(l))) {
         if line.is_empty() {
             continue;
         }
