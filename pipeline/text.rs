@@ -232,10 +232,20 @@ pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
 /// changed here, since moving a tone can change byte lengths (`luỹ` → `lũy`); instead every
 /// phrase is searched in both placements (see [`tone_variants`]).
 pub fn match_form(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    match_form_into(s, &mut out);
+    out
+}
+
+/// [`match_form`] of `s` written into `out` (emptied first): for a caller that lower-cases many
+/// short words, one buffer rather than a new string for each.
+#[inline(always)]
+pub(crate) fn match_form_into(s: &str, out: &mut String) {
     // byte by byte: ASCII (most of the bytes) in place, other letters re-encoded at the same
     // length where they change (capitals: rare); collecting chars into a String, copying the
     // runs between diacritics or validating a rewritten buffer all cost more than this
-    let mut out = s.to_string();
+    out.clear();
+    out.push_str(s);
     out.make_ascii_lowercase();
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -274,7 +284,6 @@ pub fn match_form(s: &str) -> String {
         }
         i += n;
     }
-    out
 }
 
 /// The spellings of a lower-case phrase under old and new tone placement: `hóa` and `hoá`,

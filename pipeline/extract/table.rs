@@ -105,8 +105,10 @@ fn header_years(cues: &TableCues, line: &str) -> Option<Vec<i32>> {
     // prose shows it within its first few words (match form is per letter: a word's is the
     // same alone as inside its line)
     let mut others = 0;
-    for w in line.split(|c: char| !crate::text::is_letter(c)).filter(|w| !w.is_empty()) {
-        let w = match_form(w);
+    // (each word lower-cased into one buffer, not a string of its own)
+    let mut w = String::new();
+    for word in line.split(|c: char| !crate::text::is_letter(c)).filter(|w| !w.is_empty()) {
+        crate::text::match_form_into(word, &mut w);
         if !cues.header_words.contains(&w) {
             others += 1;
             if others > 2 {
