@@ -52,7 +52,8 @@ fn last_word(text: &str) -> &str {
 /// Whether `word` is one of the abbreviations (lower case) in any case: what
 /// `abbreviations.contains(&word.to_lowercase())` answers. A word each of whose chars is its
 /// own lower case (`tỉnh`, `đồng`: most words before a stop) is looked up as it is, with no
-/// lower-cased copy made (a copy and its hashing were 60 % of the splitter's instructions).
+/// lower-cased copy made (the copies and their lookups were 16.7 M of the splitter's 57 M
+/// instructions on 1 000 bench documents).
 fn is_abbreviation(word: &str, abbreviations: &HashSet<String>) -> bool {
     if word.chars().all(own_lower_case) {
         abbreviations.contains(word)
