@@ -79,7 +79,7 @@ fn expand_at(pattern: &str, fragments: &BTreeMap<String, String>, depth: usize) 
 #[derive(Debug)]
 pub(crate) struct Pattern {
     re: Regex,
-    needs: Vec<memchr::memmem::Finder<'static>>,
+    needs: crate::text::Needles,
     /// The same pattern built without a prefilter, for an entry that says `prefilter = false`.
     unfiltered: Option<regex_automata::meta::Regex>,
 }
@@ -96,7 +96,7 @@ impl Pattern {
     /// Whether the pattern can match in `text` (match form): false when the entry `needs`
     /// words and `text` holds none of them, so the rule skips its search.
     pub(crate) fn may_match(&self, text: &str) -> bool {
-        self.needs.is_empty() || self.needs.iter().any(|w| w.find(text.as_bytes()).is_some())
+        self.needs.is_empty() || self.needs.any_in(text)
     }
 
     /// Rule `grammar.no_prefilter`: the spans of every match in `text`, left to right, as
@@ -155,11 +155,7 @@ pub(crate) fn compile(name: &str, def: &GrammarDef, groups: usize, fragments: &B
     if has != groups {
         return Err(at(format!("{has} capture groups, but its rule reads {groups}")));
     }
-    let needs = def
-        .needs
-        .iter()
-        .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
-        .collect();
+    let needs = def.needs.clone().into();
     // (the same syntax and limits as `Regex::new`: only the prefilter differs)
     let unfiltered = if def.prefilter {
         None
