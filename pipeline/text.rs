@@ -204,6 +204,15 @@ pub(crate) fn find_ascii(s: &str, byte: u8) -> Option<usize> {
     memchr::memchr(byte, s.as_bytes())
 }
 
+/// The offset of the first `byte` (ASCII) in `s` if it lies within its first `max` bytes, as
+/// `s.find(byte as char).filter(|&k| k <= max)` finds it, searching those bytes only (see
+/// [`find_ascii`]).
+#[inline]
+pub(crate) fn find_ascii_within(s: &str, byte: u8, max: usize) -> Option<usize> {
+    debug_assert!(byte.is_ascii());
+    memchr::memchr(byte, &s.as_bytes()[..s.len().min(max + 1)])
+}
+
 /// The offset of the last `byte` (ASCII) in `s`, as `s.rfind(byte as char)` finds it (see
 /// [`find_ascii`]).
 #[inline]
@@ -1271,6 +1280,9 @@ mod tests {
             proptest::prop_assert_eq!(super::split_newlines(&s).collect::<Vec<_>>(), want);
             for b in [b';', b',', b'(', b'\n'] {
                 proptest::prop_assert_eq!(super::find_ascii(&s, b), s.find(char::from(b)));
+                for max in [0, 3, 60] {
+                    proptest::prop_assert_eq!(super::find_ascii_within(&s, b, max), s.find(char::from(b)).filter(|&k| k <= max));
+                }
                 proptest::prop_assert_eq!(super::rfind_ascii(&s, b), s.rfind(char::from(b)));
             }
         }

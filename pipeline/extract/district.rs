@@ -142,8 +142,7 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
         return None;
     }
     let opening = &doc.text[s.start..q_start];
-    // (the first comma, if within 60 bytes: searched there only)
-    let opening = memchr::memchr(b',', &opening.as_bytes()[..opening.len().min(61)]).map_or("", |k| &opening[..k]);
+    let opening = crate::text::find_ascii_within(opening, b',', 60).map_or("", |k| &opening[..k]);
     let cues = &ctx.res.lexicon.district;
     let local = cues.local_openers.iter().any(|w| opens(opening.trim_start(), w).is_some());
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)

@@ -325,8 +325,7 @@ pub(super) fn opening_clause_end(sentence: &str) -> usize {
         })
     };
     // (any comma here, as the rule has always read it: `Đạt 12,5 ...` opens on `Đạt 12`)
-    // (the first comma, if within 60 bytes: searched there only)
-    let Some(k) = memchr::memchr(b',', &sentence.as_bytes()[..sentence.len().min(61)]) else {
+    let Some(k) = crate::text::find_ascii_within(sentence, b',', 60) else {
         return 12;
     };
     let attributed = sentence.starts_with("theo ") || sentence.starts_with("cũng theo ");
