@@ -221,6 +221,37 @@ pub(crate) fn rfind_ascii(s: &str, byte: u8) -> Option<usize> {
     memchr::memrchr(byte, s.as_bytes())
 }
 
+/// The offset of the first of the ASCII bytes `set` in `s`, as `s.find(chars)` finds it for the
+/// same characters (`s.find([',', ';'])`): the standard library decodes the text a character at
+/// a time and compares each with every one of the set; two or three bytes are looked for by the
+/// memchr crate at once, more by a byte loop (an ASCII byte is never part of another character).
+/// Rule `text.ascii_sets`.
+#[inline]
+pub(crate) fn find_any_ascii(s: &str, set: &[u8]) -> Option<usize> {
+    debug_assert!(set.is_ascii());
+    let b = s.as_bytes();
+    match *set {
+        [x] => memchr::memchr(x, b),
+        [x, y] => memchr::memchr2(x, y, b),
+        [x, y, z] => memchr::memchr3(x, y, z, b),
+        _ => b.iter().position(|c| set.contains(c)),
+    }
+}
+
+/// The offset of the last of the ASCII bytes `set` in `s`, as `s.rfind(chars)` finds it (see
+/// [`find_any_ascii`]).
+#[inline]
+pub(crate) fn rfind_any_ascii(s: &str, set: &[u8]) -> Option<usize> {
+    debug_assert!(set.is_ascii());
+    let b = s.as_bytes();
+    match *set {
+        [x] => memchr::memrchr(x, b),
+        [x, y] => memchr::memrchr2(x, y, b),
+        [x, y, z] => memchr::memrchr3(x, y, z, b),
+        _ => b.iter().rposition(|c| set.contains(c)),
+    }
+}
+
 /// The offset of the first non-ASCII byte of `bytes` at or after `from`, looked for eight bytes
 /// at a time (their high bits as one word): the walks over text that only stop at non-ASCII
 /// characters jump over the ASCII between them.
@@ -1259,7 +1290,7 @@ mod tests {
         /// `str::rfind` answer, for any words (the empty one too) in any text.
         #[test]
         fn needles_answer_as_the_standard_library_does(
-            words in proptest::collection::vec("[ab ă]{0,3}", 0..4),
+            words in proptest::collection::vec("[ab ă]{0,3}", 0..7),
             hay in "[ab ăx]{0,24}",
         ) {
             let n = super::Needles::from(words.clone());
@@ -1284,6 +1315,12 @@ mod tests {
                     proptest::prop_assert_eq!(super::find_ascii_within(&s, b, max), s.find(char::from(b)).filter(|&k| k <= max));
                 }
                 proptest::prop_assert_eq!(super::rfind_ascii(&s, b), s.rfind(char::from(b)));
+            }
+            // rule `text.ascii_sets`: sets of one to four bytes, as the rules ask them
+            for set in [&b";"[..], b",;", b",;(", b",;(."] {
+                let chars: Vec<char> = set.iter().map(|&b| char::from(b)).collect();
+                proptest::prop_assert_eq!(super::find_any_ascii(&s, set), s.find(chars.as_slice()));
+                proptest::prop_assert_eq!(super::rfind_any_ascii(&s, set), s.rfind(chars.as_slice()));
             }
         }
     }

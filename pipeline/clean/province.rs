@@ -65,8 +65,8 @@ pub(super) fn province(
             // (the venue's words may follow it: `Ngày 17-5, tại Hà Nội, Bộ TT&TT đã tổ chức Lễ kỷ
             // niệm ...`)
             if national_text && before.ends_with("tại ") {
-                let from = before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
-                let to = hay[h.end..].find(['.', '!', '?', '\n']).map_or(hay.len(), |i| h.end + i);
+                let from = crate::text::rfind_any_ascii(before, b".!?\n").map_or(0, |i| i + 1);
+                let to = crate::text::find_any_ascii(&hay[h.end..], b".!?\n").map_or(hay.len(), |i| h.end + i);
                 let sentence = &hay[from..to];
                 if rules.venue_cues.iter().any(|c| sentence.contains(c.as_str())) {
                     continue;

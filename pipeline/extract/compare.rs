@@ -70,7 +70,7 @@ pub(super) fn comparison(ctx: &DocCtx<'_>, q: &Quantity, sentence_start: usize, 
     if q.unit_kind != UnitKind::Percent {
         let own_left = &hay[left_start..q.start];
         // only the figure's own clause: `giảm so với cùng kỳ; mật độ 142,7` is no difference
-        let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
+        let clause_start = crate::text::rfind_any_ascii(own_left, b",;").map_or(left_start, |i| left_start + i + 1);
         // (rule `unit.per_person`: `mỗi người ... 1,33 thuê bao` read as a density is a level,
         // its `mỗi người` no difference)
         let difference_cue = || {

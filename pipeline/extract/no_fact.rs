@@ -63,7 +63,7 @@ pub(super) fn part_of_breakdown(f: &Figure<'_, '_>, claim: &Claim, out: &[Mentio
     let (ctx, q, s, lv) = (f.ctx, f.q, f.ctx.doc.sentences[f.si], f.lv);
     let hay = &ctx.hay;
     let after = &hay[q.end..floor_char_boundary(hay, (q.end + 24).min(s.end))];
-    let own_end = q.end + after.find([',', ';', '(']).unwrap_or(after.len());
+    let own_end = q.end + crate::text::find_any_ascii(after, b",;(").unwrap_or(after.len());
     // (`2g` to `5g` anywhere in it, told from the bytes: four `contains` built four searchers)
     let generation = after.as_bytes().windows(2).any(|w| matches!(w, [b'2'..=b'5', b'g']));
     let whole = out.iter().find(|w| {

@@ -95,7 +95,7 @@ mod tests {
         let start = hay[..pct].rfind(' ').map_or(0, |i| i + 1);
         let end = pct + 1;
         let clause_start = 0;
-        let clause_end = hay[end..].find([',', ';', '.']).map_or(hay.len(), |i| end + i);
+        let clause_end = crate::text::find_any_ascii(&hay[end..], b",;.").map_or(hay.len(), |i| end + i);
         judge(&cues(), &hay, clause_start, clause_end, start, end).map(|r| r.split(':').next().unwrap_or(""))
     }
 

@@ -395,7 +395,7 @@ pub(super) fn quantity_at(ctx: &DocCtx<'_>, ts: usize, te: usize, limit: usize, 
     }
     // density written before the number: `mật độ điện thoại/100 dân là 137 thuê bao`
     let from = floor_char_boundary(hay, ts.saturating_sub(90));
-    let clause_start = hay[from..ts].rfind([',', ';', '(', '.']).map_or(from, |i| from + i);
+    let clause_start = crate::text::rfind_any_ascii(&hay[from..ts], b",;(.").map_or(from, |i| from + i);
     // (not the unit of another figure before it: `đạt 18,3 thuê bao/100 dân và 11.773 thuê bao
     // Internet` counts subscribers; rule `unit.prefix_of_other_figure`)
     let density_before = lex

@@ -34,7 +34,7 @@ pub(super) fn removed(
     right_end: usize,
 ) -> bool {
     let own_left = &hay[left_start..start];
-    let clause_start = own_left.rfind([',', ';']).map_or(left_start, |i| left_start + i + 1);
+    let clause_start = crate::text::rfind_any_ascii(own_left, b",;").map_or(left_start, |i| left_start + i + 1);
     let before = cues
         .before
         .iter_in(hay, hits, clause_start, start)

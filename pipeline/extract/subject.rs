@@ -171,7 +171,7 @@ pub(super) fn owner_after(ctx: &DocCtx<'_>, q: &Quantity, sentence_end: usize) -
 /// sentence gives. True when the phrase at `at` follows `chiếm` in its own clause.
 pub(super) fn share_denominator(hay: &str, sentence_start: usize, at: usize) -> bool {
     let before = &hay[sentence_start..at];
-    let clause = before.rfind([',', ';', '(']).map_or(before, |k| &before[k + 1..]);
+    let clause = crate::text::rfind_any_ascii(before, b",;(").map_or(before, |k| &before[k + 1..]);
     clause.contains("chiếm")
 }
 

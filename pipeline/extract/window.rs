@@ -326,7 +326,7 @@ pub(super) fn month_on_month(after: &str, doc_period: Option<Period>) -> Option<
 pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>, cues: &PeriodCues) -> Option<Period> {
     let dp = doc_period.filter(|p| p.part != PeriodPart::Year)?;
     let m = dp.part.last_month();
-    let after = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
+    let after = &after[..crate::text::find_any_ascii(after, b",;.").unwrap_or(after.len())];
     let named = |text: &str| {
         text.match_indices(cues.this_month.as_str()).any(|(i, w)| {
             let rest = &text[i + w.len()..];
@@ -335,7 +335,7 @@ pub(super) fn report_month(before: &str, after: &str, doc_period: Option<Period>
             let cue = cues.this_month_after.iter().any(|t| rest.trim_start().starts_with(t.as_str()))
                 || rest.trim_start().is_empty()
                 || rest.starts_with(',');
-            cue && !rest[rest.find([',', ' ']).unwrap_or(0)..].contains("tháng")
+            cue && !rest[crate::text::find_any_ascii(rest, b", ").unwrap_or(0)..].contains("tháng")
         })
     };
     (named(before) || named(after)).then_some(Period {
@@ -371,7 +371,9 @@ pub(crate) fn rate_month_on_month(cues: &PeriodCues, after: &str, period: Option
 pub(super) fn equivalent_of_previous(hay: &str, prev_end: usize, start: usize, cues: &[String]) -> bool {
     let Some(between) = hay.get(prev_end..start) else { return false };
     // the previous figure's own unit words end at the first separator
-    let Some(k) = between.find([',', ';', '(']) else { return false };
+    let Some(k) = crate::text::find_any_ascii(between, b",;(") else {
+        return false;
+    };
     let rest = between[k + 1..].trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ':'));
     cues.iter()
         .any(|w| rest == w.as_str() || rest.strip_prefix(w.as_str()).is_some_and(|r| r.trim().is_empty()))

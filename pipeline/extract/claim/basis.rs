@@ -47,7 +47,7 @@ pub(super) fn read(f: &Figure<'_, '_>, metric: &Metric, last_cue: &mut Option<Ba
     if strong.is_none() {
         let right_end = floor_char_boundary(hay, (q.end + 60).min(s.end));
         let after = &hay[q.end..right_end];
-        let clause_end = after.find([',', ';', '(', '.']).unwrap_or(after.len());
+        let clause_end = crate::text::find_any_ascii(after, b",;(.").unwrap_or(after.len());
         if let Some(h) = ctx
             .res
             .lexicon
