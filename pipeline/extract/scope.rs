@@ -191,13 +191,17 @@ pub(super) fn out_of_scope(
     // country is its subject: in its own clause (`Tổng số thuê bao di động của Việt Nam là 128,3
     // triệu, trong đó Viettel chiếm 49,5%`: the country's), or in a sentence that names no company
     // (`VNPT cho biết, toàn tỉnh hiện có 850 trạm`: the province's)
-    let clause_start = hay[s.start..q.start].rfind([',', ';']).map_or(s.start, |k| s.start + k + 1);
-    let clause_end = hay[q.end..s.end].find([',', ';']).map_or(s.end, |k| q.end + k);
-    let company_in = |a: usize, b: usize| ctx.features.set(a, b).has(lex.code.company);
-    let wide_in_clause = lex.province_wide.any_in(hay, &ctx.hits, clause_start, clause_end);
-    let wide_in_sentence = lex.province_wide.any_in(hay, &ctx.hits, s.start, s.end);
-    let company_figure = company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence));
-    if ctx.scope.company && company_figure {
+    // (asked only in an article about a company: the clause and its words are not looked up
+    // for the figures of any other)
+    let company_figure = || {
+        let clause_start = crate::text::rfind_any_ascii(&hay[s.start..q.start], b",;").map_or(s.start, |k| s.start + k + 1);
+        let clause_end = crate::text::find_any_ascii(&hay[q.end..s.end], b",;").map_or(s.end, |k| q.end + k);
+        let company_in = |a: usize, b: usize| ctx.features.set(a, b).has(lex.code.company);
+        let wide_in_clause = lex.province_wide.any_in(hay, &ctx.hits, clause_start, clause_end);
+        let wide_in_sentence = lex.province_wide.any_in(hay, &ctx.hits, s.start, s.end);
+        company_in(clause_start, q.end) || (!wide_in_clause && (company_in(s.start, s.end) || !wide_in_sentence))
+    };
+    if ctx.scope.company && company_figure() {
         return Some((
             MentionKind::Company,
             format!(
