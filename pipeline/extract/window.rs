@@ -32,6 +32,10 @@ pub(super) fn without_bases<'t>(g: &Grammar, text: &'t str) -> std::borrow::Cow<
 /// The comparison base a figure is given as the value of (`so với tháng 1-2022 (68,31%)`), if
 /// `before` (the sentence up to the figure, match form) ends on one; see [`baseline_period`].
 fn baseline_captures<'t>(g: &Grammar, before: &'t str) -> Option<regex::Captures<'t>> {
+    // (most figures follow no comparison base: their text is not searched)
+    if !g.baseline_value.may_match(before) {
+        return None;
+    }
     let c = g.baseline_value.captures_seldom(before)?;
     // `tăng 23% so với cùng kỳ năm 2019 (doanh thu đạt hơn 200 tỷ đồng)`: a parenthesis that
     // states its own level with a verb restates the figure of the period reported, not the base's
