@@ -402,6 +402,9 @@ pub struct PartCues {
     /// Rule `slot.inclusive_aside`: words that open a parenthesis saying what a figure also
     /// counts (`(tính cả thuê bao USB 3G)`); the kinds named inside do not make its kind.
     pub inclusive_aside: Vec<String>,
+    /// The distinct last characters of `inclusive_aside`, in order: a clause that holds none of
+    /// them holds none of the words (the four words of 1.74 all end on `ả`: one search, not four).
+    pub inclusive_aside_ends: Vec<char>,
     /// Rule `slot.trailing_aside`: words that open a parenthesis after a figure saying what it
     /// mostly is (`9.457 thuê bao Internet (chủ yếu là thuê bao băng rộng)`).
     pub mostly_aside: Vec<String>,
@@ -495,6 +498,18 @@ pub struct ContinuationCues {
 /// A lexicon list in match form, each entry trimmed.
 fn words(v: &[String]) -> Vec<String> {
     v.iter().map(|w| crate::text::match_form(w.trim())).collect()
+}
+
+/// The distinct last characters of `words`, in the order the words first end on them (a
+/// precheck: a text that holds none of them holds none of the words).
+fn distinct_last_chars(words: &[String]) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in words.iter().filter_map(|w| w.chars().next_back()) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Defines [`CodeFeatures`] from the feature names the extractor's code asks about.
@@ -687,6 +702,7 @@ impl Lexicon {
                     area_locatives: words(&lex.part.area_locatives),
                     area_inclusive: words(&lex.part.area_inclusive),
                     inclusive_aside: words(&lex.part.inclusive_aside),
+                    inclusive_aside_ends: distinct_last_chars(&words(&lex.part.inclusive_aside)),
                     mostly_aside: words(&lex.part.mostly_aside),
                     not_an_act: words(&lex.part.not_an_act),
                     from_word: crate::text::match_form(lex.part.from_word.trim()),
@@ -846,6 +862,18 @@ impl Lexicon {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn distinct_last_chars_keeps_each_last_letter_once_in_order() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            super::distinct_last_chars(&w(&["tính cả", "kể cả", "gồm", "bao gồm"])),
+            vec!['ả', 'm']
+        );
+        // an empty word ends on no letter (and is in no clause's words either)
+        assert_eq!(super::distinct_last_chars(&w(&["", "x"])), vec!['x']);
+        assert!(super::distinct_last_chars(&[]).is_empty());
+    }
+
     use super::*;
 
     fn load(lexicon: &str) -> Result<Lexicon> {

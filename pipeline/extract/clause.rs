@@ -118,8 +118,8 @@ pub(super) fn inclusive_aside(ctx: &DocCtx<'_>, from: usize, to: usize) -> Optio
     }
     let text = &hay[from..to];
     // most clauses hold no inclusive word: a search for each word's last letter (`cả`) first,
-    // which builds no substring searcher per figure
-    if !words.iter().any(|w| w.chars().next_back().is_some_and(|c| has_char(text, c))) {
+    // which builds no substring searcher per figure (each distinct letter searched once)
+    if !ctx.res.lexicon.part.inclusive_aside_ends.iter().any(|&c| has_char(text, c)) {
         return None;
     }
     // the word on its own (a space on each side), without building a pattern per figure
@@ -312,6 +312,41 @@ mod tests {
             let got: Vec<String> = windows(text).into_iter().map(|w| w.0).collect();
             assert_eq!(&got, want, "{text}");
         }
+    }
+
+    /// Rule `slot.inclusive_aside`: the aside before each figure of the first sentence of
+    /// `text`, as its text.
+    fn asides(text: &str) -> Vec<Option<String>> {
+        let res = crate::extract::tests::res();
+        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
+        let ctx = DocCtx::scanned(&doc, res, Some(Scope::open()), None);
+        let s = doc.sentences[0];
+        let traps = traps::find(&res.lexicon.traps, &doc.text[s.start..s.end], s.start, &|_| false);
+        let qs = quantity::scan(&ctx, s.start, s.end, &traps);
+        let c = clauses(&ctx, s, &qs);
+        (0..qs.len())
+            .map(|i| inclusive_aside(&ctx, c.left_start[i], qs[i].start).map(|(a, b)| doc.text[a..b].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn inclusive_asides_in_parentheses_and_on_their_own() {
+        // our own words: a parenthesis opening with an inclusive word, a bare inclusive word up
+        // to its verb or comma, a word inside another word, and none at all
+        assert_eq!(
+            asides("Dịch vụ di động (tính cả thuê bao dùng USB 3G) đạt 1.200.000 thuê bao."),
+            [Some("(tính cả thuê bao dùng USB 3G)".to_string())]
+        );
+        assert_eq!(
+            asides("Tổng số thuê bao di động gồm cả trả trước và trả sau đạt 2,3 triệu thuê bao."),
+            [Some("gồm cả trả trước và trả sau".to_string())]
+        );
+        assert_eq!(
+            asides("Trên địa bàn tỉnh, kể cả vùng sâu, sóng di động đã phủ 98% số thôn."),
+            [Some("kể cả vùng sâu".to_string())]
+        );
+        assert_eq!(asides("Toàn tỉnh có cả 850 trạm BTS và 1,2 triệu thuê bao."), [None, None]);
+        assert_eq!(asides("Toàn tỉnh có 850 trạm BTS."), [None]);
     }
 
     #[test]
