@@ -115,12 +115,13 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     // (the catalog's rules in one flat list, in catalog order: the same candidates, in the same
     // order, as the metrics' rules in turn)
     // (a figure has a few candidates: on the stack, not a vector per figure)
-    let candidates: smallvec::SmallVec<[(usize, usize); 16]> = ctx
-        .res
-        .catalog
-        .rules
-        .iter()
-        .filter(|r| r.all_mask & !present == 0)
+    // (the rules the present features can satisfy, from the catalog's index of them: rule
+    // `metric.rule_index`)
+    let catalog = &ctx.res.catalog;
+    let candidates: smallvec::SmallVec<[(usize, usize); 16]> = catalog
+        .rules_within(present)
+        .into_iter()
+        .map(|k| &catalog.rules[k as usize])
         .filter(|r| *fits_kind[r.unit_kind as usize].get_or_insert_with(|| unit_fits(lex, r.unit_kind, q, unit, lv)))
         .map(|r| (r.metric as usize, r.rule as usize))
         .collect();
