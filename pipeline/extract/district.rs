@@ -144,7 +144,8 @@ pub(super) fn figure(ctx: &DocCtx<'_>, s: Sentence, q_start: usize, left_start: 
     let opening = &doc.text[s.start..q_start];
     let opening = crate::text::find_ascii_within(opening, b',', 60).map_or("", |k| &opening[..k]);
     let cues = &ctx.res.lexicon.district;
-    let local = cues.local_openers.iter().any(|w| opens(opening.trim_start(), w).is_some());
+    let opening_words = opening.trim_start();
+    let local = cues.local_openers.iter().any(|w| opens(opening_words, w).is_some());
     // (`Tại thành phố Cần Thơ, ...` names a province-level city)
     if local && district.is_match(opening) && !provinces.any_in(hay, &ctx.hits, s.start, s.start + opening.len()) {
         return Some("district.opening");
