@@ -207,7 +207,7 @@ impl Catalog {
                 ));
             }
         }
-        let rules = metrics
+        let rules: Vec<RuleRef> = metrics
             .iter()
             .enumerate()
             .flat_map(|(mi, m)| {
@@ -219,8 +219,8 @@ impl Catalog {
                 })
             })
             .collect();
-        let rules: Vec<RuleRef> = rules;
-        let mut by_first_feature = vec![Vec::new(); 128];
+        // (features are bits of a u128: a rule's first feature is below 128)
+        let mut by_first_feature = vec![Vec::new(); u128::BITS as usize];
         let mut featureless = Vec::new();
         for (k, r) in rules.iter().enumerate() {
             match r.all_mask {
@@ -237,7 +237,6 @@ impl Catalog {
         })
     }
 
-    /// A metric of the spec's catalog (the ids `eval` scores).
     /// Rule `metric.rule_index`: the indices in [`Catalog::rules`], ascending (catalog order),
     /// of the rules every feature of which is in `present` (`all_mask & !present == 0`). A figure
     /// names a handful of the lexicon's features, so only the rules filed under those features
@@ -263,6 +262,7 @@ impl Catalog {
         out
     }
 
+    /// A metric of the spec's catalog (the ids `eval` scores).
     pub fn get_spec(&self, id: &str) -> Option<&Metric> {
         self.get(id).filter(|m| m.in_spec)
     }

@@ -862,19 +862,16 @@ impl Lexicon {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn distinct_last_chars_keeps_each_last_letter_once_in_order() {
         let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            super::distinct_last_chars(&w(&["tính cả", "kể cả", "gồm", "bao gồm"])),
-            vec!['ả', 'm']
-        );
-        // an empty word ends on no letter (and is in no clause's words either)
-        assert_eq!(super::distinct_last_chars(&w(&["", "x"])), vec!['x']);
-        assert!(super::distinct_last_chars(&[]).is_empty());
+        assert_eq!(distinct_last_chars(&w(&["tính cả", "kể cả", "gồm", "bao gồm"])), vec!['ả', 'm']);
+        // an empty word ends on no letter: it adds no end (nor did it pass the precheck before)
+        assert_eq!(distinct_last_chars(&w(&["", "x"])), vec!['x']);
+        assert!(distinct_last_chars(&[]).is_empty());
     }
-
-    use super::*;
 
     fn load(lexicon: &str) -> Result<Lexicon> {
         let units = std::fs::read_to_string("schemas/units.toml").expect("units");
