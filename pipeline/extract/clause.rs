@@ -261,8 +261,9 @@ mod tests {
     use crate::extract::{Scope, quantity, traps};
     use crate::records::Period;
 
-    /// Each figure of the first sentence of `text`: (its own clause, its context figure's text).
-    fn windows(text: &str) -> Vec<(String, Option<String>)> {
+    /// `f` of the first sentence of `text` read as extract reads it: the document's context,
+    /// the sentence's figures and their clauses.
+    fn with_clauses<R>(text: &str, f: impl FnOnce(&DocCtx<'_>, &[Quantity], &Clauses) -> R) -> R {
         let res = crate::extract::tests::res();
         let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
         let ctx = DocCtx::scanned(&doc, res, Some(Scope::open()), None);
@@ -270,17 +271,25 @@ mod tests {
         let traps = traps::find(&res.lexicon.traps, &doc.text[s.start..s.end], s.start, &|_| false);
         let qs = quantity::scan(&ctx, s.start, s.end, &traps);
         let c = clauses(&ctx, s, &qs);
-        (0..qs.len())
-            .map(|i| {
-                assert!(c.left_start[i] <= qs[i].start && c.right_end[i] >= qs[i].end);
-                // a clause starts where the one before it ended: at its separator
-                let own = doc.text[c.left_start[i]..c.right_end[i]]
-                    .trim_start_matches([',', ' '])
-                    .trim()
-                    .to_string();
-                (own, c.context[i].map(|j| doc.text[qs[j].start..qs[j].end].to_string()))
-            })
-            .collect()
+        f(&ctx, &qs, &c)
+    }
+
+    /// Each figure of the first sentence of `text`: (its own clause, its context figure's text).
+    fn windows(text: &str) -> Vec<(String, Option<String>)> {
+        with_clauses(text, |ctx, qs, c| {
+            let doc = ctx.doc;
+            (0..qs.len())
+                .map(|i| {
+                    assert!(c.left_start[i] <= qs[i].start && c.right_end[i] >= qs[i].end);
+                    // a clause starts where the one before it ended: at its separator
+                    let own = doc.text[c.left_start[i]..c.right_end[i]]
+                        .trim_start_matches([',', ' '])
+                        .trim()
+                        .to_string();
+                    (own, c.context[i].map(|j| doc.text[qs[j].start..qs[j].end].to_string()))
+                })
+                .collect()
+        })
     }
 
     #[test]
@@ -317,16 +326,11 @@ mod tests {
     /// Rule `slot.inclusive_aside`: the aside before each figure of the first sentence of
     /// `text`, as its text.
     fn asides(text: &str) -> Vec<Option<String>> {
-        let res = crate::extract::tests::res();
-        let doc = crate::clean::doc_from_text("t", text, None, Some(Period::year(2016)), &res.clean, &res.provinces, &res.outlets);
-        let ctx = DocCtx::scanned(&doc, res, Some(Scope::open()), None);
-        let s = doc.sentences[0];
-        let traps = traps::find(&res.lexicon.traps, &doc.text[s.start..s.end], s.start, &|_| false);
-        let qs = quantity::scan(&ctx, s.start, s.end, &traps);
-        let c = clauses(&ctx, s, &qs);
-        (0..qs.len())
-            .map(|i| inclusive_aside(&ctx, c.left_start[i], qs[i].start).map(|(a, b)| doc.text[a..b].to_string()))
-            .collect()
+        with_clauses(text, |ctx, qs, c| {
+            (0..qs.len())
+                .map(|i| inclusive_aside(ctx, c.left_start[i], qs[i].start).map(|(a, b)| ctx.doc.text[a..b].to_string()))
+                .collect()
+        })
     }
 
     #[test]

@@ -112,11 +112,8 @@ pub(super) fn best_metric(ctx: &DocCtx<'_>, q: &Quantity, lv: &Levels) -> Option
     // (whether the unit fits depends on the metric's unit kind alone: asked once per kind, not
     // once per metric, as the catalog has ten metrics of some kinds)
     let mut fits_kind: [Option<bool>; UnitKind::COUNT] = [None; UnitKind::COUNT];
-    // (the catalog's rules in one flat list, in catalog order: the same candidates, in the same
-    // order, as the metrics' rules in turn)
-    // (a figure has a few candidates: on the stack, not a vector per figure)
-    // (the rules the present features can satisfy, from the catalog's index of them: rule
-    // `metric.rule_index`)
+    // (the rules the present features can satisfy, from the catalog's index of them, in catalog
+    // order: rule `metric.rule_index`; a figure has a few, kept on the stack)
     let catalog = &ctx.res.catalog;
     let candidates: smallvec::SmallVec<[(usize, usize); 16]> = catalog
         .rules_within(present)
